@@ -122,6 +122,3 @@ func TestBadFlagFailsClearly(t *testing.T) {
 		t.Errorf("error does not show the server's complaint: %v", err)
 	}
 }
-
-
-
