@@ -6,8 +6,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -107,4 +109,34 @@ func RunTool(s *dbserver.Server, names []string, stdin string, args ...string) (
 		return string(out), fmt.Errorf("%s %s: %w: %s", bin, strings.Join(args, " "), err, stderr.String())
 	}
 	return string(out), nil
+}
+
+var shared struct {
+	once sync.Once
+	s    *dbserver.Server
+	err  error
+}
+
+// Shared returns a server shared by the tests of one package, started on
+// first use. The package's TestMain must call Main so it is stopped.
+func Shared(t testing.TB) *dbserver.Server {
+	t.Helper()
+	shared.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		shared.s, shared.err = dbserver.Start(ctx, dbserver.Options{BufferPoolSize: 128 << 20})
+	})
+	if shared.err != nil {
+		t.Fatalf("cannot start the shared test MariaDB server (the tests need it; run `make test`, which installs mariadb-server): %v", shared.err)
+	}
+	return shared.s
+}
+
+// Main runs the tests and then stops the shared server, if one started.
+func Main(m *testing.M) {
+	code := m.Run()
+	if shared.s != nil {
+		shared.s.Close()
+	}
+	os.Exit(code)
 }
