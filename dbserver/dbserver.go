@@ -296,7 +296,7 @@ func (s *Server) CreateDatabase(ctx context.Context, name string) (string, error
 // ClientArgs returns arguments for the mariadb/mysql command-line clients
 // (mariadb, mariadb-dump) to reach this server.
 func (s *Server) ClientArgs() []string {
-	return []string{"--no-defaults", "--socket=" + s.socket, "--user=root"}
+	return []string{"--no-defaults", "--socket=" + s.socket, "--user=root", "--default-character-set=utf8mb4"}
 }
 
 // Restart shuts the server down cleanly and starts it again on the same

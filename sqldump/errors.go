@@ -49,7 +49,7 @@ func (r *Reader) errAtErr(i int, err error) error {
 	}
 	seg := r.buf[r.start:i]
 	line := r.line + bytes.Count(seg, []byte{'\n'})
-	col := i - r.start + 1
+	col := r.col + i - r.start + 1
 	if nl := bytes.LastIndexByte(seg, '\n'); nl >= 0 {
 		col = len(seg) - nl
 	}

@@ -341,7 +341,6 @@ func (r *Reader) scanInsert(st *Statement, i int) (int, error) {
 		}
 		if r.has(i, len(r.delim)) && bytes.Equal(r.buf[i:i+len(r.delim)], r.delim) {
 			end := i + len(r.delim)
-			in.raw = r.buf[r.start:end]
 			if t := r.schema.lookup(in.db, r.db, in.table); t != nil {
 				in.schema = t
 			}
@@ -434,7 +433,7 @@ func (r *Reader) scanNumber(i int) (int, error) {
 			return 0, r.errAt(start, fmt.Sprintf("malformed exponent in %s", r.show(start)))
 		}
 	}
-	if r.has(i, 1) && isIdentByte(r.buf[i]) {
+	if r.has(i, 1) && (isIdentByte(r.buf[i]) || r.buf[i] == '.') {
 		return 0, r.errAt(start, fmt.Sprintf("malformed number %s", r.show(start)))
 	}
 	r.addSpan(start, i, KindNumber, false)

@@ -101,6 +101,7 @@ type Reader struct {
 
 	offset int64 // stream offset of buf[start]
 	line   int   // line number at buf[start]
+	col    int   // bytes between the last newline and buf[start]
 	delim  []byte
 	db     string
 	err    error // sticky
@@ -268,7 +269,12 @@ func (r *Reader) next() (*Statement, error) {
 	}
 	st.Raw = r.buf[r.start:end]
 	r.offset += int64(end - r.start)
-	r.line += bytes.Count(st.Raw, []byte{'\n'})
+	if n := bytes.Count(st.Raw, []byte{'\n'}); n > 0 {
+		r.line += n
+		r.col = len(st.Raw) - bytes.LastIndexByte(st.Raw, '\n') - 1
+	} else {
+		r.col += len(st.Raw)
+	}
 	r.start = end
 	if st.Kind == KindCreateTable {
 		st.table = r.parseCreateTable(st)
@@ -455,8 +461,10 @@ func (r *Reader) scanStatement(st *Statement, i int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
+		end = r.lineEnd(end)
+		r.ins.raw = r.buf[r.start:end]
 		st.insert = &r.ins
-		return r.lineEnd(end), nil
+		return end, nil
 	}
 	st.Kind = KindOther
 	end, err := r.scanGeneric(i)

@@ -211,7 +211,8 @@ func Number(s string) Value { return Value{Kind: KindNumber, Raw: []byte(s)} }
 // Null is the NULL value.
 func Null() Value { return Value{Kind: KindNull, Raw: []byte("NULL")} }
 
-// Hex builds a 0x... literal holding b (an empty b gives '').
+// Hex builds a 0x... literal holding b; an empty b gives an empty string
+// literal, as mysqldump --hex-blob does.
 func Hex(b []byte) Value {
 	if len(b) == 0 {
 		return Value{Kind: KindString, Raw: []byte("''")}
