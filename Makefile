@@ -1,0 +1,38 @@
+# fuzzyduck: `make demo` runs the main job on the built-in example;
+# `make test` installs what the tests need and runs all of them.
+GO ?= go
+FUZZTIME ?= 10s
+
+.PHONY: all build demo test deps vet fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+deps:
+	./scripts/install-deps.sh
+
+demo: deps build
+	./scripts/demo.sh
+
+vet:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+# All tests, integration tests included: they start private MariaDB servers
+# and fail (never skip) when that is impossible. Then a short fuzz run.
+test: deps vet
+	$(GO) test -count=1 -timeout 40m ./...
+	$(MAKE) fuzz
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./sqldump/
+	$(GO) test -run '^$$' -fuzz '^FuzzRewrite$$' -fuzztime $(FUZZTIME) ./sqldump/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCreateTable$$' -fuzztime $(FUZZTIME) ./sqldump/
+
+bench:
+	./bench/run.sh
+
+clean:
+	rm -rf bin bench/out

@@ -1,0 +1,28 @@
+// Command fuzzy anonymizes MySQL/MariaDB dumps. See the README.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+func main() {
+	app := &cli.App{
+		Name:  "fuzzy",
+		Usage: "read and anonymize MySQL/MariaDB dumps",
+		Commands: []*cli.Command{
+			checkCommand(),
+		},
+	}
+	if err := app.Run(os.Args); err != nil {
+		fmt.Fprintln(os.Stderr, "fuzzy:", err)
+		var ec cli.ExitCoder
+		if errors.As(err, &ec) {
+			os.Exit(ec.ExitCode())
+		}
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what fuzzyduck's tests and examples need from Debian's packages,
+# only when missing: MariaDB server and client (the real database every
+# integration test starts privately) and the real OpenStack Nova code
+# (python3-nova) for the Nova tests and the example pipeline.
+set -euo pipefail
+
+need=()
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
+command -v mariadb-dump >/dev/null 2>&1 || need+=(mariadb-client)
+python3 -c 'import sys; sys.path.insert(0, "/usr/lib/python3/dist-packages"); import nova.db.main.models' >/dev/null 2>&1 \
+  || [ -f /usr/lib/python3/dist-packages/nova/db/main/models.py ] || need+=(python3-nova)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "installing: ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
