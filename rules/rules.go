@@ -164,13 +164,11 @@ func (s *Set) Rule(table, column string) *Rule {
 		return r
 	}
 	if base, ok := strings.CutPrefix(table, "shadow_"); ok {
-		if _, own := s.rules[table]; !own {
-			if r := s.rules[base][column]; r != nil {
-				rr := *r
-				rr.Table = table
-				rr.Via = "shadow of " + base
-				return &rr
-			}
+		if r := s.rules[base][column]; r != nil {
+			rr := *r
+			rr.Table = table
+			rr.Via = "shadow of " + base + "." + column
+			return &rr
 		}
 	}
 	return nil
@@ -245,4 +243,69 @@ func (s *Set) Merge(overlay *Set) []Conflict {
 		}
 	}
 	return conflicts
+}
+
+// Propagate gives every column that references an anonymized column
+// (through s.Relations and extra, e.g. the dump's FOREIGN KEYs) the
+// referenced column's kind, so joins still join after anonymization.
+// Chains propagate. Columns with a rule of their own keep it. It returns
+// the rules it added and records the extra relations in s.
+func (s *Set) Propagate(extra []Relation) []Rule {
+	have := map[string]bool{}
+	for _, rel := range s.Relations {
+		have[rel.String()] = true
+	}
+	for _, rel := range extra {
+		if !have[rel.String()] {
+			s.Relations = append(s.Relations, rel)
+			have[rel.String()] = true
+		}
+	}
+	var added []Rule
+	for changed := true; changed; {
+		changed = false
+		for _, rel := range s.Relations {
+			for i, col := range rel.Columns {
+				if i >= len(rel.RefColumns) {
+					break
+				}
+				ref := s.Rule(rel.RefTable, rel.RefColumns[i])
+				if ref == nil || s.rules[rel.Table][col] != nil {
+					continue
+				}
+				r := Rule{Table: rel.Table, Column: col, Kind: ref.Kind, Via: rel.RefTable + "." + rel.RefColumns[i], Source: rel.Source}
+				s.Add(r)
+				added = append(added, r)
+				changed = true
+			}
+		}
+	}
+	return added
+}
+
+// Check verifies that every rule names a known table and column, against
+// tables (name -> columns) from models or a dump's schema. Tables not in
+// the map are not checked (shadow twins inherit from their base).
+func (s *Set) Check(tables map[string][]string) error {
+	var errs []string
+	for _, r := range s.All() {
+		cols, ok := tables[r.Table]
+		if !ok {
+			continue
+		}
+		found := false
+		for _, c := range cols {
+			if strings.EqualFold(c, r.Column) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			errs = append(errs, fmt.Sprintf("%s: rule for %s.%s: table %s has no column %s", r.Source, r.Table, r.Column, r.Table, r.Column))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return nil
 }

@@ -161,7 +161,11 @@ func (s *Set) WriteYAML(w io.Writer) error {
 	var b bytes.Buffer
 	b.WriteString("# Effective fuzzy rules: what will be anonymized, and how.\n")
 	fmt.Fprintf(&b, "# %d rules, %d relations.\n", s.Len(), len(s.Relations))
-	b.WriteString("tables:\n")
+	if s.Len() == 0 {
+		b.WriteString("tables: {}\n")
+	} else {
+		b.WriteString("tables:\n")
+	}
 	var tables []string
 	for t := range s.rules {
 		tables = append(tables, t)

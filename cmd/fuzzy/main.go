@@ -15,6 +15,7 @@ func main() {
 		Usage: "read and anonymize MySQL/MariaDB dumps",
 		Commands: []*cli.Command{
 			checkCommand(),
+			rulesCommand(),
 		},
 	}
 	if err := app.Run(os.Args); err != nil {
