@@ -537,3 +537,22 @@ func (r *Reader) scanIntroduced(i int) (int, error) {
 	r.ins.spans[n].start = start - r.start
 	return i, nil
 }
+
+// Clone returns a deep copy of the statement that stays valid after the
+// Reader moves on (for handing statements to other goroutines).
+func (s *Statement) Clone() *Statement {
+	c := *s
+	c.Raw = append([]byte(nil), s.Raw...)
+	if s.insert != nil {
+		in := *s.insert
+		in.raw = c.Raw
+		in.columns = append([]string(nil), s.insert.columns...)
+		if s.insert.columns == nil {
+			in.columns = nil
+		}
+		in.spans = append([]span(nil), s.insert.spans...)
+		in.arena = append([]byte(nil), s.insert.arena...)
+		c.insert = &in
+	}
+	return &c
+}

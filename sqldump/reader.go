@@ -70,7 +70,8 @@ type Statement struct {
 	code   int     // offset in Raw of the first byte that is not trivia
 }
 
-// Insert returns the parsed rows of an INSERT/REPLACE statement, else nil.
+// Insert returns the parsed rows of an INSERT/REPLACE statement, else nil
+// (also nil when the Reader skips values).
 func (s *Statement) Insert() *Insert { return s.insert }
 
 // Table returns the schema of a CREATE TABLE statement, else nil.
@@ -90,6 +91,9 @@ const DefaultMaxStatement = 1 << 30
 type Reader struct {
 	// MaxStatement bounds one statement's size; 0 means DefaultMaxStatement.
 	MaxStatement int
+	// SkipValues makes INSERT statements pass without parsing their rows
+	// (Statement.Insert is nil): a quick pass for the schema alone.
+	SkipValues bool
 
 	src   io.Reader
 	gz    *gzip.Reader
@@ -457,6 +461,13 @@ func (r *Reader) scanStatement(st *Statement, i int) (int, error) {
 		return r.scanDelimiter(st, i)
 	case "INSERT", "REPLACE":
 		st.Kind = KindInsert
+		if r.SkipValues {
+			end, err := r.scanGeneric(i)
+			if err != nil {
+				return 0, err
+			}
+			return r.lineEnd(end), nil
+		}
 		end, err := r.scanInsert(st, i)
 		if err != nil {
 			return 0, err

@@ -16,6 +16,7 @@ func main() {
 		Commands: []*cli.Command{
 			checkCommand(),
 			rulesCommand(),
+			anonymizeCommand(),
 		},
 	}
 	if err := app.Run(os.Args); err != nil {

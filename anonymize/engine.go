@@ -1,0 +1,551 @@
+package anonymize
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fuzzyduck/fuzzyduck/rules"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+)
+
+// Options configure a run.
+type Options struct {
+	Rules *rules.Set
+	Key   *Key
+	// Schema is the dump's schema, read beforehand (see ReadSchema): the
+	// foreign keys must all be known before the first row is rewritten.
+	Schema *sqldump.Schema
+	// Workers transform rows in parallel (default: GOMAXPROCS).
+	Workers int
+	// Progress, if set, is called with the input offset after each
+	// statement is written.
+	Progress func(offset int64)
+}
+
+// ColumnStats counts what happened to one column.
+type ColumnStats struct {
+	Table, Column string
+	Kind          string
+	Via           string
+	Values        int64 // rewritten
+	Nulls         int64 // NULL, kept
+	Empty         int64 // empty strings, kept
+	Fallbacks     int64 // values the kind could not parse
+	Rederived     int64 // re-derived to avoid a unique-key collision
+}
+
+// Stats summarises a run.
+type Stats struct {
+	Bytes      int64
+	Statements int64
+	Rows       map[string]int64 // rows seen per table
+	Columns    []*ColumnStats
+	Duration   time.Duration
+	Warnings   []string
+}
+
+// ReadSchema reads a dump's CREATE TABLE statements quickly (rows are
+// skipped, not parsed).
+func ReadSchema(r io.Reader) (*sqldump.Schema, error) {
+	rd, err := sqldump.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	rd.SkipValues = true
+	for {
+		_, err := rd.Next()
+		if err == io.EOF {
+			return rd.Schema(), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Relations returns a schema's FOREIGN KEYs as relations.
+func Relations(s *sqldump.Schema) []rules.Relation {
+	var out []rules.Relation
+	for _, t := range s.Tables() {
+		for _, fk := range t.ForeignKeys {
+			out = append(out, rules.Relation{Table: t.Name, Columns: fk.Columns, RefTable: fk.RefTable, RefColumns: fk.RefColumns, Source: "dump FOREIGN KEY " + fk.Name})
+		}
+	}
+	return out
+}
+
+// Prepare checks the rules against the dump's schema and propagates them
+// through the dump's foreign keys. Rules for tables the dump lacks are
+// warnings (one set of models often covers several databases); rules for
+// columns a present table lacks are errors.
+func Prepare(set *rules.Set, schema *sqldump.Schema) (warnings []string, err error) {
+	tables := map[string][]string{}
+	for _, t := range schema.Tables() {
+		tables[t.Name] = t.ColumnNames()
+	}
+	if err := set.Check(tables); err != nil {
+		return nil, err
+	}
+	missing := map[string]bool{}
+	for _, r := range set.All() {
+		if _, ok := tables[r.Table]; !ok && !missing[r.Table] {
+			missing[r.Table] = true
+			warnings = append(warnings, fmt.Sprintf("rules name table %s, which the dump does not have", r.Table))
+		}
+	}
+	for _, r := range set.All() {
+		if _, ok := kindFuncs[r.Kind.Name]; !ok {
+			return nil, fmt.Errorf("%s: kind %s is not implemented", r.Source, r.Kind.Name)
+		}
+		if r.Kind.Name == "fixed" {
+			if _, ok := r.Kind.Params["value"]; !ok {
+				return nil, fmt.Errorf("%s: %s.%s: kind fixed needs a value (fixed:value=...)", r.Source, r.Table, r.Column)
+			}
+		}
+	}
+	set.Propagate(Relations(schema))
+	sort.Strings(warnings)
+	return warnings, nil
+}
+
+// colPlan is how one value position of a table's INSERTs is handled.
+type colPlan struct {
+	info    colInfo
+	kind    string
+	fn      kindFunc
+	tracked bool // unique column of a non-bijective kind: collision-checked
+	stats   *ColumnStats
+}
+
+type tablePlan struct {
+	cols []*colPlan // nil entries: column passes through
+	any  bool
+}
+
+// bijective kinds cannot collide: distinct inputs give distinct outputs.
+var bijective = map[string]bool{"integer": true, "ip_address": true, "ip_address_v4": true, "ip_address_v6": true,
+	"mac": true, "datetime": true, "keep": true, "uuid": true, "null": true, "fixed": true}
+
+// Engine anonymizes dumps.
+type Engine struct {
+	opts    Options
+	plans   map[string]*tablePlan
+	stats   map[string]*ColumnStats
+	tracked map[string]bool // kinds needing collision checks
+	coll    *collisions
+	workers sync.Pool
+}
+
+// New prepares an engine: opts.Rules must already be Prepared.
+func New(opts Options) (*Engine, error) {
+	if opts.Key == nil {
+		return nil, errors.New("anonymize: no key")
+	}
+	if opts.Rules == nil || opts.Schema == nil {
+		return nil, errors.New("anonymize: rules and schema are required")
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	e := &Engine{opts: opts, plans: map[string]*tablePlan{}, stats: map[string]*ColumnStats{}, tracked: map[string]bool{}, coll: newCollisions()}
+	e.workers.New = func() any { return newWorker(opts.Key) }
+	// Kinds that appear in a unique or primary key need collision checks.
+	for _, t := range opts.Schema.Tables() {
+		keys := append([]sqldump.Key{{Columns: t.PrimaryKey}}, t.UniqueKeys...)
+		for _, k := range keys {
+			for _, c := range k.Columns {
+				if r := opts.Rules.Rule(t.Name, c); r != nil && !bijective[r.Kind.Name] {
+					e.tracked[r.Kind.Name] = true
+				}
+			}
+		}
+	}
+	return e, nil
+}
+
+// maxLength is a column's capacity in characters (bytes for binary).
+func maxLength(c *sqldump.Column) int {
+	switch c.Type {
+	case "char", "varchar", "binary", "varbinary":
+		return c.Length
+	case "tinytext", "tinyblob":
+		return 255
+	case "text", "blob":
+		return 65535
+	case "mediumtext", "mediumblob":
+		return 16777215
+	}
+	return 0
+}
+
+func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
+	names := in.ColumnNames()
+	key := in.Table() + "\x00" + strings.Join(in.Columns(), "\x00")
+	if p := e.plans[key]; p != nil {
+		return p, nil
+	}
+	p := &tablePlan{cols: make([]*colPlan, in.Width())}
+	schema := in.Schema()
+	if names == nil {
+		// No column list and no CREATE TABLE: we cannot tell which values
+		// are confidential. Refuse rather than pass data through unread.
+		if e.hasRulesFor(in.Table()) {
+			return nil, fmt.Errorf("table %s: INSERT without a column list and no CREATE TABLE in the dump: cannot tell which values to anonymize", in.Table())
+		}
+		e.plans[key] = p
+		return p, nil
+	}
+	if len(names) != in.Width() {
+		return nil, fmt.Errorf("table %s: INSERT rows have %d values but the table has %d columns", in.Table(), in.Width(), len(names))
+	}
+	for i, name := range names {
+		r := e.opts.Rules.Rule(in.Table(), name)
+		if r == nil {
+			continue
+		}
+		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name]}
+		cp.info = colInfo{table: in.Table(), name: name, nullable: true, params: r.Kind.Params}
+		if schema != nil {
+			if c, _ := schema.Column(name); c != nil {
+				cp.info.maxLen = maxLength(c)
+				cp.info.typ = c.Type
+				cp.info.unsigned = c.Unsigned
+				cp.info.nullable = c.Nullable
+			}
+		}
+		if r.Kind.Name == "json" {
+			cp.info.paths = parsePaths(r.Kind.Params["paths"])
+		}
+		sk := in.Table() + "." + name
+		st := e.stats[sk]
+		if st == nil {
+			st = &ColumnStats{Table: in.Table(), Column: name, Kind: r.Kind.String(), Via: r.Via}
+			e.stats[sk] = st
+		}
+		cp.stats = st
+		p.cols[i] = cp
+		p.any = true
+	}
+	e.plans[key] = p
+	return p, nil
+}
+
+func (e *Engine) hasRulesFor(table string) bool {
+	if len(e.opts.Rules.TableRules(table)) > 0 {
+		return true
+	}
+	if base, ok := strings.CutPrefix(table, "shadow_"); ok {
+		return len(e.opts.Rules.TableRules(base)) > 0
+	}
+	return false
+}
+
+// structured kinds cannot be cut to fit a column; the others can.
+var structured = map[string]bool{"uuid": true, "ip_address": true, "ip_address_v4": true, "ip_address_v6": true, "cidr": true,
+	"mac": true, "datetime": true, "json": true, "ssh_public_key": true, "fingerprint": true, "ec2_id": true}
+
+// job is one statement in flight.
+type job struct {
+	st   *sqldump.Statement
+	plan *tablePlan
+	// per value, for the in-order collision stage: original bytes of
+	// tracked values (row-major over tracked columns).
+	tracked []trackedValue
+	counts  []colCount // per value position
+	err     error
+	done    chan struct{}
+}
+
+type colCount struct{ values, nulls, empty, fallbacks int64 }
+
+type trackedValue struct {
+	row, col int
+	orig     []byte
+	out      []byte
+	hex      bool
+}
+
+// transform rewrites the job's planned values (runs on a worker).
+func (e *Engine) transform(j *job) {
+	defer close(j.done)
+	in := j.st.Insert()
+	w := e.workers.Get().(*worker)
+	defer e.workers.Put(w)
+	var buf []byte
+	j.counts = make([]colCount, len(j.plan.cols))
+	for row := 0; row < in.Rows(); row++ {
+		for col, cp := range j.plan.cols {
+			if cp == nil {
+				continue
+			}
+			cnt := &j.counts[col]
+			v := in.Value(row, col)
+			if v.IsNull() {
+				cnt.nulls++
+				continue
+			}
+			buf = v.Bytes(buf[:0])
+			if len(buf) == 0 && v.Kind == sqldump.KindString {
+				cnt.empty++
+				continue // empty stays empty
+			}
+			res := cp.fn(w, &cp.info, buf, 0)
+			cnt.values++
+			if res.fallback {
+				cnt.fallbacks++
+			}
+			if res.null {
+				in.Set(row, col, sqldump.Null())
+				continue
+			}
+			out, err := fit(cp, res.out)
+			if err != nil {
+				j.err = fmt.Errorf("table %s column %s, row %d of the INSERT at line %d: %w", cp.info.table, cp.info.name, row+1, j.st.Line, err)
+				return
+			}
+			hexOut := v.Kind == sqldump.KindHex || v.Kind == sqldump.KindBit
+			if cp.tracked {
+				j.tracked = append(j.tracked, trackedValue{row: row, col: col, orig: append([]byte(nil), buf...), out: out, hex: hexOut})
+			}
+			setValue(in, row, col, v, out, hexOut)
+		}
+	}
+}
+
+func setValue(in *sqldump.Insert, row, col int, orig sqldump.Value, out []byte, hexOut bool) {
+	switch {
+	case hexOut:
+		in.Set(row, col, sqldump.Hex(out))
+	case orig.Kind == sqldump.KindNumber && isNumber(out):
+		in.Set(row, col, sqldump.Number(string(out)))
+	default:
+		in.SetString(row, col, out)
+	}
+}
+
+func isNumber(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for i, c := range b {
+		if !(c >= '0' && c <= '9' || c == '-' && i == 0 || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// fit enforces the column's length.
+func fit(cp *colPlan, out []byte) ([]byte, error) {
+	max := cp.info.maxLen
+	if max <= 0 || len(out) <= max || utf8.RuneCount(out) <= max {
+		return out, nil
+	}
+	if structured[cp.kind] {
+		return nil, fmt.Errorf("a %s value of %d characters does not fit the column's %d", cp.kind, utf8.RuneCount(out), max)
+	}
+	// cut at a rune boundary
+	n := 0
+	for i := range string(out) {
+		if n == max {
+			return out[:i], nil
+		}
+		n++
+	}
+	return out, nil
+}
+
+// count updates stats for a finished job (in order, single goroutine).
+func (e *Engine) count(j *job, stats *Stats) {
+	stats.Rows[j.st.Insert().Table()] += int64(j.st.Insert().Rows())
+	for col, cp := range j.plan.cols {
+		if cp == nil {
+			continue
+		}
+		c := j.counts[col]
+		cp.stats.Values += c.values
+		cp.stats.Nulls += c.nulls
+		cp.stats.Empty += c.empty
+		cp.stats.Fallbacks += c.fallbacks
+	}
+}
+
+// Run anonymizes a dump from r to w. The output is deterministic for a
+// key, whatever the number of workers.
+func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
+	start := time.Now()
+	stats := &Stats{Rows: map[string]int64{}}
+	order := make(chan *job, 4*e.opts.Workers)
+	work := make(chan *job, 4*e.opts.Workers)
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		for {
+			st, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+			j := &job{done: make(chan struct{})}
+			if in := st.Insert(); in != nil {
+				p, err := e.plan(in)
+				if err != nil {
+					readErr = fmt.Errorf("line %d: %w", st.Line, err)
+					return
+				}
+				if p.any {
+					j.st, j.plan = st.Clone(), p
+					order <- j
+					work <- j
+					continue
+				}
+			}
+			j.st = st.Clone()
+			close(j.done)
+			order <- j
+		}
+	}()
+	var wg sync.WaitGroup
+	for i := 0; i < e.opts.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				e.transform(j)
+			}
+		}()
+	}
+	var firstErr error
+	w2 := e.workers.Get().(*worker)
+	for j := range order {
+		<-j.done
+		if firstErr != nil {
+			continue // drain
+		}
+		if j.err != nil {
+			firstErr = j.err
+			continue
+		}
+		if j.plan != nil {
+			if err := e.resolveCollisions(w2, j); err != nil {
+				firstErr = err
+				continue
+			}
+			e.count(j, stats)
+		}
+		if err := w.Write(j.st); err != nil {
+			firstErr = err
+			continue
+		}
+		stats.Statements++
+		stats.Bytes = j.st.Offset + int64(len(j.st.Raw))
+		if e.opts.Progress != nil {
+			e.opts.Progress(stats.Bytes)
+		}
+	}
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = readErr
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	stats.Duration = time.Since(start)
+	for _, s := range e.stats {
+		stats.Columns = append(stats.Columns, s)
+	}
+	sort.Slice(stats.Columns, func(i, k int) bool {
+		a, b := stats.Columns[i], stats.Columns[k]
+		if a.Table != b.Table {
+			return a.Table < b.Table
+		}
+		return a.Column < b.Column
+	})
+	return stats, nil
+}
+
+// collisions remembers, per kind, which output belongs to which input
+// (as keyed 64-bit fingerprints: 16 bytes a value plus map overhead, about
+// 40 bytes) and the inputs that had to be re-derived.
+type collisions struct {
+	taken map[string]map[uint64]uint64
+	redo  map[string]map[uint64]int
+}
+
+func newCollisions() *collisions {
+	return &collisions{taken: map[string]map[uint64]uint64{}, redo: map[string]map[uint64]int{}}
+}
+
+// resolveCollisions runs in input order: the first input to claim an
+// output keeps it; a later, different input is re-derived (n = 1, 2, ...)
+// and remembered, so every later occurrence gets the same re-derived value.
+func (e *Engine) resolveCollisions(w *worker, j *job) error {
+	if len(j.tracked) == 0 {
+		return nil
+	}
+	in := j.st.Insert()
+	for _, tv := range j.tracked {
+		cp := j.plan.cols[tv.col]
+		kind := cp.kind
+		taken := e.coll.taken[kind]
+		if taken == nil {
+			taken = map[uint64]uint64{}
+			e.coll.taken[kind] = taken
+			e.coll.redo[kind] = map[uint64]int{}
+		}
+		redo := e.coll.redo[kind]
+		inFP := w.prf.fingerprint(kind+"-in", tv.orig)
+		n, wasRedone := redo[inFP]
+		out := tv.out
+		if wasRedone {
+			res := cp.fn(w, &cp.info, tv.orig, n)
+			o, err := fit(cp, res.out)
+			if err != nil {
+				return err
+			}
+			out = o
+		} else {
+			for n = 0; ; n++ {
+				if n > 0 {
+					res := cp.fn(w, &cp.info, tv.orig, n)
+					o, err := fit(cp, res.out)
+					if err != nil {
+						return err
+					}
+					out = o
+				}
+				outFP := w.prf.fingerprint(kind+"-out", out)
+				owner, ok := taken[outFP]
+				if !ok {
+					taken[outFP] = inFP
+					break
+				}
+				if owner == inFP {
+					break
+				}
+				if n > 1000 {
+					return fmt.Errorf("table %s column %s: cannot find a unique %s value for row %d at line %d after 1000 tries", cp.info.table, cp.info.name, kind, tv.row+1, j.st.Line)
+				}
+			}
+			if n > 0 {
+				redo[inFP] = n
+				cp.stats.Rederived++
+			}
+		}
+		if n > 0 {
+			setValue(in, tv.row, tv.col, in.Value(tv.row, tv.col), out, tv.hex)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,362 @@
+package anonymize
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The json kind rewrites JSON text in place: structure, key order,
+// spacing, numbers and keys are kept; string leaves are replaced when they
+// are recognisably confidential (IP, CIDR, MAC, UUID, email, URL,
+// hostname), sit under a secret-looking key (password, secret, token,
+// ...), or match a configured path (json:paths=a.b,c.*.d, array levels
+// transparent, * any one key). Recognised leaves use the same transforms
+// as columns, so a value inside JSON matches its twin elsewhere.
+
+var secretKey = regexp.MustCompile(`(?i)pass|secret|token|credential|auth_key|private|api_key`)
+
+type jsonRewriter struct {
+	w     *worker
+	c     *colInfo
+	in    []byte
+	i     int
+	out   []byte
+	path  []string
+	count int // leaves replaced
+}
+
+var errJSON = errors.New("invalid JSON")
+
+// kindJSON rewrites a JSON document; text that is not JSON gets the
+// fallback.
+func kindJSON(w *worker, c *colInfo, in []byte, n int) result {
+	if len(bytes.TrimSpace(in)) == 0 {
+		return result{out: in}
+	}
+	jr := &jsonRewriter{w: w, c: c, in: in, out: make([]byte, 0, len(in)+len(in)/8)}
+	jr.ws()
+	if err := jr.value(""); err != nil {
+		return fallback(w, in, n)
+	}
+	jr.ws()
+	if jr.i != len(in) {
+		return fallback(w, in, n)
+	}
+	return result{out: jr.out}
+}
+
+func (j *jsonRewriter) ws() {
+	for j.i < len(j.in) {
+		switch j.in[j.i] {
+		case ' ', '\t', '\n', '\r':
+			j.out = append(j.out, j.in[j.i])
+			j.i++
+		default:
+			return
+		}
+	}
+}
+
+func (j *jsonRewriter) value(key string) error {
+	if j.i >= len(j.in) {
+		return errJSON
+	}
+	switch c := j.in[j.i]; {
+	case c == '{':
+		j.out = append(j.out, c)
+		j.i++
+		j.ws()
+		if j.i < len(j.in) && j.in[j.i] == '}' {
+			j.out = append(j.out, '}')
+			j.i++
+			return nil
+		}
+		for {
+			j.ws()
+			start := j.i
+			k, err := j.readString()
+			if err != nil {
+				return err
+			}
+			j.out = append(j.out, j.in[start:j.i]...) // keys are kept
+			j.ws()
+			if j.i >= len(j.in) || j.in[j.i] != ':' {
+				return errJSON
+			}
+			j.out = append(j.out, ':')
+			j.i++
+			j.ws()
+			j.path = append(j.path, k)
+			if err := j.value(k); err != nil {
+				return err
+			}
+			j.path = j.path[:len(j.path)-1]
+			j.ws()
+			if j.i >= len(j.in) {
+				return errJSON
+			}
+			if j.in[j.i] == ',' {
+				j.out = append(j.out, ',')
+				j.i++
+				continue
+			}
+			if j.in[j.i] == '}' {
+				j.out = append(j.out, '}')
+				j.i++
+				return nil
+			}
+			return errJSON
+		}
+	case c == '[':
+		j.out = append(j.out, c)
+		j.i++
+		j.ws()
+		if j.i < len(j.in) && j.in[j.i] == ']' {
+			j.out = append(j.out, ']')
+			j.i++
+			return nil
+		}
+		for {
+			j.ws()
+			if err := j.value(key); err != nil {
+				return err
+			}
+			j.ws()
+			if j.i >= len(j.in) {
+				return errJSON
+			}
+			if j.in[j.i] == ',' {
+				j.out = append(j.out, ',')
+				j.i++
+				continue
+			}
+			if j.in[j.i] == ']' {
+				j.out = append(j.out, ']')
+				j.i++
+				return nil
+			}
+			return errJSON
+		}
+	case c == '"':
+		s, err := j.readString()
+		if err != nil {
+			return err
+		}
+		j.out = appendJSONString(j.out, j.leaf(key, []byte(s)))
+		return nil
+	default:
+		start := j.i
+		for j.i < len(j.in) && !bytes.ContainsRune([]byte(",]} \t\r\n"), rune(j.in[j.i])) {
+			j.i++
+		}
+		lit := string(j.in[start:j.i])
+		switch lit {
+		case "true", "false", "null":
+		default:
+			if _, err := strconv.ParseFloat(lit, 64); err != nil {
+				return errJSON
+			}
+		}
+		j.out = append(j.out, lit...)
+		return nil
+	}
+}
+
+// readString reads a JSON string at j.i and returns its decoded value.
+func (j *jsonRewriter) readString() (string, error) {
+	if j.i >= len(j.in) || j.in[j.i] != '"' {
+		return "", errJSON
+	}
+	start := j.i
+	j.i++
+	esc := false
+	for j.i < len(j.in) {
+		c := j.in[j.i]
+		if c == '\\' {
+			esc = true
+			j.i += 2
+			continue
+		}
+		if c == '"' {
+			j.i++
+			raw := j.in[start:j.i]
+			if !esc {
+				return string(raw[1 : len(raw)-1]), nil
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return "", errJSON
+			}
+			return s, nil
+		}
+		if c < 0x20 {
+			return "", errJSON
+		}
+		j.i++
+	}
+	return "", errJSON
+}
+
+func appendJSONString(dst, s []byte) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		case c < 0x20:
+			dst = append(dst, `\u00`...)
+			dst = append(dst, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return append(dst, '"')
+}
+
+// leaf decides what a string leaf becomes.
+func (j *jsonRewriter) leaf(key string, s []byte) []byte {
+	if len(s) == 0 {
+		return s
+	}
+	if kind := detectKind(s); kind != "" {
+		j.count++
+		return kindFuncs[kind](j.w, &colInfo{}, s, 0).out
+	}
+	if secretKey.MatchString(key) || j.pathMatches() {
+		j.count++
+		return kindString(j.w, &colInfo{}, s, 0).out
+	}
+	return s
+}
+
+func (j *jsonRewriter) pathMatches() bool {
+	for _, p := range j.c.paths {
+		if len(p) != len(j.path) {
+			continue
+		}
+		ok := true
+		for i := range p {
+			if p[i] != "*" && p[i] != j.path[i] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// detectKind recognises strings that are confidential by their shape.
+func detectKind(s []byte) string {
+	switch {
+	case isUUID(s):
+		return "uuid"
+	case isMAC(s):
+		return "mac"
+	case bytes.Contains(s, []byte("://")):
+		return "url"
+	case isEmail(s):
+		return "email"
+	}
+	if bytes.IndexByte(s, '/') > 0 {
+		if _, err := netip.ParsePrefix(string(s)); err == nil {
+			return "cidr"
+		}
+	}
+	if _, err := netip.ParseAddr(string(s)); err == nil {
+		return "ip_address"
+	}
+	if isHostname(s) {
+		return "hostname"
+	}
+	if isHostPort(s) {
+		return "hostport"
+	}
+	return ""
+}
+
+// isHostPort: "10.0.0.5:3260", "[fd00::1]:80" or "host.example.com:5672".
+func isHostPort(s []byte) bool {
+	i := bytes.LastIndexByte(s, ':')
+	if i <= 0 || i == len(s)-1 {
+		return false
+	}
+	if _, err := strconv.ParseUint(string(s[i+1:]), 10, 16); err != nil {
+		return false
+	}
+	host := s[:i]
+	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
+		host = host[1 : len(host)-1]
+	}
+	if _, err := netip.ParseAddr(string(host)); err == nil {
+		return true
+	}
+	return isHostname(host)
+}
+
+// kindHostPort replaces the host of host:port.
+func kindHostPort(w *worker, c *colInfo, in []byte, n int) result {
+	return result{out: []byte(w.fakeAuthority(string(in), n))}
+}
+
+// isHostname: two or more DNS labels ending in an alphabetic label, so
+// version numbers (1.2.3) and decimals are not taken for hosts.
+func isHostname(s []byte) bool {
+	if len(s) > 253 || bytes.Count(s, []byte(".")) == 0 {
+		return false
+	}
+	labels := bytes.Split(bytes.TrimSuffix(s, []byte(".")), []byte("."))
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if !isLabel(l) {
+			return false
+		}
+	}
+	last := labels[len(labels)-1]
+	for _, c := range last {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// parsePaths reads json:paths=a.b,c.*.d.
+func parsePaths(spec string) [][]string {
+	var out [][]string
+	for _, p := range strings.Split(spec, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		out = append(out, strings.Split(strings.TrimPrefix(p, "$."), "."))
+	}
+	return out
+}
