@@ -43,12 +43,12 @@ func NewKey(secret []byte) (*Key, error) {
 	return &Key{secret: append([]byte(nil), secret...)}, nil
 }
 
-// ParseKey reads a key as written by WriteKeyFile (hex), or any other text
-// of at least 128 bits: hex is decoded, other text is used as bytes.
+// ParseKey reads a key as written by GenerateKeyFile (hex), or any other
+// text of at least 128 bits: hex is decoded, other text is used as bytes.
 func ParseKey(text string) (*Key, error) {
 	t := strings.TrimSpace(text)
-	if b, err := hex.DecodeString(t); err == nil && len(t) >= 2*MinKeyBytes {
-		return NewKey(b)
+	if b, err := hex.DecodeString(t); err == nil {
+		return NewKey(b) // hex text is a hex key, and its decoded length counts
 	}
 	return NewKey([]byte(t))
 }

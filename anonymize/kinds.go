@@ -208,15 +208,24 @@ func kindIP(w *worker, c *colInfo, in []byte, n int) result {
 	return result{out: []byte(fakeAddr(w, a, n).String())}
 }
 
-// IPv4 ranges whose addresses stay in the range: a private address stays
-// private. Within a range (and in the rest of the space) addresses are
-// permuted, so distinct addresses stay distinct.
+// IPv4 ranges and where their addresses go. Private and shared ranges map
+// into the reserved 240.0.0.0/4 ("future use", never assigned), so a fake
+// can never equal a real address of the donor's network; loopback and
+// link-local stay in place (nothing to hide); public addresses are
+// permuted among public addresses. Every mapping is a permutation, so
+// distinct addresses stay distinct.
 var v4Ranges = []struct {
 	base uint32
 	bits uint
+	to   uint32
 }{
-	{10 << 24, 24}, {172<<24 | 16<<16, 20}, {192<<24 | 168<<16, 16},
-	{127 << 24, 24}, {169<<24 | 254<<16, 16}, {100<<24 | 64<<16, 22},
+	{10 << 24, 24, 240 << 24},
+	{172<<24 | 16<<16, 20, 241 << 24},
+	{192<<24 | 168<<16, 16, 241<<24 | 16<<16},
+	{100<<24 | 64<<16, 22, 242 << 24},
+	{127 << 24, 24, 127 << 24},
+	{169<<24 | 254<<16, 16, 169<<24 | 254<<16},
+	{240 << 24, 28, 240 << 24}, // reserved space itself (fakes read back)
 }
 
 func v4Range(a uint32) int {
@@ -237,7 +246,7 @@ func fakeAddr(w *worker, a netip.Addr, n int) netip.Addr {
 		if i := v4Range(x); i >= 0 {
 			r := v4Ranges[i]
 			mask := uint32(1)<<r.bits - 1
-			out = r.base | uint32(w.permuteIn("ipv4", uint64(x&mask), uint64(mask)+1, n))
+			out = r.to | uint32(w.permuteIn("ipv4", uint64(x&mask), uint64(mask)+1, n))
 		} else {
 			y := uint64(x)
 			for {
@@ -491,14 +500,23 @@ func (w *worker) words(length int, sentence bool) []byte {
 func runeLen(b []byte) int { return utf8.RuneCount(b) }
 
 // kindString: realistic words of the same length (in characters), cut to
-// the column's length; capitalisation follows the original.
+// the column's length; capitalisation follows the original, and digits
+// stay digits ("user0042" → "lake7301"), which also keeps enough entropy
+// for unique columns of numbered names.
 func kindString(w *worker, c *colInfo, in []byte, n int) result {
-	w.rng("string", in, n)
+	r := w.rng("string", in, n)
 	length := runeLen(in)
 	if c.maxLen > 0 && length > c.maxLen {
 		length = c.maxLen
 	}
 	out := w.words(length, false)
+	if length == len(in) {
+		for i, ch := range in {
+			if ch >= '0' && ch <= '9' {
+				out[i] = byte('0' + r.IntN(10))
+			}
+		}
+	}
 	switch {
 	case len(in) > 1 && bytes.Equal(in, bytes.ToUpper(in)) && !bytes.Equal(in, bytes.ToLower(in)):
 		out = bytes.ToUpper(out)
