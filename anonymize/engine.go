@@ -296,7 +296,7 @@ func (e *Engine) transform(j *job) {
 				cnt.empty++
 				continue // empty stays empty
 			}
-			res := cp.fn(w, &cp.info, buf, 0)
+			res := w.apply(cp.kind, cp.fn, &cp.info, buf)
 			cnt.values++
 			if res.fallback {
 				cnt.fallbacks++

@@ -19,6 +19,8 @@ import (
 // transparent, * any one key). Recognised leaves use the same transforms
 // as columns, so a value inside JSON matches its twin elsewhere.
 
+var noColumn colInfo
+
 var secretKey = regexp.MustCompile(`(?i)pass|secret|token|credential|auth_key|private|api_key`)
 
 type jsonRewriter struct {
@@ -27,7 +29,7 @@ type jsonRewriter struct {
 	in    []byte
 	i     int
 	out   []byte
-	path  []string
+	path  [][]byte
 	count int // leaves replaced
 }
 
@@ -41,7 +43,7 @@ func kindJSON(w *worker, c *colInfo, in []byte, n int) result {
 	}
 	jr := &jsonRewriter{w: w, c: c, in: in, out: make([]byte, 0, len(in)+len(in)/8)}
 	jr.ws()
-	if err := jr.value(""); err != nil {
+	if err := jr.value(nil); err != nil {
 		return fallback(w, in, n)
 	}
 	jr.ws()
@@ -63,7 +65,7 @@ func (j *jsonRewriter) ws() {
 	}
 }
 
-func (j *jsonRewriter) value(key string) error {
+func (j *jsonRewriter) value(key []byte) error {
 	if j.i >= len(j.in) {
 		return errJSON
 	}
@@ -148,7 +150,7 @@ func (j *jsonRewriter) value(key string) error {
 		if err != nil {
 			return err
 		}
-		j.out = appendJSONString(j.out, j.leaf(key, []byte(s)))
+		j.out = appendJSONString(j.out, j.leaf(key, s))
 		return nil
 	default:
 		start := j.i
@@ -168,10 +170,11 @@ func (j *jsonRewriter) value(key string) error {
 	}
 }
 
-// readString reads a JSON string at j.i and returns its decoded value.
-func (j *jsonRewriter) readString() (string, error) {
+// readString reads a JSON string at j.i and returns its decoded value
+// (a slice of the input when it has no escapes).
+func (j *jsonRewriter) readString() ([]byte, error) {
 	if j.i >= len(j.in) || j.in[j.i] != '"' {
-		return "", errJSON
+		return nil, errJSON
 	}
 	start := j.i
 	j.i++
@@ -187,20 +190,20 @@ func (j *jsonRewriter) readString() (string, error) {
 			j.i++
 			raw := j.in[start:j.i]
 			if !esc {
-				return string(raw[1 : len(raw)-1]), nil
+				return raw[1 : len(raw)-1], nil
 			}
 			var s string
 			if err := json.Unmarshal(raw, &s); err != nil {
-				return "", errJSON
+				return nil, errJSON
 			}
-			return s, nil
+			return []byte(s), nil
 		}
 		if c < 0x20 {
-			return "", errJSON
+			return nil, errJSON
 		}
 		j.i++
 	}
-	return "", errJSON
+	return nil, errJSON
 }
 
 func appendJSONString(dst, s []byte) []byte {
@@ -237,15 +240,22 @@ func appendJSONString(dst, s []byte) []byte {
 }
 
 // leaf decides what a string leaf becomes.
-func (j *jsonRewriter) leaf(key string, s []byte) []byte {
+func (j *jsonRewriter) leaf(key []byte, s []byte) []byte {
 	if len(s) == 0 {
 		return s
 	}
 	if kind := detectKind(s); kind != "" {
 		j.count++
-		return kindFuncs[kind](j.w, &colInfo{}, s, 0).out
+		return j.w.apply(kind, kindFuncs[kind], &noColumn, s).out
 	}
-	if secretKey.MatchString(key) || j.pathMatches() {
+	secret, ok := j.w.secret[string(key)]
+	if !ok {
+		secret = secretKey.Match(key)
+		if len(j.w.secret) < 10000 {
+			j.w.secret[string(key)] = secret
+		}
+	}
+	if secret || j.pathMatches() {
 		j.count++
 		return kindString(j.w, &colInfo{}, s, 0).out
 	}
@@ -259,7 +269,7 @@ func (j *jsonRewriter) pathMatches() bool {
 		}
 		ok := true
 		for i := range p {
-			if p[i] != "*" && p[i] != j.path[i] {
+			if p[i] != "*" && p[i] != string(j.path[i]) {
 				ok = false
 				break
 			}
@@ -327,19 +337,25 @@ func kindHostPort(w *worker, c *colInfo, in []byte, n int) result {
 // isHostname: two or more DNS labels ending in an alphabetic label, so
 // version numbers (1.2.3) and decimals are not taken for hosts.
 func isHostname(s []byte) bool {
-	if len(s) > 253 || bytes.Count(s, []byte(".")) == 0 {
+	s = bytes.TrimSuffix(s, []byte("."))
+	if len(s) > 253 || bytes.IndexByte(s, '.') < 0 {
 		return false
 	}
-	labels := bytes.Split(bytes.TrimSuffix(s, []byte(".")), []byte("."))
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if !isLabel(l) {
+	var last []byte
+	for len(s) > 0 {
+		i := bytes.IndexByte(s, '.')
+		if i < 0 {
+			i = len(s)
+		}
+		if !isLabel(s[:i]) {
 			return false
 		}
+		last = s[:i]
+		if i == len(s) {
+			break
+		}
+		s = s[i+1:]
 	}
-	last := labels[len(labels)-1]
 	for _, c := range last {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
 			return false

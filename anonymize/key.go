@@ -7,8 +7,8 @@
 // The PRF is HMAC-SHA256. SipHash would be faster but gives 64 bits, too
 // few to seed fakes and to keep a million distinct values apart without
 // collisions; HMAC-SHA256 is the standard PRF with a 256-bit key, runs
-// with SHA-NI on current CPUs, and its 32-byte output seeds a ChaCha8
-// stream from which every fake is drawn.
+// with SHA-NI on current CPUs, and its 32-byte output seeds the small
+// random stream (xoshiro256**) from which every fake is drawn.
 package anonymize
 
 import (
@@ -88,17 +88,18 @@ func GenerateKeyFile(path string) (*Key, error) {
 }
 
 // prf computes HMAC-SHA256(key, domain 0x00 value [0x00 counter]) for one
-// goroutine; it is not safe for concurrent use.
+// goroutine; it is not safe for concurrent use. The 32-byte output seeds a
+// xoshiro256** stream from which fakes draw.
 type prf struct {
 	mac hash.Hash
 	sum [32]byte
-	cc  *mrand.ChaCha8
+	src *xoshiro
 	rng *mrand.Rand
 }
 
 func (k *Key) newPRF() *prf {
-	cc := mrand.NewChaCha8([32]byte{})
-	return &prf{mac: hmac.New(sha256.New, k.secret), cc: cc, rng: mrand.New(cc)}
+	src := &xoshiro{}
+	return &prf{mac: hmac.New(sha256.New, k.secret), src: src, rng: mrand.New(src)}
 }
 
 // seed derives 32 bytes for (domain, value, n) and reseeds the random
@@ -112,7 +113,7 @@ func (p *prf) seed(domain string, value []byte, n int) *mrand.Rand {
 		p.mac.Write([]byte{0, byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)})
 	}
 	p.mac.Sum(p.sum[:0])
-	p.cc.Seed(p.sum)
+	p.src.seed(&p.sum)
 	return p.rng
 }
 

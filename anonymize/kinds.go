@@ -13,7 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/brianvoe/gofakeit/v7"
 )
 
 // colInfo is what a transform needs to know about its column.
@@ -31,9 +30,38 @@ type colInfo struct {
 type worker struct {
 	key   *Key
 	prf   *prf
-	faker *gofakeit.Faker
 	shift time.Duration // datetime shift, the same for every value
 	perms map[permKey][4]uint64
+	// memo caches results: values repeat (project ids, hosts, networks),
+	// and every result is a pure function of its inputs.
+	memo    map[string]result
+	memoKey []byte
+	secret  map[string]bool // JSON keys that look secret
+}
+
+const memoMax = 1 << 13
+
+// apply runs a kind through the memo (short values with n == 0).
+func (w *worker) apply(kind string, fn kindFunc, c *colInfo, in []byte) result {
+	if len(in) > 96 || kind == "json" {
+		return fn(w, c, in, 0)
+	}
+	k := append(w.memoKey[:0], kind...)
+	k = append(k, 0, byte(c.maxLen), byte(c.maxLen>>8), byte(c.maxLen>>16))
+	k = append(k, c.typ...)
+	k = append(k, 0)
+	k = append(k, in...)
+	w.memoKey = k
+	if r, ok := w.memo[string(k)]; ok {
+		return r
+	}
+	r := fn(w, c, in, 0)
+	if len(w.memo) >= memoMax {
+		clear(w.memo)
+	}
+	r.out = append([]byte(nil), r.out...)
+	w.memo[string(k)] = r
+	return r
 }
 
 type permKey struct {
@@ -42,9 +70,23 @@ type permKey struct {
 	n      int
 }
 
+// username is a last name and digits, as people pick them.
+func (w *worker) username() string {
+	return w.pick(lastNames) + strconv.Itoa(w.prf.rng.IntN(10000))
+}
+
+func (w *worker) letters(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte('a' + w.prf.rng.IntN(26))
+	}
+	return string(b)
+}
+
 func newWorker(k *Key) *worker {
 	p := k.newPRF()
-	w := &worker{key: k, prf: p, faker: gofakeit.NewFaker(p.cc, false), perms: map[permKey][4]uint64{}}
+	w := &worker{key: k, prf: p, perms: map[permKey][4]uint64{},
+		memo: map[string]result{}, secret: map[string]bool{}}
 	// One shift for all datetimes keeps their order and intervals.
 	r := p.seed("datetime-shift", nil, 0)
 	days := 30 + r.IntN(700)
@@ -176,7 +218,11 @@ func randomHexLike(r *mrand.Rand, in []byte) []byte {
 // kindUUID: a valid version-4 UUID in the same textual form (dashes,
 // case); 32-hex ids (Keystone users and projects) stay 32-hex.
 func kindUUID(w *worker, c *colInfo, in []byte, n int) result {
-	r := w.rng("uuid", bytes.ToLower(in), n)
+	lower := in
+	if bytes.ContainsAny(in, "ABCDEF") {
+		lower = bytes.ToLower(in)
+	}
+	r := w.rng("uuid", lower, n)
 	switch {
 	case isUUID(in):
 		out := randomHexLike(r, in)
@@ -360,7 +406,7 @@ func isLabel(l []byte) bool {
 // replaced and kept in place at the end ("compute-00042" → "otter-81735").
 func (w *worker) fakeLabel(label []byte, n int) []byte {
 	w.rng("hostname-label", bytes.ToLower(label), n)
-	word := strings.ToLower(w.faker.Noun())
+	word := w.pick(nounWords)
 	word = strings.Map(func(c rune) rune {
 		if c >= 'a' && c <= 'z' {
 			return c
@@ -380,12 +426,12 @@ func (w *worker) fakeLabel(label []byte, n int) []byte {
 	if digits > 0 {
 		out = append(out, '-')
 		for i := 0; i < digits; i++ {
-			out = append(out, byte('0'+w.faker.IntN(10)))
+			out = append(out, byte('0'+w.prf.rng.IntN(10)))
 		}
 	} else if len(label) > 3 && n == 0 {
 		// keep some entropy for labels without digits
 		out = append(out, '-')
-		out = append(out, strings.ToLower(w.faker.LetterN(3))...)
+		out = append(out, w.letters(3)...)
 	}
 	if n > 0 {
 		out = append(out, fmt.Sprintf("%d", n)...)
@@ -449,7 +495,7 @@ func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
 	}
 	at := bytes.IndexByte(in, '@')
 	w.rng("email-local", bytes.ToLower(in[:at]), n)
-	local := strings.ToLower(w.faker.FirstName() + "." + w.faker.LastName())
+	local := w.pick(firstNames) + "." + w.pick(lastNames)
 	local = strings.Map(func(c rune) rune {
 		if c >= 'a' && c <= 'z' || c == '.' {
 			return c
@@ -468,7 +514,7 @@ func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
 // kindUsername: a fake user name.
 func kindUsername(w *worker, c *colInfo, in []byte, n int) result {
 	w.rng("username", in, n)
-	u := strings.ToLower(w.faker.Username())
+	u := w.username()
 	if n > 0 {
 		u += strconv.Itoa(n)
 	}
@@ -482,13 +528,11 @@ func (w *worker) words(length int, sentence bool) []byte {
 		if len(out) > 0 {
 			out = append(out, ' ')
 		}
-		var word string
 		if sentence {
-			word = w.faker.Word()
+			out = append(out, w.pick(allWords)...)
 		} else {
-			word = w.faker.Noun()
+			out = append(out, w.pick(nounWords)...)
 		}
-		out = append(out, strings.ToLower(word)...)
 	}
 	out = out[:length]
 	if length > 0 && out[length-1] == ' ' {
@@ -736,7 +780,7 @@ func kindEC2(w *worker, c *colInfo, in []byte, n int) result {
 // kindKeyName: adjective-noun, like the names people give key pairs.
 func kindKeyName(w *worker, c *colInfo, in []byte, n int) result {
 	w.rng("key_name", in, n)
-	out := strings.ToLower(w.faker.Adjective() + "-" + w.faker.Noun())
+	out := w.pick(adjectives) + "-" + w.pick(nounWords)
 	out = strings.ReplaceAll(out, " ", "-")
 	if n > 0 {
 		out += "-" + strconv.Itoa(n)
@@ -770,7 +814,7 @@ func kindSSHKey(w *worker, c *colInfo, in []byte, n int) result {
 	res = append(res, base64.StdEncoding.EncodeToString(out)...)
 	if len(fields) > 2 {
 		res = append(res, ' ')
-		res = append(res, strings.ToLower(w.faker.Username())+"@"+string(w.fakeLabel([]byte("host"), 0))...)
+		res = append(res, w.username()+"@"+string(w.fakeLabel([]byte("host"), 0))...)
 	}
 	if bytes.HasSuffix(in, []byte("\n")) {
 		res = append(res, '\n')
@@ -837,7 +881,7 @@ func (w *worker) fakeAuthority(a string, n int) string {
 		user, pass, hasPass := strings.Cut(cred, ":")
 		if user != "" {
 			w.rng("username", []byte(user), 0)
-			out.WriteString(strings.ToLower(w.faker.Username()))
+			out.WriteString(w.username())
 		}
 		if hasPass {
 			r := w.rng("password", []byte(pass), 0)

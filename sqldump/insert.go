@@ -551,7 +551,8 @@ func (s *Statement) Clone() *Statement {
 			in.columns = nil
 		}
 		in.spans = append([]span(nil), s.insert.spans...)
-		in.arena = append([]byte(nil), s.insert.arena...)
+		// Room for rewritten values: they are about as long as the originals.
+		in.arena = append(make([]byte, 0, len(c.Raw)/2), s.insert.arena...)
 		c.insert = &in
 	}
 	return &c

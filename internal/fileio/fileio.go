@@ -43,6 +43,18 @@ func Create(path string) (*File, error) {
 	if path == "" || path == "-" {
 		return &File{File: os.Stdout, stdout: true}, nil
 	}
+	// A device or pipe (/dev/null, a FIFO) is written in place: renaming
+	// a temp file over it would replace the device.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return nil, fmt.Errorf("create output: %s is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("create output: %w", err)
+		}
+		return &File{File: f, stdout: true}, nil
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -55,6 +67,9 @@ func Create(path string) (*File, error) {
 func (f *File) Commit() error {
 	if f.stdout {
 		f.done = true
+		if f.File != os.Stdout {
+			return f.File.Close()
+		}
 		return nil
 	}
 	if f.done {

@@ -50,3 +50,18 @@ func TestOpenSize(t *testing.T) {
 		t.Fatal("missing file opened")
 	}
 }
+
+func TestDeviceWrittenInPlace(t *testing.T) {
+	f, err := Create(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("x")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(os.DevNull)
+	if err != nil || st.Mode().IsRegular() {
+		t.Fatalf("%s was replaced by a regular file (%v)", os.DevNull, err)
+	}
+}
