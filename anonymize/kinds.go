@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
 )
 
 // colInfo is what a transform needs to know about its column.
