@@ -31,6 +31,9 @@ type jsonRewriter struct {
 	out   []byte
 	path  [][]byte
 	count int // leaves replaced
+	// visit, when set, is told each leaf that would be replaced (and
+	// its kind) instead of transforms running: fuzzy index uses it.
+	visit func(kind string, v []byte)
 }
 
 var errJSON = errors.New("invalid JSON")
@@ -246,6 +249,10 @@ func (j *jsonRewriter) leaf(key []byte, s []byte) []byte {
 	}
 	if kind := detectKind(s); kind != "" {
 		j.count++
+		if j.visit != nil {
+			j.visit(kind, s)
+			return s
+		}
 		return j.w.apply(kind, kindFuncs[kind], &noColumn, s).out
 	}
 	secret, ok := j.w.secret[string(key)]
@@ -257,6 +264,10 @@ func (j *jsonRewriter) leaf(key []byte, s []byte) []byte {
 	}
 	if secret || j.pathMatches() {
 		j.count++
+		if j.visit != nil {
+			j.visit("string", s)
+			return s
+		}
 		return kindString(j.w, &colInfo{}, s, 0).out
 	}
 	return s
@@ -362,6 +373,18 @@ func isHostname(s []byte) bool {
 		}
 	}
 	return true
+}
+
+// jsonLeaves calls visit for every leaf of a JSON document that the json
+// kind would replace; it reports false if the text is not JSON.
+func jsonLeaves(w *worker, c *colInfo, in []byte, visit func(kind string, v []byte)) bool {
+	jr := &jsonRewriter{w: w, c: c, in: in, visit: visit}
+	jr.ws()
+	if err := jr.value(nil); err != nil {
+		return false
+	}
+	jr.ws()
+	return jr.i == len(in)
 }
 
 // parsePaths reads json:paths=a.b,c.*.d.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fuzzyduck/fuzzyduck/anonymize"
 	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
+	"github.com/fuzzyduck/fuzzyduck/rules"
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
@@ -111,6 +112,11 @@ func progressFor(size int64, what string) (func(int64), func()) {
 	return func(n int64) { bar.Set64(n) }, func() { bar.Finish(); fmt.Fprintln(os.Stderr) }
 }
 
+type anonymizeSetup struct {
+	set    *rules.Set
+	schema *sqldump.Schema
+}
+
 func anonymizeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "anonymize",
@@ -120,50 +126,24 @@ func anonymizeCommand() *cli.Command {
 			&cli.IntFlag{Name: "workers", Usage: "parallel workers (default: number of CPUs)"},
 		}, outputFlags...),
 		Action: func(c *cli.Context) error {
-			set, err := loadRules(c, os.Stderr)
-			if err != nil {
-				return err
-			}
-			key, err := loadKey(c, os.Stderr)
-			if err != nil {
-				return err
-			}
-			in, err := spool(c.Args().First())
+			in, setup, err := prepared(c)
 			if err != nil {
 				return err
 			}
 			defer in.cleanup()
-			// Pass 1: the schema, so every foreign key is known before
-			// the first row is rewritten.
-			r, f, err := in.open()
+			set, schema := setup.set, setup.schema
+			key, err := loadKey(c, os.Stderr)
 			if err != nil {
 				return err
-			}
-			r.SkipValues = true
-			for {
-				if _, err = r.Next(); err != nil {
-					break
-				}
-			}
-			f.Close()
-			if err != io.EOF {
-				return err
-			}
-			schema := r.Schema()
-			warnings, err := anonymize.Prepare(set, schema)
-			if err != nil {
-				return err
-			}
-			for _, w := range warnings {
-				fmt.Fprintln(os.Stderr, "warning:", w)
 			}
 			progress, done := progressFor(in.size, "anonymizing")
 			eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key, Schema: schema, Workers: c.Int("workers"), Progress: progress})
 			if err != nil {
 				return err
 			}
-			// Pass 2: rewrite.
-			r, f, err = in.open()
+			// Pass 2: rewrite (pass 1 read the schema, so every foreign key
+			// is known before the first row is rewritten).
+			r, f, err := in.open()
 			if err != nil {
 				return err
 			}

@@ -17,6 +17,8 @@ func main() {
 			checkCommand(),
 			rulesCommand(),
 			anonymizeCommand(),
+			indexCommand(),
+			auditCommand(),
 		},
 	}
 	if err := app.Run(os.Args); err != nil {

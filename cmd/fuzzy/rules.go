@@ -5,10 +5,10 @@ import (
 	"io"
 	"os"
 
+	"github.com/fuzzyduck/fuzzyduck/anonymize"
 	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
 	"github.com/fuzzyduck/fuzzyduck/modelmarkup"
 	"github.com/fuzzyduck/fuzzyduck/rules"
-	"github.com/fuzzyduck/fuzzyduck/sqldump"
 	"github.com/urfave/cli/v2"
 )
 
@@ -46,47 +46,6 @@ func loadRules(c *cli.Context, w io.Writer) (*rules.Set, error) {
 	return set, nil
 }
 
-// dumpSchema reads a dump's CREATE TABLE statements (and only those).
-func dumpSchema(path string) (*sqldump.Schema, error) {
-	in, _, err := fileio.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer in.Close()
-	r, err := sqldump.NewReader(in)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		_, err := r.Next()
-		if err == io.EOF {
-			return r.Schema(), nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
-// schemaRelations lists a dump's FOREIGN KEYs as relations.
-func schemaRelations(s *sqldump.Schema) []rules.Relation {
-	var out []rules.Relation
-	for _, t := range s.Tables() {
-		for _, fk := range t.ForeignKeys {
-			out = append(out, rules.Relation{Table: t.Name, Columns: fk.Columns, RefTable: fk.RefTable, RefColumns: fk.RefColumns, Source: "dump: FOREIGN KEY " + fk.Name})
-		}
-	}
-	return out
-}
-
-func schemaTables(s *sqldump.Schema) map[string][]string {
-	out := map[string][]string{}
-	for _, t := range s.Tables() {
-		out[t.Name] = t.ColumnNames()
-	}
-	return out
-}
-
 func rulesCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rules",
@@ -101,14 +60,22 @@ func rulesCommand() *cli.Command {
 			}
 			var extra []rules.Relation
 			if d := c.String("dump"); d != "" {
-				schema, err := dumpSchema(d)
+				in, _, err := fileio.Open(d)
 				if err != nil {
 					return err
 				}
-				if err := set.Check(schemaTables(schema)); err != nil {
+				schema, err := anonymize.ReadSchema(in)
+				in.Close()
+				if err != nil {
 					return err
 				}
-				extra = schemaRelations(schema)
+				warnings, err := anonymize.Prepare(set, schema)
+				if err != nil {
+					return err
+				}
+				for _, w := range warnings {
+					fmt.Fprintln(os.Stderr, "warning:", w)
+				}
 			}
 			set.Propagate(extra)
 			return set.WriteYAML(os.Stdout)

@@ -32,6 +32,9 @@ func Open(path string) (rc io.ReadCloser, size int64, err error) {
 // (safe after Commit) removes it.
 type File struct {
 	*os.File
+	// Mode is the permission the file gets when committed (default 0644;
+	// secrets such as indexes use 0600).
+	Mode   os.FileMode
 	target string
 	done   bool
 	stdout bool
@@ -60,7 +63,7 @@ func Create(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create output: %w", err)
 	}
-	return &File{File: f, target: path}, nil
+	return &File{File: f, target: path, Mode: 0o644}, nil
 }
 
 // Commit syncs, closes and renames the file into place.
@@ -76,6 +79,11 @@ func (f *File) Commit() error {
 		return fmt.Errorf("output %s: already finished", f.target)
 	}
 	f.done = true
+	if err := f.File.Chmod(f.Mode); err != nil {
+		f.File.Close()
+		os.Remove(f.File.Name())
+		return fmt.Errorf("write %s: %w", f.target, err)
+	}
 	if err := f.File.Sync(); err != nil {
 		f.File.Close()
 		os.Remove(f.File.Name())

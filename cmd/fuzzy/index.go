@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/fuzzyduck/fuzzyduck/anonymize"
+	"github.com/fuzzyduck/fuzzyduck/scrub"
+	"github.com/urfave/cli/v2"
+)
+
+// prepared reads the rules and the dump's schema (pass 1) and returns the
+// input for pass 2.
+func prepared(c *cli.Context) (*spooled, *anonymizeSetup, error) {
+	set, err := loadRules(c, os.Stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := spool(c.Args().First())
+	if err != nil {
+		return nil, nil, err
+	}
+	r, f, err := in.open()
+	if err != nil {
+		in.cleanup()
+		return nil, nil, err
+	}
+	r.SkipValues = true
+	for {
+		if _, err = r.Next(); err != nil {
+			break
+		}
+	}
+	f.Close()
+	if err != io.EOF {
+		in.cleanup()
+		return nil, nil, err
+	}
+	warnings, err := anonymize.Prepare(set, r.Schema())
+	if err != nil {
+		in.cleanup()
+		return nil, nil, err
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(os.Stderr, "warning:", w)
+	}
+	return in, &anonymizeSetup{set: set, schema: r.Schema()}, nil
+}
+
+func indexCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "index",
+		Usage:     "write a fingerprint index of the dump's confidential values for gate scrub (no plaintext inside)",
+		ArgsUsage: "[DUMP|-]",
+		Flags: []cli.Flag{modelsFlag, rulesFlag,
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "index file to write"},
+		},
+		Action: func(c *cli.Context) error {
+			in, setup, err := prepared(c)
+			if err != nil {
+				return err
+			}
+			defer in.cleanup()
+			r, f, err := in.open()
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			ix := scrub.NewIndex()
+			if err := anonymize.Collect(r, setup.set, func(kind string, v []byte) { ix.Add(kind, string(v)) }); err != nil {
+				return err
+			}
+			ix.Finish()
+			if err := ix.Save(c.String("output")); err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "fuzzy: index %s: %d distinct values, %d tokens\n", c.String("output"), ix.Len(), len(ix.Tokens))
+			return nil
+		},
+	}
+}
+
+func auditCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "audit",
+		Usage:     "list columns that look confidential but have no rule",
+		ArgsUsage: "[DUMP|-]",
+		Flags: []cli.Flag{modelsFlag, rulesFlag,
+			&cli.IntFlag{Name: "sample", Value: 1000, Usage: "values sampled per column"},
+			&cli.BoolFlag{Name: "strict", Usage: "exit 1 when any unmarked column looks confidential"},
+		},
+		Action: func(c *cli.Context) error {
+			in, setup, err := prepared(c)
+			if err != nil {
+				return err
+			}
+			defer in.cleanup()
+			r, f, err := in.open()
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			rep, err := anonymize.Audit(r, setup.set, c.Int("sample"))
+			if err != nil {
+				return err
+			}
+			for _, f := range rep.Findings {
+				fmt.Println(f)
+			}
+			fmt.Printf("fuzzy audit: %d columns, %d look confidential, %d have rules: coverage %.1f%%; %d unmarked\n",
+				rep.Columns, rep.Suspect, rep.Covered, rep.Coverage(), len(rep.Findings))
+			if c.Bool("strict") && len(rep.Findings) > 0 {
+				return cli.Exit(fmt.Sprintf("fuzzy audit --strict: %d confidential-looking columns have no rule", len(rep.Findings)), 1)
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var fuzzyBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "fuzzy-bin-")
+	if err != nil {
+		panic(err)
+	}
+	fuzzyBin = filepath.Join(dir, "fuzzy")
+	if out, err := exec.Command("go", "build", "-o", fuzzyBin, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func fuzzy(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(fuzzyBin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{o.String(), e.String(), code}
+}
+
+const testKey = "FUZZY_KEY=000102030405060708090a0b0c0d0e0f"
+
+// The real mariadb-dump output kept in sqldump's testdata.
+var dumpFile, _ = filepath.Abs("../../sqldump/testdata/dumps/defaults.sql")
+
+const cliRules = `tables:
+  parent:
+    uuid: uuid
+  child:
+    note: text
+  vals:
+    s: string
+    ip: ip_address
+`
+
+func setup(t *testing.T) string {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(cliRules), 0o644)
+	return dir
+}
+
+func TestAnonymizeCLI(t *testing.T) {
+	dir := setup(t)
+	r := fuzzy(t, dir, []string{testKey}, "anonymize", "--rules", "rules.yaml", "-o", "out.sql", dumpFile)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	out, _ := os.ReadFile(filepath.Join(dir, "out.sql"))
+	orig, _ := os.ReadFile(dumpFile)
+	if bytes.Contains(out, []byte("0b1f5a6e-0000-4000-8000-000000000001")) {
+		t.Error("parent.uuid (and child.parent_uuid through the foreign key) not anonymized")
+	}
+	if !strings.Contains(r.stderr, "child.parent_uuid") || !strings.Contains(r.stderr, "via parent.uuid") {
+		t.Errorf("summary does not show the propagated column:\n%s", r.stderr)
+	}
+	if len(out) < len(orig)/2 || !bytes.Contains(out, []byte("CREATE TABLE `vals`")) {
+		t.Error("output lost content")
+	}
+	// Same key, same bytes; gzip output reads the same.
+	r2 := fuzzy(t, dir, []string{testKey}, "anonymize", "--rules", "rules.yaml", "-o", "out2.sql.gz", dumpFile)
+	if r2.code != 0 {
+		t.Fatal(r2.stderr)
+	}
+	f, _ := os.Open(filepath.Join(dir, "out2.sql.gz"))
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out2, _ := io.ReadAll(zr)
+	if !bytes.Equal(out, out2) {
+		t.Error("same key gave different output")
+	}
+	// stdin in, stdout out.
+	cmd := exec.Command(fuzzyBin, "anonymize", "--rules", "rules.yaml")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), testKey)
+	cmd.Stdin = bytes.NewReader(orig)
+	out3, err := cmd.Output()
+	if err != nil || !bytes.Equal(out3, out) {
+		t.Errorf("stdin/stdout run differs (err %v)", err)
+	}
+}
+
+func TestAnonymizeFailsCleanly(t *testing.T) {
+	dir := setup(t)
+	target := filepath.Join(dir, "out.sql")
+	os.WriteFile(target, []byte("previous result"), 0o644)
+	bad := filepath.Join(dir, "bad.sql")
+	os.WriteFile(bad, []byte("CREATE TABLE `parent` (`id` int, `uuid` varchar(36));\nINSERT INTO `parent` VALUES (1,'0b1f5a6e-0000-4000-8000-000000000001'),(2,UUID());\n"), 0o644)
+	r := fuzzy(t, dir, []string{testKey}, "anonymize", "--rules", "rules.yaml", "-o", "out.sql", bad)
+	if r.code == 0 {
+		t.Fatal("a dump with an expression in VALUES was accepted")
+	}
+	if !strings.Contains(r.stderr, "line 2, column 75") || !strings.Contains(r.stderr, "table parent") {
+		t.Errorf("error does not locate the problem: %s", r.stderr)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "previous result" {
+		t.Errorf("failed run touched the output: %q", b)
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temp file left behind: %s", e.Name())
+		}
+	}
+	// Unknown kind and a rule for a missing column are errors too.
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("tables:\n  parent:\n    uuid: ssn\n"), 0o644)
+	if r := fuzzy(t, dir, []string{testKey}, "anonymize", "--rules", "bad.yaml", dumpFile); r.code == 0 || !strings.Contains(r.stderr, `unknown kind "ssn"`) {
+		t.Errorf("unknown kind: exit %d, %s", r.code, r.stderr)
+	}
+	os.WriteFile(filepath.Join(dir, "bad2.yaml"), []byte("tables:\n  parent:\n    uuidd: uuid\n"), 0o644)
+	if r := fuzzy(t, dir, []string{testKey}, "anonymize", "--rules", "bad2.yaml", dumpFile); r.code == 0 || !strings.Contains(r.stderr, "table parent has no column uuidd") {
+		t.Errorf("missing column: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+func TestKeyHandling(t *testing.T) {
+	dir := setup(t)
+	r := fuzzy(t, dir, nil, "anonymize", "--rules", "rules.yaml", "-o", "out.sql", dumpFile)
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	keys, _ := filepath.Glob(filepath.Join(dir, "fuzzy-*.key"))
+	if len(keys) != 1 {
+		t.Fatalf("generated key file not found: %v\n%s", keys, r.stderr)
+	}
+	st, _ := os.Stat(keys[0])
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v, want 0600", st.Mode().Perm())
+	}
+	key, _ := os.ReadFile(keys[0])
+	if strings.Contains(r.stderr, strings.TrimSpace(string(key))) {
+		t.Error("the generated key was printed")
+	}
+	if !strings.Contains(r.stderr, filepath.Base(keys[0])) {
+		t.Errorf("stderr does not say where the key is: %s", r.stderr)
+	}
+	// Re-running with the saved key reproduces the output.
+	first, _ := os.ReadFile(filepath.Join(dir, "out.sql"))
+	if r := fuzzy(t, dir, nil, "anonymize", "--rules", "rules.yaml", "--key-file", keys[0], "-o", "again.sql", dumpFile); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	again, _ := os.ReadFile(filepath.Join(dir, "again.sql"))
+	if !bytes.Equal(first, again) {
+		t.Error("--key-file with the generated key does not reproduce the output")
+	}
+	if r := fuzzy(t, dir, []string{"FUZZY_KEY=0011223344"}, "anonymize", "--rules", "rules.yaml", dumpFile); r.code == 0 || !strings.Contains(r.stderr, "shorter than 128 bits") {
+		t.Errorf("short key: exit %d %s", r.code, r.stderr)
+	}
+}
+
+const auditDump = "CREATE TABLE `nodes` (`id` int NOT NULL, `fqdn` varchar(255), `mgmt` varchar(39), `contact` varchar(99), `bus` text, `state` varchar(9), `info` text, PRIMARY KEY (`id`));\n" +
+	"INSERT INTO `nodes` VALUES (1,'compute-1.dc.example.com','10.0.0.1','ops@example.com','amqp://nova:pw@rabbit:5672/','up','{\\\"mac\\\": \\\"fa:16:3e:00:00:01\\\"}')," +
+	"(2,'compute-2.dc.example.com','10.0.0.2','ops@example.com','amqp://nova:pw@rabbit:5672/','down','{}');\n"
+
+func TestAuditStrict(t *testing.T) {
+	dir := setup(t)
+	os.WriteFile(filepath.Join(dir, "nodes.sql"), []byte(auditDump), 0o644)
+	os.WriteFile(filepath.Join(dir, "some.yaml"), []byte("tables:\n  nodes:\n    fqdn: hostname\n"), 0o644)
+	r := fuzzy(t, dir, nil, "audit", "--strict", "--rules", "some.yaml", "nodes.sql")
+	if r.code != 1 {
+		t.Fatalf("audit --strict exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"nodes.mgmt: 2 of 2 sampled values look like ip address", "nodes.contact:", "nodes.bus:", "url with credentials", "nodes.info:", "JSON holding mac", "coverage 20.0%"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("audit output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "nodes.state") || strings.Contains(r.stdout, "nodes.fqdn:") {
+		t.Errorf("audit flagged a harmless or covered column:\n%s", r.stdout)
+	}
+	full := "tables:\n  nodes:\n    fqdn: hostname\n    mgmt: ip_address\n    contact: email\n    bus: url\n    info: json\n"
+	os.WriteFile(filepath.Join(dir, "full.yaml"), []byte(full), 0o644)
+	r = fuzzy(t, dir, nil, "audit", "--strict", "--rules", "full.yaml", "nodes.sql")
+	if r.code != 0 || !strings.Contains(r.stdout, "coverage 100.0%") {
+		t.Errorf("audit --strict with every column covered: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestIndexHasNoPlaintext(t *testing.T) {
+	dir := setup(t)
+	r := fuzzy(t, dir, nil, "index", "--rules", "rules.yaml", "-o", "values.idx", dumpFile)
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	f, _ := os.Open(filepath.Join(dir, "values.idx"))
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(zr)
+	for _, v := range []string{"0b1f5a6e-0000-4000-8000-000000000001", "semi;colon", "::1"} {
+		if bytes.Contains(b, []byte(v)) {
+			t.Errorf("index contains %q", v)
+		}
+	}
+}
+
+func TestRulesPrintout(t *testing.T) {
+	dir := setup(t)
+	r := fuzzy(t, dir, nil, "rules", "--rules", "rules.yaml", "--dump", dumpFile)
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if !strings.Contains(r.stdout, "parent_uuid: uuid  # propagated from parent.uuid") {
+		t.Errorf("printout:\n%s", r.stdout)
+	}
+}

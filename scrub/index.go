@@ -1,0 +1,189 @@
+// Package scrub removes confidential values from logs before they are
+// published: values from a fingerprint index (written by fuzzy index, no
+// plaintext inside), plaintext value lists, the run's own secrets, and
+// built-in patterns (private keys, passwords in URLs and configs, tokens).
+package scrub
+
+import (
+	"compress/gzip"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
+)
+
+// Index holds keyed fingerprints of confidential values and of their
+// longer word tokens, by kind, plus length bounds. It holds no plaintext.
+// Its own random key (not the anonymization key) computes the
+// fingerprints; whoever has the index can test guesses against it, so
+// keep it with the CI worker that scrubs, not with the published logs.
+type Index struct {
+	Version   int                 `json:"version"`
+	Key       string              `json:"key"` // hex, random per index
+	MinLen    int                 `json:"min_len"`
+	MaxLen    int                 `json:"max_len"`
+	MinToken  int                 `json:"min_token"`
+	MaxTokens int                 `json:"max_tokens"` // longest token sequence indexed as a value
+	Values    map[string][]uint64 `json:"values"`     // kind -> sorted fingerprints of whole values
+	Tokens    []uint64            `json:"tokens"`     // sorted fingerprints of word tokens
+
+	mac hash.Hash
+	buf []byte
+}
+
+// Defaults for building an index.
+const (
+	DefaultMinToken  = 5
+	DefaultMaxTokens = 8
+)
+
+// NewIndex returns an empty index with a fresh random key.
+func NewIndex() *Index {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic(err)
+	}
+	return &Index{Version: 1, Key: hex.EncodeToString(k), MinToken: DefaultMinToken, MaxTokens: DefaultMaxTokens, Values: map[string][]uint64{}}
+}
+
+// Normalize folds a value the way logs vary it: case.
+func Normalize(s string) string { return strings.ToLower(s) }
+
+// Fingerprint is the index's keyed 64-bit digest of a normalized value.
+func (ix *Index) Fingerprint(v []byte) uint64 {
+	if ix.mac == nil {
+		k, _ := hex.DecodeString(ix.Key)
+		ix.mac = hmac.New(sha256.New, k)
+	}
+	ix.mac.Reset()
+	ix.mac.Write(v)
+	ix.buf = ix.mac.Sum(ix.buf[:0])
+	return binary.LittleEndian.Uint64(ix.buf)
+}
+
+// Tokens splits a value into word tokens (letters, digits and the
+// characters inside hostnames, IPs and UUIDs).
+func Tokens(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' || r == ':' || r == '@' || r >= 0x80)
+	})
+}
+
+// Add records a confidential value of a kind.
+func (ix *Index) Add(kind, value string) {
+	v := Normalize(strings.TrimSpace(value))
+	if v == "" {
+		return
+	}
+	if ix.MinLen == 0 || len(v) < ix.MinLen {
+		ix.MinLen = len(v)
+	}
+	if len(v) > ix.MaxLen {
+		ix.MaxLen = len(v)
+	}
+	ix.Values[kind] = append(ix.Values[kind], ix.Fingerprint([]byte(v)))
+	toks := Tokens(v)
+	if len(toks) > 1 {
+		for _, t := range toks {
+			if len(t) >= ix.MinToken {
+				ix.Tokens = append(ix.Tokens, ix.Fingerprint([]byte(t)))
+			}
+		}
+	}
+}
+
+// Finish sorts and deduplicates the fingerprint sets.
+func (ix *Index) Finish() {
+	for k, v := range ix.Values {
+		slices.Sort(v)
+		ix.Values[k] = slices.Compact(v)
+	}
+	slices.Sort(ix.Tokens)
+	ix.Tokens = slices.Compact(ix.Tokens)
+}
+
+// Len is the number of distinct value fingerprints.
+func (ix *Index) Len() int {
+	n := 0
+	for _, v := range ix.Values {
+		n += len(v)
+	}
+	return n
+}
+
+// Lookup returns the kind of a normalized value, or "".
+func (ix *Index) Lookup(v []byte) string {
+	if len(v) < ix.MinLen || len(v) > ix.MaxLen {
+		return ""
+	}
+	fp := ix.Fingerprint(v)
+	for kind, set := range ix.Values {
+		if _, ok := slices.BinarySearch(set, fp); ok {
+			return kind
+		}
+	}
+	return ""
+}
+
+// IsToken reports whether a normalized token belongs to a confidential
+// value.
+func (ix *Index) IsToken(t []byte) bool {
+	if len(t) < ix.MinToken {
+		return false
+	}
+	_, ok := slices.BinarySearch(ix.Tokens, ix.Fingerprint(t))
+	return ok
+}
+
+// Save writes the index (gzip-compressed JSON) atomically.
+func (ix *Index) Save(path string) error {
+	f, err := fileio.Create(path)
+	if err != nil {
+		return err
+	}
+	f.Mode = 0o600
+	zw := gzip.NewWriter(f)
+	if err := json.NewEncoder(zw).Encode(ix); err != nil {
+		f.Abort()
+		return fmt.Errorf("write index: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		f.Abort()
+		return fmt.Errorf("write index: %w", err)
+	}
+	return f.Commit()
+}
+
+// LoadIndex reads an index written by Save.
+func LoadIndex(path string) (*Index, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("index %s: %w", path, err)
+	}
+	var ix Index
+	if err := json.NewDecoder(io.LimitReader(zr, 4<<30)).Decode(&ix); err != nil {
+		return nil, fmt.Errorf("index %s: %w", path, err)
+	}
+	if ix.Version != 1 {
+		return nil, fmt.Errorf("index %s: version %d not supported", path, ix.Version)
+	}
+	if _, err := hex.DecodeString(ix.Key); err != nil || len(ix.Key) < 32 {
+		return nil, fmt.Errorf("index %s: bad key", path)
+	}
+	return &ix, nil
+}
