@@ -8,7 +8,7 @@ FUZZTIME ?= 10s
 all: build
 
 build:
-	$(GO) build -o bin/ ./cmd/...
+	$(GO) build -o bin/ ./cmd/... ./bench/gendump ./bench/passthrough
 
 deps:
 	./scripts/install-deps.sh
@@ -35,4 +35,4 @@ bench:
 	./bench/run.sh
 
 clean:
-	rm -rf bin bench/out
+	rm -rf bin bench/out demo-out

@@ -54,6 +54,7 @@ func Audit(r *sqldump.Reader, set *rules.Set, sample int) (*AuditReport, error) 
 		sampled     int
 		kinds       map[string]int
 		marked      bool
+		numeric     bool
 	}
 	cols := map[string]*colState{}
 	var order []string
@@ -70,7 +71,7 @@ func Audit(r *sqldump.Reader, set *rules.Set, sample int) (*AuditReport, error) 
 			for _, c := range t.Columns {
 				k := t.Name + "." + c.Name
 				if cols[k] == nil {
-					cols[k] = &colState{table: t.Name, name: c.Name, kinds: map[string]int{}, marked: set.Rule(t.Name, c.Name) != nil}
+					cols[k] = &colState{table: t.Name, name: c.Name, kinds: map[string]int{}, marked: set.Rule(t.Name, c.Name) != nil, numeric: isNumericType(c.Type)}
 					order = append(order, k)
 				}
 			}
@@ -110,7 +111,9 @@ func Audit(r *sqldump.Reader, set *rules.Set, sample int) (*AuditReport, error) 
 	for _, k := range order {
 		cs := cols[k]
 		var reasons []string
-		if sensitiveName.MatchString(cs.name) && !boringName.MatchString(cs.name) {
+		// Numbers carry no names or addresses: only text columns are
+		// suspect by name (their values are sampled either way).
+		if !cs.numeric && sensitiveName.MatchString(cs.name) && !boringName.MatchString(cs.name) {
 			reasons = append(reasons, "name looks confidential")
 		}
 		var kinds []string
@@ -194,4 +197,12 @@ func auditWorker() *worker {
 // String renders a finding for people.
 func (f Finding) String() string {
 	return fmt.Sprintf("%s.%s: %s", f.Table, f.Column, strings.Join(f.Reasons, "; "))
+}
+
+func isNumericType(t string) bool {
+	switch t {
+	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "numeric", "float", "double", "real", "bit", "bool", "boolean", "year":
+		return true
+	}
+	return false
 }

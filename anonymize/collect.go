@@ -36,7 +36,7 @@ func Collect(r *sqldump.Reader, set *rules.Set, visit func(kind string, value []
 			if rule == nil || rule.Kind.Name == "keep" {
 				continue
 			}
-			info := &colInfo{paths: parsePaths(rule.Kind.Params["paths"])}
+			info := &colInfo{paths: parsePaths(rule.Kind.Params["paths"]), keys: parseKeys(rule.Kind.Params["keys"])}
 			for row := 0; row < in.Rows(); row++ {
 				v := in.Value(row, col)
 				if v.IsNull() {

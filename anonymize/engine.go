@@ -86,9 +86,11 @@ func Relations(s *sqldump.Schema) []rules.Relation {
 // warnings (one set of models often covers several databases); rules for
 // columns a present table lacks are errors.
 func Prepare(set *rules.Set, schema *sqldump.Schema) (warnings []string, err error) {
+	// Tables of the same name in several databases (Nova's main and API
+	// databases share names) pool their columns.
 	tables := map[string][]string{}
 	for _, t := range schema.Tables() {
-		tables[t.Name] = t.ColumnNames()
+		tables[t.Name] = append(tables[t.Name], t.ColumnNames()...)
 	}
 	if err := set.Check(tables); err != nil {
 		return nil, err
@@ -221,7 +223,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 			}
 		}
 		if r.Kind.Name == "json" {
-			cp.info.paths = parsePaths(r.Kind.Params["paths"])
+			cp.info.paths, cp.info.keys = parsePaths(r.Kind.Params["paths"]), parseKeys(r.Kind.Params["keys"])
 		}
 		sk := in.Table() + "." + name
 		st := e.stats[sk]
@@ -382,8 +384,8 @@ func (e *Engine) count(j *job, stats *Stats) {
 func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 	start := time.Now()
 	stats := &Stats{Rows: map[string]int64{}}
-	order := make(chan *job, 4*e.opts.Workers)
-	work := make(chan *job, 4*e.opts.Workers)
+	order := make(chan *job, 2*e.opts.Workers+2)
+	work := make(chan *job, e.opts.Workers)
 	var readErr error
 	go func() {
 		defer close(order)

@@ -14,10 +14,13 @@ import (
 // The json kind rewrites JSON text in place: structure, key order,
 // spacing, numbers and keys are kept; string leaves are replaced when they
 // are recognisably confidential (IP, CIDR, MAC, UUID, email, URL,
-// hostname), sit under a secret-looking key (password, secret, token,
-// ...), or match a configured path (json:paths=a.b,c.*.d, array levels
-// transparent, * any one key). Recognised leaves use the same transforms
-// as columns, so a value inside JSON matches its twin elsewhere.
+// hostname, host:port, SSH key, fingerprint), sit under a secret-looking
+// key (password, secret, token, ...), sit under a key named in
+// json:keys=a,b (at any depth: Nova's versioned objects nest their fields
+// under "nova_object.data"), or match a configured path
+// (json:paths=a.b,c.*.d, array levels transparent, * any one key).
+// Recognised leaves use the same transforms as columns, so a value inside
+// JSON matches its twin elsewhere; other leaves become words.
 
 var noColumn colInfo
 
@@ -262,7 +265,7 @@ func (j *jsonRewriter) leaf(key []byte, s []byte) []byte {
 			j.w.secret[string(key)] = secret
 		}
 	}
-	if secret || j.pathMatches() {
+	if secret || j.pathMatches() || j.c.keys[string(key)] {
 		j.count++
 		if j.visit != nil {
 			j.visit("string", s)
@@ -299,6 +302,10 @@ func detectKind(s []byte) string {
 		return "uuid"
 	case isMAC(s):
 		return "mac"
+	case isColonHex(s):
+		return "fingerprint"
+	case bytes.HasPrefix(s, []byte("ssh-")) || bytes.HasPrefix(s, []byte("ecdsa-sha2-")):
+		return "ssh_public_key"
 	case bytes.Contains(s, []byte("://")):
 		return "url"
 	case isEmail(s):
@@ -319,6 +326,23 @@ func detectKind(s []byte) string {
 		return "hostport"
 	}
 	return ""
+}
+
+// isColonHex: an MD5 or longer fingerprint, "5b:6c:...".
+func isColonHex(s []byte) bool {
+	if len(s) < 23 || len(s)%3 != 2 {
+		return false
+	}
+	for i, c := range s {
+		if i%3 == 2 {
+			if c != ':' {
+				return false
+			}
+		} else if !isHexByte(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // isHostPort: "10.0.0.5:3260", "[fd00::1]:80" or "host.example.com:5672".
@@ -398,4 +422,18 @@ func parsePaths(spec string) [][]string {
 		out = append(out, strings.Split(strings.TrimPrefix(p, "$."), "."))
 	}
 	return out
+}
+
+// parseKeys reads json:keys=a,b.
+func parseKeys(spec string) map[string]bool {
+	if spec == "" {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, k := range strings.Split(spec, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			m[k] = true
+		}
+	}
+	return m
 }

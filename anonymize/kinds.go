@@ -22,7 +22,8 @@ type colInfo struct {
 	unsigned    bool
 	nullable    bool
 	params      map[string]string
-	paths       [][]string // json: leaf paths to anonymize
+	paths       [][]string      // json: leaf paths to anonymize
+	keys        map[string]bool // json: keys whose leaves to anonymize
 }
 
 // worker holds per-goroutine state: the PRF and a faker drawing from it.
@@ -765,10 +766,11 @@ func kindDatetime(w *worker, c *colInfo, in []byte, n int) result {
 	return fallback(w, in, n)
 }
 
-// kindEC2: "i-0000001a" keeps its prefix; the hex part is replaced.
+// kindEC2: "i-0000001a" (or "req-<uuid>", "r-8j2kd0") keeps its prefix;
+// the hex part (dashes kept) is replaced.
 func kindEC2(w *worker, c *colInfo, in []byte, n int) result {
 	dash := bytes.IndexByte(in, '-')
-	if dash <= 0 || !isHexString(in[dash+1:]) {
+	if dash <= 0 || !isHexString(bytes.ReplaceAll(in[dash+1:], []byte("-"), nil)) {
 		return fallback(w, in, n)
 	}
 	r := w.rng("ec2_id", in, n)

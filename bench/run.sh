@@ -27,8 +27,12 @@ if ! command -v /usr/bin/time >/dev/null 2>&1 && ! [ -x /usr/bin/time ]; then
   apt-get install -y -qq time >/dev/null 2>&1 || true
 fi
 
-printf '%-40s %10s %12s\n' "step ($((bytes / 1000000)) MB input)" "MB/s" "peak RSS MB"
+printf "%-40s %10s %12s\n" "step ($((bytes / 1000000)) MB input)" "MB/s" "peak RSS MB"
 read -r s rss < <(timed cat "$dump")
 printf '%-40s %10s %12s\n' "cat > /dev/null" "$(mbps "$s")" "$rss"
 read -r s rss < <(GOMAXPROCS=1 timed bin/passthrough "$dump" /dev/null)
 printf '%-40s %10s %12s\n' "sqldump pass-through (1 core)" "$(mbps "$s")" "$rss"
+key=$(mktemp); printf '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f' > "$key"
+read -r s rss < <(timed bin/fuzzy anonymize --rules testdata/demo/rules.yaml --key-file "$key" -o /dev/null "$dump")
+printf '%-40s %10s %12s\n' "fuzzy anonymize (2 cores)" "$(mbps "$s")" "$rss"
+rm -f "$key"
