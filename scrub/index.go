@@ -36,6 +36,18 @@ type Index struct {
 	MaxTokens int                 `json:"max_tokens"` // longest token sequence indexed as a value
 	Values    map[string][]uint64 `json:"values"`     // kind -> sorted fingerprints of whole values
 	Tokens    []uint64            `json:"tokens"`     // sorted fingerprints of word tokens
+	// Prefixes holds fingerprints of the first PrefixLen bytes of long
+	// values: MariaDB cuts long values in its messages.
+	PrefixLen int      `json:"prefix_len"`
+	Prefixes  []uint64 `json:"prefixes"`
+	// Lengths lists the lengths values have, so that most candidates
+	// are rejected before they are hashed.
+	Lengths []int `json:"lengths"`
+	// WordCounts lists how many words values have (1 for a UUID, 6 for
+	// a MAC): the scrubber only tries word runs of those lengths.
+	WordCounts []int `json:"word_counts"`
+
+	lengths [256]bool
 
 	mac hash.Hash
 	buf []byte
@@ -53,7 +65,7 @@ func NewIndex() *Index {
 	if _, err := rand.Read(k); err != nil {
 		panic(err)
 	}
-	return &Index{Version: 1, Key: hex.EncodeToString(k), MinToken: DefaultMinToken, MaxTokens: DefaultMaxTokens, Values: map[string][]uint64{}}
+	return &Index{Version: 1, Key: hex.EncodeToString(k), MinToken: DefaultMinToken, MaxTokens: DefaultMaxTokens, PrefixLen: 16, Values: map[string][]uint64{}}
 }
 
 // Normalize folds a value the way logs vary it: case.
@@ -71,12 +83,14 @@ func (ix *Index) Fingerprint(v []byte) uint64 {
 	return binary.LittleEndian.Uint64(ix.buf)
 }
 
-// Tokens splits a value into word tokens (letters, digits and the
-// characters inside hostnames, IPs and UUIDs).
+// Tokens splits a value into word tokens the way the scrubber cuts logs:
+// runs of letters, digits, '.', '-', '_' and non-ASCII bytes.
 func Tokens(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' || r == ':' || r == '@' || r >= 0x80)
-	})
+	var out []string
+	for _, t := range tokenize([]byte(s), nil) {
+		out = append(out, s[t.start:t.end])
+	}
+	return out
 }
 
 // Add records a confidential value of a kind.
@@ -92,10 +106,19 @@ func (ix *Index) Add(kind, value string) {
 		ix.MaxLen = len(v)
 	}
 	ix.Values[kind] = append(ix.Values[kind], ix.Fingerprint([]byte(v)))
+	if !slices.Contains(ix.Lengths, len(v)) {
+		ix.Lengths = append(ix.Lengths, len(v))
+	}
+	if len(v) >= ix.PrefixLen+8 {
+		ix.Prefixes = append(ix.Prefixes, ix.Fingerprint([]byte(v[:ix.PrefixLen])))
+	}
 	toks := Tokens(v)
+	if !slices.Contains(ix.WordCounts, len(toks)) {
+		ix.WordCounts = append(ix.WordCounts, len(toks))
+	}
 	if len(toks) > 1 {
 		for _, t := range toks {
-			if len(t) >= ix.MinToken {
+			if len(t) >= ix.MinToken && !commonWord(t) {
 				ix.Tokens = append(ix.Tokens, ix.Fingerprint([]byte(t)))
 			}
 		}
@@ -110,6 +133,38 @@ func (ix *Index) Finish() {
 	}
 	slices.Sort(ix.Tokens)
 	ix.Tokens = slices.Compact(ix.Tokens)
+	slices.Sort(ix.Prefixes)
+	ix.Prefixes = slices.Compact(ix.Prefixes)
+	slices.Sort(ix.Lengths)
+	ix.index()
+}
+
+// index fills the length table from Lengths.
+func (ix *Index) index() {
+	for _, n := range ix.Lengths {
+		if n < len(ix.lengths) {
+			ix.lengths[n] = true
+		}
+	}
+}
+
+// hasLen reports whether some value is n bytes long (long values are
+// always tried).
+func (ix *Index) hasLen(n int) bool {
+	if n >= len(ix.lengths) {
+		return n <= ix.MaxLen
+	}
+	return ix.lengths[n]
+}
+
+// IsPrefix reports whether the first PrefixLen bytes of a normalized text
+// begin a long confidential value.
+func (ix *Index) IsPrefix(t []byte) bool {
+	if ix.PrefixLen == 0 || len(t) < ix.PrefixLen || len(ix.Prefixes) == 0 {
+		return false
+	}
+	_, ok := slices.BinarySearch(ix.Prefixes, ix.Fingerprint(t[:ix.PrefixLen]))
+	return ok
 }
 
 // Len is the number of distinct value fingerprints.
@@ -123,7 +178,7 @@ func (ix *Index) Len() int {
 
 // Lookup returns the kind of a normalized value, or "".
 func (ix *Index) Lookup(v []byte) string {
-	if len(v) < ix.MinLen || len(v) > ix.MaxLen {
+	if !ix.hasLen(len(v)) {
 		return ""
 	}
 	fp := ix.Fingerprint(v)
@@ -185,5 +240,6 @@ func LoadIndex(path string) (*Index, error) {
 	if _, err := hex.DecodeString(ix.Key); err != nil || len(ix.Key) < 32 {
 		return nil, fmt.Errorf("index %s: bad key", path)
 	}
+	ix.index()
 	return &ix, nil
 }

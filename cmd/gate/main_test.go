@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var gateBin, fuzzyBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gate-bin-")
+	if err != nil {
+		panic(err)
+	}
+	gateBin, fuzzyBin = filepath.Join(dir, "gate"), filepath.Join(dir, "fuzzy")
+	for bin, pkg := range map[string]string{gateBin: ".", fuzzyBin: "../fuzzy"} {
+		if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+			panic(string(out))
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func run(t *testing.T, dir, stdin, bin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{o.String(), e.String(), code}
+}
+
+var dumpFile, _ = filepath.Abs("../../sqldump/testdata/dumps/defaults.sql")
+
+// TestIndexEndToEnd: fuzzy index on a real mariadb-dump output, then gate
+// scrub --index on a log quoting the original values.
+func TestIndexEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte("tables:\n  parent:\n    uuid: uuid\n  child:\n    note: text\n"), 0o644)
+	if r := run(t, dir, "", fuzzyBin, "index", "--rules", "rules.yaml", "-o", "values.idx", dumpFile); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	secrets := []string{"0b1f5a6e-0000-4000-8000-000000000001", "semi;colon"}
+	f, _ := os.Open(filepath.Join(dir, "values.idx"))
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(zr)
+	for _, s := range append(secrets, "semi", "colon", "0b1f5a6e") {
+		if bytes.Contains(bytes.ToLower(raw), []byte(strings.ToLower(s))) {
+			t.Errorf("index contains %q", s)
+		}
+	}
+	log := "Running upgrade a -> b\ninstance 0B1F5A6E-0000-4000-8000-000000000001 failed: note='semi;colon'\n[parameters: ('0b1f5a6e-0000-4000-8000-000000000001',)]\ndone\n"
+	r := run(t, dir, log, gateBin, "scrub", "--index", "values.idx")
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	for _, s := range secrets {
+		if strings.Contains(strings.ToLower(r.stdout), s) {
+			t.Errorf("%q survived:\n%s", s, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stdout, "Running upgrade a -> b\n") || !strings.HasSuffix(r.stdout, "done\n") {
+		t.Errorf("log structure lost:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "index:uuid=2") {
+		t.Errorf("report: %s", r.stderr)
+	}
+}
+
+func TestScrubCheckAndInPlace(t *testing.T) {
+	dir := t.TempDir()
+	logs := filepath.Join(dir, "logs")
+	os.MkdirAll(filepath.Join(logs, "sub"), 0o755)
+	os.WriteFile(filepath.Join(logs, "a.log"), []byte("db password=hunter2x ok\n"), 0o640)
+	os.WriteFile(filepath.Join(logs, "sub", "b.log"), []byte("nothing secret\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "values.txt"), []byte("# known values\nhostname\tdb7.internal.example\n"), 0o644)
+
+	if r := run(t, dir, "", gateBin, "scrub", "--check", "--in-place", "logs"); r.code != 1 || !strings.Contains(r.stderr, "1 secrets would be scrubbed") {
+		t.Errorf("--check: exit %d %s", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(logs, "a.log")); !strings.Contains(string(b), "hunter2x") {
+		t.Error("--check modified a file")
+	}
+	r := run(t, dir, "", gateBin, "scrub", "--in-place", "logs", "--report", "report.json")
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	b, _ := os.ReadFile(filepath.Join(logs, "a.log"))
+	if strings.Contains(string(b), "hunter2x") || !strings.Contains(string(b), "[scrubbed:password:") {
+		t.Errorf("a.log = %q", b)
+	}
+	if st, _ := os.Stat(filepath.Join(logs, "a.log")); st.Mode().Perm() != 0o640 {
+		t.Errorf("mode changed to %v", st.Mode().Perm())
+	}
+	rep, _ := os.ReadFile(filepath.Join(dir, "report.json"))
+	if !strings.Contains(string(rep), `"pattern:password": 1`) || strings.Contains(string(rep), "hunter2x") {
+		t.Errorf("report = %s", rep)
+	}
+	// Now clean: --check passes.
+	if r := run(t, dir, "", gateBin, "scrub", "--check", "--in-place", "logs"); r.code != 0 {
+		t.Errorf("--check after scrubbing: exit %d %s", r.code, r.stderr)
+	}
+	// Plaintext values, the run's DSN password, env from a config file.
+	os.WriteFile(filepath.Join(dir, "scrub.yaml"), []byte("env: [MY_TOKEN]\npatterns:\n  - {name: ticket, regex: 'TICKET-[0-9]+'}\n"), 0o644)
+	cmd := exec.Command(gateBin, "scrub", "--values", "values.txt", "--rules", "scrub.yaml", "--dsn", "nova:Dsn-Pass-99@unix(/tmp/s.sock)/nova")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "MY_TOKEN=tok-abcdef-123456")
+	cmd.Stdin = strings.NewReader("db7.internal.example Dsn-Pass-99 tok-abcdef-123456 TICKET-42 fine\n")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"db7.internal", "Dsn-Pass-99", "tok-abcdef", "TICKET-42"} {
+		if strings.Contains(string(out), s) {
+			t.Errorf("%q survived: %s", s, out)
+		}
+	}
+	if !strings.HasSuffix(string(out), " fine\n") {
+		t.Errorf("out = %q", out)
+	}
+}
+
+func TestScrubBadInput(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, dir, "", gateBin, "scrub", "--index", "missing.idx"); r.code != 2 || !strings.Contains(r.stderr, "missing.idx") {
+		t.Errorf("missing index: exit %d %s", r.code, r.stderr)
+	}
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("patterns:\n  - {name: x, regex: '('}\n"), 0o644)
+	if r := run(t, dir, "", gateBin, "scrub", "--rules", "bad.yaml"); r.code != 2 || !strings.Contains(r.stderr, "pattern x") {
+		t.Errorf("bad regex: exit %d %s", r.code, r.stderr)
+	}
+	if r := run(t, dir, "", gateBin, "scrub", "-o", "out.log", "nope.log"); r.code != 2 {
+		t.Errorf("missing input: exit %d", r.code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.log")); err == nil {
+		t.Error("a failed run left an output file")
+	}
+}

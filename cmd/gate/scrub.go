@@ -1,0 +1,208 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
+	"github.com/fuzzyduck/fuzzyduck/scrub"
+	"github.com/urfave/cli/v2"
+)
+
+var scrubFlags = []cli.Flag{
+	&cli.StringFlag{Name: "index", Usage: "fingerprint index written by fuzzy index"},
+	&cli.StringSliceFlag{Name: "values", Usage: "file of plaintext values to scrub, one per line (kind<TAB>value allowed)"},
+	&cli.StringFlag{Name: "rules", Usage: "scrub configuration (YAML: min_length, env, values, patterns)"},
+	&cli.StringFlag{Name: "dsn", Usage: "database DSN of the run: its password is scrubbed"},
+	&cli.IntFlag{Name: "min-length", Usage: "values shorter than this match only as whole tokens (default 8)"},
+	&cli.StringFlag{Name: "marker-key", Usage: "file with a key for the tags in markers (stable tags across runs)"},
+}
+
+// newScrubber builds a scrubber from the flags; the run's own secrets
+// (DSN password, this host's name) are always included.
+func newScrubber(c *cli.Context) (*scrub.Scrubber, error) {
+	opts := scrub.Options{MinLength: c.Int("min-length")}
+	if p := c.String("index"); p != "" {
+		ix, err := scrub.LoadIndex(p)
+		if err != nil {
+			return nil, err
+		}
+		opts.Index = ix
+	}
+	for _, p := range c.StringSlice("values") {
+		vals, err := scrub.LoadValues(p)
+		if err != nil {
+			return nil, err
+		}
+		opts.Values = append(opts.Values, vals...)
+	}
+	if p := c.String("rules"); p != "" {
+		cfg, err := scrub.LoadConfig(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := cfg.Apply(&opts); err != nil {
+			return nil, err
+		}
+	}
+	if p := c.String("marker-key"); p != "" {
+		k, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		opts.MarkerKey = k
+	}
+	opts.Values = append(opts.Values, scrub.RunSecrets(c.String("dsn"))...)
+	return scrub.New(opts)
+}
+
+func scrubCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "scrub",
+		Usage:     "redact confidential values from logs (files, stdin, or a whole directory in place)",
+		ArgsUsage: "[LOG...|-]",
+		Flags: append(append([]cli.Flag{}, scrubFlags...),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "where the scrubbed text goes (- for stdout)"},
+			&cli.StringFlag{Name: "in-place", Usage: "scrub every file under this directory in place (each file replaced atomically)"},
+			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 if anything would be scrubbed"},
+			&cli.StringFlag{Name: "report", Usage: "write the report (counts by source and kind, never values) as JSON to this file"},
+		),
+		Action: func(c *cli.Context) error {
+			s, err := newScrubber(c)
+			if err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			total := &scrub.Report{Counts: map[string]int{}}
+			if dir := c.String("in-place"); dir != "" {
+				err = scrubDir(s, dir, c.Bool("check"), total)
+			} else {
+				err = scrubFiles(s, c.Args().Slice(), c.String("output"), c.Bool("check"), total)
+			}
+			if err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			printReport(os.Stderr, total)
+			if p := c.String("report"); p != "" {
+				b, _ := json.MarshalIndent(total, "", "  ")
+				if err := os.WriteFile(p, append(b, '\n'), 0o644); err != nil {
+					return cli.Exit(err.Error(), 2)
+				}
+			}
+			if c.Bool("check") && total.Total() > 0 {
+				return cli.Exit(fmt.Sprintf("gate scrub --check: %d secrets would be scrubbed", total.Total()), 1)
+			}
+			return nil
+		},
+	}
+}
+
+func scrubFiles(s *scrub.Scrubber, inputs []string, output string, check bool, total *scrub.Report) error {
+	if len(inputs) == 0 {
+		inputs = []string{"-"}
+	}
+	var out *fileio.File
+	var w io.Writer = io.Discard
+	if !check {
+		var err error
+		if out, err = fileio.Create(output); err != nil {
+			return err
+		}
+		w = out
+	}
+	for _, in := range inputs {
+		r, _, err := fileio.Open(in)
+		if err != nil {
+			if out != nil {
+				out.Abort()
+			}
+			return err
+		}
+		rep, err := s.Scrub(w, r)
+		r.Close()
+		if err != nil {
+			if out != nil {
+				out.Abort()
+			}
+			return fmt.Errorf("%s: %w", in, err)
+		}
+		total.Add(rep)
+	}
+	if out != nil {
+		return out.Commit()
+	}
+	return nil
+}
+
+// scrubDir scrubs every regular file under dir; each is written to a temp
+// file beside it and renamed over it, so no file is ever half-scrubbed.
+func scrubDir(s *scrub.Scrubber, dir string, check bool, total *scrub.Report) error {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && !strings.Contains(d.Name(), ".tmp-") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range files {
+		r, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		st, _ := r.Stat()
+		var rep *scrub.Report
+		if check {
+			rep, err = s.Scrub(io.Discard, r)
+			r.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+		} else {
+			out, err := fileio.Create(p)
+			if err != nil {
+				r.Close()
+				return err
+			}
+			out.Mode = st.Mode().Perm()
+			rep, err = s.Scrub(out, r)
+			r.Close()
+			if err != nil {
+				out.Abort()
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			if err := out.Commit(); err != nil {
+				return err
+			}
+		}
+		total.Add(rep)
+	}
+	return nil
+}
+
+func printReport(w io.Writer, r *scrub.Report) {
+	keys := make([]string, 0, len(r.Counts))
+	for k := range r.Counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, r.Counts[k]))
+	}
+	detail := ""
+	if len(parts) > 0 {
+		detail = " (" + strings.Join(parts, ", ") + ")"
+	}
+	fmt.Fprintf(w, "gate scrub: %d lines, %d bytes, %d replacements%s\n", r.Lines, r.Bytes, r.Total(), detail)
+}

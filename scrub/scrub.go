@@ -1,0 +1,473 @@
+package scrub
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"regexp"
+	"runtime"
+	"sort"
+
+	ac "github.com/petar-dambovaliev/aho-corasick"
+)
+
+// Value is a known confidential value in plaintext (a federated worker's
+// own database, the run's password and hostname, ...).
+type Value struct {
+	Kind   string // what it is, shown in the marker: hostname, password, ...
+	Text   string
+	Source string // where it came from, for the report: values, run, env
+}
+
+// Pattern is a regular expression whose matches (or first capture group)
+// are secret.
+type Pattern struct {
+	Name string
+	Re   *regexp.Regexp
+}
+
+// Builtin patterns: secrets recognisable by their shape. Their hits on a
+// clean log are expected and listed in the README.
+var Builtin = []Pattern{
+	{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'"]*:([^@\s/'"]+)@`)},
+	{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token)\s*[=:]\s*([^\s,;'"&]+)`)},
+	{"password", regexp.MustCompile(`(?i)["'](?:password|passwd|secret|auth_password|token|api_key)["']\s*:\s*["']([^"']+)["']`)},
+	{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)},
+	{"token", regexp.MustCompile(`(?i)x-auth-token:\s*([A-Za-z0-9._~+/-]{8,}=*)`)},
+	{"aws-key", regexp.MustCompile(`\b((?:AKIA|ASIA)[0-9A-Z]{16})\b`)},
+}
+
+// builtinHints: for each built-in pattern, literals (lower case) one of
+// which a line must contain for the pattern to be tried at all.
+var builtinHints = [][]string{
+	{"://"},
+	{"password", "passwd", "pwd", "secret", "auth_key", "admin_token"},
+	{"password", "passwd", "secret", "token", "api_key"},
+	{"bearer"},
+	{"x-auth-token"},
+	{"akia", "asia"},
+}
+
+// Options say what to scrub.
+type Options struct {
+	Index    *Index
+	Values   []Value
+	Patterns []Pattern // in addition to Builtin
+	// MinLength: values shorter than this match only as whole tokens
+	// (default 8), so short values do not shred logs.
+	MinLength int
+	// MarkerKey keys the tags in markers ([scrubbed:kind:tag]) so the same
+	// secret gets the same tag everywhere without revealing its hash.
+	// Random when nil.
+	MarkerKey []byte
+	// NoBuiltin disables the built-in patterns.
+	NoBuiltin bool
+}
+
+// Report counts what was scrubbed, never what it was.
+type Report struct {
+	Counts map[string]int `json:"counts"` // "source:kind" -> replacements
+	Lines  int64          `json:"lines"`
+	Bytes  int64          `json:"bytes"`
+}
+
+// Total is the number of replacements.
+func (r *Report) Total() int {
+	n := 0
+	for _, c := range r.Counts {
+		n += c
+	}
+	return n
+}
+
+// Add sums another report into r.
+func (r *Report) Add(o *Report) {
+	for k, v := range o.Counts {
+		r.Counts[k] += v
+	}
+	r.Lines += o.Lines
+	r.Bytes += o.Bytes
+}
+
+// Scrubber redacts a stream. It is safe for one goroutine at a time.
+type Scrubber struct {
+	opts     Options
+	known    []knownSet
+	patterns []Pattern
+	hints    [][]string // per pattern: lower-case literals one of which a line must hold
+	hintAC   ac.AhoCorasick
+	hintPats [][]int // hint literal -> patterns it enables
+	always   []int   // patterns without hints: always tried
+	mac      []byte
+	// bounds over all known sets
+	minLen, maxLen, maxTokens, minWhole int
+	counts                              []bool // word counts some value has
+}
+
+// knownSet is a known set with the name its matches are reported under.
+type knownSet struct {
+	set  known
+	name string
+	vs   *valueSet
+}
+
+func (k knownSet) source(v []byte) string {
+	if k.vs != nil {
+		return k.vs.source(v)
+	}
+	return k.name
+}
+
+// New builds a scrubber.
+func New(opts Options) (*Scrubber, error) {
+	if opts.MinLength == 0 {
+		opts.MinLength = 8
+	}
+	s := &Scrubber{opts: opts, mac: opts.MarkerKey}
+	if s.mac == nil {
+		s.mac = make([]byte, 32)
+		rand.Read(s.mac)
+	}
+	if !opts.NoBuiltin {
+		s.patterns = append(s.patterns, Builtin...)
+		s.hints = append(s.hints, builtinHints...)
+	}
+	for _, p := range opts.Patterns {
+		s.patterns = append(s.patterns, p)
+		s.hints = append(s.hints, nil)
+	}
+	// One Aho-Corasick pass over a line finds which patterns' literals
+	// it holds; only those patterns' regexps run.
+	var lits []string
+	litIdx := map[string]int{}
+	for i, h := range s.hints {
+		if h == nil {
+			s.always = append(s.always, i)
+			continue
+		}
+		for _, l := range h {
+			j, ok := litIdx[l]
+			if !ok {
+				j = len(lits)
+				litIdx[l] = j
+				lits = append(lits, l)
+				s.hintPats = append(s.hintPats, nil)
+			}
+			s.hintPats[j] = append(s.hintPats[j], i)
+		}
+	}
+	bld := ac.NewAhoCorasickBuilder(ac.Opts{AsciiCaseInsensitive: true, MatchKind: ac.StandardMatch, DFA: true})
+	s.hintAC = bld.Build(lits)
+	if opts.Index != nil {
+		s.known = append(s.known, knownSet{set: opts.Index, name: "index"})
+	}
+	if vs := newValueSet(opts.Values, opts.MinLength); vs.len() > 0 {
+		s.known = append(s.known, knownSet{set: vs, name: "values", vs: vs})
+	}
+	s.minWhole = opts.MinLength
+	s.minLen = 1 << 30
+	for _, k := range s.known {
+		lim := k.set.limits()
+		s.minLen = min(s.minLen, lim.minLen)
+		s.maxLen = max(s.maxLen, lim.maxLen)
+		s.maxTokens = max(s.maxTokens, lim.maxTokens)
+	}
+	s.counts = make([]bool, s.maxTokens+1)
+	for _, k := range s.known {
+		for _, n := range k.set.wordCounts() {
+			if n < len(s.counts) {
+				s.counts[n] = true
+			}
+		}
+	}
+	return s, nil
+}
+
+type span struct {
+	start, end   int
+	kind, source string
+}
+
+// worker holds one goroutine's scratch space.
+type worker struct {
+	*Scrubber
+	toks    []token
+	lower   []byte
+	enabled []bool
+}
+
+func (s *Scrubber) newWorker() *worker {
+	return &worker{Scrubber: s, enabled: make([]bool, len(s.patterns))}
+}
+
+// block is a run of whole lines scrubbed by one worker.
+type block struct {
+	in, out []byte
+	lines   int
+	rep     *Report
+	openKey bool // a private key block is still open at the end
+	done    chan struct{}
+}
+
+// scrub scrubs the block's lines, starting inside a private key block
+// when inKey.
+func (w *worker) scrub(b *block, inKey bool) {
+	b.out = b.out[:0]
+	b.rep = &Report{Counts: map[string]int{}}
+	data := b.in
+	for len(data) > 0 {
+		n := bytes.IndexByte(data, '\n') + 1
+		if n == 0 {
+			n = len(data)
+		}
+		b.out = append(b.out, w.line(data[:n], b.rep, &inKey)...)
+		data = data[n:]
+	}
+	b.rep.Lines = int64(b.lines)
+	b.rep.Bytes = int64(len(b.in))
+	b.openKey = inKey
+}
+
+// Scrub copies src to dst with every secret replaced, in parallel over
+// blocks of lines, in order. Lines of any length are handled (very long
+// ones in pieces cut at whitespace); invalid UTF-8 passes through.
+func (s *Scrubber) Scrub(dst io.Writer, src io.Reader) (*Report, error) {
+	workers := runtime.GOMAXPROCS(0)
+	order := make(chan *block, 2*workers)
+	work := make(chan *block, workers)
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		readErr = readBlocks(src, func(b *block) {
+			order <- b
+			work <- b
+		})
+	}()
+	for i := 0; i < workers; i++ {
+		go func() {
+			w := s.newWorker()
+			for b := range work {
+				w.scrub(b, false)
+				close(b.done)
+			}
+		}()
+	}
+	rep := &Report{Counts: map[string]int{}}
+	bw := bufio.NewWriterSize(dst, 256<<10)
+	seq := s.newWorker()
+	open := false
+	var werr error
+	for b := range order {
+		<-b.done
+		if open {
+			// The previous block ended inside a private key: redo this
+			// one knowing that (rare, so done here, in order).
+			seq.scrub(b, true)
+		}
+		open = b.openKey
+		rep.Add(b.rep)
+		if werr == nil {
+			if _, err := bw.Write(b.out); err != nil {
+				werr = fmt.Errorf("scrub: write: %w", err)
+			}
+		}
+	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	if werr != nil {
+		return nil, werr
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, fmt.Errorf("scrub: write: %w", err)
+	}
+	return rep, nil
+}
+
+// readBlocks cuts src into blocks of whole lines (about 256 KB each).
+func readBlocks(src io.Reader, emit func(*block)) error {
+	br := bufio.NewReaderSize(src, 256<<10)
+	newBlock := func() *block {
+		return &block{in: make([]byte, 0, 320<<10), out: make([]byte, 0, 352<<10), done: make(chan struct{})}
+	}
+	cur := newBlock()
+	flush := func() {
+		if len(cur.in) > 0 {
+			emit(cur)
+			cur = newBlock()
+		}
+	}
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		line = append(line, chunk...)
+		if err == bufio.ErrBufferFull && len(line) < maxLine {
+			continue
+		}
+		if err == bufio.ErrBufferFull {
+			// A line longer than maxLine is scrubbed in pieces, cut at
+			// whitespace near the end when there is some, so that a
+			// secret is not split; the rest starts the next piece.
+			cut := len(line)
+			if ws := bytes.LastIndexAny(line[len(line)-4096:], " \t,;"); ws >= 0 {
+				cut = len(line) - 4096 + ws + 1
+			}
+			flush()
+			cur.in = append(cur.in, line[:cut]...)
+			flush()
+			line = append(line[:0], line[cut:]...)
+			continue
+		}
+		if len(line) > 0 {
+			cur.in = append(cur.in, line...)
+			cur.lines++
+			if len(cur.in) >= 256<<10 {
+				flush()
+			}
+		}
+		line = line[:0]
+		if err == io.EOF {
+			flush()
+			return nil
+		}
+		if err != nil {
+			flush()
+			return fmt.Errorf("scrub: read: %w", err)
+		}
+	}
+}
+
+const maxLine = 4 << 20
+
+var (
+	beginKey = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
+	endKey   = regexp.MustCompile(`-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
+)
+
+// line scrubs one line.
+func (s *worker) line(line []byte, rep *Report, inKey *bool) []byte {
+	var spans []span
+	// Private key blocks span lines: everything from BEGIN to END goes.
+	if *inKey {
+		if loc := endKey.FindIndex(line); loc != nil {
+			*inKey = false
+			spans = append(spans, span{0, loc[1], "private-key", "pattern"})
+		} else {
+			body := bytes.TrimRight(line, "\r\n")
+			if len(body) == 0 {
+				return line
+			}
+			spans = append(spans, span{0, len(body), "private-key", "pattern"})
+		}
+	} else if loc := beginKey.FindIndex(line); loc != nil {
+		if end := endKey.FindIndex(line[loc[1]:]); end != nil {
+			spans = append(spans, span{loc[0], loc[1] + end[1], "private-key", "pattern"})
+		} else {
+			*inKey = true
+			spans = append(spans, span{loc[0], len(bytes.TrimRight(line, "\r\n")), "private-key", "pattern"})
+		}
+	}
+	s.lower = append(s.lower[:0], line...)
+	lowerASCII(s.lower)
+	clear(s.enabled)
+	for _, i := range s.always {
+		s.enabled[i] = true
+	}
+	if s.hintAC.PatternCount() > 0 {
+		it := s.hintAC.IterOverlappingByte(s.lower)
+		for m := it.Next(); m != nil; m = it.Next() {
+			for _, i := range s.hintPats[m.Pattern()] {
+				s.enabled[i] = true
+			}
+		}
+	}
+	for i, p := range s.patterns {
+		if !s.enabled[i] {
+			continue
+		}
+		for _, m := range p.Re.FindAllSubmatchIndex(line, -1) {
+			st, en := m[0], m[1]
+			if len(m) >= 4 && m[2] >= 0 {
+				st, en = m[2], m[3]
+			}
+			spans = append(spans, span{st, en, p.Name, "pattern"})
+		}
+	}
+	if len(s.known) > 0 {
+		spans = s.knownSpans(line, s.lower, spans)
+	}
+	if len(spans) == 0 {
+		return line
+	}
+	return s.apply(line, spans, rep)
+}
+
+var markerRe = regexp.MustCompile(`\[scrubbed:[A-Za-z0-9_.-]+:[0-9a-f]{4}\]`)
+
+// apply merges overlapping spans and writes markers. Spans inside markers
+// already there are dropped: scrubbing twice changes nothing.
+func (s *worker) apply(line []byte, spans []span, rep *Report) []byte {
+	if bytes.Contains(line, []byte("[scrubbed:")) {
+		markers := markerRe.FindAllIndex(line, -1)
+		kept := spans[:0]
+		for _, sp := range spans {
+			inside := false
+			for _, m := range markers {
+				if sp.start >= m[0] && sp.end <= m[1] {
+					inside = true
+					break
+				}
+			}
+			if !inside {
+				kept = append(kept, sp)
+			}
+		}
+		spans = kept
+		if len(spans) == 0 {
+			return line
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool {
+		if spans[i].start != spans[j].start {
+			return spans[i].start < spans[j].start
+		}
+		return spans[i].end > spans[j].end
+	})
+	merged := spans[:0:0]
+	for _, sp := range spans {
+		if sp.end <= sp.start {
+			continue
+		}
+		if n := len(merged); n > 0 && sp.start < merged[n-1].end {
+			if sp.end > merged[n-1].end {
+				merged[n-1].end = sp.end
+			}
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	out := make([]byte, 0, len(line)+32*len(merged))
+	prev := 0
+	for _, sp := range merged {
+		out = append(out, line[prev:sp.start]...)
+		out = append(out, s.marker(sp.kind, line[sp.start:sp.end])...)
+		rep.Counts[sp.source+":"+sp.kind]++
+		prev = sp.end
+	}
+	return append(out, line[prev:]...)
+}
+
+// marker is [scrubbed:kind:tag], tag a keyed hash of the lower-cased
+// secret: stable within a run (and across runs with the same MarkerKey),
+// useless for guessing the secret.
+func (s *worker) marker(kind string, secret []byte) string {
+	m := hmac.New(sha256.New, s.mac)
+	m.Write(bytes.ToLower(secret))
+	return "[scrubbed:" + kind + ":" + hex.EncodeToString(m.Sum(nil)[:2]) + "]"
+}
