@@ -5,6 +5,7 @@
 package scrub
 
 import (
+	"bufio"
 	"compress/gzip"
 	"crypto/hmac"
 	"crypto/rand"
@@ -34,12 +35,12 @@ type Index struct {
 	MaxLen    int                 `json:"max_len"`
 	MinToken  int                 `json:"min_token"`
 	MaxTokens int                 `json:"max_tokens"` // longest token sequence indexed as a value
-	Values    map[string][]uint64 `json:"values"`     // kind -> sorted fingerprints of whole values
-	Tokens    []uint64            `json:"tokens"`     // sorted fingerprints of word tokens
+	Values    map[string][]uint64 `json:"-"`          // kind -> sorted fingerprints of whole values
+	Tokens    []uint64            `json:"-"`          // sorted fingerprints of word tokens
 	// Prefixes holds fingerprints of the first PrefixLen bytes of long
 	// values: MariaDB cuts long values in its messages.
 	PrefixLen int      `json:"prefix_len"`
-	Prefixes  []uint64 `json:"prefixes"`
+	Prefixes  []uint64 `json:"-"`
 	// Lengths lists the lengths values have, so that most candidates
 	// are rejected before they are hashed.
 	Lengths []int `json:"lengths"`
@@ -200,15 +201,47 @@ func (ix *Index) IsToken(t []byte) bool {
 	return ok
 }
 
-// Save writes the index (gzip-compressed JSON) atomically.
+// The index file: gzip of a magic line, a JSON header line (everything
+// but the fingerprints, with their counts), then the fingerprint arrays as
+// little-endian uint64s: values by kind (kinds sorted), tokens, prefixes.
+const indexMagic = "fuzzyduck-index-2\n"
+
+type indexHeader struct {
+	*Index
+	Counts map[string]int `json:"counts"`
+	NTok   int            `json:"n_tokens"`
+	NPre   int            `json:"n_prefixes"`
+}
+
+// Save writes the index atomically (mode 0600).
 func (ix *Index) Save(path string) error {
 	f, err := fileio.Create(path)
 	if err != nil {
 		return err
 	}
 	f.Mode = 0o600
-	zw := gzip.NewWriter(f)
-	if err := json.NewEncoder(zw).Encode(ix); err != nil {
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
+	bw := bufio.NewWriterSize(zw, 1<<20)
+	h := indexHeader{Index: ix, Counts: map[string]int{}, NTok: len(ix.Tokens), NPre: len(ix.Prefixes)}
+	for k, v := range ix.Values {
+		h.Counts[k] = len(v)
+	}
+	hdr, err := json.Marshal(h)
+	if err != nil {
+		f.Abort()
+		return fmt.Errorf("write index: %w", err)
+	}
+	bw.WriteString(indexMagic)
+	bw.Write(hdr)
+	bw.WriteByte('\n')
+	var buf [8]byte
+	for _, set := range ix.sets() {
+		for _, fp := range set {
+			binary.LittleEndian.PutUint64(buf[:], fp)
+			bw.Write(buf[:])
+		}
+	}
+	if err := bw.Flush(); err != nil {
 		f.Abort()
 		return fmt.Errorf("write index: %w", err)
 	}
@@ -217,6 +250,20 @@ func (ix *Index) Save(path string) error {
 		return fmt.Errorf("write index: %w", err)
 	}
 	return f.Commit()
+}
+
+// sets lists the fingerprint arrays in file order.
+func (ix *Index) sets() [][]uint64 {
+	kinds := make([]string, 0, len(ix.Values))
+	for k := range ix.Values {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	var out [][]uint64
+	for _, k := range kinds {
+		out = append(out, ix.Values[k])
+	}
+	return append(out, ix.Tokens, ix.Prefixes)
 }
 
 // LoadIndex reads an index written by Save.
@@ -228,11 +275,21 @@ func LoadIndex(path string) (*Index, error) {
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return nil, fmt.Errorf("index %s: %w", path, err)
+		return nil, fmt.Errorf("index %s: not an index file: %w", path, err)
 	}
-	var ix Index
-	if err := json.NewDecoder(io.LimitReader(zr, 4<<30)).Decode(&ix); err != nil {
-		return nil, fmt.Errorf("index %s: %w", path, err)
+	br := bufio.NewReaderSize(zr, 1<<20)
+	magic, err := br.ReadString('\n')
+	if err != nil || magic != indexMagic {
+		return nil, fmt.Errorf("index %s: not an index file (wrong magic)", path)
+	}
+	line, err := br.ReadBytes('\n')
+	if err != nil {
+		return nil, fmt.Errorf("index %s: header: %w", path, err)
+	}
+	ix := &Index{}
+	h := indexHeader{Index: ix}
+	if err := json.Unmarshal(line, &h); err != nil {
+		return nil, fmt.Errorf("index %s: header: %w", path, err)
 	}
 	if ix.Version != 1 {
 		return nil, fmt.Errorf("index %s: version %d not supported", path, ix.Version)
@@ -240,6 +297,39 @@ func LoadIndex(path string) (*Index, error) {
 	if _, err := hex.DecodeString(ix.Key); err != nil || len(ix.Key) < 32 {
 		return nil, fmt.Errorf("index %s: bad key", path)
 	}
+	read := func(n int) ([]uint64, error) {
+		if n < 0 || n > 1<<32 {
+			return nil, fmt.Errorf("bad count %d", n)
+		}
+		out := make([]uint64, n)
+		var buf [8]byte
+		for i := range out {
+			if _, err := io.ReadFull(br, buf[:]); err != nil {
+				return nil, err
+			}
+			out[i] = binary.LittleEndian.Uint64(buf[:])
+		}
+		return out, nil
+	}
+	kinds := make([]string, 0, len(h.Counts))
+	for k := range h.Counts {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	ix.Values = map[string][]uint64{}
+	for _, k := range kinds {
+		v, err := read(h.Counts[k])
+		if err != nil {
+			return nil, fmt.Errorf("index %s: %s fingerprints: %w", path, k, err)
+		}
+		ix.Values[k] = v
+	}
+	if ix.Tokens, err = read(h.NTok); err != nil {
+		return nil, fmt.Errorf("index %s: tokens: %w", path, err)
+	}
+	if ix.Prefixes, err = read(h.NPre); err != nil {
+		return nil, fmt.Errorf("index %s: prefixes: %w", path, err)
+	}
 	ix.index()
-	return &ix, nil
+	return ix, nil
 }

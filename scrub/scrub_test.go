@@ -257,3 +257,31 @@ func TestLongLinesAndBinary(t *testing.T) {
 		t.Error("invalid UTF-8 was not passed through")
 	}
 }
+
+func TestIndexSaveLoad(t *testing.T) {
+	ix := plantedIndex()
+	p := filepath.Join(t.TempDir(), "x.idx")
+	if err := ix.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(p)
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("index mode %v", st.Mode().Perm())
+	}
+	back, err := LoadIndex(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind, v := range planted {
+		if got := back.Lookup([]byte(Normalize(v))); got != kind {
+			t.Errorf("%s: lookup after load = %q", v, got)
+		}
+	}
+	if back.Len() != ix.Len() || len(back.Tokens) != len(ix.Tokens) || len(back.Prefixes) != len(ix.Prefixes) {
+		t.Error("sizes differ after load")
+	}
+	os.WriteFile(p, []byte("not an index"), 0o600)
+	if _, err := LoadIndex(p); err == nil || !strings.Contains(err.Error(), "not an index") {
+		t.Errorf("garbage index: %v", err)
+	}
+}
