@@ -308,6 +308,13 @@ func (s *Server) Restart(ctx context.Context) error {
 	return s.start(ctx)
 }
 
+// Stop shuts the server down cleanly and keeps its datadir (to copy it,
+// say); StartAgain brings it back.
+func (s *Server) Stop() error { return s.stop() }
+
+// StartAgain starts a stopped server on its datadir.
+func (s *Server) StartAgain(ctx context.Context) error { return s.start(ctx) }
+
 // stop asks the server to shut down and waits; kills it if it won't.
 func (s *Server) stop() error {
 	s.mu.Lock()

@@ -15,7 +15,9 @@ func main() {
 		Name:  "gate",
 		Usage: "test database migrations on a real dataset; publish only scrubbed logs",
 		Commands: []*cli.Command{
+			runCommand(),
 			scrubCommand(),
+			thresholdsCommand(),
 		},
 	}
 	if err := app.Run(os.Args); err != nil {

@@ -160,3 +160,45 @@ func TestScrubBadInput(t *testing.T) {
 		t.Error("a failed run left an output file")
 	}
 }
+
+func TestRunCLI(t *testing.T) {
+	dir := t.TempDir()
+	seed, _ := filepath.Abs("../../gate/testdata/seed.sql")
+	migrator, _ := filepath.Abs("../../gate/testdata/migrator/migrate.sh")
+	ds := filepath.Join(dir, "ds")
+	os.MkdirAll(ds, 0o755)
+	os.WriteFile(filepath.Join(ds, "config.json"), []byte(`{"project": "test", "database": "app", "seed_data": "`+seed+`",
+		"maximum_migration_times": {"default": 60}, "version_query": "SELECT version FROM schema_version"}`), 0o644)
+	r := run(t, dir, "", gateBin, "run", "--dataset", "ds", "--migrate", migrator+" {version} {user}", "--versions", "1,2", "--out", "out", "--history", "hist")
+	if r.code != 0 || !strings.Contains(r.stdout, "gate-real-db-upgrade_ds SUCCESS in") || !strings.Contains(r.stdout, "report: out/report.html") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, f := range []string{"out/result.json", "out/junit.xml", "out/summary.md", "out/report.html", "hist/ds.jsonl"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	// A failing run exits 1.
+	r = run(t, dir, "", gateBin, "run", "--dataset", "ds", "--migrate", "exit 3; {version}", "--versions", "1", "--out", "out2")
+	if r.code != 1 || !strings.Contains(r.stdout, "FAILURE - Migration started but did not end") {
+		t.Errorf("failing run: exit %d\n%s", r.code, r.stdout)
+	}
+	// Setup errors exit 2.
+	if r := run(t, dir, "", gateBin, "run", "--dataset", "nope", "--migrate", "true"); r.code != 2 {
+		t.Errorf("missing dataset: exit %d", r.code)
+	}
+	// Thresholds: not enough samples yet, then enough.
+	r = run(t, dir, "", gateBin, "thresholds", "--history", "hist", "--dataset", "ds")
+	if r.code != 0 || !strings.Contains(r.stdout, "no step has enough samples yet") {
+		t.Errorf("thresholds: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	f, _ := os.OpenFile(filepath.Join(dir, "hist", "ds.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	for i := 0; i < 12; i++ {
+		f.WriteString(`{"dataset":"ds","step":"1->2","kind":"upgrade","seconds":2.5,"counters":{"Innodb_rows_read":15000,"XInnodb_rows_changed":20},"rows":3000}` + "\n")
+	}
+	f.Close()
+	r = run(t, dir, "", gateBin, "thresholds", "--history", "hist", "--dataset", "ds")
+	if r.code != 0 || !strings.Contains(r.stdout, `"1->2": 33`) || !strings.Contains(r.stdout, "60s") {
+		t.Errorf("thresholds:\n%s%s", r.stdout, r.stderr)
+	}
+}

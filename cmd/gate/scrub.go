@@ -19,7 +19,6 @@ var scrubFlags = []cli.Flag{
 	&cli.StringFlag{Name: "index", Usage: "fingerprint index written by fuzzy index"},
 	&cli.StringSliceFlag{Name: "values", Usage: "file of plaintext values to scrub, one per line (kind<TAB>value allowed)"},
 	&cli.StringFlag{Name: "rules", Usage: "scrub configuration (YAML: min_length, env, values, patterns)"},
-	&cli.StringFlag{Name: "dsn", Usage: "database DSN of the run: its password is scrubbed"},
 	&cli.IntFlag{Name: "min-length", Usage: "values shorter than this match only as whole tokens (default 8)"},
 	&cli.StringFlag{Name: "marker-key", Usage: "file with a key for the tags in markers (stable tags across runs)"},
 }
@@ -27,39 +26,48 @@ var scrubFlags = []cli.Flag{
 // newScrubber builds a scrubber from the flags; the run's own secrets
 // (DSN password, this host's name) are always included.
 func newScrubber(c *cli.Context) (*scrub.Scrubber, error) {
+	opts, err := scrubOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	opts.Values = append(opts.Values, scrub.RunSecrets(c.String("dsn"))...)
+	return scrub.New(opts)
+}
+
+// scrubOptions reads the scrub flags.
+func scrubOptions(c *cli.Context) (scrub.Options, error) {
 	opts := scrub.Options{MinLength: c.Int("min-length")}
 	if p := c.String("index"); p != "" {
 		ix, err := scrub.LoadIndex(p)
 		if err != nil {
-			return nil, err
+			return opts, err
 		}
 		opts.Index = ix
 	}
 	for _, p := range c.StringSlice("values") {
 		vals, err := scrub.LoadValues(p)
 		if err != nil {
-			return nil, err
+			return opts, err
 		}
 		opts.Values = append(opts.Values, vals...)
 	}
 	if p := c.String("rules"); p != "" {
 		cfg, err := scrub.LoadConfig(p)
 		if err != nil {
-			return nil, err
+			return opts, err
 		}
 		if err := cfg.Apply(&opts); err != nil {
-			return nil, err
+			return opts, err
 		}
 	}
 	if p := c.String("marker-key"); p != "" {
 		k, err := os.ReadFile(p)
 		if err != nil {
-			return nil, err
+			return opts, err
 		}
 		opts.MarkerKey = k
 	}
-	opts.Values = append(opts.Values, scrub.RunSecrets(c.String("dsn"))...)
-	return scrub.New(opts)
+	return opts, nil
 }
 
 func scrubCommand() *cli.Command {
@@ -68,6 +76,7 @@ func scrubCommand() *cli.Command {
 		Usage:     "redact confidential values from logs (files, stdin, or a whole directory in place)",
 		ArgsUsage: "[LOG...|-]",
 		Flags: append(append([]cli.Flag{}, scrubFlags...),
+			&cli.StringFlag{Name: "dsn", Usage: "database DSN of the run: its password is scrubbed"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "where the scrubbed text goes (- for stdout)"},
 			&cli.StringFlag{Name: "in-place", Usage: "scrub every file under this directory in place (each file replaced atomically)"},
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 if anything would be scrubbed"},

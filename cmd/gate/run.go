@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/fuzzyduck/fuzzyduck/gate"
+	"github.com/schollz/progressbar/v3"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+)
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "run",
+		Usage: "load a dataset into a throwaway server, run the migrations step by step without network, vote",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "dataset", Required: true, Usage: "dataset directory (config.yaml|config.json + seed dump) or config file"},
+			&cli.StringFlag{Name: "migrate", Required: true, Usage: "migration command; {version}, {socket}, {host}, {port}, {user}, {password}, {database}, {dsn}, {sqlalchemy_url} are substituted"},
+			&cli.StringFlag{Name: "versions", Usage: "versions to walk, comma-separated; the first is the base"},
+			&cli.StringFlag{Name: "versions-from", Usage: "command printing the versions to walk"},
+			&cli.StringFlag{Name: "dsn", Usage: "use this MySQL/MariaDB server (go-sql-driver DSN) instead of a throwaway one"},
+			&cli.StringFlag{Name: "out", Value: "gate-out", Usage: "directory for the artifacts (result.json, junit.xml, summary.md, report.html, logs/)"},
+			&cli.StringSliceFlag{Name: "render", Usage: "TEMPLATE:PATH: write a config file from a template with the same placeholders before the run"},
+			&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "auto: run migrations in a network namespace (required); off: run them as they are"},
+			&cli.StringFlag{Name: "run-as", Value: "nobody", Usage: "unprivileged user for migrations when gate runs as root"},
+			&cli.StringFlag{Name: "history", Usage: "append this run's measurements to the history store in this directory"},
+			&cli.StringFlag{Name: "dir", Usage: "directory the migration command runs in (default: the dataset's)"},
+		}, scrubFlags...),
+		Action: func(c *cli.Context) error {
+			cfg, err := gate.LoadConfig(c.String("dataset"))
+			if err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			so, err := scrubOptions(c)
+			if err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			o := gate.Options{
+				Config: cfg, Migrate: c.String("migrate"), VersionsFrom: c.String("versions-from"),
+				DSN: c.String("dsn"), Render: c.StringSlice("render"), Isolation: c.String("isolation"),
+				RunAs: c.String("run-as"), Scrub: so, Dir: c.String("dir"),
+				Log: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "gate: "+strings.TrimRight(format, "\n")+"\n", args...) },
+			}
+			if v := c.String("versions"); v != "" {
+				o.Versions = strings.Split(v, ",")
+			}
+			if term.IsTerminal(int(os.Stderr.Fd())) {
+				var bar *progressbar.ProgressBar
+				o.Progress = func(done, total int64) {
+					if bar == nil {
+						bar = progressbar.DefaultBytes(total, "loading seed")
+					}
+					bar.Set64(done)
+				}
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			res, err := gate.Run(ctx, o)
+			if err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			if err := res.Write(c.String("out")); err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			if h := c.String("history"); h != "" {
+				if err := gate.AppendHistory(h, res); err != nil {
+					return cli.Exit(err.Error(), 2)
+				}
+			}
+			for _, m := range res.Messages {
+				fmt.Println(m)
+			}
+			fmt.Println(res.Summary())
+			fmt.Printf("report: %s/report.html\n", strings.TrimRight(c.String("out"), "/"))
+			if !res.Passed() {
+				return cli.Exit("", 1)
+			}
+			return nil
+		},
+	}
+}
+
+func thresholdsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "thresholds",
+		Usage: "propose limits learned from the history store, against the dataset's current ones",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "history", Required: true, Usage: "history directory (written by gate run --history)"},
+			&cli.StringFlag{Name: "dataset", Usage: "dataset (config) to compare with and to take the name from"},
+			&cli.Int64Flag{Name: "rows", Usage: "scale every sample to a dataset of this many rows (0: as measured)"},
+		},
+		Action: func(c *cli.Context) error {
+			cfg := &gate.Config{}
+			name := ""
+			if d := c.String("dataset"); d != "" {
+				var err error
+				if cfg, err = gate.LoadConfig(d); err != nil {
+					return cli.Exit(err.Error(), 2)
+				}
+				name = cfg.Name
+			}
+			samples, err := gate.LoadHistory(c.String("history"), name)
+			if err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			props := gate.Propose(samples, c.Int64("rows"))
+			fmt.Printf("%d samples; limits need at least %d samples per step.\n", len(samples), gate.MinSamples)
+			if len(props) == 0 {
+				fmt.Println("no step has enough samples yet")
+				return nil
+			}
+			fmt.Print(gate.Diff(cfg, props))
+			fmt.Println("\n# YAML for the dataset config:")
+			fmt.Println("maximum_migration_times:")
+			for _, p := range props {
+				fmt.Printf("  %q: %.0f\n", p.Step, p.Seconds)
+			}
+			fmt.Println("Innodb_rows_read:")
+			for _, p := range props {
+				fmt.Printf("  %q: %.0f\n", p.Step, p.Counters["Innodb_rows_read"])
+			}
+			fmt.Println("XInnodb_rows_changed:")
+			for _, p := range props {
+				fmt.Printf("  %q: %.0f\n", p.Step, p.Counters["XInnodb_rows_changed"])
+			}
+			return nil
+		},
+	}
+}
