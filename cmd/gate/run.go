@@ -44,7 +44,9 @@ func runCommand() *cli.Command {
 				Config: cfg, Migrate: c.String("migrate"), VersionsFrom: c.String("versions-from"),
 				DSN: c.String("dsn"), Render: c.StringSlice("render"), Isolation: c.String("isolation"),
 				RunAs: c.String("run-as"), Scrub: so, Dir: c.String("dir"),
-				Log: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "gate: "+strings.TrimRight(format, "\n")+"\n", args...) },
+				Log: func(format string, args ...any) {
+					fmt.Fprintf(os.Stderr, "gate: "+strings.TrimRight(format, "\n")+"\n", args...)
+				},
 			}
 			if v := c.String("versions"); v != "" {
 				o.Versions = strings.Split(v, ",")
