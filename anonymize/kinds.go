@@ -932,3 +932,26 @@ func kindFixed(w *worker, c *colInfo, in []byte, n int) result {
 func kindKeep(w *worker, c *colInfo, in []byte, n int) result {
 	return result{out: in}
 }
+
+// Deriver makes further values of a kind from a value, deterministically
+// for a key: duckface uses it to give copies of a row distinct values of
+// the same kind (copy n of value v is Derive(kind, v, n)).
+type Deriver struct{ w *worker }
+
+// NewDeriver returns a deriver for key k (not safe for concurrent use).
+func NewDeriver(k *Key) *Deriver { return &Deriver{w: newWorker(k)} }
+
+// Derive returns the n-th derived value of v for a kind, at most maxLen
+// characters (0: no limit); ok is false for an unknown kind or a value the
+// kind cannot parse.
+func (d *Deriver) Derive(kind string, v []byte, n, maxLen int) ([]byte, bool) {
+	fn := kindFuncs[kind]
+	if fn == nil {
+		return nil, false
+	}
+	res := fn(d.w, &colInfo{maxLen: maxLen}, v, n)
+	if res.fallback || res.null {
+		return nil, false
+	}
+	return append([]byte(nil), res.out...), true
+}

@@ -19,6 +19,7 @@ type Insert struct {
 	changed bool
 	raw     []byte // the statement's bytes (set once scanned)
 	rows    int
+	rowAt   []int // per row: offsets in raw of its '(' and after its ')'
 	schema  *Table
 }
 
@@ -83,6 +84,21 @@ func (in *Insert) Value(row, col int) Value {
 	return Value{Kind: sp.kind, Raw: in.raw[sp.start:sp.end], escaped: sp.flags&flagEscaped != 0}
 }
 
+// Head returns the statement's text before its first row ("INSERT INTO
+// `t` (`a`) VALUES "), without the comments that precede the statement.
+func (in *Insert) Head(st *Statement) []byte {
+	if len(in.rowAt) == 0 {
+		return nil
+	}
+	return in.raw[st.code:in.rowAt[0]]
+}
+
+// RowRaw returns row's exact text, parentheses included (as read: values
+// replaced with Set are not reflected).
+func (in *Insert) RowRaw(row int) []byte {
+	return in.raw[in.rowAt[2*row]:in.rowAt[2*row+1]]
+}
+
 // Set replaces the value at row, col with v (built by String, Number,
 // Null, Hex or Parse). v's bytes are copied.
 func (in *Insert) Set(row, col int, v Value) {
@@ -118,6 +134,7 @@ func (in *Insert) reset() {
 	in.columns = in.columns[:0]
 	in.width = 0
 	in.rows = 0
+	in.rowAt = in.rowAt[:0]
 	in.spans = in.spans[:0]
 	in.arena = in.arena[:0]
 	in.changed = false
@@ -294,6 +311,7 @@ func (r *Reader) scanInsert(st *Statement, i int) (int, error) {
 		if err := r.expect(i, '(', "'(' to start a row"); err != nil {
 			return 0, err
 		}
+		in.rowAt = append(in.rowAt, i-r.start)
 		i++
 		n := 0
 		for {
@@ -329,6 +347,7 @@ func (r *Reader) scanInsert(st *Statement, i int) (int, error) {
 		}
 		in.rows++
 		i++ // ')'
+		in.rowAt = append(in.rowAt, i-r.start)
 		if i, err = r.skipSpace(i); err != nil {
 			return 0, err
 		}
@@ -551,6 +570,7 @@ func (s *Statement) Clone() *Statement {
 			in.columns = nil
 		}
 		in.spans = append([]span(nil), s.insert.spans...)
+		in.rowAt = append([]int(nil), s.insert.rowAt...)
 		// Room for rewritten values: they are about as long as the originals.
 		in.arena = append(make([]byte, 0, len(c.Raw)/2), s.insert.arena...)
 		c.insert = &in

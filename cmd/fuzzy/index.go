@@ -6,9 +6,16 @@ import (
 	"os"
 
 	"github.com/fuzzyduck/fuzzyduck/anonymize"
+	"github.com/fuzzyduck/fuzzyduck/rules"
 	"github.com/fuzzyduck/fuzzyduck/scrub"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
 	"github.com/urfave/cli/v2"
 )
+
+type anonymizeSetup struct {
+	set    *rules.Set
+	schema *sqldump.Schema
+}
 
 // prepared reads the rules and the dump's schema (pass 1) and returns the
 // input for pass 2.
@@ -21,9 +28,9 @@ func prepared(c *cli.Context) (*spooled, *anonymizeSetup, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r, f, err := in.open()
+	r, f, err := in.Open()
 	if err != nil {
-		in.cleanup()
+		in.Cleanup()
 		return nil, nil, err
 	}
 	r.SkipValues = true
@@ -34,12 +41,12 @@ func prepared(c *cli.Context) (*spooled, *anonymizeSetup, error) {
 	}
 	f.Close()
 	if err != io.EOF {
-		in.cleanup()
+		in.Cleanup()
 		return nil, nil, err
 	}
 	warnings, err := anonymize.Prepare(set, r.Schema())
 	if err != nil {
-		in.cleanup()
+		in.Cleanup()
 		return nil, nil, err
 	}
 	for _, w := range warnings {
@@ -61,8 +68,8 @@ func indexCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			defer in.cleanup()
-			r, f, err := in.open()
+			defer in.Cleanup()
+			r, f, err := in.Open()
 			if err != nil {
 				return err
 			}
@@ -95,8 +102,8 @@ func auditCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			defer in.cleanup()
-			r, f, err := in.open()
+			defer in.Cleanup()
+			r, f, err := in.Open()
 			if err != nil {
 				return err
 			}

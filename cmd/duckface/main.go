@@ -1,0 +1,264 @@
+// Command duckface scales a dump up or down, keeping every reference and
+// unique key valid. See the README.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/cliutil"
+	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
+	"github.com/fuzzyduck/fuzzyduck/rules"
+	"github.com/fuzzyduck/fuzzyduck/scale"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+	"github.com/urfave/cli/v2"
+)
+
+func main() {
+	app := &cli.App{
+		Name:  "duckface",
+		Usage: "scale a MySQL/MariaDB dump up or down without breaking its references",
+		Commands: []*cli.Command{
+			scaleCommand(), statsCommand(), compareCommand(),
+		},
+	}
+	if err := app.Run(os.Args); err != nil {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(os.Stderr, "duckface:", msg)
+		}
+		var ec cli.ExitCoder
+		if errors.As(err, &ec) {
+			os.Exit(ec.ExitCode())
+		}
+		os.Exit(1)
+	}
+}
+
+// optionalRules: models and rules files add kinds and implicit
+// relations; without them only the dump's FOREIGN KEYs count.
+func optionalRules(c *cli.Context) (*rules.Set, error) {
+	if len(c.StringSlice("models")) == 0 && len(c.StringSlice("rules")) == 0 {
+		return rules.NewSet(), nil
+	}
+	return cliutil.LoadRules(c, os.Stderr)
+}
+
+func parseOverrides(specs []string, targets bool) (map[string]float64, map[string]int, error) {
+	fs, ts := map[string]float64{}, map[string]int{}
+	for _, s := range specs {
+		name, v, ok := strings.Cut(s, "=")
+		if !ok || name == "" {
+			return nil, nil, fmt.Errorf("%q: want TABLE=VALUE", s)
+		}
+		if targets {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return nil, nil, fmt.Errorf("%q: want a row count", s)
+			}
+			ts[name] = n
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%q: want a factor", s)
+		}
+		fs[name] = f
+	}
+	return fs, ts, nil
+}
+
+func scaleCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "scale",
+		Usage:     "write a scaled copy of a dump (two passes: keys and decisions, then the rows)",
+		ArgsUsage: "[DUMP|-]",
+		Flags: append([]cli.Flag{cliutil.ModelsFlag, cliutil.RulesFlag, cliutil.KeyFileFlag,
+			&cli.Float64Flag{Name: "factor", Required: true, Usage: "> 1 scales up, between 0 and 1 down"},
+			&cli.StringSliceFlag{Name: "table", Usage: "TABLE=FACTOR for a root or independent table (children follow their parents)"},
+			&cli.StringSliceFlag{Name: "rows", Usage: "TABLE=N: a target row count for a root or independent table"},
+			&cli.Float64Flag{Name: "jitter", Usage: "perturb each root table's factor by up to ±P percent (keyed), so counts and ratios do not reveal the original"},
+			&cli.BoolFlag{Name: "json", Usage: "print the plan's counts as JSON"},
+		}, cliutil.OutputFlags...),
+		Action: func(c *cli.Context) error {
+			set, err := optionalRules(c)
+			if err != nil {
+				return err
+			}
+			tables, _, err := parseOverrides(c.StringSlice("table"), false)
+			if err != nil {
+				return err
+			}
+			_, targets, err := parseOverrides(c.StringSlice("rows"), true)
+			if err != nil {
+				return err
+			}
+			in, err := cliutil.Spool(c.Args().First())
+			if err != nil {
+				return err
+			}
+			defer in.Cleanup()
+			key, err := cliutil.LoadKey(c, os.Stderr)
+			if err != nil {
+				return err
+			}
+			r, f, err := in.Open()
+			if err != nil {
+				return err
+			}
+			plan, err := scale.NewPlan(r, scale.Options{Factor: c.Float64("factor"), Tables: tables, Targets: targets, Jitter: c.Float64("jitter"), Key: key, Rules: set})
+			f.Close()
+			if err != nil {
+				return err
+			}
+			for _, w := range plan.Warnings {
+				fmt.Fprintln(os.Stderr, "warning:", w)
+			}
+			r, f, err = in.Open()
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			out, w, err := cliutil.NewOutput(c)
+			if err != nil {
+				return err
+			}
+			err = plan.Write(r, w)
+			if err == nil {
+				err = w.Close()
+			}
+			if err == nil {
+				err = out.Commit()
+			}
+			if err != nil {
+				out.Abort()
+				return err
+			}
+			counts := plan.Counts()
+			if c.Bool("json") {
+				return json.NewEncoder(os.Stderr).Encode(counts)
+			}
+			tw := tabwriter.NewWriter(os.Stderr, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "table\toriginal\tfactor\twritten\t")
+			for _, ct := range counts {
+				fac := fmt.Sprintf("%.3f", ct.Factor)
+				if ct.FollowsParents {
+					fac = "(follows parents)"
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t\n", ct.Table, ct.Original, fac, ct.Planned)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func analyze(c *cli.Context, path string, set *rules.Set) (*scale.Analysis, error) {
+	rc, _, err := fileio.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	r, err := sqldump.NewReader(rc)
+	if err != nil {
+		return nil, err
+	}
+	a, err := scale.Analyze(r, set)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return a, nil
+}
+
+func statsCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "stats",
+		Usage:     "row counts per table and children-per-parent distributions per relation",
+		ArgsUsage: "DUMP",
+		Flags:     []cli.Flag{cliutil.ModelsFlag, cliutil.RulesFlag, &cli.BoolFlag{Name: "json"}},
+		Action: func(c *cli.Context) error {
+			set, err := optionalRules(c)
+			if err != nil {
+				return err
+			}
+			a, err := analyze(c, c.Args().First(), set)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return json.NewEncoder(os.Stdout).Encode(a)
+			}
+			printStats(os.Stdout, a)
+			return nil
+		},
+	}
+}
+
+func printStats(w io.Writer, a *scale.Analysis) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "table\trows\tunique violations\t")
+	for _, t := range a.Tables {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", t.Table, t.Rows, t.UniqueViolations)
+	}
+	fmt.Fprintln(tw, "\t\t\t")
+	fmt.Fprintln(tw, "relation\tparents\tchildren\torphans\tmean\tp50\tp90\tp99\tmax\t")
+	for _, r := range a.Relations {
+		name := r.Relation
+		if r.Implicit {
+			name += " (implicit)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%d\t%d\t%d\t%d\t\n", name, r.Parents, r.Children, r.Orphans, r.Mean, r.P50, r.P90, r.P99, r.Max)
+	}
+	tw.Flush()
+}
+
+func compareCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "compare",
+		Usage:     "check a scaled dump against its original: counts, orphans, unique keys, shape (1 - KS)",
+		ArgsUsage: "ORIGINAL SCALED",
+		Flags: []cli.Flag{cliutil.ModelsFlag, cliutil.RulesFlag, &cli.BoolFlag{Name: "json"},
+			&cli.Float64Flag{Name: "factor", Value: 1, Usage: "the factor the dump was scaled by (for targets)"}},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 2 {
+				return cli.Exit("compare needs ORIGINAL and SCALED", 2)
+			}
+			set, err := optionalRules(c)
+			if err != nil {
+				return err
+			}
+			a, err := analyze(c, c.Args().Get(0), set)
+			if err != nil {
+				return err
+			}
+			b, err := analyze(c, c.Args().Get(1), set)
+			if err != nil {
+				return err
+			}
+			cmp := scale.Compare(a, b, c.Float64("factor"))
+			if c.Bool("json") {
+				json.NewEncoder(os.Stdout).Encode(cmp)
+			} else {
+				tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "table\toriginal\ttarget\tactual\tdeviation\tunique violations\t")
+				for _, t := range cmp.Tables {
+					fmt.Fprintf(tw, "%s\t%d\t%.1f\t%d\t%+.2f%%\t%d\t\n", t.Table, t.Original, t.Target, t.Actual, 100*t.Deviation, t.UniqueViolations)
+				}
+				fmt.Fprintln(tw, "\t\t\t\t\t\t")
+				fmt.Fprintln(tw, "relation\torphans\tsimilarity\t")
+				for _, r := range cmp.Relations {
+					fmt.Fprintf(tw, "%s\t%d\t%.3f\t\n", r.Relation, r.Orphans, r.Similarity)
+				}
+				tw.Flush()
+			}
+			if probs := cmp.Problems(); len(probs) > 0 {
+				return cli.Exit(strings.Join(probs, "\n"), 1)
+			}
+			return nil
+		},
+	}
+}
