@@ -1,38 +1,44 @@
 #!/usr/bin/env bash
-# Benchmarks on a deterministic 1 GB Nova-like dump (SIZE=... to change).
+# Benchmarks on deterministic Nova-like dumps (SIZE=1G by default).
 # Prints one table: MB/s and peak RSS per tool, against `cat`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-1G}
 out=bench/out
 mkdir -p "$out" bin
-dump="$out/nova-$SIZE.sql"
+command -v /usr/bin/time >/dev/null 2>&1 || apt-get install -y -qq time >/dev/null 2>&1 || true
 go build -o bin/ ./cmd/... ./bench/gendump ./bench/passthrough
-if [ ! -s "$dump" ]; then
-  echo "generating $dump ..." >&2
-  bin/gendump -size "$SIZE" -o "$dump"
-fi
-bytes=$(stat -c %s "$dump")
+dump="$out/nova-$SIZE.sql"
+[ -s "$dump" ] || { echo "generating $dump ..." >&2; bin/gendump -size "$SIZE" -o "$dump"; }
+small="$out/nova-100M.sql"
+[ -s "$small" ] || bin/gendump -size 100M -o "$small"
+key=$(mktemp)
+printf '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f' > "$key"
 cat "$dump" > /dev/null # warm the page cache
 
-mbps() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
-timed() { # prints seconds and peak RSS (MB) of a command
-  local t0 t1 rss
+# measure BYTES LABEL CMD...: MB/s of BYTES over the command's wall time,
+# and its peak RSS.
+measure() {
+  local bytes=$1 label=$2; shift 2
+  local tf; tf=$(mktemp)
+  local t0 t1
   t0=$(date +%s.%N)
-  rss=$( { /usr/bin/env time -f '%M' "$@" > /dev/null; } 2>&1 | tail -1 ) || true
+  /usr/bin/time -o "$tf" -f '%M' "$@" > /dev/null 2>&1
   t1=$(date +%s.%N)
-  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')"
+  printf '%-44s %10s %12s\n' "$label" \
+    "$(awk -v b="$bytes" -v a="$t0" -v c="$t1" 'BEGIN { printf "%.0f", b / 1e6 / (c - a) }')" \
+    "$(awk -v k="$(tail -1 "$tf")" 'BEGIN { printf "%.1f", k / 1024 }')"
+  rm -f "$tf"
 }
-if ! command -v /usr/bin/time >/dev/null 2>&1 && ! [ -x /usr/bin/time ]; then
-  apt-get install -y -qq time >/dev/null 2>&1 || true
-fi
 
-printf "%-40s %10s %12s\n" "step ($((bytes / 1000000)) MB input)" "MB/s" "peak RSS MB"
-read -r s rss < <(timed cat "$dump")
-printf '%-40s %10s %12s\n' "cat > /dev/null" "$(mbps "$s")" "$rss"
-read -r s rss < <(GOMAXPROCS=1 timed bin/passthrough "$dump" /dev/null)
-printf '%-40s %10s %12s\n' "sqldump pass-through (1 core)" "$(mbps "$s")" "$rss"
-key=$(mktemp); printf '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f' > "$key"
-read -r s rss < <(timed bin/fuzzy anonymize --rules testdata/demo/rules.yaml --key-file "$key" -o /dev/null "$dump")
-printf '%-40s %10s %12s\n' "fuzzy anonymize (2 cores)" "$(mbps "$s")" "$rss"
+bytes=$(stat -c %s "$dump")
+printf '%-44s %10s %12s\n' "step ($((bytes / 1000000)) MB input)" "MB/s" "peak RSS MB"
+measure "$bytes" "cat > /dev/null" cat "$dump"
+measure "$bytes" "sqldump pass-through (GOMAXPROCS=1)" env GOMAXPROCS=1 bin/passthrough "$dump" /dev/null
+measure "$bytes" "fuzzy anonymize (2 cores, both passes)" bin/fuzzy anonymize --rules testdata/demo/rules.yaml --key-file "$key" -o /dev/null "$dump"
+measure "$bytes" "fuzzy index" bin/fuzzy index --rules testdata/demo/rules.yaml -o "$out/nova.index" "$dump"
+bin/duckface scale --key-file "$key" --factor 10 --rules testdata/demo/rules.yaml -o "$out/x10.sql" "$small" > /dev/null 2>&1
+written=$(stat -c %s "$out/x10.sql")
+rm -f "$out/x10.sql"
+measure "$written" "duckface x10 of 100 MB (MB/s written)" bin/duckface scale --key-file "$key" --factor 10 --rules testdata/demo/rules.yaml -o /dev/null "$small"
 rm -f "$key"

@@ -129,6 +129,10 @@ func (rm *remapper) value(v string, c int) string {
 		}
 		return strconv.FormatInt(n+int64(c)*rm.offset, 10)
 	}
+	if (rm.kind == "" || rm.kind == "uuid") && isUUIDText(v) {
+		// 122 random bits: copies cannot collide, so nothing is kept.
+		return rm.derive(v, c)
+	}
 	mk := strconv.Itoa(c) + "\x00" + v
 	if out, ok := rm.memo[mk]; ok {
 		return out

@@ -239,6 +239,11 @@ func (p *Plan) columnsNeeded(t *table) map[int]bool {
 		add(fk.Columns)
 	}
 	base := strings.TrimPrefix(t.name, "shadow_")
+	if bt := p.tables[base]; bt != nil && bt != t {
+		for _, fk := range bt.schema.ForeignKeys { // mirrored by the shadow twin
+			add(fk.Columns)
+		}
+	}
 	for _, rel := range p.opts.Rules.Relations {
 		if rel.Table == t.name || rel.Table == base {
 			add(rel.Columns)
@@ -345,6 +350,11 @@ func isInt(t string) bool {
 
 // key of a row for a column list.
 func (t *table) key(row int, cols []int) (string, bool) {
+	for _, c := range cols {
+		if row >= len(t.vals[c]) {
+			return "", false // a column pass 1 did not keep
+		}
+	}
 	if len(cols) == 1 {
 		v := t.vals[cols[0]][row]
 		return v, v != null
@@ -551,19 +561,29 @@ func (p *Plan) pick(t *table, what string, rows []int, frac float64) []int {
 	// across every relation), then by keyed hash: each family size is
 	// represented in proportion, so the children's tables land near their
 	// targets too, not only the roots'.
+	// The order: children per relation (the first relation first), then
+	// all descendants, then the keyed hash.
 	type ranked struct {
-		row, family int
-		u           float64
+		row    int
+		direct []int
+		family int
+		u      float64
 	}
 	rs := make([]ranked, len(rows))
 	for i, row := range rows {
-		rs[i] = ranked{row, t.family(row), p.prf.unit(what, t.name, row)}
+		rs[i] = ranked{row, t.direct(row), t.family(row), p.prf.unit(what, t.name, row)}
 	}
 	sort.Slice(rs, func(i, j int) bool {
-		if rs[i].family != rs[j].family {
-			return rs[i].family < rs[j].family
+		a, b := rs[i], rs[j]
+		for k := range a.direct {
+			if a.direct[k] != b.direct[k] {
+				return a.direct[k] < b.direct[k]
+			}
 		}
-		return rs[i].u < rs[j].u
+		if a.family != b.family {
+			return a.family < b.family
+		}
+		return a.u < b.u
 	})
 	step := float64(len(rs)) / float64(n)
 	start := p.prf.unit(what+"-start", t.name, 0) * step
@@ -575,21 +595,47 @@ func (p *Plan) pick(t *table, what string, rows []int, frac float64) []int {
 	return out
 }
 
-// family is the number of rows that reference a row, over all relations.
-func (t *table) family(row int) int {
-	n := 0
+// direct counts a row's children in each relation to it.
+func (t *table) direct(row int) []int {
+	var out []int
 	for _, rel := range t.kids {
 		if rel.child == t {
 			continue
 		}
+		n := 0
 		if k, ok := t.key(row, rel.pcols); ok {
-			n += rel.child.countRefs(rel.ccols, k)
+			n = len(rel.child.lookup(rel.ccols, k))
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// family is the number of rows that descend from a row, over all
+// relations and levels (bounded, for very deep or wide families).
+func (t *table) family(row int) int {
+	n := 0
+	var walk func(t *table, row, depth int)
+	walk = func(t *table, row, depth int) {
+		if depth > 4 || n > 100000 {
+			return
+		}
+		for _, rel := range t.kids {
+			if rel.child == t {
+				continue
+			}
+			if k, ok := t.key(row, rel.pcols); ok {
+				for _, cr := range rel.child.lookup(rel.ccols, k) {
+					n++
+					walk(rel.child, int(cr), depth+1)
+				}
+			}
 		}
 	}
+	walk(t, row, 0)
 	return n
 }
 
-func (t *table) countRefs(cols []int, key string) int { return len(t.lookup(cols, key)) }
 
 func firstParent(t *table) *relation {
 	for _, rel := range t.parents {

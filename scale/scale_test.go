@@ -1,0 +1,295 @@
+package scale
+
+import (
+	"bytes"
+	"database/sql"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/fuzzyduck/fuzzyduck/anonymize"
+	"github.com/fuzzyduck/fuzzyduck/dbserver/dbtest"
+	"github.com/fuzzyduck/fuzzyduck/rules"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// A schema with the references duckface must keep: integer foreign keys,
+// a foreign key to a non-primary unique column (Nova's instance_uuid ->
+// instances.uuid), a self-reference, a composite unique key, a reference
+// declared only in the rules (no FOREIGN KEY), and a shadow twin.
+const schema = `
+CREATE TABLE hosts (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(64) NOT NULL, rack varchar(16), UNIQUE KEY (name)) ENGINE=InnoDB;
+CREATE TABLE instances (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, uuid varchar(36) NOT NULL, host_id int NULL,
+  display varchar(64), parent_id int NULL, UNIQUE KEY uniq_uuid (uuid),
+  CONSTRAINT fk_host FOREIGN KEY (host_id) REFERENCES hosts (id),
+  CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES instances (id)) ENGINE=InnoDB;
+CREATE TABLE volumes (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, instance_uuid varchar(36) NOT NULL, size int,
+  CONSTRAINT fk_vol FOREIGN KEY (instance_uuid) REFERENCES instances (uuid)) ENGINE=InnoDB;
+CREATE TABLE faults (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, instance_uuid varchar(36), code int, msg varchar(40),
+  UNIQUE KEY uniq_code (instance_uuid, code)) ENGINE=InnoDB;
+CREATE TABLE settings (k varchar(32) NOT NULL PRIMARY KEY, v varchar(64)) ENGINE=InnoDB;
+CREATE TABLE shadow_instances (id int NOT NULL PRIMARY KEY, uuid varchar(36) NOT NULL, host_id int, display varchar(64), parent_id int, UNIQUE KEY (uuid)) ENGINE=InnoDB;
+CREATE TABLE shadow_volumes (id bigint NOT NULL PRIMARY KEY, instance_uuid varchar(36) NOT NULL, size int) ENGINE=InnoDB;
+`
+
+// faults.instance_uuid references instances.uuid only by declaration.
+const rulesDoc = `
+relations:
+  - faults.instance_uuid -> instances.uuid
+  - volumes.instance_uuid -> instances.uuid
+`
+
+func fill(t *testing.T, db *sql.DB) {
+	rng := rand.New(rand.NewPCG(42, 7))
+	lastOnHost := map[int]int{}
+	exec := func(q string) {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.80s: %v", q, err)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO hosts (name, rack) VALUES ")
+	for i := 1; i <= 200; i++ {
+		if i > 1 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "('compute-%03d.example.org', 'r%d')", i, i%9)
+	}
+	exec(b.String())
+	b.Reset()
+	// 2000 instances; every tenth has a parent; volumes 0..3 each;
+	// faults for every fifth.
+	for i := 1; i <= 2000; i++ {
+		if (i-1)%500 == 0 {
+			if b.Len() > 0 {
+				exec(b.String())
+				b.Reset()
+			}
+			b.WriteString("INSERT INTO instances (id, uuid, host_id, display, parent_id) VALUES ")
+		} else {
+			b.WriteByte(',')
+		}
+		// A tenth are children of an earlier instance on the same host
+		// (families stay whole: a self-reference across families would
+		// pull other families in when sampling down).
+		h := 1 + rng.IntN(200)
+		host := fmt.Sprint(h)
+		parent := "NULL"
+		if prev := lastOnHost[h]; prev > 0 && rng.IntN(10) == 0 {
+			parent = fmt.Sprint(prev)
+		}
+		if rng.IntN(37) == 0 {
+			host, parent = "NULL", "NULL"
+		} else {
+			lastOnHost[h] = i
+		}
+		fmt.Fprintf(&b, "(%d, '%08x-0000-4000-8000-%012x', %s, 'vm %d', %s)", i, i, i*31, host, i, parent)
+	}
+	exec(b.String())
+	b.Reset()
+	b.WriteString("INSERT INTO volumes (instance_uuid, size) VALUES ")
+	first := true
+	nvol := make([]int, 2001)
+	for i := range nvol {
+		nvol[i] = rng.IntN(4)
+	}
+	for i := 1; i <= 2000; i++ {
+		for v := 0; v < nvol[i]; v++ {
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			fmt.Fprintf(&b, "('%08x-0000-4000-8000-%012x', %d)", i, i*31, v+1)
+		}
+	}
+	exec(b.String())
+	b.Reset()
+	b.WriteString("INSERT INTO faults (instance_uuid, code, msg) VALUES ")
+	first = true
+	for i := 1; i <= 2000; i++ {
+		if rng.IntN(5) != 0 {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		fmt.Fprintf(&b, "('%08x-0000-4000-8000-%012x', 500, 'boom'),('%08x-0000-4000-8000-%012x', 404, 'gone')", i, i*31, i, i*31)
+	}
+	exec(b.String())
+	exec("INSERT INTO settings VALUES ('a', '1'), ('b', '2'), ('c', '3'), ('d', '4'), ('e', '5'), ('f', '6'), ('g', '7'), ('h', '8'), ('i', '9'), ('j', '10')")
+	exec("INSERT INTO shadow_instances SELECT id + 100000, CONCAT('5', SUBSTRING(uuid, 2)), host_id, display, NULL FROM instances WHERE id <= 300")
+	exec("INSERT INTO shadow_volumes SELECT id + 100000, CONCAT('5', SUBSTRING(instance_uuid, 2)), size FROM volumes WHERE id <= 200")
+}
+
+func testKey(t *testing.T) *anonymize.Key {
+	k, err := anonymize.NewKey([]byte("duckface-test-key-0123456789"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func scaleDump(t *testing.T, dump []byte, o Options) []byte {
+	t.Helper()
+	r, _ := sqldump.NewReader(bytes.NewReader(dump))
+	plan, err := NewPlan(r, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ = sqldump.NewReader(bytes.NewReader(dump))
+	var out bytes.Buffer
+	w := sqldump.NewWriter(&out)
+	if err := plan.Write(r, w); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	return out.Bytes()
+}
+
+func analyzeDump(t *testing.T, dump []byte, set *rules.Set) *Analysis {
+	t.Helper()
+	r, _ := sqldump.NewReader(bytes.NewReader(dump))
+	a, err := Analyze(r, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestScaleOnRealServer(t *testing.T) {
+	s := dbtest.Shared(t)
+	db, name := dbtest.NewDB(t, s)
+	dbtest.Client(t, s, name, schema)
+	fill(t, db)
+	dump := dbtest.Dump(t, s, name)
+	set, err := rules.Parse("rules.yaml", []byte(rulesDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := analyzeDump(t, dump, set)
+	for _, factor := range []float64{0.1, 0.5, 1, 2.5, 10} {
+		t.Run(fmt.Sprint(factor), func(t *testing.T) {
+			out := scaleDump(t, dump, Options{Factor: factor, Key: testKey(t), Rules: set})
+			if factor == 1 && !bytes.Equal(out, dump) {
+				t.Error("factor 1 changed the dump")
+			}
+			// Loads with every unique key checked (duplicates fail the
+			// load); foreign keys are checked by query below, as
+			// mariadb-dump turns their checks off while loading.
+			db2, name2 := dbtest.NewDB(t, s)
+			dbtest.Client(t, s, name2, string(out))
+			for _, q := range []string{
+				"SELECT COUNT(*) FROM instances i LEFT JOIN hosts h ON h.id = i.host_id WHERE i.host_id IS NOT NULL AND h.id IS NULL",
+				"SELECT COUNT(*) FROM instances i LEFT JOIN instances p ON p.id = i.parent_id WHERE i.parent_id IS NOT NULL AND p.id IS NULL",
+				"SELECT COUNT(*) FROM volumes v LEFT JOIN instances i ON i.uuid = v.instance_uuid WHERE i.id IS NULL",
+				"SELECT COUNT(*) FROM faults f LEFT JOIN instances i ON i.uuid = f.instance_uuid WHERE i.id IS NULL", // declared only
+				"SELECT COUNT(*) FROM shadow_volumes v LEFT JOIN shadow_instances i ON i.uuid = v.instance_uuid WHERE i.id IS NULL",
+			} {
+				var n int
+				if err := db2.QueryRow(q).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if n != 0 {
+					t.Errorf("%d orphans: %s", n, q)
+				}
+			}
+			// With foreign key checks on, a copy of the data loads too.
+			if _, err := db2.Exec("SET foreign_key_checks = 1; CREATE TABLE vcheck LIKE volumes; ALTER TABLE vcheck ADD CONSTRAINT fk_check FOREIGN KEY (instance_uuid) REFERENCES instances (uuid); INSERT INTO vcheck SELECT * FROM volumes"); err != nil {
+				t.Errorf("foreign key checks reject the scaled data: %v", err)
+			}
+			var ai int64
+			db2.QueryRow("SELECT AUTO_INCREMENT FROM information_schema.tables WHERE table_schema = ? AND table_name = 'instances'", name2).Scan(&ai)
+			var maxID int64
+			db2.QueryRow("SELECT MAX(id) FROM instances").Scan(&maxID)
+			if ai <= maxID {
+				t.Errorf("AUTO_INCREMENT %d not past max id %d", ai, maxID)
+			}
+
+			cmp := Compare(orig, analyzeDump(t, out, set), factor)
+			if p := cmp.Problems(); len(p) > 0 {
+				t.Errorf("problems: %v", p)
+			}
+			for _, tc := range cmp.Tables {
+				tol := 0.01
+				if factor < 1 && tc.Table != "hosts" && tc.Table != "settings" {
+					// Children follow their sampled parents (and pull in
+					// the parents they reference): their counts are as
+					// near as the families allow.
+					tol = 0.10
+					if factor <= 0.1 {
+						tol = 0.20 // 20 host families: grandchildren vary
+					}
+				}
+				if factor == math.Trunc(factor) && math.Abs(float64(tc.Actual)-tc.Target) > 0 {
+					t.Errorf("%s: %d rows, want exactly %.0f", tc.Table, tc.Actual, tc.Target)
+				} else if math.Abs(tc.Deviation) > tol && math.Abs(float64(tc.Actual)-tc.Target) > 1 {
+					t.Errorf("%s: %d rows, target %.1f (%+.1f%%)", tc.Table, tc.Actual, tc.Target, 100*tc.Deviation)
+				}
+			}
+			for _, rc := range cmp.Relations {
+				want := 0.95
+				if factor >= 1 && factor == math.Trunc(factor) {
+					want = 1
+				}
+				if rc.Similarity < want {
+					t.Errorf("%s: fan-out similarity %.3f < %.2f", rc.Relation, rc.Similarity, want)
+				}
+			}
+		})
+	}
+	t.Run("deterministic and jittered", func(t *testing.T) {
+		a := scaleDump(t, dump, Options{Factor: 2.5, Key: testKey(t), Rules: set})
+		b := scaleDump(t, dump, Options{Factor: 2.5, Key: testKey(t), Rules: set})
+		if !bytes.Equal(a, b) {
+			t.Error("same key and input gave different output")
+		}
+		j := analyzeDump(t, scaleDump(t, dump, Options{Factor: 2, Jitter: 20, Key: testKey(t), Rules: set}), set)
+		exact := 0
+		for i, tb := range j.Tables {
+			if tb.Rows == 2*orig.Tables[i].Rows {
+				exact++
+			}
+		}
+		if exact == len(j.Tables) {
+			t.Error("with jitter every table still has exactly factor x its rows")
+		}
+	})
+}
+
+func TestBadInput(t *testing.T) {
+	k := testKey(t)
+	base := "CREATE TABLE `a` (`id` int NOT NULL, `b_id` int, PRIMARY KEY (`id`), CONSTRAINT `x` FOREIGN KEY (`b_id`) REFERENCES `b` (`id`));\n"
+	for _, tc := range []struct {
+		name, dump string
+		o          Options
+		want       string
+	}{
+		{"factor zero", base, Options{Factor: 0, Key: k}, "factor must be > 0"},
+		{"missing table", base + "INSERT INTO `a` VALUES (1,1);\n", Options{Factor: 2, Key: k}, "references table b (FOREIGN KEY x), which the dump does not have"},
+		{"cycle", base + "CREATE TABLE `b` (`id` int NOT NULL, `a_id` int, PRIMARY KEY (`id`), CONSTRAINT `y` FOREIGN KEY (`a_id`) REFERENCES `a` (`id`));\nINSERT INTO `a` VALUES (1,1);\nINSERT INTO `b` VALUES (1,1);\n", Options{Factor: 2, Key: k}, "cycle"},
+		{"child override", base + "CREATE TABLE `b` (`id` int NOT NULL, PRIMARY KEY (`id`));\nINSERT INTO `b` VALUES (1);\nINSERT INTO `a` VALUES (1,1);\n", Options{Factor: 2, Key: k, Tables: map[string]float64{"a": 3}}, "follows its parents"},
+		{"no schema", "INSERT INTO `z` VALUES (1);\n", Options{Factor: 2, Key: k}, "no CREATE TABLE"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := sqldump.NewReader(strings.NewReader(tc.dump))
+			_, err := NewPlan(r, tc.o)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSimilarity(t *testing.T) {
+	if s := Similarity([]int{0, 1, 1, 2}, []int{0, 0, 1, 1, 1, 1, 2, 2}); s < 0.99 {
+		t.Errorf("same distribution: %v", s)
+	}
+	if s := Similarity([]int{0, 0, 0, 0}, []int{5, 5, 5, 5}); s != 0 {
+		t.Errorf("disjoint: %v", s)
+	}
+}
