@@ -636,7 +636,6 @@ func (t *table) family(row int) int {
 	return n
 }
 
-
 func firstParent(t *table) *relation {
 	for _, rel := range t.parents {
 		if rel.parent != t {
