@@ -8,7 +8,7 @@ FUZZTIME ?= 10s
 all: build
 
 build:
-	$(GO) build -o bin/ ./cmd/... ./bench/gendump ./bench/passthrough
+	$(GO) build -o bin/ ./cmd/... ./bench/gendump ./bench/passthrough ./examples/nova/novagen
 
 deps:
 	./scripts/install-deps.sh

@@ -189,7 +189,9 @@ func maxLength(c *sqldump.Column) int {
 
 func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 	names := in.ColumnNames()
-	key := in.Table() + "\x00" + strings.Join(in.Columns(), "\x00")
+	// Same-named tables in several databases (a --databases dump) differ:
+	// the plan is per schema.
+	key := fmt.Sprintf("%p\x00%s\x00%s", in.Schema(), in.Table(), strings.Join(in.Columns(), "\x00"))
 	if p := e.plans[key]; p != nil {
 		return p, nil
 	}

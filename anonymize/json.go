@@ -92,7 +92,18 @@ func (j *jsonRewriter) value(key []byte) error {
 			if err != nil {
 				return err
 			}
-			j.out = append(j.out, j.in[start:j.i]...) // keys are kept
+			// Keys are kept, but for ids inside them (Nova's compute
+			// stats have "num_proj_<project id>" keys).
+			if j.visit == nil && hasIDRun(k) {
+				j.out = appendJSONString(j.out, j.rewriteIDs(k))
+			} else {
+				if j.visit != nil && hasIDRun(k) {
+					for _, id := range idRuns(k) {
+						j.visit("uuid", id)
+					}
+				}
+				j.out = append(j.out, j.in[start:j.i]...)
+			}
 			j.ws()
 			if j.i >= len(j.in) || j.in[j.i] != ':' {
 				return errJSON
@@ -295,10 +306,24 @@ func (j *jsonRewriter) pathMatches() bool {
 	return false
 }
 
+// idRe finds UUIDs and Keystone's 32-hex ids inside text.
+var idRe = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{32}`)
+
+func hasIDRun(k []byte) bool { return len(k) >= 32 && idRe.Match(k) }
+
+func idRuns(k []byte) [][]byte { return idRe.FindAll(k, -1) }
+
+// rewriteIDs replaces the ids inside a key like the uuid kind would.
+func (j *jsonRewriter) rewriteIDs(k []byte) []byte {
+	return idRe.ReplaceAllFunc(k, func(id []byte) []byte {
+		return j.w.apply("uuid", kindUUID, &noColumn, id).out
+	})
+}
+
 // detectKind recognises strings that are confidential by their shape.
 func detectKind(s []byte) string {
 	switch {
-	case isUUID(s):
+	case isUUID(s), len(s) == 32 && isHexString(s) && bytes.ToLower(s) != nil && string(bytes.ToLower(s)) == string(s):
 		return "uuid"
 	case isMAC(s):
 		return "mac"

@@ -40,7 +40,13 @@ type Options struct {
 	// Rules give kinds (for new values of unique columns) and implicit
 	// relations; the dump's FOREIGN KEYs are always used.
 	Rules *rules.Set
+	// Keep lists tables written as they are (factor 1): schema version
+	// bookkeeping must keep its one row. Nil means DefaultKeep.
+	Keep []string
 }
+
+// DefaultKeep: migration tools' version tables.
+var DefaultKeep = []string{"alembic_version", "migrate_version", "schema_migrations", "flyway_schema_history", "django_migrations"}
 
 // relation is a resolved reference: child columns -> parent columns.
 type relation struct {
@@ -52,6 +58,7 @@ type relation struct {
 
 type table struct {
 	name   string
+	db     string // database (a --databases dump holds several)
 	schema *sqldump.Table
 	rows   int
 	// vals[col] holds, per row, the value of each column some relation or
@@ -73,6 +80,7 @@ type table struct {
 	// new AUTO_INCREMENT
 	autoInc uint64
 	root    bool
+	keep    bool // written as is
 }
 
 // Plan is the first pass's result: what to write.
@@ -136,7 +144,7 @@ func (p *Plan) Counts() []Count {
 		for _, c := range t.copies {
 			n += int(c)
 		}
-		out = append(out, Count{Table: t.name, Original: t.rows, Target: t.factor * float64(t.rows), Planned: n, Factor: t.factor, FollowsParents: !t.root})
+		out = append(out, Count{Table: t.label(), Original: t.rows, Target: t.factor * float64(t.rows), Planned: n, Factor: t.factor, FollowsParents: !t.root})
 	}
 	return out
 }
@@ -154,7 +162,7 @@ func (p *Plan) read(r *sqldump.Reader) error {
 			return err
 		}
 		if s := st.Table(); s != nil {
-			t := &table{name: s.Name, schema: s, pk: -1, index: map[int]map[string][]int32{}, remap: map[int]*remapper{}}
+			t := &table{name: s.Name, db: s.Database, schema: s, pk: -1, index: map[int]map[string][]int32{}, remap: map[int]*remapper{}}
 			if len(s.PrimaryKey) == 1 {
 				if c, i := s.Column(s.PrimaryKey[0]); c != nil {
 					t.pk = i
@@ -170,17 +178,23 @@ func (p *Plan) read(r *sqldump.Reader) error {
 					t.unique = append(t.unique, cols)
 				}
 			}
-			if _, dup := p.tables[t.name]; !dup {
-				p.order = append(p.order, t)
+			if old := p.tables[tkey(t.db, t.name)]; old != nil {
+				for i, o := range p.order {
+					if o == old {
+						p.order = append(p.order[:i], p.order[i+1:]...)
+						break
+					}
+				}
 			}
-			p.tables[t.name] = t
+			p.order = append(p.order, t)
+			p.tables[tkey(t.db, t.name)] = t
 			continue
 		}
 		in := st.Insert()
 		if in == nil {
 			continue
 		}
-		t := p.tables[in.Table()]
+		t := p.lookupTable(insertDB(st, in), in.Table())
 		if t == nil {
 			return fmt.Errorf("line %d: INSERT into %s, which has no CREATE TABLE in the dump: duckface needs the schema", st.Line, in.Table())
 		}
@@ -188,10 +202,10 @@ func (p *Plan) read(r *sqldump.Reader) error {
 		if len(names) != len(t.schema.Columns) && in.Columns() != nil {
 			return fmt.Errorf("line %d: table %s: INSERT with a column list of %d columns; duckface needs full rows", st.Line, t.name, len(names))
 		}
-		need := needed[t.name]
+		need := needed[tkey(t.db, t.name)]
 		if need == nil {
 			need = p.columnsNeeded(t)
-			needed[t.name] = need
+			needed[tkey(t.db, t.name)] = need
 		}
 		var buf []byte
 		for row := 0; row < in.Rows(); row++ {
@@ -239,7 +253,7 @@ func (p *Plan) columnsNeeded(t *table) map[int]bool {
 		add(fk.Columns)
 	}
 	base := strings.TrimPrefix(t.name, "shadow_")
-	if bt := p.tables[base]; bt != nil && bt != t {
+	if bt := p.tables[tkey(t.db, base)]; bt != nil && bt != t {
 		for _, fk := range bt.schema.ForeignKeys { // mirrored by the shadow twin
 			add(fk.Columns)
 		}
@@ -278,23 +292,37 @@ func (p *Plan) resolveRelations() {
 	var all []raw
 	for _, t := range p.order {
 		for _, fk := range t.schema.ForeignKeys {
-			all = append(all, raw{rules.Relation{Table: t.name, Columns: fk.Columns, RefTable: fk.RefTable, RefColumns: fk.RefColumns, Source: "FOREIGN KEY " + fk.Name}, true})
+			all = append(all, raw{rules.Relation{Table: tkey(t.db, t.name), Columns: fk.Columns, RefTable: tkey(t.db, fk.RefTable), RefColumns: fk.RefColumns, Source: "FOREIGN KEY " + fk.Name}, true})
 		}
 	}
+	// Rules name tables without a database: they hold in every database
+	// that has the tables.
+	dbs := map[string]bool{}
+	for _, t := range p.order {
+		dbs[t.db] = true
+	}
 	for _, rel := range p.opts.Rules.Relations {
-		all = append(all, raw{rel, false})
+		for db := range dbs {
+			r := rel
+			r.Table, r.RefTable = tkey(db, rel.Table), tkey(db, rel.RefTable)
+			if p.tables[r.Table] != nil {
+				all = append(all, raw{r, false})
+			}
+		}
 	}
 	// shadow twins: shadow_a.c -> shadow_b.k mirrors a.c -> b.k
 	n := len(all)
 	for i := 0; i < n; i++ {
 		rel := all[i]
-		if strings.HasPrefix(rel.Table, "shadow_") {
+		cdb, cname := splitKey(rel.Table)
+		pdb, pname := splitKey(rel.RefTable)
+		if strings.HasPrefix(cname, "shadow_") {
 			continue
 		}
-		sc, sp := p.tables["shadow_"+rel.Table], p.tables["shadow_"+rel.RefTable]
+		sc, sp := p.tables[tkey(cdb, "shadow_"+cname)], p.tables[tkey(pdb, "shadow_"+pname)]
 		if sc != nil && sp != nil {
 			m := rel
-			m.Table, m.RefTable, m.Implicit, m.Source = sc.name, sp.name, true, "shadow twin of "+rel.String()
+			m.Table, m.RefTable, m.Implicit, m.Source = tkey(sc.db, sc.name), tkey(sp.db, sp.name), true, "shadow twin of "+rel.String()
 			all = append(all, m)
 		}
 	}
@@ -306,24 +334,31 @@ func (p *Plan) resolveRelations() {
 		}
 		seen[key] = true
 		child, parent := p.tables[rr.Table], p.tables[rr.RefTable]
+		_, refName := splitKey(rr.RefTable)
 		if child == nil {
 			continue // relations of tables this dump does not hold (models cover several databases)
 		}
 		if parent == nil {
 			if rr.fromDump {
-				p.err(fmt.Errorf("table %s references table %s (%s), which the dump does not have", rr.Table, rr.RefTable, rr.Source))
+				p.err(fmt.Errorf("table %s references table %s (%s), which the dump does not have", child.name, refName, rr.Source))
 			} else {
-				p.Warnings = append(p.Warnings, fmt.Sprintf("relation %s: table %s is not in the dump; ignored", rr.String(), rr.RefTable))
+				p.Warnings = append(p.Warnings, fmt.Sprintf("relation %s: table %s is not in the dump; ignored", relName(rr.Relation), refName))
 			}
 			continue
 		}
 		cc, err1 := colIndexes(child, rr.Columns)
 		pc, err2 := colIndexes(parent, rr.RefColumns)
 		if err1 != nil || err2 != nil || len(cc) != len(pc) {
-			p.err(fmt.Errorf("relation %s (%s): %v %v", rr.String(), rr.Source, err1, err2))
+			if !rr.fromDump {
+				// One rules file serves several databases whose tables
+				// share names but not columns (Nova's main and API).
+				p.Warnings = append(p.Warnings, fmt.Sprintf("relation %s does not fit %s; ignored there", relName(rr.Relation), child.label()))
+				continue
+			}
+			p.err(fmt.Errorf("relation %s (%s): columns do not match", relName(rr.Relation), rr.Source))
 			continue
 		}
-		rel := &relation{child: child, parent: parent, ccols: cc, pcols: pc, name: rr.String(), implicit: rr.Implicit}
+		rel := &relation{child: child, parent: parent, ccols: cc, pcols: pc, name: relName(rr.Relation), implicit: rr.Implicit}
 		p.relations = append(p.relations, rel)
 		child.parents = append(child.parents, rel)
 		parent.kids = append(parent.kids, rel)
@@ -339,6 +374,59 @@ func (p *Plan) resolveRelations() {
 }
 
 func (p *Plan) err(e error) { p.errs = append(p.errs, e) }
+
+// label names a table for people: db.table in a dump of several databases.
+func (t *table) label() string {
+	if t.db != "" {
+		return t.db + "." + t.name
+	}
+	return t.name
+}
+
+// tkey names a table within its database.
+func tkey(db, name string) string { return db + "\x00" + name }
+
+func splitKey(k string) (string, string) {
+	db, name, _ := strings.Cut(k, "\x00")
+	return db, name
+}
+
+// relName renders a relation without database qualifiers.
+func relName(r rules.Relation) string {
+	_, c := splitKey(r.Table)
+	_, p := splitKey(r.RefTable)
+	r.Table, r.RefTable = c, p
+	return r.String()
+}
+
+// lookupTable finds a table in db, or by name alone when db is empty and
+// the name is unique.
+func (p *Plan) lookupTable(db, name string) *table {
+	if t := p.tables[tkey(db, name)]; t != nil {
+		return t
+	}
+	if db == "" {
+		var found *table
+		for _, t := range p.order {
+			if t.name == name {
+				if found != nil {
+					return found // ambiguous: the first
+				}
+				found = t
+			}
+		}
+		return found
+	}
+	return nil
+}
+
+// insertDB is the database an INSERT writes to.
+func insertDB(st *sqldump.Statement, in *sqldump.Insert) string {
+	if db := in.Database(); db != "" {
+		return db
+	}
+	return st.Database
+}
 
 func isInt(t string) bool {
 	switch t {
@@ -409,7 +497,7 @@ func (p *Plan) decide() error {
 		}
 	}
 	for name := range p.opts.Tables {
-		t := p.tables[name]
+		t := p.lookupTable("", name)
 		if t == nil {
 			return fmt.Errorf("--table %s: no such table in the dump", name)
 		}
@@ -418,7 +506,7 @@ func (p *Plan) decide() error {
 		}
 	}
 	for name, n := range p.opts.Targets {
-		t := p.tables[name]
+		t := p.lookupTable("", name)
 		if t == nil {
 			return fmt.Errorf("target %s: no such table in the dump", name)
 		}
@@ -429,25 +517,36 @@ func (p *Plan) decide() error {
 			return fmt.Errorf("target %s=%d: the table has %d rows", name, n, t.rows)
 		}
 	}
+	keep := map[string]bool{}
+	if p.opts.Keep == nil {
+		p.opts.Keep = DefaultKeep
+	}
+	for _, k := range p.opts.Keep {
+		keep[k] = true
+	}
 	for _, t := range p.order {
 		t.factor = p.opts.Factor
+		if keep[t.name] {
+			t.factor, t.keep = 1, true
+			continue
+		}
 		if f, ok := p.opts.Tables[t.name]; ok {
 			t.factor = f
 		}
-		if n, ok := p.opts.Targets[t.name]; ok {
+		if n, ok := p.opts.Targets[t.name]; ok && t.rows > 0 {
 			t.factor = float64(n) / float64(t.rows)
 		}
-		if base, ok := strings.CutPrefix(t.name, "shadow_"); ok && p.tables[base] != nil {
+		if base, ok := strings.CutPrefix(t.name, "shadow_"); ok && p.tables[tkey(t.db, base)] != nil {
 			continue // set below from the twin
 		}
-		if t.root && p.opts.Jitter > 0 {
-			u := p.prf.unit("jitter", t.name, 0)
+		if t.root && p.opts.Jitter > 0 && !t.keep {
+			u := p.prf.unit("jitter", tkey(t.db, t.name), 0)
 			t.factor *= 1 + p.opts.Jitter/100*(2*u-1)
 		}
 	}
 	for _, t := range p.order {
-		if base, ok := strings.CutPrefix(t.name, "shadow_"); ok && p.tables[base] != nil {
-			t.factor = p.tables[base].factor
+		if base, ok := strings.CutPrefix(t.name, "shadow_"); ok && p.tables[tkey(t.db, base)] != nil && !t.keep {
+			t.factor = p.tables[tkey(t.db, base)].factor
 		}
 	}
 	if p.opts.Factor >= 1 && !p.anyBelowOne() {
@@ -510,6 +609,10 @@ func (p *Plan) checkCycles() error {
 func (p *Plan) up() {
 	for _, t := range p.topo() {
 		t.copies = make([]uint16, t.rows)
+		if t.keep {
+			fillOnes(t.copies)
+			continue
+		}
 		whole := math.Floor(t.factor)
 		frac := t.factor - whole
 		var free []int
@@ -527,6 +630,12 @@ func (p *Plan) up() {
 				t.copies[row]++
 			}
 		}
+	}
+}
+
+func fillOnes(c []uint16) {
+	for i := range c {
+		c[i] = 1
 	}
 }
 
@@ -654,6 +763,10 @@ func (p *Plan) down() {
 	}
 	// 1. roots and orphans: exactly round(f x n), by keyed hash
 	for _, t := range p.order {
+		if t.keep {
+			fillOnes(t.copies)
+			continue
+		}
 		var free []int
 		for row := 0; row < t.rows; row++ {
 			if !t.root && t.parentRow(row) >= 0 {

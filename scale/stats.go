@@ -54,7 +54,7 @@ func Analyze(r *sqldump.Reader, set *rules.Set) (*Analysis, error) {
 	}
 	a := &Analysis{children: map[string][]int{}}
 	for _, t := range p.order {
-		ts := TableStats{Table: t.name, Rows: t.rows}
+		ts := TableStats{Table: t.label(), Rows: t.rows}
 		for _, k := range t.unique {
 			seen := map[string]bool{}
 			for row := 0; row < t.rows; row++ {

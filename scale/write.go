@@ -31,7 +31,7 @@ func (p *Plan) Write(r *sqldump.Reader, w *sqldump.Writer) error {
 			return err
 		}
 		if s := st.Table(); s != nil {
-			if t := p.tables[s.Name]; t != nil && t.autoInc > 0 && t.autoInc != s.AutoIncrement {
+			if t := p.tables[tkey(s.Database, s.Name)]; t != nil && t.autoInc > 0 && t.autoInc != s.AutoIncrement {
 				out := autoIncRe.ReplaceAll(st.Raw, []byte("AUTO_INCREMENT="+strconv.FormatUint(t.autoInc, 10)))
 				if err := w.WriteRaw(out); err != nil {
 					return err
@@ -46,12 +46,13 @@ func (p *Plan) Write(r *sqldump.Reader, w *sqldump.Writer) error {
 			}
 			continue
 		}
-		t := p.tables[in.Table()]
+		t := p.lookupTable(insertDB(st, in), in.Table())
 		if t == nil {
 			return fmt.Errorf("line %d: table %s changed between the two passes", st.Line, in.Table())
 		}
-		base := seen[t.name]
-		seen[t.name] += in.Rows()
+		tk := tkey(t.db, t.name)
+		base := seen[tk]
+		seen[tk] += in.Rows()
 		if base+in.Rows() > t.rows {
 			return fmt.Errorf("line %d: table %s has more rows than in the first pass (was the input changed?)", st.Line, t.name)
 		}

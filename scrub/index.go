@@ -117,7 +117,9 @@ func (ix *Index) Add(kind, value string) {
 	if !slices.Contains(ix.WordCounts, len(toks)) {
 		ix.WordCounts = append(ix.WordCounts, len(toks))
 	}
-	if len(toks) > 1 {
+	// Words of short values only: a long text (a traceback) is found
+	// whole or by its first bytes; its words are the words of every log.
+	if len(toks) > 1 && len(toks) <= ix.MaxTokens {
 		for _, t := range toks {
 			if len(t) >= ix.MinToken && !commonWord(t) {
 				ix.Tokens = append(ix.Tokens, ix.Fingerprint([]byte(t)))

@@ -98,7 +98,7 @@ func newValueSet(vals []Value, minLength int) *valueSet {
 		if !slices.Contains(vs.counts, len(toks)) {
 			vs.counts = append(vs.counts, len(toks))
 		}
-		if len(toks) > 1 {
+		if len(toks) > 1 && len(toks) <= vs.lim.maxTokens {
 			for _, t := range toks {
 				if len(t) >= vs.lim.minToken && !commonWord(t) {
 					vs.tokens[t] = true

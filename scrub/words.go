@@ -16,7 +16,8 @@ running version update insert delete select table tables column columns index in
 unique constraint default public private internal external backup replica master slave primary secondary
 production staging testing development cluster region availability service services python nova mysql
 mariadb connection timeout refused request response failed success started finished complete billing
-customer corporation company system systems admin administrator laptop desktop router switch storage`)
+customer corporation company system systems admin administrator laptop desktop router switch storage
+python python3 dist-packages site-packages traceback exception manager.py usr/lib`)
 
 var commonWords = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
