@@ -42,3 +42,20 @@ written=$(stat -c %s "$out/x10.sql")
 rm -f "$out/x10.sql"
 measure "$written" "duckface x10 of 100 MB (MB/s written)" bin/duckface scale --key-file "$key" --factor 10 --rules testdata/demo/rules.yaml -o /dev/null "$small"
 rm -f "$key"
+
+# Loading a seed: gate (through the mariadb client, from Go) against the
+# client alone, on the 100 MB dump, each into a fresh throwaway server.
+lbytes=$(stat -c %s "$small")
+ds=$(mktemp -d)
+printf 'database: nova\nseed_data: %s\ndrift: off\n' "$PWD/$small" > "$ds/config.yaml"
+bin/gate run --dataset "$ds" --migrate 'true {version}' --versions v1 --isolation off --out "$ds/out" > /dev/null 2>&1 || true
+awk -v b="$(grep -o '"load_bytes": [0-9]*' "$ds/out/result.json" | grep -o '[0-9]*$')" -v s="$(grep -o '"load_seconds": [0-9.]*' "$ds/out/result.json" | grep -o '[0-9.]*$')" \
+  'BEGIN { printf "%-44s %10.0f %12s\n", "gate load of 100 MB (mariadb client)", b / 1e6 / s, "-" }'
+srv=$(mktemp -d)
+mariadb-install-db --no-defaults --datadir="$srv/d" --user=root --auth-root-authentication-method=normal > /dev/null 2>&1
+(mariadbd --no-defaults --datadir="$srv/d" --socket="$srv/s" --skip-networking --user=root --log-error="$srv/e" --innodb-buffer-pool-size=256M --innodb-log-file-size=48M > /dev/null 2>&1 &)
+for _ in $(seq 100); do mariadb --no-defaults -S "$srv/s" -uroot -e 'select 1' > /dev/null 2>&1 && break; sleep 0.1; done
+mariadb --no-defaults -S "$srv/s" -uroot -e 'create database nova'
+measure "$lbytes" "mariadb < dump.sql (100 MB)" sh -c "mariadb --no-defaults -S '$srv/s' -uroot nova < '$small'"
+mariadb --no-defaults -S "$srv/s" -uroot -e shutdown 2>/dev/null || true
+rm -rf "$srv" "$ds"
