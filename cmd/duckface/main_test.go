@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "duckface-bin-")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "duckface")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func run(t *testing.T, dir string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "FUZZY_KEY=000102030405060708090a0b0c0d0e0f")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+const dump = "CREATE TABLE `p` (`id` int NOT NULL AUTO_INCREMENT, `u` varchar(36) NOT NULL, PRIMARY KEY (`id`), UNIQUE KEY `u` (`u`)) ENGINE=InnoDB AUTO_INCREMENT=4;\n" +
+	"INSERT INTO `p` VALUES (1,'0b1f5a6e-0000-4000-8000-000000000001'),(2,'0b1f5a6e-0000-4000-8000-000000000002'),(3,'0b1f5a6e-0000-4000-8000-000000000003');\n" +
+	"CREATE TABLE `c` (`id` int NOT NULL, `p_id` int, PRIMARY KEY (`id`), CONSTRAINT `f` FOREIGN KEY (`p_id`) REFERENCES `p` (`id`)) ENGINE=InnoDB;\n" +
+	"INSERT INTO `c` VALUES (1,1),(2,1),(3,2),(4,NULL);\n"
+
+func TestScaleStatsCompare(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "in.sql"), []byte(dump), 0o644)
+	_, e, code := run(t, dir, "scale", "--factor", "3", "-o", "out.sql.gz", "in.sql")
+	if code != 0 || !strings.Contains(e, "p ") {
+		t.Fatalf("scale: %d %s", code, e)
+	}
+	o, e, code := run(t, dir, "compare", "--factor", "3", "in.sql", "out.sql.gz")
+	if code != 0 || !strings.Contains(o, "c.p_id -> p.id") || !strings.Contains(o, "1.000") {
+		t.Fatalf("compare: %d\n%s%s", code, o, e)
+	}
+	o, _, code = run(t, dir, "stats", "--json", "out.sql.gz")
+	if code != 0 || !strings.Contains(o, `"rows":9`) || !strings.Contains(o, `"orphans":0`) {
+		t.Errorf("stats: %s", o)
+	}
+	// An orphan makes compare fail.
+	os.WriteFile(filepath.Join(dir, "bad.sql"), []byte(strings.Replace(dump, "(3,2)", "(3,9)", 1)), 0o644)
+	if o, _, code := run(t, dir, "compare", "in.sql", "bad.sql"); code != 1 || !strings.Contains(o, "c.p_id -> p.id") {
+		t.Errorf("orphans: exit %d\n%s", code, o)
+	}
+	// Bad input: no output file, non-zero exit.
+	if _, e, code := run(t, dir, "scale", "--factor", "0", "-o", "zero.sql", "in.sql"); code == 0 || !strings.Contains(e, "factor must be > 0") {
+		t.Errorf("factor 0: exit %d %s", code, e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "zero.sql")); err == nil {
+		t.Error("a failed run left an output")
+	}
+	if _, e, code := run(t, dir, "scale", "--factor", "2", "--table", "c=3", "-o", "x.sql", "in.sql"); code == 0 || !strings.Contains(e, "follows its parents") {
+		t.Errorf("child override: exit %d %s", code, e)
+	}
+}
