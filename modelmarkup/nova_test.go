@@ -25,19 +25,7 @@ func TestRealNova(t *testing.T) {
 	srv := dbtest.Start(t, dbserver.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	for _, db := range []string{"nova", "nova_api"} {
-		if _, err := srv.CreateDatabase(ctx, db); err != nil {
-			t.Fatal(err)
-		}
-	}
-	env, err := nova.NewEnv(t.TempDir(), srv.Socket(), "nova", "nova_api")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Manage(ctx, "api_db", "sync"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Manage(ctx, "db", "sync"); err != nil {
+	if _, err := nova.Prepare(ctx, srv, t.TempDir(), ""); err != nil {
 		t.Fatal(err)
 	}
 

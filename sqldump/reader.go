@@ -293,29 +293,17 @@ func isSpace(c byte) bool {
 // skipTrivia skips whitespace and plain comments from i. It returns the
 // position of the first code byte, or -1 if the input ends first.
 func (r *Reader) skipTrivia(i int) (int, error) {
-	for {
-		if !r.has(i, 1) {
-			if r.rerr != nil {
-				return 0, r.readErr(i)
-			}
-			return -1, nil
-		}
-		c := r.buf[i]
-		switch {
-		case isSpace(c):
-			i++
-		case c == '#' || (c == '-' && r.isDashComment(i)):
-			i = r.skipLine(i)
-		case c == '/' && r.has(i, 2) && r.buf[i+1] == '*' && !r.isConditional(i):
-			j, err := r.skipBlockComment(i)
-			if err != nil {
-				return 0, err
-			}
-			i = j
-		default:
-			return i, nil
-		}
+	j, err := r.skipSpace(i)
+	if err != nil {
+		return 0, err
 	}
+	if !r.has(j, 1) {
+		if r.rerr != nil {
+			return 0, r.readErr(j)
+		}
+		return -1, nil
+	}
+	return j, nil
 }
 
 // isDashComment reports whether "--" at i starts a comment: MySQL needs a

@@ -27,19 +27,7 @@ func novaDump(t *testing.T) []byte {
 	srv := dbtest.Start(t, dbserver.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	for _, db := range []string{"nova", "nova_api"} {
-		if _, err := srv.CreateDatabase(ctx, db); err != nil {
-			t.Fatal(err)
-		}
-	}
-	env, err := nova.NewEnv(t.TempDir(), srv.Socket(), "nova", "nova_api")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Manage(ctx, "api_db", "sync"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Manage(ctx, "db", "sync", nova.Revisions[0]); err != nil {
+	if _, err := nova.Prepare(ctx, srv, t.TempDir(), nova.Revisions[0]); err != nil {
 		t.Fatal(err)
 	}
 	return dbtest.Dump(t, srv, "--databases", "nova", "nova_api")

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+
+	"github.com/fuzzyduck/fuzzyduck/dbserver"
 )
 
 // Where Debian installs Nova's models.
@@ -74,4 +76,30 @@ func (e *Env) Manage(ctx context.Context, args ...string) ([]byte, error) {
 		return out.Bytes(), fmt.Errorf("nova-manage %v: %w\n%s", args, err, out.Bytes())
 	}
 	return out.Bytes(), nil
+}
+
+// Prepare makes the nova and nova_api databases on srv and brings them to
+// a revision with the real nova-manage (api_db sync to head, db sync to
+// revision; "" means head), writing its files in dir.
+func Prepare(ctx context.Context, srv *dbserver.Server, dir, revision string) (*Env, error) {
+	for _, db := range []string{"nova", "nova_api"} {
+		if _, err := srv.CreateDatabase(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	env, err := NewEnv(dir, srv.Socket(), "nova", "nova_api")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := env.Manage(ctx, "api_db", "sync"); err != nil {
+		return nil, err
+	}
+	args := []string{"db", "sync"}
+	if revision != "" {
+		args = append(args, revision)
+	}
+	if _, err := env.Manage(ctx, args...); err != nil {
+		return nil, err
+	}
+	return env, nil
 }

@@ -48,25 +48,13 @@ func run(n int, seed uint64, out string) error {
 		return err
 	}
 	defer srv.Close()
-	for _, db := range []string{"nova", "nova_api"} {
-		if _, err := srv.CreateDatabase(ctx, db); err != nil {
-			return err
-		}
-	}
 	tmp, err := os.MkdirTemp("", "novagen-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	env, err := nova.NewEnv(tmp, srv.Socket(), "nova", "nova_api")
-	if err != nil {
-		return err
-	}
 	fmt.Fprintln(os.Stderr, "novagen: nova-manage api_db sync; db sync", nova.Revisions[0])
-	if _, err := env.Manage(ctx, "api_db", "sync"); err != nil {
-		return err
-	}
-	if _, err := env.Manage(ctx, "db", "sync", nova.Revisions[0]); err != nil {
+	if _, err := nova.Prepare(ctx, srv, tmp, nova.Revisions[0]); err != nil {
 		return err
 	}
 	main, err := sql.Open("mysql", srv.DSN("nova"))
