@@ -143,6 +143,7 @@ type Engine struct {
 	tracked map[string]bool // kinds needing collision checks
 	coll    *collisions
 	workers sync.Pool
+	stmts   sync.Pool // recycled statement buffers
 }
 
 // New prepares an engine: opts.Rules must already be Prepared.
@@ -381,12 +382,17 @@ func (e *Engine) count(j *job, stats *Stats) {
 	}
 }
 
+func (e *Engine) clone(st *sqldump.Statement) *sqldump.Statement {
+	dst, _ := e.stmts.Get().(*sqldump.Statement)
+	return st.CloneInto(dst)
+}
+
 // Run anonymizes a dump from r to w. The output is deterministic for a
 // key, whatever the number of workers.
 func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 	start := time.Now()
 	stats := &Stats{Rows: map[string]int64{}}
-	order := make(chan *job, 2*e.opts.Workers+2)
+	order := make(chan *job, 2*e.opts.Workers)
 	work := make(chan *job, e.opts.Workers)
 	var readErr error
 	go func() {
@@ -409,13 +415,13 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 					return
 				}
 				if p.any {
-					j.st, j.plan = st.Clone(), p
+					j.st, j.plan = e.clone(st), p
 					order <- j
 					work <- j
 					continue
 				}
 			}
-			j.st = st.Clone()
+			j.st = e.clone(st)
 			close(j.done)
 			order <- j
 		}
@@ -454,6 +460,7 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 		}
 		stats.Statements++
 		stats.Bytes = j.st.Offset + int64(len(j.st.Raw))
+		e.stmts.Put(j.st)
 		if e.opts.Progress != nil {
 			e.opts.Progress(stats.Bytes)
 		}

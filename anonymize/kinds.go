@@ -199,18 +199,27 @@ func isHexString(b []byte) bool {
 // randomHexLike writes random hex digits over the hex digits of in,
 // keeping dashes and the case of letters.
 func randomHexLike(r *mrand.Rand, in []byte) []byte {
-	upper := bytes.ContainsAny(in, "ABCDEF")
 	digits := "0123456789abcdef"
-	if upper {
-		digits = "0123456789ABCDEF"
+	for _, c := range in {
+		if c >= 'A' && c <= 'F' {
+			digits = "0123456789ABCDEF"
+			break
+		}
 	}
 	out := make([]byte, len(in))
+	var bits uint64
+	left := 0
 	for i, c := range in {
-		if isHexByte(c) {
-			out[i] = digits[r.IntN(16)]
-		} else {
+		if !isHexByte(c) {
 			out[i] = c
+			continue
 		}
+		if left == 0 {
+			bits, left = r.Uint64(), 16
+		}
+		out[i] = digits[bits&15]
+		bits >>= 4
+		left--
 	}
 	return out
 }

@@ -44,19 +44,9 @@ func wordList(m map[string][]string, prefix string) []string {
 	return out
 }
 
-// xoshiro is xoshiro256**, seeded from the PRF's 32 bytes: seeding is
-// four word copies, where ChaCha8 would compute a block first.
+// xoshiro is xoshiro256**, seeded from the PRF's tag: seeding is four
+// word copies, where ChaCha8 would compute a block first.
 type xoshiro struct{ s [4]uint64 }
-
-func (x *xoshiro) seed(b *[32]byte) {
-	for i := range x.s {
-		x.s[i] = uint64(b[8*i]) | uint64(b[8*i+1])<<8 | uint64(b[8*i+2])<<16 | uint64(b[8*i+3])<<24 |
-			uint64(b[8*i+4])<<32 | uint64(b[8*i+5])<<40 | uint64(b[8*i+6])<<48 | uint64(b[8*i+7])<<56
-	}
-	if x.s == [4]uint64{} {
-		x.s[0] = 1
-	}
-}
 
 func (x *xoshiro) Uint64() uint64 {
 	s := &x.s

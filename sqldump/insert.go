@@ -559,21 +559,41 @@ func (r *Reader) scanIntroduced(i int) (int, error) {
 
 // Clone returns a deep copy of the statement that stays valid after the
 // Reader moves on (for handing statements to other goroutines).
-func (s *Statement) Clone() *Statement {
-	c := *s
-	c.Raw = append([]byte(nil), s.Raw...)
-	if s.insert != nil {
-		in := *s.insert
-		in.raw = c.Raw
-		in.columns = append([]string(nil), s.insert.columns...)
-		if s.insert.columns == nil {
-			in.columns = nil
-		}
-		in.spans = append([]span(nil), s.insert.spans...)
-		in.rowAt = append([]int(nil), s.insert.rowAt...)
-		// Room for rewritten values: they are about as long as the originals.
-		in.arena = append(make([]byte, 0, len(c.Raw)/2), s.insert.arena...)
-		c.insert = &in
+func (s *Statement) Clone() *Statement { return s.CloneInto(nil) }
+
+// CloneInto is Clone reusing dst's buffers (dst may be nil): a pipeline
+// that recycles its statements allocates nothing per statement.
+func (s *Statement) CloneInto(dst *Statement) *Statement {
+	if dst == nil {
+		dst = &Statement{}
 	}
-	return &c
+	raw, ins := dst.Raw, dst.insert
+	if ins == nil {
+		ins = dst.spare
+	}
+	*dst = *s
+	dst.Raw = append(raw[:0], s.Raw...)
+	dst.spare = ins // kept for the next reuse
+	if s.insert == nil {
+		return dst
+	}
+	if ins == nil {
+		ins = &Insert{}
+	}
+	cols, spans, arena, rowAt := ins.columns, ins.spans, ins.arena, ins.rowAt
+	*ins = *s.insert
+	ins.raw = dst.Raw
+	ins.columns = nil
+	if s.insert.columns != nil {
+		ins.columns = append(cols[:0], s.insert.columns...)
+	}
+	ins.spans = append(spans[:0], s.insert.spans...)
+	ins.rowAt = append(rowAt[:0], s.insert.rowAt...)
+	if cap(arena) < len(dst.Raw)/2 {
+		// Room for rewritten values: about as long as the originals.
+		arena = make([]byte, 0, len(dst.Raw)/2+len(s.insert.arena))
+	}
+	ins.arena = append(arena[:0], s.insert.arena...)
+	dst.insert = ins
+	return dst
 }

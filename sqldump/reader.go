@@ -66,6 +66,7 @@ type Statement struct {
 	Database string
 
 	insert *Insert // when Kind == KindInsert
+	spare  *Insert // a clone's recycled insert buffers
 	table  *Table  // when Kind == KindCreateTable
 	code   int     // offset in Raw of the first byte that is not trivia
 }
