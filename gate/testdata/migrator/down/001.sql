@@ -1,0 +1,1 @@
+-- version 1 is the base: nothing to undo

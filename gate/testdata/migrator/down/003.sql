@@ -1,0 +1,1 @@
+UPDATE items SET host = TRIM(TRAILING '.' FROM host);

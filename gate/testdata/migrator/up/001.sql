@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS items (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(255) NOT NULL, host varchar(255)) ENGINE=InnoDB;

@@ -1,0 +1,1 @@
+ALTER TABLE items ADD COLUMN note varchar(255) NULL;

@@ -1,0 +1,1 @@
+CREATE INDEX items_host ON items (host);

@@ -1,0 +1,2 @@
+-- A step that hangs.
+SELECT SLEEP(600);
