@@ -142,9 +142,7 @@ var parserPool = sync.Pool{New: func() any { return parser.New() }}
 // parser and, when that rejects a MariaDB- or MySQL-only construct, the
 // tolerant scanner; warning is then non-empty and says why.
 func ParseCreateTable(sql string) (t *Table, warning string, err error) {
-	p := parserPool.Get().(*parser.Parser)
-	defer parserPool.Put(p)
-	stmt, perr := p.ParseOneStmt(sql, "", "")
+	stmt, perr := parseTiDB(sql)
 	if perr == nil {
 		if ct, ok := stmt.(*ast.CreateTableStmt); ok {
 			return fromAST(ct), "", nil
@@ -157,6 +155,21 @@ func ParseCreateTable(sql string) (t *Table, warning string, err error) {
 	}
 	t.Tolerant = true
 	return t, "SQL parser rejected CREATE TABLE (" + firstLine(perr.Error()) + "); read it with the tolerant column scanner", nil
+}
+
+// parseTiDB runs the TiDB parser, turning its panics (its test driver
+// panics on some decimal literals) into errors: the tolerant scanner
+// takes over then.
+func parseTiDB(sql string) (stmt ast.StmtNode, err error) {
+	p := parserPool.Get().(*parser.Parser)
+	defer func() {
+		if r := recover(); r != nil {
+			stmt, err = nil, fmt.Errorf("SQL parser failed: %v", r)
+			return // a parser that panicked is not reused
+		}
+		parserPool.Put(p)
+	}()
+	return p.ParseOneStmt(sql, "", "")
 }
 
 func firstLine(s string) string {
