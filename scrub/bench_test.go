@@ -88,9 +88,6 @@ func BenchmarkScrubIndex(b *testing.B) {
 }
 
 func TestBenchLogIsScrubbed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a 100k-value matcher")
-	}
 	s, _ := New(Options{Values: benchValues(100000)})
 	var out bytes.Buffer
 	rep, err := s.Scrub(&out, bytes.NewReader(benchLog()[:1<<20]))
