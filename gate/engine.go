@@ -39,7 +39,10 @@ func openEngine(ctx context.Context, dsn string, c *Config) (*engine, error) {
 	mysql.SetLogger(log.New(io.Discard, "", 0))
 	e := &engine{}
 	if dsn == "" {
-		srv, err := dbserver.Start(ctx, dbserver.Options{BufferPoolSize: int64(c.BufferPoolMB) << 20})
+		// The slow query log (statements over a second) goes with the
+		// report, scrubbed like everything else.
+		srv, err := dbserver.Start(ctx, dbserver.Options{BufferPoolSize: int64(c.BufferPoolMB) << 20,
+			ExtraFlags: []string{"--slow-query-log=1", "--long-query-time=1", "--slow-query-log-file=slow.log"}})
 		if err != nil {
 			return nil, err
 		}
@@ -73,6 +76,15 @@ func openEngine(ctx context.Context, dsn string, c *Config) (*engine, error) {
 	}
 	os.Chmod(e.tmp, 0o755)
 	return e, nil
+}
+
+// slowLog returns the server's slow query log (own server only).
+func (e *engine) slowLog() []byte {
+	if e.srv == nil {
+		return nil
+	}
+	b, _ := os.ReadFile(filepath.Join(e.srv.Dir(), "data", "slow.log"))
+	return b
 }
 
 func (e *engine) close() {

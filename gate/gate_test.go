@@ -144,6 +144,10 @@ func TestSlowStepIsRemeasured(t *testing.T) {
 	if last.Measured != 2 || last.Seconds < 3 {
 		t.Errorf("slow step measured %d times, %.1fs", last.Measured, last.Seconds)
 	}
+	// The SLEEP(3) is in the server's slow query log, which is kept.
+	if !strings.Contains(r.SlowLog, "SLEEP(3)") {
+		t.Errorf("slow log: %q", r.SlowLog)
+	}
 	// The re-measurement started from the same state: the UPDATE touched
 	// every row once more, not twice.
 	if last.Counters["XInnodb_rows_changed"] < 3000 || last.Counters["XInnodb_rows_changed"] > 3100 {

@@ -42,6 +42,11 @@ func (r *Result) Write(dir string) error {
 			return err
 		}
 	}
+	if r.SlowLog != "" {
+		if err := os.WriteFile(filepath.Join(dir, "logs", "server-slow.log"), []byte(r.SlowLog), 0o644); err != nil {
+			return err
+		}
+	}
 	b, _ := json.MarshalIndent(r, "", "  ")
 	if err := os.WriteFile(filepath.Join(dir, "result.json"), append(b, '\n'), 0o644); err != nil {
 		return err

@@ -78,6 +78,7 @@ type Result struct {
 	Engine          string    `json:"engine"`
 	Notes           []string  `json:"notes,omitempty"`
 	ServerLog       string    `json:"-"` // scrubbed
+	SlowLog         string    `json:"-"` // scrubbed
 	Scrubbed        int       `json:"scrubbed"`
 }
 
@@ -153,6 +154,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if e.srv != nil {
 		if b, err := os.ReadFile(e.srv.ErrorLog()); err == nil {
 			r.res.ServerLog = r.clean(b)
+		}
+		if b := e.slowLog(); len(b) > 0 {
+			r.res.SlowLog = r.clean(b)
 		}
 	}
 	r.vote()
