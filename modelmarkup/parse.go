@@ -325,12 +325,11 @@ func (p *parser) classDef() (*pyClass, error) {
 	c := &pyClass{name: name.text, at: kw.pos}
 	if p.isOp("(") {
 		p.next()
-		args, kwargs, err := p.arguments(")")
+		args, _, err := p.arguments(")") // keywords (metaclass=...) don't matter here
 		if err != nil {
 			return nil, err
 		}
 		c.bases = args
-		_ = kwargs // metaclass=...
 	}
 	if err := p.expectOp(":"); err != nil {
 		return nil, err

@@ -136,12 +136,11 @@ func Fill(ctx context.Context, main, api *sql.DB, o Options) (*Planted, error) {
 	nodeIDs := make([]int64, nHosts)
 
 	// API database: cells, flavors, aggregates, projects.
-	cell0 := a.id("INSERT INTO cell_mappings (created_at, uuid, name, transport_url, database_connection, disabled) VALUES (NOW(), '00000000-0000-0000-0000-000000000000', 'cell0', 'none:///', ?, 0)",
+	a.exec("INSERT INTO cell_mappings (created_at, uuid, name, transport_url, database_connection, disabled) VALUES (NOW(), '00000000-0000-0000-0000-000000000000', 'cell0', 'none:///', ?, 0)",
 		g.plant("mysql+pymysql://nova:"+g.plant("Cell0-Db-Pass-"+g.hex(8))+"@db-01."+site+"/nova_cell0"))
 	cell1 := a.id("INSERT INTO cell_mappings (created_at, uuid, name, transport_url, database_connection, disabled) VALUES (NOW(), ?, 'cell1', ?, ?, 0)",
 		g.uuid(), g.plant("rabbit://nova:"+g.plant("Rabbit-Pass-"+g.hex(8))+"@rabbit-01."+site+":5672,nova:"+g.plant("Rabbit-Pass-"+g.hex(8))+"@rabbit-02."+site+":5672/"),
 		g.plant("mysql+pymysql://nova:"+g.plant("Cell1-Db-Pass-"+g.hex(8))+"@db-01."+site+"/nova"))
-	_ = cell0
 	flavors := []struct {
 		name       string
 		mem, vcpus int
