@@ -17,6 +17,7 @@ type cmac struct {
 	b      cipher.Block
 	k1, k2 [16]byte
 	msg    []byte
+	x      [16]byte // the chaining block; a field so Encrypt's slice needn't escape per call
 }
 
 func newCMAC(secret []byte) *cmac {
@@ -50,7 +51,8 @@ func dbl(x [16]byte) [16]byte {
 
 // sum computes the tag of msg.
 func (c *cmac) sum(msg []byte) [16]byte {
-	var x [16]byte
+	x := &c.x
+	*x = [16]byte{}
 	n := len(msg)
 	full := n > 0 && n%16 == 0
 	blocks := (n + 15) / 16
@@ -80,7 +82,7 @@ func (c *cmac) sum(msg []byte) [16]byte {
 		x[j] ^= blk[j]
 	}
 	c.b.Encrypt(x[:], x[:])
-	return x
+	return *x
 }
 
 // tag of (domain, sep, value, optional counter).

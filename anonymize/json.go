@@ -323,7 +323,7 @@ func (j *jsonRewriter) rewriteIDs(k []byte) []byte {
 // detectKind recognises strings that are confidential by their shape.
 func detectKind(s []byte) string {
 	switch {
-	case isUUID(s), len(s) == 32 && isHexString(s) && bytes.ToLower(s) != nil && string(bytes.ToLower(s)) == string(s):
+	case isUUID(s), len(s) == 32 && isHexString(s) && !hasUpperHex(s):
 		return "uuid"
 	case isMAC(s):
 		return "mac"
@@ -341,8 +341,10 @@ func detectKind(s []byte) string {
 			return "cidr"
 		}
 	}
-	if _, err := netip.ParseAddr(string(s)); err == nil {
-		return "ip_address"
+	if mayBeAddr(s) {
+		if _, err := netip.ParseAddr(string(s)); err == nil {
+			return "ip_address"
+		}
 	}
 	if isHostname(s) {
 		return "hostname"
@@ -351,6 +353,20 @@ func detectKind(s []byte) string {
 		return "hostport"
 	}
 	return ""
+}
+
+// mayBeAddr: whether s has only the bytes an IP address can (zone aside),
+// so most strings skip the parse and its allocations.
+func mayBeAddr(s []byte) bool {
+	if len(s) < 2 {
+		return false
+	}
+	for _, c := range s {
+		if !isHexByte(c) && c != '.' && c != ':' {
+			return bytes.IndexByte(s, '%') >= 0 // a zone, fe80::1%eth0
+		}
+	}
+	return true
 }
 
 // isColonHex: an MD5 or longer fingerprint, "5b:6c:...".

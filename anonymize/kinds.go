@@ -164,8 +164,28 @@ func fallback(w *worker, in []byte, n int) result {
 	return result{out: out, fallback: true}
 }
 
-func isHexByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+func isHexByte(c byte) bool { return hexDigit[c] != 0 }
+
+// hexDigit: 1 for lower-case and digits, 2 for upper-case hex letters.
+var hexDigit = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = 1
+		t[c-'a'+'A'] = 2
+	}
+	return t
+}()
+
+// hasUpperHex: whether b holds one of A-F (the value's case to keep).
+func hasUpperHex(b []byte) bool {
+	for _, c := range b {
+		if hexDigit[c] == 2 {
+			return true
+		}
+	}
+	return false
 }
 
 func isUUID(b []byte) bool {
@@ -200,11 +220,8 @@ func isHexString(b []byte) bool {
 // keeping dashes and the case of letters.
 func randomHexLike(r *mrand.Rand, in []byte) []byte {
 	digits := "0123456789abcdef"
-	for _, c := range in {
-		if c >= 'A' && c <= 'F' {
-			digits = "0123456789ABCDEF"
-			break
-		}
+	if hasUpperHex(in) {
+		digits = "0123456789ABCDEF"
 	}
 	out := make([]byte, len(in))
 	var bits uint64
@@ -227,8 +244,8 @@ func randomHexLike(r *mrand.Rand, in []byte) []byte {
 // kindUUID: a valid version-4 UUID in the same textual form (dashes,
 // case); 32-hex ids (Keystone users and projects) stay 32-hex.
 func kindUUID(w *worker, c *colInfo, in []byte, n int) result {
-	lower := in
-	if bytes.ContainsAny(in, "ABCDEF") {
+	lower, upper := in, hasUpperHex(in)
+	if upper {
 		lower = bytes.ToLower(in)
 	}
 	r := w.rng("uuid", lower, n)
@@ -237,7 +254,7 @@ func kindUUID(w *worker, c *colInfo, in []byte, n int) result {
 		out := randomHexLike(r, in)
 		out[14] = '4' // version 4 (random)
 		variant := "89ab"
-		if bytes.ContainsAny(in, "ABCDEF") {
+		if upper {
 			variant = "89AB"
 		}
 		out[19] = variant[r.IntN(4)]
@@ -252,15 +269,17 @@ func kindUUID(w *worker, c *colInfo, in []byte, n int) result {
 // fd00::/8); a CIDR-suffixed value keeps its prefix length.
 func kindIP(w *worker, c *colInfo, in []byte, n int) result {
 	s := string(in)
-	if p, err := netip.ParsePrefix(s); err == nil && bytes.IndexByte(in, '/') >= 0 {
-		a := fakeAddr(w, p.Addr(), n)
-		return result{out: []byte(netip.PrefixFrom(a, p.Bits()).String())}
+	if bytes.IndexByte(in, '/') >= 0 { // only then a prefix: a failed parse costs an error value
+		if p, err := netip.ParsePrefix(s); err == nil {
+			a := fakeAddr(w, p.Addr(), n)
+			return result{out: netip.PrefixFrom(a, p.Bits()).AppendTo(nil)}
+		}
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {
 		return fallback(w, in, n)
 	}
-	return result{out: []byte(fakeAddr(w, a, n).String())}
+	return result{out: fakeAddr(w, a, n).AppendTo(nil)}
 }
 
 // IPv4 ranges and where their addresses go. Private and shared ranges map

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"slices"
 )
 
 // ValueKind is the literal type of a value in an INSERT row.
@@ -132,19 +133,35 @@ func hexval(c byte) byte {
 // unescape decodes a MySQL string body (between the quotes q): backslash
 // escapes as the server reads them, and doubled quotes.
 func unescape(dst, body []byte, q byte) []byte {
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if c == q && i+1 < len(body) && body[i+1] == q {
-			dst = append(dst, q)
+	dst = slices.Grow(dst, len(body))
+	for len(body) > 0 {
+		// Copy the plain run up to the next backslash or quote in one go.
+		i := 0
+		for i < len(body) && body[i] != '\\' && body[i] != q {
 			i++
+		}
+		dst = append(dst, body[:i]...)
+		if i == len(body) {
+			break
+		}
+		body = body[i:]
+		c := body[0]
+		if c == q {
+			dst = append(dst, q)
+			if len(body) > 1 && body[1] == q {
+				body = body[2:]
+			} else {
+				body = body[1:]
+			}
 			continue
 		}
-		if c != '\\' || i+1 == len(body) {
+		if len(body) == 1 {
 			dst = append(dst, c)
-			continue
+			break
 		}
-		i++
-		switch e := body[i]; e {
+		e := body[1]
+		body = body[2:]
+		switch e {
 		case '0':
 			dst = append(dst, 0)
 		case 'b':
@@ -167,29 +184,19 @@ func unescape(dst, body []byte, q byte) []byte {
 	return dst
 }
 
+// quoteEscape maps a byte mysqldump escapes to the letter after its
+// backslash; 0 for bytes written as they are.
+var quoteEscape = [256]byte{0: '0', '\n': 'n', '\r': 'r', '\\': '\\', '\'': '\'', '"': '"', 0x1a: 'Z'}
+
 // AppendQuoted appends s as a single-quoted SQL string literal, escaped the
 // way mysqldump escapes (mysql_real_escape_string).
 func AppendQuoted(dst, s []byte) []byte {
+	dst = slices.Grow(dst, len(s)+2)
 	dst = append(dst, '\'')
 	last := 0
 	for i, c := range s {
-		var e byte
-		switch c {
-		case 0:
-			e = '0'
-		case '\n':
-			e = 'n'
-		case '\r':
-			e = 'r'
-		case '\\':
-			e = '\\'
-		case '\'':
-			e = '\''
-		case '"':
-			e = '"'
-		case 0x1a:
-			e = 'Z'
-		default:
+		e := quoteEscape[c]
+		if e == 0 {
 			continue
 		}
 		dst = append(dst, s[last:i]...)
