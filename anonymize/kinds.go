@@ -37,6 +37,10 @@ type worker struct {
 	memo    map[string]result
 	memoKey []byte
 	secret  map[string]bool // JSON keys that look secret
+	// labels caches fakeLabel for n == 0: domain suffixes repeat in
+	// nearly every hostname.
+	labels map[string][]byte
+	lower  []byte
 }
 
 const memoMax = 1 << 13
@@ -86,7 +90,7 @@ func (w *worker) letters(n int) string {
 func newWorker(k *Key) *worker {
 	p := k.newPRF()
 	w := &worker{key: k, prf: p, perms: map[permKey][4]uint64{},
-		memo: map[string]result{}, secret: map[string]bool{}}
+		memo: map[string]result{}, secret: map[string]bool{}, labels: map[string][]byte{}}
 	// One shift for all datetimes keeps their order and intervals.
 	r := p.seed("datetime-shift", nil, 0)
 	days := 30 + r.IntN(700)
@@ -433,7 +437,31 @@ func isLabel(l []byte) bool {
 // fakeLabel maps one DNS label: a fake word, with the label's digits
 // replaced and kept in place at the end ("compute-00042" → "otter-81735").
 func (w *worker) fakeLabel(label []byte, n int) []byte {
-	w.rng("hostname-label", bytes.ToLower(label), n)
+	w.lower = w.lower[:0]
+	for _, c := range label {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		w.lower = append(w.lower, c)
+	}
+	if n == 0 {
+		if out, ok := w.labels[string(w.lower)]; ok {
+			return out
+		}
+	}
+	out := w.newLabel(label, n)
+	if n == 0 {
+		if len(w.labels) >= memoMax {
+			clear(w.labels)
+		}
+		w.labels[string(w.lower)] = out
+	}
+	return out
+}
+
+// newLabel derives the fake for a label whose lower-case form is in w.lower.
+func (w *worker) newLabel(label []byte, n int) []byte {
+	w.rng("hostname-label", w.lower, n)
 	word := w.pick(nounWords)
 	word = strings.Map(func(c rune) rune {
 		if c >= 'a' && c <= 'z' {
@@ -462,7 +490,7 @@ func (w *worker) fakeLabel(label []byte, n int) []byte {
 		out = append(out, w.letters(3)...)
 	}
 	if n > 0 {
-		out = append(out, fmt.Sprintf("%d", n)...)
+		out = strconv.AppendInt(out, int64(n), 10)
 	}
 	if len(out) > 63 {
 		out = out[:63]
