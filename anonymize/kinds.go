@@ -43,7 +43,7 @@ type worker struct {
 	lower  []byte
 }
 
-const memoMax = 1 << 13
+const memoMax = 1 << 11
 
 // apply runs a kind through the memo (short values with n == 0).
 func (w *worker) apply(kind string, fn kindFunc, c *colInfo, in []byte) result {
