@@ -517,6 +517,10 @@ func (r *Reader) scanDelimiter(st *Statement, i int) (int, error) {
 // scanGeneric finds the end of a statement it does not parse: the delimiter
 // outside strings, identifiers and plain comments. Executable comments
 // (/*! ... */) are code: their contents are scanned like the rest.
+// genericStop marks the bytes scanGeneric must look at: quotes and comment
+// starts (the delimiter's first byte is checked apart, it can change).
+var genericStop = [256]bool{'\'': true, '"': true, '`': true, '#': true, '-': true, '/': true}
+
 func (r *Reader) scanGeneric(i int) (int, error) {
 	start := i
 	d0 := r.delim[0]
@@ -550,7 +554,11 @@ func (r *Reader) scanGeneric(i int) (int, error) {
 		case c == d0 && r.has(i, len(r.delim)) && bytes.Equal(r.buf[i:i+len(r.delim)], r.delim):
 			return i + len(r.delim), nil
 		default:
+			// Skip the run of bytes that can't start anything above.
 			i++
+			for i < r.end && !genericStop[r.buf[i]] && r.buf[i] != d0 {
+				i++
+			}
 		}
 	}
 }
