@@ -514,13 +514,13 @@ func (r *Reader) scanDelimiter(st *Statement, i int) (int, error) {
 	return end, nil
 }
 
-// scanGeneric finds the end of a statement it does not parse: the delimiter
-// outside strings, identifiers and plain comments. Executable comments
-// (/*! ... */) are code: their contents are scanned like the rest.
 // genericStop marks the bytes scanGeneric must look at: quotes and comment
 // starts (the delimiter's first byte is checked apart, it can change).
 var genericStop = [256]bool{'\'': true, '"': true, '`': true, '#': true, '-': true, '/': true}
 
+// scanGeneric finds the end of a statement it does not parse: the delimiter
+// outside strings, identifiers and plain comments. Executable comments
+// (/*! ... */) are code: their contents are scanned like the rest.
 func (r *Reader) scanGeneric(i int) (int, error) {
 	start := i
 	d0 := r.delim[0]
