@@ -98,3 +98,31 @@ func TestBenchLogIsScrubbed(t *testing.T) {
 		t.Errorf("bench log not scrubbed: %v", rep.Counts)
 	}
 }
+
+// TestIndexScrubParallel: index lookups from every worker at once must
+// agree with a single lookup. A shared HMAC once corrupted fingerprints
+// here (and crashed), so values were missed.
+func TestIndexScrubParallel(t *testing.T) {
+	ix := NewIndex()
+	for _, v := range benchValues(100000) {
+		ix.Add(v.Kind, v.Text)
+	}
+	ix.Finish()
+	s, err := New(Options{Index: ix, NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := benchLog()[:8<<20] // about 32 blocks
+	var out bytes.Buffer
+	rep, err := s.Scrub(&out, bytes.NewReader(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	planted := bytes.Count(log, []byte(" WARNING "))
+	if rep.Total() < planted {
+		t.Errorf("%d replacements for %d planted values", rep.Total(), planted)
+	}
+	if i := strings.Index(out.String(), "example.net"); i >= 0 {
+		t.Errorf("a known hostname survived: %q", out.String()[max(0, i-40):i+11])
+	}
+}

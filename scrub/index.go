@@ -19,6 +19,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
 )
@@ -50,8 +51,14 @@ type Index struct {
 
 	lengths [256]bool
 
+	// macs holds keyed HMACs for Fingerprint: scrub workers look values
+	// up in parallel, and a hash.Hash is not safe for concurrent use.
+	macs sync.Pool
+}
+
+type fpState struct {
 	mac hash.Hash
-	buf []byte
+	sum [sha256.Size]byte
 }
 
 // Defaults for building an index.
@@ -73,15 +80,18 @@ func NewIndex() *Index {
 func Normalize(s string) string { return strings.ToLower(s) }
 
 // Fingerprint is the index's keyed 64-bit digest of a normalized value.
+// It is safe for concurrent use.
 func (ix *Index) Fingerprint(v []byte) uint64 {
-	if ix.mac == nil {
+	st, _ := ix.macs.Get().(*fpState)
+	if st == nil {
 		k, _ := hex.DecodeString(ix.Key)
-		ix.mac = hmac.New(sha256.New, k)
+		st = &fpState{mac: hmac.New(sha256.New, k)}
 	}
-	ix.mac.Reset()
-	ix.mac.Write(v)
-	ix.buf = ix.mac.Sum(ix.buf[:0])
-	return binary.LittleEndian.Uint64(ix.buf)
+	st.mac.Reset()
+	st.mac.Write(v)
+	fp := binary.LittleEndian.Uint64(st.mac.Sum(st.sum[:0]))
+	ix.macs.Put(st)
+	return fp
 }
 
 // Tokens splits a value into word tokens the way the scrubber cuts logs:
