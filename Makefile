@@ -3,7 +3,7 @@
 GO ?= go
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test deps vet fuzz bench clean
+.PHONY: all build demo test deps vet race fuzz bench clean
 
 all: build
 
@@ -24,7 +24,12 @@ vet:
 # and fail (never skip) when that is impossible. Then a short fuzz run.
 test: deps vet
 	$(GO) test -count=1 -timeout 40m ./...
+	$(MAKE) race
 	$(MAKE) fuzz
+
+# The packages that run work in parallel, again under the race detector.
+race:
+	$(GO) test -race -count=1 -timeout 20m ./sqldump/ ./anonymize/ ./scale/ ./scrub/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./sqldump/
