@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -50,6 +51,15 @@ type Index struct {
 	WordCounts []int `json:"word_counts"`
 
 	lengths [256]bool
+	// Lookup structures built by Finish and LoadIndex: every kind's
+	// fingerprints in one set (one probe per candidate, not one per
+	// kind), each with its kind; a fingerprint in two kinds gets the
+	// first by name, always the same.
+	valueSet  *fpSet
+	valueKind []uint16 // index into kindNames, per valueSet key
+	kindNames []string
+	tokenSet  *fpSet
+	prefixSet *fpSet
 
 	// macs holds keyed HMACs for Fingerprint: scrub workers look values
 	// up in parallel, and a hash.Hash is not safe for concurrent use.
@@ -116,6 +126,7 @@ func (ix *Index) Add(kind, value string) {
 	if len(v) > ix.MaxLen {
 		ix.MaxLen = len(v)
 	}
+	ix.ensureValues()
 	ix.Values[kind] = append(ix.Values[kind], ix.Fingerprint([]byte(v)))
 	if !slices.Contains(ix.Lengths, len(v)) {
 		ix.Lengths = append(ix.Lengths, len(v))
@@ -140,6 +151,7 @@ func (ix *Index) Add(kind, value string) {
 
 // Finish sorts and deduplicates the fingerprint sets.
 func (ix *Index) Finish() {
+	ix.ensureValues()
 	for k, v := range ix.Values {
 		slices.Sort(v)
 		ix.Values[k] = slices.Compact(v)
@@ -152,13 +164,45 @@ func (ix *Index) Finish() {
 	ix.index()
 }
 
-// index fills the length table from Lengths.
+// index builds the lookup structures from the sorted lists.
 func (ix *Index) index() {
 	for _, n := range ix.Lengths {
 		if n < len(ix.lengths) {
 			ix.lengths[n] = true
 		}
 	}
+	// Merge the sorted per-kind lists; on a tie the earlier kind wins.
+	ix.kindNames = slices.Sorted(maps.Keys(ix.Values))
+	lists := make([][]uint64, len(ix.kindNames))
+	n := 0
+	for i, kind := range ix.kindNames {
+		lists[i] = ix.Values[kind]
+		n += len(lists[i])
+	}
+	keys := make([]uint64, 0, n)
+	ix.valueKind = make([]uint16, 0, n)
+	for {
+		best := -1
+		for i, l := range lists {
+			if len(l) > 0 && (best < 0 || l[0] < lists[best][0]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		fp := lists[best][0]
+		for i := range lists { // drop fp from every list that has it
+			if len(lists[i]) > 0 && lists[i][0] == fp {
+				lists[i] = lists[i][1:]
+			}
+		}
+		keys = append(keys, fp)
+		ix.valueKind = append(ix.valueKind, uint16(best))
+	}
+	ix.valueSet = newFPSet(keys)
+	ix.tokenSet = newFPSet(ix.Tokens)
+	ix.prefixSet = newFPSet(ix.Prefixes)
 }
 
 // hasLen reports whether some value is n bytes long (long values are
@@ -176,12 +220,14 @@ func (ix *Index) IsPrefix(t []byte) bool {
 	if ix.PrefixLen == 0 || len(t) < ix.PrefixLen || len(ix.Prefixes) == 0 {
 		return false
 	}
-	_, ok := slices.BinarySearch(ix.Prefixes, ix.Fingerprint(t[:ix.PrefixLen]))
-	return ok
+	return ix.prefixSet.has(ix.Fingerprint(t[:ix.PrefixLen]))
 }
 
 // Len is the number of distinct value fingerprints.
 func (ix *Index) Len() int {
+	if ix.valueSet != nil {
+		return len(ix.valueSet.keys)
+	}
 	n := 0
 	for _, v := range ix.Values {
 		n += len(v)
@@ -189,16 +235,38 @@ func (ix *Index) Len() int {
 	return n
 }
 
+// ensureValues brings back the per-kind lists of a loaded index, so that
+// it can grow again.
+func (ix *Index) ensureValues() {
+	if ix.Values == nil {
+		ix.Values = ix.perKind()
+		if ix.Values == nil {
+			ix.Values = map[string][]uint64{}
+		}
+	}
+}
+
+// perKind returns the sorted fingerprints of each kind, from the merged
+// set once LoadIndex has let the per-kind lists go.
+func (ix *Index) perKind() map[string][]uint64 {
+	if ix.Values != nil || ix.valueSet == nil {
+		return ix.Values
+	}
+	out := map[string][]uint64{}
+	for i, fp := range ix.valueSet.keys {
+		k := ix.kindNames[ix.valueKind[i]]
+		out[k] = append(out[k], fp)
+	}
+	return out
+}
+
 // Lookup returns the kind of a normalized value, or "".
 func (ix *Index) Lookup(v []byte) string {
 	if !ix.hasLen(len(v)) {
 		return ""
 	}
-	fp := ix.Fingerprint(v)
-	for kind, set := range ix.Values {
-		if _, ok := slices.BinarySearch(set, fp); ok {
-			return kind
-		}
+	if i := ix.valueSet.find(ix.Fingerprint(v)); i >= 0 {
+		return ix.kindNames[ix.valueKind[i]]
 	}
 	return ""
 }
@@ -209,8 +277,7 @@ func (ix *Index) IsToken(t []byte) bool {
 	if len(t) < ix.MinToken {
 		return false
 	}
-	_, ok := slices.BinarySearch(ix.Tokens, ix.Fingerprint(t))
-	return ok
+	return ix.tokenSet.has(ix.Fingerprint(t))
 }
 
 // The index file: gzip of a magic line, a JSON header line (everything
@@ -234,8 +301,9 @@ func (ix *Index) Save(path string) error {
 	f.Mode = 0o600
 	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
 	bw := bufio.NewWriterSize(zw, 1<<20)
+	values := ix.perKind()
 	h := indexHeader{Index: ix, Counts: map[string]int{}, NTok: len(ix.Tokens), NPre: len(ix.Prefixes)}
-	for k, v := range ix.Values {
+	for k, v := range values {
 		h.Counts[k] = len(v)
 	}
 	hdr, err := json.Marshal(h)
@@ -247,7 +315,7 @@ func (ix *Index) Save(path string) error {
 	bw.Write(hdr)
 	bw.WriteByte('\n')
 	var buf [8]byte
-	for _, set := range ix.sets() {
+	for _, set := range ix.sets(values) {
 		for _, fp := range set {
 			binary.LittleEndian.PutUint64(buf[:], fp)
 			bw.Write(buf[:])
@@ -265,15 +333,10 @@ func (ix *Index) Save(path string) error {
 }
 
 // sets lists the fingerprint arrays in file order.
-func (ix *Index) sets() [][]uint64 {
-	kinds := make([]string, 0, len(ix.Values))
-	for k := range ix.Values {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
+func (ix *Index) sets(values map[string][]uint64) [][]uint64 {
 	var out [][]uint64
-	for _, k := range kinds {
-		out = append(out, ix.Values[k])
+	for _, k := range slices.Sorted(maps.Keys(values)) {
+		out = append(out, values[k])
 	}
 	return append(out, ix.Tokens, ix.Prefixes)
 }
@@ -343,5 +406,6 @@ func LoadIndex(path string) (*Index, error) {
 		return nil, fmt.Errorf("index %s: prefixes: %w", path, err)
 	}
 	ix.index()
+	ix.Values = nil // the merged set has them all; Save rebuilds the lists
 	return ix, nil
 }
