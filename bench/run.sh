@@ -37,7 +37,9 @@ measure "$bytes" "cat > /dev/null" cat "$dump"
 measure "$bytes" "sqldump pass-through (GOMAXPROCS=1)" env GOMAXPROCS=1 bin/passthrough "$dump" /dev/null
 measure "$bytes" "fuzzy anonymize (2 cores, both passes)" bin/fuzzy anonymize --rules testdata/demo/rules.yaml --key-file "$key" -o /dev/null "$dump"
 measure "$bytes" "fuzzy index" bin/fuzzy index --rules testdata/demo/rules.yaml -o "$out/nova.index" "$dump"
-measure "$bytes" "gate scrub --index (the dump as log text)" bin/gate scrub --index "$out/nova.index" -o /dev/null "$dump"
+# A dump is the worst case for the index mode (nearly every word is a
+# candidate to hash), so this one runs on the 100 MB dump.
+measure "$(stat -c %s "$small")" "gate scrub --index (100 MB dump as log text)" bin/gate scrub --index "$out/nova.index" -o /dev/null "$small"
 bin/duckface scale --key-file "$key" --factor 10 --rules testdata/demo/rules.yaml -o "$out/x10.sql" "$small" > /dev/null 2>&1
 written=$(stat -c %s "$out/x10.sql")
 rm -f "$out/x10.sql"
