@@ -225,7 +225,7 @@ func (ix *Index) IsPrefix(t []byte) bool {
 
 // Len is the number of distinct value fingerprints.
 func (ix *Index) Len() int {
-	if ix.valueSet != nil {
+	if ix.Values == nil && ix.valueSet != nil { // loaded: the lists were merged
 		return len(ix.valueSet.keys)
 	}
 	n := 0
