@@ -301,7 +301,7 @@ func (e *Engine) transform(j *job) {
 				cnt.empty++
 				continue // empty stays empty
 			}
-			res := w.apply(cp.kind, cp.fn, &cp.info, buf)
+			res := cp.fn(w, &cp.info, buf, 0)
 			cnt.values++
 			if res.fallback {
 				cnt.fallbacks++
@@ -317,7 +317,8 @@ func (e *Engine) transform(j *job) {
 			}
 			hexOut := v.Kind == sqldump.KindHex || v.Kind == sqldump.KindBit
 			if cp.tracked {
-				j.tracked = append(j.tracked, trackedValue{row: row, col: col, orig: append([]byte(nil), buf...), out: out, hex: hexOut})
+				// out may alias buf (keep, zero values): both are copied.
+				j.tracked = append(j.tracked, trackedValue{row: row, col: col, orig: append([]byte(nil), buf...), out: append([]byte(nil), out...), hex: hexOut})
 			}
 			setValue(in, row, col, v, out, hexOut)
 		}

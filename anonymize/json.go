@@ -267,7 +267,7 @@ func (j *jsonRewriter) leaf(key []byte, s []byte) []byte {
 			j.visit(kind, s)
 			return s
 		}
-		return j.w.apply(kind, kindFuncs[kind], &noColumn, s).out
+		return kindFuncs[kind](j.w, &noColumn, s, 0).out
 	}
 	secret, ok := j.w.secret[string(key)]
 	if !ok {
@@ -316,7 +316,7 @@ func idRuns(k []byte) [][]byte { return idRe.FindAll(k, -1) }
 // rewriteIDs replaces the ids inside a key like the uuid kind would.
 func (j *jsonRewriter) rewriteIDs(k []byte) []byte {
 	return idRe.ReplaceAllFunc(k, func(id []byte) []byte {
-		return j.w.apply("uuid", kindUUID, &noColumn, id).out
+		return kindUUID(j.w, &noColumn, id, 0).out
 	})
 }
 

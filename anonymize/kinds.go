@@ -28,45 +28,19 @@ type colInfo struct {
 
 // worker holds per-goroutine state: the PRF and a faker drawing from it.
 type worker struct {
-	key   *Key
-	prf   *prf
-	shift time.Duration // datetime shift, the same for every value
-	perms map[permKey][4]uint64
-	// memo caches results: values repeat (project ids, hosts, networks),
-	// and every result is a pure function of its inputs.
-	memo    map[string]result
-	memoKey []byte
-	secret  map[string]bool // JSON keys that look secret
+	key    *Key
+	prf    *prf
+	shift  time.Duration // datetime shift, the same for every value
+	perms  map[permKey][4]uint64
+	secret map[string]bool // JSON keys that look secret
 	// labels caches fakeLabel for n == 0: domain suffixes repeat in
 	// nearly every hostname.
 	labels map[string][]byte
 	lower  []byte
 }
 
-const memoMax = 1 << 11
-
-// apply runs a kind through the memo (short values with n == 0).
-func (w *worker) apply(kind string, fn kindFunc, c *colInfo, in []byte) result {
-	if len(in) > 96 || kind == "json" {
-		return fn(w, c, in, 0)
-	}
-	k := append(w.memoKey[:0], kind...)
-	k = append(k, 0, byte(c.maxLen), byte(c.maxLen>>8), byte(c.maxLen>>16))
-	k = append(k, c.typ...)
-	k = append(k, 0)
-	k = append(k, in...)
-	w.memoKey = k
-	if r, ok := w.memo[string(k)]; ok {
-		return r
-	}
-	r := fn(w, c, in, 0)
-	if len(w.memo) >= memoMax {
-		clear(w.memo)
-	}
-	r.out = append([]byte(nil), r.out...)
-	w.memo[string(k)] = r
-	return r
-}
+// labelsMax bounds the label cache; it is cleared when full.
+const labelsMax = 1 << 11
 
 type permKey struct {
 	domain string
@@ -90,7 +64,7 @@ func (w *worker) letters(n int) string {
 func newWorker(k *Key) *worker {
 	p := k.newPRF()
 	w := &worker{key: k, prf: p, perms: map[permKey][4]uint64{},
-		memo: map[string]result{}, secret: map[string]bool{}, labels: map[string][]byte{}}
+		secret: map[string]bool{}, labels: map[string][]byte{}}
 	// One shift for all datetimes keeps their order and intervals.
 	r := p.seed("datetime-shift", nil, 0)
 	days := 30 + r.IntN(700)
@@ -451,7 +425,7 @@ func (w *worker) fakeLabel(label []byte, n int) []byte {
 	}
 	out := w.newLabel(label, n)
 	if n == 0 {
-		if len(w.labels) >= memoMax {
+		if len(w.labels) >= labelsMax {
 			clear(w.labels)
 		}
 		w.labels[string(w.lower)] = out
