@@ -317,7 +317,7 @@ func (e *Engine) transform(j *job) {
 			}
 			hexOut := v.Kind == sqldump.KindHex || v.Kind == sqldump.KindBit
 			if cp.tracked {
-				// out may alias buf (keep, zero values): both are copied.
+				// Both are kept past this value, and a kind may return its input (buf).
 				j.tracked = append(j.tracked, trackedValue{row: row, col: col, orig: append([]byte(nil), buf...), out: append([]byte(nil), out...), hex: hexOut})
 			}
 			setValue(in, row, col, v, out, hexOut)
