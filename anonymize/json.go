@@ -116,21 +116,9 @@ func (j *jsonRewriter) value(key []byte) error {
 				return err
 			}
 			j.path = j.path[:len(j.path)-1]
-			j.ws()
-			if j.i >= len(j.in) {
-				return errJSON
+			if done, err := j.sep('}'); done || err != nil {
+				return err
 			}
-			if j.in[j.i] == ',' {
-				j.out = append(j.out, ',')
-				j.i++
-				continue
-			}
-			if j.in[j.i] == '}' {
-				j.out = append(j.out, '}')
-				j.i++
-				return nil
-			}
-			return errJSON
 		}
 	case c == '[':
 		j.out = append(j.out, c)
@@ -146,21 +134,9 @@ func (j *jsonRewriter) value(key []byte) error {
 			if err := j.value(key); err != nil {
 				return err
 			}
-			j.ws()
-			if j.i >= len(j.in) {
-				return errJSON
+			if done, err := j.sep(']'); done || err != nil {
+				return err
 			}
-			if j.in[j.i] == ',' {
-				j.out = append(j.out, ',')
-				j.i++
-				continue
-			}
-			if j.in[j.i] == ']' {
-				j.out = append(j.out, ']')
-				j.i++
-				return nil
-			}
-			return errJSON
 		}
 	case c == '"':
 		s, err := j.readString()
@@ -254,6 +230,26 @@ func appendJSONString(dst, s []byte) []byte {
 		i++
 	}
 	return append(dst, '"')
+}
+
+// sep copies the ',' or the closing byte after a member or element;
+// done reports the close.
+func (j *jsonRewriter) sep(close byte) (done bool, err error) {
+	j.ws()
+	if j.i >= len(j.in) {
+		return false, errJSON
+	}
+	switch j.in[j.i] {
+	case ',':
+		j.out = append(j.out, ',')
+		j.i++
+		return false, nil
+	case close:
+		j.out = append(j.out, close)
+		j.i++
+		return true, nil
+	}
+	return false, errJSON
 }
 
 // leaf decides what a string leaf becomes.
