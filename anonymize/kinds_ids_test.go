@@ -1,0 +1,31 @@
+package anonymize
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+var idsCases = []kindCase{
+	{kind: "uuid", in: "0b1f5a6e-1234-4abc-8def-00000000002a", check: re(`[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`)},
+	{kind: "uuid", in: "0B1F5A6E-1234-4ABC-8DEF-00000000002A", check: re(`[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}`)},
+	{kind: "uuid", in: "d41d8cd98f00b204e9800998ecf8427e", check: re(`[0-9a-f]{32}`)},
+	{kind: "ec2_id", in: "i-0000abcd", check: re(`i-[0-9a-f]{8}`)},
+	{kind: "ssh_public_key", in: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDEfCk0mlkEuQJ7ZAZ9c9kBIRZsQFKtNhdpQrSjmxoxgrdKbOCvMYh7DwhZdLrmmUZ6drs4+2bW5QadTmLfbOMt1RQ6Uj76dQBkPQtDMDDD jane@laptop", check: func(s string) error {
+		f := strings.Fields(s)
+		if len(f) != 3 || f[0] != "ssh-rsa" {
+			return fmt.Errorf("shape lost: %q", s)
+		}
+		b, err := base64.StdEncoding.DecodeString(f[1])
+		if err != nil || !bytes.Contains(b[:11], []byte("ssh-rsa")) {
+			return fmt.Errorf("blob invalid: %v", err)
+		}
+		return nil
+	}},
+	{kind: "fingerprint", in: "5b:6c:2a:4e:9d:01:aa:bb:cc:dd:ee:ff:00:11:22:33", check: re(`[0-9a-f]{2}(:[0-9a-f]{2}){15}`)},
+	{kind: "fingerprint", in: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU", check: re(`SHA256:[A-Za-z0-9+/]{43}`)},
+}
+
+func TestKindsIDs(t *testing.T) { runKindCases(t, idsCases, "testdata/kinds_ids.golden") }

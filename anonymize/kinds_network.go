@@ -1,0 +1,367 @@
+package anonymize
+
+import (
+	"bytes"
+	"encoding/binary"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// kindIP: a valid address of the same family (IPv4 in 10.0.0.0/8, IPv6 in
+// fd00::/8); a CIDR-suffixed value keeps its prefix length.
+func kindIP(w *worker, c *colInfo, in []byte, n int) result {
+	s := string(in)
+	if bytes.IndexByte(in, '/') >= 0 { // only then a prefix: a failed parse costs an error value
+		if p, err := netip.ParsePrefix(s); err == nil {
+			a := fakeAddr(w, p.Addr(), n)
+			return result{out: netip.PrefixFrom(a, p.Bits()).AppendTo(nil)}
+		}
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return fallback(w, in, n)
+	}
+	return result{out: fakeAddr(w, a, n).AppendTo(nil)}
+}
+
+// IPv4 ranges and where their addresses go. Private and shared ranges map
+// into the reserved 240.0.0.0/4 ("future use", never assigned), so a fake
+// can never equal a real address of the donor's network; loopback and
+// link-local stay in place (nothing to hide); public addresses are
+// permuted among public addresses. Every mapping is a permutation, so
+// distinct addresses stay distinct.
+var v4Ranges = []struct {
+	base uint32
+	bits uint
+	to   uint32
+}{
+	{10 << 24, 24, 240 << 24},
+	{172<<24 | 16<<16, 20, 241 << 24},
+	{192<<24 | 168<<16, 16, 241<<24 | 16<<16},
+	{100<<24 | 64<<16, 22, 242 << 24},
+	{127 << 24, 24, 127 << 24},
+	{169<<24 | 254<<16, 16, 169<<24 | 254<<16},
+	{240 << 24, 28, 240 << 24}, // reserved space itself (fakes read back)
+}
+
+func v4Range(a uint32) int {
+	for i, r := range v4Ranges {
+		if a>>r.bits == r.base>>r.bits {
+			return i
+		}
+	}
+	return -1
+}
+
+func fakeAddr(w *worker, a netip.Addr, n int) netip.Addr {
+	a = a.Unmap()
+	if a.Is4() {
+		b := a.As4()
+		x := binary.BigEndian.Uint32(b[:])
+		var out uint32
+		if i := v4Range(x); i >= 0 {
+			r := v4Ranges[i]
+			mask := uint32(1)<<r.bits - 1
+			out = r.to | uint32(w.permuteIn("ipv4", uint64(x&mask), uint64(mask)+1, n))
+		} else {
+			y := uint64(x)
+			for {
+				y = w.permuteIn("ipv4", y, 1<<32, n)
+				if v4Range(uint32(y)) < 0 {
+					break
+				}
+			}
+			out = uint32(y)
+		}
+		var o [4]byte
+		binary.BigEndian.PutUint32(o[:], out)
+		return netip.AddrFrom4(o)
+	}
+	b := a.As16()
+	r := w.rng("ip", b[:], n)
+	var o [16]byte
+	binary.BigEndian.PutUint64(o[:8], r.Uint64())
+	binary.BigEndian.PutUint64(o[8:], r.Uint64())
+	o[0] = 0xfd
+	return netip.AddrFrom16(o)
+}
+
+// kindCIDR: a network of the same family and prefix length.
+func kindCIDR(w *worker, c *colInfo, in []byte, n int) result {
+	p, err := netip.ParsePrefix(string(in))
+	if err != nil {
+		if a, err2 := netip.ParseAddr(string(in)); err2 == nil {
+			return result{out: []byte(fakeAddr(w, a, n).String())}
+		}
+		return fallback(w, in, n)
+	}
+	a := fakeAddr(w, p.Addr(), n)
+	out, err := a.Prefix(p.Bits())
+	if err != nil {
+		return fallback(w, in, n)
+	}
+	return result{out: []byte(out.String())}
+}
+
+func isMAC(b []byte) bool {
+	if len(b) != 17 {
+		return false
+	}
+	sep := b[2]
+	if sep != ':' && sep != '-' {
+		return false
+	}
+	for i, c := range b {
+		if i%3 == 2 {
+			if c != sep {
+				return false
+			}
+		} else if !isHexByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// kindMAC: a permutation of the 46 address bits (distinct MACs stay
+// distinct), keeping the unicast/multicast and local/global bits, the
+// separators and the case.
+func kindMAC(w *worker, c *colInfo, in []byte, n int) result {
+	if !isMAC(in) {
+		return fallback(w, in, n)
+	}
+	var x uint64
+	for i := 0; i < 17; i += 3 {
+		x = x<<8 | uint64(hexval(in[i])<<4|hexval(in[i+1]))
+	}
+	flags := x >> 40 & 3
+	bits := (x>>42)<<40 | x&(1<<40-1)
+	p := w.permuteIn("mac", bits, 1<<46, n)
+	y := (p>>40)<<42 | flags<<40 | p&(1<<40-1)
+	digits := "0123456789abcdef"
+	if bytes.ContainsAny(in, "ABCDEF") {
+		digits = "0123456789ABCDEF"
+	}
+	out := append([]byte(nil), in...)
+	for i := 0; i < 6; i++ {
+		o := byte(y >> (40 - 8*uint(i)))
+		out[3*i], out[3*i+1] = digits[o>>4], digits[o&15]
+	}
+	return result{out: out}
+}
+
+func hexval(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+func isLabel(l []byte) bool {
+	if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for _, c := range l {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// fakeLabel maps one DNS label: a fake word, with the label's digits
+// replaced and kept in place at the end ("compute-00042" → "otter-81735").
+func (w *worker) fakeLabel(label []byte, n int) []byte {
+	w.lower = w.lower[:0]
+	for _, c := range label {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		w.lower = append(w.lower, c)
+	}
+	if n == 0 {
+		if out, ok := w.labels[string(w.lower)]; ok {
+			return out
+		}
+	}
+	out := w.newLabel(label, n)
+	if n == 0 {
+		if len(w.labels) >= labelsMax {
+			clear(w.labels)
+		}
+		w.labels[string(w.lower)] = out
+	}
+	return out
+}
+
+// newLabel derives the fake for a label whose lower-case form is in w.lower.
+func (w *worker) newLabel(label []byte, n int) []byte {
+	w.rng("hostname-label", w.lower, n)
+	word := w.pick(nounWords)
+	word = strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' {
+			return c
+		}
+		return -1
+	}, word)
+	if word == "" {
+		word = "host"
+	}
+	digits := 0
+	for _, c := range label {
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	out := []byte(word)
+	if digits > 0 {
+		out = append(out, '-')
+		for i := 0; i < digits; i++ {
+			out = append(out, byte('0'+w.prf.rng.IntN(10)))
+		}
+	} else if len(label) > 3 && n == 0 {
+		// keep some entropy for labels without digits
+		out = append(out, '-')
+		out = append(out, w.letters(3)...)
+	}
+	if n > 0 {
+		out = strconv.AppendInt(out, int64(n), 10)
+	}
+	if len(out) > 63 {
+		out = out[:63]
+	}
+	return out
+}
+
+// kindHostname: the same number of labels, each label mapped on its own
+// so that "compute-1" and "compute-1.example.com" keep sharing a label.
+func kindHostname(w *worker, c *colInfo, in []byte, n int) result {
+	labels := bytes.Split(in, []byte("."))
+	trailingDot := len(labels) > 1 && len(labels[len(labels)-1]) == 0
+	if trailingDot {
+		labels = labels[:len(labels)-1]
+	}
+	for _, l := range labels {
+		if !isLabel(l) {
+			return fallback(w, in, n)
+		}
+	}
+	out := make([]byte, 0, len(in)+16)
+	for i, l := range labels {
+		if i > 0 {
+			out = append(out, '.')
+		}
+		ln := 0
+		if i == 0 {
+			ln = n // collisions are resolved on the first label
+		}
+		out = append(out, w.fakeLabel(l, ln)...)
+	}
+	if trailingDot {
+		out = append(out, '.')
+	}
+	return result{out: fitLength(out, c.maxLen)}
+}
+
+func isEmail(b []byte) bool {
+	at := bytes.IndexByte(b, '@')
+	if at <= 0 || at != bytes.LastIndexByte(b, '@') || at == len(b)-1 {
+		return false
+	}
+	return bytes.IndexByte(b[at+1:], '.') > 0
+}
+
+// kindEmail: a fake local part at the domain mapped as a hostname.
+func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
+	if !isEmail(in) {
+		return fallback(w, in, n)
+	}
+	at := bytes.IndexByte(in, '@')
+	w.rng("email-local", bytes.ToLower(in[:at]), n)
+	local := w.pick(firstNames) + "." + w.pick(lastNames)
+	local = strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' || c == '.' {
+			return c
+		}
+		return -1
+	}, local)
+	dom := kindHostname(w, &colInfo{}, bytes.ToLower(in[at+1:]), 0)
+	if dom.fallback {
+		return fallback(w, in, n)
+	}
+	out := append([]byte(local), '@')
+	out = append(out, dom.out...)
+	return result{out: fitLength(out, c.maxLen)}
+}
+
+// mayBeAddr: whether s has only the bytes an IP address can (zone aside),
+// so most strings skip the parse and its allocations.
+func mayBeAddr(s []byte) bool {
+	if len(s) < 2 {
+		return false
+	}
+	for _, c := range s {
+		if !isHexByte(c) && c != '.' && c != ':' {
+			return bytes.IndexByte(s, '%') >= 0 // a zone, fe80::1%eth0
+		}
+	}
+	return true
+}
+
+// isHostPort: "10.0.0.5:3260", "[fd00::1]:80" or "host.example.com:5672".
+func isHostPort(s []byte) bool {
+	i := bytes.LastIndexByte(s, ':')
+	if i <= 0 || i == len(s)-1 {
+		return false
+	}
+	if _, err := strconv.ParseUint(string(s[i+1:]), 10, 16); err != nil {
+		return false
+	}
+	host := s[:i]
+	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
+		host = host[1 : len(host)-1]
+	}
+	if _, err := netip.ParseAddr(string(host)); err == nil {
+		return true
+	}
+	return isHostname(host)
+}
+
+// kindHostPort replaces the host of host:port.
+func kindHostPort(w *worker, c *colInfo, in []byte, n int) result {
+	return result{out: []byte(w.fakeAuthority(string(in), n))}
+}
+
+// isHostname: two or more DNS labels ending in an alphabetic label, so
+// version numbers (1.2.3) and decimals are not taken for hosts.
+func isHostname(s []byte) bool {
+	s = bytes.TrimSuffix(s, []byte("."))
+	if len(s) > 253 || bytes.IndexByte(s, '.') < 0 {
+		return false
+	}
+	var last []byte
+	for len(s) > 0 {
+		i := bytes.IndexByte(s, '.')
+		if i < 0 {
+			i = len(s)
+		}
+		if !isLabel(s[:i]) {
+			return false
+		}
+		last = s[:i]
+		if i == len(s) {
+			break
+		}
+		s = s[i+1:]
+	}
+	for _, c := range last {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}

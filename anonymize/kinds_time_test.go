@@ -1,0 +1,30 @@
+package anonymize
+
+import (
+	"testing"
+	"time"
+)
+
+var timeCases = []kindCase{
+	{kind: "datetime", in: "2020-02-29 12:00:00", check: re(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`)},
+	{kind: "datetime", in: "2020-02-29 12:00:00.123", check: re(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}`)},
+	{kind: "datetime", in: "2020-02-29", check: re(`\d{4}-\d\d-\d\d`)},
+}
+
+func TestKindsTime(t *testing.T) { runKindCases(t, timeCases, "testdata/kinds_time.golden") }
+
+func TestDatetimeShiftKeepsOrder(t *testing.T) {
+	w := newWorker(testKey(t, "dt"))
+	a := kindDatetime(w, &colInfo{}, []byte("2021-01-01 00:00:00"), 0).out
+	b := kindDatetime(w, &colInfo{}, []byte("2021-01-01 00:00:10"), 0).out
+	ta, _ := time.Parse("2006-01-02 15:04:05", string(a))
+	tb, _ := time.Parse("2006-01-02 15:04:05", string(b))
+	if tb.Sub(ta) != 10*time.Second {
+		t.Errorf("interval not kept: %s .. %s", a, b)
+	}
+	ts := kindDatetime(w, &colInfo{typ: "timestamp"}, []byte("2038-01-19 03:14:07"), 0).out
+	tt, _ := time.Parse("2006-01-02 15:04:05", string(ts))
+	if tt.After(time.Date(2038, 1, 19, 3, 14, 7, 0, time.UTC)) || tt.Before(time.Unix(1, 0)) {
+		t.Errorf("TIMESTAMP out of range: %s", ts)
+	}
+}
