@@ -86,14 +86,29 @@ type cmdResult struct {
 // maxOutput bounds the output kept per command (the rest is counted).
 const maxOutput = 64 << 20
 
-// run runs a shell command confined by iso, with env added, killing its
-// whole process group at timeout. onLine sees every output line as it
-// comes (for markers).
-func (iso *Isolation) run(ctx context.Context, command, dir string, env []string, timeout time.Duration, onLine func(line)) cmdResult {
-	argv := append(append([]string{}, iso.prefix...), "/bin/sh", "-c", command)
+// Command is one run of a project command (a migration step, a
+// versions-from listing, a drift-check migration): everything the
+// confinement needs to know to let it see the right code tree.
+type Command struct {
+	// Phase is the plan phase it belongs to (trunk, patch, downgrade,
+	// reupgrade, ...; "drift" for the drift check).
+	Phase string
+	// Dir is the phase's code tree: the command runs there.
+	Dir string
+	// Shell is the command line, placeholders expanded; run by /bin/sh -c.
+	Shell string
+	// Env is added to gate's environment (database variables).
+	Env     []string
+	Timeout time.Duration
+}
+
+// run runs a command confined by iso, killing its whole process group at
+// its timeout. onLine sees every output line as it comes (for markers).
+func (iso *Isolation) run(ctx context.Context, c Command, onLine func(line)) cmdResult {
+	argv := append(append([]string{}, iso.prefix...), "/bin/sh", "-c", c.Shell)
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Dir = c.Dir
+	cmd.Env = append(os.Environ(), c.Env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
@@ -130,7 +145,7 @@ func (iso *Isolation) run(ctx context.Context, command, dir string, env []string
 	var err error
 	select {
 	case err = <-waited:
-	case <-time.After(timeout):
+	case <-time.After(c.Timeout):
 		res.timedOut = true
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		err = <-waited

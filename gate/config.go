@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -168,6 +169,10 @@ func (c *Config) SeedPath() string {
 
 // remeasure reports whether slow steps are measured twice.
 func (c *Config) remeasure() bool { return c.Plan.Remeasure == nil || *c.Plan.Remeasure }
+
+func (c *Config) stepTimeout() time.Duration {
+	return time.Duration(c.StepTimeout * float64(time.Second))
+}
 
 // counterLimits lists every counter with a limit, for a step.
 func (c *Config) counterLimits(from, to string) map[string]float64 {

@@ -279,7 +279,7 @@ var splitVersions = regexp.MustCompile(`[\s,]+`)
 func (r *runner) loadVersions(ctx context.Context) error {
 	r.versions = r.o.Versions
 	if r.o.VersionsFrom != "" {
-		res := r.iso.run(ctx, expand(r.o.VersionsFrom, r.e.placeholders(r.c.Database)), r.dir, r.e.env(r.e.placeholders(r.c.Database)), 5*time.Minute, nil)
+		res := r.iso.run(ctx, Command{Phase: "versions", Dir: r.dir, Shell: expand(r.o.VersionsFrom, r.e.placeholders(r.c.Database)), Env: r.e.env(r.e.placeholders(r.c.Database)), Timeout: 5 * time.Minute}, nil)
 		if res.exit != 0 {
 			return fmt.Errorf("--versions-from failed (exit %d): %s", res.exit, res.output)
 		}
@@ -376,7 +376,7 @@ func (r *runner) measure(ctx context.Context, kind, from, to string) *Step {
 	if err != nil {
 		r.res.Notes = append(r.res.Notes, "SHOW GLOBAL STATUS: "+err.Error())
 	}
-	res := r.iso.run(ctx, expand(r.o.Migrate, p), r.dir, r.e.env(p), time.Duration(r.c.StepTimeout*float64(time.Second)), nil)
+	res := r.iso.run(ctx, Command{Phase: "upgrade", Dir: r.dir, Shell: expand(r.o.Migrate, p), Env: r.e.env(p), Timeout: r.c.stepTimeout()}, nil)
 	after, _ := r.e.status(ctx)
 	st.Seconds, st.Exit, st.TimedOut = res.seconds, res.exit, res.timedOut
 	st.Counters = delta(before, after)
@@ -466,7 +466,7 @@ func (r *runner) single(ctx context.Context) {
 	}
 	runStart := time.Now()
 	var unended *Step
-	res := r.iso.run(ctx, expand(r.o.Migrate, p), r.dir, r.e.env(p), time.Duration(r.c.StepTimeout*float64(time.Second)), func(l line) {
+	res := r.iso.run(ctx, Command{Phase: "upgrade", Dir: r.dir, Shell: expand(r.o.Migrate, p), Env: r.e.env(p), Timeout: r.c.stepTimeout()}, func(l line) {
 		if cur != nil {
 			logBuf.WriteString(l.text + "\n")
 		}
@@ -579,7 +579,7 @@ func (r *runner) drift(ctx context.Context) {
 		}
 	}
 	for _, cmd := range cmds {
-		res := r.iso.run(ctx, cmd, r.dir, r.e.env(p), time.Duration(r.c.StepTimeout*float64(time.Second)), nil)
+		res := r.iso.run(ctx, Command{Phase: "drift", Dir: r.dir, Shell: cmd, Env: r.e.env(p), Timeout: r.c.stepTimeout()}, nil)
 		if res.exit != 0 {
 			r.res.Notes = append(r.res.Notes, "drift check: migrating an empty database failed: "+r.clean(res.output))
 			return
