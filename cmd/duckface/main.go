@@ -21,6 +21,7 @@ import (
 )
 
 func main() {
+	fileio.CleanupOnSignal()
 	app := &cli.App{
 		Name:  "duckface",
 		Usage: "scale a MySQL/MariaDB dump up or down without breaking its references",

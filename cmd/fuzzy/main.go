@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
+
 	"github.com/urfave/cli/v2"
 )
 
 func main() {
+	fileio.CleanupOnSignal()
 	app := &cli.App{
 		Name:  "fuzzy",
 		Usage: "read and anonymize MySQL/MariaDB dumps",

@@ -83,6 +83,7 @@ func scrubCommand() *cli.Command {
 			&cli.StringFlag{Name: "report", Usage: "write the report (counts by source and kind, never values) as JSON to this file"},
 		),
 		Action: func(c *cli.Context) error {
+			fileio.CleanupOnSignal()
 			s, err := newScrubber(c)
 			if err != nil {
 				return cli.Exit(err.Error(), 2)

@@ -63,19 +63,17 @@ func Spool(arg string) (*Spooled, error) {
 		}
 		return &Spooled{Path: arg, Size: st.Size(), Cleanup: func() {}}, nil
 	}
-	f, err := os.CreateTemp("", "fuzzyduck-stdin-*")
+	// Unnamed on Linux: the spooled original never outlives the run.
+	f, err := fileio.CreateScratch("")
 	if err != nil {
 		return nil, err
 	}
 	n, err := io.Copy(f, os.Stdin)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
-		os.Remove(f.Name())
+		f.Remove()
 		return nil, fmt.Errorf("spool stdin: %w", err)
 	}
-	return &Spooled{Path: f.Name(), Size: n, Cleanup: func() { os.Remove(f.Name()) }}, nil
+	return &Spooled{Path: f.Path, Size: n, Cleanup: f.Remove}, nil
 }
 
 // Open starts a read of the input.

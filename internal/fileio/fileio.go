@@ -1,7 +1,9 @@
 // Package fileio opens the tools' inputs (a path or "-" for stdin) and
-// writes their outputs atomically: to a temp file beside the target, renamed
-// into place only on success, so a failed run never leaves a half-written
-// result.
+// writes their outputs so that nothing half-written is ever left behind:
+// on Linux an output is an unnamed file (O_TMPFILE) in the target's
+// directory, linked into place only on success, so even SIGKILL leaves
+// nothing; elsewhere it is a temp file beside the target, renamed on
+// success and removed on failure or on SIGINT/SIGTERM (CleanupOnSignal).
 package fileio
 
 import (
@@ -28,14 +30,15 @@ func Open(path string) (rc io.ReadCloser, size int64, err error) {
 	return f, st.Size(), nil
 }
 
-// File is an output being written. Commit renames it into place; Abort
-// (safe after Commit) removes it.
+// File is an output being written. Commit puts it into place; Abort
+// (safe after Commit) discards it.
 type File struct {
 	*os.File
 	// Mode is the permission the file gets when committed (default 0644;
 	// secrets such as indexes use 0600).
 	Mode   os.FileMode
 	target string
+	temp   string // the named temp file, when the output is not unnamed
 	done   bool
 	stdout bool
 }
@@ -59,14 +62,50 @@ func Create(path string) (*File, error) {
 		return &File{File: f, stdout: true}, nil
 	}
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if f, err := tryUnnamed(dir); err == nil {
+		return &File{File: f, target: path, Mode: 0o644}, nil
+	}
+	f, err := createNamed(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("create output: %w", err)
 	}
-	return &File{File: f, target: path, Mode: 0o644}, nil
+	return &File{File: f, target: path, temp: f.Name(), Mode: 0o644}, nil
 }
 
-// Commit syncs, closes and renames the file into place.
+// namedOnly makes outputs named temp files even on Linux (the tests of
+// the fallback set it).
+var namedOnly bool
+
+func tryUnnamed(dir string) (*os.File, error) {
+	if namedOnly {
+		return nil, os.ErrInvalid
+	}
+	return openUnnamed(dir)
+}
+
+// createNamed makes a named temp file that a signal removes.
+func createNamed(dir, pattern string) (*os.File, error) {
+	var f *os.File
+	var err error
+	track(func() {
+		f, err = os.CreateTemp(dir, pattern)
+		if err == nil {
+			live[f.Name()] = true
+		}
+	})
+	return f, err
+}
+
+// removeNamed removes a named temp file and stops tracking it.
+func removeNamed(name string) {
+	track(func() {
+		os.Remove(name)
+		delete(live, name)
+	})
+}
+
+// Commit syncs the file and puts it into place (linked, or renamed over
+// the target).
 func (f *File) Commit() error {
 	if f.stdout {
 		f.done = true
@@ -79,23 +118,39 @@ func (f *File) Commit() error {
 		return fmt.Errorf("output %s: already finished", f.target)
 	}
 	f.done = true
-	if err := f.File.Chmod(f.Mode); err != nil {
+	fail := func(err error) error {
 		f.File.Close()
-		os.Remove(f.File.Name())
+		if f.temp != "" {
+			removeNamed(f.temp)
+		}
 		return fmt.Errorf("write %s: %w", f.target, err)
+	}
+	if err := f.File.Chmod(f.Mode); err != nil {
+		return fail(err)
 	}
 	if err := f.File.Sync(); err != nil {
-		f.File.Close()
-		os.Remove(f.File.Name())
-		return fmt.Errorf("write %s: %w", f.target, err)
+		return fail(err)
+	}
+	if f.temp == "" {
+		if err := linkUnnamed(f.File, f.target); err != nil {
+			return fail(err)
+		}
+		if err := f.File.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", f.target, err)
+		}
+		return nil
 	}
 	if err := f.File.Close(); err != nil {
-		os.Remove(f.File.Name())
-		return fmt.Errorf("write %s: %w", f.target, err)
+		return fail(err)
 	}
-	if err := os.Rename(f.File.Name(), f.target); err != nil {
-		os.Remove(f.File.Name())
-		return fmt.Errorf("write %s: %w", f.target, err)
+	var err error
+	track(func() {
+		if err = os.Rename(f.temp, f.target); err == nil {
+			delete(live, f.temp)
+		}
+	})
+	if err != nil {
+		return fail(err)
 	}
 	return nil
 }
@@ -107,5 +162,41 @@ func (f *File) Abort() {
 	}
 	f.done = true
 	f.File.Close()
-	os.Remove(f.File.Name())
+	if f.temp != "" {
+		removeNamed(f.temp)
+	}
+}
+
+// Scratch is a temp file for data read more than once (stdin spooled for
+// a two-pass command): unnamed on Linux, so that nothing of it outlives
+// the process; Path reopens it from the start.
+type Scratch struct {
+	*os.File
+	// Path opens the file again (/proc/self/fd/N for an unnamed file).
+	Path string
+	temp string
+}
+
+// CreateScratch makes a scratch file in dir ("" for the system's temp
+// directory).
+func CreateScratch(dir string) (*Scratch, error) {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	if f, err := tryUnnamed(dir); err == nil {
+		return &Scratch{File: f, Path: fdPath(f)}, nil
+	}
+	f, err := createNamed(dir, "fuzzyduck-scratch-*")
+	if err != nil {
+		return nil, fmt.Errorf("scratch file: %w", err)
+	}
+	return &Scratch{File: f, Path: f.Name(), temp: f.Name()}, nil
+}
+
+// Remove closes and deletes the scratch file.
+func (s *Scratch) Remove() {
+	s.File.Close()
+	if s.temp != "" {
+		removeNamed(s.temp)
+	}
 }
