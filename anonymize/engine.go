@@ -141,6 +141,7 @@ type Engine struct {
 	plans   map[string]*tablePlan
 	stats   map[string]*ColumnStats
 	tracked map[string]bool // kinds needing collision checks
+	fam     families
 	coll    *collisions
 	workers sync.Pool
 	stmts   sync.Pool // recycled statement buffers
@@ -159,6 +160,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	e := &Engine{opts: opts, plans: map[string]*tablePlan{}, stats: map[string]*ColumnStats{}, tracked: map[string]bool{}, coll: newCollisions()}
 	e.workers.New = func() any { return newWorker(opts.Key) }
+	e.fam = newFamilies(opts.Rules.Relations)
 	// Kinds that appear in a unique or primary key need collision checks.
 	for _, t := range opts.Schema.Tables() {
 		keys := append([]sqldump.Key{{Columns: t.PrimaryKey}}, t.UniqueKeys...)
@@ -217,6 +219,8 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 		}
 		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name]}
 		cp.info = colInfo{table: in.Table(), name: name, nullable: true, params: r.Kind.Params}
+		cp.info.family = e.fam.root(in.Table(), name)
+		cp.info.intDomain = intDomain(cp.info.family)
 		if schema != nil {
 			if c, _ := schema.Column(name); c != nil {
 				cp.info.maxLen = maxLength(c)

@@ -21,6 +21,11 @@ type colInfo struct {
 	params      map[string]string
 	paths       [][]string      // json: leaf paths to anonymize
 	keys        map[string]bool // json: keys whose leaves to anonymize
+	// family is the column at the root of this column's relations
+	// ("table.column"); intDomain the integer permutation's domain
+	// derived from it, so unrelated columns get unrelated permutations
+	// and columns joined by a relation share one.
+	family, intDomain string
 }
 
 // worker holds per-goroutine state: the PRF and a faker drawing from it.

@@ -25,6 +25,9 @@ func intRange(typ string, unsigned bool) (*big.Int, *big.Int) {
 // kindInteger: a keyed permutation of the numbers with the same number of
 // digits and sign (format-preserving: distinct inputs stay distinct, so
 // unique columns never collide), kept within the column type's range.
+// Each column family has its own permutation (tweaked by the root
+// column's name): equal values in unrelated columns stop being equal,
+// while a column and the columns referencing it still join.
 func kindInteger(w *worker, c *colInfo, in []byte, n int) result {
 	s := string(in)
 	neg := strings.HasPrefix(s, "-")
@@ -60,7 +63,11 @@ func kindInteger(w *worker, c *colInfo, in []byte, n int) result {
 	if hi < lo || v < lo || v > hi {
 		return fallback(w, in, n)
 	}
-	out := w.permuteIn("integer", v-lo, hi-lo+1, n) + lo
+	dom := c.intDomain
+	if dom == "" {
+		dom = "integer"
+	}
+	out := w.permuteIn(dom, v-lo, hi-lo+1, n) + lo
 	res := strconv.FormatUint(out, 10)
 	// keep leading zeros (zero-padded strings)
 	if pad := len(digits) - len(res); pad > 0 {
@@ -137,3 +144,6 @@ func mix(z uint64) uint64 {
 	z *= 0x94d049bb133111eb
 	return z ^ z>>31
 }
+
+// intDomain is the permutation domain of a column family.
+func intDomain(family string) string { return "integer\x00" + family }
