@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
+	"sync"
 
 	ac "github.com/petar-dambovaliev/aho-corasick"
 )
@@ -107,6 +108,7 @@ type Scrubber struct {
 	// bounds over all known sets
 	minLen, maxLen, maxTokens, minWhole int
 	counts                              []bool // word counts some value has
+	workers                             sync.Pool
 }
 
 // knownSet is a known set with the name its matches are reported under.
@@ -204,6 +206,15 @@ type worker struct {
 func (s *Scrubber) newWorker() *worker {
 	return &worker{Scrubber: s, enabled: make([]bool, len(s.patterns))}
 }
+
+func (s *Scrubber) getWorker() *worker {
+	if w, ok := s.workers.Get().(*worker); ok {
+		return w
+	}
+	return s.newWorker()
+}
+
+func (s *Scrubber) putWorker(w *worker) { s.workers.Put(w) }
 
 // block is a run of whole lines scrubbed by one worker.
 type block struct {
@@ -352,6 +363,15 @@ var (
 
 // line scrubs one line.
 func (s *worker) line(line []byte, rep *Report, inKey *bool) []byte {
+	spans := s.spans(line, inKey)
+	if len(spans) == 0 {
+		return line
+	}
+	return s.apply(line, spans, rep)
+}
+
+// spans finds the secrets in one line.
+func (s *worker) spans(line []byte, inKey *bool) []span {
 	var spans []span
 	// Private key blocks span lines: everything from BEGIN to END goes.
 	if *inKey {
@@ -361,7 +381,7 @@ func (s *worker) line(line []byte, rep *Report, inKey *bool) []byte {
 		} else {
 			body := bytes.TrimRight(line, "\r\n")
 			if len(body) == 0 {
-				return line
+				return nil
 			}
 			spans = append(spans, span{0, len(body), "private-key", "pattern"})
 		}
@@ -402,37 +422,37 @@ func (s *worker) line(line []byte, rep *Report, inKey *bool) []byte {
 	if len(s.known) > 0 {
 		spans = s.knownSpans(line, s.lower, spans)
 	}
-	if len(spans) == 0 {
-		return line
-	}
-	return s.apply(line, spans, rep)
+	return dropInMarkers(line, spans)
 }
 
 var markerRe = regexp.MustCompile(`\[scrubbed:[A-Za-z0-9_.-]+:[0-9a-f]{4}\]`)
 
-// apply merges overlapping spans and writes markers. Spans inside markers
-// already there are dropped: scrubbing twice changes nothing.
-func (s *worker) apply(line []byte, spans []span, rep *Report) []byte {
-	if bytes.Contains(line, []byte("[scrubbed:")) {
-		markers := markerRe.FindAllIndex(line, -1)
-		kept := spans[:0]
-		for _, sp := range spans {
-			inside := false
-			for _, m := range markers {
-				if sp.start >= m[0] && sp.end <= m[1] {
-					inside = true
-					break
-				}
-			}
-			if !inside {
-				kept = append(kept, sp)
+// dropInMarkers drops spans inside markers already there: scrubbing
+// twice changes nothing.
+func dropInMarkers(line []byte, spans []span) []span {
+	if len(spans) == 0 || !bytes.Contains(line, []byte("[scrubbed:")) {
+		return spans
+	}
+	markers := markerRe.FindAllIndex(line, -1)
+	kept := spans[:0]
+	for _, sp := range spans {
+		inside := false
+		for _, m := range markers {
+			if sp.start >= m[0] && sp.end <= m[1] {
+				inside = true
+				break
 			}
 		}
-		spans = kept
-		if len(spans) == 0 {
-			return line
+		if !inside {
+			kept = append(kept, sp)
 		}
 	}
+	return kept
+}
+
+// mergeSpans sorts spans and merges overlapping ones (the first keeps its
+// kind).
+func mergeSpans(spans []span) []span {
 	sort.Slice(spans, func(i, j int) bool {
 		if spans[i].start != spans[j].start {
 			return spans[i].start < spans[j].start
@@ -452,6 +472,12 @@ func (s *worker) apply(line []byte, spans []span, rep *Report) []byte {
 		}
 		merged = append(merged, sp)
 	}
+	return merged
+}
+
+// apply writes markers over the spans.
+func (s *worker) apply(line []byte, spans []span, rep *Report) []byte {
+	merged := mergeSpans(spans)
 	out := make([]byte, 0, len(line)+32*len(merged))
 	prev := 0
 	for _, sp := range merged {
