@@ -2,6 +2,9 @@
 # `make test` installs what the tests need and runs all of them.
 GO ?= go
 FUZZTIME ?= 10s
+# Go minimizes each new input for up to 60 s by default: a 10 s run spent
+# all of it minimizing one multi-KB dump (20 execs counted).
+FUZZMINTIME ?= 2s
 
 .PHONY: all build demo test deps vet race fuzz bench clean
 
@@ -32,9 +35,10 @@ race:
 	$(GO) test -race -count=1 -timeout 20m ./sqldump/ ./anonymize/ ./scale/ ./scrub/
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./sqldump/
-	$(GO) test -run '^$$' -fuzz '^FuzzRewrite$$' -fuzztime $(FUZZTIME) ./sqldump/
-	$(GO) test -run '^$$' -fuzz '^FuzzParseCreateTable$$' -fuzztime $(FUZZTIME) ./sqldump/
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
+	$(GO) test -run '^$$' -fuzz '^FuzzRewrite$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCreateTable$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
+	$(GO) test -run '^$$' -fuzz '^FuzzLex$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
 
 bench:
 	./bench/run.sh

@@ -69,6 +69,7 @@ type Statement struct {
 	spare  *Insert // a clone's recycled insert buffers
 	table  *Table  // when Kind == KindCreateTable
 	code   int     // offset in Raw of the first byte that is not trivia
+	delim  []byte  // the delimiter in force (never modified in place)
 }
 
 // Insert returns the parsed rows of an INSERT/REPLACE statement, else nil
@@ -255,7 +256,7 @@ func (r *Reader) next() (*Statement, error) {
 	}
 
 	st := &r.st
-	*st = Statement{Offset: r.offset, Line: r.line, Database: r.db}
+	*st = Statement{Offset: r.offset, Line: r.line, Database: r.db, delim: r.delim}
 	code, err := r.skipTrivia(r.start)
 	if err != nil {
 		return nil, err
