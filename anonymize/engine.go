@@ -129,11 +129,16 @@ type colPlan struct {
 type tablePlan struct {
 	cols []*colPlan // nil entries: column passes through
 	any  bool
+	// entity: where a row's datetime entity is (tables with datetime
+	// columns); context: the row's originals are kept for url and json.
+	entity  *entityPlan
+	context bool
 }
 
 // bijective kinds cannot collide: distinct inputs give distinct outputs.
+// (datetime is not: two entities' shifts can meet.)
 var bijective = map[string]bool{"integer": true, "ip_address": true, "ip_address_v4": true, "ip_address_v6": true,
-	"mac": true, "datetime": true, "keep": true, "uuid": true, "null": true, "fixed": true}
+	"mac": true, "keep": true, "uuid": true, "null": true, "fixed": true}
 
 // Engine anonymizes dumps.
 type Engine struct {
@@ -142,6 +147,7 @@ type Engine struct {
 	stats   map[string]*ColumnStats
 	tracked map[string]bool // kinds needing collision checks
 	fam     families
+	roots   map[string]bool // columns other columns reference
 	coll    *collisions
 	workers sync.Pool
 	stmts   sync.Pool // recycled statement buffers
@@ -161,6 +167,10 @@ func New(opts Options) (*Engine, error) {
 	e := &Engine{opts: opts, plans: map[string]*tablePlan{}, stats: map[string]*ColumnStats{}, tracked: map[string]bool{}, coll: newCollisions()}
 	e.workers.New = func() any { return newWorker(opts.Key) }
 	e.fam = newFamilies(opts.Rules.Relations)
+	e.roots = map[string]bool{}
+	for _, r := range e.fam {
+		e.roots[r] = true
+	}
 	// Kinds that appear in a unique or primary key need collision checks.
 	for _, t := range opts.Schema.Tables() {
 		keys := append([]sqldump.Key{{Columns: t.PrimaryKey}}, t.UniqueKeys...)
@@ -212,6 +222,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 	if len(names) != in.Width() {
 		return nil, fmt.Errorf("table %s: INSERT rows have %d values but the table has %d columns", in.Table(), in.Width(), len(names))
 	}
+	var err error
 	for i, name := range names {
 		r := e.opts.Rules.Rule(in.Table(), name)
 		if r == nil {
@@ -229,8 +240,23 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 				cp.info.nullable = c.Nullable
 			}
 		}
-		if r.Kind.Name == "json" {
+		switch r.Kind.Name {
+		case "json":
 			cp.info.paths, cp.info.keys = parsePaths(r.Kind.Params["paths"]), parseKeys(r.Kind.Params["keys"])
+		case "datetime":
+			if p.entity == nil {
+				p.entity = e.planEntity(in.Table(), names, schema)
+			}
+			win := rules.DefaultWindow
+			if s, ok := r.Kind.Params["window"]; ok {
+				if win, err = rules.ParseWindow(s); err != nil {
+					return nil, fmt.Errorf("%s: %s.%s: %w", r.Source, in.Table(), name, err)
+				}
+			}
+			cp.info.window = int64(win / time.Second)
+		}
+		if contextKinds[r.Kind.Name] {
+			p.context = true
 		}
 		sk := in.Table() + "." + name
 		st := e.stats[sk]
@@ -287,9 +313,14 @@ func (e *Engine) transform(j *job) {
 	in := j.st.Insert()
 	w := e.workers.Get().(*worker)
 	defer e.workers.Put(w)
+	defer w.clearRow()
 	var buf []byte
 	j.counts = make([]colCount, len(j.plan.cols))
+	rowCtx := j.plan.entity != nil || j.plan.context
 	for row := 0; row < in.Rows(); row++ {
+		if rowCtx {
+			w.setRow(j.plan, in, row)
+		}
 		for col, cp := range j.plan.cols {
 			if cp == nil {
 				continue

@@ -26,6 +26,7 @@ type colInfo struct {
 	// derived from it, so unrelated columns get unrelated permutations
 	// and columns joined by a relation share one.
 	family, intDomain string
+	window            int64 // datetime: seconds an entity's shift may differ from the base
 }
 
 // worker holds per-goroutine state: the PRF and a faker drawing from it.
@@ -39,6 +40,7 @@ type worker struct {
 	// nearly every hostname.
 	labels map[string][]byte
 	lower  []byte
+	row    rowCtx // the row being rewritten (engine runs only)
 }
 
 // labelsMax bounds the label cache; it is cleared when full.

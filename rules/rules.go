@@ -8,7 +8,9 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Kinds is the vocabulary: the original Fuzzy Happiness kinds plus what
@@ -29,6 +31,45 @@ var aliases = map[string]string{
 	"ipv4":          "ip_address_v4",
 	"ipv6":          "ip_address_v6",
 	"ip":            "ip_address",
+}
+
+// KindParams lists the parameters each kind reads (in anonymize); the
+// one list both packages use.
+var KindParams = map[string][]string{
+	"json":     {"paths", "keys"},
+	"fixed":    {"value"},
+	"datetime": {"window"}, // how far one entity's dates may move from another's
+}
+
+// DefaultWindow is datetime's window when the rules set none.
+const DefaultWindow = 30 * 24 * time.Hour
+
+// ParseWindow reads datetime's window: a whole number with a unit, s, m,
+// h, d or w ("30d").
+func ParseWindow(s string) (time.Duration, error) {
+	units := map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}
+	if len(s) < 2 || units[s[len(s)-1]] == 0 {
+		return 0, fmt.Errorf("window %q: want a number and a unit (s, m, h, d, w), e.g. 30d", s)
+	}
+	n, err := strconv.ParseUint(s[:len(s)-1], 10, 32)
+	if err != nil || n > 100*366 && s[len(s)-1] == 'd' {
+		return 0, fmt.Errorf("window %q: want a whole number of at most a century, e.g. 30d", s)
+	}
+	d := time.Duration(n) * units[s[len(s)-1]]
+	if d > 100*366*24*time.Hour {
+		return 0, fmt.Errorf("window %q: at most a century", s)
+	}
+	return d, nil
+}
+
+// checkParams refuses parameter values a kind cannot use.
+func checkParams(k Kind) error {
+	if w, ok := k.Params["window"]; ok && k.Name == "datetime" {
+		if _, err := ParseWindow(w); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Kind is a kind name with its parameters, e.g. json:paths=a.b,c;
@@ -63,6 +104,9 @@ func ParseKind(s string) (Kind, error) {
 			}
 			k.Params[strings.TrimSpace(key)] = strings.TrimSpace(value)
 		}
+	}
+	if err := checkParams(k); err != nil {
+		return Kind{}, err
 	}
 	return k, nil
 }

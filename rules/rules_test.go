@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 const sampleYAML = `
@@ -118,5 +119,40 @@ func TestWriteYAMLRoundTrips(t *testing.T) {
 	}
 	if back.Len() != s.Len() || len(back.Relations) != len(s.Relations) {
 		t.Errorf("printout reads back as %d rules / %d relations, want %d / %d", back.Len(), len(back.Relations), s.Len(), len(s.Relations))
+	}
+}
+
+func TestDatetimeWindow(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		bad  bool
+	}{
+		{"datetime:window=30d", 30 * 24 * time.Hour, false},
+		{"datetime:window=12h", 12 * time.Hour, false},
+		{"datetime:window=2w", 14 * 24 * time.Hour, false},
+		{"datetime:window=0s", 0, false},
+		{"datetime:window=30", 0, true},
+		{"datetime:window=-3d", 0, true},
+		{"datetime:window=1.5d", 0, true},
+		{"datetime:window=99999d", 0, true},
+	} {
+		k, err := ParseKind(tc.in)
+		if tc.bad {
+			if err == nil {
+				t.Errorf("%s: accepted", tc.in)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.in, err)
+			continue
+		}
+		if d, _ := ParseWindow(k.Params["window"]); d != tc.want {
+			t.Errorf("%s: %v, want %v", tc.in, d, tc.want)
+		}
+	}
+	if _, err := Parse("r.yaml", []byte("tables:\n  t:\n    c: {kind: datetime, window: 3x}\n")); err == nil || !strings.Contains(err.Error(), "r.yaml:3") {
+		t.Errorf("a bad window in the mapping form: %v", err)
 	}
 }

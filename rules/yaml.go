@@ -122,6 +122,9 @@ func kindFromNode(n *yaml.Node) (Kind, error) {
 		if len(params) > 0 {
 			kind.Params = params
 		}
+		if err := checkParams(kind); err != nil {
+			return Kind{}, err
+		}
 		return kind, nil
 	}
 	return Kind{}, fmt.Errorf("want a kind name or {kind: ..., param: ...}")
