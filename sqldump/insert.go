@@ -187,7 +187,7 @@ func (r *Reader) ident(i int) (string, int, error) {
 		j++
 	}
 	if j == i {
-		return "", 0, r.errAt(i, fmt.Sprintf("expected a name, found %q", r.buf[i]))
+		return "", 0, r.errAt(i, "expected a name, found "+r.show(i))
 	}
 	return string(r.buf[i:j]), j, nil
 }
@@ -210,11 +210,11 @@ func (r *Reader) expect(i int, c byte, what string) error {
 	return nil
 }
 
-// show quotes a few bytes at i for an error message.
+// show says what is at i for an error message, never the data itself
+// (see describe).
 func (r *Reader) show(i int) string {
-	r.has(i, 16)
-	end := min(i+16, r.end)
-	return fmt.Sprintf("%q", r.buf[i:end])
+	r.has(i, 32)
+	return describe(r.buf[i:min(i+32, r.end)])
 }
 
 // scanInsert parses INSERT/REPLACE ... VALUES (...),...; at i.
@@ -368,7 +368,7 @@ func (r *Reader) scanInsert(st *Statement, i int) (int, error) {
 		if r.keyword(i) == "ON" {
 			return 0, r.errAt(i, "INSERT ... ON DUPLICATE KEY UPDATE is not supported (its expressions could carry data)")
 		}
-		return 0, r.errAt(i, fmt.Sprintf("expected ',' or %q after a row, found %s", r.delim, r.show(i)))
+		return 0, r.errAt(i, "expected ',' or "+r.delimName()+" after a row, found "+r.show(i))
 	}
 }
 
@@ -436,7 +436,7 @@ func (r *Reader) scanNumber(i int) (int, error) {
 		}
 	}
 	if digits == 0 {
-		return 0, r.errAt(start, fmt.Sprintf("malformed number %s", r.show(start)))
+		return 0, r.errAt(start, "malformed number")
 	}
 	if r.has(i, 1) && (r.buf[i] == 'e' || r.buf[i] == 'E') {
 		i++
@@ -449,11 +449,11 @@ func (r *Reader) scanNumber(i int) (int, error) {
 			exp++
 		}
 		if exp == 0 {
-			return 0, r.errAt(start, fmt.Sprintf("malformed exponent in %s", r.show(start)))
+			return 0, r.errAt(start, "malformed exponent in a number")
 		}
 	}
 	if r.has(i, 1) && (isIdentByte(r.buf[i]) || r.buf[i] == '.') {
-		return 0, r.errAt(start, fmt.Sprintf("malformed number %s", r.show(start)))
+		return 0, r.errAt(start, "malformed number")
 	}
 	r.addSpan(start, i, KindNumber, false)
 	return i, nil
@@ -478,7 +478,7 @@ func (r *Reader) scanPrefixedNumber(i int) (int, error) {
 		if !hex && n == 0 {
 			return r.scanNumber(start) // "0" followed by 'b'? not a number either
 		}
-		return 0, r.errAt(start, fmt.Sprintf("malformed literal %s", r.show(start)))
+		return 0, r.errAt(start, "malformed 0x/0b literal")
 	}
 	k := KindHex
 	if !hex {
@@ -501,7 +501,7 @@ func (r *Reader) scanQuotedBits(i int) (int, error) {
 	for r.has(i, 1) && r.buf[i] != '\'' {
 		c := r.buf[i]
 		if hex && !isHex(c) || !hex && c != '0' && c != '1' {
-			return 0, r.errAt(i, fmt.Sprintf("invalid digit %q in %c'...' literal", c, r.buf[start]))
+			return 0, r.errAt(i, fmt.Sprintf("invalid digit in %c'...' literal", r.buf[start]|0x20))
 		}
 		i++
 		n++
@@ -548,7 +548,7 @@ func (r *Reader) scanIntroduced(i int) (int, error) {
 	case (c|0x20 == 'x' || c|0x20 == 'b') && r.has(i, 2) && r.buf[i+1] == '\'':
 		i, err = r.scanQuotedBits(i)
 	default:
-		return 0, r.errAt(i, fmt.Sprintf("charset introducer %s must be followed by a string, hex or bit literal", r.buf[start:i]))
+		return 0, r.errAt(i, "a charset introducer must be followed by a string, hex or bit literal, found "+r.show(i))
 	}
 	if err != nil {
 		return 0, err

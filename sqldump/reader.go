@@ -530,7 +530,7 @@ func (r *Reader) scanGeneric(i int) (int, error) {
 			if r.rerr != nil {
 				return 0, r.readErr(i)
 			}
-			return 0, r.errAt(start, fmt.Sprintf("unexpected end of input: statement not terminated by %q (truncated dump?)", r.delim))
+			return 0, r.errAt(start, "unexpected end of input: statement not terminated by "+r.delimName()+" (truncated dump?)")
 		}
 		c := r.buf[i]
 		switch {

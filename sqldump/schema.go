@@ -151,10 +151,10 @@ func ParseCreateTable(sql string) (t *Table, warning string, err error) {
 	}
 	t, err = scanCreateTable(sql)
 	if err != nil {
-		return nil, "", fmt.Errorf("SQL parser: %v; tolerant scanner: %w", firstLine(perr.Error()), err)
+		return nil, "", fmt.Errorf("SQL parser: %v; tolerant scanner: %w", parserMsg(perr), err)
 	}
 	t.Tolerant = true
-	return t, "SQL parser rejected CREATE TABLE (" + firstLine(perr.Error()) + "); read it with the tolerant column scanner", nil
+	return t, "SQL parser rejected CREATE TABLE (" + parserMsg(perr) + "); read it with the tolerant column scanner", nil
 }
 
 // parseTiDB runs the TiDB parser, turning its panics (its test driver
@@ -164,22 +164,12 @@ func parseTiDB(sql string) (stmt ast.StmtNode, err error) {
 	p := parserPool.Get().(*parser.Parser)
 	defer func() {
 		if r := recover(); r != nil {
-			stmt, err = nil, fmt.Errorf("SQL parser failed: %v", r)
+			stmt, err = nil, errParserPanic
 			return // a parser that panicked is not reused
 		}
 		parserPool.Put(p)
 	}()
 	return p.ParseOneStmt(sql, "", "")
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	return s
 }
 
 // parseCreateTable parses the statement's schema and records it; problems

@@ -106,7 +106,7 @@ func scanCreateTable(sql string) (*Table, error) {
 	for i+1 < len(toks) && (toks[i].is("IF") || toks[i].is("NOT") || toks[i].is("EXISTS")) {
 		i++
 	}
-	if i >= len(toks) {
+	if i >= len(toks) || toks[i].quote == '\'' || toks[i].quote == '"' {
 		return nil, fmt.Errorf("no table name")
 	}
 	t := &Table{Name: toks[i].s}
@@ -298,6 +298,9 @@ func (t *Table) scanDefinition(p []tok) error {
 }
 
 func (t *Table) scanColumn(p []tok) error {
+	if p[0].quote == '\'' || p[0].quote == '"' {
+		return fmt.Errorf("byte %d: a quoted string where a column name belongs", p[0].pos)
+	}
 	if len(p) < 2 {
 		return fmt.Errorf("column %q without a type", p[0].s)
 	}

@@ -125,6 +125,10 @@ func TestAnonymizeFailsCleanly(t *testing.T) {
 	if !strings.Contains(r.stderr, "line 2, column 75") || !strings.Contains(r.stderr, "table parent") {
 		t.Errorf("error does not locate the problem: %s", r.stderr)
 	}
+	// Never the cells around the problem (they are what fuzzy hides).
+	if strings.Contains(r.stderr, "0b1f5a6e") || strings.Contains(r.stderr, "UUID") {
+		t.Errorf("error shows the data: %s", r.stderr)
+	}
 	if b, _ := os.ReadFile(target); string(b) != "previous result" {
 		t.Errorf("failed run touched the output: %q", b)
 	}
