@@ -190,13 +190,20 @@ func TestErrorsHavePositions(t *testing.T) {
 		{"unterminated triple", "x = '''abc\n\n", "models.py:1:5: unterminated string"},
 		{"unclosed bracket", "x = Column(String(10)\n", "unclosed bracket"},
 		{"bad indent", "class A(B):\n        x = 1\n    y = 2\n", "models.py:3:5: unindent does not match"},
-		{"unknown kind", "class A(B):\n    __tablename__ = 'a'\n    __confidential__ = {'x': 'ssn'}\n    x = Column(String)\n", "models.py:3:30: table a column x: unknown kind \"ssn\""},
-		{"missing column", "class A(B):\n    __tablename__ = 'a'\n    __confidential__ = {'y': 'string'}\n    x = Column(String)\n", "models.py:3:25: table a: __confidential__ names column \"y\""},
-		{"non-literal confidential", "class A(B):\n    __tablename__ = 'a'\n    __confidential__ = make()\n", "models.py:3:5: class A: __confidential__ must be a dict"},
-		{"bad info kind", "class A(B):\n    __tablename__ = 'a'\n    x = Column(String, info={'confidential': 'nope'})\n", "models.py:3:46: column x: unknown kind"},
+		{"unknown kind", "B = declarative_base()\nclass A(B):\n    __tablename__ = 'a'\n    __confidential__ = {'x': 'ssn'}\n    x = Column(String)\n", "models.py:4:30: table a column x: unknown kind \"ssn\""},
+		{"missing column", "B = declarative_base()\nclass A(B):\n    __tablename__ = 'a'\n    __confidential__ = {'y': 'string'}\n    x = Column(String)\n", "models.py:4:25: table a: __confidential__ names column \"y\""},
+		{"non-literal confidential", "B = declarative_base()\nclass A(B):\n    __tablename__ = 'a'\n    __confidential__ = make()\n", "models.py:4:5: class A: __confidential__ must be a dict"},
+		{"bad info kind", "B = declarative_base()\nclass A(B):\n    __tablename__ = 'a'\n    x = Column(String, info={'confidential': 'nope'})\n", "models.py:4:46: column x: unknown kind"},
 		{"garbage expression", "class A(B):\n    x = Column(String,, 1)\n", `models.py:2:23: unexpected ","`},
 		{"stray character", "x = 1 $ 2\n", "models.py:1:7: unexpected character"},
-		{"computed tablename", "class A(B):\n    __tablename__ = name()\n", "models.py:2:5: class A: __tablename__ must be a string literal"},
+		{"computed tablename", "B = declarative_base()\nclass A(B):\n    __tablename__ = name()\n", "models.py:3:21: class A: __tablename__ must be a string literal"},
+		{"undefined base", "class A(B):\n    __tablename__ = 'a'\n", "models.py:1:9: class A: base B could not be found"},
+		{"library base", "from acme.db import Base\nclass A(Base):\n    __tablename__ = 'a'\n", "models.py:2:9: class A: base Base (acme.db.Base) could not be found"},
+		{"self inheritance", "B = declarative_base()\nclass A(A, B):\n    __tablename__ = 'a'\n", "models.py:2:1: class A inherits from itself"},
+		{"fk target", "B = declarative_base()\nclass A(B):\n    __tablename__ = 'a'\n    x = Column(Integer, ForeignKey(f()))\n", "models.py:4:36: table a: the target of this ForeignKey"},
+		{"table with star", "t = Table('t', m, *cols)\n", "models.py:1:19: table t: arguments passed with *"},
+		{"hidden table", "if X:\n    t = Table('t', m, Column('a', Integer))\n", "models.py:2:9: a table declared inside an if/try/with/for block"},
+		{"table in a list", "ts = [Table('t', m, Column('a', Integer))]\n", "models.py:1:7: a Table(...) inside an expression"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -217,6 +224,7 @@ func TestErrorsHavePositions(t *testing.T) {
 
 func TestPythonSyntaxCorners(t *testing.T) {
 	src := `
+Base = declarative_base()
 @decorator(arg=1)
 class A(Base, metaclass=Meta):
     __tablename__ = "a" \

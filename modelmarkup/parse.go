@@ -60,6 +60,11 @@ type otherNode struct { // operators, lambdas, comprehensions: not needed
 	at Pos
 }
 
+type starNode struct { // *value in a call's arguments
+	value node
+	at    Pos
+}
+
 func (n *nameNode) pos() Pos      { return n.at }
 func (n *strNode) pos() Pos       { return n.at }
 func (n *numNode) pos() Pos       { return n.at }
@@ -68,6 +73,7 @@ func (n *seqNode) pos() Pos       { return n.at }
 func (n *dictNode) pos() Pos      { return n.at }
 func (n *subscriptNode) pos() Pos { return n.at }
 func (n *otherNode) pos() Pos     { return n.at }
+func (n *starNode) pos() Pos      { return n.at }
 
 // funcName is the dotted name of a call's function, or "".
 func (c *callNode) funcName() string {
@@ -95,28 +101,84 @@ func lastName(dotted string) string {
 }
 
 type pyClass struct {
-	name  string
-	bases []node
-	body  []*pyAssign
-	at    Pos
+	name       string
+	bases      []node
+	decorators []node
+	body       []*pyAssign
+	funcs      []*pyFunc
+	at         Pos
 }
 
 type pyAssign struct {
 	targets    []string // dotted names; empty for a bare expression statement
 	annotation node
 	value      node // nil for a bare annotation
+	ret        bool // a return statement (in a function body)
 	at         Pos
+}
+
+// pyFunc is a def: its top-level simple statements are kept, so that a
+// helper returning a Column (or a declared_attr building one in a local
+// variable) can be read.
+type pyFunc struct {
+	name       string
+	decorators []node
+	params     []pyParam
+	body       []*pyAssign // top-level simple statements, returns included
+	// nested is set when a return or yield sits inside a compound
+	// statement: the function's value then depends on control flow.
+	nested bool
+	at     Pos
+}
+
+// pyParam is one parameter of a def; stars is 1 for *args, 2 for **kw.
+type pyParam struct {
+	name  string
+	stars int
+}
+
+// returned is the function's value when it is one top-level return.
+func (f *pyFunc) returned() (node, bool) {
+	if f.nested {
+		return nil, false
+	}
+	var out node
+	for _, a := range f.body {
+		if a.ret {
+			if out != nil || a.value == nil {
+				return nil, false
+			}
+			out = a.value
+		}
+	}
+	return out, out != nil
+}
+
+// pyImport is one name an import statement binds.
+type pyImport struct {
+	local  string // the bound name
+	module string // dotted module, without the leading dots of a relative import
+	name   string // the imported attribute (from M import name); "" for import M
+	level  int    // leading dots of a relative import
+	star   bool   // from M import *
+	at     Pos
 }
 
 type pyModule struct {
 	classes []*pyClass
 	assigns []*pyAssign // includes bare expression statements (targets empty)
+	funcs   []*pyFunc
+	imports []*pyImport
+	// hidden lists where a compound statement at module level (if, try,
+	// with, for) declares a table: such a table cannot be read as text.
+	hidden []Pos
 }
 
 type parser struct {
 	toks         []token
 	i            int
-	lastHadComma bool // items() saw a trailing comma: (x,) is a tuple
+	lastHadComma bool   // items() saw a trailing comma: (x,) is a tuple
+	decorators   []node // read, waiting for their def or class
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -195,25 +257,65 @@ func (p *parser) statement(m *pyModule, cls *pyClass) error {
 	}
 	if t.kind == tOp && t.text == "@" { // decorator
 		p.next()
-		if _, err := p.expr(); err != nil {
+		d, err := p.expr()
+		if err != nil {
 			return err
 		}
+		p.decorators = append(p.decorators, d)
 		return p.endOfLine()
 	}
-	if t.kind == tName {
+	decorators := p.decorators
+	p.decorators = nil
+	if t.kind == tName && !(t.text == "match" && !p.headerLine()) {
 		switch t.text {
 		case "class":
 			c, err := p.classDef()
 			if err != nil {
 				return err
 			}
-			if cls == nil {
+			c.decorators = decorators
+			if cls == nil && m != nil {
 				m.classes = append(m.classes, c)
 			} // nested classes (Meta etc.) are not models
 			return nil
-		case "def", "async", "if", "elif", "else", "for", "while", "try", "except", "finally", "with", "match":
-			return p.skipCompound()
-		case "import", "from", "pass", "return", "del", "global", "nonlocal", "assert", "raise", "break", "continue", "yield", "print":
+		case "def", "async":
+			f, err := p.funcDef()
+			if err != nil {
+				return err
+			}
+			if f == nil {
+				return nil
+			}
+			f.decorators = decorators
+			switch {
+			case cls != nil:
+				cls.funcs = append(cls.funcs, f)
+			case m != nil:
+				m.funcs = append(m.funcs, f)
+			}
+			return nil
+		case "if", "elif", "else", "for", "while", "try", "except", "finally", "with", "match":
+			start := p.i
+			if err := p.skipCompound(); err != nil {
+				return err
+			}
+			if m != nil {
+				if at, ok := p.declaresTable(start, p.i); ok {
+					m.hidden = append(m.hidden, at)
+				}
+			}
+			return nil
+		case "import", "from":
+			if m == nil {
+				return p.skipLine()
+			}
+			imps, err := p.importStatement()
+			if err != nil {
+				return err
+			}
+			m.imports = append(m.imports, imps...)
+			return nil
+		case "pass", "del", "global", "nonlocal", "assert", "raise", "break", "continue", "yield", "print":
 			return p.skipLine()
 		}
 	}
@@ -223,9 +325,297 @@ func (p *parser) statement(m *pyModule, cls *pyClass) error {
 	}
 	if cls != nil {
 		cls.body = append(cls.body, a)
-	} else {
+	} else if m != nil {
 		m.assigns = append(m.assigns, a)
 	}
+	return nil
+}
+
+// headerLine reports whether the logical line from here ends with ':'
+// (a compound statement's header): match is a keyword only then.
+func (p *parser) headerLine() bool {
+	for j := p.i; j < len(p.toks); j++ {
+		switch p.toks[j].kind {
+		case tNewline, tEOF:
+			return j > p.i && p.toks[j-1].kind == tOp && p.toks[j-1].text == ":"
+		}
+	}
+	return false
+}
+
+// declaresTable reports whether the tokens in [from, to) hold a table
+// declaration (__tablename__, __table__ or a Table(...) call).
+func (p *parser) declaresTable(from, to int) (Pos, bool) {
+	for j := from; j < to && j+1 < len(p.toks); j++ {
+		t := p.toks[j]
+		if t.kind != tName {
+			continue
+		}
+		if t.text == "__tablename__" || t.text == "__table__" || t.text == "Table" && p.toks[j+1].kind == tOp && p.toks[j+1].text == "(" {
+			return t.pos, true
+		}
+	}
+	return Pos{}, false
+}
+
+// importStatement reads import a.b [as c], ... and from [.]a import b
+// [as c], ... | (...) | *.
+func (p *parser) importStatement() ([]*pyImport, error) {
+	kw := p.next()
+	dotted := func() (string, error) {
+		var parts []string
+		for {
+			t := p.next()
+			if t.kind != tName {
+				return "", p.errf(t, "expected a module name, found %s", describe(t))
+			}
+			parts = append(parts, t.text)
+			if !p.isOp(".") {
+				return strings.Join(parts, "."), nil
+			}
+			p.next()
+		}
+	}
+	alias := func() (string, error) {
+		if !p.isName("as") {
+			return "", nil
+		}
+		p.next()
+		t := p.next()
+		if t.kind != tName {
+			return "", p.errf(t, "expected a name after 'as', found %s", describe(t))
+		}
+		return t.text, nil
+	}
+	var out []*pyImport
+	if kw.text == "import" {
+		for {
+			at := p.peek().pos
+			mod, err := dotted()
+			if err != nil {
+				return nil, err
+			}
+			as, err := alias()
+			if err != nil {
+				return nil, err
+			}
+			if as != "" {
+				out = append(out, &pyImport{local: as, module: mod, at: at})
+			} else {
+				// import a.b binds a; a.b.X resolves through it.
+				first, _, _ := strings.Cut(mod, ".")
+				out = append(out, &pyImport{local: first, module: first, at: at})
+			}
+			if !p.isOp(",") {
+				break
+			}
+			p.next()
+		}
+		return out, p.endOfLine()
+	}
+	level := 0
+	for p.isOp(".") || p.isOp("...") {
+		level += len(p.next().text)
+	}
+	mod := ""
+	if !p.isName("import") {
+		var err error
+		if mod, err = dotted(); err != nil {
+			return nil, err
+		}
+	}
+	if t := p.next(); t.kind != tName || t.text != "import" {
+		return nil, p.errf(t, "expected 'import', found %s", describe(t))
+	}
+	if p.isOp("*") {
+		t := p.next()
+		out = append(out, &pyImport{module: mod, level: level, star: true, at: t.pos})
+		return out, p.endOfLine()
+	}
+	paren := p.isOp("(")
+	if paren {
+		p.next()
+	}
+	for {
+		if paren && p.isOp(")") {
+			break
+		}
+		t := p.next()
+		if t.kind != tName {
+			return nil, p.errf(t, "expected a name to import, found %s", describe(t))
+		}
+		as, err := alias()
+		if err != nil {
+			return nil, err
+		}
+		local := t.text
+		if as != "" {
+			local = as
+		}
+		out = append(out, &pyImport{local: local, module: mod, name: t.text, level: level, at: t.pos})
+		if !p.isOp(",") {
+			break
+		}
+		p.next()
+	}
+	if paren {
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+	}
+	return out, p.endOfLine()
+}
+
+// funcDef reads a def: its header is skipped, its body's top-level
+// simple statements kept (compound ones skipped, noting any return in
+// them).
+func (p *parser) funcDef() (*pyFunc, error) {
+	kw := p.next()
+	if kw.text == "async" {
+		if !p.isName("def") {
+			// async for / async with at statement level
+			return nil, p.skipCompound()
+		}
+		p.next()
+	}
+	name := p.next()
+	if name.kind != tName {
+		return nil, p.errf(name, "expected a function name")
+	}
+	f := &pyFunc{name: name.text, at: kw.pos}
+	if err := p.expectOp("("); err != nil {
+		return nil, err
+	}
+	// Parameters: names at the top level of the list, after '(' or ','
+	// and any '*' or '**'; annotations and defaults are skipped.
+	expectName, stars := true, 0
+	for depth := 1; depth > 0; {
+		t := p.next()
+		switch {
+		case t.kind == tEOF || t.kind == tNewline:
+			return nil, p.errf(t, "unexpected %s in the parameters of %s", describe(t), f.name)
+		case t.kind == tOp && (t.text == "(" || t.text == "[" || t.text == "{"):
+			depth++
+		case t.kind == tOp && (t.text == ")" || t.text == "]" || t.text == "}"):
+			depth--
+		case depth == 1 && t.kind == tOp && t.text == ",":
+			expectName, stars = true, 0
+		case depth == 1 && expectName && t.kind == tOp && (t.text == "*" || t.text == "**"):
+			stars = len(t.text)
+		case depth == 1 && expectName && t.kind == tName:
+			f.params = append(f.params, pyParam{name: t.text, stars: stars})
+			expectName = false
+		case depth == 1 && t.kind == tOp && t.text == "/":
+		default:
+			if depth == 1 {
+				expectName = false
+			}
+		}
+	}
+	if p.isOp("->") {
+		p.next()
+		if _, err := p.expr(); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.expectOp(":"); err != nil {
+		return nil, err
+	}
+	if p.peek().kind != tNewline { // def f(): return x
+		return f, p.funcStatement(f)
+	}
+	p.next()
+	for p.peek().kind == tNewline {
+		p.next()
+	}
+	if t := p.next(); t.kind != tIndent {
+		return nil, p.errf(t, "expected an indented function body")
+	}
+	for {
+		t := p.peek()
+		if t.kind == tDedent {
+			p.next()
+			return f, nil
+		}
+		if t.kind == tEOF {
+			return f, nil
+		}
+		if err := p.funcStatement(f); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// funcStatement reads one statement of a function body.
+func (p *parser) funcStatement(f *pyFunc) error {
+	t := p.peek()
+	switch t.kind {
+	case tNewline:
+		p.next()
+		return nil
+	case tIndent:
+		return p.errf(t, "unexpected indent")
+	}
+	if t.kind == tOp && t.text == "@" {
+		p.next()
+		if _, err := p.expr(); err != nil {
+			return err
+		}
+		return p.endOfLine()
+	}
+	if t.kind == tName {
+		switch t.text {
+		case "return":
+			p.next()
+			a := &pyAssign{ret: true, at: t.pos}
+			if p.peek().kind != tNewline && p.peek().kind != tEOF && !p.isOp(";") {
+				v, err := p.exprList()
+				if err != nil {
+					return err
+				}
+				a.value = v
+			}
+			f.body = append(f.body, a)
+			return p.endOfLine()
+		case "yield":
+			f.nested = true
+			return p.skipLine()
+		case "match":
+			if !p.headerLine() {
+				break
+			}
+			fallthrough
+		case "class", "def", "async", "if", "elif", "else", "for", "while", "try", "except", "finally", "with":
+			start := p.i
+			var err error
+			switch t.text {
+			case "class":
+				_, err = p.classDef()
+				start = p.i // its methods' returns are their own
+			case "def", "async":
+				_, err = p.funcDef()
+				start = p.i // a nested def's returns are its own
+			default:
+				err = p.skipCompound()
+			}
+			if err != nil {
+				return err
+			}
+			for j := start; j < p.i; j++ {
+				if tk := p.toks[j]; tk.kind == tName && (tk.text == "return" || tk.text == "yield") {
+					f.nested = true
+				}
+			}
+			return nil
+		case "import", "from", "pass", "del", "global", "nonlocal", "assert", "raise", "break", "continue", "print":
+			return p.skipLine()
+		}
+	}
+	a, err := p.simpleStatement()
+	if err != nil {
+		return err
+	}
+	f.body = append(f.body, a)
 	return nil
 }
 
@@ -563,7 +953,16 @@ func (p *parser) atom() (node, error) {
 	switch t.kind {
 	case tName:
 		switch t.text {
-		case "yield":
+		case "yield", "await":
+			// yield [from] expr, await expr: their value is not needed
+			if t.text == "yield" && p.isName("from") {
+				p.next()
+			}
+			if !p.endsList() && !p.isOp(",") {
+				if _, err := p.exprList(); err != nil {
+					return nil, err
+				}
+			}
 			return &otherNode{at: t.pos}, nil
 		}
 		return &nameNode{dotted: t.text, at: t.pos}, nil
@@ -757,12 +1156,12 @@ func (p *parser) arguments(close string) ([]node, []kwarg, error) {
 			}
 			kwargs = append(kwargs, kwarg{value: v})
 		case p.isOp("*"):
-			p.next()
+			star := p.next()
 			v, err := p.expr()
 			if err != nil {
 				return nil, nil, err
 			}
-			args = append(args, &otherNode{at: v.pos()})
+			args = append(args, &starNode{value: v, at: star.pos})
 		case p.peek().kind == tName && p.toks[p.i+1].kind == tOp && p.toks[p.i+1].text == "=":
 			name := p.next().text
 			p.next()
