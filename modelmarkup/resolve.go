@@ -24,8 +24,8 @@ type project struct {
 	missing map[string]bool   // module names looked for and not found
 	classes map[*pyClass]*class
 	made    map[string]*class // declarative bases made by calls, library classes
-	err     error // the first error met while resolving
-	depth   int   // guards recursive resolution
+	err     error             // the first error met while resolving
+	depth   int               // guards recursive resolution
 }
 
 // module is one Python file.
