@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what fuzzyduck's tests and examples need from Debian's packages,
 # only when missing: MariaDB server and client (the real database every
-# integration test starts privately) and the real OpenStack Nova code
-# (python3-nova) for the Nova tests and the example pipeline.
+# integration test starts privately), the real OpenStack Nova code
+# (python3-nova) for the Nova tests and the example pipeline, and the
+# models of the other OpenStack projects and buildbot.
 set -euo pipefail
 
 need=()
@@ -11,6 +12,13 @@ command -v mariadb-dump >/dev/null 2>&1 || need+=(mariadb-client)
 python3 -c 'import sys; sys.path.insert(0, "/usr/lib/python3/dist-packages"); import nova.db.main.models' >/dev/null 2>&1 \
   || [ -f /usr/lib/python3/dist-packages/nova/db/main/models.py ] || need+=(python3-nova)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# The models of the projects Debian packages: modelmarkup's test reads
+# them as text and compares with what SQLAlchemy itself maps.
+for p in aodh barbican cinder cloudkitty designate glance gnocchi heat ironic magnum manila \
+    masakari mistral murano octavia placement sahara senlin vitrage watcher zaqar; do
+  [ -d "/usr/lib/python3/dist-packages/$p" ] || need+=("python3-$p")
+done
+[ -d /usr/lib/python3/dist-packages/buildbot ] || need+=(buildbot)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

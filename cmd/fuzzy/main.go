@@ -19,6 +19,7 @@ func main() {
 		Commands: []*cli.Command{
 			checkCommand(),
 			rulesCommand(),
+			modelsCommand(),
 			anonymizeCommand(),
 			indexCommand(),
 			auditCommand(),

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -239,5 +240,75 @@ func TestRulesPrintout(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "parent_uuid: uuid  # propagated from parent.uuid") {
 		t.Errorf("printout:\n%s", r.stdout)
+	}
+}
+
+func TestModelsCLI(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "models.py"), []byte(`
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Host(Base):
+    __tablename__ = 'hosts'
+    __confidential__ = {'name': 'hostname'}
+    id = Column(Integer, primary_key=True)
+    name = Column('hostname', String(255))
+
+
+class Port(Base):
+    __tablename__ = 'ports'
+    id = Column(Integer, primary_key=True)
+    host_id = Column(Integer, ForeignKey(Host.id))
+`), 0o644)
+	r := fuzzy(t, dir, nil, "models", "--json", "models.py")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var got []struct {
+		Table   string `json:"table"`
+		Class   string `json:"class"`
+		File    string `json:"file"`
+		Line    int    `json:"line"`
+		Columns []struct {
+			Name       string `json:"name"`
+			Attr       string `json:"attr"`
+			Type       string `json:"type"`
+			PrimaryKey bool   `json:"primary_key"`
+			Kind       string `json:"kind"`
+		} `json:"columns"`
+		ForeignKeys []struct {
+			Columns    []string `json:"columns"`
+			RefTable   string   `json:"ref_table"`
+			RefColumns []string `json:"ref_columns"`
+		} `json:"foreign_keys"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if len(got) != 2 || got[0].Table != "hosts" || got[0].Class != "Host" || got[0].File != "models.py" || got[0].Line != 8 {
+		t.Fatalf("models = %+v", got)
+	}
+	if c := got[0].Columns[1]; c.Name != "hostname" || c.Attr != "name" || c.Type != "String(255)" || c.Kind != "hostname" || c.PrimaryKey {
+		t.Errorf("hosts.hostname = %+v", c)
+	}
+	if !got[0].Columns[0].PrimaryKey {
+		t.Errorf("hosts.id is the primary key")
+	}
+	if fk := got[1].ForeignKeys; len(fk) != 1 || fk[0].Columns[0] != "host_id" || fk[0].RefTable != "hosts" || fk[0].RefColumns[0] != "id" {
+		t.Errorf("ports foreign keys = %+v", fk)
+	}
+	text := fuzzy(t, dir, nil, "models", "models.py")
+	for _, want := range []string{"hosts", "(class Host, models.py:8)", "hostname", "attribute name, kind hostname", "(host_id) -> hosts(id)"} {
+		if !strings.Contains(text.stdout, want) {
+			t.Errorf("text output lacks %q:\n%s", want, text.stdout)
+		}
+	}
+	bad := fuzzy(t, dir, nil, "models", "missing.py")
+	if bad.code == 0 || !strings.Contains(bad.stderr, "missing.py") {
+		t.Errorf("missing file: exit %d, %s", bad.code, bad.stderr)
 	}
 }

@@ -2,8 +2,14 @@ package modelmarkup
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"strings"
+	"text/tabwriter"
 )
+
+// What was read, for a user to check before trusting it: `fuzzy models`
+// prints it as text or JSON.
 
 // ModelJSON is one model as `fuzzy models --json` prints it.
 type ModelJSON struct {
@@ -23,7 +29,10 @@ type ColumnJSON struct {
 	PrimaryKey bool   `json:"primary_key"`
 	Nullable   bool   `json:"nullable"`
 	Kind       string `json:"kind,omitempty"`
-	Line       int    `json:"line,omitempty"`
+	// File is set when the column is declared in another file than its
+	// table (a mixin in a sibling module).
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
 }
 
 // ForeignKeyJSON is one foreign key of a ModelJSON.
@@ -47,6 +56,9 @@ func JSON(models []*Model) []ModelJSON {
 			if c.Kind != nil {
 				cj.Kind = c.Kind.String()
 			}
+			if c.Pos.File != m.Pos.File {
+				cj.File = c.Pos.File
+			}
 			j.Columns = append(j.Columns, cj)
 		}
 		for _, fk := range m.ForeignKeys {
@@ -62,4 +74,38 @@ func WriteJSON(w io.Writer, models []*Model) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(JSON(models))
+}
+
+// WriteText prints models for a reader: each table with where it is
+// declared, its columns (name, attribute, type, primary key, markup)
+// and its foreign keys.
+func WriteText(w io.Writer, models []*Model) error {
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	for i, j := range JSON(models) {
+		if i > 0 {
+			fmt.Fprintln(tw)
+		}
+		class := ""
+		if j.Class != "" {
+			class = "class " + j.Class + ", "
+		}
+		fmt.Fprintf(tw, "%s\t(%s%s:%d)\n", j.Table, class, j.File, j.Line)
+		for _, c := range j.Columns {
+			var notes []string
+			if c.Attr != "" && c.Attr != c.Name {
+				notes = append(notes, "attribute "+c.Attr)
+			}
+			if c.PrimaryKey {
+				notes = append(notes, "primary key")
+			}
+			if c.Kind != "" {
+				notes = append(notes, "kind "+c.Kind)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Name, c.Type, strings.Join(notes, ", "))
+		}
+		for _, fk := range j.ForeignKeys {
+			fmt.Fprintf(tw, "  foreign key\t(%s) -> %s(%s)\t\n", strings.Join(fk.Columns, ", "), fk.RefTable, strings.Join(fk.RefColumns, ", "))
+		}
+	}
+	return tw.Flush()
 }
