@@ -1,77 +1,508 @@
 package anonymize
 
 import (
+	"bytes"
 	"net/netip"
 	"strings"
 )
 
-// kindURL: scheme://user:password@host:port/path?query keeps its shape;
-// user names, passwords and hosts (or IPs) are replaced. Several hosts
-// (rabbit://u:p@h1:5672,u:p@h2:5672/) are each replaced.
-func kindURL(w *worker, c *colInfo, in []byte, n int) result {
-	s := string(in)
-	scheme, rest, ok := strings.Cut(s, "://")
-	if !ok {
-		return fallback(w, in, n)
+// The url kind parses URLs the way OpenStack databases hold them, the
+// malformed ones included, and replaces every part that can carry data:
+//
+//	scheme://user:password@host:port,user:password@host:port/path;x?key=value#fragment
+//
+// The userinfo ends at the last '@' before the host (passwords hold
+// '/ ? # @ :' unescaped), the password starts at the first ':'; hosts
+// are comma-separated (rabbit transport URLs), bracketed IPv6 or an LDAP
+// DN (ldap://cn=admin,dc=example,dc=com). The scheme, ports, query keys,
+// punctuation and a small vocabulary of protocol words (v2.0, AUTH,
+// services, export, ...) stay; so do the number and shape of the path
+// segments and the percent-encoding. A host becomes what the hostname or
+// ip kinds make of it, an id what the uuid kind makes of it, and a part
+// equal to another marked column of the row that column's fake (so a
+// swift location still names its own image and owner). Anything else is
+// replaced letter by letter, digit by digit, keyed on the original.
+// Text that is not scheme://... becomes an opaque token of the same
+// length class.
+
+// urlWords are protocol words: fixed by the software, not by the donor.
+var urlWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`v1 v1.0 v1.1 v2 v2.0 v2.1 v3 v3.0 v4 api apis auth services service export exports
+		identity compute image images volume volumes object objects network networks glance nova cinder swift keystone
+		neutron placement octavia heat ironic manila designate barbican rbd ceph nfs iscsi var lib run tmp mnt srv opt
+		data file files etc public internal region utf8 utf8mb4 true false none null yes no json xml http https
+		mysql pymysql rabbit amqp kafka redis memcached tcp udp unix socket sock mysqld dc cn ou uid sub base one
+		instances info status healthcheck metadata versions`) {
+		m[strings.ToLower(w)] = true
 	}
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
+	return m
+}()
+
+func isURLWord(b []byte) bool {
+	if len(b) > 12 {
+		return false
 	}
-	authority, tail := rest[:end], rest[end:]
-	var out strings.Builder
-	out.WriteString(scheme)
-	out.WriteString("://")
-	for i, part := range strings.Split(authority, ",") {
-		if i > 0 {
-			out.WriteByte(',')
+	var low [12]byte
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
 		}
-		out.WriteString(w.fakeAuthority(part, n))
+		low[i] = c
 	}
-	out.WriteString(tail)
-	return result{out: fitLength([]byte(out.String()), c.maxLen)}
+	return urlWords[string(low[:len(b)])]
 }
 
-func (w *worker) fakeAuthority(a string, n int) string {
-	var out strings.Builder
-	if at := strings.LastIndexByte(a, '@'); at >= 0 {
-		cred := a[:at]
-		a = a[at+1:]
-		user, pass, hasPass := strings.Cut(cred, ":")
-		if user != "" {
-			w.rng("username", []byte(user), 0)
-			out.WriteString(w.username())
+func isSchemeByte(c byte, first bool) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || !first && (c >= '0' && c <= '9' || c == '+' || c == '.' || c == '-')
+}
+
+// kindURL rewrites a URL (see above).
+func kindURL(w *worker, c *colInfo, in []byte, n int) result {
+	sep := bytes.Index(in, []byte("://"))
+	if sep <= 0 {
+		return opaque(w, c, in, n)
+	}
+	for i, ch := range in[:sep] {
+		if !isSchemeByte(ch, i == 0) {
+			return opaque(w, c, in, n)
 		}
+	}
+	out := make([]byte, 0, len(in)+16)
+	out = append(out, in[:sep+3]...)
+	rest := in[sep+3:]
+	// The authority runs to the first '/', '?' or '#' after the last '@'
+	// (or from the start when there is none).
+	from := 0
+	if at := bytes.LastIndexByte(rest, '@'); at >= 0 {
+		from = at
+	}
+	end := len(rest)
+	if i := bytes.IndexAny(rest[from:], "/?#"); i >= 0 {
+		end = from + i
+	}
+	out = w.urlAuthority(out, rest[:end], n)
+	tail := rest[end:]
+	path, query, frag := tail, []byte(nil), []byte(nil)
+	if i := bytes.IndexByte(path, '#'); i >= 0 {
+		path, frag = path[:i], path[i:]
+	}
+	if i := bytes.IndexByte(path, '?'); i >= 0 {
+		path, query = path[:i], path[i:]
+	}
+	out = w.urlPath(out, path)
+	if len(query) > 0 {
+		out = append(out, '?')
+		out = w.urlQuery(out, query[1:])
+	}
+	if len(frag) > 0 {
+		out = append(out, '#')
+		out = w.urlPath(out, frag[1:])
+	}
+	return result{out: fitLength(out, c.maxLen)}
+}
+
+// urlAuthority rewrites the authority: host lists, userinfo, DNs.
+func (w *worker) urlAuthority(out, a []byte, n int) []byte {
+	if len(a) == 0 {
+		return out
+	}
+	if bytes.IndexByte(a, '@') < 0 && bytes.IndexByte(a, '=') >= 0 {
+		return w.urlDN(out, a)
+	}
+	// Split at the commas that start another user@host or host:port;
+	// other commas belong to a password.
+	parts := bytes.Split(a, []byte(","))
+	var merged [][]byte
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := parts[i]
+		if len(merged) > 0 && i < len(parts)-1 && bytes.IndexByte(p, '@') < 0 && !plausibleHostPort(p) {
+			// belongs to the element after it (a password with a comma)
+			merged[len(merged)-1] = append(append(append([]byte(nil), p...), ','), merged[len(merged)-1]...)
+			continue
+		}
+		merged = append(merged, p)
+	}
+	for i := len(merged) - 1; i >= 0; i-- {
+		if i < len(merged)-1 {
+			out = append(out, ',')
+		}
+		out = w.urlHostElem(out, merged[i], n)
+	}
+	return out
+}
+
+// plausibleHostPort: a host[:port] as it stands in a host list.
+func plausibleHostPort(p []byte) bool {
+	if len(p) == 0 {
+		return false
+	}
+	if p[0] == '[' {
+		return bytes.IndexByte(p, ']') > 0
+	}
+	host := p
+	if i := bytes.LastIndexByte(p, ':'); i >= 0 {
+		host = p[:i]
+		for _, c := range p[i+1:] {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+	}
+	for _, c := range host {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return len(host) > 0
+}
+
+// urlHostElem rewrites one [user[:password]@]host[:port].
+func (w *worker) urlHostElem(out, e []byte, n int) []byte {
+	if at := bytes.LastIndexByte(e, '@'); at >= 0 {
+		cred := e[:at]
+		e = e[at+1:]
+		user, pass, hasPass := bytes.Cut(cred, []byte(":"))
+		out = w.urlUser(out, user)
 		if hasPass {
-			r := w.rng("password", []byte(pass), 0)
-			out.WriteByte(':')
-			const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			for i := 0; i < max(len(pass), 8); i++ {
-				out.WriteByte(alnum[r.IntN(len(alnum))])
+			out = append(out, ':')
+			// Swift's tenant:user:key puts more colons in the "password".
+			for i, p := range bytes.Split(pass, []byte(":")) {
+				if i > 0 {
+					out = append(out, ':')
+				}
+				out = w.urlSecret(out, p)
 			}
 		}
-		out.WriteByte('@')
+		out = append(out, '@')
 	}
-	host, port := a, ""
-	if strings.HasPrefix(a, "[") {
-		if i := strings.IndexByte(a, ']'); i > 0 {
-			host, port = a[1:i], a[i+1:]
-			if addr, err := netip.ParseAddr(host); err == nil {
-				return out.String() + "[" + fakeAddr(w, addr, n).String() + "]" + port
+	host, port := e, []byte(nil)
+	if len(e) > 0 && e[0] == '[' {
+		if i := bytes.IndexByte(e, ']'); i > 0 {
+			host, port = e[:i+1], e[i+1:]
+		}
+	} else if i := bytes.LastIndexByte(e, ':'); i >= 0 {
+		host, port = e[:i], e[i:]
+	}
+	out = w.urlHost(out, host, n)
+	if len(port) > 0 {
+		out = append(out, ':')
+		if isDigits(port[1:]) {
+			out = append(out, port[1:]...) // a port number is the software's
+		} else {
+			out = w.urlPart(out, port[1:])
+		}
+	}
+	return out
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// urlHost rewrites a host as the hostname and ip kinds do.
+func (w *worker) urlHost(out, h []byte, n int) []byte {
+	if len(h) == 0 {
+		return out
+	}
+	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
+		if a, err := netip.ParseAddr(string(h[1 : len(h)-1])); err == nil {
+			out = append(out, '[')
+			out = fakeAddr(w, a, n).AppendTo(out)
+			return append(out, ']')
+		}
+		return w.urlPart(out, h)
+	}
+	if mayBeAddr(h) {
+		if a, err := netip.ParseAddr(string(h)); err == nil {
+			return fakeAddr(w, a, n).AppendTo(out)
+		}
+	}
+	if isUUID(h) { // rbd://<ceph fsid>/...
+		return append(out, kindUUID(w, &noColumn, h, n).out...)
+	}
+	if fake, ok := w.asRowValue(h); ok {
+		return append(out, fake...)
+	}
+	if r := kindHostname(w, &noColumn, h, n); !r.fallback {
+		return append(out, r.out...)
+	}
+	return w.urlPart(out, h)
+}
+
+// urlUser: the row's column or an id when it is one, else a user name.
+func (w *worker) urlUser(out, u []byte) []byte {
+	if len(u) == 0 {
+		return out
+	}
+	if fake, ok := w.asRowValue(u); ok {
+		return append(out, fake...)
+	}
+	if isUUID(u) || len(u) == 32 && isHexString(u) {
+		return append(out, kindUUID(w, &noColumn, u, 0).out...)
+	}
+	if isEmail(u) {
+		if r := kindEmail(w, &noColumn, u, 0); !r.fallback {
+			return append(out, r.out...)
+		}
+	}
+	if bytes.IndexByte(u, '%') >= 0 {
+		return w.urlPart(out, u)
+	}
+	w.rng("username", u, 0)
+	return append(out, w.username()...)
+}
+
+// urlSecret: a password or key becomes 16 random characters (its length
+// is not kept), unless it is an id of the row.
+func (w *worker) urlSecret(out, p []byte) []byte {
+	if len(p) == 0 {
+		return out
+	}
+	if fake, ok := w.asRowValue(p); ok {
+		return append(out, fake...)
+	}
+	if isUUID(p) || len(p) == 32 && isHexString(p) {
+		return append(out, kindUUID(w, &noColumn, p, 0).out...)
+	}
+	r := w.rng("password", p, 0)
+	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	for i := 0; i < 16; i++ {
+		out = append(out, alnum[r.IntN(len(alnum))])
+	}
+	return out
+}
+
+// urlDN rewrites an LDAP DN: attribute names stay, values go (dc= values
+// as hostname labels, so dc=example,dc=com matches example.com's fake).
+func (w *worker) urlDN(out, dn []byte) []byte {
+	for i, rdn := range bytes.Split(dn, []byte(",")) {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		attr, val, ok := bytes.Cut(rdn, []byte("="))
+		if !ok {
+			out = w.urlPart(out, rdn)
+			continue
+		}
+		if ldapAttrs[strings.ToLower(string(bytes.TrimSpace(attr)))] {
+			out = append(out, attr...)
+		} else {
+			out = w.urlPart(out, attr)
+		}
+		out = append(out, '=')
+		if bytes.EqualFold(bytes.TrimSpace(attr), []byte("dc")) && isLabel(val) {
+			out = append(out, w.fakeLabel(val, 0)...)
+			continue
+		}
+		out = w.urlPart(out, val)
+	}
+	return out
+}
+
+// ldapAttrs are the attribute names LDAP schemas fix; others are data.
+var ldapAttrs = map[string]bool{"cn": true, "dc": true, "ou": true, "o": true, "c": true, "l": true, "st": true, "uid": true,
+	"sn": true, "mail": true, "street": true, "givenname": true, "memberof": true, "objectclass": true, "member": true}
+
+// urlPath rewrites each '/'-separated segment.
+func (w *worker) urlPath(out, p []byte) []byte {
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(p, '/')
+		seg := p
+		if j >= 0 {
+			seg = p[:j]
+		}
+		if bytes.IndexByte(seg, '=') >= 0 && bytes.IndexByte(seg, ',') >= 0 {
+			out = w.urlDN(out, seg)
+		} else {
+			out = w.urlPart(out, seg)
+		}
+		if j < 0 {
+			return out
+		}
+		out = append(out, '/')
+		p = p[j+1:]
+	}
+}
+
+// urlQuery keeps each key and rewrites each value.
+func (w *worker) urlQuery(out, q []byte) []byte {
+	for i, kv := range bytes.Split(q, []byte("&")) {
+		if i > 0 {
+			out = append(out, '&')
+		}
+		k, v, ok := bytes.Cut(kv, []byte("="))
+		if !ok {
+			out = w.urlPart(out, kv)
+			continue
+		}
+		out = append(out, k...)
+		out = append(out, '=')
+		out = w.urlPath(out, v)
+	}
+	return out
+}
+
+// urlPart rewrites one segment, value or label: whole-value matches
+// first (the row's columns, IPs, hosts, e-mails, ids), then piece by
+// piece (ids inside, protocol words kept, other letters and digits
+// replaced by others, punctuation and percent-escapes of punctuation
+// kept).
+func (w *worker) urlPart(out, s []byte) []byte {
+	if len(s) == 0 {
+		return out
+	}
+	if isURLWord(s) {
+		return append(out, s...)
+	}
+	if fake, ok := w.asRowValue(s); ok {
+		return appendEscaped(out, fake)
+	}
+	if bytes.IndexByte(s, '%') >= 0 {
+		if d, ok := unescape(s); ok {
+			if fake, ok := w.asRowValue(d); ok {
+				return appendEscaped(out, fake)
 			}
 		}
-	} else if i := strings.LastIndexByte(a, ':'); i >= 0 {
-		host, port = a[:i], a[i:]
 	}
-	if host == "" {
-		return out.String() + port
+	if kind := partKind(s); kind != "" {
+		if r := kindFuncs[kind](w, &noColumn, s, 0); !r.fallback {
+			return append(out, r.out...)
+		}
 	}
-	if addr, err := netip.ParseAddr(host); err == nil {
-		out.WriteString(fakeAddr(w, addr, n).String())
-	} else {
-		h := kindHostname(w, &colInfo{}, []byte(host), n)
-		out.Write(h.out)
+	for len(s) > 0 {
+		loc := idRe.FindIndex(s)
+		if loc == nil {
+			return w.urlRuns(out, s)
+		}
+		out = w.urlRuns(out, s[:loc[0]])
+		out = append(out, kindUUID(w, &noColumn, s[loc[0]:loc[1]], 0).out...)
+		s = s[loc[1]:]
 	}
-	out.WriteString(port)
-	return out.String()
+	return out
+}
+
+// partKind: the kind a whole URL part has by its shape.
+func partKind(s []byte) string {
+	switch {
+	case isUUID(s):
+		return "uuid"
+	case isEmail(s):
+		return "email"
+	case mayBeAddr(s) && bytes.IndexByte(s, '.') > 0 || bytes.Count(s, []byte(":")) >= 2 && mayBeAddr(s):
+		if _, err := netip.ParseAddr(string(s)); err == nil {
+			return "ip_address"
+		}
+	case isHostname(s):
+		return "hostname"
+	}
+	return ""
+}
+
+// urlRuns replaces each run of letters and digits that is not a protocol
+// word (a run equal to one of the row's columns takes that column's fake).
+func (w *worker) urlRuns(out, s []byte) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '%' && i+2 < len(s) && isHexByte(s[i+1]) && isHexByte(s[i+2]) {
+			b := hexval(s[i+1])<<4 | hexval(s[i+2])
+			if isAlnum(b) || b >= 0x80 {
+				// an escaped letter, digit or UTF-8 byte: an escaped random letter
+				r := w.rng("url-escape", s[:i+3], 0)
+				l := byte('a' + r.IntN(26))
+				digits := "0123456789abcdef"
+				if hexDigit[s[i+1]] == 2 || hexDigit[s[i+2]] == 2 {
+					digits = "0123456789ABCDEF"
+				}
+				out = append(out, '%', digits[l>>4], digits[l&15])
+			} else {
+				out = append(out, s[i:i+3]...)
+			}
+			i += 3
+			continue
+		}
+		if !isAlnum(c) && c < 0x80 {
+			out = append(out, c)
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && (isAlnum(s[j]) || s[j] >= 0x80) {
+			j++
+		}
+		run := s[i:j]
+		switch fake, ok := w.asRowValue(run); {
+		case isURLWord(run):
+			out = append(out, run...)
+		case ok:
+			out = appendEscaped(out, fake)
+		default:
+			out = append(out, fallback(w, run, 0).out...)
+		}
+		i = j
+	}
+	return out
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// unescape decodes %XX escapes.
+func unescape(s []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' {
+			if i+2 >= len(s) || !isHexByte(s[i+1]) || !isHexByte(s[i+2]) {
+				return nil, false
+			}
+			out = append(out, hexval(s[i+1])<<4|hexval(s[i+2]))
+			i += 2
+			continue
+		}
+		out = append(out, s[i])
+	}
+	return out, true
+}
+
+// appendEscaped appends a fake, escaping what cannot stand in a URL part.
+func appendEscaped(out, s []byte) []byte {
+	for _, c := range s {
+		if isAlnum(c) || strings.IndexByte("-._~!$&'()*+,;=:@", c) >= 0 {
+			out = append(out, c)
+			continue
+		}
+		out = append(out, '%', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
+	}
+	return out
+}
+
+// opaque replaces text that is not a URL by random letters and digits,
+// as many as the next length class (8, 16, 32, ...) so the original's
+// exact length does not show either.
+func opaque(w *worker, c *colInfo, in []byte, n int) result {
+	size := 8
+	for size < len(in) {
+		size *= 2
+	}
+	if c.maxLen > 0 && size > c.maxLen {
+		size = c.maxLen
+	}
+	r := w.rng("url-opaque", in, n)
+	const alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+	out := make([]byte, size)
+	for i := range out {
+		out[i] = alnum[r.IntN(len(alnum))]
+	}
+	return result{out: out, fallback: true}
+}
+
+// fakeAuthority rewrites a bare host:port (the json kind's hostport).
+func (w *worker) fakeAuthority(a string, n int) string {
+	return string(w.urlHostElem(nil, []byte(a), n))
 }

@@ -1,0 +1,51 @@
+package anonymize_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestIDsInsideURLsFollowTheirRow: Glance's image_locations.value names
+// the image (its own image_id) and the owner's tenant; after
+// anonymization each location must name its own image's anonymized id
+// and owner, and none of the originals.
+func TestIDsInsideURLsFollowTheirRow(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE `image_locations` (`id` int NOT NULL, `image_id` varchar(36) NOT NULL, `value` text, `account` varchar(64), PRIMARY KEY (`id`), CONSTRAINT `fk_il` FOREIGN KEY (`image_id`) REFERENCES `images` (`id`));\n")
+	b.WriteString("CREATE TABLE `images` (`id` varchar(36) NOT NULL, `owner` varchar(255), `name` varchar(255), PRIMARY KEY (`id`));\n")
+	const n = 60
+	var originals []string
+	for i := 1; i <= n; i++ {
+		img := fmt.Sprintf("%08x-1111-4222-8333-%012x", i*7919, i)
+		owner := fmt.Sprintf("%032x", uint64(i)*0x9e3779b97f4a7c15)
+		account := fmt.Sprintf("acct%04dcorp", i) // a tenant name: no id shape, only the row says what it is
+		originals = append(originals, img, owner, account, fmt.Sprintf("K3y%04dsecret", i))
+		fmt.Fprintf(&b, "INSERT INTO `image_locations` VALUES (%d,'%s','swift+https://%s:%s:K3y%04dsecret@auth.acme.example:5000/v2.0/glance/%s','%s');\n", i, img, owner, account, i, img, account)
+		fmt.Fprintf(&b, "INSERT INTO `images` VALUES ('%s','%s','image %d');\n", img, owner, i)
+	}
+	doc := "tables:\n  images: {id: uuid, owner: uuid, name: string}\n  image_locations: {value: url, account: username}\n"
+	out, _, err := run(t, []byte(b.String()), doc, key(t, "glance-urls"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range originals {
+		if strings.Contains(string(out), o) {
+			t.Errorf("original %q survives", o)
+		}
+	}
+	_, imgs := rowsOf(t, out, "images")
+	_, locs := rowsOf(t, out, "image_locations")
+	for i, l := range locs {
+		id, owner, url, account := l[1], imgs[i][1], l[2], l[3]
+		if id != imgs[i][0] {
+			t.Fatalf("row %d: image_id %s, images.id %s", i+1, id, imgs[i][0])
+		}
+		if !strings.HasSuffix(url, "/glance/"+id) {
+			t.Errorf("row %d: %s does not end in its image's id %s", i+1, url, id)
+		}
+		if !strings.HasPrefix(url, "swift+https://"+owner+":"+account+":") {
+			t.Errorf("row %d: %s does not name its owner %s and account %s", i+1, url, owner, account)
+		}
+	}
+}
