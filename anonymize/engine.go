@@ -27,6 +27,8 @@ type Options struct {
 	// Progress, if set, is called with the input offset after each
 	// statement is written.
 	Progress func(offset int64)
+	// System says what happens to system data (around.go).
+	System SystemPolicy
 }
 
 // ColumnStats counts what happened to one column.
@@ -149,6 +151,7 @@ type Engine struct {
 	fam     families
 	roots   map[string]bool // columns other columns reference
 	coll    *collisions
+	seqs    map[string]string // sequence -> the value it is reset to (ddl.go)
 	workers sync.Pool
 	stmts   sync.Pool // recycled statement buffers
 }
@@ -229,31 +232,11 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 			continue
 		}
 		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name]}
-		cp.info = colInfo{table: in.Table(), name: name, nullable: true, params: r.Kind.Params}
-		cp.info.family = e.fam.root(in.Table(), name)
-		cp.info.intDomain = intDomain(cp.info.family)
-		if schema != nil {
-			if c, _ := schema.Column(name); c != nil {
-				cp.info.maxLen = maxLength(c)
-				cp.info.typ = c.Type
-				cp.info.unsigned = c.Unsigned
-				cp.info.nullable = c.Nullable
-			}
+		if cp.info, err = e.columnInfo(in.Table(), name, schema, r); err != nil {
+			return nil, err
 		}
-		switch r.Kind.Name {
-		case "json":
-			cp.info.paths, cp.info.keys = parsePaths(r.Kind.Params["paths"]), parseKeys(r.Kind.Params["keys"])
-		case "datetime":
-			if p.entity == nil {
-				p.entity = e.planEntity(in.Table(), names, schema)
-			}
-			win := rules.DefaultWindow
-			if s, ok := r.Kind.Params["window"]; ok {
-				if win, err = rules.ParseWindow(s); err != nil {
-					return nil, fmt.Errorf("%s: %s.%s: %w", r.Source, in.Table(), name, err)
-				}
-			}
-			cp.info.window = int64(win / time.Second)
+		if r.Kind.Name == "datetime" && p.entity == nil {
+			p.entity = e.planEntity(in.Table(), names, schema)
 		}
 		if contextKinds[r.Kind.Name] {
 			p.context = true
@@ -270,6 +253,37 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 	}
 	e.plans[key] = p
 	return p, nil
+}
+
+// columnInfo is what a kind needs to know about table.name (schema may be
+// nil): the rows' transforms and the DDL literals of the column share it,
+// so a literal becomes the same fake as the column's values.
+func (e *Engine) columnInfo(table, name string, schema *sqldump.Table, r *rules.Rule) (colInfo, error) {
+	info := colInfo{table: table, name: name, nullable: true, params: r.Kind.Params}
+	info.family = e.fam.root(table, name)
+	info.intDomain = intDomain(info.family)
+	if schema != nil {
+		if c, _ := schema.Column(name); c != nil {
+			info.maxLen = maxLength(c)
+			info.typ = c.Type
+			info.unsigned = c.Unsigned
+			info.nullable = c.Nullable
+		}
+	}
+	switch r.Kind.Name {
+	case "json":
+		info.paths, info.keys = parsePaths(r.Kind.Params["paths"]), parseKeys(r.Kind.Params["keys"])
+	case "datetime":
+		win := rules.DefaultWindow
+		if s, ok := r.Kind.Params["window"]; ok {
+			var err error
+			if win, err = rules.ParseWindow(s); err != nil {
+				return info, fmt.Errorf("%s: %s.%s: %w", r.Source, table, name, err)
+			}
+		}
+		info.window = int64(win / time.Second)
+	}
+	return info, nil
 }
 
 func (e *Engine) hasRulesFor(table string) bool {
@@ -490,7 +504,7 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 			}
 			e.count(j, stats)
 		}
-		if err := w.Write(j.st); err != nil {
+		if err := e.write(w2, w, j.st, stats); err != nil {
 			firstErr = err
 			continue
 		}

@@ -344,3 +344,12 @@ func (s *Statement) Delimiter() []byte {
 	}
 	return s.delim
 }
+
+// Trivia returns the comments and whitespace before the statement's code
+// (all of Raw for a KindTrivia statement).
+func (s *Statement) Trivia() []byte {
+	if s.Kind == KindTrivia {
+		return s.Raw
+	}
+	return s.Raw[:s.code]
+}

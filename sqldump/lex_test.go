@@ -113,3 +113,17 @@ func FuzzLex(f *testing.F) {
 		}
 	})
 }
+
+// The tolerant scanner keeps unquoted names as written (--skip-quote-names
+// dumps): a rule for `prices`.`valid_from` must find them.
+func TestTolerantScannerKeepsUnquotedCase(t *testing.T) {
+	tb, warning, err := sqldump.ParseCreateTable("CREATE TABLE prices (\n  `id` int(11) NOT NULL,\n  Sku varchar(40) NOT NULL,\n" +
+		"  valid_from timestamp(6) GENERATED ALWAYS AS ROW START,\n  valid_to timestamp(6) GENERATED ALWAYS AS ROW END,\n" +
+		"  PRIMARY KEY (`id`,valid_to),\n  PERIOD FOR SYSTEM_TIME (valid_from, valid_to)\n) ENGINE=InnoDB WITH SYSTEM VERSIONING")
+	if err != nil || warning == "" {
+		t.Fatalf("want the tolerant scanner: %v %q", err, warning)
+	}
+	if tb.Name != "prices" || fmt.Sprint(tb.ColumnNames()) != "[id Sku valid_from valid_to]" || fmt.Sprint(tb.PrimaryKey) != "[id valid_to]" {
+		t.Errorf("got table %s columns %v key %v", tb.Name, tb.ColumnNames(), tb.PrimaryKey)
+	}
+}

@@ -12,12 +12,13 @@ import (
 // AUTO_INCREMENT option — and skips what it does not know.
 
 type tok struct {
-	s     string // identifier (unquoted), keyword (upper-cased), literal body or punctuation
+	s     string // identifier or keyword as written, literal body or punctuation
+	kw    string // an unquoted word upper-cased (keywords compare by it), punctuation; "" when quoted
 	quote byte   // '`' for quoted identifiers, '\'' or '"' for strings, 0 otherwise
 	pos   int
 }
 
-func (t tok) is(kw string) bool { return t.quote == 0 && t.s == kw }
+func (t tok) is(kw string) bool { return t.quote == 0 && t.kw == kw }
 
 func tokenize(sql string) ([]tok, error) {
 	var toks []tok
@@ -75,14 +76,13 @@ func tokenize(sql string) ([]tok, error) {
 			for j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '.' && j > i && sql[i] >= '0' && sql[i] <= '9') {
 				j++
 			}
+			// Unquoted names keep their case (--skip-quote-names writes
+			// them so); keywords compare upper-cased.
 			word := sql[i:j]
-			if !(word[0] >= '0' && word[0] <= '9') {
-				word = strings.ToUpper(word)
-			}
-			toks = append(toks, tok{s: word, pos: i})
+			toks = append(toks, tok{s: word, kw: strings.ToUpper(word), pos: i})
 			i = j
 		default:
-			toks = append(toks, tok{s: string(c), pos: i})
+			toks = append(toks, tok{s: string(c), kw: string(c), pos: i})
 			i++
 		}
 	}
@@ -199,7 +199,7 @@ func parenList(p []tok, i int) ([]string, int, error) {
 			}
 		}
 		if depth == 0 && (s.quote == '`' || s.quote == 0) && !(s.s >= "0" && s.s <= "9") {
-			switch s.s {
+			switch s.kw {
 			case "ASC", "DESC":
 				if s.quote == 0 {
 					continue
@@ -214,7 +214,7 @@ func parenList(p []tok, i int) ([]string, int, error) {
 func (t *Table) scanDefinition(p []tok) error {
 	first := p[0]
 	if first.quote == 0 {
-		switch first.s {
+		switch first.kw {
 		case "PRIMARY":
 			for i := range p {
 				if p[i].s == "(" && p[i].quote == 0 {
@@ -250,7 +250,7 @@ func (t *Table) scanDefinition(p []tok) error {
 		case "CONSTRAINT", "FOREIGN":
 			name := ""
 			i := 0
-			if first.s == "CONSTRAINT" {
+			if first.is("CONSTRAINT") {
 				i = 1
 				if i < len(p) && !p[i].is("FOREIGN") && !p[i].is("UNIQUE") && !p[i].is("PRIMARY") && !p[i].is("CHECK") {
 					name = p[i].s
@@ -335,7 +335,7 @@ func (t *Table) scanColumn(p []tok) error {
 		if s.quote != 0 {
 			continue
 		}
-		switch s.s {
+		switch s.kw {
 		case "UNSIGNED":
 			c.Unsigned = true
 		case "NOT":

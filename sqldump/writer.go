@@ -34,16 +34,29 @@ func (w *Writer) Write(st *Statement) error {
 		return w.err
 	}
 	if st.insert != nil && st.insert.changed {
-		return w.writeInsert(st.insert)
+		return w.writeInsert(st.insert, 0)
 	}
 	return w.WriteRaw(st.Raw)
 }
 
-func (w *Writer) writeInsert(in *Insert) error {
-	prev := 0
+// WriteWithTrivia writes st with trivia (comments and whitespace) in place
+// of the trivia it was read with, its code as Write would write it.
+func (w *Writer) WriteWithTrivia(st *Statement, trivia []byte) error {
+	if w.err != nil {
+		return w.err
+	}
+	w.put(trivia)
+	if st.insert != nil && st.insert.changed {
+		return w.writeInsert(st.insert, st.code)
+	}
+	return w.WriteRaw(st.Raw[st.code:])
+}
+
+func (w *Writer) writeInsert(in *Insert, from int) error {
+	prev := from
 	for i := range in.spans {
 		sp := &in.spans[i]
-		if sp.flags&flagReplaced == 0 {
+		if sp.flags&flagReplaced == 0 || sp.start < from {
 			continue
 		}
 		w.put(in.raw[prev:sp.start])

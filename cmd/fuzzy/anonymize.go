@@ -25,10 +25,11 @@ var (
 func anonymizeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "anonymize",
-		Usage:     "rewrite the marked columns of a dump; everything else passes through byte for byte",
+		Usage:     "rewrite the marked columns of a dump, and what is confidential around its rows (header, comments, DEFINERs, DDL literals, counters); refuse what it cannot read",
 		ArgsUsage: "[DUMP|-]",
 		Flags: append([]cli.Flag{modelsFlag, rulesFlag, keyFileFlag,
 			&cli.IntFlag{Name: "workers", Usage: "parallel workers (default: number of CPUs)"},
+			&cli.StringFlag{Name: "system", Value: "refuse", Usage: "system data (accounts, grants, servers, statistics, the mysql schema): refuse (an error) or drop (each statement dropped with a warning)"},
 		}, outputFlags...),
 		Action: func(c *cli.Context) error {
 			in, setup, err := prepared(c)
@@ -41,8 +42,12 @@ func anonymizeCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			system, err := anonymize.ParseSystemPolicy(c.String("system"))
+			if err != nil {
+				return err
+			}
 			progress, done := progressFor(in.Size, "anonymizing")
-			eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key, Schema: schema, Workers: c.Int("workers"), Progress: progress})
+			eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key, Schema: schema, Workers: c.Int("workers"), Progress: progress, System: system})
 			if err != nil {
 				return err
 			}
@@ -70,6 +75,9 @@ func anonymizeCommand() *cli.Command {
 				return err
 			}
 			for _, w := range r.Warnings() {
+				fmt.Fprintln(os.Stderr, "warning:", w)
+			}
+			for _, w := range stats.Warnings {
 				fmt.Fprintln(os.Stderr, "warning:", w)
 			}
 			printSummary(os.Stderr, stats)

@@ -1,0 +1,572 @@
+package anonymize
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/fuzzyduck/fuzzyduck/rules"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+)
+
+// Bodies of views, triggers, routines and events, and the expressions of
+// CREATE TABLE (CHECK, generated columns, partitions). A literal compared
+// with, assigned to or inserted into a marked column becomes that
+// column's fake, the one its rows get, so a trigger still fires for the
+// same (anonymized) row; any other literal is spotted (spot.go); the rest
+// of a body stays byte for byte.
+
+// routine handles CREATE VIEW/TRIGGER/PROCEDURE/FUNCTION/EVENT.
+func (x *stmt) routine(obj string) error {
+	x.definer()
+	x.comments()
+	x.tables = map[string]string{}
+	x.vars = map[string]bool{}
+	at := -1
+	for p := range x.code {
+		if x.upper(p) == obj {
+			at = p
+			break
+		}
+	}
+	switch obj {
+	case "TRIGGER":
+		for p := at; p < len(x.code); p++ {
+			if x.is(p, "ON") {
+				parts, _ := x.qualified(p + 1)
+				if len(parts) > 0 {
+					x.trigger = x.tableName(parts[len(parts)-1])
+				}
+				break
+			}
+		}
+	case "EVENT":
+		x.eventTimes(at)
+	case "PROCEDURE", "FUNCTION":
+		x.params(at)
+	}
+	x.declares()
+	x.scope()
+	if err := x.insertValues(0, len(x.code)); err != nil {
+		return err
+	}
+	if err := x.literals(0, len(x.code)); err != nil {
+		return err
+	}
+	return nil
+}
+
+// eventTimes: AT/STARTS/ENDS 'datetime' are when the donor scheduled the
+// event; they get the dump's datetime shift.
+func (x *stmt) eventTimes(from int) {
+	for p := from; p < len(x.code); p++ {
+		if x.is(p, "DO") {
+			return
+		}
+		if (x.is(p, "AT") || x.is(p, "STARTS") || x.is(p, "ENDS")) && x.tok(p+1).Kind == sqldump.TokString {
+			v := x.value(p + 1)
+			res := kindDatetime(x.w, &colInfo{typ: "datetime"}, v, 0)
+			if res.fallback {
+				x.spotAt(p + 1)
+				continue
+			}
+			x.set(p+1, sqldump.AppendQuoted(nil, res.out))
+		}
+	}
+}
+
+// params reads a routine's parameter names: local names hide columns.
+func (x *stmt) params(from int) {
+	p := from + 1
+	_, p = x.qualified(p)
+	if !x.is(p, "(") {
+		return
+	}
+	depth := 0
+	expectName := true
+	for ; p < len(x.code); p++ {
+		switch {
+		case x.is(p, "("):
+			depth++
+			continue
+		case x.is(p, ")"):
+			depth--
+			if depth == 0 {
+				return
+			}
+			continue
+		case x.is(p, ",") && depth == 1:
+			expectName = true
+			continue
+		}
+		if depth == 1 && expectName {
+			if w := x.upper(p); w == "IN" || w == "OUT" || w == "INOUT" {
+				continue
+			}
+			if n := x.nameAt(p); n != "" {
+				x.vars[strings.ToLower(n)] = true
+			}
+			expectName = false
+		}
+	}
+}
+
+// declares reads DECLARE name[, name] ... : local variables hide columns.
+func (x *stmt) declares() {
+	for p := range x.code {
+		if !x.is(p, "DECLARE") {
+			continue
+		}
+		for q := p + 1; q < len(x.code); q += 2 {
+			n := x.nameAt(q)
+			if n == "" {
+				break
+			}
+			x.vars[strings.ToLower(n)] = true
+			if !x.is(q+1, ",") {
+				break
+			}
+		}
+	}
+}
+
+// notAlias are words that can follow a table name and are not its alias.
+var notAlias = map[string]bool{"WHERE": true, "SET": true, "JOIN": true, "INNER": true, "LEFT": true, "RIGHT": true, "CROSS": true,
+	"NATURAL": true, "STRAIGHT_JOIN": true, "ON": true, "USING": true, "GROUP": true, "ORDER": true, "HAVING": true, "LIMIT": true,
+	"UNION": true, "FOR": true, "LOCK": true, "WINDOW": true, "VALUES": true, "VALUE": true, "SELECT": true, "PARTITION": true,
+	"USE": true, "IGNORE": true, "FORCE": true, "WITH": true, "AS": true, "INTO": true, "FROM": true, "WHEN": true, "THEN": true,
+	"ELSE": true, "END": true, "AND": true, "OR": true, "NOT": true, "IS": true, "IN": true, "LIKE": true, "DO": true, "BEGIN": true,
+	"IF": true, "WHILE": true, "RETURN": true, "DEFAULT": true, "CALL": true, "DECLARE": true, "LEAVE": true, "LOOP": true,
+	"REPEAT": true, "UNTIL": true, "CASE": true, "ROW": true, "EACH": true, "BEFORE": true, "AFTER": true, "DUPLICATE": true,
+	"RETURNING": true, "WRITE": true, "READ": true, "EXCEPT": true, "INTERSECT": true, "MINUS": true, "OFFSET": true}
+
+// scope finds the tables a body names (after FROM, JOIN, UPDATE, INTO,
+// TABLE) and their aliases.
+func (x *stmt) scope() {
+	if x.trigger != "" {
+		x.tables[strings.ToLower(x.trigger)] = x.trigger
+	}
+	for p := range x.code {
+		switch x.upper(p) {
+		case "FROM", "JOIN", "UPDATE", "INTO", "TABLE", "STRAIGHT_JOIN":
+		default:
+			continue
+		}
+		q := p + 1
+		for {
+			parts, next := x.qualified(q)
+			if len(parts) == 0 {
+				break
+			}
+			name := x.tableName(parts[len(parts)-1])
+			if x.e.schemaTable(x.st.Database, name) == nil {
+				break
+			}
+			x.tables[strings.ToLower(name)] = name
+			q = next
+			if x.is(q, "AS") {
+				q++
+			}
+			if a := x.nameAt(q); a != "" && !notAlias[strings.ToUpper(a)] {
+				x.tables[strings.ToLower(a)] = name
+				q++
+			}
+			if !x.is(q, ",") {
+				break
+			}
+			q++
+		}
+	}
+}
+
+// tableName is a name as the schema spells it (MySQL compares table
+// names by case on most systems, but a dump's schema has one spelling).
+func (x *stmt) tableName(n string) string {
+	if t := x.e.schemaTable(x.st.Database, n); t != nil {
+		return t.Name
+	}
+	return n
+}
+
+// schemaTable finds a table of the dump, in db first.
+func (e *Engine) schemaTable(db, name string) *sqldump.Table {
+	s := e.opts.Schema
+	if t := s.Table(db, name); t != nil {
+		return t
+	}
+	if t := s.Table("", name); t != nil {
+		return t
+	}
+	for _, t := range s.Tables() {
+		if strings.EqualFold(t.Name, name) && (db == "" || strings.EqualFold(t.Database, db)) {
+			return t
+		}
+	}
+	return nil
+}
+
+// column is a marked column a literal is tied to.
+type column struct {
+	table string
+	t     *sqldump.Table
+	name  string
+	rule  *rules.Rule // nil: unmarked
+}
+
+// resolve finds the column a reference names: [db.]table.col, NEW.col,
+// OLD.col, alias.col or a bare name; ok is false when it is none (a
+// variable, a keyword, an unknown name). A bare name that two tables of
+// the body have, marked differently, is an error.
+func (x *stmt) resolve(parts []string) (column, bool, error) {
+	if len(parts) == 0 || len(parts) > 3 {
+		return column{}, false, nil
+	}
+	col := parts[len(parts)-1]
+	var cands []string
+	if len(parts) >= 2 {
+		q := strings.ToLower(parts[len(parts)-2])
+		switch {
+		case (q == "new" || q == "old") && x.trigger != "":
+			cands = []string{x.trigger}
+		case x.tables[q] != "":
+			cands = []string{x.tables[q]}
+		default:
+			cands = []string{x.tableName(parts[len(parts)-2])}
+		}
+	} else {
+		if x.vars[strings.ToLower(col)] {
+			return column{}, false, nil
+		}
+		if x.self != "" {
+			cands = []string{x.self}
+		} else {
+			seen := map[string]bool{}
+			for _, t := range x.tables {
+				if !seen[t] {
+					seen[t] = true
+					cands = append(cands, t)
+				}
+			}
+		}
+	}
+	var found []column
+	for _, tn := range cands {
+		t := x.e.schemaTable(x.st.Database, tn)
+		if t == nil {
+			continue
+		}
+		c, _ := t.Column(col)
+		if c == nil {
+			continue
+		}
+		found = append(found, column{table: t.Name, t: t, name: c.Name, rule: x.e.opts.Rules.Rule(t.Name, c.Name)})
+	}
+	if len(found) == 0 {
+		return column{}, false, nil
+	}
+	best := found[0]
+	for _, f := range found[1:] {
+		switch {
+		case f.rule == nil:
+		case best.rule == nil:
+			best = f
+		case !best.rule.Kind.Equal(f.rule.Kind):
+			return column{}, false, fmt.Errorf("column name %s is marked differently in tables %s and %s, and a literal is compared with it: qualify it in the body or give the columns one kind", col, best.table, f.table)
+		}
+	}
+	return best, true, nil
+}
+
+// cmpOps tie a literal to the column on their other side.
+var cmpOps = map[string]bool{"=": true, "<=>": true, "<>": true, "!=": true, ":=": true, "<": true, ">": true, "<=": true, ">=": true}
+
+// equalityOps keep their meaning when both sides are faked: numbers are
+// only faked under these (a permutation does not keep order).
+var equalityOps = map[string]bool{"=": true, "<=>": true, "<>": true, "!=": true, ":=": true, "IN": true, "VALUES": true}
+
+// litBounds: a literal's introducer (_utf8mb4'x') before and COLLATE x
+// after are part of it.
+func (x *stmt) litBounds(p int) (int, int) {
+	lo, hi := p, p
+	if t := x.tok(p - 1); t.Kind == sqldump.TokWord && bytes.HasPrefix(t.Text(x.src), []byte("_")) {
+		lo = p - 1
+	}
+	if x.is(p+1, "COLLATE") && x.nameAt(p+2) != "" {
+		hi = p + 2
+	}
+	return lo, hi
+}
+
+// isLit: a literal position (string, hex, bit, number, NULL).
+func (x *stmt) isLit(p int) bool {
+	switch x.tok(p).Kind {
+	case sqldump.TokString, sqldump.TokHex, sqldump.TokBit, sqldump.TokNumber:
+		return true
+	}
+	return x.is(p, "NULL")
+}
+
+// refBefore reads a column reference ending at p.
+func (x *stmt) refBefore(p int) []string {
+	var parts []string
+	for {
+		n := x.nameAt(p)
+		if n == "" {
+			break
+		}
+		parts = append([]string{n}, parts...)
+		if !x.is(p-1, ".") {
+			break
+		}
+		p -= 2
+	}
+	return parts
+}
+
+// partner finds the column a literal at p is compared with or assigned
+// to, and the operator ("=", "LIKE", "IN", ...).
+func (x *stmt) partner(p int) (column, string, bool, error) {
+	lo, hi := x.litBounds(p)
+	// column op literal
+	q := lo - 1
+	op := ""
+	switch t := x.tok(q); {
+	case t.Kind == sqldump.TokPunct && cmpOps[string(t.Text(x.src))]:
+		op = string(t.Text(x.src))
+	case x.is(q, "LIKE"):
+		op = "LIKE"
+		if x.is(q-1, "NOT") {
+			q--
+		}
+	}
+	if op != "" {
+		if parts := x.refBefore(q - 1); len(parts) > 0 {
+			c, ok, err := x.resolve(parts)
+			if err != nil || ok {
+				return c, op, ok, err
+			}
+		}
+	}
+	// literal op column
+	if t := x.tok(hi + 1); t.Kind == sqldump.TokPunct && cmpOps[string(t.Text(x.src))] && string(t.Text(x.src)) != ":=" {
+		parts, next := x.qualified(hi + 2)
+		if len(parts) > 0 && !x.is(next, "(") {
+			c, ok, err := x.resolve(parts)
+			if err != nil || ok {
+				return c, string(t.Text(x.src)), ok, err
+			}
+		}
+	}
+	// column [NOT] IN (lit, lit, ...)
+	q = lo - 1
+	for x.is(q, ",") && x.isLit(q-1) {
+		q -= 2
+		if l, _ := x.litBounds(q + 1); l < q+1 {
+			q = l - 1
+		}
+	}
+	if x.is(q, "(") && x.is(q-1, "IN") {
+		q -= 2
+		if x.is(q, "NOT") {
+			q--
+		}
+		if parts := x.refBefore(q); len(parts) > 0 {
+			c, ok, err := x.resolve(parts)
+			return c, "IN", ok, err
+		}
+	}
+	return column{}, "", false, nil
+}
+
+// insertValues ties the literals of INSERT INTO t (a, b) VALUES (...)
+// inside a body to their columns, by position.
+func (x *stmt) insertValues(from, to int) error {
+	for p := from; p < to; p++ {
+		if !x.is(p, "INTO") {
+			continue
+		}
+		parts, q := x.qualified(p + 1)
+		if len(parts) == 0 || !x.is(q, "(") {
+			continue
+		}
+		table := x.tableName(parts[len(parts)-1])
+		var cols []string
+		for q++; q < to && !x.is(q, ")"); q++ {
+			if n := x.nameAt(q); n != "" {
+				cols = append(cols, n)
+			}
+		}
+		if !x.is(q+1, "VALUES") && !x.is(q+1, "VALUE") {
+			continue
+		}
+		q += 2
+		for x.is(q, "(") {
+			i, depth, start := 0, 0, q+1
+			for q++; q < to; q++ {
+				if x.is(q, "(") {
+					depth++
+				} else if x.is(q, ")") && depth > 0 {
+					depth--
+				} else if depth == 0 && (x.is(q, ",") || x.is(q, ")")) {
+					if lit := x.soleLit(start, q); lit >= 0 && i < len(cols) {
+						if err := x.tie(lit, []string{table, cols[i]}, "VALUES"); err != nil {
+							return err
+						}
+					}
+					i++
+					start = q + 1
+					if x.is(q, ")") {
+						break
+					}
+				}
+			}
+			q++
+			if !x.is(q, ",") {
+				break
+			}
+			q++
+		}
+	}
+	return nil
+}
+
+// soleLit returns the literal that is all of [from, to) (an introducer
+// and COLLATE allowed), or -1.
+func (x *stmt) soleLit(from, to int) int {
+	for p := from; p < to; p++ {
+		if x.isLit(p) {
+			if lo, hi := x.litBounds(p); lo == from && hi == to-1 {
+				return p
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
+// tie decides the literal at p as a value of the named column.
+func (x *stmt) tie(p int, ref []string, op string) error {
+	if !x.isLit(p) || x.is(p, "NULL") || x.done[x.code[p]] {
+		return nil
+	}
+	c, ok, err := x.resolve(ref)
+	if err != nil || !ok {
+		return err
+	}
+	return x.decideLit(p, c, op)
+}
+
+// literals decides every literal in [from, to) not decided yet.
+func (x *stmt) literals(from, to int) error {
+	for p := from; p < to; p++ {
+		if !x.isLit(p) || x.is(p, "NULL") || x.done[x.code[p]] {
+			continue
+		}
+		c, op, ok, err := x.partner(p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			x.spotAt(p)
+			continue
+		}
+		if err := x.decideLit(p, c, op); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decideLit: the literal at p is a value of column c (through op).
+func (x *stmt) decideLit(p int, c column, op string) error {
+	tk := x.tok(p)
+	if c.rule == nil || c.rule.Kind.Name == "keep" {
+		if tk.Kind == sqldump.TokNumber {
+			x.done[x.code[p]] = true
+			return nil
+		}
+		if x.spotAt(p) && c.rule == nil {
+			if x.strict {
+				return fmt.Errorf("a literal that rows of %s.%s must match looks confidential, but the column has no rule: give %s.%s a rule (its rows and this literal then get the same fake) or keep", c.table, c.name, c.table, c.name)
+			}
+			x.e.warn(x.stats, x.line(), fmt.Sprintf("%s: a literal compared with unmarked column %s.%s looked confidential and was replaced; give the column a rule so the statement keeps matching its rows", x.name(), c.table, c.name))
+		}
+		return nil
+	}
+	if tk.Kind == sqldump.TokNumber && !equalityOps[op] {
+		x.done[x.code[p]] = true
+		return nil // an order comparison with a permuted number means nothing either way
+	}
+	v := x.value(p)
+	if len(v) == 0 && tk.Kind == sqldump.TokString {
+		x.done[x.code[p]] = true
+		return nil // empty stays empty, as in the rows
+	}
+	if op == "LIKE" {
+		x.set(p, x.literal(p, likeFake(x.w, v)))
+		return nil
+	}
+	out, null, err := x.e.fake(x.w, c, v)
+	if err != nil {
+		return fmt.Errorf("%s.%s: %w", c.table, c.name, err)
+	}
+	if null {
+		x.set(p, []byte("NULL"))
+		return nil
+	}
+	x.set(p, x.literal(p, out))
+	return nil
+}
+
+// fake is column c's fake of v, as its rows get it.
+func (e *Engine) fake(w *worker, c column, v []byte) ([]byte, bool, error) {
+	info, err := e.columnInfo(c.table, c.name, c.t, c.rule)
+	if err != nil {
+		return nil, false, err
+	}
+	fn := kindFuncs[c.rule.Kind.Name]
+	if fn == nil {
+		return nil, false, fmt.Errorf("kind %s is not implemented", c.rule.Kind.Name)
+	}
+	res := fn(w, &info, v, 0)
+	if res.null {
+		return nil, true, nil
+	}
+	out, err := fit(&colPlan{kind: c.rule.Kind.Name, info: info}, res.out)
+	return append([]byte(nil), out...), false, err
+}
+
+// likeFake fakes a LIKE pattern piece by piece: wildcards stay, pieces
+// that look confidential get their kind's fake (a domain the one the
+// column's e-mails got), other pieces random characters of their shape.
+func likeFake(w *worker, pat []byte) []byte {
+	var out []byte
+	run := []byte{}
+	flush := func() {
+		if len(run) == 0 {
+			return
+		}
+		if f, ok := spot(w, run); ok {
+			out = append(out, f...)
+		} else {
+			out = append(out, fallback(w, run, 0).out...)
+		}
+		run = run[:0]
+	}
+	for i := 0; i < len(pat); i++ {
+		c := pat[i]
+		switch {
+		case c == '\\' && i+1 < len(pat):
+			flush()
+			out = append(out, c, pat[i+1])
+			i++
+		case c == '%' || c == '_' || c == '@':
+			flush()
+			out = append(out, c)
+		default:
+			run = append(run, c)
+		}
+	}
+	flush()
+	return out
+}
