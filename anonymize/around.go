@@ -480,7 +480,7 @@ func (x *stmt) systemStatement() (string, bool) {
 	}
 	tableStmt := first == "LOCK" || first == "TRUNCATE" || (first == "CREATE" || first == "DROP" || first == "ALTER") && obj == "TABLE"
 	if tableStmt && (strings.EqualFold(x.st.Database, "mysql") || x.qualifiesMysql()) {
-		return first + " " + obj + " in the mysql schema", true
+		return x.name() + " in the mysql schema", true
 	}
 	return "", false
 }

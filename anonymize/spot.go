@@ -61,7 +61,11 @@ func spot(w *worker, text []byte) ([]byte, bool) {
 		return text, false
 	}
 	if k := spotWhole(text); k != "" {
-		return kindFuncs[k](w, &noColumn, text, 0).out, true
+		out := kindFuncs[k](w, &noColumn, text, 0).out
+		if k == "url" {
+			out = spotSecrets(w, out)
+		}
+		return out, true
 	}
 	locs := spotRe.FindAllSubmatchIndex(text, -1)
 	if locs == nil {
