@@ -12,6 +12,14 @@ type Match struct {
 	Source     string // values, index, run, config, or pattern
 }
 
+// The Kind of a match that is a piece of a known value rather than the
+// whole value: one word of a multi-word value, or the first bytes of a
+// long value cut short (as MariaDB's messages cut them).
+const (
+	KindWord   = "token"
+	KindPrefix = "prefix"
+)
+
 // Find reports, in order of position, every secret in buf that Scrub
 // would replace: known values (index, value lists, the run's secrets) in
 // every form Scrub decodes, and the patterns. Matches do not overlap.

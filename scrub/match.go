@@ -123,11 +123,11 @@ func (s *worker) tokenMatch(t token, text, lower []byte, add func(st, en int, ki
 			for en < len(text) && text[en] != '\'' && text[en] != '"' && text[en] != '\n' {
 				en++
 			}
-			add(t.start, en, "prefix", k.name)
+			add(t.start, en, KindPrefix, k.name)
 			return
 		}
 		if t.end-t.start >= lim.minToken && k.set.IsToken(lower[t.start:t.end]) {
-			add(t.start, t.end, "token", k.name)
+			add(t.start, t.end, KindWord, k.name)
 			return
 		}
 	}

@@ -475,3 +475,27 @@ func TestSchemaFromInserts(t *testing.T) {
 		t.Errorf("schema lookups = %v (the second INSERT is in another database)", ins)
 	}
 }
+
+func TestValueAt(t *testing.T) {
+	sts, _, err := readAll(t, "-- c\nINSERT INTO t VALUES (1,'ab'),(_binary 'x',NULL);\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := sts[len(sts)-1]
+	in := st.Insert()
+	raw := string(st.Raw)
+	for _, tc := range []struct {
+		at       string
+		row, col int
+		ok       bool
+	}{
+		{"1,", 0, 0, true}, {"'ab'", 0, 1, true}, {"b'", 0, 1, true}, {"_binary", 1, 0, true},
+		{"'x'", 1, 0, true}, {"NULL", 1, 1, true}, {"VALUES", 0, 0, false}, {"),(", 0, 0, false}, {"-- c", 0, 0, false},
+	} {
+		off := strings.Index(raw, tc.at)
+		row, col, ok := in.ValueAt(off)
+		if ok != tc.ok || ok && (row != tc.row || col != tc.col) {
+			t.Errorf("ValueAt(%q) = %d, %d, %v; want %d, %d, %v", tc.at, row, col, ok, tc.row, tc.col, tc.ok)
+		}
+	}
+}

@@ -23,6 +23,7 @@ func main() {
 			anonymizeCommand(),
 			indexCommand(),
 			auditCommand(),
+			verifyCommand(),
 		},
 	}
 	if err := app.Run(os.Args); err != nil {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole pipeline on real OpenStack Nova (python3-nova):
 #   novagen -> fuzzy audit --strict -> fuzzy anonymize -> fuzzy index ->
-#   duckface scale -> duckface compare -> gate run (real nova-manage db
-#   sync 8f2f1571d55b -> 16f1fbcab42b -> ccb0fa1a2252, API database too,
-#   drift check) -> report.
+#   fuzzy verify -> duckface scale -> fuzzy verify -> duckface compare ->
+#   gate run (real nova-manage api_db sync + db sync 8f2f1571d55b ->
+#   16f1fbcab42b -> ccb0fa1a2252, drift check) -> report.
 # Knobs: OUT (default demo-out), INSTANCES (default 1000), FACTOR (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,10 +32,14 @@ bin/fuzzy anonymize "${RULES[@]}" --key-file "$OUT/nova.key" -o "$OUT/nova.anon.
 tail -1 "$OUT/anonymize.summary" >&2
 step "fuzzy index (for scrubbing the logs)"
 bin/fuzzy index "${RULES[@]}" -o "$OUT/nova.index" "$OUT/orig/nova.sql"
+step "fuzzy verify: no original value anywhere in the anonymized dump"
+bin/fuzzy verify --index "$OUT/nova.index" "$OUT/nova.anon.sql" > "$OUT/verify.anon.txt"
 step "duckface scale x$FACTOR"
 mkdir -p "$OUT/nova"
 bin/duckface scale --factor "$FACTOR" "${RULES[@]}" --key-file "$OUT/nova.key" -o "$OUT/nova/nova.sql" "$OUT/nova.anon.sql" 2> "$OUT/scale.summary"
 cp examples/nova/gate.yaml "$OUT/nova/config.yaml"
+step "fuzzy verify: nor in the scaled one"
+bin/fuzzy verify --index "$OUT/nova.index" "$OUT/nova/nova.sql" > "$OUT/verify.scaled.txt"
 step "duckface compare"
 bin/duckface compare --factor "$FACTOR" "${RULES[@]}" "$OUT/nova.anon.sql" "$OUT/nova/nova.sql" > "$OUT/compare.txt"
 step "gate run: real nova-manage api_db sync + db sync, step by step, no network"

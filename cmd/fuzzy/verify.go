@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
+	"github.com/fuzzyduck/fuzzyduck/scrub"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+	"github.com/fuzzyduck/fuzzyduck/verify"
+	"github.com/urfave/cli/v2"
+)
+
+func verifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "check that no original value (from the index) is anywhere in an anonymized or scaled dump; exit 1 if one is",
+		ArgsUsage: "DUMP|-",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "index", Usage: "fingerprint index of the originals (fuzzy index)"},
+			&cli.StringSliceFlag{Name: "values", Usage: "file of plaintext values to look for, one per line (kind<TAB>value allowed)"},
+			&cli.IntFlag{Name: "max", Value: 1000, Usage: "print at most this many hits (0: all); all are counted"},
+			&cli.IntFlag{Name: "workers", Usage: "parallel workers (default: number of CPUs)"},
+			&cli.IntFlag{Name: "min-length", Value: 4, Usage: "whole values shorter than this many bytes are counted apart (too short to tell from other data)"},
+			&cli.BoolFlag{Name: "fail-on-words", Usage: "also fail on words of original multi-word values (warnings by default)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.String("index") == "" && len(c.StringSlice("values")) == 0 {
+				return cli.Exit("fuzzy verify: give --index (from fuzzy index on the original dump) and/or --values", 2)
+			}
+			if c.NArg() != 1 {
+				return cli.Exit("fuzzy verify: give the dump to check (- for stdin)", 2)
+			}
+			// Only the known values: the built-in patterns (password=,
+			// URLs with credentials) describe logs, not a dump's fakes.
+			opts := scrub.Options{NoBuiltin: true}
+			if p := c.String("index"); p != "" {
+				ix, err := scrub.LoadIndex(p)
+				if err != nil {
+					return cli.Exit(fmt.Sprintf("fuzzy verify: %v", err), 2)
+				}
+				opts.Index = ix
+			}
+			for _, p := range c.StringSlice("values") {
+				vals, err := scrub.LoadValues(p)
+				if err != nil {
+					return cli.Exit(fmt.Sprintf("fuzzy verify: %v", err), 2)
+				}
+				opts.Values = append(opts.Values, vals...)
+			}
+			s, err := scrub.New(opts)
+			if err != nil {
+				return cli.Exit(fmt.Sprintf("fuzzy verify: %v", err), 2)
+			}
+			in, _, err := fileio.Open(c.Args().First())
+			if err != nil {
+				return cli.Exit(fmt.Sprintf("fuzzy verify: %v", err), 2)
+			}
+			defer in.Close()
+			r, err := sqldump.NewReader(in)
+			if err != nil {
+				return cli.Exit(fmt.Sprintf("fuzzy verify: %v", err), 2)
+			}
+			out := bufio.NewWriter(os.Stdout)
+			defer out.Flush()
+			max, shown := c.Int("max"), 0
+			name := c.Args().First()
+			vo := verify.Options{Workers: c.Int("workers"), MinLength: c.Int("min-length"), FailOnWords: c.Bool("fail-on-words")}
+			rep, err := verify.Dump(r, s, vo, func(h verify.Hit) {
+				if max == 0 || shown < max {
+					fmt.Fprintf(out, "%s:%s\n", name, h)
+					shown++
+				}
+			})
+			out.Flush()
+			if err != nil {
+				return cli.Exit(fmt.Sprintf("fuzzy verify: %v (the dump could not be read to its end: not verified)", err), 2)
+			}
+			if shown < rep.Hits+rep.Words {
+				fmt.Fprintf(out, "... and %d more\n", rep.Hits+rep.Words-shown)
+			}
+			out.Flush()
+			notes := ""
+			if rep.Words > 0 {
+				notes += fmt.Sprintf("; %d words of original values (listed, warnings unless --fail-on-words)", rep.Words)
+			}
+			if rep.Short > 0 {
+				notes += fmt.Sprintf("; %d matches of values shorter than %d bytes not counted", rep.Short, vo.MinLength)
+			}
+			if !rep.Failed(vo) {
+				fmt.Fprintf(os.Stderr, "fuzzy verify: %s: clean: %d statements, %d bytes, no original value found%s\n", name, rep.Statements, rep.Bytes, notes)
+				return nil
+			}
+			tables := make([]string, 0, len(rep.ByTable))
+			for t := range rep.ByTable {
+				tables = append(tables, t)
+			}
+			sort.Strings(tables)
+			for _, t := range tables {
+				label := t
+				if label == "" {
+					label = "(no table)"
+				}
+				fmt.Fprintf(out, "  %s: %d\n", label, rep.ByTable[t])
+			}
+			out.Flush()
+			return cli.Exit(fmt.Sprintf("fuzzy verify: %s: %d original values found in %d statements, %d bytes%s: do not ship this dump", name, rep.Hits, rep.Statements, rep.Bytes, notes), 1)
+		},
+	}
+}

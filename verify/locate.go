@@ -1,0 +1,331 @@
+package verify
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/fuzzyduck/fuzzyduck/scrub"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+)
+
+// locator says where a match is in one statement: the row and column of
+// an INSERT value, or, in any other statement, the token and the DDL
+// around it (the object defined, the column definition, the clause).
+type locator struct {
+	st     *sqldump.Statement
+	buf    []byte
+	toks   []sqldump.Token
+	lexed  bool
+	lexOK  bool
+	object string // "view `v`", "trigger `t`", "table `t`"
+	table  string
+	kw     string // "CREATE VIEW", "SET", ...
+	// defs: for CREATE TABLE, the column definitions' token ranges.
+	defs []def
+}
+
+type def struct {
+	start, end int // token indexes
+	column     string
+}
+
+func (l *locator) reset(st *sqldump.Statement) {
+	l.st = st
+	l.toks = l.toks[:0]
+	l.lexed, l.lexOK = false, false
+	l.object, l.table, l.kw = "", "", ""
+	l.defs = l.defs[:0]
+}
+
+func (l *locator) hit(j *job, m scrub.Match) Hit {
+	raw := l.st.Raw
+	before := raw[:m.Start]
+	h := Hit{Offset: j.offset + int64(m.Start), Length: m.End - m.Start, Kind: m.Kind, Source: m.Source, Statement: l.st.Keyword}
+	if n := bytes.Count(before, []byte{'\n'}); n > 0 {
+		h.Line = j.line + n
+		h.Col = m.Start - bytes.LastIndexByte(before, '\n')
+	} else {
+		h.Line = j.line
+		h.Col = j.col + m.Start + 1
+	}
+	if l.st.Kind == sqldump.KindTrivia {
+		h.Statement, h.Context = "the dump's end", "comment"
+		return h
+	}
+	if in := l.st.Insert(); in != nil {
+		h.Table = in.Table()
+		if row, col, ok := in.ValueAt(m.Start); ok {
+			h.Row, h.Context = row+1, "row"
+			if names := in.ColumnNames(); col < len(names) {
+				h.Column = names[col]
+			} else {
+				h.Column = fmt.Sprintf("#%d", col+1)
+			}
+			return h
+		}
+	}
+	l.lex()
+	if !l.lexOK {
+		h.Context = "text"
+		return h
+	}
+	h.Statement = l.kw
+	if h.Table == "" {
+		h.Table = l.table
+	}
+	i := l.tokenAt(m.Start)
+	if i < 0 {
+		h.Context = "text"
+		return h
+	}
+	t := l.toks[i]
+	what := tokenWhat(t.Kind)
+	if t.Kind == sqldump.TokComment || t.Kind == sqldump.TokSpace {
+		h.Context = what
+		return h
+	}
+	for _, d := range l.defs {
+		if i >= d.start && i < d.end {
+			h.Column = d.column
+			if kw := l.clauseBefore(i, d.start); kw != "" {
+				what = kw + " " + what
+			}
+			h.Context = what
+			return h
+		}
+	}
+	if l.st.Table() != nil {
+		if kw := l.clauseBefore(i, 0); kw != "" {
+			what = "table " + kw + " " + what
+		}
+	} else if l.object != "" {
+		what += " in " + l.object
+	}
+	h.Context = what
+	return h
+}
+
+func tokenWhat(k sqldump.TokenKind) string {
+	switch k {
+	case sqldump.TokComment:
+		return "comment"
+	case sqldump.TokSpace:
+		return "space"
+	case sqldump.TokString:
+		return "string literal"
+	case sqldump.TokIdent, sqldump.TokWord:
+		return "name"
+	case sqldump.TokHex, sqldump.TokBit:
+		return "hex literal"
+	case sqldump.TokNumber:
+		return "number"
+	case sqldump.TokVariable:
+		return "variable"
+	}
+	return "code"
+}
+
+// tokenAt is the token holding byte off.
+func (l *locator) tokenAt(off int) int {
+	lo, hi := 0, len(l.toks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if l.toks[m].End <= off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(l.toks) && l.toks[lo].Start <= off {
+		return lo
+	}
+	return -1
+}
+
+// clauseBefore is the keyword that introduces token i's clause (DEFAULT,
+// COMMENT, CHECK, ...), looking back no further than token from.
+func (l *locator) clauseBefore(i, from int) string {
+	raw := l.st.Raw
+	for k := i - 1; k >= from && k >= i-8; k-- {
+		t := l.toks[k]
+		if t.Kind != sqldump.TokWord {
+			continue
+		}
+		w := strings.ToUpper(string(t.Text(raw)))
+		switch w {
+		case "DEFAULT", "COMMENT", "CHECK", "IN", "THAN", "ON", "AS", "VALUES", "CONNECTION", "PASSWORD":
+			return w
+		}
+	}
+	return ""
+}
+
+// objects a statement can define, and how a hit's context names them.
+var objectWords = map[string]string{"TABLE": "table", "VIEW": "view", "TRIGGER": "trigger", "PROCEDURE": "procedure",
+	"FUNCTION": "function", "EVENT": "event", "SEQUENCE": "sequence", "DATABASE": "database", "SCHEMA": "database",
+	"USER": "user", "SERVER": "server", "TABLES": "table"}
+
+// lex tokenizes the statement once and finds what it defines.
+func (l *locator) lex() {
+	if l.lexed {
+		return
+	}
+	l.lexed = true
+	raw := l.st.Raw
+	toks, err := sqldump.AppendTokens(l.toks[:0], raw, l.st.Delimiter())
+	l.toks = toks
+	if err != nil {
+		return
+	}
+	l.lexOK = true
+	var words []string
+	for i, t := range toks {
+		if !t.IsCode() {
+			continue
+		}
+		if t.Kind == sqldump.TokWord && len(words) < 12 {
+			w := strings.ToUpper(string(t.Text(raw)))
+			words = append(words, w)
+			if obj, ok := objectWords[w]; ok && l.object == "" {
+				if name := nextName(toks, i+1, raw); name != "" {
+					l.object = obj + " " + name
+					if obj == "table" || obj == "view" {
+						l.table = name
+					}
+					l.kw = strings.Join(words, " ")
+				}
+			}
+		}
+		if l.object != "" {
+			break
+		}
+	}
+	if l.kw == "" {
+		l.kw = l.st.Keyword
+		if len(words) > 0 {
+			l.kw = words[0]
+		}
+	}
+	if t := l.st.Table(); t != nil {
+		l.table = t.Name
+		l.columnDefs()
+	}
+}
+
+// nextName is the first name at or after token i (a.b gives b).
+func nextName(toks []sqldump.Token, i int, raw []byte) string {
+	name := ""
+	for ; i < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case !t.IsCode():
+			continue
+		case t.Kind == sqldump.TokIdent || t.Kind == sqldump.TokWord:
+			w := strings.ToUpper(string(t.Text(raw)))
+			if t.Kind == sqldump.TokWord && (w == "IF" || w == "NOT" || w == "EXISTS") {
+				continue
+			}
+			name = string(sqldump.TokenValue(nil, raw, t))
+		case t.Is(raw, ".") && name != "":
+			name = ""
+			continue
+		default:
+			return name
+		}
+		// a.b: keep going for the part after the dot
+		if k := nextCode(toks, i+1); k < len(toks) && toks[k].Is(raw, ".") {
+			i = k
+			continue
+		}
+		return name
+	}
+	return name
+}
+
+func nextCode(toks []sqldump.Token, i int) int {
+	for i < len(toks) && !toks[i].IsCode() {
+		i++
+	}
+	return i
+}
+
+// columnDefs splits a CREATE TABLE's parenthesised body at top-level
+// commas and names the definitions that are columns.
+func (l *locator) columnDefs() {
+	raw := l.st.Raw
+	depth, start := 0, -1
+	closeDef := func(end int) {
+		if start < 0 {
+			return
+		}
+		k := nextCode(l.toks, start)
+		if k < end {
+			t := l.toks[k]
+			w := strings.ToUpper(string(t.Text(raw)))
+			if t.Kind == sqldump.TokIdent || t.Kind == sqldump.TokWord && !defKeywords[w] {
+				l.defs = append(l.defs, def{start: start, end: end, column: string(sqldump.TokenValue(nil, raw, t))})
+			}
+		}
+	}
+	for i, t := range l.toks {
+		if t.Kind != sqldump.TokPunct {
+			continue
+		}
+		switch {
+		case t.Is(raw, "("):
+			depth++
+			if depth == 1 && start < 0 {
+				start = i + 1
+			}
+		case t.Is(raw, ")"):
+			if depth == 1 {
+				closeDef(i)
+				return
+			}
+			depth--
+		case t.Is(raw, ",") && depth == 1:
+			closeDef(i)
+			start = i + 1
+		}
+	}
+}
+
+// defKeywords start definitions that are not columns.
+var defKeywords = map[string]bool{"PRIMARY": true, "KEY": true, "INDEX": true, "UNIQUE": true, "CONSTRAINT": true,
+	"FOREIGN": true, "CHECK": true, "FULLTEXT": true, "SPATIAL": true, "PERIOD": true, "VECTOR": true}
+
+// unescaped calls fn with the unescaped text of every string literal of
+// the statement that has backslash escapes (rows and DDL alike), and its
+// byte range in Raw.
+func (l *locator) unescaped(j *job, fn func(lit []byte, start, end int)) {
+	raw := l.st.Raw
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return
+	}
+	if in := l.st.Insert(); in != nil {
+		for row := 0; row < in.Rows(); row++ {
+			for col := 0; col < in.Width(); col++ {
+				v := in.Value(row, col)
+				if v.Kind != sqldump.KindString || bytes.IndexByte(v.Raw, '\\') < 0 {
+					continue
+				}
+				start, end := in.ValueSpan(row, col)
+				l.buf = v.Bytes(l.buf[:0])
+				fn(l.buf, start, end)
+			}
+		}
+		return
+	}
+	l.lex()
+	if !l.lexOK {
+		return
+	}
+	for _, t := range l.toks {
+		if t.Kind != sqldump.TokString || bytes.IndexByte(raw[t.Start:t.End], '\\') < 0 {
+			continue
+		}
+		l.buf = sqldump.TokenValue(l.buf[:0], raw, t)
+		fn(l.buf, t.Start, t.End)
+	}
+}

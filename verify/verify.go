@@ -1,0 +1,266 @@
+// Package verify checks an anonymized (or scaled) dump for the original
+// values it must not hold: it reads every byte of the dump through
+// sqldump.Reader (rows, DDL, comments, routines, everything between) and
+// looks for the values of a scrub index or value list with scrub's own
+// matcher, in every form gate scrub finds in logs (any case, SQL and JSON
+// escapes, URL-encoding, base64, hex). It says where each one is (line,
+// column, byte, table, column, kind) and never what it is.
+package verify
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/fuzzyduck/fuzzyduck/scrub"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+)
+
+// Hit is one original value found in the dump. It holds no part of the
+// value.
+type Hit struct {
+	Line, Col int   // 1-based; Col counts bytes
+	Offset    int64 // byte offset in the (decompressed) dump
+	Length    int   // bytes of dump text the match covers
+	// Table and Column name where it is: for rows the INSERT's table and
+	// the value's column; for DDL the table (or view, trigger, routine,
+	// event) the statement defines and, inside a CREATE TABLE, the column
+	// definition.
+	Table, Column string
+	Row           int    // 1-based row of the INSERT, 0 outside rows
+	Context       string // "row", "comment", "DEFAULT", "COMMENT", "string literal", "trigger", ...
+	Statement     string // the statement's first word ("INSERT", "CREATE", ...)
+	Kind          string // the original value's kind, from the index
+	Source        string // index or values
+	// Word: the match is one word of an original multi-word value, not
+	// a whole value (a warning unless Options.FailOnWords).
+	Word bool
+}
+
+func (h Hit) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d:%d (byte %d): ", h.Line, h.Col, h.Offset)
+	switch {
+	case h.Table != "" && h.Column != "":
+		fmt.Fprintf(&b, "%s.%s", h.Table, h.Column)
+	case h.Table != "":
+		b.WriteString(h.Table)
+	default:
+		b.WriteString("(no table)")
+	}
+	if h.Row > 0 {
+		fmt.Fprintf(&b, ", row %d", h.Row)
+	}
+	where := "in " + h.Context + " of " + h.Statement
+	if h.Context == "comment" {
+		where = "in a comment"
+	}
+	if h.Word {
+		fmt.Fprintf(&b, ", %s: a word of an original value (%s, %d bytes of dump text)", where, h.Source, h.Length)
+	} else {
+		fmt.Fprintf(&b, ", %s: an original %s value (%s, %d bytes of dump text)", where, h.Kind, h.Source, h.Length)
+	}
+	return b.String()
+}
+
+// Report sums a check.
+type Report struct {
+	Hits       int   // whole original values found
+	Words      int   // words of original values found (in data, literals and comments)
+	Short      int   // matches of values shorter than MinLength, not counted as hits
+	Statements int64 // statements read
+	Bytes      int64 // bytes read (all of the decompressed dump)
+	ByTable    map[string]int
+}
+
+// Failed reports whether the dump must not ship.
+func (r *Report) Failed(o Options) bool { return r.Hits > 0 || o.FailOnWords && r.Words > 0 }
+
+// Options tune a check.
+type Options struct {
+	// Workers run the matcher in parallel (default: GOMAXPROCS).
+	Workers int
+	// MinLength: whole values shorter than this (default 4 bytes) are
+	// too short to tell from other data (a one-digit integer is in every
+	// row); their matches are counted apart.
+	MinLength int
+	// FailOnWords makes words of original values hits too. They are
+	// warnings by default: a fake text is made of real words, and one of
+	// them may be a word of some original.
+	FailOnWords bool
+}
+
+// What the matcher reports that a dump check does not count: a long
+// value's first bytes (logs cut values short; a dump holds them whole,
+// and formats share their first bytes: every RSA key starts
+// "ssh-rsa AAAAB3Nz"), and words of values that are names in the DDL
+// (the schema is the project's, not the donor's).
+func (o Options) classify(m scrub.Match, h *Hit) (keep bool) {
+	switch {
+	case m.Source != "index" && m.Source != "values":
+		return false
+	case m.Kind == scrub.KindPrefix:
+		return false
+	case m.Kind == scrub.KindWord:
+		h.Word = true
+		return h.Context != "name"
+	}
+	return true
+}
+
+type job struct {
+	st     *sqldump.Statement
+	line   int // line of Raw[0]
+	col    int // bytes before Raw[0] on its line
+	offset int64
+	hits   []Hit
+	done   chan struct{}
+}
+
+// Dump reads the whole dump and calls found, in dump order, for every
+// original value in it.
+func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (*Report, error) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.MinLength <= 0 {
+		opts.MinLength = 4
+	}
+	rep := &Report{ByTable: map[string]int{}}
+	order := make(chan *job, 4*workers)
+	work := make(chan *job, 4*workers)
+	free := make(chan *sqldump.Statement, 8*workers+2)
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		col := 0
+		for {
+			st, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+			var dst *sqldump.Statement
+			select {
+			case dst = <-free:
+			default:
+			}
+			j := &job{st: st.CloneInto(dst), line: st.Line, col: col, offset: st.Offset, done: make(chan struct{})}
+			if nl := bytes.LastIndexByte(st.Raw, '\n'); nl >= 0 {
+				col = len(st.Raw) - nl - 1
+			} else {
+				col += len(st.Raw)
+			}
+			rep.Statements++
+			order <- j
+			work <- j
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var loc locator
+			for j := range work {
+				loc.reset(j.st)
+				s.Find(j.st.Raw, func(m scrub.Match) {
+					h := loc.hit(j, m)
+					if opts.classify(m, &h) {
+						j.hits = append(j.hits, h)
+					}
+				})
+				loc.unescaped(j, func(lit []byte, start, end int) {
+					// A literal's own escapes undone: JSON inside an SQL
+					// string carries its escapes twice ('a\\u0040b').
+					lo, hi := j.offset+int64(start), j.offset+int64(end)
+					inLit := func(h Hit) bool { return h.Offset >= lo && h.Offset < hi }
+					for _, h := range j.hits {
+						if inLit(h) && !h.Word {
+							return // found already
+						}
+					}
+					var more []Hit
+					s.Find(lit, func(m scrub.Match) {
+						h := loc.hit(j, scrub.Match{Start: start, End: end, Kind: m.Kind, Source: m.Source})
+						if opts.classify(m, &h) {
+							more = append(more, h)
+						}
+					})
+					if len(more) == 0 {
+						return
+					}
+					whole := false
+					for _, h := range more {
+						whole = whole || !h.Word
+					}
+					if !whole {
+						for _, h := range j.hits {
+							if inLit(h) {
+								return // the same words, found already
+							}
+						}
+					}
+					// The whole value replaces the words it was seen as.
+					kept := j.hits[:0]
+					for _, h := range j.hits {
+						if !inLit(h) {
+							kept = append(kept, h)
+						}
+					}
+					if whole {
+						values := more[:0]
+						for _, h := range more {
+							if !h.Word {
+								values = append(values, h)
+							}
+						}
+						more = values
+					}
+					j.hits = append(kept, more...)
+				})
+				sortHits(j.hits)
+				close(j.done)
+			}
+		}()
+	}
+	for j := range order {
+		<-j.done
+		for _, h := range j.hits {
+			switch {
+			case h.Word:
+				rep.Words++
+			case h.Length < opts.MinLength:
+				rep.Short++
+				continue
+			default:
+				rep.Hits++
+				rep.ByTable[h.Table]++
+			}
+			found(h)
+		}
+		rep.Bytes = j.offset + int64(len(j.st.Raw))
+		select {
+		case free <- j.st:
+		default:
+		}
+	}
+	wg.Wait()
+	if readErr != nil {
+		return rep, readErr
+	}
+	return rep, nil
+}
+
+func sortHits(h []Hit) {
+	sort.SliceStable(h, func(i, j int) bool { return h[i].Offset < h[j].Offset })
+}

@@ -1,0 +1,186 @@
+package verify_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/fuzzyduck/fuzzyduck/scrub"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+	"github.com/fuzzyduck/fuzzyduck/verify"
+)
+
+// The originals a test index holds.
+var originals = map[string]string{
+	"email":    "maria.gonzalez@acme-corp.com",
+	"hostname": "db7.fra2.acme-corp.com",
+	"uuid":     "5d3a9c1e-7b2f-4e8a-9c41-2f6b8d0e1a77",
+	"string":   "Project Zanzibar ledger",
+}
+
+func index(t *testing.T) *scrub.Scrubber {
+	t.Helper()
+	ix := scrub.NewIndex()
+	for kind, v := range originals {
+		ix.Add(kind, v)
+	}
+	ix.Finish()
+	s, err := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func check(t *testing.T, s *scrub.Scrubber, dump []byte, opts verify.Options) ([]verify.Hit, *verify.Report) {
+	t.Helper()
+	r, err := sqldump.NewReader(bytes.NewReader(dump))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hits []verify.Hit
+	rep, err := verify.Dump(r, s, opts, func(h verify.Hit) { hits = append(hits, h) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Bytes != int64(len(dump)) {
+		t.Errorf("read %d of %d bytes", rep.Bytes, len(dump))
+	}
+	return hits, rep
+}
+
+// The real mariadb-dump output of sqldump's tests, which holds none of
+// the originals above.
+func cleanDump(t *testing.T) []byte {
+	b, err := os.ReadFile("../sqldump/testdata/dumps/routines.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestPlanted plants one original in each place a dump can carry it and
+// in each form gate scrub decodes, and wants each found at its line,
+// column, table and column, with the value nowhere in what is reported.
+func TestPlanted(t *testing.T) {
+	s := index(t)
+	base := cleanDump(t)
+	if hits, rep := check(t, s, base, verify.Options{}); len(hits) != 0 || rep.Failed(verify.Options{}) {
+		t.Fatalf("clean dump: %d hits: %v", len(hits), hits)
+	}
+	email, host := originals["email"], originals["hostname"]
+	enc := map[string]string{
+		"plain":     email,
+		"upper":     strings.ToUpper(email),
+		"sql-quote": "x'' " + email,
+		"json":      strings.ReplaceAll(email, "@", `\\u0040`),
+		"url":       url.QueryEscape("mailto:" + email + "?x=1"),
+		"base64":    base64.StdEncoding.EncodeToString([]byte("user=" + email)),
+		"hex":       "0x" + hex.EncodeToString([]byte(email)),
+	}
+	type place struct {
+		name          string
+		stmt          string // appended to the dump; %s is the value
+		table, column string
+		context       string
+		row           int
+	}
+	places := []place{
+		{"comment", "-- Host: %s    Database: shop\n", "", "", "comment", 0},
+		{"default", "CREATE TABLE `users` (\n  `id` int NOT NULL,\n  `mail` varchar(255) DEFAULT '%s',\n  PRIMARY KEY (`id`)\n);\n", "users", "mail", "DEFAULT string literal", 0},
+		{"column comment", "CREATE TABLE `users` (\n  `id` int NOT NULL,\n  `note` text COMMENT 'ask %s',\n  PRIMARY KEY (`id`)\n);\n", "users", "note", "COMMENT string literal", 0},
+		{"table comment", "CREATE TABLE `users` (\n  `id` int NOT NULL\n) ENGINE=InnoDB COMMENT='owner %s';\n", "users", "", "table COMMENT string literal", 0},
+		{"data row", "INSERT INTO `t1` VALUES (1,'ok'),(2,'%s');\n", "t1", "c", "row", 2},
+		{"trigger body", "DELIMITER ;;\nCREATE TRIGGER `trg` BEFORE INSERT ON `t1` FOR EACH ROW SET NEW.c = '%s' ;;\nDELIMITER ;\n", "", "", "string literal in trigger trg", 0},
+		{"view", "CREATE VIEW `v` AS SELECT * FROM `t1` WHERE `c` = '%s';\n", "v", "", "string literal in view v", 0},
+	}
+	for _, p := range places {
+		for form, v := range enc {
+			if p.name == "data row" && form == "hex" {
+				v = "'), (3," + v + ");\n-- " // a hex literal is a value of its own
+			}
+			t.Run(p.name+"/"+form, func(t *testing.T) {
+				if p.name == "comment" && form == "json" {
+					v = strings.ReplaceAll(email, "@", `\u0040`) // no SQL string around it
+				}
+				stmt := strings.Replace(p.stmt, "%s", v, 1)
+				if p.name == "data row" {
+					// t1's columns come from a CREATE TABLE before it.
+					stmt = "CREATE TABLE `t1` (`id` int, `c` varchar(255));\n" + stmt
+				}
+				dump := append(append([]byte{}, base...), stmt...)
+				hits, rep := check(t, s, dump, verify.Options{})
+				if len(hits) == 0 || !rep.Failed(verify.Options{}) {
+					t.Fatalf("not found in:\n%s", stmt)
+				}
+				h := hits[0]
+				at := bytes.Index(dump[len(base):], []byte(v))
+				line := bytes.Count(base, []byte{'\n'}) + 1 + bytes.Count(dump[len(base):len(base)+max(at, 0)], []byte{'\n'})
+				if at >= 0 && h.Line != line {
+					t.Errorf("line %d, want %d (%v)", h.Line, line, h)
+				}
+				if h.Offset < int64(len(base)) || h.Offset >= int64(len(dump)) {
+					t.Errorf("offset %d outside the planted statement (%v)", h.Offset, h)
+				}
+				row := p.row
+				if p.name == "data row" && form == "hex" {
+					row = 3
+				}
+				if h.Table != p.table || h.Column != p.column || h.Row != row {
+					t.Errorf("at %s.%s row %d, want %s.%s row %d (%v)", h.Table, h.Column, h.Row, p.table, p.column, row, h)
+				}
+				if form == "plain" && h.Context != p.context {
+					t.Errorf("context %q, want %q", h.Context, p.context)
+				}
+				if h.Kind != "email" {
+					t.Errorf("kind %q", h.Kind)
+				}
+				// What is printed holds nothing of the value.
+				msg := strings.ToLower(h.String())
+				for _, piece := range []string{"maria", "gonzalez", "acme", email[:6]} {
+					if strings.Contains(msg, piece) {
+						t.Errorf("the report shows %q: %s", piece, msg)
+					}
+				}
+			})
+		}
+	}
+	// Two originals in one row: both found, in their own columns.
+	dump := append(append([]byte{}, base...), "CREATE TABLE `t2` (`a` varchar(99), `b` varchar(99), `c` text);\nINSERT INTO `t2` VALUES ('x','"+host+"','see "+email+"');\n"...)
+	hits, _ := check(t, s, dump, verify.Options{})
+	if len(hits) != 2 || hits[0].Column != "b" || hits[0].Kind != "hostname" || hits[1].Column != "c" || hits[1].Kind != "email" {
+		t.Errorf("hits %v", hits)
+	}
+}
+
+// TestWordsAndShortValues: a word of a multi-word original is a warning
+// (fatal with FailOnWords), never when it is a name in the DDL; matches
+// of values under MinLength are counted apart.
+func TestWordsAndShortValues(t *testing.T) {
+	s := index(t)
+	base := cleanDump(t)
+	dump := append(append([]byte{}, base...), "CREATE TABLE `zanzibar` (`ledgers` int, `zanzibar` int);\nINSERT INTO `zanzibar` VALUES (1,2);\n"...)
+	hits, rep := check(t, s, dump, verify.Options{})
+	if len(hits) != 0 || rep.Words != 0 {
+		t.Errorf("names in the DDL reported: %v", hits)
+	}
+	dump = append(append([]byte{}, base...), "CREATE TABLE `t3` (`c` text);\nINSERT INTO `t3` VALUES ('the zanzibar build');\n"...)
+	hits, rep = check(t, s, dump, verify.Options{})
+	if len(hits) != 1 || !hits[0].Word || rep.Words != 1 || rep.Hits != 0 || rep.Failed(verify.Options{}) || !rep.Failed(verify.Options{FailOnWords: true}) {
+		t.Errorf("word: hits %v, report %+v", hits, rep)
+	}
+	ix := scrub.NewIndex()
+	ix.Add("integer", "7")
+	ix.Add("email", originals["email"])
+	ix.Finish()
+	s2, _ := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	dump = append(append([]byte{}, base...), "CREATE TABLE `t4` (`n` int);\nINSERT INTO `t4` VALUES (7),(17),(7);\n"...)
+	hits, rep = check(t, s2, dump, verify.Options{})
+	if len(hits) != 0 || rep.Short != 2 || rep.Failed(verify.Options{}) {
+		t.Errorf("short values: hits %v, report %+v", hits, rep)
+	}
+}
