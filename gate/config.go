@@ -64,18 +64,31 @@ type Config struct {
 	ScrubEnv []string `json:"scrub_env" yaml:"scrub_env"`
 	// BufferPoolMB sizes the throwaway server's buffer pool (default 256).
 	BufferPoolMB int `json:"buffer_pool_mb" yaml:"buffer_pool_mb"`
+	// Phases are the upgrade phases, in order (turbo-hipster's trunk then
+	// patch); none means one phase with the command-line options.
+	Phases []Phase `json:"phases" yaml:"phases"`
 
 	// Dir is the directory the config was read from (seed_data is
 	// relative to it). Name is the dataset's name (the directory's).
 	Dir  string `json:"-" yaml:"-"`
 	Name string `json:"-" yaml:"-"`
+	// Notes about the config itself (old option names), for the report.
+	Notes []string `json:"-" yaml:"-"`
 }
 
-// Plan says which steps run.
+// Plan says which steps run after the upgrade phases.
 type Plan struct {
-	// Downgrade to the first version after upgrading, then upgrade again.
-	Downgrade bool `json:"downgrade" yaml:"downgrade"`
-	// Idempotence: run the final upgrade once more; it must change nothing.
+	// DowngradeTo adds a downgrade phase after the last upgrade phase,
+	// run with its code: "first-of-release" (the first version walked,
+	// the release's base) or a version.
+	DowngradeTo string `json:"downgrade_to" yaml:"downgrade_to"`
+	// Reupgrade adds a reupgrade phase: after a downgrade, upgrade step by
+	// step back to the head; without one, run the final upgrade once more
+	// (it must change no rows).
+	Reupgrade bool `json:"reupgrade" yaml:"reupgrade"`
+	// Downgrade and Idempotence are the names before phases; LoadConfig
+	// turns them into DowngradeTo and Reupgrade and says so.
+	Downgrade   bool `json:"downgrade" yaml:"downgrade"`
 	Idempotence bool `json:"idempotence" yaml:"idempotence"`
 	// Cold restarts the server before each measured step.
 	Cold bool `json:"cold" yaml:"cold"`
@@ -83,6 +96,28 @@ type Plan struct {
 	// the same starting state before it fails (own server only). Default
 	// on; "remeasure: false" turns it off.
 	Remeasure *bool `json:"remeasure" yaml:"remeasure"`
+}
+
+// FirstOfRelease is DowngradeTo's "the first version walked".
+const FirstOfRelease = "first-of-release"
+
+// upgradePlan turns the old downgrade/idempotence options into phases
+// and returns a note saying what to write instead.
+func (p *Plan) upgradeOldNames() (string, error) {
+	if !p.Downgrade && !p.Idempotence {
+		return "", nil
+	}
+	if p.DowngradeTo != "" || p.Reupgrade {
+		return "", fmt.Errorf("plan: downgrade/idempotence are the old names of downgrade_to/reupgrade; write only the new ones")
+	}
+	want := "plan: {reupgrade: true}"
+	if p.Downgrade {
+		p.DowngradeTo = FirstOfRelease
+		want = "plan: {downgrade_to: first-of-release, reupgrade: true}"
+	}
+	p.Reupgrade = true
+	p.Downgrade, p.Idempotence = false, false
+	return "the dataset config uses the old plan options (downgrade/idempotence); they ran as " + want + ", which is what to write now", nil
 }
 
 // Markers are regular expressions that find step starts and ends in a
@@ -154,6 +189,21 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	if c.BufferPoolMB == 0 {
 		c.BufferPoolMB = 256
+	}
+	note, err := c.Plan.upgradeOldNames()
+	if err != nil {
+		return nil, fmt.Errorf("dataset %s: %w", file, err)
+	}
+	if note != "" {
+		c.Notes = append(c.Notes, note)
+	}
+	for i := range c.Phases {
+		if err := c.Phases[i].check(); err != nil {
+			return nil, fmt.Errorf("dataset %s: phases[%d]: %w", file, i, err)
+		}
+		if d := c.Phases[i].Dir; d != "" && !filepath.IsAbs(d) {
+			c.Phases[i].Dir = filepath.Join(c.Dir, d)
+		}
 	}
 	return c, nil
 }

@@ -83,16 +83,16 @@ func noSecrets(t *testing.T, dir string) {
 func messages(r *Result) string { return strings.Join(r.Messages, "\n") }
 
 func TestCleanRun(t *testing.T) {
-	c := dataset(t, "plan: {downgrade: true, idempotence: true}\n")
+	c := dataset(t, "plan: {downgrade_to: first-of-release, reupgrade: true}\n")
 	r := run(t, c, migrator+" {version} {user}", "1", "2")
 	if r.Status != "SUCCESS" {
 		t.Fatalf("status %s: %s\n%+v", r.Status, messages(r), r.Notes)
 	}
 	var names []string
 	for _, st := range r.Steps {
-		names = append(names, st.Kind+" "+st.Name())
+		names = append(names, st.Phase+" "+st.Kind+" "+st.Name())
 	}
-	if got := strings.Join(names, ", "); got != "upgrade seed->1, upgrade 1->2, downgrade 2->1, upgrade 1->2, idempotence 2->2" {
+	if got := strings.Join(names, ", "); got != "upgrade upgrade seed->1, upgrade upgrade 1->2, downgrade downgrade 2->1, reupgrade upgrade 1->2" {
 		t.Errorf("steps: %s", got)
 	}
 	if r.FinalVersion != "2" || r.Rows < 3000 || r.LoadBytes == 0 {
@@ -111,12 +111,12 @@ func TestCleanRun(t *testing.T) {
 	}
 	var back Result
 	b, _ := os.ReadFile(filepath.Join(out, "result.json"))
-	if err := json.Unmarshal(b, &back); err != nil || back.Status != "SUCCESS" || len(back.Steps) != 5 {
+	if err := json.Unmarshal(b, &back); err != nil || back.Status != "SUCCESS" || len(back.Steps) != 4 || len(back.Phases) != 3 {
 		t.Errorf("result.json: %v %s", err, b)
 	}
 	var suite junitSuite
 	b, _ = os.ReadFile(filepath.Join(out, "junit.xml"))
-	if err := xml.Unmarshal(b, &suite); err != nil || suite.Tests != 6 || suite.Failures != 0 {
+	if err := xml.Unmarshal(b, &suite); err != nil || suite.Tests != 5 || suite.Failures != 0 {
 		t.Errorf("junit.xml: %v %+v", err, suite)
 	}
 	html, _ := os.ReadFile(filepath.Join(out, "report.html"))
@@ -165,9 +165,9 @@ func TestCounterLimits(t *testing.T) {
 }
 
 func TestBrokenDowngrade(t *testing.T) {
-	c := dataset(t, "plan: {downgrade: true, remeasure: false}\n")
+	c := dataset(t, "plan: {downgrade_to: first-of-release, remeasure: false}\n")
 	r := run(t, c, migrator+" {version} {user}", "1", "4")
-	if r.Status != "FAILURE" || !strings.Contains(messages(r), "FAILURE - Migration started but did not end (4->1 exited with status 1)") {
+	if r.Status != "FAILURE" || !strings.Contains(messages(r), "FAILURE - Migration started but did not end (phase downgrade, step 4->1: exit status 1)") {
 		t.Fatalf("status %s: %s", r.Status, messages(r))
 	}
 	last := r.Steps[len(r.Steps)-1]
@@ -180,7 +180,7 @@ func TestHungStepIsKilled(t *testing.T) {
 	c := dataset(t, "step_timeout: 8\nplan: {remeasure: false}\n")
 	start := time.Now()
 	r := run(t, c, migrator+" {version} {user}", "1", "8")
-	if r.Status != "FAILURE" || !strings.Contains(messages(r), "FAILURE - Migration started but did not end (1->8 killed after 8s)") {
+	if r.Status != "FAILURE" || !strings.Contains(messages(r), "FAILURE - Migration started but did not end (phase upgrade, step 1->8: killed after 8s)") {
 		t.Fatalf("status %s: %s", r.Status, messages(r))
 	}
 	if time.Since(start) > 90*time.Second {

@@ -32,8 +32,14 @@ func (r *Result) Write(dir string) error {
 		return err
 	}
 	for i, st := range r.Steps {
-		st.LogFile = fmt.Sprintf("logs/%02d-%s-%s-%s.log", i+1, st.Kind, safe(st.From), safe(st.To))
+		st.LogFile = fmt.Sprintf("logs/%02d-%s-%s-%s-%s.log", i+1, safe(st.Phase), st.Kind, safe(st.From), safe(st.To))
 		if err := os.WriteFile(filepath.Join(dir, st.LogFile), []byte(st.Log), 0o644); err != nil {
+			return err
+		}
+	}
+	for _, p := range r.Phases {
+		p.LogFile = "logs/phase-" + safe(p.Name) + ".log"
+		if err := os.WriteFile(filepath.Join(dir, p.LogFile), []byte(p.Log), 0o644); err != nil {
 			return err
 		}
 	}
@@ -93,8 +99,8 @@ type junitFailure struct {
 
 func (r *Result) junit() []byte {
 	s := junitSuite{Name: "gate-real-db-upgrade_" + r.Dataset, Time: r.Seconds}
-	for _, st := range r.Steps {
-		c := junitCase{Name: st.Kind + " " + st.Name(), Classname: "gate." + safe(r.Dataset), Time: st.Seconds, SystemOut: tail(st.Log, 64<<10)}
+	for _, st := range r.Ordered() {
+		c := junitCase{Name: st.Label(), Classname: "gate." + safe(r.Dataset), Time: st.Seconds, SystemOut: tail(st.Log, 64<<10)}
 		if len(st.Problems) > 0 {
 			c.Failure = &junitFailure{Message: st.Problems[0], Text: strings.Join(st.Problems, "\n")}
 			s.Failures++
@@ -137,6 +143,43 @@ func tail(s string, n int) string {
 	return s
 }
 
+// Label names a step in the reports: "patch: upgrade a->b (new)".
+func (s *Step) Label() string {
+	l := s.Kind + " " + s.Name()
+	if s.Phase != phaseDefault {
+		l = s.Phase + ": " + l
+	}
+	if s.New {
+		l += " (new)"
+	}
+	return l
+}
+
+// Verdict is the step's first problem, or "ok".
+func (s *Step) Verdict() string {
+	if len(s.Problems) > 0 {
+		return s.Problems[0]
+	}
+	return "ok"
+}
+
+// PhaseLine says what each phase did, e.g. "trunk: 2 steps in 41s;
+// patch: 1 new step (ccb0->a1b2) in 9m 02s".
+func (r *Result) PhaseLine() string {
+	var parts []string
+	for _, p := range r.Phases {
+		s := fmt.Sprintf("%s: %d steps in %s", p.Name, p.Steps, Duration(p.Seconds))
+		if len(p.New) > 0 {
+			s = fmt.Sprintf("%s: %d new (%s) in %s", p.Name, p.Steps, strings.Join(p.New, ", "), Duration(p.Seconds))
+		}
+		if p.Status != "ok" {
+			s += " (" + p.Status + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
 // Markdown is the summary for a PR comment or a GitHub step summary.
 func (r *Result) Markdown() string {
 	var b strings.Builder
@@ -148,13 +191,19 @@ func (r *Result) Markdown() string {
 	if len(r.Messages) > 0 {
 		b.WriteString("\n")
 	}
+	if len(r.Phases) > 1 {
+		fmt.Fprintf(&b, "Phases: %s.\n\n", r.PhaseLine())
+	}
+	if n := r.NewSteps(); len(n) > 0 {
+		fmt.Fprintf(&b, "**New in this change** (phase %s): the first %d rows.\n\n", n[0].Phase, len(n))
+	}
 	b.WriteString("| step | time | limit | rows read | rows changed | result |\n|---|---:|---:|---:|---:|---|\n")
-	for _, st := range r.Steps {
-		res := "ok"
-		if len(st.Problems) > 0 {
-			res = st.Problems[0]
+	for _, st := range r.Ordered() {
+		label := st.Label()
+		if st.New {
+			label = "**" + label + "**"
 		}
-		fmt.Fprintf(&b, "| %s %s | %.1fs | %.0fs | %d | %d | %s |\n", st.Kind, st.Name(), st.Seconds, st.Limits["seconds"], st.Counters["Innodb_rows_read"], st.Counters["XInnodb_rows_changed"], res)
+		fmt.Fprintf(&b, "| %s | %.1fs | %.0fs | %d | %d | %s |\n", label, st.Seconds, st.Limits["seconds"], st.Counters["Innodb_rows_read"], st.Counters["XInnodb_rows_changed"], st.Verdict())
 	}
 	fmt.Fprintf(&b, "\nSeed: %.1f MB loaded in %.1fs; %d rows. Isolation: %s.\n", float64(r.LoadBytes)/1e6, r.LoadSeconds, r.Rows, r.Isolation)
 	if len(r.Drift) > 0 {
@@ -193,12 +242,12 @@ table{border-collapse:collapse}td,th{padding:.3em .7em;border-bottom:1px solid #
 <ul>{{range .R.Messages}}<li>{{.}}</li>{{end}}</ul>
 <p>Project {{.R.Project}} · engine: {{.R.Engine}} · isolation: {{.R.Isolation}} · seed {{f1 .LoadMB}} MB loaded in {{f1 .R.LoadSeconds}}s · {{.R.Rows}} rows · {{.R.Scrubbed}} secrets scrubbed from the logs</p>
 <h2>Steps against their limits</h2>
-<svg xmlns="http://www.w3.org/2000/svg" width="900" height="{{add 40 (mul 66 (len .R.Steps))}}" role="img" aria-label="step times and counters against limits">
+<svg xmlns="http://www.w3.org/2000/svg" width="900" height="{{add 40 (mul 66 (len .Steps))}}" role="img" aria-label="step times and counters against limits">
 <text x="0" y="14" font-size="12">bar: share of the limit used (time, rows read, rows changed); the line at 100% is the limit</text>
-<line x1="300" y1="24" x2="300" y2="{{add 30 (mul 66 (len .R.Steps))}}" stroke="#999"/>
-<line x1="800" y1="24" x2="800" y2="{{add 30 (mul 66 (len .R.Steps))}}" stroke="#b42318" stroke-dasharray="4"/>
-{{range $i, $s := .R.Steps}}{{$y := add 30 (mul 66 $i)}}
-<text x="0" y="{{add $y 12}}" font-size="12">{{$s.Kind}} {{$s.Name}}</text>
+<line x1="300" y1="24" x2="300" y2="{{add 30 (mul 66 (len .Steps))}}" stroke="#999"/>
+<line x1="800" y1="24" x2="800" y2="{{add 30 (mul 66 (len .Steps))}}" stroke="#b42318" stroke-dasharray="4"/>
+{{range $i, $s := .Steps}}{{$y := add 30 (mul 66 $i)}}
+<text x="0" y="{{add $y 12}}" font-size="12">{{$s.Label}}</text>
 <rect x="300" y="{{$y}}" width="{{w $s.Seconds (lim $s.Limits "seconds")}}" height="16" fill="#4f7cac"/>
 <text x="805" y="{{add $y 12}}" font-size="11">{{f1 $s.Seconds}}s / {{lim $s.Limits "seconds"}}s</text>
 <rect x="300" y="{{add $y 20}}" width="{{w (flt (i64 $s.Counters "Innodb_rows_read")) (lim $s.Limits "Innodb_rows_read")}}" height="16" fill="#7aa974"/>
@@ -208,7 +257,7 @@ table{border-collapse:collapse}td,th{padding:.3em .7em;border-bottom:1px solid #
 {{end}}
 </svg>
 <table><tr><th>step</th><th>time</th><th>limit</th><th>measured</th><th>rows read</th><th>rows changed</th><th>data written</th><th>result</th><th>log</th></tr>
-{{range .R.Steps}}<tr><td>{{.Kind}} {{.Name}}</td><td>{{f1 .Seconds}}s</td><td>{{lim .Limits "seconds"}}s</td><td>{{.Measured}}×</td><td>{{i64 .Counters "Innodb_rows_read"}}</td><td>{{i64 .Counters "XInnodb_rows_changed"}}</td><td>{{i64 .Counters "Innodb_data_written"}}</td>
+{{range .Steps}}<tr{{if .New}} class="new"{{end}}><td>{{.Label}}</td><td>{{f1 .Seconds}}s</td><td>{{lim .Limits "seconds"}}s</td><td>{{.Measured}}×</td><td>{{i64 .Counters "Innodb_rows_read"}}</td><td>{{i64 .Counters "XInnodb_rows_changed"}}</td><td>{{i64 .Counters "Innodb_data_written"}}</td>
 <td{{if .Problems}} class="bad"{{end}}>{{if .Problems}}{{index .Problems 0}}{{else}}ok{{end}}</td><td><a href="{{.LogFile}}">log</a></td></tr>
 {{end}}</table>
 {{if .R.Drift}}<h2>Schema drift</h2><pre>{{range .R.Drift}}{{.}}
@@ -221,6 +270,6 @@ table{border-collapse:collapse}td,th{padding:.3em .7em;border-bottom:1px solid #
 // limits.
 func (r *Result) HTML() string {
 	var b strings.Builder
-	htmlTmpl.Execute(&b, map[string]any{"R": r, "LoadMB": float64(r.LoadBytes) / 1e6})
+	htmlTmpl.Execute(&b, map[string]any{"R": r, "Steps": r.Ordered(), "LoadMB": float64(r.LoadBytes) / 1e6})
 	return b.String()
 }

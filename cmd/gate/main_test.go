@@ -8,7 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 var gateBin, fuzzyBin string
@@ -201,4 +204,92 @@ func TestRunCLI(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"1->2": 33`) || !strings.Contains(r.stdout, "60s") {
 		t.Errorf("thresholds:\n%s%s", r.stdout, r.stderr)
 	}
+}
+
+// TestTrunkRefAndSignal: gate run --trunk HEAD^1 in a repository whose
+// last commit adds a migration; the temporary worktree gate makes for
+// trunk is gone after the run, and after a SIGTERM in the middle of it.
+func TestTrunkRefAndSignal(t *testing.T) {
+	dir := t.TempDir()
+	seed, _ := filepath.Abs("../../gate/testdata/seed.sql")
+	migrator, _ := filepath.Abs("../../gate/testdata/migrator")
+	repo := filepath.Join(dir, "repo")
+	// Trunk has steps 1 and 2; the patch adds 3. The trunk tree waits
+	// for the signal (when told to) before its first step.
+	script := `set -e
+mkdir -p repo/up repo/down && cd repo && git init -q -b main
+cp ` + migrator + `/migrate.sh . && cp ` + migrator + `/up/00[12].sql up/ && cp ` + migrator + `/down/00[12].sql down/
+git add . && git -c user.name=t -c user.email=t@example.org commit -q -m trunk
+cp ` + migrator + `/up/003.sql up/ && cp ` + migrator + `/down/003.sql down/
+git add . && git -c user.name=t -c user.email=t@example.org commit -q -m patch`
+	if out, err := exec.Command("sh", "-c", "cd "+dir+" && "+script).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	os.Chmod(dir, 0o755)
+	os.Chmod(repo, 0o755)
+	ds := filepath.Join(dir, "ds")
+	os.MkdirAll(ds, 0o755)
+	os.WriteFile(filepath.Join(ds, "config.yaml"), []byte("database: app\nseed_data: "+seed+"\nversion_query: SELECT version FROM schema_version\nplan: {remeasure: false}\n"), 0o644)
+	args := []string{"run", "--dataset", ds, "--trunk", "HEAD^1", "--patch", repo,
+		"--versions-from", `ls up | sed -e 's/\.sql$//' -e 's/^0*//'`, "--out", filepath.Join(dir, "out")}
+	worktrees := func() int {
+		out, _ := exec.Command("git", "-C", repo, "worktree", "list", "--porcelain").Output()
+		return strings.Count(string(out), "worktree ")
+	}
+	r := run(t, dir, "", gateBin, append(args, "--migrate", "./migrate.sh {version} {user}")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "phases: trunk: 2 steps in") || !strings.Contains(r.stdout, "new in patch: upgrade 2->3 in ") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := worktrees(); n != 1 {
+		t.Errorf("%d worktrees after the run", n)
+	}
+	// SIGTERM while trunk's first step runs.
+	cmd := exec.Command(gateBin, append(args, "--migrate", "test -f up/003.sql || sleep 120; ./migrate.sh {version} {user}")...)
+	cmd.Dir = dir
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for !strings.Contains(out.String(), "trunk: upgrade seed -> 1...") && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if n := worktrees(); n != 2 {
+		t.Errorf("%d worktrees while trunk runs", n)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	start := time.Now()
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("after SIGTERM: %v\n%s", err, out.String())
+	}
+	if time.Since(start) > 30*time.Second {
+		t.Errorf("gate took %s to stop", time.Since(start))
+	}
+	if n := worktrees(); n != 1 {
+		t.Errorf("%d worktrees after SIGTERM", n)
+	}
+	if left, _ := filepath.Glob(filepath.Join(os.TempDir(), "gate-worktree-*", "repo")); len(left) > 0 {
+		t.Errorf("worktrees left in the temp dir: %v", left)
+	}
+}
+
+// lockedBuffer is written by a child's output copier and read by the
+// test while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

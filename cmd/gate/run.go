@@ -20,7 +20,10 @@ func runCommand() *cli.Command {
 		Usage: "load a dataset into a throwaway server, run the migrations step by step without network, vote",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "dataset", Required: true, Usage: "dataset directory (config.yaml|config.json + seed dump) or config file"},
-			&cli.StringFlag{Name: "migrate", Required: true, Usage: "migration command; {version}, {socket}, {host}, {port}, {user}, {password}, {database}, {dsn}, {sqlalchemy_url} are substituted"},
+			&cli.StringFlag{Name: "migrate", Usage: "migration command of phases without their own; {version}, {dir}, {socket}, {host}, {port}, {user}, {password}, {database}, {dsn}, {sqlalchemy_url} are substituted"},
+			&cli.GenericFlag{Name: "phase", Value: &phaseFlag{}, Usage: "an upgrade phase, in order, replacing the config's: NAME=DIR, or {name: N, dir: D, migrate: CMD, versions: [a, b], versions_from: CMD} (repeatable)"},
+			&cli.StringFlag{Name: "trunk", Usage: "trunk's code tree: a directory, or a git ref checked out into a temporary worktree for the run (origin/master, HEAD^1)"},
+			&cli.StringFlag{Name: "patch", Usage: "the patch's code tree (default: the current directory); with --trunk: the patch's new versions are its versions trunk's lack"},
 			&cli.StringFlag{Name: "versions", Usage: "versions to walk, comma-separated; the first is the base"},
 			&cli.StringFlag{Name: "versions-from", Usage: "command printing the versions to walk"},
 			&cli.StringFlag{Name: "dsn", Usage: "use this MySQL/MariaDB server (go-sql-driver DSN) instead of a throwaway one"},
@@ -29,7 +32,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "auto: run migrations in a network namespace (required); off: run them as they are"},
 			&cli.StringFlag{Name: "run-as", Value: "nobody", Usage: "unprivileged user for migrations when gate runs as root"},
 			&cli.StringFlag{Name: "history", Usage: "append this run's measurements to the history store in this directory"},
-			&cli.StringFlag{Name: "dir", Usage: "directory the migration command runs in (default: the dataset's)"},
+			&cli.StringFlag{Name: "dir", Usage: "code tree of phases that name none: the migration command runs there (default: the dataset's directory)"},
 		}, scrubFlags...),
 		Action: func(c *cli.Context) error {
 			cfg, err := gate.LoadConfig(c.String("dataset"))
@@ -44,6 +47,7 @@ func runCommand() *cli.Command {
 				Config: cfg, Migrate: c.String("migrate"), VersionsFrom: c.String("versions-from"),
 				DSN: c.String("dsn"), Render: c.StringSlice("render"), Isolation: c.String("isolation"),
 				RunAs: c.String("run-as"), Scrub: so, Dir: c.String("dir"),
+				Phases: c.Generic("phase").(*phaseFlag).phases, Trunk: c.String("trunk"), Patch: c.String("patch"),
 				Log: func(format string, args ...any) {
 					fmt.Fprintf(os.Stderr, "gate: "+strings.TrimRight(format, "\n")+"\n", args...)
 				},
@@ -77,6 +81,12 @@ func runCommand() *cli.Command {
 			for _, m := range res.Messages {
 				fmt.Println(m)
 			}
+			if len(res.Phases) > 1 {
+				fmt.Println("phases: " + res.PhaseLine())
+			}
+			for _, st := range res.NewSteps() {
+				fmt.Printf("new in %s: %s %s in %.1fs (limit %.0fs): %s\n", st.Phase, st.Kind, st.Name(), st.Seconds, st.Limits["seconds"], st.Verdict())
+			}
 			fmt.Println(res.Summary())
 			fmt.Printf("report: %s/report.html\n", strings.TrimRight(c.String("out"), "/"))
 			if !res.Passed() {
@@ -85,6 +95,30 @@ func runCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// phaseFlag collects --phase values in order (a plain string slice flag
+// would split them at commas).
+type phaseFlag struct{ phases []gate.Phase }
+
+func (f *phaseFlag) Set(s string) error {
+	p, err := gate.ParsePhase(s)
+	if err != nil {
+		return err
+	}
+	f.phases = append(f.phases, p)
+	return nil
+}
+
+func (f *phaseFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	var names []string
+	for _, p := range f.phases {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ",")
 }
 
 func thresholdsCommand() *cli.Command {
