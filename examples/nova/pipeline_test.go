@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // TestPipeline runs examples/nova/pipeline.sh (the README's main command)
@@ -32,26 +34,18 @@ func TestPipeline(t *testing.T) {
 	defer os.RemoveAll(out)
 	os.Chmod(out, 0o755)
 	cmd := exec.Command("bash", filepath.Join(root, "examples/nova/pipeline.sh"))
+	const instances = 120 * 2
 	cmd.Env = append(os.Environ(), "OUT="+out, "INSTANCES=120", "FACTOR=2")
 	logs, err := cmd.CombinedOutput()
 	t.Logf("pipeline output:\n%s", logs)
 	if err != nil {
 		t.Fatalf("pipeline: %v\n%s", err, logs)
 	}
-	var res struct {
-		Status string
-		Steps  []struct {
-			Kind, From, To string
-			LogFile        string `json:"log_file"`
-		}
+	res := readResult(t, filepath.Join(out, "gate"))
+	if res.Status != "SUCCESS" {
+		t.Fatalf("gate: %s\n%s", res.Status, logs)
 	}
-	b, err := os.ReadFile(filepath.Join(out, "gate", "result.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &res); err != nil || res.Status != "SUCCESS" {
-		t.Fatalf("gate: %s (%v)\n%s", res.Status, err, logs)
-	}
+	checkTwoTrees(t, res, filepath.Join(out, "gate"), instances)
 	// Every step is in the scrubbed logs.
 	for _, st := range res.Steps {
 		log, err := os.ReadFile(filepath.Join(out, "gate", st.LogFile))
@@ -67,7 +61,7 @@ func TestPipeline(t *testing.T) {
 	}
 	// No original value anywhere that is published or shipped.
 	var planted []string
-	b, _ = os.ReadFile(filepath.Join(out, "orig", "planted.json"))
+	b, _ := os.ReadFile(filepath.Join(out, "orig", "planted.json"))
 	if err := json.Unmarshal(b, &planted); err != nil || len(planted) < 1000 {
 		t.Fatalf("planted values: %d (%v)", len(planted), err)
 	}
@@ -126,4 +120,102 @@ func TestPipeline(t *testing.T) {
 		t.Errorf("compare output:\n%s", cmp)
 	}
 	t.Logf("checked %d planted values in %d files", len(planted), len(files))
+
+	// With a tight limit on the new step, the patch fails the vote and
+	// trunk's steps still pass: the two-tree plan once more, on the same
+	// dataset with that limit.
+	tight := filepath.Join(out, "nova-tight")
+	os.MkdirAll(tight, 0o755)
+	var conf map[string]any
+	b, _ = os.ReadFile(filepath.Join(out, "nova", "config.yaml"))
+	if err := yaml.Unmarshal(b, &conf); err != nil {
+		t.Fatal(err)
+	}
+	conf["seed_data"] = "../nova/nova.sql"
+	conf["XInnodb_rows_changed"] = map[string]int{"default": 1000000, newStep: 100}
+	conf["drift"] = "off"
+	b, _ = yaml.Marshal(conf)
+	os.WriteFile(filepath.Join(tight, "config.yaml"), b, 0o644)
+	cmd = exec.Command("bash", filepath.Join(root, "examples/nova/two-trees.sh"))
+	cmd.Env = append(os.Environ(), "OUT="+out, "DATASET="+tight, "GATE_OUT="+filepath.Join(out, "gate-tight"))
+	logs, err = cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("tight limit: %v\n%s", err, logs)
+	}
+	res = readResult(t, filepath.Join(out, "gate-tight"))
+	want := "WARNING - Migration " + newStep + " changed too many rows ("
+	if res.Status != "WARNING" || len(res.Messages) != 1 || !strings.HasPrefix(res.Messages[0], want) || !strings.HasSuffix(res.Messages[0], ") in phase patch") {
+		t.Errorf("tight limit: %s %q\n%s", res.Status, res.Messages, logs)
+	}
+	checkTwoTrees(t, res, filepath.Join(out, "gate-tight"), instances)
+}
+
+// The patch's migration, after trunk's head.
+const newStep = "ccb0fa1a2252->b1f0d8a3c7e2"
+
+type result struct {
+	Status   string
+	Messages []string
+	Phases   []struct {
+		Name string
+		New  []string
+	}
+	Steps []struct {
+		Phase, Kind, From, To string
+		New                   bool
+		Seconds               float64
+		Counters              map[string]int64
+		Problems              []string
+		LogFile               string `json:"log_file"`
+	}
+}
+
+func readResult(t *testing.T, dir string) result {
+	t.Helper()
+	var res result
+	b, err := os.ReadFile(filepath.Join(dir, "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// checkTwoTrees: trunk ran Debian's three revisions, the patch exactly
+// its one new step, which rewrote every block device mapping (at least
+// one per instance) while trunk's steps changed next to nothing; the
+// summary lists the new step first.
+func checkTwoTrees(t *testing.T, res result, dir string, instances int64) {
+	t.Helper()
+	var steps []string
+	for _, st := range res.Steps {
+		steps = append(steps, st.Phase+" "+st.From+"->"+st.To)
+		switch {
+		case st.New:
+			if st.Phase != "patch" || st.From+"->"+st.To != newStep || st.Counters["XInnodb_rows_changed"] < instances {
+				t.Errorf("new step %s %s->%s changed %d rows", st.Phase, st.From, st.To, st.Counters["XInnodb_rows_changed"])
+			}
+		case st.Phase == "trunk":
+			if len(st.Problems) > 0 || st.Counters["XInnodb_rows_changed"] > 10 {
+				t.Errorf("trunk step %s->%s: %v, %d rows changed", st.From, st.To, st.Problems, st.Counters["XInnodb_rows_changed"])
+			}
+		}
+	}
+	want := "trunk seed->8f2f1571d55b, trunk 8f2f1571d55b->16f1fbcab42b, trunk 16f1fbcab42b->ccb0fa1a2252, patch " + newStep + ", reupgrade b1f0d8a3c7e2->b1f0d8a3c7e2"
+	if got := strings.Join(steps, ", "); got != want {
+		t.Errorf("steps:\n%s\nwant\n%s", got, want)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "summary.md"))
+	first := ""
+	for _, l := range strings.Split(string(md), "\n") {
+		if strings.HasPrefix(l, "| ") && !strings.HasPrefix(l, "| step ") {
+			first = l
+			break
+		}
+	}
+	if !strings.HasPrefix(first, "| **patch: upgrade "+newStep+" (new)** |") {
+		t.Errorf("summary.md's first step is %q", first)
+	}
 }
