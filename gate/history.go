@@ -19,6 +19,7 @@ type Sample struct {
 	Dataset  string           `json:"dataset"`
 	Step     string           `json:"step"` // FROM->TO
 	Kind     string           `json:"kind"`
+	Phase    string           `json:"phase,omitempty"`
 	Time     time.Time        `json:"time"`
 	Seconds  float64          `json:"seconds"`
 	Counters map[string]int64 `json:"counters"`
@@ -40,7 +41,7 @@ func AppendHistory(dir string, r *Result) error {
 		if st.Exit != 0 || st.TimedOut || st.Kind == "run" {
 			continue // a failed step's time says nothing about its cost
 		}
-		b, _ := json.Marshal(Sample{Dataset: r.Dataset, Step: st.Name(), Kind: st.Kind, Time: r.Started, Seconds: st.Seconds, Counters: st.Counters, Rows: r.Rows})
+		b, _ := json.Marshal(Sample{Dataset: r.Dataset, Step: st.Name(), Kind: st.Kind, Phase: st.Phase, Time: r.Started, Seconds: st.Seconds, Counters: st.Counters, Rows: r.Rows})
 		w.Write(append(b, '\n'))
 	}
 	return w.Flush()

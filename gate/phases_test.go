@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,7 +27,7 @@ func migratorTree(t *testing.T, dir string, n int) string {
 			t.Fatal(err)
 		}
 		for i := 1; i <= n; i++ {
-			name := filepath.Join(sub, padded(i))
+			name := filepath.Join(sub, fmt.Sprintf("%03d.sql", i))
 			b, err := os.ReadFile(filepath.Join(src, name))
 			if err != nil {
 				t.Fatal(err)
@@ -38,9 +39,6 @@ func migratorTree(t *testing.T, dir string, n int) string {
 	os.WriteFile(filepath.Join(dir, "migrate.sh"), b, 0o755)
 	return dir
 }
-
-func padded(i int) string { return strings.Repeat("0", 3-len(itoa(i))) + itoa(i) + ".sql" }
-func itoa(i int) string    { return string(rune('0' + i)) }
 
 // twoTrees: trunk knows 1 and 2, the patch also 3 (the slow data
 // migration: rewrites every row, then sleeps 3 s).

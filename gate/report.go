@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"html/template"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,64 +211,5 @@ func (r *Result) Markdown() string {
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\n> %s\n", strings.TrimSpace(n))
 	}
-	return b.String()
-}
-
-var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	// w: bar width for v against limit; 500px is the limit, bars stop
-	// at 120% of it.
-	"w": func(v, limit float64) string {
-		if limit <= 0 {
-			return "0"
-		}
-		return fmt.Sprintf("%.1f", 500*min(1.2, v/limit))
-	},
-	"f1":  func(v float64) string { return fmt.Sprintf("%.1f", v) },
-	"i64": func(m map[string]int64, k string) int64 { return m[k] },
-	"lim": func(m map[string]float64, k string) float64 { return m[k] },
-	"flt": func(v int64) float64 { return float64(v) },
-	"add": func(a, b int) int { return a + b },
-	"mul": func(a, b int) int { return a * b },
-}).Parse(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{{.R.Summary}}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse}td,th{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:left}
-.SUCCESS{color:#17803d}.FAILURE{color:#b42318}.WARNING{color:#b54708}
-.bad{color:#b42318}
-</style></head><body>
-<h1 class="{{.R.Status}}">{{.R.Summary}}</h1>
-<ul>{{range .R.Messages}}<li>{{.}}</li>{{end}}</ul>
-<p>Project {{.R.Project}} · engine: {{.R.Engine}} · isolation: {{.R.Isolation}} · seed {{f1 .LoadMB}} MB loaded in {{f1 .R.LoadSeconds}}s · {{.R.Rows}} rows · {{.R.Scrubbed}} secrets scrubbed from the logs</p>
-<h2>Steps against their limits</h2>
-<svg xmlns="http://www.w3.org/2000/svg" width="900" height="{{add 40 (mul 66 (len .Steps))}}" role="img" aria-label="step times and counters against limits">
-<text x="0" y="14" font-size="12">bar: share of the limit used (time, rows read, rows changed); the line at 100% is the limit</text>
-<line x1="300" y1="24" x2="300" y2="{{add 30 (mul 66 (len .Steps))}}" stroke="#999"/>
-<line x1="800" y1="24" x2="800" y2="{{add 30 (mul 66 (len .Steps))}}" stroke="#b42318" stroke-dasharray="4"/>
-{{range $i, $s := .Steps}}{{$y := add 30 (mul 66 $i)}}
-<text x="0" y="{{add $y 12}}" font-size="12">{{$s.Label}}</text>
-<rect x="300" y="{{$y}}" width="{{w $s.Seconds (lim $s.Limits "seconds")}}" height="16" fill="#4f7cac"/>
-<text x="805" y="{{add $y 12}}" font-size="11">{{f1 $s.Seconds}}s / {{lim $s.Limits "seconds"}}s</text>
-<rect x="300" y="{{add $y 20}}" width="{{w (flt (i64 $s.Counters "Innodb_rows_read")) (lim $s.Limits "Innodb_rows_read")}}" height="16" fill="#7aa974"/>
-<text x="805" y="{{add $y 32}}" font-size="11">{{i64 $s.Counters "Innodb_rows_read"}} rows read</text>
-<rect x="300" y="{{add $y 40}}" width="{{w (flt (i64 $s.Counters "XInnodb_rows_changed")) (lim $s.Limits "XInnodb_rows_changed")}}" height="16" fill="#c9a227"/>
-<text x="805" y="{{add $y 52}}" font-size="11">{{i64 $s.Counters "XInnodb_rows_changed"}} rows changed</text>
-{{end}}
-</svg>
-<table><tr><th>step</th><th>time</th><th>limit</th><th>measured</th><th>rows read</th><th>rows changed</th><th>data written</th><th>result</th><th>log</th></tr>
-{{range .Steps}}<tr{{if .New}} class="new"{{end}}><td>{{.Label}}</td><td>{{f1 .Seconds}}s</td><td>{{lim .Limits "seconds"}}s</td><td>{{.Measured}}×</td><td>{{i64 .Counters "Innodb_rows_read"}}</td><td>{{i64 .Counters "XInnodb_rows_changed"}}</td><td>{{i64 .Counters "Innodb_data_written"}}</td>
-<td{{if .Problems}} class="bad"{{end}}>{{if .Problems}}{{index .Problems 0}}{{else}}ok{{end}}</td><td><a href="{{.LogFile}}">log</a></td></tr>
-{{end}}</table>
-{{if .R.Drift}}<h2>Schema drift</h2><pre>{{range .R.Drift}}{{.}}
-{{end}}</pre>{{end}}
-{{if .R.Notes}}<h2>Notes</h2><ul>{{range .R.Notes}}<li><pre>{{.}}</pre></li>{{end}}</ul>{{end}}
-</body></html>
-`))
-
-// HTML is the report page with an SVG chart of each step against its
-// limits.
-func (r *Result) HTML() string {
-	var b strings.Builder
-	htmlTmpl.Execute(&b, map[string]any{"R": r, "Steps": r.Ordered(), "LoadMB": float64(r.LoadBytes) / 1e6})
 	return b.String()
 }

@@ -70,6 +70,9 @@ type Result struct {
 	ServerLog       string         `json:"-"` // scrubbed
 	SlowLog         string         `json:"-"` // scrubbed
 	Scrubbed        int            `json:"scrubbed"`
+	// History is the history store's samples before this run (all
+	// datasets), for the report's charts; set by the caller.
+	History []Sample `json:"-"`
 }
 
 func (r *Result) fail(msg string) {

@@ -42,8 +42,8 @@ type Options struct {
 	// Versions and VersionsFrom.
 	Phases       []Phase
 	Trunk, Patch string
-	Progress func(done, total int64)
-	Log      func(format string, args ...any) // progress messages (already scrubbed)
+	Progress     func(done, total int64)
+	Log          func(format string, args ...any) // progress messages (already scrubbed)
 }
 
 // runner holds a run's state.
@@ -244,4 +244,3 @@ func (r *runner) render(db string) error {
 	}
 	return nil
 }
-

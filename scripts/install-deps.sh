@@ -2,8 +2,9 @@
 # Installs what fuzzyduck's tests and examples need from Debian's packages,
 # only when missing: MariaDB server and client (the real database every
 # integration test starts privately), the real OpenStack Nova code
-# (python3-nova) for the Nova tests and the example pipeline, and the
-# models of the other OpenStack projects and buildbot.
+# (python3-nova) for the Nova tests and the example pipeline, the
+# models of the other OpenStack projects and buildbot, and Chromium for
+# the browser tests of gate's HTML reports.
 set -euo pipefail
 
 need=()
@@ -19,6 +20,8 @@ for p in aodh barbican cinder cloudkitty designate glance gnocchi heat ironic ma
   [ -d "/usr/lib/python3/dist-packages/$p" ] || need+=("python3-$p")
 done
 [ -d /usr/lib/python3/dist-packages/buildbot ] || need+=(buildbot)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v git >/dev/null 2>&1 || need+=(git)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -18,6 +18,7 @@ func main() {
 			runCommand(),
 			scrubCommand(),
 			thresholdsCommand(),
+			historyCommand(),
 		},
 	}
 	if err := app.Run(os.Args); err != nil {

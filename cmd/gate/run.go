@@ -70,10 +70,17 @@ func runCommand() *cli.Command {
 			if err != nil {
 				return cli.Exit(err.Error(), 2)
 			}
+			h := c.String("history")
+			if h != "" {
+				// The report draws this run over the runs before it.
+				if res.History, err = gate.LoadHistory(h, ""); err != nil && !os.IsNotExist(err) {
+					return cli.Exit(err.Error(), 2)
+				}
+			}
 			if err := res.Write(c.String("out")); err != nil {
 				return cli.Exit(err.Error(), 2)
 			}
-			if h := c.String("history"); h != "" {
+			if h != "" {
 				if err := gate.AppendHistory(h, res); err != nil {
 					return cli.Exit(err.Error(), 2)
 				}
