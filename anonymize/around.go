@@ -73,7 +73,7 @@ func (e *Engine) write(wk *worker, w *sqldump.Writer, st *sqldump.Statement, sta
 		if err != nil {
 			return err
 		}
-		if tr := x.trivia(); tr != nil {
+		if tr, changed := x.trivia(); changed {
 			return w.WriteWithTrivia(st, tr)
 		}
 		return w.Write(st)
@@ -89,10 +89,8 @@ func (e *Engine) write(wk *worker, w *sqldump.Writer, st *sqldump.Statement, sta
 		return fmt.Errorf("line %d: %s: %w", x.line(), x.name(), err)
 	}
 	if drop {
-		if tr := x.trivia(); tr != nil {
-			return w.WriteRaw(tr)
-		}
-		return w.WriteRaw(st.Trivia())
+		tr, _ := x.trivia()
+		return w.WriteRaw(tr)
 	}
 	if len(x.repl) == 0 {
 		return w.Write(st)
@@ -111,10 +109,8 @@ func (e *Engine) system(wk *worker, w *sqldump.Writer, st *sqldump.Statement, st
 	if err != nil {
 		return err
 	}
-	if tr := x.trivia(); tr != nil {
-		return w.WriteRaw(tr)
-	}
-	return w.WriteRaw(st.Trivia())
+	tr, _ := x.trivia()
+	return w.WriteRaw(tr)
 }
 
 // stmt is one statement being decided: its tokens and the replacements.
@@ -135,6 +131,10 @@ type stmt struct {
 	self    string            // the table a CREATE TABLE defines
 	strict  bool              // literals that rows must match (CHECK, partitions)
 	head    []string          // the statement's leading words, upper-cased
+	triv    struct {
+		out           []byte
+		done, changed bool
+	}
 }
 
 func (e *Engine) lex(wk *worker, st *sqldump.Statement, stats *Stats) (*stmt, error) {
@@ -270,13 +270,23 @@ func (x *stmt) name() string {
 	return n
 }
 
-// trivia returns the leading trivia with the comment policy applied, or
-// nil when it stays as it is.
-func (x *stmt) trivia() []byte {
-	end := len(x.toks)
-	if len(x.code) > 0 {
-		end = x.code[0]
+// trivia returns the leading trivia with the comment policy applied, and
+// whether it changed.
+func (x *stmt) trivia() ([]byte, bool) {
+	if x.triv.done {
+		return x.triv.out, x.triv.changed
 	}
+	x.triv.done = true
+	// Trivia ends at the first token that is not space or a comment (an
+	// executable comment's opening is code).
+	end, at := len(x.toks), len(x.src)
+	for i, t := range x.toks {
+		if t.Kind != sqldump.TokSpace && t.Kind != sqldump.TokComment {
+			end, at = i, t.Start
+			break
+		}
+	}
+	x.triv.out = x.src[:at]
 	changed := false
 	for i := 0; i < end; i++ {
 		if x.toks[i].Kind == sqldump.TokComment && x.comment(i) {
@@ -284,17 +294,18 @@ func (x *stmt) trivia() []byte {
 		}
 	}
 	if !changed {
-		return nil
+		return x.triv.out, false
 	}
-	var b bytes.Buffer
+	b := []byte{}
 	for i := 0; i < end; i++ {
 		if r, ok := x.repl[i]; ok {
-			b.Write(r)
+			b = append(b, r...)
 			continue
 		}
-		b.Write(x.toks[i].Text(x.src))
+		b = append(b, x.toks[i].Text(x.src)...)
 	}
-	return b.Bytes()
+	x.triv.out, x.triv.changed = b, true
+	return b, true
 }
 
 // headWords collects the statement's leading words (skipping a DEFINER
@@ -350,7 +361,7 @@ func (x *stmt) decide() (bool, error) {
 	x.trivia()
 	// Comments inside the code go: they are free text nobody marked.
 	for i := range x.toks {
-		if x.toks[i].Kind == sqldump.TokComment && (len(x.code) == 0 || i > x.code[0]) {
+		if x.toks[i].Kind == sqldump.TokComment && len(x.code) > 0 && i > x.code[0] {
 			x.repl[i] = []byte(" ")
 		}
 	}

@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
@@ -48,13 +49,18 @@ var keptComments = []struct {
 	{"Dumping data for table", false},
 }
 
-// quotedName: `name` or 'name', nothing else.
+// quotedName: `name`, 'name' or (--skip-quote-names) name, nothing else.
 func quotedName(s string) bool {
+	if unquoted.MatchString(s) {
+		return true
+	}
 	if len(s) < 2 || s[0] != s[len(s)-1] || s[0] != '`' && s[0] != '\'' {
 		return false
 	}
 	return !strings.ContainsRune(s[1:len(s)-1], rune(s[0])) && !strings.ContainsAny(s, "\n")
 }
+
+var unquoted = regexp.MustCompile(`^[A-Za-z0-9_$]+$`)
 
 // comment applies the policy to the comment token i; it reports whether
 // the comment changes.

@@ -48,8 +48,11 @@ func isDomainName(s []byte) bool {
 // or "".
 func spotWhole(s []byte) string {
 	k := detectKind(s)
-	if k == "hostname" && !isDomainName(s) {
+	switch {
+	case k == "hostname" && !isDomainName(s):
 		return ""
+	case k != "ssh_public_key" && bytes.ContainsAny(s, " \t\n"):
+		return "" // text with a URL or an address in it: spotted piece by piece
 	}
 	return k
 }

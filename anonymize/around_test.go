@@ -1,0 +1,151 @@
+package anonymize_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/fuzzyduck/fuzzyduck/anonymize"
+	"github.com/fuzzyduck/fuzzyduck/rules"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+)
+
+const aroundSchema = "CREATE TABLE `users` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  `email` varchar(100) NOT NULL DEFAULT 'nobody@acme-corp.com' COMMENT 'the e-mail of alice',\n" +
+	"  `plan` enum('free','pro') NOT NULL DEFAULT 'free',\n  `n` int DEFAULT -5,\n  `note` varchar(50) DEFAULT 'see db9.acme-corp.com',\n  PRIMARY KEY (`id`),\n" +
+	"  CONSTRAINT `c1` CHECK (`email` like '%@%')\n) ENGINE=InnoDB AUTO_INCREMENT=777 COMMENT='exported by alice';\n"
+
+const aroundRules = "tables:\n  users: {email: email, n: integer}\n"
+
+func aroundRun(t *testing.T, sql string, system anonymize.SystemPolicy) (string, []string, error) {
+	t.Helper()
+	dump := []byte(aroundSchema + sql)
+	set, err := rules.Parse("rules.yaml", []byte(aroundRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := anonymize.Prepare(set, schema); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key(t, "around-unit"), Schema: schema, System: system})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := sqldump.NewReader(bytes.NewReader(dump))
+	var out bytes.Buffer
+	w := sqldump.NewWriter(&out)
+	stats, err := eng.Run(r, w)
+	if err != nil {
+		return "", nil, err
+	}
+	w.Close()
+	return strings.TrimPrefix(out.String(), ""), stats.Warnings, nil
+}
+
+// fakeEmail is the email kind's fake of v under the test key, as a row of
+// users.email gets it.
+func fakeEmail(t *testing.T, v string) string {
+	t.Helper()
+	out, _, err := aroundRun(t, "INSERT INTO `users` VALUES (1,'"+v+"','free',1,'x');\n", anonymize.SystemRefuse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(out, "VALUES (1,'")
+	rest := out[i+len("VALUES (1,'"):]
+	return rest[:strings.IndexByte(rest, '\'')]
+}
+
+func TestAroundStatements(t *testing.T) {
+	vip := fakeEmail(t, "vip@acme-corp.com")
+	for _, tc := range []struct {
+		name, in string
+		want     []string // in the output
+		gone     []string // not in the output
+	}{
+		{"create table", "", []string{"DEFAULT '" + fakeEmail(t, "nobody@acme-corp.com") + "'", "like '%@%'", "enum('free','pro')", "DEFAULT 'free'"},
+			[]string{"alice", "AUTO_INCREMENT=777", "db9.acme-corp.com", "-5,", "acme"}},
+		{"header", "-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB\n-- Host: db1.acme-corp.com    Database: shop\n-- Server version\t10.11.6\n# a note\n/* by alice */\nSET NAMES utf8mb4;\n",
+			[]string{"-- MariaDB dump\n", "-- Host: localhost    Database: shop\n", "SET NAMES utf8mb4;"}, []string{"10.11", "acme", "alice", "Server version"}},
+		{"footer", "-- WHERE:  email='vip@acme-corp.com'\n\n-- Dump completed on 2024-03-14 10:00:00\n", []string{"-- Dump completed\n"}, []string{"2024", "vip", "WHERE"}},
+		{"trigger", "DELIMITER ;;\n/*!50003 CREATE*/ /*!50017 DEFINER=`alice`@`%`*/ /*!50003 TRIGGER t BEFORE INSERT ON users FOR EACH ROW BEGIN\n" +
+			"  IF NEW.email = 'vip@acme-corp.com' OR NEW.email IN ('x@y.org', 'vip@acme-corp.com') THEN SET NEW.plan = 'pro'; END IF; -- alice\nEND */;;\nDELIMITER ;\n",
+			[]string{"DEFINER=CURRENT_USER*/", "NEW.email = '" + vip + "'", "IN ('" + fakeEmail(t, "x@y.org") + "', '" + vip + "')", "SET NEW.plan = 'pro'"},
+			[]string{"alice", "acme"}},
+		{"view", "/*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50013 DEFINER=root@localhost SQL SECURITY DEFINER */\n/*!50001 VIEW `v` AS select `u`.`id` AS `id` from `users` `u` where 'vip@acme-corp.com' = `u`.`email` and `u`.`n` = 42 */;\n",
+			[]string{"DEFINER=CURRENT_USER SQL", "where '" + vip + "' = `u`.`email`"}, []string{"acme", "root", "= 42 "}},
+		{"routine", "DELIMITER ;;\nCREATE DEFINER='admin'@'10.0.0.1' PROCEDURE p(IN email VARCHAR(9))\nBEGIN\n  DECLARE v INT DEFAULT 0;\n" +
+			"  SELECT email = 'keep-me' , 'ping 10.9.8.7 now', 'token=abc123XYZ';\n  INSERT INTO users (email, plan) VALUES ('vip@acme-corp.com', 'pro');\nEND ;;\nDELIMITER ;\n",
+			[]string{"CREATE DEFINER=CURRENT_USER PROCEDURE", "email = 'keep-me'", "VALUES ('" + vip + "', 'pro')", "'token="},
+			[]string{"admin", "10.0.0.1", "10.9.8.7", "abc123XYZ", "acme"}},
+		{"event", "DELIMITER ;;\n/*!50106 CREATE*/ /*!50117 DEFINER=CURRENT_USER()*/ /*!50106 EVENT e ON SCHEDULE EVERY 1 DAY STARTS '2023-03-14 02:00:00' COMMENT 'for alice' DO DELETE FROM users WHERE email LIKE '%@acme-corp.com' */ ;;\nDELIMITER ;\n",
+			[]string{"DEFINER=CURRENT_USER*/", "LIKE '%@" + vip[strings.IndexByte(vip, '@')+1:] + "'"}, []string{"2023-03-14", "alice", "acme"}},
+		{"sequence", "CREATE SEQUENCE `s` start with 4711 minvalue 10 maxvalue 99999 increment by 1 cache 1000 nocycle ENGINE=InnoDB;\nDO SETVAL(`s`, 5000, 0);\n",
+			[]string{"start with 10 minvalue 10", "SETVAL(`s`, 10, 0)"}, []string{"4711", "5000"}},
+		{"replication", "CHANGE MASTER TO MASTER_LOG_FILE='bin.000042', MASTER_LOG_POS=1234;\n-- CHANGE MASTER TO MASTER_LOG_FILE='bin.000042', MASTER_LOG_POS=1234;\nSET GLOBAL gtid_slave_pos='0-1-99';\nSET @@GLOBAL.GTID_PURGED='x:1-5';\n",
+			nil, []string{"000042", "1234", "0-1-99", "GTID_PURGED"}},
+		{"session", "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;\nLOCK TABLES `users` WRITE;\n/*!40000 ALTER TABLE `users` DISABLE KEYS */;\nUNLOCK TABLES;\nSTART TRANSACTION;\nCOMMIT;\nDROP TABLE IF EXISTS `x`;\n",
+			[]string{"SQL_MODE='NO_AUTO_VALUE_ON_ZERO'", "LOCK TABLES `users` WRITE;", "DISABLE KEYS */;", "DROP TABLE IF EXISTS `x`;"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, warns, err := aroundRun(t, tc.in, anonymize.SystemRefuse)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, g := range tc.gone {
+				if strings.Contains(out, g) {
+					t.Errorf("output still has %q:\n%s", g, out)
+				}
+			}
+			if tc.name == "replication" && len(warns) != 5 { // 4 dropped, 1 for the schema's note
+				t.Errorf("want a warning per dropped statement, got %q", warns)
+			}
+		})
+	}
+}
+
+// Fail closed: what fuzzy does not understand is an error naming the line
+// and the statement, never a value.
+func TestAroundRefuses(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"UPDATE users SET email = 'alice@acme-corp.com';\n", "line 10: UPDATE"},
+		{"CREATE INDEX i ON users (email);\n", "line 10: CREATE INDEX"},
+		{"SET GLOBAL max_connections = 10;\n", "global server variable"},
+		{"EXECUTE IMMEDIATE 'SELECT ''alice@acme-corp.com''';\n", "EXECUTE IMMEDIATE"},
+		{"CREATE USER 'alice'@'acme-corp.com' IDENTIFIED BY PASSWORD '*ABC';\n", "--system=drop"},
+		{"GRANT ALL ON *.* TO 'alice'@'acme-corp.com';\n", "line 10: GRANT"},
+		{"CREATE SERVER s FOREIGN DATA WRAPPER mysql OPTIONS (HOST 'acme-corp.com', PASSWORD 'alice');\n", "CREATE SERVER"},
+		{"USE `mysql`;\nINSERT INTO `user` VALUES ('acme-corp.com','alice');\n", "line 10: USE"},
+		{"INSERT INTO mysql.column_stats VALUES ('shop','users','email','alice@acme-corp.com','zed@acme-corp.com');\n", "mysql.column_stats"},
+		{"DO SETVAL(`nope`, 5, 0);\n", "SETVAL"},
+		{"SELECT 'unterminated;\n", "unterminated"},
+	} {
+		_, _, err := aroundRun(t, tc.in, anonymize.SystemRefuse)
+		if err == nil {
+			t.Errorf("%q: accepted", tc.in)
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, tc.want) {
+			t.Errorf("%q: error %q does not say %q", tc.in, msg, tc.want)
+		}
+		if strings.Contains(msg, "alice") || strings.Contains(msg, "acme") {
+			t.Errorf("%q: the error shows a value: %s", tc.in, msg)
+		}
+	}
+	// --system=drop drops each system statement with a warning.
+	out, warns, err := aroundRun(t, "CREATE USER 'alice'@'acme-corp.com';\nGRANT ALL ON *.* TO 'alice'@'acme-corp.com';\nUSE `mysql`;\nINSERT INTO `user` VALUES ('acme-corp.com','alice');\n", anonymize.SystemDrop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "alice") || len(warns) != 5 { // 4 dropped, 1 for the schema's note
+		t.Errorf("--system=drop: output %q, warnings %q", out, warns)
+	}
+}
