@@ -36,11 +36,14 @@ type worker struct {
 	shift  time.Duration // datetime shift, the same for every value
 	perms  map[permKey][4]uint64
 	secret map[string]bool // JSON keys that look secret
+	// keyKinds caches keyKind per JSON key.
+	keyKinds map[string]string
 	// labels caches fakeLabel for n == 0: domain suffixes repeat in
 	// nearly every hostname.
 	labels map[string][]byte
 	lower  []byte
-	row    rowCtx // the row being rewritten (engine runs only)
+	row    rowCtx   // the row being rewritten (engine runs only)
+	ids    []idPair // ids replaced in the current document (prefix lookups)
 }
 
 // labelsMax bounds the label cache; it is cleared when full.
@@ -55,7 +58,7 @@ type permKey struct {
 func newWorker(k *Key) *worker {
 	p := k.newPRF()
 	w := &worker{key: k, prf: p, perms: map[permKey][4]uint64{},
-		secret: map[string]bool{}, labels: map[string][]byte{}}
+		secret: map[string]bool{}, keyKinds: map[string]string{}, labels: map[string][]byte{}}
 	// One shift for all datetimes keeps their order and intervals.
 	r := p.seed("datetime-shift", nil, 0)
 	days := 30 + r.IntN(700)
@@ -107,6 +110,8 @@ func init() {
 		"fixed":          kindFixed,
 		"keep":           kindKeep,
 		"hostport":       kindHostPort, // inside JSON only
+		"phone":          kindPhone,    // inside JSON only
+		"iqn":            kindIQN,      // inside JSON only
 	}
 }
 

@@ -1,7 +1,11 @@
 package anonymize
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -32,3 +36,235 @@ var jsonCases = []kindCase{
 }
 
 func TestKindsJSON(t *testing.T) { runKindCases(t, jsonCases, "testdata/kinds_json.golden") }
+
+// jsonCorpus is real-shaped: what OpenStack keeps in JSON columns
+// (Nova's network_info, compute stats, instance faults, block device
+// connection_info, cells, Heat and Aodh bodies) with its words: each
+// entry lists the words the software wrote (not the donor), which may
+// stay. Every other token of 4 or more letters and digits, keys that are
+// not data aside, must be gone.
+var jsonCorpus = []struct{ doc, software string }{
+	{`[{"id": "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b", "address": "fa:16:3e:4b:7c:21", "type": "ovs", "devname": "tap3f2a1b4c-5d", "ovs_interfaceid": "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b",
+	   "network": {"id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "bridge": "br-int", "label": "acmebank-prod-net", "tenant_id": "8d7c6b5a4f3e2d1c0b9a887766554433",
+	     "subnets": [{"cidr": "10.41.0.0/20", "gateway": {"address": "10.41.0.1", "type": "gateway", "version": 4}, "dns": [{"address": "10.40.0.53", "type": "dns"}],
+	       "ips": [{"address": "10.41.3.17", "type": "fixed", "floating_ips": [{"address": "198.51.100.23", "type": "floating"}]}],
+	       "routes": [{"cidr": "172.20.0.0/16", "gateway": {"address": "10.41.0.254"}}]}],
+	     "meta": {"mtu": 1450, "physical_network": "physnet-acme", "injected": false}},
+	   "details": {"port_filter": true, "ovs_hybrid_plug": true, "datapath_type": "system", "bridge_name": "br-int"},
+	   "profile": {"pci_slot": "0000:81:00.2", "physical_network": "physnet-acme"}, "vnic_type": "normal", "active": true, "preserve_on_delete": false}]`,
+		"ovs br int gateway version fixed floating system normal dns 0000"},
+	{`{"num_instances": "3", "num_vm_active": "3", "num_task_None": "3", "num_os_type_linux": "3", "num_proj_8d7c6b5a4f3e2d1c0b9a887766554433": "2", "num_proj_0f1e2d3c4b5a69788796a5b4c3d2e1f0": "1", "io_workload": "0",
+	   "failed_builds": "0", "hypervisor": "compute-17.dc2.acmebank.example"}`, "None linux"},
+	{`{"message": "Connection to db1.acmebank.example:3306 refused from 10.41.3.17", "code": 500, "created": "2023-05-04T10:11:12Z",
+	   "details": "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/nova/compute/manager.py\", line 2604, in _build_and_run_instance\nnova.exception.BuildAbortException: Build of instance 3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b aborted: Failed to allocate the network(s) on host compute-17.dc2.acmebank.example. Peer 2001:db8:41::17 unreachable; route 10.41.0.0/20 via 10.41.0.254, servers 10.40.0.53,10.40.0.54, mail ops@acmebank.example\n"}`,
+		"Connection refused from Traceback most recent call last File usr lib python3 dist packages nova compute manager line 2604 _build_and_run_instance exception BuildAbortException Build instance aborted Failed allocate the network host Peer unreachable route servers mail 3306"},
+	{`{"driver_volume_type": "iscsi", "data": {"target_discovered": false, "target_iqn": "iqn.2010-10.org.openstack:volume-9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d", "target_portal": "192.168.44.21:3260", "target_lun": 1,
+	   "volume_id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d", "auth_method": "CHAP", "auth_username": "Xq7PkLm2Vn9R", "auth_password": "Z8yWb3Tc6Ud1", "encrypted": false, "qos_specs": null, "access_mode": "rw"}, "serial": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d"}`,
+		"iscsi CHAP 3260"},
+	{`{"cells": "{\"transport_url\": \"rabbit://nova:Rabb1tPw@ctl-rabbit.acmebank.example:5672/cell7\", \"database\": \"mysql+pymysql://nova:Db5ecret@galera.acmebank.example/nova_cell7\", \"nested\": \"{\\\"peer\\\": \\\"10.77.1.2\\\"}\"}"}`,
+		"transport_url database nested peer 5672"},
+	{`{"p\u0061ssword": "hunter2hunter", "apiKey": "AKIA5EXAMPLEKEY42", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMIK7MDENGbPxRfiCY", "private_key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAxyz123\n-----END RSA PRIVATE KEY-----",
+	   "card_number": 4111111111111111, "pin": 4821, "is_admin": true, "session": {"id": "s3ss10nT0ken", "ttl": 3600}, "iban": "DE44500105175407324931", "authentication_string": "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"}`,
+		"3600"},
+	{`{"display_name": "Quarterly Payroll Runner", "contact": "Jane Whitfield", "owner": "treasury-ops", "phone": "+44 20 7946 0321", "address": "221B Baker Street, London",
+	   "10.41.3.17": {"state": "up"}, "compute-17.dc2.acmebank.example": 12, "ops@acmebank.example": ["admin"], "webhook": "https://hooks.acmebank.example/services/T0ACME/B0ACME/q8WmZbLrYtXc"}`,
+		"state admin services"},
+	{`{"alarm_actions": ["https://aodh-sink.acmebank.example:8080/alarm?apikey=f7e6d5c4b3a2"], "ok_actions": ["log://"], "insufficient_data_actions": [], "rule": {"meter_name": "cpu_util", "threshold": 80.5, "query": [{"field": "resource_id", "op": "eq", "value": "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"}]}}`,
+		"alarm 8080 apikey cpu_util field resource_id"},
+}
+
+func TestJSONCorpusLeaksNothing(t *testing.T) {
+	w := newWorker(testKey(t, "json-corpus"))
+	for _, tc := range jsonCorpus {
+		res := kindJSON(w, &noColumn, []byte(tc.doc), 0)
+		out := string(res.out)
+		if res.fallback || !json.Valid(res.out) {
+			t.Fatalf("%s: not rewritten as JSON: %s", tc.doc, out)
+		}
+		keep := map[string]bool{}
+		for _, word := range strings.Fields(tc.software) {
+			for _, r := range alnumRuns(word) {
+				keep[strings.ToLower(r)] = true
+			}
+		}
+		// Keys kept from input to output are structure, and numbers are
+		// not rewritten (but under secret keys).
+		inKeys, outKeys := jsonKeyRuns(t, []byte(tc.doc)), jsonKeyRuns(t, res.out)
+		for r := range outKeys {
+			if inKeys[r] {
+				keep[r] = true
+			}
+		}
+		for _, num := range regexp.MustCompile(`[:\[,]\s*(\d+)`).FindAllStringSubmatch(tc.doc, -1) {
+			keep[num[1]] = true
+		}
+		// Booleans and protocol words are the software's.
+		keep["true"], keep["false"], keep["null"] = true, true, true
+		if leaks := leakedTokens(tc.doc, unescapeAll(out), keep); len(leaks) > 0 {
+			t.Errorf("%s\n  -> %s\n  keeps %q", tc.doc, out, leaks)
+		}
+	}
+}
+
+// jsonKeyRuns: the letter-and-digit runs of a document's keys.
+func jsonKeyRuns(t *testing.T, doc []byte) map[string]bool {
+	runs := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				for _, r := range alnumRuns(k) {
+					runs[strings.ToLower(r)] = true
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	var parsed any
+	if err := json.Unmarshal(doc, &parsed); err != nil {
+		t.Fatalf("%s: %v", doc, err)
+	}
+	walk(parsed)
+	return runs
+}
+
+// unescapeAll undoes JSON string escaping at every level, as an attacker
+// reading nested documents would.
+func unescapeAll(s string) string {
+	for i := 0; i < 4; i++ {
+		s = strings.NewReplacer(`\"`, `"`, `\\`, `\`, `\n`, "\n", `\u0061`, "a").Replace(s)
+	}
+	return s
+}
+
+// Secret-looking keys hide their values whatever their type: numbers keep
+// their digit count, booleans stay; escaped key spellings count.
+func TestJSONSecretsAnyTypeAnySpelling(t *testing.T) {
+	w := newWorker(testKey(t, "json-secrets"))
+	in := `{"p\u0061ssword": 123456, "PassWord": "x-hunter2", "api-key": 98.25, "apiKey": "abcd1234", "secret": {"inner": 4242, "flag": true, "list": ["deep-secret-1"]}, "pin": 7731, "token": null, "pinned": 5}`
+	out := kindJSON(w, &noColumn, []byte(in), 0).out
+	var got map[string]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	num := func(v any) string { return fmt.Sprint(v) }
+	if s := num(got["password"]); s == "123456" || len(s) != 6 {
+		t.Errorf("p\\u0061ssword: %s", s)
+	}
+	if s := num(got["api-key"]); s == "98.25" || len(s) != 5 {
+		t.Errorf("api-key: %s", s)
+	}
+	if s := num(got["pin"]); s == "7731" || len(s) != 4 {
+		t.Errorf("pin: %s", s)
+	}
+	if num(got["pinned"]) != "5" {
+		t.Errorf("pinned is no secret: %v", got["pinned"])
+	}
+	sec := got["secret"].(map[string]any)
+	if num(sec["inner"]) == "4242" || sec["flag"] != true || strings.Contains(string(out), "deep-secret") {
+		t.Errorf("secret's members: %v", sec)
+	}
+	for _, leak := range []string{"hunter2", "abcd1234"} {
+		if strings.Contains(string(out), leak) {
+			t.Errorf("%s keeps %s", out, leak)
+		}
+	}
+	if got["token"] != nil {
+		t.Errorf("token null: %v", got["token"])
+	}
+}
+
+// Ids inside JSON keys, nested JSON and free text get the uuid kind's
+// fake, so they still join the columns they copy.
+func TestJSONIDsMatchTheirColumns(t *testing.T) {
+	w := newWorker(testKey(t, "json-twins"))
+	id, proj, host := "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b", "8d7c6b5a4f3e2d1c0b9a887766554433", "compute-17.acmebank.example"
+	in := `{"num_proj_` + proj + `": "1", "inner": "{\"instance\": \"` + id + `\"}", "msg": "instance ` + id + ` on ` + host + `.\n"}`
+	out := kindJSON(w, &noColumn, []byte(in), 0).out
+	for _, twin := range []result{kindUUID(w, &noColumn, []byte(id), 0), kindUUID(w, &noColumn, []byte(proj), 0), kindHostname(w, &noColumn, []byte(host), 0)} {
+		if !bytes.Contains(out, twin.out) {
+			t.Errorf("%s does not hold %s", out, twin.out)
+		}
+	}
+	if bytes.Count(out, kindUUID(w, &noColumn, []byte(id), 0).out) != 2 {
+		t.Errorf("the instance id is not replaced in both places: %s", out)
+	}
+}
+
+// FuzzJSON: the json kind never panics, turns valid JSON into valid JSON,
+// and no value it reports as data (fuzzy index's view, 4 or more long)
+// survives in its output under two keys at once.
+func FuzzJSON(f *testing.F) {
+	for _, tc := range jsonCorpus {
+		f.Add(tc.doc)
+	}
+	w1, w2 := newWorker(testKey(f, "fuzz-json-1")), newWorker(testKey(f, "fuzz-json-2"))
+	idx := newWorker(testKey(f, "fuzz-json-index"))
+	f.Fuzz(func(t *testing.T, in string) {
+		a := kindJSON(w1, &noColumn, []byte(in), 0)
+		b := kindJSON(w2, &noColumn, []byte(in), 0)
+		if json.Valid([]byte(in)) && (a.fallback || !json.Valid(a.out)) {
+			t.Fatalf("valid %q became %q", in, a.out)
+		}
+		if a.fallback {
+			return
+		}
+		jsonLeaves(idx, &noColumn, []byte(in), func(kind string, v []byte) {
+			if len(v) < 4 || kind == "integer" {
+				return
+			}
+			if kind == "url" {
+				keep := urlProtocol(string(v))
+				both := map[string]bool{}
+				for _, tok := range leakedTokens(string(v), string(b.out), keep) {
+					both[tok] = true
+				}
+				for _, tok := range leakedTokens(string(v), string(a.out), keep) {
+					if both[tok] && !strings.Contains(string(dropValue([]byte(in), v)), tok) {
+						t.Fatalf("%q\n -> %q\n -> %q\nkeeps %q of the url %q", in, a.out, b.out, tok, v)
+					}
+				}
+				return
+			}
+			if bytes.Contains(a.out, v) && bytes.Contains(b.out, v) && !bytes.Contains(dropValue([]byte(in), v), v) {
+				t.Fatalf("%q\n -> %q\n -> %q\nkeeps the %s %q", in, a.out, b.out, kind, v)
+			}
+		})
+	})
+}
+
+// dropValue removes one occurrence of v (the input may hold it elsewhere,
+// e.g. as a key that is no data).
+func dropValue(in, v []byte) []byte {
+	i := bytes.Index(in, v)
+	if i < 0 {
+		return in
+	}
+	return append(append([]byte(nil), in[:i]...), in[i+len(v):]...)
+}
+
+// findID agrees with the regular expression it replaced.
+func TestFindIDMatchesTheRegexp(t *testing.T) {
+	rx := regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{32}`)
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := "0123456789abcdefABCDEF--xyz"
+	for i := 0; i < 200000; i++ {
+		b := make([]byte, r.IntN(80))
+		for k := range b {
+			b[k] = alphabet[r.IntN(len(alphabet))]
+		}
+		if r.IntN(4) == 0 && len(b) >= 36 {
+			copy(b[r.IntN(len(b)-35):], "0b1f5a6e-1234-4abc-8def-00000000002a")
+		}
+		want := rx.FindIndex(b)
+		a, e, ok := findID(b)
+		if (want != nil) != ok || ok && (want[0] != a || want[1] != e) {
+			t.Fatalf("%q: regexp %v, findID %d %d %v", b, want, a, e, ok)
+		}
+	}
+}

@@ -272,7 +272,16 @@ func isEmail(b []byte) bool {
 	if at <= 0 || at != bytes.LastIndexByte(b, '@') || at == len(b)-1 {
 		return false
 	}
-	return bytes.IndexByte(b[at+1:], '.') > 0
+	if bytes.IndexByte(b[at+1:], '.') <= 0 {
+		return false
+	}
+	// No spaces or quotes: one '@' in a sentence is not an address.
+	for _, c := range b {
+		if c <= ' ' || c == '"' || c == '<' || c == '>' || c == '(' || c == ')' || c == ',' || c == ';' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // kindEmail: a fake local part at the domain mapped as a hostname.

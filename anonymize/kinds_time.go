@@ -54,7 +54,7 @@ func kindDatetime(w *worker, c *colInfo, in []byte, n int) result {
 	if isSentinel(s) {
 		return result{out: in}
 	}
-	for _, layout := range dateLayouts {
+	for _, layout := range layoutsFor(s) {
 		t, err := time.Parse(layout, s)
 		if err != nil {
 			continue
@@ -81,6 +81,19 @@ func kindDatetime(w *worker, c *colInfo, in []byte, n int) result {
 		return result{out: []byte(out)}
 	}
 	return fallback(w, in, n)
+}
+
+// layoutsFor: the layouts s can have (a failed parse costs an error).
+func layoutsFor(s string) []string {
+	switch {
+	case len(s) == 10:
+		return dateLayouts[4:]
+	case len(s) > 10 && s[10] == 'T':
+		return dateLayouts[1:3]
+	case len(s) == 19:
+		return dateLayouts[3:4]
+	}
+	return dateLayouts
 }
 
 // dateShift is the offset of the current row's entity: the worker's

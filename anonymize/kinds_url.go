@@ -376,13 +376,13 @@ func (w *worker) urlPart(out, s []byte) []byte {
 		}
 	}
 	for len(s) > 0 {
-		loc := idRe.FindIndex(s)
-		if loc == nil {
+		a, b, ok := findID(s)
+		if !ok {
 			return w.urlRuns(out, s)
 		}
-		out = w.urlRuns(out, s[:loc[0]])
-		out = append(out, kindUUID(w, &noColumn, s[loc[0]:loc[1]], 0).out...)
-		s = s[loc[1]:]
+		out = w.urlRuns(out, s[:a])
+		out = append(out, kindUUID(w, &noColumn, s[a:b], 0).out...)
+		s = s[b:]
 	}
 	return out
 }
