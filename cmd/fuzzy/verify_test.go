@@ -35,7 +35,7 @@ func TestVerifyCLI(t *testing.T) {
 		i += len(after)
 		bad = bad[:i] + text + bad[i:]
 	}
-	plant("-- Host: localhost", " (owner "+strings.ToUpper(orig)+")")          // comment, upper case
+	plant("-- Host: localhost", " (owner "+strings.ToUpper(orig)+")")           // comment, upper case
 	plant("`parent_uuid` varchar(36) DEFAULT ", "'"+orig+"' COMMENT 'x' /* */") // DEFAULT
 	plant("INSERT INTO `vals` VALUES\n(", "'"+orig+"',")                        // data row
 	// The row now has one value too many for vals; move the spare into
