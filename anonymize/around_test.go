@@ -149,3 +149,51 @@ func TestAroundRefuses(t *testing.T) {
 		t.Errorf("--system=drop: output %q, warnings %q", out, warns)
 	}
 }
+
+// A system-versioned table's period columns can have rules, and audit
+// warns about those without.
+func TestSystemVersionedColumns(t *testing.T) {
+	dump := "CREATE TABLE `h` (\n  `id` int NOT NULL,\n  `v` varchar(9),\n  PRIMARY KEY (`id`)\n) WITH SYSTEM VERSIONING;\n" +
+		"CREATE TABLE `p` (\n  `id` int NOT NULL,\n  `vf` timestamp(6) GENERATED ALWAYS AS ROW START INVISIBLE,\n  `vt` timestamp(6) GENERATED ALWAYS AS ROW END INVISIBLE,\n" +
+		"  PERIOD FOR SYSTEM_TIME (`vf`, `vt`)\n) WITH SYSTEM VERSIONING;\n" +
+		"INSERT INTO `h` VALUES (1,'a');\nINSERT INTO `h` (`id`, `v`, row_start, row_end) VALUES (1,'a','2021-02-03 04:05:06.000007','2038-01-19 03:14:07.999999');\n"
+	set, err := rules.Parse("r.yaml", []byte("tables:\n  h: {row_start: datetime}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := anonymize.ReadSchema(strings.NewReader(dump))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := anonymize.Prepare(set, schema); err != nil {
+		t.Fatalf("a rule for the implicit row_start: %v", err)
+	}
+	r, _ := sqldump.NewReader(strings.NewReader(dump))
+	rep, err := anonymize.Audit(r, set, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rep.Warnings, "\n")
+	for _, want := range []string{"h.row_end: the ROW END", "p.vf: the ROW START", "p.vt: the ROW END"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("audit warnings lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "h.row_start") {
+		t.Errorf("audit warns about the marked h.row_start:\n%s", got)
+	}
+	eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key(t, "sv"), Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ = sqldump.NewReader(strings.NewReader(dump))
+	var out bytes.Buffer
+	w := sqldump.NewWriter(&out)
+	if _, err := eng.Run(r, w); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if strings.Contains(out.String(), "2021-02-03") || !strings.Contains(out.String(), "VALUES (1,'a');") || !strings.Contains(out.String(), "'2038-01-19 03:14:07.999999'") {
+		t.Errorf("row_start not anonymized, or the positional INSERT or the sentinel changed:\n%s", out.String())
+	}
+}

@@ -27,6 +27,9 @@ type AuditReport struct {
 	// Covered how many of them have a rule (keep counts: it is a decision).
 	Suspect, Covered int
 	Columns          int // all columns seen
+	// Warnings name what is not a finding but deserves a decision, such
+	// as an unmarked ROW START/END column (it records the donor's history).
+	Warnings []string
 }
 
 // Coverage is Covered/Suspect as a percentage (100 when nothing looks
@@ -59,6 +62,7 @@ func Audit(r *sqldump.Reader, set *rules.Set, sample int) (*AuditReport, error) 
 	cols := map[string]*colState{}
 	var order []string
 	var buf []byte
+	rep0 := &AuditReport{}
 	for {
 		st, err := r.Next()
 		if err == io.EOF {
@@ -69,6 +73,9 @@ func Audit(r *sqldump.Reader, set *rules.Set, sample int) (*AuditReport, error) 
 		}
 		if t := st.Table(); t != nil {
 			for _, c := range t.Columns {
+				if c.SystemTime != "" && set.Rule(t.Name, c.Name) == nil {
+					rep0.Warnings = append(rep0.Warnings, fmt.Sprintf("%s.%s: the ROW %s column of a system-versioned table has no rule: its timestamps tell when the donor's rows changed (datetime shifts them)", t.Name, c.Name, strings.ToUpper(c.SystemTime)))
+				}
 				k := t.Name + "." + c.Name
 				if cols[k] == nil {
 					cols[k] = &colState{table: t.Name, name: c.Name, kinds: map[string]int{}, marked: set.Rule(t.Name, c.Name) != nil, numeric: isNumericType(c.Type)}
@@ -107,7 +114,8 @@ func Audit(r *sqldump.Reader, set *rules.Set, sample int) (*AuditReport, error) 
 			}
 		}
 	}
-	rep := &AuditReport{Columns: len(cols)}
+	rep := rep0
+	rep.Columns = len(cols)
 	for _, k := range order {
 		cs := cols[k]
 		var reasons []string

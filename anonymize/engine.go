@@ -92,7 +92,9 @@ func Prepare(set *rules.Set, schema *sqldump.Schema) (warnings []string, err err
 	// databases share names) pool their columns.
 	tables := map[string][]string{}
 	for _, t := range schema.Tables() {
-		tables[t.Name] = append(tables[t.Name], t.ColumnNames()...)
+		for _, c := range t.Columns { // invisible ones too: rules may name them
+			tables[t.Name] = append(tables[t.Name], c.Name)
+		}
 	}
 	if err := set.Check(tables); err != nil {
 		return nil, err

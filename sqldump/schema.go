@@ -49,6 +49,12 @@ type Column struct {
 	HasDefault  bool
 	DefaultNull bool
 	Elems       []string // ENUM/SET members
+	// SystemTime is "start" or "end" for a system-versioned table's
+	// ROW START/ROW END column (explicit, or MariaDB's implicit
+	// row_start/row_end); Invisible columns take no value in an INSERT
+	// without a column list (ColumnNames leaves them out).
+	SystemTime string
+	Invisible  bool
 }
 
 // Key is a named index over columns.
@@ -67,11 +73,14 @@ type ForeignKey struct {
 	RefColumns []string
 }
 
-// ColumnNames lists the column names in order.
+// ColumnNames lists the names of the columns an INSERT without a column
+// list gives values for, in order (invisible columns left out).
 func (t *Table) ColumnNames() []string {
-	names := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		names[i] = c.Name
+	names := make([]string, 0, len(t.Columns))
+	for _, c := range t.Columns {
+		if !c.Invisible {
+			names = append(names, c.Name)
+		}
 	}
 	return names
 }
@@ -145,7 +154,9 @@ func ParseCreateTable(sql string) (t *Table, warning string, err error) {
 	stmt, perr := parseTiDB(sql)
 	if perr == nil {
 		if ct, ok := stmt.(*ast.CreateTableStmt); ok {
-			return fromAST(ct), "", nil
+			t = fromAST(ct)
+			versioning(t, sql)
+			return t, "", nil
 		}
 		return nil, "", fmt.Errorf("not a CREATE TABLE statement")
 	}
@@ -154,6 +165,7 @@ func ParseCreateTable(sql string) (t *Table, warning string, err error) {
 		return nil, "", fmt.Errorf("SQL parser: %v; tolerant scanner: %w", parserMsg(perr), err)
 	}
 	t.Tolerant = true
+	versioning(t, sql)
 	return t, "SQL parser rejected CREATE TABLE (" + parserMsg(perr) + "); read it with the tolerant column scanner", nil
 }
 

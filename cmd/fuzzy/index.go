@@ -115,6 +115,9 @@ func auditCommand() *cli.Command {
 			for _, f := range rep.Findings {
 				fmt.Println(f)
 			}
+			for _, w := range rep.Warnings {
+				fmt.Println("warning:", w)
+			}
 			fmt.Printf("fuzzy audit: %d columns, %d look confidential, %d have rules: coverage %.1f%%; %d unmarked\n",
 				rep.Columns, rep.Suspect, rep.Covered, rep.Coverage(), len(rep.Findings))
 			if c.Bool("strict") && len(rep.Findings) > 0 {
