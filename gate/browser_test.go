@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/fuzzyduck/fuzzyduck/dbserver"
 	"github.com/fuzzyduck/fuzzyduck/internal/headless"
 )
 
@@ -27,32 +25,13 @@ func artifacts(t *testing.T) string {
 	return dir
 }
 
-// namedDataset is a dataset whose name (its directory's) is fixed.
-func namedDataset(t *testing.T, name, yaml string) *Config {
-	dir := filepath.Join(t.TempDir(), name)
-	os.MkdirAll(dir, 0o755)
-	doc := fmt.Sprintf("project: test/migrator\ndatabase: app\ndb_user: app\ndb_pass: Db-Pass-4711\nseed_data: %s\nversion_query: SELECT version FROM schema_version\n%s", seed, yaml)
-	os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(doc), 0o644)
-	c, err := LoadConfig(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // TestReportAndHistoryInBrowser: 13 runs of the test migrator on two
 // datasets fill a history store, then a two-tree run's report and the
 // history page are opened in headless Chromium: every chart is drawn
 // with a size, holds the history's samples, the pages log no error and
 // fetch nothing but themselves; the screenshots are kept.
 func TestReportAndHistoryInBrowser(t *testing.T) {
-	srv, err := dbserver.Start(context.Background(), dbserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	os.Chmod(srv.Dir(), 0o755)
-	os.Chmod(srv.Socket(), 0o777)
+	srv := ownServer(t)
 	hist := t.TempDir()
 	runs := map[string]int{"alpha": 11, "beta": 2}
 	for _, name := range []string{"alpha", "beta"} {

@@ -31,9 +31,14 @@ var (
 
 const secretName, secretHost = "Project Zeus secret box", "vault-01.corp.example.net"
 
-func dataset(t *testing.T, yaml string) *Config {
+func dataset(t *testing.T, yaml string) *Config { return namedDataset(t, "", yaml) }
+
+// namedDataset is a dataset whose name (its directory's) is fixed, when
+// name is set.
+func namedDataset(t *testing.T, name, yaml string) *Config {
 	t.Helper()
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), name)
+	os.MkdirAll(dir, 0o755)
 	doc := fmt.Sprintf("project: test/migrator\ndatabase: app\ndb_user: app\ndb_pass: Db-Pass-4711\nseed_data: %s\nversion_query: SELECT version FROM schema_version\n%s", seed, yaml)
 	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
@@ -43,6 +48,20 @@ func dataset(t *testing.T, yaml string) *Config {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// ownServer is a server gate did not start (for --dsn), reachable by
+// the unprivileged user migrations run as.
+func ownServer(t *testing.T) *dbserver.Server {
+	t.Helper()
+	srv, err := dbserver.Start(context.Background(), dbserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	os.Chmod(srv.Dir(), 0o755)
+	os.Chmod(srv.Socket(), 0o777)
+	return srv
 }
 
 func run(t *testing.T, c *Config, migrate string, versions ...string) *Result {
@@ -381,13 +400,7 @@ func TestPropose(t *testing.T) {
 
 // TestExistingServer: --dsn runs against a server gate did not start.
 func TestExistingServer(t *testing.T) {
-	srv, err := dbserver.Start(context.Background(), dbserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	os.Chmod(srv.Dir(), 0o755)
-	os.Chmod(srv.Socket(), 0o777)
+	srv := ownServer(t)
 	c := dataset(t, "plan: {remeasure: false}\n")
 	res, err := Run(context.Background(), Options{Config: c, Migrate: migrator + " {version} {user}", Versions: []string{"1", "2"}, DSN: srv.DSN("")})
 	if err != nil {

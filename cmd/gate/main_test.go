@@ -204,6 +204,16 @@ func TestRunCLI(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"1->2": 33`) || !strings.Contains(r.stdout, "60s") {
 		t.Errorf("thresholds:\n%s%s", r.stdout, r.stderr)
 	}
+	// The history page: both steps, the learned limit drawn.
+	r = run(t, dir, "", gateBin, "history", "--history", "hist", "--out", "page")
+	page, _ := os.ReadFile(filepath.Join(dir, "page", "index.html"))
+	if r.code != 0 || !strings.Contains(r.stdout, "14 samples: page/index.html") || strings.Count(string(page), `<svg xmlns="http://www.w3.org/2000/svg" class="chart"`) != 6 || !strings.Contains(string(page), `<td>33s</td>`) {
+		t.Errorf("history: exit %d %s%s\n%s", r.code, r.stdout, r.stderr, page)
+	}
+	os.MkdirAll(filepath.Join(dir, "empty"), 0o755)
+	if r := run(t, dir, "", gateBin, "history", "--history", "empty", "--out", "page2"); r.code != 2 || !strings.Contains(r.stderr, "no samples in empty") {
+		t.Errorf("empty history: exit %d %s", r.code, r.stderr)
+	}
 }
 
 // TestTrunkRefAndSignal: gate run --trunk HEAD^1 in a repository whose
@@ -242,6 +252,15 @@ git add . && git -c user.name=t -c user.email=t@example.org commit -q -m patch`
 	}
 	if n := worktrees(); n != 1 {
 		t.Errorf("%d worktrees after the run", n)
+	}
+	// Phases on the command line, in order: the first stops at 1.
+	r = run(t, dir, "", gateBin, "run", "--dataset", ds, "--out", filepath.Join(dir, "out-phases"), "--migrate", "./migrate.sh {version} {user}",
+		"--phase", "{name: old, dir: "+repo+", versions: [1]}", "--phase", "new="+repo, "--versions-from", `ls up | sed -e 's/\.sql$//' -e 's/^0*//'`)
+	if r.code != 0 || !strings.Contains(r.stdout, "new in new: upgrade 1->2 in ") || !strings.Contains(r.stdout, "new in new: upgrade 2->3 in ") || !strings.Contains(r.stdout, "phases: old: 1 steps in") {
+		t.Errorf("--phase: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, dir, "", gateBin, "run", "--dataset", ds, "--migrate", "true", "--phase", "downgrade=."); r.code != 2 || !strings.Contains(r.stderr, "reserved") {
+		t.Errorf("a reserved phase name: exit %d %s", r.code, r.stderr)
 	}
 	// SIGTERM while trunk's first step runs.
 	cmd := exec.Command(gateBin, append(args, "--migrate", "test -f up/003.sql || sleep 120; ./migrate.sh {version} {user}")...)
