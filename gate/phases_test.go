@@ -301,3 +301,27 @@ func TestOldPlanOptions(t *testing.T) {
 		t.Errorf("reserved phase name: %v", err)
 	}
 }
+
+// FuzzParsePhase: any --phase value parses to a valid phase or fails
+// with an error naming the flag; NAME=DIR keeps both halves. Seeds in
+// testdata/fuzz/FuzzParsePhase.
+func FuzzParsePhase(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePhase(s)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "--phase ") {
+				t.Fatalf("error without the flag: %v", err)
+			}
+			return
+		}
+		if err := p.check(); err != nil {
+			t.Fatalf("%q parsed to an invalid phase %+v: %v", s, p, err)
+		}
+		if !strings.HasPrefix(strings.TrimSpace(s), "{") {
+			name, dir, _ := strings.Cut(s, "=")
+			if p.Name != name || p.Dir != dir {
+				t.Fatalf("%q: %+v", s, p)
+			}
+		}
+	})
+}
