@@ -1,0 +1,97 @@
+// Package glance runs the real OpenStack Glance database tooling from
+// Debian's python3-glance against a server: a glance-manage wrapper (the
+// glance-common package that ships it asks questions on install) and a
+// glance-manage.conf pointing at the server's unix socket.
+package glance
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/fuzzyduck/fuzzyduck/dbserver"
+)
+
+// Where Debian installs Glance's models.
+const Models = "/usr/lib/python3/dist-packages/glance/db/sqlalchemy/models.py"
+
+// Base is the revision the example's seed is made at: Ocata's, the
+// oldest a Zed glance-manage still upgrades with data in the tables (Zed
+// runs only Zed's data migrations, so Ocata's visibility migration is
+// gone and an older database with images cannot be contracted).
+const Base = "ocata_contract01"
+
+// Check reports whether python3-glance is installed.
+func Check() error {
+	if _, err := os.Stat(Models); err != nil {
+		return fmt.Errorf("python3-glance is not installed (apt-get install python3-glance): %w", err)
+	}
+	return nil
+}
+
+const wrapper = "#!/usr/bin/python3\nimport sys\nfrom glance.cmd.manage import main\nsys.exit(main())\n"
+
+// Env is a directory holding glance-manage and glance-manage.conf.
+type Env struct {
+	Dir    string
+	Conf   string
+	Script string
+}
+
+// NewEnv writes the wrapper and a configuration for database db reached
+// through socket.
+func NewEnv(dir, socket, db string) (*Env, error) {
+	if err := Check(); err != nil {
+		return nil, err
+	}
+	e := &Env{Dir: dir, Conf: filepath.Join(dir, "glance-manage.conf"), Script: filepath.Join(dir, "glance-manage")}
+	if err := os.WriteFile(e.Script, []byte(wrapper), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(e.Conf, []byte(Conf(socket, db)), 0o644); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Conf is a glance-manage configuration for database db on socket.
+func Conf(socket, db string) string {
+	return fmt.Sprintf("[DEFAULT]\nlog_dir =\n[database]\nconnection = mysql+pymysql://root@localhost/%s?unix_socket=%s&charset=utf8mb4\n", db, socket)
+}
+
+// Manage runs glance-manage --config-file conf args... and returns its
+// combined output.
+func (e *Env) Manage(ctx context.Context, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, e.Script, append([]string{"--config-file", e.Conf}, args...)...)
+	cmd.Dir = e.Dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return out.Bytes(), fmt.Errorf("glance-manage %v: %w\n%s", args, err, out.Bytes())
+	}
+	return out.Bytes(), nil
+}
+
+// Prepare makes database db on srv and brings it to revision with the
+// real glance-manage (db upgrade --version revision; "" means db sync to
+// head), writing its files in dir.
+func Prepare(ctx context.Context, srv *dbserver.Server, dir, db, revision string) (*Env, error) {
+	if _, err := srv.CreateDatabase(ctx, db); err != nil {
+		return nil, err
+	}
+	env, err := NewEnv(dir, srv.Socket(), db)
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"db", "sync"}
+	if revision != "" {
+		args = []string{"db", "upgrade", "--version", revision}
+	}
+	if _, err := env.Manage(ctx, args...); err != nil {
+		return nil, err
+	}
+	return env, nil
+}
