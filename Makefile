@@ -39,6 +39,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRewrite$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCreateTable$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
 	$(GO) test -run '^$$' -fuzz '^FuzzLex$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
+	$(GO) test -run '^$$' -fuzz '^FuzzAround$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./anonymize/
 	$(GO) test -run '^$$' -fuzz '^FuzzURL$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./anonymize/
 	$(GO) test -run '^$$' -fuzz '^FuzzJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./anonymize/
 	$(GO) test -run '^$$' -fuzz '^FuzzErrorsShowNoData$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/

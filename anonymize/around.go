@@ -66,10 +66,12 @@ func (e *Engine) write(wk *worker, w *sqldump.Writer, st *sqldump.Statement, sta
 			}
 			return e.system(wk, w, st, stats, st.Keyword+" INTO "+name, "a dump of the mysql schema or --system=stats/timezones")
 		}
-		if len(st.Trivia()) == 0 {
+		// Only comments can change (whitespace stays), and only the trivia
+		// is lexed: an INSERT can be a gigabyte.
+		if bytes.IndexAny(st.Trivia(), "-#/") < 0 {
 			return w.Write(st)
 		}
-		x, err := e.lex(wk, st, stats)
+		x, err := e.lexTrivia(wk, st, stats)
 		if err != nil {
 			return err
 		}
@@ -105,7 +107,7 @@ func (e *Engine) system(wk *worker, w *sqldump.Writer, st *sqldump.Statement, st
 		return fmt.Errorf("line %d: %s is system data (from %s): it holds accounts, password hashes, server credentials or real column values; fuzzy refuses it: dump without it, or run with --system=drop to drop such statements", line, what, option)
 	}
 	e.warn(stats, line, "dropped system data: "+what)
-	x, err := e.lex(wk, st, stats)
+	x, err := e.lexTrivia(wk, st, stats)
 	if err != nil {
 		return err
 	}
@@ -138,9 +140,18 @@ type stmt struct {
 }
 
 func (e *Engine) lex(wk *worker, st *sqldump.Statement, stats *Stats) (*stmt, error) {
-	x := &stmt{e: e, w: wk, st: st, stats: stats, src: st.Raw, repl: map[int][]byte{}, done: map[int]bool{}}
+	return e.lexSrc(wk, st, stats, st.Raw)
+}
+
+// lexTrivia lexes only the comments and whitespace before st's code.
+func (e *Engine) lexTrivia(wk *worker, st *sqldump.Statement, stats *Stats) (*stmt, error) {
+	return e.lexSrc(wk, st, stats, st.Trivia())
+}
+
+func (e *Engine) lexSrc(wk *worker, st *sqldump.Statement, stats *Stats, src []byte) (*stmt, error) {
+	x := &stmt{e: e, w: wk, st: st, stats: stats, src: src, repl: map[int][]byte{}, done: map[int]bool{}}
 	var err error
-	x.toks, err = sqldump.Lex(st.Raw, st.Delimiter())
+	x.toks, err = sqldump.Lex(src, st.Delimiter())
 	if err != nil {
 		return nil, fmt.Errorf("line %d: statement fuzzy cannot read (%v): it refuses to pass it through", st.Line, err)
 	}
