@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strconv"
@@ -14,7 +15,6 @@ import (
 	"github.com/fuzzyduck/fuzzyduck/anonymize"
 	"github.com/fuzzyduck/fuzzyduck/dbserver"
 	"github.com/fuzzyduck/fuzzyduck/dbserver/dbtest"
-	"github.com/fuzzyduck/fuzzyduck/rules"
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
 
@@ -40,21 +40,10 @@ var plantedNumbers = map[string]bool{"5000": true, "5001": true, "4711": true, "
 func views(t *testing.T, out []byte) []string {
 	t.Helper()
 	var dec bytes.Buffer
-	r, _ := sqldump.NewReader(bytes.NewReader(out))
-	for {
-		st, err := r.Next()
-		if err != nil {
-			break
-		}
-		ts, err := sqldump.Lex(st.Raw, st.Delimiter())
-		if err != nil {
-			t.Fatalf("output statement at line %d does not lex: %v", st.Line, err)
-		}
-		for _, tk := range ts {
-			dec.Write(sqldump.TokenValue(nil, st.Raw, tk))
-			dec.WriteByte(' ')
-		}
-	}
+	eachToken(t, out, func(st *sqldump.Statement, tk sqldump.Token) {
+		dec.Write(sqldump.TokenValue(nil, st.Raw, tk))
+		dec.WriteByte(' ')
+	})
 	hexRe := regexp.MustCompile(`(?i)0x([0-9a-f]{2,})|x'([0-9a-f]*)'`)
 	var hx bytes.Buffer
 	for _, m := range hexRe.FindAllSubmatch(out, -1) {
@@ -84,20 +73,34 @@ func attack(t *testing.T, out []byte) []string {
 			}
 		}
 	}
-	r, _ := sqldump.NewReader(bytes.NewReader(out))
+	eachToken(t, out, func(st *sqldump.Statement, tk sqldump.Token) {
+		if tk.Kind == sqldump.TokNumber && plantedNumbers[string(tk.Text(st.Raw))] {
+			found = append(found, fmt.Sprintf("line %d: the donor's counter %s survives", st.Line, tk.Text(st.Raw)))
+		}
+	})
+	return found
+}
+
+// eachToken calls fn with every token of every statement of dump.
+func eachToken(t *testing.T, dump []byte, fn func(*sqldump.Statement, sqldump.Token)) {
+	t.Helper()
+	r, _ := sqldump.NewReader(bytes.NewReader(dump))
 	for {
 		st, err := r.Next()
-		if err != nil {
-			break
+		if err == io.EOF {
+			return
 		}
-		ts, _ := sqldump.Lex(st.Raw, st.Delimiter())
+		if err != nil {
+			t.Fatalf("the dump does not read: %v", err)
+		}
+		ts, err := sqldump.Lex(st.Raw, st.Delimiter())
+		if err != nil {
+			t.Fatalf("statement at line %d does not lex: %v", st.Line, err)
+		}
 		for _, tk := range ts {
-			if tk.Kind == sqldump.TokNumber && plantedNumbers[string(tk.Text(st.Raw))] {
-				found = append(found, fmt.Sprintf("line %d: the donor's counter %s survives", st.Line, tk.Text(st.Raw)))
-			}
+			fn(st, tk)
 		}
 	}
-	return found
 }
 
 func anonymizeDump(t *testing.T, dump []byte, system anonymize.SystemPolicy) ([]byte, *anonymize.Stats, error) {
@@ -106,30 +109,7 @@ func anonymizeDump(t *testing.T, dump []byte, system anonymize.SystemPolicy) ([]
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := rules.Parse("rules.yaml", doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := anonymize.Prepare(set, schema); err != nil {
-		return nil, nil, err
-	}
-	eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key(t, "around"), Schema: schema, Workers: 2, System: system})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := sqldump.NewReader(bytes.NewReader(dump))
-	var out bytes.Buffer
-	w := sqldump.NewWriter(&out)
-	stats, err := eng.Run(r, w)
-	if err != nil {
-		return nil, nil, err
-	}
-	w.Close()
-	return out.Bytes(), stats, nil
+	return runWith(t, dump, string(doc), anonymize.Options{Key: key(t, "around"), Workers: 2, System: system})
 }
 
 // TestAroundTheRowsRealDumps builds the donor database on a real MariaDB,

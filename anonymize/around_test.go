@@ -18,31 +18,11 @@ const aroundRules = "tables:\n  users: {email: email, n: integer}\n"
 
 func aroundRun(t *testing.T, sql string, system anonymize.SystemPolicy) (string, []string, error) {
 	t.Helper()
-	dump := []byte(aroundSchema + sql)
-	set, err := rules.Parse("rules.yaml", []byte(aroundRules))
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
+	out, stats, err := runWith(t, []byte(aroundSchema+sql), aroundRules, anonymize.Options{Key: key(t, "around-unit"), System: system})
 	if err != nil {
 		return "", nil, err
 	}
-	if _, err := anonymize.Prepare(set, schema); err != nil {
-		t.Fatal(err)
-	}
-	eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key(t, "around-unit"), Schema: schema, System: system})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := sqldump.NewReader(bytes.NewReader(dump))
-	var out bytes.Buffer
-	w := sqldump.NewWriter(&out)
-	stats, err := eng.Run(r, w)
-	if err != nil {
-		return "", nil, err
-	}
-	w.Close()
-	return strings.TrimPrefix(out.String(), ""), stats.Warnings, nil
+	return string(out), stats.Warnings, nil
 }
 
 // fakeEmail is the email kind's fake of v under the test key, as a row of

@@ -27,6 +27,12 @@ func key(t testing.TB, s string) *anonymize.Key {
 // run anonymizes dump with the rules document and key.
 func run(t testing.TB, dump []byte, rulesDoc string, k *anonymize.Key, workers int) ([]byte, *anonymize.Stats, error) {
 	t.Helper()
+	return runWith(t, dump, rulesDoc, anonymize.Options{Key: k, Workers: workers})
+}
+
+// runWith is run with more options (opts' Rules and Schema are filled in).
+func runWith(t testing.TB, dump []byte, rulesDoc string, opts anonymize.Options) ([]byte, *anonymize.Stats, error) {
+	t.Helper()
 	set, err := rules.Parse("rules.yaml", []byte(rulesDoc))
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +44,8 @@ func run(t testing.TB, dump []byte, rulesDoc string, k *anonymize.Key, workers i
 	if _, err := anonymize.Prepare(set, schema); err != nil {
 		return nil, nil, err
 	}
-	eng, err := anonymize.New(anonymize.Options{Rules: set, Key: k, Schema: schema, Workers: workers})
+	opts.Rules, opts.Schema = set, schema
+	eng, err := anonymize.New(opts)
 	if err != nil {
 		return nil, nil, err
 	}
