@@ -27,6 +27,8 @@ type Phase struct {
 	// this tree knows, in order.
 	Versions     []string `json:"versions,omitempty" yaml:"versions"`
 	VersionsFrom string   `json:"versions_from,omitempty" yaml:"versions_from"`
+	// commit is what Ref named when it was checked out.
+	commit string
 }
 
 // Names gate gives its own phases.
@@ -106,6 +108,9 @@ func resolvePhases(ctx context.Context, o Options) (phases []Phase, cleanup func
 	}
 	if o.Trunk != "" || o.Patch != "" {
 		if len(phases) == 0 {
+			if o.Trunk == "" {
+				return nil, cleanup, fmt.Errorf("--patch needs --trunk: the tree (or git ref) trunk's migrations run with")
+			}
 			phases = []Phase{{Name: "trunk"}, {Name: "patch"}}
 		}
 		patch := o.Patch
@@ -177,7 +182,7 @@ func resolvePhases(ctx context.Context, o Options) (phases []Phase, cleanup func
 			return nil, cleanup, fmt.Errorf("phase %s: %s is not a directory, and %w", p.Name, p.Ref, err)
 		}
 		trees = append(trees, t)
-		p.Dir = t.dir
+		p.Dir, p.commit = t.dir, t.commit
 	}
 	if c.Plan.DowngradeTo != "" && !phases[len(phases)-1].stepwise() {
 		return nil, cleanup, fmt.Errorf("plan.downgrade_to needs a migration command with {version} in phase %s", phases[len(phases)-1].Name)

@@ -50,12 +50,10 @@ func (r *runner) listVersions(ctx context.Context, ph *Phase, pr *PhaseResult) (
 
 func (r *runner) newPhaseResult(ph *Phase) *PhaseResult {
 	pr := &PhaseResult{Name: ph.Name, Tree: ph.Dir, Status: "not run"}
-	if ph.Ref != "" {
-		pr.Tree = "git " + ph.Ref + " (a temporary worktree)"
-	}
 	pr.Log = "phase " + ph.Name + ": code tree " + ph.Dir + "\n"
 	if ph.Ref != "" {
-		pr.Log += "checked out from git ref " + ph.Ref + "\n"
+		pr.Tree = "git " + ph.Ref + " = " + ph.commit + " (a temporary worktree)"
+		pr.Log += "checked out from git ref " + ph.Ref + " = " + ph.commit + "\n"
 	}
 	r.res.Phases = append(r.res.Phases, pr)
 	return pr
