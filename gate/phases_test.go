@@ -301,6 +301,13 @@ func TestOldPlanOptions(t *testing.T) {
 	if _, err := LoadConfig(dir); err == nil || !strings.Contains(err.Error(), "old names") {
 		t.Errorf("mixed plan options: %v", err)
 	}
+	// turbo-hipster's config.json with phases: a relative dir is the
+	// config's.
+	js := t.TempDir()
+	os.WriteFile(filepath.Join(js, "config.json"), []byte(`{"project": "p", "phases": [{"name": "trunk", "dir": "../trunk", "versions": ["1", "2"]}, {"name": "patch", "dir": "/src", "versions_from": "ls"}]}`), 0o644)
+	if c, err := LoadConfig(js); err != nil || len(c.Phases) != 2 || c.Phases[0].Dir != filepath.Join(filepath.Dir(js), "trunk") || c.Phases[1].VersionsFrom != "ls" {
+		t.Errorf("config.json phases: %+v %v", c, err)
+	}
 	os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("phases: [{name: reupgrade}]\n"), 0o644)
 	if _, err := LoadConfig(dir); err == nil || !strings.Contains(err.Error(), "phases[0]: phase name \"reupgrade\" is reserved") {
 		t.Errorf("reserved phase name: %v", err)
