@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
 	"os"
 	"os/exec"
@@ -150,6 +151,10 @@ func TestNoNewMigrations(t *testing.T) {
 	}
 	if len(r.NewSteps()) != 0 || r.Steps[2].Counters["XInnodb_rows_changed"] != 0 {
 		t.Errorf("new %d, idempotence changed %d rows", len(r.NewSteps()), r.Steps[2].Counters["XInnodb_rows_changed"])
+	}
+	var suite junitSuite
+	if err := xml.Unmarshal(r.junit(), &suite); err != nil || suite.Failures != 0 || !strings.Contains(suite.Cases[len(suite.Cases)-1].SystemOut, NoMigrations) {
+		t.Errorf("junit: %v %+v", err, suite)
 	}
 }
 

@@ -107,13 +107,19 @@ func (r *Result) junit() []byte {
 		s.Cases = append(s.Cases, c)
 	}
 	// Run-level verdicts (version, drift, seed) as their own case.
-	var runMsgs []string
+	// A note (No migrations run of a patch that adds nothing) is output,
+	// not a failure, unless the run failed.
+	var runMsgs, notes []string
 	for _, m := range r.Messages {
-		if !stepMessage(r, m) {
+		switch {
+		case stepMessage(r, m):
+		case strings.HasPrefix(m, "FAILURE") || strings.HasPrefix(m, "WARNING") || r.Status == "FAILURE":
 			runMsgs = append(runMsgs, m)
+		default:
+			notes = append(notes, m)
 		}
 	}
-	c := junitCase{Name: "final schema and drift", Classname: "gate." + safe(r.Dataset)}
+	c := junitCase{Name: "final schema and drift", Classname: "gate." + safe(r.Dataset), SystemOut: strings.Join(notes, "\n")}
 	if len(runMsgs) > 0 {
 		c.Failure = &junitFailure{Message: runMsgs[0], Text: strings.Join(append(runMsgs, r.Drift...), "\n")}
 		s.Failures++
