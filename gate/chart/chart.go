@@ -76,7 +76,7 @@ func Format(v float64, unit string) string {
 func (c Chart) SVG() string {
 	w, h := c.Width, c.Height
 	if w == 0 {
-		w = 360
+		w = 340
 	}
 	if h == 0 {
 		h = 180
