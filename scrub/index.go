@@ -19,50 +19,41 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
 )
 
-// Index holds keyed fingerprints of confidential values and of their
-// longer word tokens, by kind, plus length bounds. It holds no plaintext.
-// Its own random key (not the anonymization key) computes the
+// Index holds keyed fingerprints of confidential values (of their keys:
+// see keys.go), of the longer words of multi-word values and of the
+// first bytes of long values, by kind, plus two lossy bit tables per
+// kind of scan that say where a value may start and end. It holds no
+// plaintext. Its own random key (not the anonymization key) computes the
 // fingerprints; whoever has the index can test guesses against it, so
 // keep it with the CI worker that scrubs, not with the published logs.
 type Index struct {
-	Version   int                 `json:"version"`
-	Key       string              `json:"key"` // hex, random per index
-	MinLen    int                 `json:"min_len"`
-	MaxLen    int                 `json:"max_len"`
-	MinToken  int                 `json:"min_token"`
-	MaxTokens int                 `json:"max_tokens"` // longest token sequence indexed as a value
-	Values    map[string][]uint64 `json:"-"`          // kind -> sorted fingerprints of whole values
-	Tokens    []uint64            `json:"-"`          // sorted fingerprints of word tokens
-	// Prefixes holds fingerprints of the first PrefixLen bytes of long
-	// values: MariaDB cuts long values in its messages.
-	PrefixLen int      `json:"prefix_len"`
-	Prefixes  []uint64 `json:"-"`
-	// Lengths lists the lengths values have, so that most candidates
-	// are rejected before they are hashed.
-	Lengths []int `json:"lengths"`
-	// WordCounts lists how many words values have (1 for a UUID, 6 for
-	// a MAC): the scrubber only tries word runs of those lengths.
-	WordCounts []int `json:"word_counts"`
+	Version  int                 `json:"version"`
+	Key      string              `json:"key"`  // hex, random per index
+	Seed     uint64              `json:"seed"` // of the bit tables' hashes, random per index
+	Values   map[string][]uint64 `json:"-"`    // kind -> sorted fingerprints of main keys
+	Tokens   []uint64            `json:"-"`    // sorted fingerprints of word keys
+	Prefixes []uint64            `json:"-"`    // sorted fingerprints of prefix keys
 
-	lengths [256]bool
+	// The bit tables, built by Finish (from pending) or read.
+	skel, fold *table
+	pending    [2][]uint64 // per rep kind: anchor hash << 32 | ends hash (low bits)
+
 	// Lookup structures built by Finish and LoadIndex: every kind's
-	// fingerprints in one set (one probe per candidate, not one per
-	// kind), each with its kind; a fingerprint in two kinds gets the
-	// first by name, always the same.
+	// fingerprints in one set, each with its kind; a fingerprint in two
+	// kinds gets the first by name, always the same.
 	valueSet  *fpSet
 	valueKind []uint16 // index into kindNames, per valueSet key
 	kindNames []string
 	tokenSet  *fpSet
 	prefixSet *fpSet
 
-	// macs holds keyed HMACs for Fingerprint: scrub workers look values
-	// up in parallel, and a hash.Hash is not safe for concurrent use.
+	// macs holds keyed HMACs: scrub workers look values up in parallel,
+	// and a hash.Hash is not safe for concurrent use.
 	macs sync.Pool
 }
 
@@ -71,85 +62,79 @@ type fpState struct {
 	sum [sha256.Size]byte
 }
 
-// Defaults for building an index.
-const (
-	DefaultMinToken  = 5
-	DefaultMaxTokens = 8
-)
+// indexVersion 2: keys by domain (keys.go), bit tables. Version 1
+// indexes (word-token fingerprints) must be rebuilt.
+const indexVersion = 2
 
 // NewIndex returns an empty index with a fresh random key.
 func NewIndex() *Index {
-	k := make([]byte, 32)
+	k := make([]byte, 40)
 	if _, err := rand.Read(k); err != nil {
 		panic(err)
 	}
-	return &Index{Version: 1, Key: hex.EncodeToString(k), MinToken: DefaultMinToken, MaxTokens: DefaultMaxTokens, PrefixLen: 16, Values: map[string][]uint64{}}
+	return &Index{Version: indexVersion, Key: hex.EncodeToString(k[:32]), Seed: binary.LittleEndian.Uint64(k[32:]), Values: map[string][]uint64{}}
 }
 
-// Normalize folds a value the way logs vary it: case.
-func Normalize(s string) string { return strings.ToLower(s) }
-
-// Fingerprint is the index's keyed 64-bit digest of a normalized value.
+// fingerprint is the index's keyed 64-bit digest of a key in a domain.
 // It is safe for concurrent use.
-func (ix *Index) Fingerprint(v []byte) uint64 {
+func (ix *Index) fingerprint(dom byte, v []byte) uint64 {
 	st, _ := ix.macs.Get().(*fpState)
 	if st == nil {
 		k, _ := hex.DecodeString(ix.Key)
 		st = &fpState{mac: hmac.New(sha256.New, k)}
 	}
 	st.mac.Reset()
+	st.mac.Write([]byte{dom})
 	st.mac.Write(v)
 	fp := binary.LittleEndian.Uint64(st.mac.Sum(st.sum[:0]))
 	ix.macs.Put(st)
 	return fp
 }
 
-// Tokens splits a value into word tokens the way the scrubber cuts logs:
-// runs of letters, digits, '.', '-', '_' and non-ASCII bytes.
-func Tokens(s string) []string {
-	var out []string
-	for _, t := range tokenize([]byte(s), nil) {
-		out = append(out, s[t.start:t.end])
-	}
-	return out
-}
-
 // Add records a confidential value of a kind.
 func (ix *Index) Add(kind, value string) {
-	v := Normalize(strings.TrimSpace(value))
-	if v == "" {
+	keys := keysOf(value)
+	if len(keys) == 0 {
 		return
 	}
-	if ix.MinLen == 0 || len(v) < ix.MinLen {
-		ix.MinLen = len(v)
-	}
-	if len(v) > ix.MaxLen {
-		ix.MaxLen = len(v)
-	}
 	ix.ensureValues()
-	ix.Values[kind] = append(ix.Values[kind], ix.Fingerprint([]byte(v)))
-	if !slices.Contains(ix.Lengths, len(v)) {
-		ix.Lengths = append(ix.Lengths, len(v))
-	}
-	if len(v) >= ix.PrefixLen+8 {
-		ix.Prefixes = append(ix.Prefixes, ix.Fingerprint([]byte(v[:ix.PrefixLen])))
-	}
-	toks := Tokens(v)
-	if !slices.Contains(ix.WordCounts, len(toks)) {
-		ix.WordCounts = append(ix.WordCounts, len(toks))
-	}
-	// Words of short values only: a long text (a traceback) is found
-	// whole or by its first bytes; its words are the words of every log.
-	if len(toks) > 1 && len(toks) <= ix.MaxTokens {
-		for _, t := range toks {
-			if len(t) >= ix.MinToken && !commonWord(t) {
-				ix.Tokens = append(ix.Tokens, ix.Fingerprint([]byte(t)))
-			}
+	probe := ix.probeTables()
+	for _, k := range keys {
+		fp := ix.fingerprint(k.dom, k.b)
+		switch k.dom {
+		case domToken:
+			ix.Tokens = append(ix.Tokens, fp)
+		case domPrefix:
+			ix.Prefixes = append(ix.Prefixes, fp)
+		default:
+			ix.Values[kind] = append(ix.Values[kind], fp)
 		}
+		e, t := 0, probe[0]
+		if k.dom == domExact {
+			e, t = 1, probe[1]
+		}
+		if len(k.scan) < t.anchorLen {
+			continue
+		}
+		ix.pending[e] = append(ix.pending[e], t.hashes(k.dom, k.scan))
+		t.note(k.dom, len(k.scan))
 	}
 }
 
-// Finish sorts and deduplicates the fingerprint sets.
+// probeTables returns the tables (their bits are sized and set by
+// Finish).
+func (ix *Index) probeTables() [2]*table {
+	if ix.skel == nil {
+		ix.skel = newTable(4, ix.Seed)
+		ix.fold = newTable(3, foldSeed(ix.Seed))
+	}
+	return [2]*table{ix.skel, ix.fold}
+}
+
+// foldSeed: the folded table's hashes differ from the skeleton table's.
+func foldSeed(seed uint64) uint64 { return seed ^ 0x9e3779b97f4a7c15 }
+
+// Finish sorts and deduplicates the fingerprints and builds the tables.
 func (ix *Index) Finish() {
 	ix.ensureValues()
 	for k, v := range ix.Values {
@@ -160,17 +145,17 @@ func (ix *Index) Finish() {
 	ix.Tokens = slices.Compact(ix.Tokens)
 	slices.Sort(ix.Prefixes)
 	ix.Prefixes = slices.Compact(ix.Prefixes)
-	slices.Sort(ix.Lengths)
+	for e, t := range ix.probeTables() {
+		p := ix.pending[e]
+		slices.Sort(p)
+		t.build(slices.Compact(p))
+		ix.pending[e] = nil
+	}
 	ix.index()
 }
 
 // index builds the lookup structures from the sorted lists.
 func (ix *Index) index() {
-	for _, n := range ix.Lengths {
-		if n < len(ix.lengths) {
-			ix.lengths[n] = true
-		}
-	}
 	// Merge the sorted per-kind lists; on a tie the earlier kind wins.
 	ix.kindNames = slices.Sorted(maps.Keys(ix.Values))
 	lists := make([][]uint64, len(ix.kindNames))
@@ -205,22 +190,33 @@ func (ix *Index) index() {
 	ix.prefixSet = newFPSet(ix.Prefixes)
 }
 
-// hasLen reports whether some value is n bytes long (long values are
-// always tried).
-func (ix *Index) hasLen(n int) bool {
-	if n >= len(ix.lengths) {
-		return n <= ix.MaxLen
+// verify looks a candidate key up by its fingerprint.
+func (ix *Index) verify(dom byte, key []byte) (entry, bool) {
+	fp := ix.fingerprint(dom, key)
+	switch dom {
+	case domToken:
+		return entry{KindWord, "index"}, ix.tokenSet.has(fp)
+	case domPrefix:
+		return entry{KindPrefix, "index"}, ix.prefixSet.has(fp)
 	}
-	return ix.lengths[n]
+	if i := ix.valueSet.find(fp); i >= 0 {
+		return entry{ix.kindNames[ix.valueKind[i]], "index"}, true
+	}
+	return entry{}, false
 }
 
-// IsPrefix reports whether the first PrefixLen bytes of a normalized text
-// begin a long confidential value.
-func (ix *Index) IsPrefix(t []byte) bool {
-	if ix.PrefixLen == 0 || len(t) < ix.PrefixLen || len(ix.Prefixes) == 0 {
-		return false
+// Lookup returns the kind of a value (any case or form that folds like
+// it), or "" when the index does not hold it.
+func (ix *Index) Lookup(value string) string {
+	keys := keysOf(value)
+	if len(keys) == 0 {
+		return ""
 	}
-	return ix.prefixSet.has(ix.Fingerprint(t[:ix.PrefixLen]))
+	e, ok := ix.verify(keys[0].dom, keys[0].b)
+	if !ok {
+		return ""
+	}
+	return e.kind
 }
 
 // Len is the number of distinct value fingerprints.
@@ -260,40 +256,46 @@ func (ix *Index) perKind() map[string][]uint64 {
 	return out
 }
 
-// Lookup returns the kind of a normalized value, or "".
-func (ix *Index) Lookup(v []byte) string {
-	if !ix.hasLen(len(v)) {
-		return ""
-	}
-	if i := ix.valueSet.find(ix.Fingerprint(v)); i >= 0 {
-		return ix.kindNames[ix.valueKind[i]]
-	}
-	return ""
-}
-
-// IsToken reports whether a normalized token belongs to a confidential
-// value.
-func (ix *Index) IsToken(t []byte) bool {
-	if len(t) < ix.MinToken {
-		return false
-	}
-	return ix.tokenSet.has(ix.Fingerprint(t))
-}
-
 // The index file: gzip of a magic line, a JSON header line (everything
-// but the fingerprints, with their counts), then the fingerprint arrays as
-// little-endian uint64s: values by kind (kinds sorted), tokens, prefixes.
-const indexMagic = "fuzzyduck-index-2\n"
+// but the arrays, with their sizes), then the arrays as little-endian
+// uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
+// prefixes; then the bit tables (skeleton anchors, ends; folded anchors,
+// ends).
+const indexMagic = "fuzzyduck-index-3\n"
+
+type tableHeader struct {
+	AnchorWords int   `json:"anchor_words"`
+	EndsWords   int   `json:"ends_words"`
+	Lengths     []int `json:"lengths"`
+	Prefix      bool  `json:"prefix"`
+	Domains     uint8 `json:"domains"`
+}
 
 type indexHeader struct {
 	*Index
 	Counts map[string]int `json:"counts"`
 	NTok   int            `json:"n_tokens"`
 	NPre   int            `json:"n_prefixes"`
+	Skel   tableHeader    `json:"skeleton_table"`
+	Fold   tableHeader    `json:"folded_table"`
 }
 
-// Save writes the index atomically (mode 0600).
+func headerOf(t *table) tableHeader {
+	h := tableHeader{AnchorWords: len(t.anchors.w), EndsWords: len(t.ends.w), Prefix: t.prefix, Domains: t.doms}
+	for n, ok := range t.lens {
+		if ok {
+			h.Lengths = append(h.Lengths, n)
+		}
+	}
+	return h
+}
+
+// Save writes the index atomically (mode 0600). The index must be
+// Finished.
 func (ix *Index) Save(path string) error {
+	if ix.valueSet == nil {
+		ix.Finish()
+	}
 	f, err := fileio.Create(path)
 	if err != nil {
 		return err
@@ -302,7 +304,7 @@ func (ix *Index) Save(path string) error {
 	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
 	bw := bufio.NewWriterSize(zw, 1<<20)
 	values := ix.perKind()
-	h := indexHeader{Index: ix, Counts: map[string]int{}, NTok: len(ix.Tokens), NPre: len(ix.Prefixes)}
+	h := indexHeader{Index: ix, Counts: map[string]int{}, NTok: len(ix.Tokens), NPre: len(ix.Prefixes), Skel: headerOf(ix.skel), Fold: headerOf(ix.fold)}
 	for k, v := range values {
 		h.Counts[k] = len(v)
 	}
@@ -315,9 +317,9 @@ func (ix *Index) Save(path string) error {
 	bw.Write(hdr)
 	bw.WriteByte('\n')
 	var buf [8]byte
-	for _, set := range ix.sets(values) {
-		for _, fp := range set {
-			binary.LittleEndian.PutUint64(buf[:], fp)
+	for _, set := range ix.arrays(values) {
+		for _, x := range set {
+			binary.LittleEndian.PutUint64(buf[:], x)
 			bw.Write(buf[:])
 		}
 	}
@@ -332,13 +334,13 @@ func (ix *Index) Save(path string) error {
 	return f.Commit()
 }
 
-// sets lists the fingerprint arrays in file order.
-func (ix *Index) sets(values map[string][]uint64) [][]uint64 {
+// arrays lists the arrays in file order.
+func (ix *Index) arrays(values map[string][]uint64) [][]uint64 {
 	var out [][]uint64
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		out = append(out, values[k])
 	}
-	return append(out, ix.Tokens, ix.Prefixes)
+	return append(out, ix.Tokens, ix.Prefixes, ix.skel.anchors.w, ix.skel.ends.w, ix.fold.anchors.w, ix.fold.ends.w)
 }
 
 // LoadIndex reads an index written by Save.
@@ -354,6 +356,9 @@ func LoadIndex(path string) (*Index, error) {
 	}
 	br := bufio.NewReaderSize(zr, 1<<20)
 	magic, err := br.ReadString('\n')
+	if err == nil && magic == "fuzzyduck-index-2\n" {
+		return nil, fmt.Errorf("index %s: written by an older fuzzy index (format 2); rebuild it with fuzzy index", path)
+	}
 	if err != nil || magic != indexMagic {
 		return nil, fmt.Errorf("index %s: not an index file (wrong magic)", path)
 	}
@@ -366,7 +371,7 @@ func LoadIndex(path string) (*Index, error) {
 	if err := json.Unmarshal(line, &h); err != nil {
 		return nil, fmt.Errorf("index %s: header: %w", path, err)
 	}
-	if ix.Version != 1 {
+	if ix.Version != indexVersion {
 		return nil, fmt.Errorf("index %s: version %d not supported", path, ix.Version)
 	}
 	if _, err := hex.DecodeString(ix.Key); err != nil || len(ix.Key) < 32 {
@@ -386,11 +391,7 @@ func LoadIndex(path string) (*Index, error) {
 		}
 		return out, nil
 	}
-	kinds := make([]string, 0, len(h.Counts))
-	for k := range h.Counts {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
+	kinds := slices.Sorted(maps.Keys(h.Counts))
 	ix.Values = map[string][]uint64{}
 	for _, k := range kinds {
 		v, err := read(h.Counts[k])
@@ -404,6 +405,39 @@ func LoadIndex(path string) (*Index, error) {
 	}
 	if ix.Prefixes, err = read(h.NPre); err != nil {
 		return nil, fmt.Errorf("index %s: prefixes: %w", path, err)
+	}
+	readTable := func(th tableHeader, anchorLen int, seed uint64) (*table, error) {
+		t := &table{anchorLen: anchorLen, seed: seed, lens: make([]bool, maxScan+1), prefix: th.Prefix, doms: th.Domains}
+		for _, w := range []struct {
+			n  int
+			bt *bitTable
+		}{{th.AnchorWords, &t.anchors}, {th.EndsWords, &t.ends}} {
+			if w.n <= 0 || w.n&(w.n-1) != 0 {
+				return nil, fmt.Errorf("bad table size %d", w.n)
+			}
+			words, err := read(w.n)
+			if err != nil {
+				return nil, err
+			}
+			*w.bt = bitTable{w: words, mask: uint64(w.n*64 - 1)}
+		}
+		for _, n := range th.Lengths {
+			if n < 1 || n > maxScan {
+				return nil, fmt.Errorf("bad length %d", n)
+			}
+			t.lens[n] = true
+			if t.minLen == 0 || n < t.minLen {
+				t.minLen = n
+			}
+			t.maxLen = max(t.maxLen, n)
+		}
+		return t, nil
+	}
+	if ix.skel, err = readTable(h.Skel, 4, ix.Seed); err != nil {
+		return nil, fmt.Errorf("index %s: skeleton table: %w", path, err)
+	}
+	if ix.fold, err = readTable(h.Fold, 3, foldSeed(ix.Seed)); err != nil {
+		return nil, fmt.Errorf("index %s: folded table: %w", path, err)
 	}
 	ix.index()
 	ix.Values = nil // the merged set has them all; Save rebuilds the lists

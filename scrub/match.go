@@ -2,331 +2,355 @@ package scrub
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/hex"
-	"strconv"
+	"crypto/rand"
+	"encoding/binary"
+	"slices"
 )
 
-// Matching known values: candidates are cut from the log and looked up in
-// each known set: every run of up to maxTokens consecutive word tokens (a
-// UUID is one token, a MAC six, "Project Zeus server 1" four), single
-// tokens against the word set, the first bytes of long tokens against the
-// prefixes of long values, and the parts of a token around '-' and '_'.
-// Case is folded. Encoded forms are decoded first: URL-encoding,
-// backslash escapes (SQL, JSON, Python) and SQL's doubled quotes over the
-// whole line, base64 and 0x-hex runs one by one (searched anywhere).
+// Matching known values: every view of a line (as it is, then decoded:
+// escapes, UTF-16, base64 and hex blobs) is folded two ways, into its
+// skeleton (letters and digits) and into folded text (everything); each
+// is scanned for keys (keys.go) with the tables (table.go), and what is
+// found is mapped back to the line. In text a key must begin and end
+// where a word does (a separator, the text's edge, or a script without
+// spaces); inside a decoded blob, keys of minAnywhere bytes or more match
+// anywhere ("x" + value + "!" encoded as one run).
 
-type token struct{ start, end int }
-
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c >= 0x80
+// matcher holds what the search needs; workers share it read-only.
+type matcher struct {
+	skel, fold  *table
+	verifiers   []verifier
+	minAnywhere int
 }
 
-func tokenize(b []byte, toks []token) []token {
-	toks = toks[:0]
-	for i := 0; i < len(b); {
-		if !isWordByte(b[i]) {
-			i++
+func newMatcher(ix *Index, vs *valueSet, minLength int) *matcher {
+	m := &matcher{minAnywhere: minLength}
+	var skel, fold *table
+	if ix != nil {
+		skel, fold = ix.skel, ix.fold
+		if vs.len() > 0 {
+			skel, fold = skel.clone(), fold.clone()
+		}
+	} else {
+		var b [8]byte
+		rand.Read(b[:])
+		seed := binary.LittleEndian.Uint64(b[:])
+		skel, fold = newTable(4, seed), newTable(3, foldSeed(seed))
+	}
+	var hs [2][]uint64
+	for _, k := range vs.keys {
+		e, t := 0, skel
+		if k.dom == domExact {
+			e, t = 1, fold
+		}
+		if len(k.scan) >= t.anchorLen {
+			hs[e] = append(hs[e], t.hashes(k.dom, k.scan))
+			t.note(k.dom, len(k.scan))
+		}
+	}
+	for e, t := range [2]*table{skel, fold} {
+		if len(hs[e]) > 0 {
+			slices.Sort(hs[e])
+			t.build(slices.Compact(hs[e]))
+		}
+	}
+	if vs.len() > 0 {
+		m.verifiers = append(m.verifiers, vs)
+	}
+	if ix != nil {
+		m.verifiers = append(m.verifiers, ix)
+	}
+	if !skel.empty() {
+		m.skel = skel
+	}
+	if !fold.empty() {
+		m.fold = fold
+	}
+	return m
+}
+
+func (m *matcher) active() bool { return m.skel != nil || m.fold != nil }
+
+func (m *matcher) verify(dom byte, key []byte) (entry, bool) {
+	for _, v := range m.verifiers {
+		if e, ok := v.verify(dom, key); ok {
+			return e, true
+		}
+	}
+	return entry{}, false
+}
+
+// hit is a key found in a rep: bytes [i,e).
+type hit struct {
+	i, e int
+	ent  entry
+	dom  byte
+}
+
+var skelDomains = [...]byte{domLoose, domStrict, domToken}
+
+// scanSkel finds keys in a skeleton rep.
+func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
+	t := m.skel
+	for i := 0; i+t.anchorLen <= len(r.b); i++ {
+		f := r.fl[i]
+		if f&flStart == 0 {
 			continue
 		}
-		j := i
-		for j < len(b) && isWordByte(b[j]) {
-			j++
+		bounded := f&(flGap|flCJK|flAfterCJK) != 0
+		if !bounded && !anywhere {
+			continue
 		}
-		// A sentence's full stop is not part of a host name.
-		e := j
-		for e > i && b[e-1] == '.' {
-			e--
+		if !t.anchors.has(t.anchorHash(r.b[i:])) {
+			continue
 		}
-		if e > i {
-			toks = append(toks, token{i, e})
-		}
-		i = j
-	}
-	return toks
-}
-
-// view is decoded text with, for each decoded byte, the original offsets
-// it came from.
-type view struct {
-	text       []byte
-	start, end []int
-}
-
-func (s *worker) knownSpans(line []byte, lower []byte, spans []span) []span {
-	spans = s.matchText(line, lower, nil, spans)
-	if needsDecoding(line) {
-		if v := decodeView(line); v != nil {
-			low := append([]byte(nil), v.text...)
-			lowerASCII(low)
-			spans = s.matchText(v.text, low, v, spans)
-		}
-	}
-	return s.matchEncodedRuns(line, spans)
-}
-
-// matchText finds known values and words in text (lower is text
-// lower-cased); v maps positions back to the line (nil: text is the line).
-func (s *worker) matchText(text, lower []byte, v *view, spans []span) []span {
-	s.toks = tokenize(text, s.toks)
-	toks := s.toks
-	orig := func(st, en int) (int, int) {
-		if v == nil {
-			return st, en
-		}
-		return v.start[st], v.end[en-1]
-	}
-	add := func(st, en int, kind, source string) {
-		a, b := orig(st, en)
-		spans = append(spans, span{a, b, kind, source})
-	}
-	for i := 0; i < len(toks); i++ {
-		matched := 0
-	seq:
-		for j := min(len(toks), i+s.maxTokens) - 1; j >= i; j-- {
-			if !s.counts[j-i+1] {
-				continue // no value has that many words
-			}
-			st, en := toks[i].start, toks[j].end
-			n := en - st
-			if n < s.minLen || n > s.maxLen {
+		found := false
+		lim := min(len(r.b), i+t.maxLen)
+		for e := lim; e >= i+t.minLen && !found; e-- {
+			n := e - i
+			if !t.lens[n] || e < len(r.b) && r.fl[e]&flStart == 0 {
 				continue
 			}
-			for _, k := range s.known {
-				if !k.set.hasLen(n) {
-					continue
-				}
-				if kind := k.set.Lookup(lower[st:en]); kind != "" {
-					add(st, en, kind, k.source(lower[st:en]))
-					matched = j - i + 1
-					break seq
-				}
-			}
-		}
-		if matched > 0 {
-			i += matched - 1
-			continue
-		}
-		s.tokenMatch(toks[i], text, lower, add)
-	}
-	return spans
-}
-
-// tokenMatch checks one token: a long value cut short, a word of a
-// multi-word value, a value glued to others with '-' or '_'.
-func (s *worker) tokenMatch(t token, text, lower []byte, add func(st, en int, kind, source string)) {
-	for _, k := range s.known {
-		lim := k.set.limits()
-		// "Duplicate entry 'compute-17.dc3.acme-c...'": the first bytes.
-		if lim.prefixLen > 0 && len(text)-t.start >= lim.prefixLen && t.end-t.start >= 4 && k.set.IsPrefix(lower[t.start:t.start+lim.prefixLen]) {
-			en := t.start + lim.prefixLen
-			for en < len(text) && text[en] != '\'' && text[en] != '"' && text[en] != '\n' {
-				en++
-			}
-			add(t.start, en, KindPrefix, k.name)
-			return
-		}
-		if t.end-t.start >= lim.minToken && k.set.IsToken(lower[t.start:t.end]) {
-			add(t.start, t.end, KindWord, k.name)
-			return
-		}
-	}
-	// '10.42.7.19-0': MariaDB's duplicate-entry messages join a unique
-	// key's columns.
-	for k := t.start + 1; k < t.end-1; k++ {
-		if c := text[k]; c != '-' && c != '_' {
-			continue
-		}
-		for _, cand := range [2][2]int{{t.start, k}, {k + 1, t.end}} {
-			n := cand[1] - cand[0]
-			if n < s.minWhole || n < s.minLen || n > s.maxLen {
+			whole := bounded && r.skelEnd(e)
+			if !whole && !(anywhere && n >= m.minAnywhere) {
 				continue
 			}
-			for _, ks := range s.known {
-				if !ks.set.hasLen(n) {
-					continue
+			cand := r.b[i:e]
+			base := t.endsBase(cand)
+			for _, dom := range skelDomains {
+				if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !whole || !t.ends.has(endsSalt(base, dom)) {
+					continue // (a word of a value is only ever a whole word)
 				}
-				if kind := ks.set.Lookup(lower[cand[0]:cand[1]]); kind != "" {
-					add(cand[0], cand[1], kind, ks.source(lower[cand[0]:cand[1]]))
+				key := cand
+				if dom == domStrict {
+					w.sq = squeeze(r, i, e, w.sq)
+					key = w.sq
+				}
+				if ent, ok := m.verify(dom, key); ok {
+					hits = append(hits, hit{i, e, ent, dom})
+					found = true
+					i = e - 1
 					break
 				}
 			}
 		}
-	}
-}
-
-func lowerASCII(b []byte) {
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 32
-		}
-	}
-}
-
-// decodeView undoes URL-encoding and backslash escapes.
-func decodeView(line []byte) *view {
-	v := &view{}
-	changed := false
-	for i := 0; i < len(line); {
-		c := line[i]
-		switch {
-		case c == '%' && i+2 < len(line) && isHex(line[i+1]) && isHex(line[i+2]):
-			b, _ := hex.DecodeString(string(line[i+1 : i+3]))
-			v.push(b[0], i, i+3)
-			i += 3
-			changed = true
-		case c == '+' && i > 0 && bytes.IndexByte(line, '%') >= 0:
-			v.push(' ', i, i+1)
-			i++
-		case c == '\'' && i+1 < len(line) && line[i+1] == '\'':
-			v.push('\'', i, i+2) // SQL's doubled quote
-			i += 2
-			changed = true
-		case c == '\\' && i+1 < len(line):
-			n := line[i+1]
-			switch n {
-			case 'n':
-				v.push('\n', i, i+2)
-			case 't':
-				v.push('\t', i, i+2)
-			case 'u':
-				if i+5 < len(line) {
-					if r, err := strconv.ParseUint(string(line[i+2:i+6]), 16, 16); err == nil && r < 0x80 {
-						v.push(byte(r), i, i+6)
-						i += 6
-						changed = true
-						continue
-					}
+		if !found && t.prefix && bounded && i+PrefixLen <= len(r.b) {
+			cand := r.b[i : i+PrefixLen]
+			if t.ends.has(t.endsHash(cand, domPrefix)) {
+				if ent, ok := m.verify(domPrefix, cand); ok {
+					hits = append(hits, hit{i, i + PrefixLen, ent, domPrefix})
 				}
-				v.push(n, i, i+2)
-			default:
-				v.push(n, i, i+2)
 			}
-			i += 2
-			changed = true
-		default:
-			v.push(c, i, i+1)
-			i++
 		}
 	}
-	if !changed {
-		return nil
+	return hits
+}
+
+// scanFold finds exact keys in a folded rep.
+func (m *matcher) scanFold(r *rep, anywhere bool, hits []hit) []hit {
+	t := m.fold
+	for i := 0; i+t.anchorLen <= len(r.b); i++ {
+		if r.fl[i]&flStart == 0 {
+			continue
+		}
+		bounded := r.foldedStart(i)
+		if !bounded && !anywhere {
+			continue
+		}
+		if !t.anchors.has(t.anchorHash(r.b[i:])) {
+			continue
+		}
+		lim := min(len(r.b), i+t.maxLen)
+		for e := lim; e >= i+t.minLen; e-- {
+			n := e - i
+			if !t.lens[n] || e < len(r.b) && r.fl[e]&flStart == 0 {
+				continue
+			}
+			if !(bounded && r.foldedEnd(e)) && !(anywhere && n >= m.minAnywhere) {
+				continue
+			}
+			cand := r.b[i:e]
+			if !t.ends.has(t.endsHash(cand, domExact)) {
+				continue
+			}
+			if ent, ok := m.verify(domExact, cand); ok {
+				hits = append(hits, hit{i, e, ent, domExact})
+				i = e - 1
+				break
+			}
+		}
 	}
-	return v
+	return hits
 }
 
-func (v *view) push(c byte, st, en int) {
-	v.text = append(v.text, c)
-	v.start = append(v.start, st)
-	v.end = append(v.end, en)
+// scanView finds known values in a view and appends their spans (in the
+// view's source).
+func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
+	m := w.m
+	w.hits = w.hits[:0]
+	if m.skel != nil {
+		w.sk.skeleton(v.text)
+		w.hits = m.scanSkel(w, &w.sk, anywhere, w.hits)
+		spans = w.mapHits(v, &w.sk, spans)
+	}
+	if m.fold != nil {
+		w.hits = w.hits[:0]
+		w.fo.folded(v.text)
+		w.hits = m.scanFold(&w.fo, anywhere, w.hits)
+		spans = w.mapHits(v, &w.fo, spans)
+	}
+	return spans
 }
 
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+func (w *worker) mapHits(v *view, r *rep, spans []span) []span {
+	for _, h := range w.hits {
+		st, en := int(r.src[h.i]), int(r.end[h.e-1])
+		if h.dom == domPrefix {
+			// A value cut short in a message: the rest of the quoted
+			// text goes too.
+			for en < len(v.text) && v.text[en] != '\'' && v.text[en] != '"' && v.text[en] != '\n' {
+				en++
+			}
+		}
+		a, b := v.source(st, en)
+		spans = append(spans, span{a, b, h.ent.kind, h.ent.source})
+	}
+	return spans
 }
 
-func isB64(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
+// maxDepth bounds blobs inside blobs (base64 of gzip of text with hex).
+const maxDepth = 3
+
+// knownSpans finds the known values of a line in every view.
+func (w *worker) knownSpans(line []byte, spans []span) []span {
+	body := bytes.TrimRight(line, "\r\n")
+	plain := view{text: body}
+	return w.viewsSpans(&plain, 0, false, spans)
 }
 
-// matchEncodedRuns decodes base64 runs (16+ characters) and 0x-hex runs
-// and redacts a whole run when its decoded text holds a confidential value.
-func (s *worker) matchEncodedRuns(line []byte, spans []span) []span {
-	for i := 0; i < len(line); {
-		if !isB64(line[i]) {
+// viewsSpans scans v and what it decodes to; depth > 0 is inside a blob.
+func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) []span {
+	spans = w.scanView(v, anywhere, spans)
+	spans = w.blobSpans(v, depth, spans)
+	cur := v
+	for round := 0; round < 3 && needsDecoding(cur.text); round++ {
+		next := &view{}
+		if !unescape(cur.text, next) {
+			break
+		}
+		next.compose(cur)
+		spans = w.scanView(next, anywhere, spans)
+		spans = w.blobSpans(next, depth, spans)
+		cur = next
+	}
+	if bytes.Count(v.text, []byte{0}) >= 2 {
+		for off := 0; off < 2; off++ {
+			for _, big := range [2]bool{false, true} {
+				u := &view{}
+				utf16View(v.text, off, big, u)
+				u.compose(v)
+				spans = w.scanView(u, anywhere, spans)
+			}
+		}
+	}
+	return spans
+}
+
+// blobSpans decodes v's base64 and hex runs; a run whose content holds a
+// known value is scrubbed whole.
+func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
+	if depth >= maxDepth {
+		return spans
+	}
+	t := v.text
+	for i := 0; i < len(t); {
+		if !isB64(t[i]) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(line) && isB64(line[j]) {
+		for j < len(t) && isB64(t[j]) {
 			j++
 		}
 		k := j
-		for k < len(line) && line[k] == '=' {
+		for k < len(t) && k-j < 2 && t[k] == '=' {
 			k++
 		}
-		run := line[i:j]
-		var decoded []byte
-		if len(run) > 2 && run[0] == '0' && (run[1] == 'x' || run[1] == 'X') && len(run) >= 10 {
-			if b, err := hex.DecodeString(string(run[2 : 2+(len(run)-2)/2*2])); err == nil {
-				decoded = b
-			}
-		} else if len(run) >= 16 && (k > j || looksBase64(run)) {
-			padded := line[i:k]
-			for off := 0; off < 4 && decoded == nil; off++ {
-				r := padded[off:]
-				if off > 0 || len(r)%4 != 0 {
-					r = run[off:]
-					r = r[:len(r)/4*4]
-				}
-				enc := base64.StdEncoding
-				if bytes.ContainsAny(r, "-_") {
-					enc = base64.URLEncoding
-				}
-				if b, err := enc.DecodeString(string(r)); err == nil && printable(b) {
-					decoded = b
-				}
-			}
-		}
-		if decoded != nil {
-			low := append([]byte(nil), decoded...)
-			lowerASCII(low)
-			for _, ks := range s.known {
-				if kind, ok := ks.set.anywhere(low); ok {
-					spans = append(spans, span{i, k, kind, ks.name})
-					break
-				}
+		if j-i >= minB64 {
+			if e, ok := w.blobHit(t[i:j], depth); ok {
+				a, b := v.source(i, k)
+				spans = append(spans, span{a, b, e.kind, e.source})
 			}
 		}
 		i = k
-		if i == j && j < len(line) {
-			i++
+		if i == j {
+			i = j + 1
 		}
 	}
 	return spans
 }
 
-func printable(b []byte) bool {
-	n := 0
-	for _, c := range b {
-		if c >= 0x20 && c < 0x7f || c == '\n' || c == '\t' {
-			n++
-		}
+// blobHit reports the first known value inside a run's decoded forms.
+func (w *worker) blobHit(run []byte, depth int) (entry, bool) {
+	for len(w.bufs) <= depth {
+		w.bufs = append(w.bufs, nil)
 	}
-	return len(b) > 0 && n*10 >= len(b)*9
+	if cap(w.bufs[depth]) < len(run) {
+		w.bufs[depth] = make([]byte, 0, len(run)+64)
+	}
+	buf := w.bufs[depth]
+	var found entry
+	ok := false
+	try := func(b []byte) bool {
+		if len(run) < 32 && !plausible(b) {
+			return false // a word that happens to be base64 of noise
+		}
+		found, ok = w.scanBlob(b, depth+1)
+		return ok
+	}
+	ri := scanRun(run)
+	h := run
+	if len(h) > 2 && h[0] == '0' && (h[1] == 'x' || h[1] == 'X') {
+		h = h[2:]
+	}
+	if len(h) >= 12 && (ri.hex || allHex(h)) && decodeHex(h, buf, try) {
+		return found, true
+	}
+	if decodeBase64(run, ri, buf, try) {
+		return found, true
+	}
+	return entry{}, false
 }
 
-// needsDecoding: the line has URL escapes, backslash escapes or doubled
-// quotes.
-func needsDecoding(line []byte) bool {
-	for i, c := range line {
-		switch c {
-		case '%', '\\':
-			return true
-		case '\'':
-			if i+1 < len(line) && line[i+1] == '\'' {
-				return true
-			}
-		}
+// plausible: short decoded bytes that could be text, UTF-16 or a
+// compressed stream (what ordinary words decode to mostly cannot).
+func plausible(b []byte) bool {
+	if len(b) >= 2 && (b[0] == 0x1f && b[1] == 0x8b || b[0] == 0x78) {
+		return true
 	}
-	return false
+	if _, ok := utf16Like(b); ok {
+		return true
+	}
+	return textLike(b)
 }
 
-// looksBase64: base64 of text mixes upper case, lower case and digits;
-// identifiers like instance_info_caches do not.
-func looksBase64(run []byte) bool {
-	var up, low, dig bool
-	for _, c := range run {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			up = true
-		case c >= 'a' && c <= 'z':
-			low = true
-		case c >= '0' && c <= '9':
-			dig = true
-		case c == '_' || c == '-':
-			return false
-		}
+// scanBlob looks for a known value in decoded bytes, anywhere.
+func (w *worker) scanBlob(b []byte, depth int) (entry, bool) {
+	if out, ok := inflate(b); ok {
+		b = out
 	}
-	return up && low && dig
+	var spans []span
+	if off, ok := utf16Like(b); ok {
+		u := &view{}
+		utf16View(b, off, off == 1, u)
+		spans = w.scanView(&view{text: u.text}, true, spans)
+	} else if textLike(b) {
+		spans = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
+	} else if len(b) >= 24 {
+		spans = w.scanView(&view{text: b}, false, spans)
+	}
+	if len(spans) == 0 {
+		return entry{}, false
+	}
+	return entry{spans[0].kind, spans[0].source}, true
 }

@@ -59,8 +59,9 @@ type Options struct {
 	Index    *Index
 	Values   []Value
 	Patterns []Pattern // in addition to Builtin
-	// MinLength: values shorter than this match only as whole tokens
-	// (default 8), so short values do not shred logs.
+	// MinLength: values with fewer letters and digits than this match
+	// only as whole words (default DefaultMinLength), so short values
+	// do not shred logs.
 	MinLength int
 	// MarkerKey keys the tags in markers ([scrubbed:kind:tag]) so the same
 	// secret gets the same tag everywhere without revealing its hash.
@@ -95,40 +96,24 @@ func (r *Report) Add(o *Report) {
 	r.Bytes += o.Bytes
 }
 
-// Scrubber redacts a stream. It is safe for one goroutine at a time.
+// Scrubber redacts a stream. Scrub and Find may be called from several
+// goroutines at once.
 type Scrubber struct {
 	opts     Options
-	known    []knownSet
+	m        *matcher
 	patterns []Pattern
 	hints    [][]string // per pattern: lower-case literals one of which a line must hold
 	hintAC   ac.AhoCorasick
 	hintPats [][]int // hint literal -> patterns it enables
 	always   []int   // patterns without hints: always tried
 	mac      []byte
-	// bounds over all known sets
-	minLen, maxLen, maxTokens, minWhole int
-	counts                              []bool // word counts some value has
-	workers                             sync.Pool
-}
-
-// knownSet is a known set with the name its matches are reported under.
-type knownSet struct {
-	set  known
-	name string
-	vs   *valueSet
-}
-
-func (k knownSet) source(v []byte) string {
-	if k.vs != nil {
-		return k.vs.source(v)
-	}
-	return k.name
+	workers  sync.Pool
 }
 
 // New builds a scrubber.
 func New(opts Options) (*Scrubber, error) {
 	if opts.MinLength == 0 {
-		opts.MinLength = 8
+		opts.MinLength = DefaultMinLength
 	}
 	s := &Scrubber{opts: opts, mac: opts.MarkerKey}
 	if s.mac == nil {
@@ -165,30 +150,13 @@ func New(opts Options) (*Scrubber, error) {
 	}
 	bld := ac.NewAhoCorasickBuilder(ac.Opts{AsciiCaseInsensitive: true, MatchKind: ac.StandardMatch, DFA: true})
 	s.hintAC = bld.Build(lits)
-	if opts.Index != nil {
-		s.known = append(s.known, knownSet{set: opts.Index, name: "index"})
-	}
-	if vs := newValueSet(opts.Values, opts.MinLength); vs.len() > 0 {
-		s.known = append(s.known, knownSet{set: vs, name: "values", vs: vs})
-	}
-	s.minWhole = opts.MinLength
-	s.minLen = 1 << 30
-	for _, k := range s.known {
-		lim := k.set.limits()
-		s.minLen = min(s.minLen, lim.minLen)
-		s.maxLen = max(s.maxLen, lim.maxLen)
-		s.maxTokens = max(s.maxTokens, lim.maxTokens)
-	}
-	s.counts = make([]bool, s.maxTokens+1)
-	for _, k := range s.known {
-		for _, n := range k.set.wordCounts() {
-			if n < len(s.counts) {
-				s.counts[n] = true
-			}
-		}
-	}
+	s.m = newMatcher(opts.Index, newValueSet(opts.Values), opts.MinLength)
 	return s, nil
 }
+
+// DefaultMinLength: values shorter than this (in letters and digits)
+// match only as whole words, also inside decoded blobs.
+const DefaultMinLength = 6
 
 type span struct {
 	start, end   int
@@ -198,9 +166,11 @@ type span struct {
 // worker holds one goroutine's scratch space.
 type worker struct {
 	*Scrubber
-	toks    []token
-	lower   []byte
 	enabled []bool
+	sk, fo  rep
+	hits    []hit
+	sq      []byte
+	bufs    [][]byte // per blob depth: decoded bytes
 }
 
 func (s *Scrubber) newWorker() *worker {
@@ -393,14 +363,12 @@ func (s *worker) spans(line []byte, inKey *bool) []span {
 			spans = append(spans, span{loc[0], len(bytes.TrimRight(line, "\r\n")), "private-key", "pattern"})
 		}
 	}
-	s.lower = append(s.lower[:0], line...)
-	lowerASCII(s.lower)
 	clear(s.enabled)
 	for _, i := range s.always {
 		s.enabled[i] = true
 	}
 	if s.hintAC.PatternCount() > 0 {
-		it := s.hintAC.IterOverlappingByte(s.lower)
+		it := s.hintAC.IterOverlappingByte(line) // case-insensitive
 		for m := it.Next(); m != nil; m = it.Next() {
 			for _, i := range s.hintPats[m.Pattern()] {
 				s.enabled[i] = true
@@ -419,8 +387,8 @@ func (s *worker) spans(line []byte, inKey *bool) []span {
 			spans = append(spans, span{st, en, p.Name, "pattern"})
 		}
 	}
-	if len(s.known) > 0 {
-		spans = s.knownSpans(line, s.lower, spans)
+	if s.m.active() {
+		spans = s.knownSpans(line, spans)
 	}
 	return dropInMarkers(line, spans)
 }

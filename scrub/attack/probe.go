@@ -1,0 +1,221 @@
+package attack
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// Value is a confidential value and its kind.
+type Value struct{ Kind, Text string }
+
+// Corpus: values of every class issue #15 names, and a few more. Each has
+// a twin of the same shape in Twins, which must stay untouched.
+var Corpus = []Value{
+	{"password", "Staple7Battery!"},            // ends in '!'
+	{"name", "Øystein Ødegård"},                // Ø
+	{"name", "Örjan Östlund-Berg"},             // Ö, a hyphen
+	{"name", "Łukasz Żółkiewski"},              // Ł, Ż
+	{"name", "Élodie Dupré"},                   // É
+	{"tag", "#ops-night-shift"},                // starts with '#'
+	{"label", "rack\tB7 slot 12"},              // a tab
+	{"path", "prod/eu-west/db01"},              // '/'
+	{"user", "deploy@bastion-3"},               // '@'
+	{"secret", "vault:kv:nightly"},             // ':'
+	{"company", "Smith & Wesson Holdings"},     // '&', spaces
+	{"code", "qz7vk2"},                         // six characters
+	{"name", "王小明"},                            // CJK
+	{"name", "Сергей Кузнецов"},                // Cyrillic
+	{"name", "Νικόλαος Παπαδόπουλος"},          // Greek, final sigma
+	{"email", "m.kowalczyk@northwind-labs.io"}, // e-mail
+	{"hostname", "db7.internal.northwind.io."}, // trailing dot
+	{"phone", "(555) 123-4567"},                // phone
+	{"handle", "@zephyr_ops"},                  // handle
+	{"ip", "10.77.3.141"},                      // IPv4
+	{"name", "Straße Müller GmbH"},             // ß (upper case is SS)
+}
+
+// Twins are clean values shaped like Corpus (same classes, same
+// punctuation): a scrubber that knows Corpus must leave them alone.
+var Twins = []Value{
+	{"password", "Purple4Monkey?"},
+	{"name", "Ingrid Åkesson"},
+	{"name", "Ödön Varga-Nagy"},
+	{"name", "Wiesław Mroczek"},
+	{"name", "Émile Fournier"},
+	{"tag", "#dev-morning-crew"},
+	{"label", "shelf\tC3 bay 09"},
+	{"path", "test/us-east/web02"},
+	{"user", "build@runner-9"},
+	{"secret", "cache:tmp:hourly"},
+	{"company", "Black & Decker Tools"},
+	{"code", "mn4wt8"},
+	{"name", "李大伟"},
+	{"name", "Дмитрий Соколов"},
+	{"name", "Γεώργιος Νικολάου"},
+	{"email", "a.nowak@southgate-media.net"},
+	{"hostname", "web3.dmz.southgate.net."},
+	{"phone", "(555) 987-6543"},
+	{"handle", "@aurora_dev"},
+	{"ip", "192.0.2.77"},
+	{"name", "Königstraße Bäcker AG"},
+}
+
+// Filler renders a form's context: what the form prints around any value.
+const filler = "qxqxqxqxqxqxqx"
+
+// Probe is one value in one form: lines [First, First+N) of the log.
+type Probe struct {
+	Value       Value
+	Form        string
+	First, N    int
+	contextView []string
+}
+
+// Log renders every value in every form that applies, each line with a
+// log header; after each probe come the same form of the twin (of the
+// same index, when twins are given) and one of the ordinary lines. It
+// returns the log, the probes and the numbers of the clean lines (twins'
+// and ordinary ones).
+func Log(values, twins []Value, ordinary []string) (string, []Probe, []int) {
+	var b strings.Builder
+	var probes []Probe
+	var cleanLines []int
+	line := 0
+	ctx := map[string][]string{}
+	ci := 0
+	for vi, v := range values {
+		for fi, f := range Forms {
+			if f.Applies != nil && !f.Applies(v.Text) {
+				continue
+			}
+			if _, ok := ctx[f.Name]; !ok {
+				ctx[f.Name] = Views(withHeaders(f, f.Render(filler), 0, 0))
+			}
+			text := withHeaders(f, f.Render(v.Text), vi, fi)
+			n := strings.Count(text, "\n")
+			probes = append(probes, Probe{Value: v, Form: f.Name, First: line, N: n, contextView: ctx[f.Name]})
+			b.WriteString(text)
+			line += n
+			if vi < len(twins) && !f.Secret && (f.Applies == nil || f.Applies(twins[vi].Text)) {
+				t := withHeaders(f, f.Render(twins[vi].Text), vi, fi)
+				b.WriteString(t)
+				for i := 0; i < strings.Count(t, "\n"); i++ {
+					cleanLines = append(cleanLines, line)
+					line++
+				}
+			}
+			if len(ordinary) > 0 {
+				b.WriteString(ordinary[ci%len(ordinary)])
+				b.WriteByte('\n')
+				cleanLines = append(cleanLines, line)
+				line++
+				ci++
+			}
+		}
+	}
+	return b.String(), probes, cleanLines
+}
+
+func withHeaders(f Form, text string, vi, fi int) string {
+	lines := strings.Split(text, "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		if i == 0 || !f.Bare {
+			fmt.Fprintf(&b, "2026-11-21 10:%02d:%02d.%03d 4242 INFO nova.db.main.migrations [-] ", vi%60, fi%60, i)
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Pieces are what of v an attacker must not find: the whole value, every
+// run of 6 characters, every word of 4 or more letters (a name token),
+// and the same for the value's letters and digits alone (Skeleton), as
+// separators may change or go.
+func Pieces(v string) (raw, skel []string) {
+	f := Fold(strings.TrimSpace(v))
+	raw = append(raw, f)
+	r := []rune(f)
+	for i := 0; i+6 <= len(r); i++ {
+		raw = append(raw, string(r[i:i+6]))
+	}
+	for _, t := range strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if len([]rune(t)) >= 4 {
+			raw = append(raw, t)
+		}
+	}
+	s := []rune(Skeleton(f))
+	if len(s) >= 6 {
+		skel = append(skel, string(s))
+		for i := 0; i+6 <= len(s); i++ {
+			skel = append(skel, string(s[i:i+6]))
+		}
+	}
+	return raw, skel
+}
+
+// Leak is a probe whose value the attacker still finds, and how.
+type Leak struct {
+	Probe Probe
+	Piece string // what was found (test data only: never print real values)
+	View  string // the decoded view it was found in
+}
+
+func (l Leak) String() string {
+	view := l.View
+	if len(view) > 160 {
+		view = view[:160] + "..."
+	}
+	return fmt.Sprintf("%s %q as %s: %q found in %q", l.Probe.Value.Kind, l.Probe.Value.Text, l.Probe.Form, l.Piece, view)
+}
+
+// Check plays the attacker on scrubbed, the scrubber's output for log:
+// every probe whose value (or a distinctive piece: one the form's own
+// text does not hold) shows in any decoded view is a leak; every clean
+// line that changed is reported by number.
+func Check(log, scrubbed string, probes []Probe, cleanLines []int) (leaks []Leak, altered []int, err error) {
+	in := strings.SplitAfter(log, "\n")
+	out := strings.SplitAfter(scrubbed, "\n")
+	if len(in) != len(out) {
+		return nil, nil, fmt.Errorf("scrubbing changed the number of lines: %d -> %d", len(in), len(out))
+	}
+	for _, n := range cleanLines {
+		if in[n] != out[n] {
+			altered = append(altered, n)
+		}
+	}
+	for _, p := range probes {
+		text := strings.Join(out[p.First:p.First+p.N], "")
+		if l, ok := leak(p, text); ok {
+			leaks = append(leaks, l)
+		}
+	}
+	return leaks, altered, nil
+}
+
+func leak(p Probe, text string) (Leak, bool) {
+	raw, skel := Pieces(p.Value.Text)
+	ctxRaw := strings.Join(p.contextView, "\x00")
+	var sk []string
+	for _, v := range p.contextView {
+		sk = append(sk, Skeleton(v))
+	}
+	ctxSkel := strings.Join(sk, "\x00")
+	views := Views(text)
+	for _, v := range views {
+		for _, piece := range raw {
+			if strings.Contains(v, piece) && !strings.Contains(ctxRaw, piece) {
+				return Leak{p, piece, v}, true
+			}
+		}
+		sv := Skeleton(v)
+		for _, piece := range skel {
+			if strings.Contains(sv, piece) && !strings.Contains(ctxSkel, piece) {
+				return Leak{p, piece, sv}, true
+			}
+		}
+	}
+	return Leak{}, false
+}

@@ -1,0 +1,281 @@
+package scrub
+
+import (
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Folding: values and log text are compared as their letters and digits,
+// case-folded (upper case of every script, ß as ss, final sigma),
+// compatibility-decomposed with the accents dropped (so NFC, NFD and a
+// full-width copy fold alike), and bytes that are not UTF-8 read as
+// Latin-1 (a latin1 log, Python's '\xf6'). Values and text go through the
+// same code, so whatever it does, it does to both.
+
+// Flags of a rep byte.
+const (
+	flStart    = 1 << iota // the first byte of a folded rune
+	flGap                  // skeleton: a separator (or the text's start) comes before; folded: the previous rune is not a letter or digit
+	flCJK                  // a script without spaces (Han, kana, Hangul, Thai): no word boundary needed
+	flAfterCJK             // the previous rune is such a one
+	flAlnum                // folded rep: a letter or digit
+)
+
+// rep is folded text: its bytes with, for each, the source rune's offsets
+// in the text it was built from, and flags.
+type rep struct {
+	b        []byte
+	src, end []int32
+	fl       []uint8
+}
+
+func (r *rep) reset(n int) {
+	if cap(r.b) < n {
+		n = max(n, 2*cap(r.b))
+		r.b = make([]byte, 0, n)
+		r.src = make([]int32, 0, n)
+		r.end = make([]int32, 0, n)
+		r.fl = make([]uint8, 0, n)
+	}
+	r.b, r.src, r.end, r.fl = r.b[:0], r.src[:0], r.end[:0], r.fl[:0]
+}
+
+func (r *rep) push(c byte, st, en int, f uint8) {
+	r.b = append(r.b, c)
+	r.src = append(r.src, int32(st))
+	r.end = append(r.end, int32(en))
+	r.fl = append(r.fl, f)
+}
+
+// asciiAlnum and asciiLower: the ASCII fast path.
+var asciiAlnum, asciiLower [128]byte
+
+func init() {
+	for c := 0; c < 128; c++ {
+		asciiLower[c] = byte(c)
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			asciiAlnum[c] = 1
+		case c >= 'A' && c <= 'Z':
+			asciiAlnum[c] = 1
+			asciiLower[c] = byte(c + 32)
+		}
+	}
+}
+
+// folded is one non-ASCII rune folded: its bytes (maybe none: an
+// accent) and its class.
+type folded struct {
+	b     string
+	alnum bool
+	cjk   bool
+}
+
+var foldCache sync.Map // rune -> folded
+
+func foldRune(r rune) folded {
+	if f, ok := foldCache.Load(r); ok {
+		return f.(folded)
+	}
+	f := computeFold(r)
+	foldCache.Store(r, f)
+	return f
+}
+
+func computeFold(r rune) folded {
+	var f folded
+	f.cjk = unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) {
+		f.alnum = true // an accent: part of the letter before, folds away
+		return f
+	}
+	f.alnum = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r)
+	var out []byte
+	for _, d := range norm.NFKD.String(string(r)) {
+		if unicode.Is(unicode.Mn, d) {
+			continue
+		}
+		switch d {
+		case 'ß', 'ẞ':
+			out = append(out, "ss"...)
+			continue
+		}
+		d = unicode.ToLower(unicode.ToUpper(d))
+		if d == 'ς' {
+			d = 'σ'
+		}
+		out = utf8.AppendRune(out, d)
+	}
+	f.b = string(out)
+	if f.alnum {
+		// a compatibility form may hold separators ("½" is 1⁄2): keep
+		// only letters and digits.
+		keep := out[:0]
+		for _, d := range string(out) {
+			if unicode.IsLetter(d) || unicode.IsDigit(d) {
+				keep = utf8.AppendRune(keep, d)
+			}
+		}
+		f.b = string(keep)
+	}
+	return f
+}
+
+// decodeRune reads one rune; a byte that does not start valid UTF-8 is
+// a Latin-1 character.
+func decodeRune(b []byte) (rune, int) {
+	r, n := utf8.DecodeRune(b)
+	if r == utf8.RuneError && n <= 1 {
+		return rune(b[0]), 1
+	}
+	return r, n
+}
+
+// skeleton builds the skeleton rep of text: letters and digits only,
+// folded; flGap marks where separators were.
+func (r *rep) skeleton(text []byte) {
+	r.reset(len(text))
+	b, src, end, fl := r.b, r.src, r.end, r.fl
+	var pending uint8 = flGap // flags for the next letter or digit
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < 0x80 {
+			if asciiAlnum[c] != 0 {
+				b = append(b, asciiLower[c])
+				src = append(src, int32(i))
+				end = append(end, int32(i+1))
+				fl = append(fl, flStart|pending)
+				pending = 0
+			} else if c != 0 { // NUL: UTF-16 read byte by byte; neither letter nor gap
+				pending = flGap
+			}
+			i++
+			continue
+		}
+		rn, n := decodeRune(text[i:])
+		fr := foldRune(rn)
+		switch {
+		case !fr.alnum:
+			pending = flGap
+		case fr.b == "": // an accent: the letter before grows to cover it
+			if pending == 0 {
+				for k := len(end) - 1; k >= 0 && end[k] == int32(i); k-- {
+					end[k] = int32(i + n)
+				}
+			}
+		default:
+			f := flStart | pending
+			if fr.cjk {
+				f |= flCJK
+			}
+			for k := 0; k < len(fr.b); k++ {
+				b = append(b, fr.b[k])
+				src = append(src, int32(i))
+				end = append(end, int32(i+n))
+				fl = append(fl, f)
+				f &^= flStart | flGap | flAfterCJK
+			}
+			pending = 0
+			if fr.cjk {
+				pending = flAfterCJK
+			}
+		}
+		i += n
+	}
+	r.b, r.src, r.end, r.fl = b, src, end, fl
+}
+
+// folded builds the folded rep of text: every rune kept, folded; flGap
+// marks runes after one that is not a letter or digit.
+func (r *rep) folded(text []byte) {
+	r.reset(len(text))
+	prevAlnum := false
+	afterCJK := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c == 0 {
+			i++
+			continue
+		}
+		var f uint8 = flStart
+		if !prevAlnum {
+			f |= flGap
+		}
+		if afterCJK {
+			f |= flAfterCJK
+		}
+		if c < 0x80 {
+			if asciiAlnum[c] != 0 {
+				f |= flAlnum
+			}
+			r.push(asciiLower[c], i, i+1, f)
+			prevAlnum, afterCJK = asciiAlnum[c] != 0, false
+			i++
+			continue
+		}
+		rn, n := decodeRune(text[i:])
+		fr := foldRune(rn)
+		if fr.b == "" { // an accent (or an invisible): the rune before grows
+			if len(r.end) > 0 {
+				for k := len(r.end) - 1; k >= 0 && r.end[k] == int32(i); k-- {
+					r.end[k] = int32(i + n)
+				}
+			}
+			i += n
+			continue
+		}
+		b := fr.b
+		if fr.alnum {
+			f |= flAlnum
+		}
+		if fr.cjk {
+			f |= flCJK
+		}
+		for k := 0; k < len(b); k++ {
+			r.push(b[k], i, i+n, f)
+			f &^= flStart | flGap | flAfterCJK
+		}
+		prevAlnum, afterCJK = fr.alnum, fr.cjk
+		i += n
+	}
+}
+
+// startOK: a match may begin at byte i of a skeleton rep (boundary mode).
+func (r *rep) skelStart(i int) bool {
+	return r.fl[i]&flStart != 0 && r.fl[i]&(flGap|flCJK|flAfterCJK) != 0
+}
+
+// skelEnd: a match may end before byte e of a skeleton rep.
+func (r *rep) skelEnd(e int) bool {
+	return e == len(r.b) || r.fl[e]&flStart != 0 && r.fl[e]&(flGap|flCJK|flAfterCJK) != 0 || r.fl[e-1]&flCJK != 0 && r.fl[e]&flStart != 0
+}
+
+// foldedStart: a match may begin at byte i of a folded rep: a rune
+// start where a word does not go on from the left.
+func (r *rep) foldedStart(i int) bool {
+	f := r.fl[i]
+	return f&flStart != 0 && (f&(flGap|flCJK|flAfterCJK) != 0 || f&flAlnum == 0)
+}
+
+// foldedEnd: a match may end before byte e of a folded rep.
+func (r *rep) foldedEnd(e int) bool {
+	if e == len(r.b) {
+		return true
+	}
+	f := r.fl[e]
+	if f&flStart == 0 {
+		return false
+	}
+	return f&(flGap|flCJK|flAfterCJK) != 0 || f&flAlnum == 0
+}
+
+func lowerASCII(b []byte) {
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+}

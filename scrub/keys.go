@@ -1,0 +1,147 @@
+package scrub
+
+import (
+	"strings"
+	"unicode"
+)
+
+// The keys a value is known by. Each is looked up in one domain:
+//
+//	L  loose: the value's skeleton (letters and digits, folded), for
+//	   values that are mostly letters: separators may change or go
+//	   ("O\'Brien", "Project+Zeus", a value cut over two lines);
+//	S  strict: the skeleton with a 0 byte where each separator run was,
+//	   for values of digits (an IP, a phone number) or mostly
+//	   punctuation: separators may change but not move ("10.4.27.19"
+//	   is not "10.42.7.19");
+//	E  exact: the folded value, separators and all, for values with
+//	   fewer than 4 letters and digits ("#&!", "db1");
+//	T  token: the skeleton of a longer word of a multi-word value
+//	   ("Østergaard" of a full name);
+//	P  prefix: the first PrefixLen skeleton bytes of a long value
+//	   (messages cut long values short).
+const (
+	domLoose  = 'L'
+	domStrict = 'S'
+	domExact  = 'E'
+	domToken  = 'T'
+	domPrefix = 'P'
+)
+
+// PrefixLen is how many skeleton bytes of a long value its prefix key has.
+const PrefixLen = 16
+
+// prefixMin: values with at least this many skeleton bytes get a prefix
+// key.
+const prefixMin = 24
+
+type key struct {
+	dom  byte
+	b    []byte // what is looked up (for S: with the 0 bytes)
+	scan []byte // what is scanned for (for S: without them)
+}
+
+// keysOf derives the keys of a value (trimmed); the first is the main
+// key, nil when the value is too short to tell from noise.
+func keysOf(text string) []key {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return nil
+	}
+	var sk, fo rep
+	sk.skeleton([]byte(t))
+	fo.folded([]byte(t))
+	runes, seps, letters := 0, 0, 0
+	for _, r := range t {
+		runes++
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case unicode.IsDigit(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r):
+		default:
+			seps++
+		}
+	}
+	var keys []key
+	switch {
+	case len(sk.b) >= 4 && letters > 0 && 3*seps <= runes:
+		keys = append(keys, key{domLoose, clone(sk.b), clone(sk.b)})
+	case len(sk.b) >= 4:
+		keys = append(keys, key{domStrict, squeeze(&sk, 0, len(sk.b), nil), clone(sk.b)})
+	case len(fo.b) >= 3:
+		keys = append(keys, key{domExact, clone(fo.b), clone(fo.b)})
+	default:
+		return nil
+	}
+	if len(sk.b) >= prefixMin {
+		keys = append(keys, key{domPrefix, clone(sk.b[:PrefixLen]), clone(sk.b[:PrefixLen])})
+	}
+	// Words of short multi-word values: a long text (a traceback) is
+	// found whole or by its first bytes; its words are every log's.
+	toks := Tokens(t)
+	if len(toks) > 1 && len(toks) <= maxTokens {
+		var tk rep
+		for _, w := range toks {
+			if len(w) < minToken || commonWord(w) {
+				continue
+			}
+			tk.skeleton([]byte(w))
+			if len(tk.b) >= 4 && string(tk.b) != string(keys[0].scan) {
+				keys = append(keys, key{domToken, clone(tk.b), clone(tk.b)})
+			}
+		}
+	}
+	return keys
+}
+
+// Token rules: words of at least minToken bytes, of values of at most
+// maxTokens words.
+const (
+	minToken  = 5
+	maxTokens = 8
+)
+
+func clone(b []byte) []byte { return append([]byte(nil), b...) }
+
+// squeeze writes skeleton bytes [i,e) of r with a 0 byte before each byte
+// that follows a separator (not before the first).
+func squeeze(r *rep, i, e int, dst []byte) []byte {
+	dst = dst[:0]
+	for k := i; k < e; k++ {
+		if k > i && r.fl[k]&flGap != 0 {
+			dst = append(dst, 0)
+		}
+		dst = append(dst, r.b[k])
+	}
+	return dst
+}
+
+// Tokens splits a value into word tokens: runs of letters, digits, '.',
+// '-', '_' and non-ASCII bytes (a sentence's final dots dropped).
+func Tokens(s string) []string {
+	var out []string
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		if !isWordByte(b[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && isWordByte(b[j]) {
+			j++
+		}
+		e := j
+		for e > i && b[e-1] == '.' {
+			e--
+		}
+		if e > i {
+			out = append(out, s[i:e])
+		}
+		i = j
+	}
+	return out
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c >= 0x80
+}

@@ -1,0 +1,166 @@
+package scrub
+
+import "encoding/binary"
+
+// Finding known keys in folded text without word boundaries: at every
+// place a key may start, the first bytes (the anchor) are looked up in a
+// lossy bit table; where one is set, every length some key has is tried
+// against a second bit table of (first bytes, last bytes, length,
+// domain); only what passes both is looked up for real (a map of
+// plaintext keys, or a keyed fingerprint in an index). The bit tables
+// keep no key: each bit stands for a great many strings.
+
+// bitTable is a lossy set of 64-bit hashes.
+type bitTable struct {
+	w    []uint64
+	mask uint64
+}
+
+// newBitTable sizes a table for n entries: about 16 bits each, so a
+// stranger hits about one time in 16.
+func newBitTable(n int) bitTable {
+	size := 1 << 10
+	for size < 16*n && size < 1<<32 {
+		size <<= 1
+	}
+	return bitTable{w: make([]uint64, size/64), mask: uint64(size - 1)}
+}
+
+func (t *bitTable) set(h uint64) {
+	h &= t.mask
+	t.w[h>>6] |= 1 << (h & 63)
+}
+
+func (t *bitTable) has(h uint64) bool {
+	h &= t.mask
+	return t.w[h>>6]&(1<<(h&63)) != 0
+}
+
+// grown returns t at least as large as o, every bit of t kept: a bit
+// at p stands for the hashes that are p modulo t's size, so it is set at
+// each place they land in the larger table.
+func (t bitTable) grown(o bitTable) bitTable {
+	if len(o.w) <= len(t.w) {
+		return t.clone()
+	}
+	g := bitTable{w: make([]uint64, len(o.w)), mask: o.mask}
+	for i := range g.w {
+		g.w[i] = t.w[i%len(t.w)]
+	}
+	return g
+}
+
+func (t bitTable) clone() bitTable {
+	return bitTable{w: append([]uint64(nil), t.w...), mask: t.mask}
+}
+
+// mix is splitmix64's finalizer.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// load reads up to 4 bytes (n of them) as a number.
+func load(b []byte, n int) uint64 {
+	if n >= 4 {
+		return uint64(binary.LittleEndian.Uint32(b))
+	}
+	var v uint64
+	for i := 0; i < n; i++ {
+		v |= uint64(b[i]) << (8 * i)
+	}
+	return v
+}
+
+// table finds keys of one rep kind (skeleton or folded).
+type table struct {
+	anchorLen int // bytes in an anchor (keys are at least this long)
+	seed      uint64
+	anchors   bitTable
+	ends      bitTable
+	lens      []bool // lens[n]: some key is n bytes long (n <= maxScan)
+	minLen    int
+	maxLen    int // the longest key, at most maxScan
+	prefix    bool
+	doms      uint8 // which domains have keys (bit domIndex)
+}
+
+// maxScan: keys longer than this are found by their prefix key only.
+const maxScan = 128
+
+// newTable returns a table with no keys; build adds them.
+func newTable(anchorLen int, seed uint64) *table {
+	return &table{anchorLen: anchorLen, seed: seed, anchors: newBitTable(0), ends: newBitTable(0), lens: make([]bool, maxScan+1)}
+}
+
+func (t *table) anchorHash(b []byte) uint64 {
+	return mix(load(b, t.anchorLen) ^ t.seed)
+}
+
+// endsBase hashes the first and last bytes and the length; endsHash
+// salts it with the domain.
+func (t *table) endsBase(b []byte) uint64 {
+	n := len(b)
+	k := min(n, 4)
+	x := load(b, k) | load(b[n-k:], k)<<32
+	return mix(x ^ t.seed ^ uint64(n)<<40 ^ 0x5bd1e995)
+}
+
+func endsSalt(base uint64, dom byte) uint64 { return base ^ uint64(dom)*0x9e3779b97f4a7c15 }
+
+func (t *table) endsHash(b []byte, dom byte) uint64 { return endsSalt(t.endsBase(b), dom) }
+
+// note records a key's length and domain (the bits are set by build).
+func (t *table) note(dom byte, n int) {
+	t.doms |= 1 << domIndex(dom)
+	if dom == domPrefix {
+		t.prefix = true
+		return
+	}
+	if n > maxScan {
+		return
+	}
+	t.lens[n] = true
+	if t.minLen == 0 || n < t.minLen {
+		t.minLen = n
+	}
+	t.maxLen = max(t.maxLen, n)
+}
+
+// hashes is what a key puts in the bit tables.
+func (t *table) hashes(dom byte, scan []byte) uint64 {
+	return t.anchorHash(scan)<<32 | t.endsHash(scan, dom)&(1<<32-1)
+}
+
+// build sizes the bit tables for the keys' hashes (anchor << 32 | ends,
+// sorted and compact) and sets them; the bits a table already has are
+// kept (it grows).
+func (t *table) build(hs []uint64) {
+	anchors := 0
+	for i, h := range hs {
+		if i == 0 || h>>32 != hs[i-1]>>32 {
+			anchors++
+		}
+	}
+	a, e := newBitTable(anchors), newBitTable(len(hs))
+	t.anchors, t.ends = t.anchors.grown(a), t.ends.grown(e)
+	for _, h := range hs {
+		t.anchors.set(h >> 32)
+		t.ends.set(h & (1<<32 - 1))
+	}
+}
+
+func (t *table) clone() *table {
+	c := *t
+	c.anchors = t.anchors.clone()
+	c.ends = t.ends.clone()
+	c.lens = append([]bool(nil), t.lens...)
+	return &c
+}
+
+func (t *table) empty() bool { return t.maxLen == 0 && !t.prefix }
+

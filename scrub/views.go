@@ -1,0 +1,493 @@
+package scrub
+
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"encoding/base64"
+	"encoding/hex"
+	"html"
+	"io"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Decoded views: a log line as an attacker would read it once escapes
+// are undone. Each view keeps, for each of its bytes, the range of the
+// line it came from, so a value found in a view is scrubbed where it
+// stands in the line.
+
+// view is decoded text; start and end map each byte to its source range
+// (nil: the text is the source).
+type view struct {
+	text       []byte
+	start, end []int32
+}
+
+func (v *view) push(c byte, st, en int) {
+	v.text = append(v.text, c)
+	v.start = append(v.start, int32(st))
+	v.end = append(v.end, int32(en))
+}
+
+func (v *view) pushRune(r rune, st, en int) {
+	var b [utf8.UTFMax]byte
+	n := utf8.EncodeRune(b[:], r)
+	for _, c := range b[:n] {
+		v.push(c, st, en)
+	}
+}
+
+// source maps a range of the view's text to the source.
+func (v *view) source(st, en int) (int, int) {
+	if v.start == nil {
+		return st, en
+	}
+	if st >= len(v.start) {
+		return int(v.end[len(v.end)-1]), int(v.end[len(v.end)-1])
+	}
+	return int(v.start[st]), int(v.end[en-1])
+}
+
+// compose maps v (decoded from parent) straight to parent's source.
+func (v *view) compose(parent *view) {
+	if parent.start == nil {
+		return
+	}
+	for i := range v.start {
+		v.start[i] = parent.start[v.start[i]]
+		v.end[i] = parent.end[v.end[i]-1]
+	}
+}
+
+// escapeByte marks bytes that may start an escape.
+var escapeByte [256]bool
+
+func init() {
+	for _, c := range []byte{'\\', '%', '&', '\'', '"', '+'} {
+		escapeByte[c] = true
+	}
+}
+
+// needsDecoding reports whether text may hold an escape.
+func needsDecoding(text []byte) bool {
+	for i, c := range text {
+		if !escapeByte[c] {
+			continue
+		}
+		switch c {
+		case '\'', '"':
+			if i+1 < len(text) && text[i+1] == c {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// hexN reads n hex digits at b[i:], or -1.
+func hexN(b []byte, i, n int) int {
+	if i+n > len(b) {
+		return -1
+	}
+	v := 0
+	for _, c := range b[i : i+n] {
+		d := hexVal(c)
+		if d < 0 {
+			return -1
+		}
+		v = v<<4 | d
+	}
+	return v
+}
+
+// unescape decodes, in one pass, backslash escapes (C, Python, JSON,
+// SQL: \xNN is a byte, so Python's bytes and MariaDB's messages give
+// UTF-8 back and a lone \xf6 reads as Latin-1), %XX and %uNNNN, '+' as a
+// space, HTML entities (named, decimal, hex) and doubled quotes. It
+// reports whether anything changed.
+func unescape(src []byte, v *view) bool {
+	v.text, v.start, v.end = v.text[:0], v.start[:0], v.end[:0]
+	changed := false
+	for i := 0; i < len(src); {
+		c := src[i]
+		if !escapeByte[c] {
+			v.push(c, i, i+1)
+			i++
+			continue
+		}
+		if n := decodeEscape(src, i, v); n > 0 {
+			i += n
+			changed = true
+			continue
+		}
+		v.push(c, i, i+1)
+		i++
+	}
+	return changed
+}
+
+// decodeEscape decodes the escape at src[i] into v and returns its
+// length, or 0 when there is none.
+func decodeEscape(src []byte, i int, v *view) int {
+	c := src[i]
+	switch c {
+	case '\'', '"':
+		if i+1 < len(src) && src[i+1] == c {
+			v.push(c, i, i+2)
+			return 2
+		}
+	case '+':
+		v.push(' ', i, i+1)
+		return 1
+	case '%':
+		if x := hexN(src, i+1, 2); x >= 0 {
+			v.push(byte(x), i, i+3)
+			return 3
+		}
+		if i+1 < len(src) && (src[i+1] == 'u' || src[i+1] == 'U') {
+			if x := hexN(src, i+2, 4); x >= 0 {
+				v.pushRune(rune(x), i, i+6)
+				return 6
+			}
+		}
+	case '&':
+		return decodeEntity(src, i, v)
+	case '\\':
+		if i+1 >= len(src) {
+			return 0
+		}
+		n := src[i+1]
+		switch n {
+		case 'x', 'X':
+			if x := hexN(src, i+2, 2); x >= 0 {
+				v.push(byte(x), i, i+4)
+				return 4
+			}
+		case 'u':
+			x := hexN(src, i+2, 4)
+			if x < 0 {
+				break
+			}
+			r := rune(x)
+			if utf16.IsSurrogate(r) && i+8 <= len(src) && src[i+6] == '\\' && src[i+7] == 'u' {
+				if y := hexN(src, i+8, 4); y >= 0 {
+					v.pushRune(utf16.DecodeRune(r, rune(y)), i, i+12)
+					return 12
+				}
+			}
+			v.pushRune(r, i, i+6)
+			return 6
+		case 'U':
+			if x := hexN(src, i+2, 8); x >= 0 && x <= utf8.MaxRune {
+				v.pushRune(rune(x), i, i+10)
+				return 10
+			}
+		case 't':
+			v.push('\t', i, i+2)
+			return 2
+		case 'n':
+			v.push('\n', i, i+2)
+			return 2
+		case 'r':
+			v.push('\r', i, i+2)
+			return 2
+		case '0':
+			v.push(0, i, i+2)
+			return 2
+		}
+		v.push(n, i, i+2) // \\ \' \" \/ and the rest: the character itself
+		return 2
+	}
+	return 0
+}
+
+// decodeEntity decodes an HTML character reference at src[i] ('&').
+func decodeEntity(src []byte, i int, v *view) int {
+	j := i + 1
+	if j < len(src) && src[j] == '#' {
+		j++
+		hexa := j < len(src) && (src[j] == 'x' || src[j] == 'X')
+		if hexa {
+			j++
+		}
+		x, d := 0, 0
+		for j < len(src) && d < 8 {
+			var dv int
+			if hexa {
+				dv = hexVal(src[j])
+			} else if src[j] >= '0' && src[j] <= '9' {
+				dv = int(src[j] - '0')
+			} else {
+				dv = -1
+			}
+			if dv < 0 {
+				break
+			}
+			if hexa {
+				x = x*16 + dv
+			} else {
+				x = x*10 + dv
+			}
+			j++
+			d++
+		}
+		if d == 0 || x > utf8.MaxRune {
+			return 0
+		}
+		if j < len(src) && src[j] == ';' {
+			j++
+		}
+		v.pushRune(rune(x), i, j)
+		return j - i
+	}
+	for j < len(src) && j-i <= 32 && (src[j] >= 'a' && src[j] <= 'z' || src[j] >= 'A' && src[j] <= 'Z' || src[j] >= '0' && src[j] <= '9') {
+		j++
+	}
+	if j == i+1 {
+		return 0
+	}
+	if j < len(src) && src[j] == ';' {
+		j++
+	}
+	ent := string(src[i:j])
+	dec := html.UnescapeString(ent)
+	if dec == ent {
+		return 0
+	}
+	for _, r := range dec {
+		v.pushRune(r, i, j)
+	}
+	return j - i
+}
+
+// UTF-16: text with NUL bytes between letters.
+
+// utf16View decodes text as UTF-16 (big or little endian) from offset
+// off; every rune maps to its code units.
+func utf16View(text []byte, off int, big bool, v *view) {
+	v.text, v.start, v.end = v.text[:0], v.start[:0], v.end[:0]
+	unit := func(i int) rune {
+		if big {
+			return rune(text[i])<<8 | rune(text[i+1])
+		}
+		return rune(text[i+1])<<8 | rune(text[i])
+	}
+	for i := off; i+1 < len(text); {
+		r := unit(i)
+		n := 2
+		if utf16.IsSurrogate(r) && i+3 < len(text) {
+			r = utf16.DecodeRune(r, unit(i+2))
+			n = 4
+		}
+		if r == utf8.RuneError || r == 0 {
+			v.push(' ', i, i+n)
+		} else {
+			v.pushRune(r, i, i+n)
+		}
+		i += n
+	}
+}
+
+// Blobs: base64 and hex runs, decoded whole; a known value anywhere in
+// what they hold (or in the gzip or zlib stream they hold) scrubs the run.
+
+func isB64(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+// minB64 is the shortest base64 run decoded: 6 bytes.
+const minB64 = 8
+
+// runInfo says which base64 alphabets a run can be in.
+type runInfo struct{ std, url, hex bool }
+
+func scanRun(run []byte) runInfo {
+	ri := runInfo{std: true, url: true, hex: true}
+	for _, c := range run {
+		switch {
+		case c == '+' || c == '/':
+			ri.url, ri.hex = false, false
+		case c == '-' || c == '_':
+			ri.std, ri.hex = false, false
+		case ri.hex && hexVal(c) < 0:
+			ri.hex = false
+		}
+	}
+	return ri
+}
+
+// decodeBase64 tries run (without padding) from each start offset with
+// the alphabets it can be in, calling try until it reports a find. Short
+// runs (ordinary words are base64 too) are decoded whole only where
+// their first 3 bytes could begin text, UTF-16 or a compressed stream.
+func decodeBase64(run []byte, ri runInfo, buf []byte, try func([]byte) bool) bool {
+	for _, enc := range [2]*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if enc == base64.RawStdEncoding && !ri.std || enc == base64.RawURLEncoding && (!ri.url || ri.std) {
+			continue
+		}
+		for off := 0; off < 4 && len(run)-off >= minB64; off++ {
+			r := run[off:]
+			if len(run) < 32 {
+				var q [3]byte
+				if n, err := enc.Decode(q[:], r[:4]); err != nil || n != 3 || !plausible3(q) {
+					continue
+				}
+			}
+			if len(r)%4 == 1 {
+				r = r[:len(r)-1]
+			}
+			n, err := enc.Decode(buf[:cap(buf)][:enc.DecodedLen(len(r))], r)
+			if err == nil && try(buf[:n]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// plausible3: three bytes that may start text (UTF-8), UTF-16 or a gzip
+// or zlib stream.
+func plausible3(q [3]byte) bool {
+	if q[0] == 0x1f && q[1] == 0x8b || q[0] == 0x78 || q[0] == 0 || q[1] == 0 || q[2] == 0 {
+		return true
+	}
+	for i := 0; i < 3; {
+		c := q[i]
+		switch {
+		case c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' || c == '\r':
+			i++
+			continue
+		case c >= 0xc2 && c <= 0xf4:
+			n := 2
+			if c >= 0xe0 {
+				n = 3
+			}
+			if c >= 0xf0 {
+				n = 4
+			}
+			for k := 1; k < n && i+k < 3; k++ {
+				if q[i+k]&0xc0 != 0x80 {
+					return false
+				}
+			}
+			i += n
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// decodeHex tries a run of hex digits at both parities.
+func decodeHex(run []byte, buf []byte, try func([]byte) bool) bool {
+	for off := 0; off < 2 && len(run)-off >= 12; off++ {
+		r := run[off:]
+		r = r[:len(r)/2*2]
+		n, err := hex.Decode(buf[:cap(buf)][:len(r)/2], r)
+		if err == nil && try(buf[:n]) {
+			return true
+		}
+	}
+	return false
+}
+
+func allHex(b []byte) bool {
+	for _, c := range b {
+		if hexVal(c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// maxInflate bounds what a compressed blob may expand to.
+const maxInflate = 64 << 20
+
+// inflate returns what a gzip or zlib blob holds (as much as could be
+// read), and whether it was one.
+func inflate(b []byte) ([]byte, bool) {
+	var r io.Reader
+	switch {
+	case len(b) >= 10 && b[0] == 0x1f && b[1] == 0x8b:
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, false
+		}
+		r = zr
+	case len(b) >= 6 && b[0]&0x0f == 8 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0:
+		zr, err := zlib.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, false
+		}
+		r = zr
+	default:
+		return nil, false
+	}
+	out, _ := io.ReadAll(io.LimitReader(r, maxInflate))
+	return out, len(out) > 0
+}
+
+// textLike: most of b is printable text (UTF-8 or Latin-1 letters,
+// tabs, newlines), so a value may stand in it.
+func textLike(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	bad := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			bad++
+		}
+	}
+	if bad*10 > len(b) {
+		return false
+	}
+	if len(b) < 32 && !utf8.Valid(b) {
+		// Short: random bytes pass the count above often enough, but
+		// are rarely valid UTF-8; Latin-1 text is mostly ASCII.
+		hi := 0
+		for _, c := range b {
+			if c >= 0x80 {
+				hi++
+			}
+		}
+		return hi*4 <= len(b)
+	}
+	return true
+}
+
+// utf16Like: every other byte is mostly NUL (UTF-16 of Latin text).
+func utf16Like(b []byte) (off int, ok bool) {
+	if len(b) < 8 {
+		return 0, false
+	}
+	var z [2]int
+	for i, c := range b {
+		if c == 0 {
+			z[i&1]++
+		}
+	}
+	half := len(b) / 2
+	switch {
+	case z[1]*3 >= half*2:
+		return 0, true // little endian: NULs at odd offsets
+	case z[0]*3 >= half*2:
+		return 1, true // big endian
+	}
+	return 0, false
+}
