@@ -15,7 +15,7 @@ func ordinaryLines(t *testing.T) []string {
 	var lines []string
 	for _, text := range corpus(t, cleanValues()) {
 		for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
-			if !strings.Contains(l, "using password") { // a built-in hit by design
+			if !strings.Contains(l, "using password") && !strings.Contains(l, "Incorrect string value") { // built-in hits by design
 				lines = append(lines, l)
 			}
 		}

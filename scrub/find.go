@@ -1,7 +1,5 @@
 package scrub
 
-import "bytes"
-
 // Match is one secret found in a buffer: where it is and what it is,
 // never the value itself. Start and End are byte offsets into the buffer
 // given to Find; an encoded form (a base64 run, a hex blob) is reported
@@ -32,14 +30,11 @@ func (s *Scrubber) Find(buf []byte, found func(Match)) {
 	w := s.getWorker()
 	defer s.putWorker(w)
 	inKey := false
-	for off := 0; off < len(buf); {
-		n := bytes.IndexByte(buf[off:], '\n') + 1
-		if n == 0 {
-			n = len(buf) - off
-		}
-		for _, sp := range mergeSpans(w.spans(buf[off:off+n], &inKey)) {
+	off := 0
+	w.scanLines(buf, nil, nil, &inKey, func(line []byte, spans []span) {
+		for _, sp := range mergeSpans(dropInMarkers(line, spans)) {
 			found(Match{Start: off + sp.start, End: off + sp.end, Kind: sp.kind, Source: sp.source})
 		}
-		off += n
-	}
+		off += len(line)
+	})
 }

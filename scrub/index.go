@@ -38,6 +38,7 @@ type Index struct {
 	Values   map[string][]uint64 `json:"-"`    // kind -> sorted fingerprints of main keys
 	Tokens   []uint64            `json:"-"`    // sorted fingerprints of word keys
 	Prefixes []uint64            `json:"-"`    // sorted fingerprints of prefix keys
+	Strict   []uint64            `json:"-"`    // sorted fingerprints of strict keys (keys.go)
 
 	// The bit tables, built by Finish (from pending) or read.
 	skel, fold *table
@@ -51,6 +52,7 @@ type Index struct {
 	kindNames []string
 	tokenSet  *fpSet
 	prefixSet *fpSet
+	strictSet *fpSet
 
 	// macs holds keyed HMACs: scrub workers look values up in parallel,
 	// and a hash.Hash is not safe for concurrent use.
@@ -106,6 +108,8 @@ func (ix *Index) Add(kind, value string) {
 			ix.Tokens = append(ix.Tokens, fp)
 		case domPrefix:
 			ix.Prefixes = append(ix.Prefixes, fp)
+		case domStrict:
+			ix.Strict = append(ix.Strict, fp)
 		default:
 			ix.Values[kind] = append(ix.Values[kind], fp)
 		}
@@ -113,7 +117,7 @@ func (ix *Index) Add(kind, value string) {
 		if k.dom == domExact {
 			e, t = 1, probe[1]
 		}
-		if len(k.scan) < t.anchorLen {
+		if k.scan == nil || len(k.scan) < t.anchorLen {
 			continue
 		}
 		ix.pending[e] = append(ix.pending[e], t.hashes(k.dom, k.scan))
@@ -145,6 +149,8 @@ func (ix *Index) Finish() {
 	ix.Tokens = slices.Compact(ix.Tokens)
 	slices.Sort(ix.Prefixes)
 	ix.Prefixes = slices.Compact(ix.Prefixes)
+	slices.Sort(ix.Strict)
+	ix.Strict = slices.Compact(ix.Strict)
 	for e, t := range ix.probeTables() {
 		p := ix.pending[e]
 		slices.Sort(p)
@@ -188,6 +194,7 @@ func (ix *Index) index() {
 	ix.valueSet = newFPSet(keys)
 	ix.tokenSet = newFPSet(ix.Tokens)
 	ix.prefixSet = newFPSet(ix.Prefixes)
+	ix.strictSet = newFPSet(ix.Strict)
 }
 
 // verify looks a candidate key up by its fingerprint.
@@ -198,6 +205,8 @@ func (ix *Index) verify(dom byte, key []byte) (entry, bool) {
 		return entry{KindWord, "index"}, ix.tokenSet.has(fp)
 	case domPrefix:
 		return entry{KindPrefix, "index"}, ix.prefixSet.has(fp)
+	case domStrict:
+		return entry{"", "index"}, ix.strictSet.has(fp)
 	}
 	if i := ix.valueSet.find(fp); i >= 0 {
 		return entry{ix.kindNames[ix.valueKind[i]], "index"}, true
@@ -259,7 +268,7 @@ func (ix *Index) perKind() map[string][]uint64 {
 // The index file: gzip of a magic line, a JSON header line (everything
 // but the arrays, with their sizes), then the arrays as little-endian
 // uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
-// prefixes; then the bit tables (skeleton anchors, ends; folded anchors,
+// prefixes, of strict keys; then the bit tables (skeleton anchors, ends; folded anchors,
 // ends).
 const indexMagic = "fuzzyduck-index-3\n"
 
@@ -276,6 +285,7 @@ type indexHeader struct {
 	Counts map[string]int `json:"counts"`
 	NTok   int            `json:"n_tokens"`
 	NPre   int            `json:"n_prefixes"`
+	NStr   int            `json:"n_strict"`
 	Skel   tableHeader    `json:"skeleton_table"`
 	Fold   tableHeader    `json:"folded_table"`
 }
@@ -304,7 +314,7 @@ func (ix *Index) Save(path string) error {
 	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
 	bw := bufio.NewWriterSize(zw, 1<<20)
 	values := ix.perKind()
-	h := indexHeader{Index: ix, Counts: map[string]int{}, NTok: len(ix.Tokens), NPre: len(ix.Prefixes), Skel: headerOf(ix.skel), Fold: headerOf(ix.fold)}
+	h := indexHeader{Index: ix, Counts: map[string]int{}, NTok: len(ix.Tokens), NPre: len(ix.Prefixes), NStr: len(ix.Strict), Skel: headerOf(ix.skel), Fold: headerOf(ix.fold)}
 	for k, v := range values {
 		h.Counts[k] = len(v)
 	}
@@ -340,7 +350,7 @@ func (ix *Index) arrays(values map[string][]uint64) [][]uint64 {
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		out = append(out, values[k])
 	}
-	return append(out, ix.Tokens, ix.Prefixes, ix.skel.anchors.w, ix.skel.ends.w, ix.fold.anchors.w, ix.fold.ends.w)
+	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.fold.anchors.w, ix.fold.ends.w)
 }
 
 // LoadIndex reads an index written by Save.
@@ -405,6 +415,9 @@ func LoadIndex(path string) (*Index, error) {
 	}
 	if ix.Prefixes, err = read(h.NPre); err != nil {
 		return nil, fmt.Errorf("index %s: prefixes: %w", path, err)
+	}
+	if ix.Strict, err = read(h.NStr); err != nil {
+		return nil, fmt.Errorf("index %s: strict keys: %w", path, err)
 	}
 	readTable := func(th tableHeader, anchorLen int, seed uint64) (*table, error) {
 		t := &table{anchorLen: anchorLen, seed: seed, lens: make([]bool, maxScan+1), prefix: th.Prefix, doms: th.Domains}

@@ -10,10 +10,12 @@ import (
 //	L  loose: the value's skeleton (letters and digits, folded), for
 //	   values that are mostly letters: separators may change or go
 //	   ("O\'Brien", "Project+Zeus", a value cut over two lines);
-//	S  strict: the skeleton with a 0 byte where each separator run was,
-//	   for values of digits (an IP, a phone number) or mostly
-//	   punctuation: separators may change but not move ("10.4.27.19"
-//	   is not "10.42.7.19");
+//	D  digits: the skeleton of values of digits (an IP, a phone number)
+//	   or mostly punctuation; where it is found, S must hold too:
+//	S  strict: the skeleton with a 0 byte where each separator run was:
+//	   separators may change and more may come (a value cut over two
+//	   lines), but none of the value's may go ("10.4.27.19" is not
+//	   "10.42.7.19", "1042719" is no IP); S keys are not scanned for;
 //	E  exact: the folded value, separators and all, for values with
 //	   fewer than 4 letters and digits ("#&!", "db1");
 //	T  token: the skeleton of a longer word of a multi-word value
@@ -22,6 +24,7 @@ import (
 //	   (messages cut long values short).
 const (
 	domLoose  = 'L'
+	domDigits = 'D'
 	domStrict = 'S'
 	domExact  = 'E'
 	domToken  = 'T'
@@ -37,8 +40,8 @@ const prefixMin = 24
 
 type key struct {
 	dom  byte
-	b    []byte // what is looked up (for S: with the 0 bytes)
-	scan []byte // what is scanned for (for S: without them)
+	b    []byte // what is looked up
+	scan []byte // what is scanned for (nil: nothing, S is only looked up)
 }
 
 // keysOf derives the keys of a value (trimmed); the first is the main
@@ -67,7 +70,7 @@ func keysOf(text string) []key {
 	case len(sk.b) >= 4 && letters > 0 && 3*seps <= runes:
 		keys = append(keys, key{domLoose, clone(sk.b), clone(sk.b)})
 	case len(sk.b) >= 4:
-		keys = append(keys, key{domStrict, squeeze(&sk, 0, len(sk.b), nil), clone(sk.b)})
+		keys = append(keys, key{domDigits, clone(sk.b), clone(sk.b)}, key{domStrict, squeeze(&sk, 0, len(sk.b), nil), nil})
 	case len(fo.b) >= 3:
 		keys = append(keys, key{domExact, clone(fo.b), clone(fo.b)})
 	default:

@@ -43,7 +43,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int) *matcher {
 		if k.dom == domExact {
 			e, t = 1, fold
 		}
-		if len(k.scan) >= t.anchorLen {
+		if len(k.scan) >= t.anchorLen { // (S keys have none)
 			hs[e] = append(hs[e], t.hashes(k.dom, k.scan))
 			t.note(k.dom, len(k.scan))
 		}
@@ -87,7 +87,7 @@ type hit struct {
 	dom  byte
 }
 
-var skelDomains = [...]byte{domLoose, domStrict, domToken}
+var skelDomains = [...]byte{domLoose, domDigits, domToken}
 
 // scanSkel finds keys in a skeleton rep.
 func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
@@ -121,12 +121,11 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 				if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !whole || !t.ends.has(endsSalt(base, dom)) {
 					continue // (a word of a value is only ever a whole word)
 				}
-				key := cand
-				if dom == domStrict {
-					w.sq = squeeze(r, i, e, w.sq)
-					key = w.sq
+				ent, ok := m.verify(dom, cand)
+				if ok && dom == domDigits {
+					_, ok = m.strict(w, r, i, e)
 				}
-				if ent, ok := m.verify(dom, key); ok {
+				if ok {
 					hits = append(hits, hit{i, e, ent, dom})
 					found = true
 					i = e - 1
@@ -144,6 +143,44 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 		}
 	}
 	return hits
+}
+
+// maxExtraGaps bounds the subsets of a candidate's separators tried.
+const maxExtraGaps = 10
+
+// strict checks a digits key's separators: the value's must all be in
+// the candidate [i,e) (which may have more): each subset of the
+// candidate's separators is tried as the value's.
+func (m *matcher) strict(w *worker, r *rep, i, e int) (entry, bool) {
+	var gaps []int
+	for k := i + 1; k < e; k++ {
+		if r.fl[k]&flGap != 0 {
+			gaps = append(gaps, k)
+		}
+	}
+	if len(gaps) > maxExtraGaps {
+		gaps = gaps[:maxExtraGaps] // the rest must be the value's
+	}
+	for set := 0; set < 1<<len(gaps); set++ {
+		w.sq = w.sq[:0]
+		g := 0
+		for k := i; k < e; k++ {
+			if k > i && r.fl[k]&flGap != 0 {
+				drop := g < len(gaps) && gaps[g] == k && set&(1<<g) == 0
+				if g < len(gaps) && gaps[g] == k {
+					g++
+				}
+				if !drop {
+					w.sq = append(w.sq, 0)
+				}
+			}
+			w.sq = append(w.sq, r.b[k])
+		}
+		if ent, ok := m.verify(domStrict, w.sq); ok {
+			return ent, true
+		}
+	}
+	return entry{}, false
 }
 
 // scanFold finds exact keys in a folded rep.
@@ -221,15 +258,16 @@ func (w *worker) mapHits(v *view, r *rep, spans []span) []span {
 // maxDepth bounds blobs inside blobs (base64 of gzip of text with hex).
 const maxDepth = 3
 
-// knownSpans finds the known values of a line in every view.
-func (w *worker) knownSpans(line []byte, spans []span) []span {
-	body := bytes.TrimRight(line, "\r\n")
-	plain := view{text: body}
-	return w.viewsSpans(&plain, 0, false, spans)
+// knownSpans finds the known values of a line in every view; it also
+// returns the line's fully decoded view.
+func (w *worker) knownSpans(line []byte, spans []span) ([]span, *view) {
+	plain := &view{text: bytes.TrimRight(line, "\r\n")}
+	return w.viewsSpans(plain, 0, false, spans)
 }
 
 // viewsSpans scans v and what it decodes to; depth > 0 is inside a blob.
-func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) []span {
+// It returns the last decoded view.
+func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]span, *view) {
 	spans = w.scanView(v, anywhere, spans)
 	spans = w.blobSpans(v, depth, spans)
 	cur := v
@@ -253,7 +291,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) []s
 			}
 		}
 	}
-	return spans
+	return spans, cur
 }
 
 // blobSpans decodes v's base64 and hex runs; a run whose content holds a
@@ -345,7 +383,7 @@ func (w *worker) scanBlob(b []byte, depth int) (entry, bool) {
 		utf16View(b, off, off == 1, u)
 		spans = w.scanView(&view{text: u.text}, true, spans)
 	} else if textLike(b) {
-		spans = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
+		spans, _ = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
 	} else if len(b) >= 24 {
 		spans = w.scanView(&view{text: b}, false, spans)
 	}

@@ -32,28 +32,6 @@ type Pattern struct {
 	Re   *regexp.Regexp
 }
 
-// Builtin patterns: secrets recognisable by their shape. Their hits on a
-// clean log are expected and listed in the README.
-var Builtin = []Pattern{
-	{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'"]*:([^@\s/'"]+)@`)},
-	{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token)\s*[=:]\s*([^\s,;'"&]+)`)},
-	{"password", regexp.MustCompile(`(?i)["'](?:password|passwd|secret|auth_password|token|api_key)["']\s*:\s*["']([^"']+)["']`)},
-	{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)},
-	{"token", regexp.MustCompile(`(?i)x-auth-token:\s*([A-Za-z0-9._~+/-]{8,}=*)`)},
-	{"aws-key", regexp.MustCompile(`\b((?:AKIA|ASIA)[0-9A-Z]{16})\b`)},
-}
-
-// builtinHints: for each built-in pattern, literals (lower case) one of
-// which a line must contain for the pattern to be tried at all.
-var builtinHints = [][]string{
-	{"://"},
-	{"password", "passwd", "pwd", "secret", "auth_key", "admin_token"},
-	{"password", "passwd", "secret", "token", "api_key"},
-	{"bearer"},
-	{"x-auth-token"},
-	{"akia", "asia"},
-}
-
 // Options say what to scrub.
 type Options struct {
 	Index    *Index
@@ -166,11 +144,12 @@ type span struct {
 // worker holds one goroutine's scratch space.
 type worker struct {
 	*Scrubber
-	enabled []bool
-	sk, fo  rep
-	hits    []hit
-	sq      []byte
-	bufs    [][]byte // per blob depth: decoded bytes
+	enabled  []bool
+	sk, fo   rep
+	hits     []hit
+	sq       []byte
+	bufs     [][]byte // per blob depth: decoded bytes
+	seamView view
 }
 
 func (s *Scrubber) newWorker() *worker {
@@ -186,13 +165,15 @@ func (s *Scrubber) getWorker() *worker {
 
 func (s *Scrubber) putWorker(w *worker) { s.workers.Put(w) }
 
-// block is a run of whole lines scrubbed by one worker.
+// block is a run of whole lines scrubbed by one worker, with the lines
+// just before and after it (their seams with the block's lines count).
 type block struct {
-	in, out []byte
-	lines   int
-	rep     *Report
-	openKey bool // a private key block is still open at the end
-	done    chan struct{}
+	in, out    []byte
+	prev, next []byte
+	lines      int
+	rep        *Report
+	openKey    bool // a private key block is still open at the end
+	done       chan struct{}
 }
 
 // scrub scrubs the block's lines, starting inside a private key block
@@ -200,15 +181,13 @@ type block struct {
 func (w *worker) scrub(b *block, inKey bool) {
 	b.out = b.out[:0]
 	b.rep = &Report{Counts: map[string]int{}}
-	data := b.in
-	for len(data) > 0 {
-		n := bytes.IndexByte(data, '\n') + 1
-		if n == 0 {
-			n = len(data)
+	w.scanLines(b.in, b.prev, b.next, &inKey, func(line []byte, spans []span) {
+		if spans = dropInMarkers(line, spans); len(spans) == 0 {
+			b.out = append(b.out, line...)
+		} else {
+			b.out = append(b.out, w.apply(line, spans, b.rep)...)
 		}
-		b.out = append(b.out, w.line(data[:n], b.rep, &inKey)...)
-		data = data[n:]
-	}
+	})
 	b.rep.Lines = int64(b.lines)
 	b.rep.Bytes = int64(len(b.in))
 	b.openKey = inKey
@@ -278,10 +257,36 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 		return &block{in: make([]byte, 0, 320<<10), out: make([]byte, 0, 352<<10), done: make(chan struct{})}
 	}
 	cur := newBlock()
+	// A full block waits for the next line (its seam); the next block
+	// starts knowing the last line of this one.
+	var full *block
+	var lastLine []byte
+	edge := func(line []byte, fromEnd bool) []byte {
+		if len(line) > seamBytes*2 {
+			if fromEnd {
+				line = line[len(line)-seamBytes*2:]
+			} else {
+				line = line[:seamBytes*2]
+			}
+		}
+		return append([]byte(nil), line...)
+	}
+	release := func(next []byte) {
+		if full != nil {
+			if next != nil {
+				full.next = edge(next, false)
+			}
+			emit(full)
+			full = nil
+		}
+	}
 	flush := func() {
 		if len(cur.in) > 0 {
-			emit(cur)
+			full = cur
 			cur = newBlock()
+			if lastLine != nil {
+				cur.prev = edge(lastLine, true)
+			}
 		}
 	}
 	var line []byte
@@ -299,14 +304,20 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 			if ws := bytes.LastIndexAny(line[len(line)-4096:], " \t,;"); ws >= 0 {
 				cut = len(line) - 4096 + ws + 1
 			}
+			release(line[:cut])
 			flush()
+			release(line[:cut])
 			cur.in = append(cur.in, line[:cut]...)
+			lastLine = cur.in
 			flush()
 			line = append(line[:0], line[cut:]...)
 			continue
 		}
 		if len(line) > 0 {
+			release(line)
+			start := len(cur.in)
 			cur.in = append(cur.in, line...)
+			lastLine = cur.in[start:]
 			cur.lines++
 			if len(cur.in) >= 256<<10 {
 				flush()
@@ -315,10 +326,12 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 		line = line[:0]
 		if err == io.EOF {
 			flush()
+			release(nil)
 			return nil
 		}
 		if err != nil {
 			flush()
+			release(nil)
 			return fmt.Errorf("scrub: read: %w", err)
 		}
 	}
@@ -331,17 +344,9 @@ var (
 	endKey   = regexp.MustCompile(`-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
 )
 
-// line scrubs one line.
-func (s *worker) line(line []byte, rep *Report, inKey *bool) []byte {
-	spans := s.spans(line, inKey)
-	if len(spans) == 0 {
-		return line
-	}
-	return s.apply(line, spans, rep)
-}
-
-// spans finds the secrets in one line.
-func (s *worker) spans(line []byte, inKey *bool) []span {
+// spans finds the secrets in one line (not those across its seams);
+// it also returns the line's decoded view.
+func (s *worker) spans(line []byte, inKey *bool) ([]span, *view) {
 	var spans []span
 	// Private key blocks span lines: everything from BEGIN to END goes.
 	if *inKey {
@@ -351,7 +356,7 @@ func (s *worker) spans(line []byte, inKey *bool) []span {
 		} else {
 			body := bytes.TrimRight(line, "\r\n")
 			if len(body) == 0 {
-				return nil
+				return nil, &view{}
 			}
 			spans = append(spans, span{0, len(body), "private-key", "pattern"})
 		}
@@ -387,10 +392,11 @@ func (s *worker) spans(line []byte, inKey *bool) []span {
 			spans = append(spans, span{st, en, p.Name, "pattern"})
 		}
 	}
+	final := &view{}
 	if s.m.active() {
-		spans = s.knownSpans(line, spans)
+		spans, final = s.knownSpans(line, spans)
 	}
-	return dropInMarkers(line, spans)
+	return dropInMarkers(line, spans), final
 }
 
 var markerRe = regexp.MustCompile(`\[scrubbed:[A-Za-z0-9_.-]+:[0-9a-f]{4}\]`)

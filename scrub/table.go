@@ -163,4 +163,3 @@ func (t *table) clone() *table {
 }
 
 func (t *table) empty() bool { return t.maxLen == 0 && !t.prefix }
-

@@ -10,7 +10,7 @@ type verifier interface {
 }
 
 // domains in the order valueSet keeps their maps.
-var domains = [...]byte{domLoose, domStrict, domExact, domToken, domPrefix}
+var domains = [...]byte{domLoose, domDigits, domStrict, domExact, domToken, domPrefix}
 
 var domIdx [256]uint8
 
@@ -68,7 +68,9 @@ func newValueSet(vals []Value) *valueSet {
 				continue // the first value with a key names it
 			}
 			m[string(k.b)] = id(e)
-			vs.keys = append(vs.keys, k)
+			if k.scan != nil {
+				vs.keys = append(vs.keys, k)
+			}
 		}
 	}
 	return vs

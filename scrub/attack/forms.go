@@ -65,10 +65,10 @@ var Forms = []Form{
 	{Name: "pymysql-duplicate", Render: func(v string) string {
 		return "pymysql.err.IntegrityError: (1062, " + PyRepr("Duplicate entry '"+v+"-0' for key 'uniq_instances0name0deleted'") + ")"
 	}},
-	{Name: "mariadb-incorrect-string", Render: func(v string) string {
+	{Name: "mariadb-incorrect-string", Secret: true, Render: func(v string) string {
 		return "ERROR 1366 (22007) at line 4242: Incorrect string value: '" + mysqlPrintable(v, 0) + "' for column `nova`.`instances`.`display_name` at row 1"
 	}},
-	{Name: "mariadb-incorrect-string-cut", Render: func(v string) string {
+	{Name: "mariadb-incorrect-string-cut", Secret: true, Render: func(v string) string {
 		// What the server really prints: 6 bytes from the first one the
 		// column's charset refused.
 		b := []byte(v)
@@ -81,7 +81,7 @@ var Forms = []Form{
 		}
 		return "ERROR 1366 (22007): Incorrect string value: '" + mysqlPrintable(string(b[i:]), 6) + "' for column `nova`.`instances`.`hostname` at row 3"
 	}},
-	{Name: "pymysql-incorrect-string", Render: func(v string) string {
+	{Name: "pymysql-incorrect-string", Secret: true, Render: func(v string) string {
 		return "pymysql.err.DataError: (1366, " + PyRepr("Incorrect string value: '"+mysqlPrintable(v, 0)+"' for column `display_name` at row 1") + ")"
 	}},
 	{Name: "json-ascii", Render: func(v string) string { return `{"event": "rename", "display_name": ` + JSON(v, true) + `, "id": 7}` }},
