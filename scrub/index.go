@@ -117,7 +117,7 @@ func (ix *Index) Add(kind, value string) {
 		if k.dom == domExact {
 			e, t = 1, probe[1]
 		}
-		if k.scan == nil || len(k.scan) < t.anchorLen {
+		if k.scan == nil {
 			continue
 		}
 		ix.pending[e] = append(ix.pending[e], t.hashes(k.dom, k.scan))

@@ -17,7 +17,8 @@ import (
 //	   lines), but none of the value's may go ("10.4.27.19" is not
 //	   "10.42.7.19", "1042719" is no IP); S keys are not scanned for;
 //	E  exact: the folded value, separators and all, for values with
-//	   fewer than 4 letters and digits ("#&!", "db1");
+//	   fewer than 4 letters and digits ("#&!", "db1", "7": the short
+//	   ones only ever as whole words);
 //	T  token: the skeleton of a longer word of a multi-word value
 //	   ("Østergaard" of a full name);
 //	P  prefix: the first PrefixLen skeleton bytes of a long value
@@ -71,7 +72,7 @@ func keysOf(text string) []key {
 		keys = append(keys, key{domLoose, clone(sk.b), clone(sk.b)})
 	case len(sk.b) >= 4:
 		keys = append(keys, key{domDigits, clone(sk.b), clone(sk.b)}, key{domStrict, squeeze(&sk, 0, len(sk.b), nil), nil})
-	case len(fo.b) >= 3:
+	case len(fo.b) > 0:
 		keys = append(keys, key{domExact, clone(fo.b), clone(fo.b)})
 	default:
 		return nil

@@ -43,7 +43,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int) *matcher {
 		if k.dom == domExact {
 			e, t = 1, fold
 		}
-		if len(k.scan) >= t.anchorLen { // (S keys have none)
+		if len(k.scan) > 0 { // (S keys have none)
 			hs[e] = append(hs[e], t.hashes(k.dom, k.scan))
 			t.note(k.dom, len(k.scan))
 		}
@@ -186,7 +186,7 @@ func (m *matcher) strict(w *worker, r *rep, i, e int) (entry, bool) {
 // scanFold finds exact keys in a folded rep.
 func (m *matcher) scanFold(r *rep, anywhere bool, hits []hit) []hit {
 	t := m.fold
-	for i := 0; i+t.anchorLen <= len(r.b); i++ {
+	for i := 0; i < len(r.b); i++ {
 		if r.fl[i]&flStart == 0 {
 			continue
 		}
@@ -194,11 +194,21 @@ func (m *matcher) scanFold(r *rep, anywhere bool, hits []hit) []hit {
 		if !bounded && !anywhere {
 			continue
 		}
-		if !t.anchors.has(t.anchorHash(r.b[i:])) {
+		if bounded && t.minLen < t.anchorLen { // keys shorter than an anchor: whole words only
+			for n := t.minLen; n < t.anchorLen && i+n <= len(r.b); n++ {
+				cand := r.b[i : i+n]
+				if t.lens[n] && r.foldedEnd(i+n) && t.anchors.has(t.shortHash(cand)) && t.ends.has(t.endsHash(cand, domExact)) {
+					if ent, ok := m.verify(domExact, cand); ok {
+						hits = append(hits, hit{i, i + n, ent, domExact})
+					}
+				}
+			}
+		}
+		if i+t.anchorLen > len(r.b) || !t.anchors.has(t.anchorHash(r.b[i:])) {
 			continue
 		}
 		lim := min(len(r.b), i+t.maxLen)
-		for e := lim; e >= i+t.minLen; e-- {
+		for e := lim; e >= i+max(t.minLen, t.anchorLen); e-- {
 			n := e - i
 			if !t.lens[n] || e < len(r.b) && r.fl[e]&flStart == 0 {
 				continue

@@ -131,9 +131,20 @@ func (t *table) note(dom byte, n int) {
 	t.maxLen = max(t.maxLen, n)
 }
 
+// shortHash stands for a whole key shorter than an anchor.
+func (t *table) shortHash(b []byte) uint64 {
+	return mix(load(b, len(b)) ^ t.seed ^ uint64(len(b))<<40 ^ 0x2545f4914f6cdd1d)
+}
+
 // hashes is what a key puts in the bit tables.
 func (t *table) hashes(dom byte, scan []byte) uint64 {
-	return t.anchorHash(scan)<<32 | t.endsHash(scan, dom)&(1<<32-1)
+	var a uint64
+	if len(scan) < t.anchorLen {
+		a = t.shortHash(scan)
+	} else {
+		a = t.anchorHash(scan)
+	}
+	return a<<32 | t.endsHash(scan, dom)&(1<<32-1)
 }
 
 // build sizes the bit tables for the keys' hashes (anchor << 32 | ends,
