@@ -107,6 +107,9 @@ func (c Chart) SVG() string {
 		ymax = math.Max(ymax, l.Value)
 	}
 	ymax = niceCeil(ymax * 1.08)
+	if c.Unit != "s" && ymax < 5 {
+		ymax = 5 // counts: whole numbers on the axis
+	}
 	span := t1.Sub(t0).Seconds()
 	pw, ph := float64(w-padLeft-padRight), float64(h-padTop-padBottom)
 	x := func(at time.Time) float64 {

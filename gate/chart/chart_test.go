@@ -126,3 +126,14 @@ func TestNiceCeilAndFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestCountAxis: a count axis never shows fractions.
+func TestCountAxis(t *testing.T) {
+	c := Chart{Unit: "rows", Series: []Series{{Name: "d", Points: []Point{{time.Now(), 1}}}}}
+	svg := c.SVG()
+	for _, want := range []string{">0</text>", ">1</text>", ">2</text>", ">5</text>"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("axis lacks %s:\n%s", want, svg)
+		}
+	}
+}
