@@ -306,6 +306,11 @@ func TestOldPlanOptions(t *testing.T) {
 	if _, err := LoadConfig(dir); err == nil || !strings.Contains(err.Error(), "old names") {
 		t.Errorf("mixed plan options: %v", err)
 	}
+	// A downgrade needs a command that takes the version.
+	c = dataset(t, "plan: {downgrade_to: first-of-release}\n")
+	if _, err := Run(context.Background(), Options{Config: c, Migrate: "migrate-to-head"}); err == nil || !strings.Contains(err.Error(), "plan.downgrade_to needs a migration command with {version} in phase upgrade") {
+		t.Errorf("downgrade without {version}: %v", err)
+	}
 	// turbo-hipster's config.json with phases: a relative dir is the
 	// config's.
 	js := t.TempDir()
