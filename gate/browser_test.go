@@ -37,7 +37,7 @@ func TestReportAndHistoryInBrowser(t *testing.T) {
 	for _, name := range []string{"alpha", "beta"} {
 		c := namedDataset(t, name, "drift: off\n")
 		for i := 0; i < runs[name]; i++ {
-			r := runOpts(t, Options{Config: c, DSN: srv.DSN(""), Migrate: migrator + " {version} {user}", Versions: []string{"1", "2"}})
+			r := runOpts(t, Options{Config: c, DSN: srv.DSN(""), Dir: filepath.Dir(migrator), Migrate: migrator + " {version} {user}", Versions: []string{"1", "2"}})
 			if r.Status != "SUCCESS" {
 				t.Fatalf("%s run %d: %s %s", name, i, r.Status, messages(r))
 			}

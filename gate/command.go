@@ -2,6 +2,7 @@ package gate
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,24 +17,34 @@ import (
 
 // Isolation says how migration commands are confined.
 type Isolation struct {
-	// Mode: "netns" (a new network namespace: no network but loopback,
-	// which is down), or "off".
+	// Mode: "sandbox" (bubblewrap: the command sees only its code tree,
+	// the paths it names and the database socket; no network; bounded),
+	// "netns" (a new network namespace only: weaker, the command sees the
+	// worker's files) or "off".
 	Mode string
 	// RunAs is the unprivileged user commands run as when gate runs as
 	// root ("" keeps the current user).
 	RunAs  string
-	prefix []string
+	prefix []string            // netns: the command's prefix
+	cred   *syscall.Credential // sandbox: the run-as user, when gate is root
+	sb     *sandbox
 }
 
 // setupIsolation checks what this machine allows. mode "auto" (or
-// "netns") requires a network namespace and fails without one; "off"
-// runs commands as they are, and the report says so.
+// "sandbox") requires bubblewrap and user namespaces and fails without
+// them; "netns" requires a network namespace; "off" runs commands as they
+// are, and the report says so.
 func setupIsolation(mode, runAs string) (*Isolation, error) {
-	iso := &Isolation{Mode: mode}
-	if mode == "off" {
-		return iso, nil
+	switch mode {
+	case "", "auto", "sandbox":
+		return setupSandbox(runAs)
+	case "netns":
+	case "off":
+		return &Isolation{Mode: "off"}, nil
+	default:
+		return nil, fmt.Errorf("--isolation %q: want auto (the sandbox), netns or off", mode)
 	}
-	iso.Mode = "netns"
+	iso := &Isolation{Mode: "netns"}
 	unshare, err := exec.LookPath("unshare")
 	if err != nil {
 		return nil, fmt.Errorf("isolation: unshare(1) not found (apt-get install util-linux), or run with --isolation=off")
@@ -60,14 +71,36 @@ func setupIsolation(mode, runAs string) (*Isolation, error) {
 }
 
 func (iso *Isolation) String() string {
-	if iso.Mode == "off" {
-		return "off: migrations ran with the machine's network"
+	switch iso.Mode {
+	case "off":
+		return "off: migrations ran with the machine's network and files"
+	case "sandbox":
+		return iso.sb.String()
 	}
-	s := "network namespace without network (database over its unix socket)"
+	s := "network namespace only (weaker than the sandbox: migrations saw the worker's files and environment; the database over its unix socket)"
 	if iso.RunAs != "" {
 		s += ", as user " + iso.RunAs
 	}
 	return s
+}
+
+// note is what the report says about a weak isolation ("" for the
+// sandbox).
+func (iso *Isolation) note() string {
+	switch iso.Mode {
+	case "off":
+		return "isolation was off (--isolation=off): migrations could reach the network and read the worker's files"
+	case "netns":
+		return "isolation was netns (--isolation=netns), weaker than the sandbox: migrations had no network but could read the worker's world-readable files"
+	}
+	return ""
+}
+
+// close removes what the isolation made (scratch trees).
+func (iso *Isolation) close() {
+	if iso.sb != nil {
+		iso.sb.close()
+	}
 }
 
 // line is one line of a command's output with when it was seen.
@@ -81,6 +114,28 @@ type cmdResult struct {
 	timedOut bool
 	seconds  float64
 	output   []byte
+	// setup is why the sandbox could not start ("" when it did); bound
+	// is the sandbox bound the command went over ("" if none); hint says
+	// which bound a failed command probably ran into.
+	setup, bound, hint string
+	// peak is the most the sandbox saw in use (sandbox only).
+	peak *Usage
+}
+
+// why says how a failed command ended, for a verdict ("" if it did not
+// fail): "exit status 1", "exceeded its memory bound ...".
+func (r cmdResult) why() string {
+	switch {
+	case r.setup != "":
+		return "could not start its sandbox: " + r.setup
+	case r.bound != "":
+		return r.bound
+	case r.exit != 0 && r.hint != "":
+		return fmt.Sprintf("exit status %d, %s", r.exit, r.hint)
+	case r.exit != 0:
+		return fmt.Sprintf("exit status %d", r.exit)
+	}
+	return ""
 }
 
 // maxOutput bounds the output kept per command (the rest is counted).
@@ -97,21 +152,65 @@ type Command struct {
 	Dir string
 	// Shell is the command line, placeholders expanded; run by /bin/sh -c.
 	Shell string
-	// Env is added to gate's environment (database variables).
+	// Env is added to gate's environment (database variables); in the
+	// sandbox, to a clean one.
 	Env     []string
 	Timeout time.Duration
 }
 
-// run runs a command confined by iso, killing its whole process group at
-// its timeout. onLine sees every output line as it comes (for markers).
-func (iso *Isolation) run(ctx context.Context, c Command, onLine func(line)) cmdResult {
-	argv := append(append([]string{}, iso.prefix...), "/bin/sh", "-c", c.Shell)
+// command builds the process for c. In the sandbox the step's output
+// comes on an extra descriptor (fd 3), so that bwrap's own messages
+// (stdout and stderr, into diag) stay apart from it; bwrap tells the pid
+// of the sandbox's init on info (fd 4).
+func (iso *Isolation) command(c Command, out, info *os.File, diag io.Writer) (*exec.Cmd, error) {
+	attr := &syscall.SysProcAttr{Setpgid: true}
+	if iso.sb == nil {
+		argv := append(append([]string{}, iso.prefix...), "/bin/sh", "-c", c.Shell)
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Dir = c.Dir
+		cmd.Env = append(os.Environ(), c.Env...)
+		cmd.SysProcAttr = attr
+		cmd.Stdout, cmd.Stderr = out, out
+		return cmd, nil
+	}
+	argv, err := iso.sb.argv(sandboxStep{Tree: c.Dir, Shell: c.Shell})
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Dir = c.Dir
-	cmd.Env = append(os.Environ(), c.Env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = pw, pw
+	cmd.Dir = "/"
+	cmd.Env = iso.sb.env(c.Env)
+	attr.Credential = iso.cred
+	cmd.SysProcAttr = attr
+	cmd.Stdout, cmd.Stderr = diag, diag
+	cmd.ExtraFiles = []*os.File{out, info}
+	return cmd, nil
+}
+
+// run runs a command confined by iso, killing its whole process group at
+// its timeout. In the sandbox, a watchdog kills it when it goes over its
+// memory or process bound.
+// onLine sees every output line as it comes (for markers).
+func (iso *Isolation) run(ctx context.Context, c Command, onLine func(line)) cmdResult {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return cmdResult{exit: -1, output: []byte("cannot start: " + err.Error() + "\n")}
+	}
+	defer pr.Close()
+	var diag bytes.Buffer
+	ir, iw, err := os.Pipe()
+	if err != nil {
+		pw.Close()
+		return cmdResult{exit: -1, output: []byte("cannot start: " + err.Error() + "\n")}
+	}
+	defer ir.Close()
+	cmd, err := iso.command(c, pw, iw, &diag)
+	if err != nil {
+		pw.Close()
+		iw.Close()
+		msg := "gate: " + err.Error()
+		return cmdResult{exit: -1, setup: err.Error(), output: []byte(msg + "\n")}
+	}
 	var out []byte
 	var mu sync.Mutex
 	done := make(chan struct{})
@@ -135,27 +234,43 @@ func (iso *Isolation) run(ctx context.Context, c Command, onLine func(line)) cmd
 	}()
 	start := time.Now()
 	res := cmdResult{}
-	if err := cmd.Start(); err != nil {
-		pw.Close()
+	err = cmd.Start()
+	pw.Close()
+	iw.Close()
+	if err != nil {
 		<-done
 		return cmdResult{exit: -1, output: []byte("cannot start: " + err.Error() + "\n")}
 	}
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	var err error
+	pid := cmd.Process.Pid
+	kill := func() { syscall.Kill(-pid, syscall.SIGKILL) }
+	var w *watchdog
+	if iso.sb != nil {
+		w = startWatchdog(sandboxInit(ir), iso.sb.limits, kill)
+	}
+	// The command is over when it has exited and its output is closed
+	// (by the last process that held it).
+	finished := make(chan error, 1)
+	go func() {
+		err := cmd.Wait()
+		<-done
+		finished <- err
+	}()
+	timer := time.NewTimer(c.Timeout)
+	defer timer.Stop()
 	select {
-	case err = <-waited:
-	case <-time.After(c.Timeout):
+	case err = <-finished:
+	case <-timer.C:
 		res.timedOut = true
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		err = <-waited
+		kill()
+		err = <-finished
 	case <-ctx.Done():
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		err = <-waited
+		kill()
+		err = <-finished
 	}
 	res.seconds = time.Since(start).Seconds()
-	pw.Close()
-	<-done
+	if w != nil {
+		res.bound, res.peak = w.stop()
+	}
 	if err != nil {
 		res.exit = -1
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -165,6 +280,16 @@ func (iso *Isolation) run(ctx context.Context, c Command, onLine func(line)) cmd
 	mu.Lock()
 	res.output = out
 	mu.Unlock()
+	if iso.sb != nil && res.exit != 0 && res.bound == "" {
+		res.hint = iso.sb.limits.hint(res.peak, res.output)
+	}
+	if d := strings.TrimSpace(diag.String()); d != "" {
+		// bwrap and prlimit speak only when something is wrong.
+		if res.exit != 0 && res.bound == "" && !res.timedOut {
+			res.setup = d
+		}
+		res.output = append(res.output, "gate: sandbox: "+d+"\n"...)
+	}
 	return res
 }
 

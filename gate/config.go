@@ -67,6 +67,8 @@ type Config struct {
 	// Phases are the upgrade phases, in order (turbo-hipster's trunk then
 	// patch); none means one phase with the command-line options.
 	Phases []Phase `json:"phases" yaml:"phases"`
+	// Sandbox: the bounds of a step and what else it may see.
+	Sandbox SandboxConfig `json:"sandbox" yaml:"sandbox"`
 
 	// Dir is the directory the config was read from (seed_data is
 	// relative to it). Name is the dataset's name (the directory's).

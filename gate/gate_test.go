@@ -25,7 +25,7 @@ import (
 //	6 schema drift              7 leaves the version wrong   8 hangs
 var (
 	migrator, _ = filepath.Abs("testdata/migrator/migrate.sh")
-	nettest, _  = filepath.Abs("testdata/nettest.sh")
+	nettest, _  = filepath.Abs("testdata/migrator/nettest.sh")
 	seed, _     = filepath.Abs("testdata/seed.sql")
 )
 
@@ -68,7 +68,7 @@ func run(t *testing.T, c *Config, migrate string, versions ...string) *Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	res, err := Run(ctx, Options{Config: c, Migrate: migrate, Versions: versions,
+	res, err := Run(ctx, Options{Config: c, Migrate: migrate, Versions: versions, Dir: filepath.Dir(migrator), RunAs: "nobody",
 		Scrub: scrub.Options{Values: []scrub.Value{{Kind: "name", Text: secretName, Source: "values"}, {Kind: "hostname", Text: secretHost, Source: "values"}}}})
 	if err != nil {
 		t.Fatalf("setup: %v", err)
@@ -117,7 +117,7 @@ func TestCleanRun(t *testing.T) {
 	if r.FinalVersion != "2" || r.Rows < 3000 || r.LoadBytes == 0 {
 		t.Errorf("final version %q, rows %d, loaded %d", r.FinalVersion, r.Rows, r.LoadBytes)
 	}
-	if !strings.Contains(r.Isolation, "network namespace") {
+	if !strings.HasPrefix(r.Isolation, "sandbox (bubblewrap)") || r.IsolationMode != "sandbox" {
 		t.Errorf("isolation: %s", r.Isolation)
 	}
 	if !strings.HasPrefix(r.Summary(), "gate-real-db-upgrade_") || !strings.Contains(r.Summary(), " SUCCESS in ") {
@@ -295,13 +295,15 @@ func TestNoNetworkButDatabase(t *testing.T) {
 	}
 	time.Sleep(100 * time.Millisecond)
 	before := accepted.Load()
-	c := dataset(t, "plan: {remeasure: false}\n")
+	// The sandbox starts from a clean environment: the port is passed in
+	// by name.
+	c := dataset(t, "plan: {remeasure: false}\nsandbox: {env: [GATE_TEST_PORT]}\n")
 	r := run(t, c, nettest+" {version} {user}", "1", "2")
 	if r.Status != "SUCCESS" {
 		t.Fatalf("status %s: %s", r.Status, messages(r))
 	}
 	log := r.Steps[1].Log
-	if !strings.Contains(log, "tcp: blocked") || !strings.Contains(log, "1 -> 2...") {
+	if !strings.Contains(log, "tcp: blocked (port "+os.Getenv("GATE_TEST_PORT")+")") || !strings.Contains(log, "1 -> 2...") {
 		t.Errorf("step log:\n%s", log)
 	}
 	if accepted.Load() != before {
@@ -351,12 +353,12 @@ func TestTurboHipsterConfig(t *testing.T) {
 
 func TestPlaceholdersAndRender(t *testing.T) {
 	c := dataset(t, "")
-	dir := t.TempDir()
+	dir := openTempDir(t) // the step's user reads the rendered file
 	tmpl := filepath.Join(dir, "app.conf.in")
 	os.WriteFile(tmpl, []byte("[database]\nconnection = {sqlalchemy_url}\nsocket = {socket}\n"), 0o644)
 	conf := filepath.Join(dir, "app.conf")
 	ctx := context.Background()
-	res, err := Run(ctx, Options{Config: c, Migrate: "cat " + conf + "; echo user={user} db={database}; " + migrator + " {version} {user}", Versions: []string{"1", "2"}, Render: []string{tmpl + ":" + conf}})
+	res, err := Run(ctx, Options{Config: c, Migrate: "cat " + conf + "; echo user={user} db={database}; " + migrator + " {version} {user}", Versions: []string{"1", "2"}, Render: []string{tmpl + ":" + conf}, Dir: filepath.Dir(migrator), RunAs: "nobody"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,7 +404,7 @@ func TestPropose(t *testing.T) {
 func TestExistingServer(t *testing.T) {
 	srv := ownServer(t)
 	c := dataset(t, "plan: {remeasure: false}\n")
-	res, err := Run(context.Background(), Options{Config: c, Migrate: migrator + " {version} {user}", Versions: []string{"1", "2"}, DSN: srv.DSN("")})
+	res, err := Run(context.Background(), Options{Config: c, Migrate: migrator + " {version} {user}", Versions: []string{"1", "2"}, DSN: srv.DSN(""), Dir: filepath.Dir(migrator), RunAs: "nobody"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -261,14 +261,14 @@ func (r *runner) measure(ctx context.Context, ph *Phase, kind, from, to string) 
 	}
 	res := r.iso.run(ctx, r.command(ph, ph.Migrate, p, r.c.stepTimeout()), nil)
 	after, _ := r.e.status(ctx)
-	st.Seconds, st.Exit, st.TimedOut = res.seconds, res.exit, res.timedOut
+	st.Seconds, st.Exit, st.TimedOut, st.Sandbox = res.seconds, res.exit, res.timedOut, res.peak
 	st.Counters = delta(before, after)
 	st.Log = r.clean(res.output)
 	r.judge(st)
 	if res.timedOut {
 		st.Problems = append(st.Problems, fmt.Sprintf("FAILURE - Migration started but did not end (phase %s, step %s: killed after %.0fs)", ph.Name, st.Name(), r.c.StepTimeout))
 	} else if res.exit != 0 {
-		st.Problems = append(st.Problems, fmt.Sprintf("FAILURE - Migration started but did not end (phase %s, step %s: exit status %d)", ph.Name, st.Name(), res.exit))
+		st.Problems = append(st.Problems, fmt.Sprintf("FAILURE - Migration started but did not end (phase %s, step %s: %s)", ph.Name, st.Name(), res.why()))
 	}
 	r.logf("done %s in %.1fs", st.Name(), st.Seconds)
 	r.res.Steps = append(r.res.Steps, st)
@@ -401,7 +401,7 @@ func (r *runner) single(ctx context.Context, ph *Phase, pr *PhaseResult) bool {
 	case unended != nil:
 		r.res.fail(fmt.Sprintf("FAILURE - Did not find the end of a migration after a start (phase %s, step %s)", ph.Name, unended.Name()))
 	case res.exit != 0:
-		r.res.fail(fmt.Sprintf("FAILURE - Migration started but did not end (phase %s: exit status %d)", ph.Name, res.exit))
+		r.res.fail(fmt.Sprintf("FAILURE - Migration started but did not end (phase %s: %s)", ph.Name, res.why()))
 	}
 	if len(steps) > 0 {
 		last := steps[len(steps)-1]

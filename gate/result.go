@@ -20,6 +20,8 @@ type Step struct {
 	TimedOut bool             `json:"timed_out,omitempty"`
 	Measured int              `json:"measured"` // 2 when re-measured
 	Counters map[string]int64 `json:"counters"`
+	// Sandbox is the step's peak memory and processes (sandbox only).
+	Sandbox *Usage `json:"sandbox,omitempty"`
 	// Limits that applied: "seconds" and counter names.
 	Limits   map[string]float64 `json:"limits"`
 	Problems []string           `json:"problems,omitempty"`
@@ -65,6 +67,7 @@ type Result struct {
 	ExpectedVersion string         `json:"expected_version,omitempty"`
 	Drift           []string       `json:"drift,omitempty"`
 	Isolation       string         `json:"isolation"`
+	IsolationMode   string         `json:"isolation_mode"` // sandbox, netns or off
 	Engine          string         `json:"engine"`
 	Notes           []string       `json:"notes,omitempty"`
 	ServerLog       string         `json:"-"` // scrubbed

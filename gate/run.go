@@ -26,9 +26,14 @@ type Options struct {
 	DSN          string
 	// Render writes templates before the run: "TEMPLATE:PATH".
 	Render []string
-	// Isolation: "auto" (default: network namespace, required) or "off".
+	// Isolation: "auto" (default: the bubblewrap sandbox, required),
+	// "netns" (a network namespace only: weaker) or "off".
 	Isolation string
 	RunAs     string
+	// Protect lists more paths migrations must never see (--out, the
+	// scrub inputs); the dataset, its seed and the server's files always
+	// are.
+	Protect []string
 	// Scrub options (index, values, patterns); the run's own secrets are
 	// added.
 	Scrub scrub.Options
@@ -84,10 +89,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer iso.close()
 	r.iso = iso
-	r.res.Isolation = iso.String()
-	if iso.Mode == "off" {
-		r.res.Notes = append(r.res.Notes, "isolation was off (--isolation=off): migrations could reach the network")
+	if n := iso.note(); n != "" {
+		r.res.Notes = append(r.res.Notes, n)
 	}
 	e, err := openEngine(ctx, o.DSN, c)
 	if err != nil {
@@ -95,6 +100,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	defer e.close()
 	r.e = e
+	if err := iso.prepare(sandboxInputsFor(o, e)); err != nil {
+		return nil, err
+	}
+	r.res.Isolation, r.res.IsolationMode = iso.String(), iso.Mode
 	r.res.Engine = "throwaway MariaDB/MySQL (dbserver)"
 	if o.DSN != "" {
 		r.res.Engine = "given server (--dsn)"

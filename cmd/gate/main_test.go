@@ -172,7 +172,7 @@ func TestRunCLI(t *testing.T) {
 	os.MkdirAll(ds, 0o755)
 	os.WriteFile(filepath.Join(ds, "config.json"), []byte(`{"project": "test", "database": "app", "seed_data": "`+seed+`",
 		"maximum_migration_times": {"default": 60}, "version_query": "SELECT version FROM schema_version"}`), 0o644)
-	r := run(t, dir, "", gateBin, "run", "--dataset", "ds", "--migrate", migrator+" {version} {user}", "--versions", "1,2", "--out", "out", "--history", "hist")
+	r := run(t, dir, "", gateBin, "run", "--dataset", "ds", "--dir", filepath.Dir(migrator), "--migrate", migrator+" {version} {user}", "--versions", "1,2", "--out", "out", "--history", "hist")
 	if r.code != 0 || !strings.Contains(r.stdout, "gate-real-db-upgrade_ds SUCCESS in") || !strings.Contains(r.stdout, "report: out/report.html") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -180,6 +180,13 @@ func TestRunCLI(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+	// The sandbox ran, and result.json says so.
+	if b, _ := os.ReadFile(filepath.Join(dir, "out/result.json")); !strings.Contains(string(b), `"isolation_mode": "sandbox"`) || !strings.Contains(string(b), `"isolation": "sandbox (bubblewrap)`) {
+		t.Errorf("result.json does not name the sandbox:\n%s", b)
+	}
+	if r := run(t, dir, "", gateBin, "run", "--dataset", "ds", "--migrate", "true", "--isolation", "chroot"); r.code != 2 || !strings.Contains(r.stderr, "want auto (the sandbox), netns or off") {
+		t.Errorf("bad --isolation: exit %d %s", r.code, r.stderr)
 	}
 	// A failing run exits 1.
 	r = run(t, dir, "", gateBin, "run", "--dataset", "ds", "--migrate", "exit 3; {version}", "--versions", "1", "--out", "out2")

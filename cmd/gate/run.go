@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -29,7 +30,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "dsn", Usage: "use this MySQL/MariaDB server (go-sql-driver DSN) instead of a throwaway one"},
 			&cli.StringFlag{Name: "out", Value: "gate-out", Usage: "directory for the artifacts (result.json, junit.xml, summary.md, report.html, logs/)"},
 			&cli.StringSliceFlag{Name: "render", Usage: "TEMPLATE:PATH: write a config file from a template with the same placeholders before the run"},
-			&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "auto: run migrations in a network namespace (required); off: run them as they are"},
+			&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "auto: run each migration step in a bubblewrap sandbox (no network; sees only its code tree, the paths its command names, the --render files and the database socket; bounded memory, processes, time); netns: a network namespace only (weaker: migrations see the worker's files); off: as they are (trusted local runs)"},
 			&cli.StringFlag{Name: "run-as", Value: "nobody", Usage: "unprivileged user for migrations when gate runs as root"},
 			&cli.StringFlag{Name: "history", Usage: "append this run's measurements to the history store in this directory"},
 			&cli.StringFlag{Name: "dir", Usage: "code tree of phases that name none: the migration command runs there (default: the dataset's directory)"},
@@ -46,7 +47,7 @@ func runCommand() *cli.Command {
 			o := gate.Options{
 				Config: cfg, Migrate: c.String("migrate"), VersionsFrom: c.String("versions-from"),
 				DSN: c.String("dsn"), Render: c.StringSlice("render"), Isolation: c.String("isolation"),
-				RunAs: c.String("run-as"), Scrub: so, Dir: c.String("dir"),
+				RunAs: c.String("run-as"), Scrub: so, Dir: c.String("dir"), Protect: protectedPaths(c),
 				Phases: c.Generic("phase").(*phaseFlag).phases, Trunk: c.String("trunk"), Patch: c.String("patch"),
 				Log: func(format string, args ...any) {
 					fmt.Fprintf(os.Stderr, "gate: "+strings.TrimRight(format, "\n")+"\n", args...)
@@ -174,4 +175,26 @@ func thresholdsCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// protectedPaths are the paths given to gate that migrations must not
+// see: its output, history and scrub inputs.
+func protectedPaths(c *cli.Context) []string {
+	var ps []string
+	for _, n := range []string{"out", "history", "index", "rules", "marker-key"} {
+		if p := c.String(n); p != "" {
+			ps = append(ps, absPath(p))
+		}
+	}
+	for _, p := range c.StringSlice("values") {
+		ps = append(ps, absPath(p))
+	}
+	return ps
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

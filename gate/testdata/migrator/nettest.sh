@@ -4,6 +4,6 @@
 if (exec 3<>/dev/tcp/127.0.0.1/"$GATE_TEST_PORT") 2>/dev/null; then
   echo "tcp: connected to 127.0.0.1:$GATE_TEST_PORT"
 else
-  echo "tcp: blocked"
+  echo "tcp: blocked (port $GATE_TEST_PORT)"
 fi
-exec "$(dirname "$0")/migrator/migrate.sh" "$@"
+exec "$(dirname "$0")/migrate.sh" "$@"
