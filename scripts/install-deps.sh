@@ -3,8 +3,9 @@
 # only when missing: MariaDB server and client (the real database every
 # integration test starts privately), the real OpenStack Nova code
 # (python3-nova) for the Nova tests and the example pipeline, the
-# models of the other OpenStack projects and buildbot, and Chromium for
-# the browser tests of gate's HTML reports.
+# models of the other OpenStack projects and buildbot, Chromium for the
+# browser tests of gate's HTML reports, and bubblewrap, the sandbox gate
+# runs each migration step in.
 set -euo pipefail
 
 need=()
@@ -22,6 +23,8 @@ done
 [ -d /usr/lib/python3/dist-packages/buildbot ] || need+=(buildbot)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v git >/dev/null 2>&1 || need+=(git)
+# gate's sandbox for migration steps.
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

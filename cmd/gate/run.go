@@ -33,7 +33,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "auto: run each migration step in a bubblewrap sandbox (no network; sees only its code tree, the paths its command names, the --render files and the database socket; bounded memory, processes, time); netns: a network namespace only (weaker: migrations see the worker's files); off: as they are (trusted local runs)"},
 			&cli.StringFlag{Name: "run-as", Value: "nobody", Usage: "unprivileged user for migrations when gate runs as root"},
 			&cli.StringFlag{Name: "history", Usage: "append this run's measurements to the history store in this directory"},
-			&cli.StringFlag{Name: "dir", Usage: "code tree of phases that name none: the migration command runs there (default: the dataset's directory)"},
+			&cli.StringFlag{Name: "dir", Usage: "code tree of phases that name none: the migration command starts there and, in the sandbox, sees it read-only (default: the dataset's directory, which the sandbox hides: the command starts in an empty one)"},
 		}, scrubFlags...),
 		Action: func(c *cli.Context) error {
 			cfg, err := gate.LoadConfig(c.String("dataset"))
