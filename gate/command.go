@@ -287,6 +287,9 @@ func (iso *Isolation) run(ctx context.Context, c Command, onLine func(line)) cmd
 		// bwrap and prlimit speak only when something is wrong.
 		if res.exit != 0 && res.bound == "" && !res.timedOut {
 			res.setup = d
+			if strings.Contains(d, "Permission denied") && iso.cred != nil {
+				res.setup += fmt.Sprintf(" (the sandbox runs as %s, who must be able to reach every path it is shown: make their parent directories searchable, chmod o+x, or choose another --run-as)", iso.RunAs)
+			}
 		}
 		res.output = append(res.output, "gate: sandbox: "+d+"\n"...)
 	}

@@ -242,6 +242,8 @@ git add . && git -c user.name=t -c user.email=t@example.org commit -q -m patch`
 	if out, err := exec.Command("sh", "-c", "cd "+dir+" && "+script).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	// The sandbox's user (nobody) reaches the patch tree.
+	os.Chmod(filepath.Dir(dir), 0o755)
 	os.Chmod(dir, 0o755)
 	os.Chmod(repo, 0o755)
 	ds := filepath.Join(dir, "ds")
