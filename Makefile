@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./anonymize/
 	$(GO) test -run '^$$' -fuzz '^FuzzErrorsShowNoData$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePhase$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./gate/
+	$(GO) test -run '^$$' -fuzz '^FuzzNamedPaths$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./gate/
 
 bench:
 	./bench/run.sh

@@ -267,7 +267,7 @@ func (s *sandbox) binds(st sandboxStep) ([]mount, error) {
 			add(tree, tree, false)
 		}
 	}
-	named, err := s.namedPaths(st.Shell)
+	named, err := s.namedPaths(st.Shell, st.Tree)
 	if err != nil {
 		return nil, err
 	}
@@ -348,8 +348,9 @@ var sandboxOwn = []string{"/usr", "/proc", "/dev"}
 
 // namedPaths are the existing absolute paths a command line names, as
 // words or inside words (--config-file=/x, PATH=/a:/b, unix(/x/sock)).
-// Naming a protected path is an error: gate will not show it.
-func (s *sandbox) namedPaths(shell string) ([]string, error) {
+// Naming a protected path, or a directory holding one, is an error: gate
+// will not show it. (The code tree may hold one: it is masked there.)
+func (s *sandbox) namedPaths(shell, tree string) ([]string, error) {
 	var out []string
 	fields := strings.FieldsFunc(shell, func(r rune) bool {
 		return strings.ContainsRune(" \t\n;|&<>()'\"`=:,", r)
@@ -377,6 +378,16 @@ func (s *sandbox) namedPaths(shell string) ([]string, error) {
 		}
 		if q := s.protectedBy(p); q != "" {
 			return nil, fmt.Errorf("the command names %s, which gate keeps from migrations (it is or is inside %s: the dataset, its seed, the scrub inputs, --out or the database's files)", p, q)
+		}
+		if tree != "" && within(p, tree) {
+			continue // visible with the tree, its protected parts masked
+		}
+		// A directory holding one of them would show what lies beside it
+		// (a key file next to the dataset): name narrower paths.
+		for _, q := range s.protected {
+			if within(q, resolved(p)) {
+				return nil, fmt.Errorf("the command names %s, which holds %s, which gate keeps from migrations (and whatever lies beside it); name the files the migration needs instead", p, q)
+			}
 		}
 		out = append(out, p)
 	}

@@ -439,3 +439,73 @@ while True:
 		t.Fatalf("after the bounds: %v %s", err, messages(res))
 	}
 }
+
+// TestSandboxNeedsBubblewrapAndUserNamespaces: without bwrap, or where
+// user namespaces are not allowed (this test runs itself inside a
+// bubblewrap that disables them), --isolation auto stops with what to
+// change.
+func TestSandboxNeedsBubblewrapAndUserNamespaces(t *testing.T) {
+	if os.Getenv("GATE_SANDBOX_CHILD") == "1" {
+		_, err := setupIsolation("auto", "")
+		fmt.Printf("setup error: %v\n", err)
+		return
+	}
+	t.Run("no bwrap", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		_, err := setupIsolation("auto", "nobody")
+		if err == nil || !strings.Contains(err.Error(), "bubblewrap (bwrap) not found: install it (apt-get install bubblewrap") || !strings.Contains(err.Error(), "--isolation=netns (weaker") {
+			t.Errorf("error: %v", err)
+		}
+	})
+	t.Run("no user namespaces", func(t *testing.T) {
+		self, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("bwrap", "--unshare-user", "--disable-userns", "--dev-bind", "/", "/", "--",
+			self, "-test.run=^TestSandboxNeedsBubblewrapAndUserNamespaces$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "GATE_SANDBOX_CHILD=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		for _, want := range []string{"setup error: isolation: bubblewrap cannot make a sandbox here (bwrap: ", "unprivileged user namespaces", "kernel.unprivileged_userns_clone=1", "--isolation=netns (weaker"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("the error lacks %q:\n%s", want, out)
+			}
+		}
+	})
+}
+
+// TestSandboxWritableTree: with writable_tree the steps share a scratch
+// copy of the tree (state written by one step is there for the next);
+// the tree itself is never written. Without it the tree is read-only.
+func TestSandboxWritableTree(t *testing.T) {
+	srv, err := dbserver.Start(context.Background(), dbserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	os.Chmod(srv.Dir(), 0o755)
+	os.Chmod(srv.Socket(), 0o777)
+	tree := filepath.Join(openTempDir(t), "tree")
+	copyTree(t, tree)
+	step := `echo "step {version}" >> state.txt && cat state.txt; ` + filepath.Join(tree, "migrate.sh") + ` {version} {user}`
+	for _, writable := range []bool{true, false} {
+		c := dataset(t, fmt.Sprintf("plan: {remeasure: false}\ndrift: off\nsandbox: {writable_tree: %v}\n", writable))
+		res, err := Run(context.Background(), Options{Config: c, DSN: srv.DSN(""), Dir: tree, RunAs: "nobody", Migrate: step, Versions: []string{"1", "2"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		log := res.Steps[len(res.Steps)-1].Log
+		if writable && (res.Status != "SUCCESS" || !strings.Contains(log, "step 1\nstep 2\n")) {
+			t.Errorf("writable tree: %s %s\n%s", res.Status, messages(res), log)
+		}
+		if !writable && !strings.Contains(log, "cannot create state.txt: Read-only file system") {
+			t.Errorf("read-only tree: %s %s\n%s", res.Status, messages(res), log)
+		}
+		if _, err := os.Stat(filepath.Join(tree, "state.txt")); err == nil {
+			t.Errorf("the step wrote into the tree itself (writable_tree %v)", writable)
+		}
+	}
+}
