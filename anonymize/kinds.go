@@ -110,8 +110,15 @@ func init() {
 		"fixed":          kindFixed,
 		"keep":           kindKeep,
 		"hostport":       kindHostPort, // inside JSON only
-		"phone":          kindPhone,    // inside JSON only
 		"iqn":            kindIQN,      // inside JSON only
+		// personal data (kinds_personal.go); phone also for JSON's phone-like keys
+		"phone":          kindPhoneNumber,
+		"national_id":    kindNationalID,
+		"iban":           kindIBAN,
+		"card_number":    kindCardNumber,
+		"person_name":    kindPersonName,
+		"street_address": kindStreetAddress,
+		"shape":          kindShape,
 	}
 }
 

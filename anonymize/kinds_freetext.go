@@ -197,14 +197,6 @@ func isStrictHostname(s []byte) bool {
 	return true
 }
 
-// kindPhone: digits replaced by digits, letters by letters, the rest kept
-// (inside JSON only, for phone-like keys).
-func kindPhone(w *worker, c *colInfo, in []byte, n int) result {
-	r := fallback(w, in, n)
-	r.fallback = false
-	return r
-}
-
 // idPair is an id and its fake, remembered for the document so that a
 // prefix of the id elsewhere in it ("devname": "tap" + the port id's
 // first 11 characters) becomes the same prefix of the fake.

@@ -22,6 +22,8 @@ var Kinds = []string{
 	// added
 	"mac", "cidr", "email", "username", "url", "ssh_public_key", "fingerprint",
 	"text", "json", "null", "keep", "fixed",
+	// personal data, format kept (audit suggests them)
+	"phone", "national_id", "iban", "card_number", "person_name", "street_address", "shape",
 }
 
 // aliases maps accepted spellings to kinds; the original patch's typo
