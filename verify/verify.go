@@ -39,6 +39,23 @@ type Hit struct {
 	// Word: the match is one word of an original multi-word value, not
 	// a whole value (a warning unless Options.FailOnWords).
 	Word bool
+
+	digits bool // the match is a number
+}
+
+// numeric: digits, with a sign or a decimal point.
+func numeric(b []byte) bool {
+	n := 0
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			n++
+		case c == '-' || c == '.' || c == '+':
+		default:
+			return false
+		}
+	}
+	return n > 0
 }
 
 func (h Hit) String() string {
@@ -88,6 +105,10 @@ type Options struct {
 	// too short to tell from other data (a one-digit integer is in every
 	// row); their matches are counted apart.
 	MinLength int
+	// MinDigits: the same for values that are all digits (default 8): a
+	// number of fewer digits is one of few enough that any dump holds it
+	// somewhere (2048 in a size column, 42 as an id).
+	MinDigits int
 	// FailOnWords makes words of original values hits too. They are
 	// warnings by default: a fake text is made of real words, and one of
 	// them may be a word of some original.
@@ -130,6 +151,9 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 	}
 	if opts.MinLength <= 0 {
 		opts.MinLength = 4
+	}
+	if opts.MinDigits <= 0 {
+		opts.MinDigits = 8
 	}
 	rep := &Report{ByTable: map[string]int{}}
 	order := make(chan *job, 4*workers)
@@ -175,6 +199,7 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 				loc.reset(j.st)
 				s.Find(j.st.Raw, func(m scrub.Match) {
 					h := loc.hit(j, m)
+					h.digits = numeric(j.st.Raw[m.Start:m.End])
 					if opts.classify(m, &h) {
 						j.hits = append(j.hits, h)
 					}
@@ -192,6 +217,7 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 					var more []Hit
 					s.Find(lit, func(m scrub.Match) {
 						h := loc.hit(j, scrub.Match{Start: start, End: end, Kind: m.Kind, Source: m.Source})
+						h.Length, h.digits = m.End-m.Start, numeric(lit[m.Start:m.End])
 						if opts.classify(m, &h) {
 							more = append(more, h)
 						}
@@ -239,7 +265,7 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 			switch {
 			case h.Word:
 				rep.Words++
-			case h.Length < opts.MinLength:
+			case h.Length < opts.MinLength, h.digits && h.Length < opts.MinDigits:
 				rep.Short++
 				continue
 			default:

@@ -24,6 +24,7 @@ func verifyCommand() *cli.Command {
 			&cli.IntFlag{Name: "max", Value: 1000, Usage: "print at most this many hits (0: all); all are counted"},
 			&cli.IntFlag{Name: "workers", Usage: "parallel workers (default: number of CPUs)"},
 			&cli.IntFlag{Name: "min-length", Value: 4, Usage: "whole values shorter than this many bytes are counted apart (too short to tell from other data)"},
+			&cli.IntFlag{Name: "min-digits", Value: 8, Usage: "the same for values that are numbers"},
 			&cli.BoolFlag{Name: "fail-on-words", Usage: "also fail on words of original multi-word values (warnings by default)"},
 		},
 		Action: func(c *cli.Context) error {
@@ -67,7 +68,7 @@ func verifyCommand() *cli.Command {
 			defer out.Flush()
 			max, shown := c.Int("max"), 0
 			name := c.Args().First()
-			vo := verify.Options{Workers: c.Int("workers"), MinLength: c.Int("min-length"), FailOnWords: c.Bool("fail-on-words")}
+			vo := verify.Options{Workers: c.Int("workers"), MinLength: c.Int("min-length"), MinDigits: c.Int("min-digits"), FailOnWords: c.Bool("fail-on-words")}
 			rep, err := verify.Dump(r, s, vo, func(h verify.Hit) {
 				if max == 0 || shown < max {
 					fmt.Fprintf(out, "%s:%s\n", name, h)
@@ -87,7 +88,7 @@ func verifyCommand() *cli.Command {
 				notes += fmt.Sprintf("; %d words of original values (listed, warnings unless --fail-on-words)", rep.Words)
 			}
 			if rep.Short > 0 {
-				notes += fmt.Sprintf("; %d matches of values shorter than %d bytes not counted", rep.Short, vo.MinLength)
+				notes += fmt.Sprintf("; %d matches of values shorter than %d bytes (numbers: %d digits) not counted", rep.Short, vo.MinLength, vo.MinDigits)
 			}
 			if !rep.Failed(vo) {
 				fmt.Fprintf(os.Stderr, "fuzzy verify: %s: clean: %d statements, %d bytes, no original value found%s\n", name, rep.Statements, rep.Bytes, notes)
