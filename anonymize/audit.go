@@ -3,20 +3,22 @@ package anonymize
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/fuzzyduck/fuzzyduck/rules"
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
 
-// Finding is a column that looks confidential but has no rule.
+// Finding is a column that looks confidential but has no rule; or, with
+// no Column, a table whose columns are unknown; or, with no Table, a
+// statement the dump should not carry (system data, replication
+// coordinates). It says why and which kind would fit, never a value.
 type Finding struct {
 	Table, Column string
 	Reasons       []string
-	Samples       int // non-empty values sampled
+	Samples       int    // non-empty values sampled
+	Kind          string // the kind audit suggests for the column
 }
 
 // AuditReport lists unmarked columns that look confidential, and how much
@@ -42,105 +44,72 @@ func (a *AuditReport) Coverage() float64 {
 }
 
 // sensitiveName matches column names that usually hold confidential data.
-var sensitiveName = regexp.MustCompile(`(?i)(^|_)(host(name)?|fqdn|node|ip|ipv4|ipv6|addr(ess)?|mac|e?mail|user(name)?|login|owner|passw(or)?d|secret|token|key_data|public_key|private_key|fingerprint|cert(ificate)?|url|uri|connection(_info)?|transport_url|database_connection|cidr|netmask|gateway|broadcast|dns\d?|display_name|description|hostname|label|message|details|traceback|network_info|user_data|project_id|user_id|compute|dest_host|source_node|dest_node|source_compute|dest_compute|launched_on|instance_name|devname|portal|iqn|spec|instance)($|_)`)
+var sensitiveName = regexp.MustCompile(`(?i)(^|_)(host(name)?|fqdn|node|ip|ipv4|ipv6|addr(ess)?|mac|e?mail|user(name)?|login|owner|passw(or)?d|secret|token|key_data|public_key|private_key|fingerprint|cert(ificate)?|url|uri|connection(_info)?|transport_url|database_connection|cidr|netmask|gateway|broadcast|dns\d?|display_name|description|hostname|label|message|details|traceback|network_info|user_data|project_id|user_id|compute|dest_host|source_node|dest_node|source_compute|dest_compute|launched_on|instance_name|devname|portal|iqn|spec|instance|phone|mobile|ssn|iban|card|birth|dob|street|zip|postcode|surname|first_?name|last_?name|full_?name)($|_)`)
 
 // columns never worth flagging by name: bookkeeping and foreign ids whose
 // values are checked by sampling anyway.
 var boringName = regexp.MustCompile(`(?i)^(id|deleted|created_at|updated_at|deleted_at|.*_count|.*_id_mappings)$`)
 
 // Audit samples up to sample non-empty values per column and reports the
-// columns without rules whose name or values look confidential. set must
-// be Prepared for the dump's schema.
+// columns without rules whose name or values look confidential (by their
+// values: person names, phone numbers, national ids, IBANs, card
+// numbers, dates of birth, e-mails, IPs, host names, street addresses,
+// key material, URLs with credentials, JSON holding any of those), the
+// tables whose columns are unknown, and system data and replication
+// coordinates. set must be Prepared for the dump's schema.
 func Audit(r *sqldump.Reader, set *rules.Set, sample int) (*AuditReport, error) {
-	type colState struct {
-		table, name string
-		sampled     int
-		kinds       map[string]int
-		marked      bool
-		numeric     bool
+	profs, dumpFindings, err := profiles(r, set, sample)
+	if err != nil {
+		return nil, err
 	}
-	cols := map[string]*colState{}
-	var order []string
-	var buf []byte
-	rep0 := &AuditReport{}
-	for {
-		st, err := r.Next()
-		if err == io.EOF {
-			break
+	rep := &AuditReport{Columns: len(profs)}
+	for _, p := range profs {
+		if p.col != nil && p.col.SystemTime != "" && !p.marked {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s.%s: the ROW %s column of a system-versioned table has no rule: its timestamps tell when the donor's rows changed (datetime shifts them)", p.table, p.name, strings.ToUpper(p.col.SystemTime)))
 		}
-		if err != nil {
-			return nil, err
-		}
-		if t := st.Table(); t != nil {
-			for _, c := range t.Columns {
-				if c.SystemTime != "" && set.Rule(t.Name, c.Name) == nil {
-					rep0.Warnings = append(rep0.Warnings, fmt.Sprintf("%s.%s: the ROW %s column of a system-versioned table has no rule: its timestamps tell when the donor's rows changed (datetime shifts them)", t.Name, c.Name, strings.ToUpper(c.SystemTime)))
-				}
-				k := t.Name + "." + c.Name
-				if cols[k] == nil {
-					cols[k] = &colState{table: t.Name, name: c.Name, kinds: map[string]int{}, marked: set.Rule(t.Name, c.Name) != nil, numeric: isNumericType(c.Type)}
-					order = append(order, k)
-				}
-			}
-		}
-		in := st.Insert()
-		if in == nil || in.ColumnNames() == nil {
-			continue
-		}
-		for col, name := range in.ColumnNames() {
-			k := in.Table() + "." + name
-			cs := cols[k]
-			if cs == nil {
-				cs = &colState{table: in.Table(), name: name, kinds: map[string]int{}, marked: set.Rule(in.Table(), name) != nil}
-				cols[k] = cs
-				order = append(order, k)
-			}
-			if cs.sampled >= sample {
-				continue
-			}
-			for row := 0; row < in.Rows() && cs.sampled < sample; row++ {
-				v := in.Value(row, col)
-				if v.IsNull() || v.Kind == sqldump.KindNumber {
-					continue
-				}
-				buf = v.Bytes(buf[:0])
-				if len(buf) == 0 {
-					continue
-				}
-				cs.sampled++
-				if kind := sniff(buf); kind != "" {
-					cs.kinds[kind]++
-				}
-			}
-		}
-	}
-	rep := rep0
-	rep.Columns = len(cols)
-	for _, k := range order {
-		cs := cols[k]
 		var reasons []string
+		numeric := p.col != nil && isNumericType(p.col.Type)
 		// Numbers carry no names or addresses: only text columns are
 		// suspect by name (their values are sampled either way).
-		if !cs.numeric && sensitiveName.MatchString(cs.name) && !boringName.MatchString(cs.name) {
+		if !numeric && sensitiveName.MatchString(p.name) && !boringName.MatchString(p.name) {
 			reasons = append(reasons, "name looks confidential")
 		}
-		var kinds []string
-		for kind, n := range cs.kinds {
-			kinds = append(kinds, fmt.Sprintf("%d of %d sampled values look like %s", n, cs.sampled, kind))
+		why, kind := p.personal()
+		if why != "" {
+			reasons = append(reasons, why)
 		}
-		sort.Strings(kinds)
-		reasons = append(reasons, kinds...)
+		sniffed, sk := p.sniffReasons()
+		if kind == "" || sk != kind {
+			// (a class above says the same of e-mails, IPs, hosts)
+			reasons = append(reasons, sniffed...)
+		}
+		if kind == "" {
+			kind = sk
+		}
 		if len(reasons) == 0 {
 			continue
 		}
+		if kind == "" {
+			kind = textOrString(p)
+		}
 		rep.Suspect++
-		if cs.marked {
+		if p.marked {
 			rep.Covered++
 			continue
 		}
-		rep.Findings = append(rep.Findings, Finding{Table: cs.table, Column: cs.name, Reasons: reasons, Samples: cs.sampled})
+		rep.Findings = append(rep.Findings, Finding{Table: p.table, Column: p.name, Reasons: reasons, Samples: p.sampled, Kind: kind})
 	}
+	rep.Findings = append(rep.Findings, dumpFindings...)
 	return rep, nil
+}
+
+// textOrString: free text (several words, or long) is text, the rest
+// string.
+func textOrString(p *colProfile) string {
+	if p.col != nil && strings.HasSuffix(p.col.Type, "text") || p.maxLen > 64 || p.multiWord*2 > p.strings && p.maxLen > 32 {
+		return "text"
+	}
+	return "string"
 }
 
 // sniff recognises a confidential-looking value: the json kind's
@@ -204,7 +173,13 @@ func auditWorker() *worker {
 
 // String renders a finding for people.
 func (f Finding) String() string {
-	return fmt.Sprintf("%s.%s: %s", f.Table, f.Column, strings.Join(f.Reasons, "; "))
+	switch {
+	case f.Table == "":
+		return "dump: " + strings.Join(f.Reasons, "; ")
+	case f.Column == "":
+		return "table " + f.Table + ": " + strings.Join(f.Reasons, "; ")
+	}
+	return fmt.Sprintf("%s.%s: %s; suggested kind: %s", f.Table, f.Column, strings.Join(f.Reasons, "; "), f.Kind)
 }
 
 func isNumericType(t string) bool {

@@ -197,7 +197,7 @@ func TestAuditStrict(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("audit --strict exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{"nodes.mgmt: 2 of 2 sampled values look like ip address", "nodes.contact:", "nodes.bus:", "url with credentials", "nodes.info:", "JSON holding mac", "coverage 20.0%"} {
+	for _, want := range []string{"nodes.mgmt: 2 of 2 sampled values are IP addresses; suggested kind: ip_address", "nodes.contact:", "nodes.bus:", "url with credentials", "nodes.info:", "JSON holding mac", "coverage 20.0%"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("audit output lacks %q:\n%s", want, r.stdout)
 		}
@@ -310,5 +310,56 @@ class Port(Base):
 	bad := fuzzy(t, dir, nil, "models", "missing.py")
 	if bad.code == 0 || !strings.Contains(bad.stderr, "missing.py") {
 		t.Errorf("missing file: exit %d, %s", bad.code, bad.stderr)
+	}
+}
+
+// TestAuditStrictBlindSpots: audit --strict fails on a dump whose
+// INSERTs have no columns it can name, and on system data and
+// replication coordinates, saying which, never the values.
+func TestAuditStrictBlindSpots(t *testing.T) {
+	dir := setup(t)
+	os.WriteFile(filepath.Join(dir, "empty.yaml"), []byte("tables: {}\n"), 0o644)
+	for name, tc := range map[string]struct{ dump, want string }{
+		"no create table": {"INSERT INTO `people` VALUES (1,'Maria Smith','+1 (555) 013-4567');\n", "table people: line 1: INSERT without a column list and no CREATE TABLE"},
+		"system data":     {"CREATE USER `app`@`db1.example.com` IDENTIFIED BY PASSWORD '*0D3CED9BEC10A777AEC23CCC353A8C08A633045E';\n", "dump: system data from line 1"},
+		"replication":     {"CHANGE MASTER TO MASTER_LOG_FILE='db1-bin.000042', MASTER_LOG_POS=1337;\n", "dump: replication coordinates from line 1"},
+		"commented":       {"-- CHANGE MASTER TO MASTER_LOG_FILE='db1-bin.000042', MASTER_LOG_POS=1337;\nSET @a=1;\n", "dump: replication coordinates from line 1"},
+	} {
+		os.WriteFile(filepath.Join(dir, "d.sql"), []byte(tc.dump), 0o644)
+		r := fuzzy(t, dir, nil, "audit", "--strict", "--rules", "empty.yaml", "d.sql")
+		if r.code != 1 || !strings.Contains(r.stdout, tc.want) {
+			t.Errorf("%s: exit %d, want 1 and %q:\n%s%s", name, r.code, tc.want, r.stdout, r.stderr)
+		}
+		for _, v := range []string{"Maria", "555", "db1", "0D3CED9B", "1337"} {
+			if strings.Contains(r.stdout+r.stderr, v) {
+				t.Errorf("%s: audit shows %q:\n%s%s", name, v, r.stdout, r.stderr)
+			}
+		}
+	}
+}
+
+// TestPrivacyByDefaultCLI: anonymize and index --privacy-by-default agree
+// (verify is clean on the output with the index), the decisions are
+// printed, and keep opts a column out.
+func TestPrivacyByDefaultCLI(t *testing.T) {
+	dir := setup(t)
+	os.WriteFile(filepath.Join(dir, "keep.yaml"), []byte("tables:\n  vals:\n    d: keep\n"), 0o644)
+	r := fuzzy(t, dir, []string{testKey}, "anonymize", "--privacy-by-default", "--rules", "rules.yaml", "--rules", "keep.yaml", "-o", "out.sql", dumpFile)
+	if r.code != 0 {
+		t.Fatalf("anonymize: %s", r.stderr)
+	}
+	for _, want := range []string{"fuzzy: privacy by default:", "  child.id: kept: primary key", "  vals.en: kept: enum"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("no %q in:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "vals.d:") {
+		t.Errorf("keep did not opt vals.d out:\n%s", r.stderr)
+	}
+	if r := fuzzy(t, dir, nil, "index", "--privacy-by-default", "--rules", "rules.yaml", "--rules", "keep.yaml", "-o", "idx", dumpFile); r.code != 0 {
+		t.Fatalf("index: %s", r.stderr)
+	}
+	if r := fuzzy(t, dir, nil, "verify", "--index", "idx", "out.sql"); r.code != 0 {
+		t.Errorf("verify: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
