@@ -46,7 +46,7 @@ type Options struct {
 }
 
 // DefaultKeep: migration tools' version tables.
-var DefaultKeep = []string{"alembic_version", "migrate_version", "schema_migrations", "flyway_schema_history", "django_migrations"}
+var DefaultKeep = rules.VersionTables
 
 // relation is a resolved reference: child columns -> parent columns.
 type relation struct {

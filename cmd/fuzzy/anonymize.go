@@ -27,7 +27,7 @@ func anonymizeCommand() *cli.Command {
 		Name:      "anonymize",
 		Usage:     "rewrite the marked columns of a dump, and what is confidential around its rows (header, comments, DEFINERs, DDL literals, counters); refuse what it cannot read",
 		ArgsUsage: "[DUMP|-]",
-		Flags: append([]cli.Flag{modelsFlag, rulesFlag, keyFileFlag,
+		Flags: append([]cli.Flag{modelsFlag, rulesFlag, keyFileFlag, privacyFlag,
 			&cli.IntFlag{Name: "workers", Usage: "parallel workers (default: number of CPUs)"},
 			&cli.StringFlag{Name: "system", Value: "refuse", Usage: "system data (accounts, grants, servers, statistics, the mysql schema): refuse (an error) or drop (each statement dropped with a warning)"},
 		}, outputFlags...),

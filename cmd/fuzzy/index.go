@@ -52,7 +52,45 @@ func prepared(c *cli.Context) (*spooled, *anonymizeSetup, error) {
 	for _, w := range warnings {
 		fmt.Fprintln(os.Stderr, "warning:", w)
 	}
+	if c.Bool("privacy-by-default") {
+		if err := privacyByDefault(c, in, set, r.Schema()); err != nil {
+			in.Cleanup()
+			return nil, nil, err
+		}
+	}
 	return in, &anonymizeSetup{set: set, schema: r.Schema()}, nil
+}
+
+// privacyFlag is --privacy-by-default, for anonymize and index (which
+// must index what anonymize rewrites).
+var privacyFlag = &cli.BoolFlag{Name: "privacy-by-default", Usage: "give every column without a rule the kind its values call for, except keys, booleans, enums and state-like columns (use keep to opt a column out); prints what it decided"}
+
+// privacyByDefault samples the dump (one more pass) and adds a rule for
+// every column without one; anonymize prints each decision.
+func privacyByDefault(c *cli.Context, in *spooled, set *rules.Set, schema *sqldump.Schema) error {
+	r, f, err := in.Open()
+	if err != nil {
+		return err
+	}
+	inferred, err := anonymize.PrivacyByDefault(r, set, schema, 1000)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	set.Propagate(anonymize.Relations(schema))
+	given := 0
+	for _, inf := range inferred {
+		if inf.Kind != "" {
+			given++
+		}
+	}
+	fmt.Fprintf(os.Stderr, "fuzzy: privacy by default: %d columns without a rule: %d get a kind, %d are kept\n", len(inferred), given, len(inferred)-given)
+	if c.Command.Name == "anonymize" {
+		for _, inf := range inferred {
+			fmt.Fprintln(os.Stderr, "  "+inf.String())
+		}
+	}
+	return nil
 }
 
 func indexCommand() *cli.Command {
@@ -60,7 +98,7 @@ func indexCommand() *cli.Command {
 		Name:      "index",
 		Usage:     "write a fingerprint index of the dump's confidential values for gate scrub (no plaintext inside)",
 		ArgsUsage: "[DUMP|-]",
-		Flags: []cli.Flag{modelsFlag, rulesFlag,
+		Flags: []cli.Flag{modelsFlag, rulesFlag, privacyFlag,
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "index file to write"},
 		},
 		Action: func(c *cli.Context) error {
@@ -91,7 +129,7 @@ func indexCommand() *cli.Command {
 func auditCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "audit",
-		Usage:     "list columns that look confidential but have no rule",
+		Usage:     "list columns that look confidential (by name or by their values) but have no rule, tables whose columns are unknown, system data and replication coordinates",
 		ArgsUsage: "[DUMP|-]",
 		Flags: []cli.Flag{modelsFlag, rulesFlag,
 			&cli.IntFlag{Name: "sample", Value: 1000, Usage: "values sampled per column"},
@@ -118,10 +156,16 @@ func auditCommand() *cli.Command {
 			for _, w := range rep.Warnings {
 				fmt.Println("warning:", w)
 			}
-			fmt.Printf("fuzzy audit: %d columns, %d look confidential, %d have rules: coverage %.1f%%; %d unmarked\n",
-				rep.Columns, rep.Suspect, rep.Covered, rep.Coverage(), len(rep.Findings))
+			unmarked := 0
+			for _, f := range rep.Findings {
+				if f.Column != "" {
+					unmarked++
+				}
+			}
+			fmt.Printf("fuzzy audit: %d columns, %d look confidential, %d have rules: coverage %.1f%%; %d unmarked; %d other findings\n",
+				rep.Columns, rep.Suspect, rep.Covered, rep.Coverage(), unmarked, len(rep.Findings)-unmarked)
 			if c.Bool("strict") && len(rep.Findings) > 0 {
-				return cli.Exit(fmt.Sprintf("fuzzy audit --strict: %d confidential-looking columns have no rule", len(rep.Findings)), 1)
+				return cli.Exit(fmt.Sprintf("fuzzy audit --strict: %d confidential-looking columns have no rule, %d other findings (unknown columns, system data, replication coordinates)", unmarked, len(rep.Findings)-unmarked), 1)
 			}
 			return nil
 		},

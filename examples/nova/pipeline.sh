@@ -8,7 +8,8 @@
 #   made at run time with one more migration (examples/nova/patch/:
 #   rewrites every block device mapping), drift check -> report, the
 #   patch's step first.
-# Knobs: OUT (default demo-out), INSTANCES (default 1000), FACTOR (default 10).
+# Knobs: OUT (default demo-out), INSTANCES (default 1000), FACTOR (default 10),
+# PRIVACY=1 (anonymize and index with --privacy-by-default).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-demo-out}
@@ -16,6 +17,8 @@ INSTANCES=${INSTANCES:-1000}
 FACTOR=${FACTOR:-10}
 M=/usr/lib/python3/dist-packages/nova/db
 RULES=(--models "$M/main/models.py" --models "$M/api/models.py" --rules examples/nova/rules.yaml)
+PBD=()
+if [ -n "${PRIVACY:-}" ]; then PBD=(--privacy-by-default); fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 # gate runs nova-manage as an unprivileged user: it must read nova.conf
@@ -32,10 +35,11 @@ fi
 step "fuzzy audit --strict (every confidential-looking column has a rule)"
 bin/fuzzy audit --strict "${RULES[@]}" "$OUT/orig/nova.sql"
 step "fuzzy anonymize"
-bin/fuzzy anonymize "${RULES[@]}" --key-file "$OUT/nova.key" -o "$OUT/nova.anon.sql" "$OUT/orig/nova.sql" 2> "$OUT/anonymize.summary"
+bin/fuzzy anonymize "${RULES[@]}" "${PBD[@]}" --key-file "$OUT/nova.key" -o "$OUT/nova.anon.sql" "$OUT/orig/nova.sql" 2> "$OUT/anonymize.summary"
 tail -1 "$OUT/anonymize.summary" >&2
+grep -h "^fuzzy: privacy by default" "$OUT/anonymize.summary" >&2 || true
 step "fuzzy index (for scrubbing the logs)"
-bin/fuzzy index "${RULES[@]}" -o "$OUT/nova.index" "$OUT/orig/nova.sql"
+bin/fuzzy index "${RULES[@]}" "${PBD[@]}" -o "$OUT/nova.index" "$OUT/orig/nova.sql"
 step "fuzzy verify: no original value anywhere in the anonymized dump"
 bin/fuzzy verify --index "$OUT/nova.index" "$OUT/nova.anon.sql" > "$OUT/verify.anon.txt"
 step "duckface scale x$FACTOR"

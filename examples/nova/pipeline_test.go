@@ -6,24 +6,45 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
 )
 
-// TestPipeline runs examples/nova/pipeline.sh (the README's main command)
-// small: real nova-manage, anonymize, index, scale x2, gate run. It checks
-// the vote, that no original confidential value reaches the anonymized
-// dump, the scaled dump or any published artifact, that the scaled dump
-// passes duckface compare, and that the scrubbed logs still show every
-// step.
-func TestPipeline(t *testing.T) {
-	root, _ := filepath.Abs("../..")
-	build := exec.Command("go", "build", "-o", filepath.Join(root, "bin")+"/", "./cmd/...", "./examples/nova/novagen", "./bench/gendump")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+var build struct {
+	once sync.Once
+	err  error
+	out  []byte
+}
+
+// pipeline runs examples/nova/pipeline.sh (the README's main command)
+// small, with env added (INSTANCES and FACTOR among it), and checks what
+// every run must show: the vote and turbo-hipster's two-tree plan, every
+// step in the scrubbed logs, no original confidential value in the
+// anonymized dump, the scaled dump or any published artifact, fuzzy
+// verify clean on both dumps, the scaled dump passing duckface compare.
+func pipeline(t *testing.T, env ...string) (root, out string, logs []byte, planted []string) {
+	root, _ = filepath.Abs("../..")
+	build.once.Do(func() {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(root, "bin")+"/", "./cmd/...", "./examples/nova/novagen", "./bench/gendump")
+		cmd.Dir = root
+		build.out, build.err = cmd.CombinedOutput()
+	})
+	if build.err != nil {
+		t.Fatalf("build: %v\n%s", build.err, build.out)
+	}
+	instances, factor := 0, 0.0
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, "INSTANCES="); ok {
+			instances, _ = strconv.Atoi(v)
+		}
+		if v, ok := strings.CutPrefix(e, "FACTOR="); ok {
+			factor, _ = strconv.ParseFloat(v, 64)
+		}
 	}
 	// Not t.TempDir: its parent is private, and gate runs nova-manage as
 	// an unprivileged user who must read the rendered nova.conf.
@@ -31,12 +52,11 @@ func TestPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(out)
+	t.Cleanup(func() { os.RemoveAll(out) })
 	os.Chmod(out, 0o755)
 	cmd := exec.Command("bash", filepath.Join(root, "examples/nova/pipeline.sh"))
-	const instances = 120 * 2
-	cmd.Env = append(os.Environ(), "OUT="+out, "INSTANCES=120", "FACTOR=2")
-	logs, err := cmd.CombinedOutput()
+	cmd.Env = append(append(os.Environ(), "OUT="+out), env...)
+	logs, err = cmd.CombinedOutput()
 	t.Logf("pipeline output:\n%s", logs)
 	if err != nil {
 		t.Fatalf("pipeline: %v\n%s", err, logs)
@@ -45,7 +65,7 @@ func TestPipeline(t *testing.T) {
 	if res.Status != "SUCCESS" {
 		t.Fatalf("gate: %s\n%s", res.Status, logs)
 	}
-	checkTwoTrees(t, res, filepath.Join(out, "gate"), instances)
+	checkTwoTrees(t, res, filepath.Join(out, "gate"), int64(float64(instances)*factor))
 	// Every step is in the scrubbed logs.
 	for _, st := range res.Steps {
 		log, err := os.ReadFile(filepath.Join(out, "gate", st.LogFile))
@@ -60,7 +80,6 @@ func TestPipeline(t *testing.T) {
 		t.Errorf("%d steps", len(res.Steps))
 	}
 	// No original value anywhere that is published or shipped.
-	var planted []string
 	b, _ := os.ReadFile(filepath.Join(out, "orig", "planted.json"))
 	if err := json.Unmarshal(b, &planted); err != nil || len(planted) < 1000 {
 		t.Fatalf("planted values: %d (%v)", len(planted), err)
@@ -83,11 +102,27 @@ func TestPipeline(t *testing.T) {
 			}
 		}
 	}
-	// fuzzy verify ran on both dumps and found no original value; planted
-	// back into the anonymized dump, one is found and located, not shown.
 	if !strings.Contains(string(logs), "nova.anon.sql: clean") || !strings.Contains(string(logs), "nova.sql: clean") {
 		t.Errorf("fuzzy verify did not pass both dumps:\n%s", logs)
 	}
+	// pipeline.sh stops when duckface compare finds orphans or unique
+	// violations; its report is there.
+	cmp, _ := os.ReadFile(filepath.Join(out, "compare.txt"))
+	if !strings.Contains(string(cmp), "nova.instances") {
+		t.Errorf("compare output:\n%s", cmp)
+	}
+	t.Logf("checked %d planted values in %d files", len(planted), len(files))
+	return root, out, logs, planted
+}
+
+// TestPipeline: the pipeline as make demo runs it (smaller); fuzzy verify
+// on its output with one original planted back finds it and says where,
+// not what; with a tight limit on the patch's new step, the patch fails
+// the vote while trunk's steps pass.
+func TestPipeline(t *testing.T) {
+	t.Parallel()
+	const instances = 120 * 2
+	root, out, _, planted := pipeline(t, "INSTANCES=120", "FACTOR=2")
 	anon, _ := os.ReadFile(filepath.Join(out, "nova.anon.sql"))
 	// A host name, e-mail or id: values with punctuation at their ends
 	// ('=' of base64) are gate scrub's open case (#15), not verify's.
@@ -113,17 +148,12 @@ func TestPipeline(t *testing.T) {
 	if !strings.Contains(string(vout), fmt.Sprintf("bad.sql:%d:8 ", line)) || strings.Contains(string(vout), secret) {
 		t.Errorf("verify did not locate the planted value at line %d (or showed it):\n%s", line, vout)
 	}
-	// pipeline.sh stops when duckface compare finds orphans or unique
-	// violations; its report is there.
-	cmp, _ := os.ReadFile(filepath.Join(out, "compare.txt"))
-	if !strings.Contains(string(cmp), "nova.instances") {
-		t.Errorf("compare output:\n%s", cmp)
-	}
-	t.Logf("checked %d planted values in %d files", len(planted), len(files))
 
 	// With a tight limit on the new step, the patch fails the vote and
 	// trunk's steps still pass: the two-tree plan once more, on the same
 	// dataset with that limit.
+	var res result
+	var b []byte
 	tight := filepath.Join(out, "nova-tight")
 	os.MkdirAll(tight, 0o755)
 	var conf map[string]any
@@ -137,9 +167,9 @@ func TestPipeline(t *testing.T) {
 	conf["plan"] = map[string]any{"reupgrade": true, "remeasure": false} // no snapshots: a shorter run
 	b, _ = yaml.Marshal(conf)
 	os.WriteFile(filepath.Join(tight, "config.yaml"), b, 0o644)
-	cmd = exec.Command("bash", filepath.Join(root, "examples/nova/two-trees.sh"))
+	cmd := exec.Command("bash", filepath.Join(root, "examples/nova/two-trees.sh"))
 	cmd.Env = append(os.Environ(), "OUT="+out, "DATASET="+tight, "GATE_OUT="+filepath.Join(out, "gate-tight"))
-	logs, err = cmd.CombinedOutput()
+	logs, err := cmd.CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 		t.Fatalf("tight limit: %v\n%s", err, logs)
 	}
@@ -149,6 +179,26 @@ func TestPipeline(t *testing.T) {
 		t.Errorf("tight limit: %s %q\n%s", res.Status, res.Messages, logs)
 	}
 	checkTwoTrees(t, res, filepath.Join(out, "gate-tight"), instances)
+}
+
+// TestPipelinePrivacyByDefault: the same pipeline with
+// --privacy-by-default: every column without a rule that is not a key,
+// boolean, enum or state gets a kind, and the real Nova migrations of
+// both trees still end SUCCESS on the result.
+func TestPipelinePrivacyByDefault(t *testing.T) {
+	t.Parallel()
+	_, out, logs, _ := pipeline(t, "INSTANCES=60", "FACTOR=1", "PRIVACY=1")
+	m := regexp.MustCompile(`privacy by default: (\d+) columns without a rule: (\d+) get a kind`).FindSubmatch(logs)
+	if m == nil || string(m[2]) == "0" {
+		t.Fatalf("no privacy-by-default summary, or no column got a kind:\n%s", logs)
+	}
+	summary, _ := os.ReadFile(filepath.Join(out, "anonymize.summary"))
+	for _, want := range []string{": kept: primary key", ": kept: state-like", ": datetime: "} {
+		if !strings.Contains(string(summary), want) {
+			t.Errorf("the decisions do not include %q", want)
+		}
+	}
+	t.Logf("%s of %s columns without a rule got a kind", m[2], m[1])
 }
 
 // The patch's migration, after trunk's head.
