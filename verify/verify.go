@@ -101,7 +101,7 @@ func (r *Report) Failed(o Options) bool { return r.Hits > 0 || o.FailOnWords && 
 type Options struct {
 	// Workers run the matcher in parallel (default: GOMAXPROCS).
 	Workers int
-	// MinLength: whole values shorter than this (default 4 bytes) are
+	// MinLength: whole values shorter than this (default 6 bytes) are
 	// too short to tell from other data (a one-digit integer is in every
 	// row); their matches are counted apart.
 	MinLength int
@@ -150,7 +150,7 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 		workers = runtime.GOMAXPROCS(0)
 	}
 	if opts.MinLength <= 0 {
-		opts.MinLength = 4
+		opts.MinLength = 6
 	}
 	if opts.MinDigits <= 0 {
 		opts.MinDigits = 8
@@ -265,7 +265,9 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 			switch {
 			case h.Word:
 				rep.Words++
-			case h.Length < opts.MinLength, h.digits && h.Length < opts.MinDigits:
+			case h.Length < opts.MinLength, h.digits && h.Length < opts.MinDigits,
+				// an integer inside other text (an id's digits in a UUID) is chance
+				h.Kind == "integer" && !h.digits:
 				rep.Short++
 				continue
 			default:

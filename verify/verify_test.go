@@ -183,4 +183,15 @@ func TestWordsAndShortValues(t *testing.T) {
 	if len(hits) != 0 || rep.Short != 2 || rep.Failed(verify.Options{}) {
 		t.Errorf("short values: hits %v, report %+v", hits, rep)
 	}
+	// A long integer is a hit as a number of its own, chance inside other
+	// text (a UUID's digits).
+	ix = scrub.NewIndex()
+	ix.Add("integer", "73519046228")
+	ix.Finish()
+	s3, _ := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	dump = append(append([]byte{}, base...), "CREATE TABLE `t5` (`n` bigint, `u` varchar(36));\nINSERT INTO `t5` VALUES (73519046228,'a0b1c2d3-e4f5-4a6b-8c7d-073519046228');\n"...)
+	hits, rep = check(t, s3, dump, verify.Options{})
+	if rep.Hits != 1 || len(hits) != 1 || hits[0].Column != "n" {
+		t.Errorf("integers: hits %v, report %+v", hits, rep)
+	}
 }

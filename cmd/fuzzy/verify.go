@@ -23,8 +23,9 @@ func verifyCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "values", Usage: "file of plaintext values to look for, one per line (kind<TAB>value allowed)"},
 			&cli.IntFlag{Name: "max", Value: 1000, Usage: "print at most this many hits (0: all); all are counted"},
 			&cli.IntFlag{Name: "workers", Usage: "parallel workers (default: number of CPUs)"},
-			&cli.IntFlag{Name: "min-length", Value: 4, Usage: "whole values shorter than this many bytes are counted apart (too short to tell from other data)"},
+			&cli.IntFlag{Name: "min-length", Value: 6, Usage: "whole values shorter than this many bytes are counted apart (too short to tell from other data)"},
 			&cli.IntFlag{Name: "min-digits", Value: 8, Usage: "the same for values that are numbers"},
+			&cli.BoolFlag{Name: "words", Usage: "list the words of original multi-word values found (counted either way)"},
 			&cli.BoolFlag{Name: "fail-on-words", Usage: "also fail on words of original multi-word values (warnings by default)"},
 		},
 		Action: func(c *cli.Context) error {
@@ -69,7 +70,11 @@ func verifyCommand() *cli.Command {
 			max, shown := c.Int("max"), 0
 			name := c.Args().First()
 			vo := verify.Options{Workers: c.Int("workers"), MinLength: c.Int("min-length"), MinDigits: c.Int("min-digits"), FailOnWords: c.Bool("fail-on-words")}
+			listWords := c.Bool("words") || c.Bool("fail-on-words")
 			rep, err := verify.Dump(r, s, vo, func(h verify.Hit) {
+				if h.Word && !listWords {
+					return
+				}
 				if max == 0 || shown < max {
 					fmt.Fprintf(out, "%s:%s\n", name, h)
 					shown++
@@ -79,13 +84,17 @@ func verifyCommand() *cli.Command {
 			if err != nil {
 				return cli.Exit(fmt.Sprintf("fuzzy verify: %v (the dump could not be read to its end: not verified)", err), 2)
 			}
-			if shown < rep.Hits+rep.Words {
-				fmt.Fprintf(out, "... and %d more\n", rep.Hits+rep.Words-shown)
+			listed := rep.Hits
+			if listWords {
+				listed += rep.Words
+			}
+			if shown < listed {
+				fmt.Fprintf(out, "... and %d more\n", listed-shown)
 			}
 			out.Flush()
 			notes := ""
 			if rep.Words > 0 {
-				notes += fmt.Sprintf("; %d words of original values (listed, warnings unless --fail-on-words)", rep.Words)
+				notes += fmt.Sprintf("; %d words of original values (warnings unless --fail-on-words; --words lists them)", rep.Words)
 			}
 			if rep.Short > 0 {
 				notes += fmt.Sprintf("; %d matches of values shorter than %d bytes (numbers: %d digits) not counted", rep.Short, vo.MinLength, vo.MinDigits)
