@@ -24,12 +24,13 @@ const (
 	flAlnum                // folded rep: a letter or digit
 )
 
-// rep is folded text: its bytes with, for each, the source rune's offsets
-// in the text it was built from, and flags.
+// rep is folded text: its bytes with, for each, the offset of the source
+// rune in the text it was built from (where the rune ends is read from
+// the text: runeEnd), and flags.
 type rep struct {
-	b        []byte
-	src, end []int32
-	fl       []uint8
+	b   []byte
+	src []int32
+	fl  []uint8
 }
 
 func (r *rep) reset(n int) {
@@ -37,17 +38,30 @@ func (r *rep) reset(n int) {
 		n = max(n, 2*cap(r.b))
 		r.b = make([]byte, 0, n)
 		r.src = make([]int32, 0, n)
-		r.end = make([]int32, 0, n)
 		r.fl = make([]uint8, 0, n)
 	}
-	r.b, r.src, r.end, r.fl = r.b[:0], r.src[:0], r.end[:0], r.fl[:0]
+	r.b, r.src, r.fl = r.b[:0], r.src[:0], r.fl[:0]
 }
 
-func (r *rep) push(c byte, st, en int, f uint8) {
+func (r *rep) push(c byte, st int, f uint8) {
 	r.b = append(r.b, c)
 	r.src = append(r.src, int32(st))
-	r.end = append(r.end, int32(en))
 	r.fl = append(r.fl, f)
+}
+
+// runeEnd is where the rune at text[i] ends, with the accents that
+// follow it (they fold into it).
+func runeEnd(text []byte, i int) int {
+	_, n := decodeRune(text[i:])
+	i += n
+	for i < len(text) && text[i] >= 0x80 {
+		r, n := decodeRune(text[i:])
+		if f := foldRune(r); !f.alnum || f.b != "" {
+			break
+		}
+		i += n
+	}
+	return i
 }
 
 // asciiAlnum and asciiLower: the ASCII fast path.
@@ -138,7 +152,7 @@ func decodeRune(b []byte) (rune, int) {
 // folded; flGap marks where separators were.
 func (r *rep) skeleton(text []byte) {
 	r.reset(len(text))
-	b, src, end, fl := r.b, r.src, r.end, r.fl
+	b, src, fl := r.b, r.src, r.fl
 	var pending uint8 = flGap // flags for the next letter or digit
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -146,7 +160,6 @@ func (r *rep) skeleton(text []byte) {
 			if asciiAlnum[c] != 0 {
 				b = append(b, asciiLower[c])
 				src = append(src, int32(i))
-				end = append(end, int32(i+1))
 				fl = append(fl, flStart|pending)
 				pending = 0
 			} else if c != 0 { // NUL: UTF-16 read byte by byte; neither letter nor gap
@@ -160,12 +173,7 @@ func (r *rep) skeleton(text []byte) {
 		switch {
 		case !fr.alnum:
 			pending = flGap
-		case fr.b == "": // an accent: the letter before grows to cover it
-			if pending == 0 {
-				for k := len(end) - 1; k >= 0 && end[k] == int32(i); k-- {
-					end[k] = int32(i + n)
-				}
-			}
+		case fr.b == "": // an accent: part of the letter before (runeEnd)
 		default:
 			f := flStart | pending
 			if fr.cjk {
@@ -174,7 +182,6 @@ func (r *rep) skeleton(text []byte) {
 			for k := 0; k < len(fr.b); k++ {
 				b = append(b, fr.b[k])
 				src = append(src, int32(i))
-				end = append(end, int32(i+n))
 				fl = append(fl, f)
 				f &^= flStart | flGap | flAfterCJK
 			}
@@ -185,7 +192,7 @@ func (r *rep) skeleton(text []byte) {
 		}
 		i += n
 	}
-	r.b, r.src, r.end, r.fl = b, src, end, fl
+	r.b, r.src, r.fl = b, src, fl
 }
 
 // folded builds the folded rep of text: every rune kept, folded; flGap
@@ -211,19 +218,14 @@ func (r *rep) folded(text []byte) {
 			if asciiAlnum[c] != 0 {
 				f |= flAlnum
 			}
-			r.push(asciiLower[c], i, i+1, f)
+			r.push(asciiLower[c], i, f)
 			prevAlnum, afterCJK = asciiAlnum[c] != 0, false
 			i++
 			continue
 		}
 		rn, n := decodeRune(text[i:])
 		fr := foldRune(rn)
-		if fr.b == "" { // an accent (or an invisible): the rune before grows
-			if len(r.end) > 0 {
-				for k := len(r.end) - 1; k >= 0 && r.end[k] == int32(i); k-- {
-					r.end[k] = int32(i + n)
-				}
-			}
+		if fr.b == "" { // an accent (or an invisible): part of the rune before
 			i += n
 			continue
 		}
@@ -235,7 +237,7 @@ func (r *rep) folded(text []byte) {
 			f |= flCJK
 		}
 		for k := 0; k < len(b); k++ {
-			r.push(b[k], i, i+n, f)
+			r.push(b[k], i, f)
 			f &^= flStart | flGap | flAfterCJK
 		}
 		prevAlnum, afterCJK = fr.alnum, fr.cjk

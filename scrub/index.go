@@ -42,7 +42,7 @@ type Index struct {
 
 	// The bit tables, built by Finish (from pending) or read.
 	skel, fold *table
-	pending    [2][]uint64 // per rep kind: anchor hash << 32 | ends hash (low bits)
+	pending    [2]keyHashes // per rep kind, until Finish
 
 	// Lookup structures built by Finish and LoadIndex: every kind's
 	// fingerprints in one set, each with its kind; a fingerprint in two
@@ -120,8 +120,7 @@ func (ix *Index) Add(kind, value string) {
 		if k.scan == nil {
 			continue
 		}
-		ix.pending[e] = append(ix.pending[e], t.hashes(k.dom, k.scan))
-		t.note(k.dom, len(k.scan))
+		ix.pending[e].add(t, k.dom, k.scan)
 	}
 }
 
@@ -152,10 +151,7 @@ func (ix *Index) Finish() {
 	slices.Sort(ix.Strict)
 	ix.Strict = slices.Compact(ix.Strict)
 	for e, t := range ix.probeTables() {
-		p := ix.pending[e]
-		slices.Sort(p)
-		t.build(slices.Compact(p))
-		ix.pending[e] = nil
+		t.build(&ix.pending[e])
 	}
 	ix.index()
 }
@@ -275,6 +271,7 @@ const indexMagic = "fuzzyduck-index-3\n"
 type tableHeader struct {
 	AnchorWords int   `json:"anchor_words"`
 	EndsWords   int   `json:"ends_words"`
+	SpansWords  int   `json:"spans_words"`
 	Lengths     []int `json:"lengths"`
 	Prefix      bool  `json:"prefix"`
 	Domains     uint8 `json:"domains"`
@@ -291,7 +288,7 @@ type indexHeader struct {
 }
 
 func headerOf(t *table) tableHeader {
-	h := tableHeader{AnchorWords: len(t.anchors.w), EndsWords: len(t.ends.w), Prefix: t.prefix, Domains: t.doms}
+	h := tableHeader{AnchorWords: len(t.anchors.w), EndsWords: len(t.ends.w), SpansWords: len(t.spans.w), Prefix: t.prefix, Domains: t.doms}
 	for n, ok := range t.lens {
 		if ok {
 			h.Lengths = append(h.Lengths, n)
@@ -350,7 +347,7 @@ func (ix *Index) arrays(values map[string][]uint64) [][]uint64 {
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		out = append(out, values[k])
 	}
-	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.fold.anchors.w, ix.fold.ends.w)
+	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.spans.w, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.spans.w)
 }
 
 // LoadIndex reads an index written by Save.
@@ -424,7 +421,7 @@ func LoadIndex(path string) (*Index, error) {
 		for _, w := range []struct {
 			n  int
 			bt *bitTable
-		}{{th.AnchorWords, &t.anchors}, {th.EndsWords, &t.ends}} {
+		}{{th.AnchorWords, &t.anchors}, {th.EndsWords, &t.ends}, {th.SpansWords, &t.spans}} {
 			if w.n <= 0 || w.n&(w.n-1) != 0 {
 				return nil, fmt.Errorf("bad table size %d", w.n)
 			}

@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -52,7 +53,9 @@ func keysOf(text string) []key {
 	if t == "" {
 		return nil
 	}
-	var sk, fo rep
+	sc := keyScratch.Get().(*[3]rep)
+	defer keyScratch.Put(sc)
+	sk, fo := &sc[0], &sc[1]
 	sk.skeleton([]byte(t))
 	fo.folded([]byte(t))
 	runes, seps, letters := 0, 0, 0
@@ -71,7 +74,7 @@ func keysOf(text string) []key {
 	case len(sk.b) >= 4 && letters > 0 && 3*seps <= runes:
 		keys = append(keys, key{domLoose, clone(sk.b), clone(sk.b)})
 	case len(sk.b) >= 4:
-		keys = append(keys, key{domDigits, clone(sk.b), clone(sk.b)}, key{domStrict, squeeze(&sk, 0, len(sk.b), nil), nil})
+		keys = append(keys, key{domDigits, clone(sk.b), clone(sk.b)}, key{domStrict, squeeze(sk, 0, len(sk.b), nil), nil})
 	case len(fo.b) > 0:
 		keys = append(keys, key{domExact, clone(fo.b), clone(fo.b)})
 	default:
@@ -84,7 +87,7 @@ func keysOf(text string) []key {
 	// found whole or by its first bytes; its words are every log's.
 	toks := Tokens(t)
 	if len(toks) > 1 && len(toks) <= maxTokens {
-		var tk rep
+		tk := &sc[2]
 		for _, w := range toks {
 			if len(w) < minToken || commonWord(w) {
 				continue
@@ -106,6 +109,9 @@ const (
 )
 
 func clone(b []byte) []byte { return append([]byte(nil), b...) }
+
+// keyScratch: reps for keysOf (an index adds millions of values).
+var keyScratch = sync.Pool{New: func() any { return new([3]rep) }}
 
 // squeeze writes skeleton bytes [i,e) of r with a 0 byte before each byte
 // that follows a separator (not before the first).

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/binary"
-	"slices"
 )
 
 // Matching known values: every view of a line (as it is, then decoded:
@@ -37,21 +36,17 @@ func newMatcher(ix *Index, vs *valueSet, minLength int) *matcher {
 		seed := binary.LittleEndian.Uint64(b[:])
 		skel, fold = newTable(4, seed), newTable(3, foldSeed(seed))
 	}
-	var hs [2][]uint64
+	var hs [2]keyHashes
 	for _, k := range vs.keys {
 		e, t := 0, skel
 		if k.dom == domExact {
 			e, t = 1, fold
 		}
-		if len(k.scan) > 0 { // (S keys have none)
-			hs[e] = append(hs[e], t.hashes(k.dom, k.scan))
-			t.note(k.dom, len(k.scan))
-		}
+		hs[e].add(t, k.dom, k.scan)
 	}
 	for e, t := range [2]*table{skel, fold} {
-		if len(hs[e]) > 0 {
-			slices.Sort(hs[e])
-			t.build(slices.Compact(hs[e]))
+		if len(hs[e].ends) > 0 {
+			t.build(&hs[e])
 		}
 	}
 	if vs.len() > 0 {
@@ -101,10 +96,16 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 		if !bounded && !anywhere {
 			continue
 		}
-		if !t.anchors.has(t.anchorHash(r.b[i:])) {
+		a := load(r.b[i:], 4)
+		if !t.anchors.has(mix(a ^ t.seed)) {
 			continue
 		}
 		found := false
+		if rest := len(r.b) - i; rest < t.maxLen && !w.goesOn && t.mayGoOn(r.b[i:], rest) {
+			// A key may go on past the end: the seam with the next
+			// line is tried from here.
+			w.goesOn, w.goesOnAt, w.goesOnRest = true, int(r.src[i]), rest
+		}
 		lim := min(len(r.b), i+t.maxLen)
 		for e := lim; e >= i+t.minLen && !found; e-- {
 			n := e - i
@@ -112,8 +113,8 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 				continue
 			}
 			whole := bounded && r.skelEnd(e)
-			if !whole && !(anywhere && n >= m.minAnywhere) {
-				continue
+			if !whole && !(anywhere && n >= m.minAnywhere) || !t.spans.has(t.spanHashOf(a, n)) {
+				continue // (no key that starts so is that long)
 			}
 			cand := r.b[i:e]
 			base := t.endsBase(cand)
@@ -251,7 +252,7 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 
 func (w *worker) mapHits(v *view, r *rep, spans []span) []span {
 	for _, h := range w.hits {
-		st, en := int(r.src[h.i]), int(r.end[h.e-1])
+		st, en := int(r.src[h.i]), runeEnd(v.text, int(r.src[h.e-1]))
 		if h.dom == domPrefix {
 			// A value cut short in a message: the rest of the quoted
 			// text goes too.
@@ -269,16 +270,27 @@ func (w *worker) mapHits(v *view, r *rep, spans []span) []span {
 const maxDepth = 3
 
 // knownSpans finds the known values of a line in every view; it also
-// returns the line's fully decoded view.
-func (w *worker) knownSpans(line []byte, spans []span) ([]span, *view) {
+// returns the line's fully decoded view, and where in it a value may
+// start that goes on past its end (into the next line), or -1.
+func (w *worker) knownSpans(line []byte, spans []span) ([]span, *view, tailFrom) {
 	plain := &view{text: bytes.TrimRight(line, "\r\n")}
-	return w.viewsSpans(plain, 0, false, spans)
+	w.lineGoesOn = tailFrom{at: -1}
+	w.curLine = line
+	spans, final := w.viewsSpans(plain, 0, false, spans)
+	return spans, final, w.lineGoesOn
 }
+
+// tailFrom: a line's decoded text from at (-1: none) may begin a value
+// that goes on in the next line, with rest skeleton bytes in this one.
+type tailFrom struct{ at, rest int }
 
 // viewsSpans scans v and what it decodes to; depth > 0 is inside a blob.
 // It returns the last decoded view.
 func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]span, *view) {
+	w.goesOn = false
 	spans = w.scanView(v, anywhere, spans)
+	w.noteGoesOn(depth)
+	spans = w.seamHere(depth, v, spans)
 	spans = w.blobSpans(v, depth, spans)
 	cur := v
 	for round := 0; round < 3 && needsDecoding(cur.text); round++ {
@@ -287,7 +299,10 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 			break
 		}
 		next.compose(cur)
+		w.goesOn = false
 		spans = w.scanView(next, anywhere, spans)
+		w.noteGoesOn(depth)
+		spans = w.seamHere(depth, next, spans)
 		spans = w.blobSpans(next, depth, spans)
 		cur = next
 	}
@@ -302,6 +317,28 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 		}
 	}
 	return spans, cur
+}
+
+// noteGoesOn keeps, for a line's view (depth 0), where a value may go
+// on past its end: the last view scanned is the line's final view.
+func (w *worker) noteGoesOn(depth int) {
+	if depth > 0 {
+		return
+	}
+	w.lineGoesOn = tailFrom{at: -1}
+	if w.goesOn {
+		w.lineGoesOn = tailFrom{w.goesOnAt, w.goesOnRest}
+	}
+}
+
+// seamHere scans the seam with the line before, if one is pending, with
+// this line's view v (its skeleton is w.sk).
+func (w *worker) seamHere(depth int, v *view, spans []span) []span {
+	if depth > 0 || w.seamPrev == nil || w.m.skel == nil {
+		return spans
+	}
+	w.seam(w.seamPrev, w.curLine, v, &w.sk, &spans)
+	return spans
 }
 
 // blobSpans decodes v's base64 and hex runs; a run whose content holds a

@@ -14,7 +14,6 @@ import (
 	"sort"
 	"sync"
 
-	ac "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // Value is a known confidential value in plaintext (a federated worker's
@@ -81,8 +80,7 @@ type Scrubber struct {
 	m        *matcher
 	patterns []Pattern
 	hints    [][]string // per pattern: lower-case literals one of which a line must hold
-	hintAC   ac.AhoCorasick
-	hintPats [][]int // hint literal -> patterns it enables
+	hintSet  *hints
 	always   []int   // patterns without hints: always tried
 	mac      []byte
 	workers  sync.Pool
@@ -106,28 +104,14 @@ func New(opts Options) (*Scrubber, error) {
 		s.patterns = append(s.patterns, p)
 		s.hints = append(s.hints, nil)
 	}
-	// One Aho-Corasick pass over a line finds which patterns' literals
-	// it holds; only those patterns' regexps run.
-	var lits []string
-	litIdx := map[string]int{}
+	// One pass over a line finds which patterns' literals it holds
+	// (hints.go); only those patterns' regexps run.
 	for i, h := range s.hints {
 		if h == nil {
 			s.always = append(s.always, i)
-			continue
-		}
-		for _, l := range h {
-			j, ok := litIdx[l]
-			if !ok {
-				j = len(lits)
-				litIdx[l] = j
-				lits = append(lits, l)
-				s.hintPats = append(s.hintPats, nil)
-			}
-			s.hintPats[j] = append(s.hintPats[j], i)
 		}
 	}
-	bld := ac.NewAhoCorasickBuilder(ac.Opts{AsciiCaseInsensitive: true, MatchKind: ac.StandardMatch, DFA: true})
-	s.hintAC = bld.Build(lits)
+	s.hintSet = newHints(s.hints)
 	s.m = newMatcher(opts.Index, newValueSet(opts.Values), opts.MinLength)
 	return s, nil
 }
@@ -149,7 +133,18 @@ type worker struct {
 	hits     []hit
 	sq       []byte
 	bufs     [][]byte // per blob depth: decoded bytes
-	seamView view
+	seamRep  rep
+	// The seam with the line before the one being scanned, when that
+	// line's last value may go on: seamA gets that line's spans.
+	seamPrev *lineResult
+	seamA    []span
+	curLine  []byte
+	// goesOn: the last scan found a key that may go on past the text's
+	// end, from goesOnAt (with goesOnRest skeleton bytes left);
+	// lineGoesOn: the same for a line's last decoded view.
+	goesOn               bool
+	goesOnAt, goesOnRest int
+	lineGoesOn           tailFrom
 }
 
 func (s *Scrubber) newWorker() *worker {
@@ -345,8 +340,9 @@ var (
 )
 
 // spans finds the secrets in one line (not those across its seams);
-// it also returns the line's decoded view.
-func (s *worker) spans(line []byte, inKey *bool) ([]span, *view) {
+// it also returns the line's decoded view and whether a value may go on
+// into the next line.
+func (s *worker) spans(line []byte, inKey *bool) ([]span, *view, tailFrom) {
 	var spans []span
 	// Private key blocks span lines: everything from BEGIN to END goes.
 	if *inKey {
@@ -356,7 +352,7 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, *view) {
 		} else {
 			body := bytes.TrimRight(line, "\r\n")
 			if len(body) == 0 {
-				return nil, &view{}
+				return nil, &view{}, tailFrom{at: -1}
 			}
 			spans = append(spans, span{0, len(body), "private-key", "pattern"})
 		}
@@ -372,14 +368,7 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, *view) {
 	for _, i := range s.always {
 		s.enabled[i] = true
 	}
-	if s.hintAC.PatternCount() > 0 {
-		it := s.hintAC.IterOverlappingByte(line) // case-insensitive
-		for m := it.Next(); m != nil; m = it.Next() {
-			for _, i := range s.hintPats[m.Pattern()] {
-				s.enabled[i] = true
-			}
-		}
-	}
+	s.hintSet.enable(line, s.enabled)
 	for i, p := range s.patterns {
 		if !s.enabled[i] {
 			continue
@@ -392,11 +381,11 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, *view) {
 			spans = append(spans, span{st, en, p.Name, "pattern"})
 		}
 	}
-	final := &view{}
+	final, goesOn := &view{}, tailFrom{at: -1}
 	if s.m.active() {
-		spans, final = s.knownSpans(line, spans)
+		spans, final, goesOn = s.knownSpans(line, spans)
 	}
-	return dropInMarkers(line, spans), final
+	return dropInMarkers(line, spans), final, goesOn
 }
 
 var markerRe = regexp.MustCompile(`\[scrubbed:[A-Za-z0-9_.-]+:[0-9a-f]{4}\]`)

@@ -17,6 +17,7 @@ type lineResult struct {
 	line  []byte
 	spans []span
 	final *view
+	tail  tailFrom // where a value may start that goes on into the next line
 }
 
 // scanLines finds the secrets of every line in data ('\n'-terminated,
@@ -28,6 +29,7 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 	var last *lineResult
 	if prev != nil && w.m.skel != nil {
 		last = &lineResult{line: prev, final: finalView(prev)}
+		last.tail = w.tailGoesOn(last.final)
 	}
 	first := true
 	for len(data) > 0 {
@@ -36,15 +38,16 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 			n = len(data)
 		}
 		cur := &lineResult{line: data[:n]}
-		cur.spans, cur.final = w.spans(cur.line, inKey)
-		if last != nil && w.m.skel != nil {
-			a, b := w.seam(last, cur)
-			if !first {
-				last.spans = append(last.spans, a...)
-			}
-			cur.spans = append(cur.spans, b...)
+		// The seam with the line before is scanned with this line's
+		// views (spans finds it: the views' skeletons are at hand).
+		w.seamPrev, w.seamA = nil, w.seamA[:0]
+		if last != nil && last.tail.at >= 0 && w.m.skel != nil {
+			w.seamPrev = last
 		}
-		if last != nil && !first {
+		cur.spans, cur.final, cur.tail = w.spans(cur.line, inKey)
+		w.seamPrev = nil
+		if !first {
+			last.spans = append(last.spans, w.seamA...)
 			emit(last.line, last.spans)
 		}
 		last, first = cur, false
@@ -53,9 +56,13 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 	if last == nil || first {
 		return
 	}
-	if next != nil && w.m.skel != nil {
-		a, _ := w.seam(last, &lineResult{line: next, final: finalView(next)})
-		last.spans = append(last.spans, a...)
+	if next != nil && last.tail.at >= 0 && w.m.skel != nil {
+		v := finalView(next)
+		w.sk.skeleton(v.text)
+		w.seamA = w.seamA[:0]
+		var sb []span
+		w.seam(last, next, v, &w.sk, &sb)
+		last.spans = append(last.spans, w.seamA...)
 	}
 	emit(last.line, last.spans)
 }
@@ -73,6 +80,19 @@ func finalView(line []byte) *view {
 		cur = next
 	}
 	return cur
+}
+
+// tailGoesOn finds where a value may start in v that goes on past its
+// end (for a line scanned elsewhere: the one before a block).
+func (w *worker) tailGoesOn(v *view) tailFrom {
+	w.goesOn = false
+	from := max(0, len(v.text)-seamBytes)
+	w.sk.skeleton(v.text[from:])
+	w.hits = w.m.scanSkel(w, &w.sk, false, w.hits[:0])
+	if !w.goesOn {
+		return tailFrom{at: -1}
+	}
+	return tailFrom{from + w.goesOnAt, w.goesOnRest}
 }
 
 // sharedHeader is how many bytes of b are a log header a shares (the
@@ -93,52 +113,76 @@ func sharedHeader(a, b []byte) int {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// seam finds the values across the join of two lines: the spans each
-// line gets.
-func (w *worker) seam(a, b *lineResult) (sa, sb []span) {
-	ta, tb := a.final, b.final
-	if len(ta.text) == 0 || len(tb.text) == 0 {
-		return nil, nil
+// seam finds the values across the join of line a and bline (as view
+// bv, whose skeleton is bs): it appends a's spans to w.seamA and
+// bline's to *sb. a's text is taken from where a value may start that
+// goes on; bline's, after the header it shares with a, as far as such a
+// value can reach.
+func (w *worker) seam(a *lineResult, bline []byte, bv *view, bs *rep, sb *[]span) {
+	ta := a.final
+	if a.tail.at >= len(ta.text) || len(bs.b) == 0 {
+		return
 	}
-	// Where b's content starts (after a header shared with a), in b's
-	// view.
-	skip := sharedHeader(a.line, b.line)
-	hs := 0
-	for hs < len(tb.text) {
-		st, _ := tb.source(hs, hs+1)
-		if st >= skip {
+	skip := sharedHeader(a.line, bline)
+	k0 := 0 // the first skeleton byte of bline's content
+	for k0 < len(bs.b) {
+		if st, _ := bv.source(int(bs.src[k0]), int(bs.src[k0])+1); st >= skip {
 			break
 		}
-		hs++
+		k0++
 	}
-	as := max(0, len(ta.text)-seamBytes)
-	he := min(len(tb.text), hs+seamBytes)
-	j := &w.seamView
-	j.text, j.start, j.end = j.text[:0], j.start[:0], j.end[:0]
-	for i := as; i < len(ta.text); i++ {
-		st, en := ta.source(i, i+1)
-		j.push(ta.text[i], st, en)
+	k1 := min(len(bs.b), k0+w.m.skel.maxLen-a.tail.rest)
+	if k0 >= k1 {
+		return
 	}
-	at := len(j.text)
-	for i := hs; i < he; i++ {
-		st, en := tb.source(i, i+1)
-		j.push(tb.text[i], st, en)
+	// One skeleton of both sides: a's bytes keep their offsets in its
+	// tail, bline's are shifted past them.
+	tail := ta.text[a.tail.at:]
+	j := &w.seamRep
+	j.skeleton(tail)
+	at := len(j.b)
+	if at == 0 {
+		return
 	}
-	if at == 0 || at == len(j.text) {
-		return nil, nil
+	// Glued (no separator at the join) unless either side has one there.
+	hs := int(bs.src[k0])
+	cs := 0 // where bline's content starts in bv
+	for cs < hs {
+		if st, _ := bv.source(cs, cs+1); st >= skip {
+			break
+		}
+		cs++
 	}
-	aEnd := int(j.end[at-1])
-	bStart := int(j.start[at])
-	w.sk.skeleton(j.text)
-	w.hits = w.m.scanSkel(w, &w.sk, false, w.hits[:0])
+	gap := !isAlnumEnd(tail) || hs > cs
+	off := len(tail) - hs
+	for k := k0; k < k1; k++ {
+		f := bs.fl[k]
+		if k == k0 {
+			f |= flGap
+			if !gap {
+				f &^= flGap
+			}
+		}
+		j.push(bs.b[k], int(bs.src[k])+off, f)
+	}
+	w.hits = w.m.scanSkel(w, j, false, w.hits[:0])
 	for _, h := range w.hits {
-		if int(w.sk.src[h.i]) >= at || int(w.sk.end[h.e-1]) <= at {
+		if h.i >= at || h.e <= at {
 			continue // on one side only: that line's own scan has it
 		}
-		st := int(j.start[w.sk.src[h.i]])
-		en := int(j.end[w.sk.end[h.e-1]-1])
-		sa = append(sa, span{st, aEnd, h.ent.kind, h.ent.source})
-		sb = append(sb, span{bStart, en, h.ent.kind, h.ent.source})
+		st, _ := ta.source(a.tail.at+int(j.src[h.i]), a.tail.at+int(j.src[h.i])+1)
+		_, aEnd := ta.source(len(ta.text)-1, len(ta.text))
+		bStart, _ := bv.source(hs, hs+1)
+		last := int(j.src[h.e-1]) - off
+		_, en := bv.source(last, runeEnd(bv.text, last))
+		w.seamA = append(w.seamA, span{st, aEnd, h.ent.kind, h.ent.source})
+		*sb = append(*sb, span{bStart, en, h.ent.kind, h.ent.source})
 	}
-	return sa, sb
+}
+
+// isAlnumEnd: text ends with a letter or digit.
+func isAlnumEnd(text []byte) bool {
+	var r rep
+	r.folded(text[max(0, len(text)-8):])
+	return len(r.fl) > 0 && r.fl[len(r.fl)-1]&flAlnum != 0
 }

@@ -1,6 +1,9 @@
 package scrub
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"slices"
+)
 
 // Finding known keys in folded text without word boundaries: at every
 // place a key may start, the first bytes (the anchor) are looked up in a
@@ -82,6 +85,7 @@ type table struct {
 	seed      uint64
 	anchors   bitTable
 	ends      bitTable
+	spans     bitTable
 	lens      []bool // lens[n]: some key is n bytes long (n <= maxScan)
 	minLen    int
 	maxLen    int // the longest key, at most maxScan
@@ -94,7 +98,7 @@ const maxScan = 128
 
 // newTable returns a table with no keys; build adds them.
 func newTable(anchorLen int, seed uint64) *table {
-	return &table{anchorLen: anchorLen, seed: seed, anchors: newBitTable(0), ends: newBitTable(0), lens: make([]bool, maxScan+1)}
+	return &table{anchorLen: anchorLen, seed: seed, anchors: newBitTable(0), ends: newBitTable(0), spans: newBitTable(0), lens: make([]bool, maxScan+1)}
 }
 
 func (t *table) anchorHash(b []byte) uint64 {
@@ -136,39 +140,69 @@ func (t *table) shortHash(b []byte) uint64 {
 	return mix(load(b, len(b)) ^ t.seed ^ uint64(len(b))<<40 ^ 0x2545f4914f6cdd1d)
 }
 
-// hashes is what a key puts in the bit tables.
-func (t *table) hashes(dom byte, scan []byte) uint64 {
-	var a uint64
-	if len(scan) < t.anchorLen {
-		a = t.shortHash(scan)
-	} else {
-		a = t.anchorHash(scan)
-	}
-	return a<<32 | t.endsHash(scan, dom)&(1<<32-1)
+// spanHash stands for an anchor and a length: whether a key that starts
+// like this is that long (whether a line's last words may go on in the
+// next line).
+func (t *table) spanHash(anchor []byte, n int) uint64 {
+	return t.spanHashOf(load(anchor, t.anchorLen), n)
 }
 
-// build sizes the bit tables for the keys' hashes (anchor << 32 | ends,
-// sorted and compact) and sets them; the bits a table already has are
-// kept (it grows).
-func (t *table) build(hs []uint64) {
-	anchors := 0
-	for i, h := range hs {
-		if i == 0 || h>>32 != hs[i-1]>>32 {
-			anchors++
+func (t *table) spanHashOf(a uint64, n int) uint64 {
+	return mix(a ^ t.seed ^ uint64(n)<<40 ^ 0x61c8864680b583eb)
+}
+
+// keyHashes collects what keys put in the bit tables, to size them.
+type keyHashes struct{ anchors, ends, spans []uint32 }
+
+// add records a key (its scan bytes).
+func (h *keyHashes) add(t *table, dom byte, scan []byte) {
+	t.note(dom, len(scan))
+	if len(scan) < t.anchorLen {
+		h.anchors = append(h.anchors, uint32(t.shortHash(scan)))
+	} else {
+		h.anchors = append(h.anchors, uint32(t.anchorHash(scan)))
+		h.spans = append(h.spans, uint32(t.spanHash(scan, len(scan))))
+	}
+	h.ends = append(h.ends, uint32(t.endsHash(scan, dom)))
+}
+
+// build sizes the bit tables for the collected hashes and sets them;
+// bits a table already has are kept (it grows).
+func (t *table) build(h *keyHashes) {
+	for _, x := range []struct {
+		hs []uint32
+		bt *bitTable
+	}{{h.anchors, &t.anchors}, {h.ends, &t.ends}, {h.spans, &t.spans}} {
+		slices.Sort(x.hs)
+		hs := slices.Compact(x.hs)
+		n := len(hs)
+		if x.bt == &t.ends {
+			n *= 2 // probed most: 32 bits a key, a stranger passes one time in 32
+		}
+		*x.bt = x.bt.grown(newBitTable(n))
+		for _, v := range hs {
+			x.bt.set(uint64(v))
 		}
 	}
-	a, e := newBitTable(anchors), newBitTable(len(hs))
-	t.anchors, t.ends = t.anchors.grown(a), t.ends.grown(e)
-	for _, h := range hs {
-		t.anchors.set(h >> 32)
-		t.ends.set(h & (1<<32 - 1))
+	*h = keyHashes{}
+}
+
+// mayGoOn reports whether a key starting at anchor could be longer than
+// rest bytes (the rest of a line).
+func (t *table) mayGoOn(anchor []byte, rest int) bool {
+	for n := rest + 1; n <= t.maxLen; n++ {
+		if t.lens[n] && t.spans.has(t.spanHash(anchor, n)) {
+			return true
+		}
 	}
+	return false
 }
 
 func (t *table) clone() *table {
 	c := *t
 	c.anchors = t.anchors.clone()
 	c.ends = t.ends.clone()
+	c.spans = t.spans.clone()
 	c.lens = append([]bool(nil), t.lens...)
 	return &c
 }
