@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"sort"
 	"sync"
-
 )
 
 // Value is a known confidential value in plaintext (a federated worker's
@@ -81,7 +80,7 @@ type Scrubber struct {
 	patterns []Pattern
 	hints    [][]string // per pattern: lower-case literals one of which a line must hold
 	hintSet  *hints
-	always   []int   // patterns without hints: always tried
+	always   []int // patterns without hints: always tried
 	mac      []byte
 	workers  sync.Pool
 }
@@ -128,12 +127,12 @@ type span struct {
 // worker holds one goroutine's scratch space.
 type worker struct {
 	*Scrubber
-	enabled  []bool
-	sk, fo   rep
-	hits     []hit
-	sq       []byte
-	bufs     [][]byte // per blob depth: decoded bytes
-	seamRep  rep
+	enabled []bool
+	sk, fo  rep
+	hits    []hit
+	sq      []byte
+	bufs    [][]byte // per blob depth: decoded bytes
+	seamRep rep
 	// The seam with the line before the one being scanned, when that
 	// line's last value may go on: seamA gets that line's spans.
 	seamPrev *lineResult
