@@ -259,7 +259,7 @@ func (x *stmt) resolve(parts []string) (column, bool, error) {
 		if c == nil {
 			continue
 		}
-		found = append(found, column{table: t.Name, t: t, name: c.Name, rule: x.e.opts.Rules.Rule(t.Name, c.Name)})
+		found = append(found, column{table: t.Name, t: t, name: c.Name, rule: x.e.opts.Rules.RuleIn(t.Database, t.Name, c.Name)})
 	}
 	if len(found) == 0 {
 		return column{}, false, nil

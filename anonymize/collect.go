@@ -32,7 +32,7 @@ func Collect(r *sqldump.Reader, set *rules.Set, visit func(kind string, value []
 			continue
 		}
 		for col, name := range names {
-			rule := set.Rule(in.Table(), name)
+			rule := set.RuleIn(in.Database(), in.Table(), name)
 			if rule == nil || rule.Kind.Name == "keep" {
 				continue
 			}

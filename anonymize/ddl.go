@@ -126,7 +126,7 @@ func (x *stmt) element(t *sqldump.Table, a, b int) error {
 	if c == nil {
 		return fmt.Errorf("table %s: a column the schema does not have", t.Name)
 	}
-	col := column{table: t.Name, t: t, name: c.Name, rule: x.e.opts.Rules.Rule(t.Name, c.Name)}
+	col := column{table: t.Name, t: t, name: c.Name, rule: x.e.opts.Rules.RuleIn(t.Database, t.Name, c.Name)}
 	marked := col.rule != nil && col.rule.Kind.Name != "keep"
 	if (x.is(a+1, "ENUM") || x.is(a+1, "SET")) && x.is(a+2, "(") {
 		if err := x.members(col, marked, a+3, x.matching(a+2)); err != nil {

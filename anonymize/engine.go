@@ -83,28 +83,20 @@ func Relations(s *sqldump.Schema) []rules.Relation {
 	return out
 }
 
-// Prepare checks the rules against the dump's schema and propagates them
-// through the dump's foreign keys. Rules for tables the dump lacks are
-// warnings (one set of models often covers several databases); rules for
-// columns a present table lacks are errors.
+// Prepare checks the rules against the models and the dump's schema
+// (rules.Set.Validate: a name nothing knows is an error, one this dump
+// lacks a warning) and propagates them through the dump's foreign keys.
 func Prepare(set *rules.Set, schema *sqldump.Schema) (warnings []string, err error) {
-	// Tables of the same name in several databases (Nova's main and API
-	// databases share names) pool their columns.
-	tables := map[string][]string{}
+	dump := &rules.DumpSchema{}
 	for _, t := range schema.Tables() {
+		var cols []string
 		for _, c := range t.Columns { // invisible ones too: rules may name them
-			tables[t.Name] = append(tables[t.Name], c.Name)
+			cols = append(cols, c.Name)
 		}
+		dump.Tables = append(dump.Tables, rules.DumpTable{Database: t.Database, Name: t.Name, Columns: cols})
 	}
-	if err := set.Check(tables); err != nil {
+	if warnings, err = set.Validate(dump); err != nil {
 		return nil, err
-	}
-	missing := map[string]bool{}
-	for _, r := range set.All() {
-		if _, ok := tables[r.Table]; !ok && !missing[r.Table] {
-			missing[r.Table] = true
-			warnings = append(warnings, fmt.Sprintf("rules name table %s, which the dump does not have", r.Table))
-		}
 	}
 	for _, r := range set.All() {
 		if _, ok := kindFuncs[r.Kind.Name]; !ok {
@@ -181,7 +173,7 @@ func New(opts Options) (*Engine, error) {
 		keys := append([]sqldump.Key{{Columns: t.PrimaryKey}}, t.UniqueKeys...)
 		for _, k := range keys {
 			for _, c := range k.Columns {
-				if r := opts.Rules.Rule(t.Name, c); r != nil && !bijective[r.Kind.Name] {
+				if r := opts.Rules.RuleIn(t.Database, t.Name, c); r != nil && !bijective[r.Kind.Name] {
 					e.tracked[r.Kind.Name] = true
 				}
 			}
@@ -218,7 +210,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 	if names == nil {
 		// No column list and no CREATE TABLE: we cannot tell which values
 		// are confidential. Refuse rather than pass data through unread.
-		if e.hasRulesFor(in.Table()) {
+		if e.opts.Rules.HasRules(in.Database(), in.Table()) {
 			return nil, fmt.Errorf("table %s: INSERT without a column list and no CREATE TABLE in the dump: cannot tell which values to anonymize", in.Table())
 		}
 		e.plans[key] = p
@@ -229,7 +221,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 	}
 	var err error
 	for i, name := range names {
-		r := e.opts.Rules.Rule(in.Table(), name)
+		r := e.opts.Rules.RuleIn(in.Database(), in.Table(), name)
 		if r == nil {
 			continue
 		}
@@ -286,16 +278,6 @@ func (e *Engine) columnInfo(table, name string, schema *sqldump.Table, r *rules.
 		info.window = int64(win / time.Second)
 	}
 	return info, nil
-}
-
-func (e *Engine) hasRulesFor(table string) bool {
-	if len(e.opts.Rules.TableRules(table)) > 0 {
-		return true
-	}
-	if base, ok := strings.CutPrefix(table, "shadow_"); ok {
-		return len(e.opts.Rules.TableRules(base)) > 0
-	}
-	return false
 }
 
 // structured kinds cannot be cut to fit a column; the others can.

@@ -66,7 +66,7 @@ func PrivacyByDefault(r *sqldump.Reader, set *rules.Set, schema *sqldump.Schema,
 	})
 	var out []Inferred
 	for _, p := range profs {
-		if set.Rule(p.table, p.name) != nil || rules.IsVersionTable(p.table) {
+		if set.RuleIn(p.db, p.table, p.name) != nil || rules.IsVersionTable(p.table) {
 			continue
 		}
 		kind, why := privacyKind(p, keys[p.table+"."+strings.ToLower(p.name)])

@@ -50,7 +50,7 @@ func profiles(r *sqldump.Reader, set *rules.Set, sample int) ([]*colProfile, []F
 		k := table + "." + name // rules name tables, not databases
 		p := cols[k]
 		if p == nil {
-			p = &colProfile{table: table, name: name, db: db, col: c, marked: set.Rule(table, name) != nil,
+			p = &colProfile{table: table, name: name, db: db, col: c, marked: set.RuleIn(db, table, name) != nil,
 				whole: make([]int, len(piiClasses)), inText: make([]int, len(piiClasses)),
 				birthYears: map[int]bool{}, sniffed: map[string]int{}, kinds: map[string]int{}, distinct: map[string]bool{}}
 			cols[k] = p

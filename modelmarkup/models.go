@@ -99,29 +99,63 @@ func Parse(name, src string) (*File, error) {
 // defined in one of them (or in a module of the same package beside
 // them) is found from the others.
 func Read(paths ...string) ([]*Model, error) {
+	_, models, err := read(paths)
+	return models, err
+}
+
+func read(paths []string) (*project, []*Model, error) {
 	p := newProject()
 	for _, path := range paths {
 		src, err := os.ReadFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("modelmarkup: %w", err)
+			return nil, nil, fmt.Errorf("modelmarkup: %w", err)
 		}
 		mod, err := parseModule(path, string(src))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		p.add(path, mod, true)
 	}
-	return p.models()
+	models, err := p.models()
+	return p, models, err
 }
 
 // Load reads models files together and returns their merged rules
-// (markup and foreign keys) and models.
+// (markup and foreign keys) and models. The tables and columns a models
+// file lists as removed (Nova's REMOVED_TABLES and REMOVED_COLUMNS:
+// dropped from the models, still in databases made by older releases)
+// are known too, so that rules may name them.
 func Load(paths ...string) (*rules.Set, []*Model, error) {
-	models, err := Read(paths...)
+	p, models, err := read(paths)
 	if err != nil {
 		return nil, nil, err
 	}
-	return Rules(models), models, nil
+	set := Rules(models)
+	for _, m := range p.given {
+		vals := assignments(m.src)
+		if list, ok := vals["REMOVED_TABLES"].([]any); ok {
+			for _, t := range list {
+				if name, ok := t.(string); ok {
+					set.ColumnsUnknown[name] = true
+					if _, ok := set.Tables[name]; !ok {
+						set.Tables[name] = nil
+					}
+				}
+			}
+		}
+		if list, ok := vals["REMOVED_COLUMNS"].([]any); ok {
+			for _, it := range list {
+				if pair, ok := it.([]any); ok && len(pair) == 2 {
+					t, ok1 := pair[0].(string)
+					c, ok2 := pair[1].(string)
+					if ok1 && ok2 {
+						set.Tables[t] = append(set.Tables[t], c)
+					}
+				}
+			}
+		}
+	}
+	return set, models, nil
 }
 
 // Rules turns models into rules: their markup, their tables' columns

@@ -38,7 +38,7 @@ class Host(BASE, models.TimestampMixin, HasOwner):
         {'mysql_engine': 'InnoDB'},
     )
     __confidential__ = {'name': 'hostname', 'ip': 'ip_addesss_v6',
-                        'notes': 'json:paths=owner.email;default=string'}
+                        'notes': 'json:paths=owner.email;keys=token'}
 
     id = sa.Column(sa.Integer, primary_key=True)
     uuid = sa.Column(sa.String(36), nullable=False)
@@ -118,7 +118,7 @@ func TestSample(t *testing.T) {
 			kinds[c.Name] = c.Kind.String()
 		}
 	}
-	want := map[string]string{"hostname_col": "hostname", "ip": "ip_address_v6", "notes": "json:default=string;paths=owner.email", "secret": "fixed:value=x", "owner": "username"}
+	want := map[string]string{"hostname_col": "hostname", "ip": "ip_address_v6", "notes": "json:keys=token;paths=owner.email", "secret": "fixed:value=x", "owner": "username"}
 	for col, k := range want {
 		if kinds[col] != k {
 			t.Errorf("hosts.%s kind = %q, want %q", col, kinds[col], k)

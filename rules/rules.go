@@ -64,8 +64,12 @@ func ParseWindow(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// checkParams refuses parameter values a kind cannot use.
+// checkParams refuses parameter values a kind cannot use, and a kind
+// without a parameter it needs.
 func checkParams(k Kind) error {
+	if _, ok := k.Params["value"]; k.Name == "fixed" && !ok {
+		return fmt.Errorf("kind fixed needs a value (fixed:value=...)")
+	}
 	if w, ok := k.Params["window"]; ok && k.Name == "datetime" {
 		if _, err := ParseWindow(w); err != nil {
 			return err
@@ -81,36 +85,82 @@ type Kind struct {
 	Params map[string]string
 }
 
-// ParseKind parses "name" or "name:key=value;key=value". Unknown kinds are
-// an error.
+// KindError is a kind that cannot be used; Offset is the byte offset in
+// the kind's text of what is wrong (for a line:column in a rules file).
+type KindError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *KindError) Error() string { return e.Msg }
+
+// ParseKind parses "name" or "name:key=value;key=value". An unknown
+// kind, a parameter the kind does not take, or a value it cannot use
+// is an error (a *KindError) naming the nearest valid spelling.
 func ParseKind(s string) (Kind, error) {
-	name, params, hasParams := strings.Cut(strings.TrimSpace(s), ":")
-	name = strings.ToLower(strings.TrimSpace(name))
+	lead := len(s) - len(strings.TrimLeft(s, " \t"))
+	spec := strings.TrimSpace(s)
+	written, params, hasParams := strings.Cut(spec, ":")
+	name := strings.ToLower(strings.TrimSpace(written))
 	if a, ok := aliases[name]; ok {
 		name = a
 	}
 	if !isKind(name) {
-		return Kind{}, fmt.Errorf("unknown kind %q (known: %s)", name, strings.Join(Kinds, ", "))
+		known := append(append([]string(nil), Kinds...), aliasNames()...)
+		return Kind{}, &KindError{Offset: lead, Msg: fmt.Sprintf("unknown kind %q%s (known: %s)", name, suggest(name, known), strings.Join(Kinds, ", "))}
 	}
 	k := Kind{Name: name}
 	if hasParams {
 		k.Params = map[string]string{}
+		off := lead + len(written) + 1
 		for _, kv := range strings.Split(params, ";") {
+			at := off + len(kv) - len(strings.TrimLeft(kv, " \t"))
+			off += len(kv) + 1
 			kv = strings.TrimSpace(kv)
 			if kv == "" {
 				continue
 			}
 			key, value, ok := strings.Cut(kv, "=")
 			if !ok {
-				return Kind{}, fmt.Errorf("kind %q: parameter %q is not key=value", s, kv)
+				return Kind{}, &KindError{Offset: at, Msg: fmt.Sprintf("kind %s: parameter %q is not key=value", name, kv)}
 			}
-			k.Params[strings.TrimSpace(key)] = strings.TrimSpace(value)
+			key = strings.TrimSpace(key)
+			if err := checkParamName(name, key); err != nil {
+				return Kind{}, &KindError{Offset: at, Msg: err.Error()}
+			}
+			if _, dup := k.Params[key]; dup {
+				return Kind{}, &KindError{Offset: at, Msg: fmt.Sprintf("kind %s: parameter %s given twice", name, key)}
+			}
+			k.Params[key] = strings.TrimSpace(value)
 		}
 	}
 	if err := checkParams(k); err != nil {
-		return Kind{}, err
+		return Kind{}, &KindError{Offset: lead, Msg: err.Error()}
 	}
 	return k, nil
+}
+
+// checkParamName refuses a parameter the kind does not read.
+func checkParamName(kind, param string) error {
+	takes := KindParams[kind]
+	for _, p := range takes {
+		if p == param {
+			return nil
+		}
+	}
+	if len(takes) == 0 {
+		return fmt.Errorf("kind %s takes no parameters (found %q)", kind, param)
+	}
+	return fmt.Errorf("kind %s has no parameter %q%s (it takes %s)", kind, param, suggest(param, takes), strings.Join(takes, ", "))
+}
+
+func aliasNames() []string {
+	out := make([]string, 0, len(aliases))
+	for a := range aliases {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func isKind(name string) bool {
@@ -147,211 +197,3 @@ func (k Kind) String() string {
 // Equal reports whether two kinds are the same with the same parameters.
 func (k Kind) Equal(o Kind) bool { return k.String() == o.String() }
 
-// Rule says how one column is anonymized.
-type Rule struct {
-	Table  string
-	Column string
-	Kind   Kind
-	// Source says where the rule came from (file:line).
-	Source string
-	// Via names the column this rule was propagated from through a
-	// relation ("instances.uuid"), or the table a shadow twin inherits
-	// from; empty for rules written down.
-	Via string
-}
-
-// Relation is a reference from columns of one table to columns of another:
-// a FOREIGN KEY, a models ForeignKey, or an implicit reference declared in a
-// rules file (Nova's instance_uuid columns without constraints).
-type Relation struct {
-	Table      string
-	Columns    []string
-	RefTable   string
-	RefColumns []string
-	Source     string
-	// Implicit relations are declared only in a rules file: the database
-	// does not enforce them.
-	Implicit bool
-}
-
-func (r Relation) String() string {
-	return fmt.Sprintf("%s.%s -> %s.%s", r.Table, strings.Join(r.Columns, ","), r.RefTable, strings.Join(r.RefColumns, ","))
-}
-
-// Set is a merged set of rules and relations.
-type Set struct {
-	rules     map[string]map[string]*Rule // table -> column -> rule
-	Relations []Relation
-	// Tables holds the columns known per table (from models), used to
-	// check rules against, when known.
-	Tables map[string][]string
-}
-
-// NewSet returns an empty set.
-func NewSet() *Set {
-	return &Set{rules: map[string]map[string]*Rule{}, Tables: map[string][]string{}}
-}
-
-// Add records a rule, replacing any rule for the same column.
-func (s *Set) Add(r Rule) {
-	m := s.rules[r.Table]
-	if m == nil {
-		m = map[string]*Rule{}
-		s.rules[r.Table] = m
-	}
-	rr := r
-	m[r.Column] = &rr
-}
-
-// Rule returns the rule for table.column. A shadow_<table> twin without
-// rules of its own inherits <table>'s (Nova archives rows there).
-func (s *Set) Rule(table, column string) *Rule {
-	if r := s.rules[table][column]; r != nil {
-		return r
-	}
-	if base, ok := strings.CutPrefix(table, "shadow_"); ok {
-		if r := s.rules[base][column]; r != nil {
-			rr := *r
-			rr.Table = table
-			rr.Via = "shadow of " + base + "." + column
-			return &rr
-		}
-	}
-	return nil
-}
-
-// TableRules returns the rules written for a table, sorted by column.
-func (s *Set) TableRules(table string) []*Rule {
-	var out []*Rule
-	for _, r := range s.rules[table] {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Column < out[j].Column })
-	return out
-}
-
-// All returns every rule, sorted by table and column.
-func (s *Set) All() []*Rule {
-	var tables []string
-	for t := range s.rules {
-		tables = append(tables, t)
-	}
-	sort.Strings(tables)
-	var out []*Rule
-	for _, t := range tables {
-		out = append(out, s.TableRules(t)...)
-	}
-	return out
-}
-
-// Len is the number of rules.
-func (s *Set) Len() int {
-	n := 0
-	for _, m := range s.rules {
-		n += len(m)
-	}
-	return n
-}
-
-// Conflict is an overlay rule that replaced a different base rule.
-type Conflict struct {
-	Table, Column string
-	Base, Overlay Rule
-}
-
-func (c Conflict) String() string {
-	return fmt.Sprintf("%s.%s: %s (%s) overridden by %s (%s)", c.Table, c.Column, c.Base.Kind, c.Base.Source, c.Overlay.Kind, c.Overlay.Source)
-}
-
-// Merge adds overlay's rules and relations to s; the overlay wins, and
-// every rule it changes is reported.
-func (s *Set) Merge(overlay *Set) []Conflict {
-	var conflicts []Conflict
-	for _, r := range overlay.All() {
-		if old := s.rules[r.Table][r.Column]; old != nil && !old.Kind.Equal(r.Kind) {
-			conflicts = append(conflicts, Conflict{Table: r.Table, Column: r.Column, Base: *old, Overlay: *r})
-		}
-		s.Add(*r)
-	}
-	have := map[string]bool{}
-	for _, rel := range s.Relations {
-		have[rel.String()] = true
-	}
-	for _, rel := range overlay.Relations {
-		if !have[rel.String()] {
-			s.Relations = append(s.Relations, rel)
-			have[rel.String()] = true
-		}
-	}
-	for t, cols := range overlay.Tables {
-		if _, ok := s.Tables[t]; !ok {
-			s.Tables[t] = cols
-		}
-	}
-	return conflicts
-}
-
-// Propagate gives every column that references an anonymized column
-// (through s.Relations and extra, e.g. the dump's FOREIGN KEYs) the
-// referenced column's kind, so joins still join after anonymization.
-// Chains propagate. Columns with a rule of their own keep it. It returns
-// the rules it added and records the extra relations in s.
-func (s *Set) Propagate(extra []Relation) []Rule {
-	have := map[string]bool{}
-	for _, rel := range s.Relations {
-		have[rel.String()] = true
-	}
-	for _, rel := range extra {
-		if !have[rel.String()] {
-			s.Relations = append(s.Relations, rel)
-			have[rel.String()] = true
-		}
-	}
-	var added []Rule
-	for changed := true; changed; {
-		changed = false
-		for _, rel := range s.Relations {
-			for i, col := range rel.Columns {
-				if i >= len(rel.RefColumns) {
-					break
-				}
-				ref := s.Rule(rel.RefTable, rel.RefColumns[i])
-				if ref == nil || s.rules[rel.Table][col] != nil {
-					continue
-				}
-				r := Rule{Table: rel.Table, Column: col, Kind: ref.Kind, Via: rel.RefTable + "." + rel.RefColumns[i], Source: rel.Source}
-				s.Add(r)
-				added = append(added, r)
-				changed = true
-			}
-		}
-	}
-	return added
-}
-
-// Check verifies that every rule names a known table and column, against
-// tables (name -> columns) from models or a dump's schema. Tables not in
-// the map are not checked (shadow twins inherit from their base).
-func (s *Set) Check(tables map[string][]string) error {
-	var errs []string
-	for _, r := range s.All() {
-		cols, ok := tables[r.Table]
-		if !ok {
-			continue
-		}
-		found := false
-		for _, c := range cols {
-			if strings.EqualFold(c, r.Column) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			errs = append(errs, fmt.Sprintf("%s: rule for %s.%s: table %s has no column %s", r.Source, r.Table, r.Column, r.Table, r.Column))
-		}
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%s", strings.Join(errs, "\n"))
-	}
-	return nil
-}

@@ -103,7 +103,7 @@ func (p *Plan) newRemapper(t *table, col int) (*remapper, error) {
 		rm.offset = max(hi, 1)
 		return rm, nil
 	}
-	if r := p.opts.Rules.Rule(t.name, c.Name); r != nil && r.Kind.Name != "keep" && r.Kind.Name != "fixed" && r.Kind.Name != "null" {
+	if r := p.opts.Rules.RuleIn(t.db, t.name, c.Name); r != nil && r.Kind.Name != "keep" && r.Kind.Name != "fixed" && r.Kind.Name != "null" {
 		rm.kind = r.Kind.Name
 	}
 	rm.taken = map[string]bool{}

@@ -21,18 +21,12 @@ func rulesCommand() *cli.Command {
 		Name:  "rules",
 		Usage: "print the effective rules (models markup + rules files + foreign-key propagation) as YAML",
 		Flags: []cli.Flag{modelsFlag, rulesFlag,
-			&cli.StringFlag{Name: "dump", Usage: "also propagate through this dump's FOREIGN KEYs and check rules against its tables"},
+			&cli.StringFlag{Name: "dump", Usage: "also check the rules against this dump's tables (names it lacks are warnings) and propagate through its FOREIGN KEYs"},
 		},
 		Action: func(c *cli.Context) error {
 			set, err := loadRules(c, os.Stderr)
 			if err != nil {
 				return err
-			}
-			if c.String("dump") == "" {
-				// Without a dump, the models are the best check we have.
-				if err := set.Check(set.Tables); err != nil {
-					return err
-				}
 			}
 			if d := c.String("dump"); d != "" {
 				in, _, err := fileio.Open(d)
@@ -45,6 +39,16 @@ func rulesCommand() *cli.Command {
 					return err
 				}
 				warnings, err := anonymize.Prepare(set, schema)
+				if err != nil {
+					return err
+				}
+				for _, w := range warnings {
+					fmt.Fprintln(os.Stderr, "warning:", w)
+				}
+			} else {
+				// Without a dump, the models are what the rules are
+				// checked against.
+				warnings, err := set.Validate(nil)
 				if err != nil {
 					return err
 				}
