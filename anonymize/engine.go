@@ -109,7 +109,6 @@ func Prepare(set *rules.Set, schema *sqldump.Schema) (warnings []string, err err
 		}
 	}
 	set.Propagate(Relations(schema))
-	sort.Strings(warnings)
 	return warnings, nil
 }
 

@@ -139,6 +139,8 @@ func (s *Set) Validate(dump *DumpSchema) ([]string, error) {
 		where = "not in the dump"
 	}
 	var problems, warnings []string
+	type missingTable struct{ src, name string }
+	var missing []missingTable
 	warned := map[string]bool{}
 	warn := func(key, msg string) {
 		if !warned[key] {
@@ -217,7 +219,10 @@ func (s *Set) Validate(dump *DumpSchema) ([]string, error) {
 		hasTable, hasColumn := dumpHas(db, table, column)
 		switch {
 		case !hasTable:
-			warn("t "+db+"."+s.TableKey(table), fmt.Sprintf("%s: rules name table %s, which this dump does not have", tsrc, label))
+			if key := "t " + db + "." + s.TableKey(table); !warned[key] {
+				warned[key] = true
+				missing = append(missing, missingTable{tsrc, label})
+			}
 		case !hasColumn:
 			warn("c "+db+"."+s.TableKey(table)+"."+ColumnKey(column), fmt.Sprintf("%s: rule for %s.%s: this dump's table %s has no column %s", src, label, column, label, column))
 		}
@@ -268,6 +273,25 @@ func (s *Set) Validate(dump *DumpSchema) ([]string, error) {
 	if len(problems) > 0 {
 		sortBySource(problems)
 		return nil, &ValidationError{Problems: problems}
+	}
+	// Tables this dump lacks: one warning each, or one for them all when
+	// the rules cover other databases too (a dump of one of several).
+	if len(missing) <= 5 {
+		for _, m := range missing {
+			warnings = append(warnings, fmt.Sprintf("%s: rules name table %s, which this dump does not have", m.src, m.name))
+		}
+	} else {
+		srcs := make([]string, len(missing))
+		for i, m := range missing {
+			srcs[i] = m.src + ": " + m.name
+		}
+		sortBySource(srcs)
+		names := make([]string, len(srcs))
+		for i, m := range srcs {
+			_, names[i], _ = strings.Cut(m, ": ")
+		}
+		first, _, _ := strings.Cut(srcs[0], ": ")
+		warnings = append(warnings, fmt.Sprintf("%s: rules name %d tables this dump does not have (their rules are not used): %s", first, len(missing), strings.Join(names, ", ")))
 	}
 	sortBySource(warnings)
 	return warnings, nil
