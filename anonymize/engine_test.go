@@ -37,6 +37,12 @@ func runWith(t testing.TB, dump []byte, rulesDoc string, opts anonymize.Options)
 	if err != nil {
 		return nil, nil, err
 	}
+	return runSet(t, dump, set, opts)
+}
+
+// runSet anonymizes dump with a rules set.
+func runSet(t testing.TB, dump []byte, set *rules.Set, opts anonymize.Options) ([]byte, *anonymize.Stats, error) {
+	t.Helper()
 	schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
 	if err != nil {
 		return nil, nil, err

@@ -119,7 +119,8 @@ func TestAnonymizeFailsCleanly(t *testing.T) {
 	os.WriteFile(target, []byte("previous result"), 0o644)
 	bad := filepath.Join(dir, "bad.sql")
 	os.WriteFile(bad, []byte("CREATE TABLE `parent` (`id` int, `uuid` varchar(36));\nINSERT INTO `parent` VALUES (1,'0b1f5a6e-0000-4000-8000-000000000001'),(2,UUID());\n"), 0o644)
-	r := fuzzy(t, dir, []string{testKey}, "anonymize", "--rules", "rules.yaml", "-o", "out.sql", bad)
+	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("tables:\n  parent:\n    uuid: uuid\n"), 0o644)
+	r := fuzzy(t, dir, []string{testKey}, "anonymize", "--rules", "parent.yaml", "-o", "out.sql", bad)
 	if r.code == 0 {
 		t.Fatal("a dump with an expression in VALUES was accepted")
 	}
