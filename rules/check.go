@@ -106,7 +106,7 @@ func (s *Set) Validate(dump *DumpSchema) ([]string, error) {
 		cols map[string]bool
 	}
 	inDump := map[string]map[string]*dumpTable{} // database -> table key -> table
-	named := false                                // the dump names its databases
+	named := false                               // the dump names its databases
 	if dump != nil {
 		for _, dt := range dump.Tables {
 			t := k.table(dt.Name)

@@ -196,4 +196,3 @@ func (k Kind) String() string {
 
 // Equal reports whether two kinds are the same with the same parameters.
 func (k Kind) Equal(o Kind) bool { return k.String() == o.String() }
-
