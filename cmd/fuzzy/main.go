@@ -20,6 +20,7 @@ func main() {
 			checkCommand(),
 			rulesCommand(),
 			modelsCommand(),
+			keyCommand(),
 			anonymizeCommand(),
 			indexCommand(),
 			auditCommand(),
