@@ -391,7 +391,6 @@ func (x *stmt) decide() (bool, error) {
 	if len(x.head) > 1 {
 		two += " " + x.head[1]
 	}
-	db := x.st.Database
 	if replication[two] || x.setsGTID() {
 		x.e.warn(x.stats, x.line(), "dropped replication coordinates ("+x.name()+", written by --master-data, --dump-slave or --gtid)")
 		return true, nil
@@ -433,7 +432,6 @@ func (x *stmt) decide() (bool, error) {
 			return false, nil // ALTER TABLE t DISABLE/ENABLE KEYS
 		}
 	}
-	_ = db
 	return false, fmt.Errorf("not a statement fuzzy understands: it refuses to pass it through (report it if mysqldump or mariadb-dump wrote it)")
 }
 

@@ -489,7 +489,7 @@ func (x *stmt) decideLit(p int, c column, op string) error {
 			if x.strict {
 				return fmt.Errorf("a literal that rows of %s.%s must match looks confidential, but the column has no rule: give %s.%s a rule (its rows and this literal then get the same fake) or keep", c.table, c.name, c.table, c.name)
 			}
-			x.e.warn(x.stats, x.line(), fmt.Sprintf("%s: a literal compared with unmarked column %s.%s looked confidential and was replaced; give the column a rule so the statement keeps matching its rows", x.name(), c.table, c.name))
+			x.e.warn(x.stats, x.line(), fmt.Sprintf("%s: a literal of unmarked column %s.%s (its DEFAULT, or compared with or assigned to it) looked confidential and was replaced; give the column a rule so that literal and rows get the same fake", x.name(), c.table, c.name))
 		}
 		return nil
 	}
