@@ -29,6 +29,11 @@ func kindUUID(w *worker, c *colInfo, in []byte, n int) result {
 	if upper {
 		lower = bytes.ToLower(in)
 	}
+	if n == 0 && isNilID(in) {
+		// The nil UUID is the software's (Nova's cell0 mapping), not
+		// data: it stays, so that what looks it up still finds it.
+		return result{out: in}
+	}
 	r := w.rng("uuid", lower, n)
 	switch {
 	case isUUID(in):
@@ -127,6 +132,19 @@ func isColonHex(s []byte) bool {
 				return false
 			}
 		} else if !isHexByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isNilID: a UUID or 32-hex id of zeros only.
+func isNilID(b []byte) bool {
+	if !isUUID(b) && !(len(b) == 32 && isHexString(b)) {
+		return false
+	}
+	for _, c := range b {
+		if c != '0' && c != '-' {
 			return false
 		}
 	}

@@ -29,3 +29,20 @@ var idsCases = []kindCase{
 }
 
 func TestKindsIDs(t *testing.T) { runKindCases(t, idsCases, "testdata/kinds_ids.golden") }
+
+// The nil UUID is the software's (Nova looks cell0 up by it): it stays,
+// but copies of it (duckface, n > 0) are fresh UUIDs.
+func TestNilUUIDStays(t *testing.T) {
+	w := newWorker(testKey(t, "nil"))
+	for _, nilID := range []string{"00000000-0000-0000-0000-000000000000", strings.Repeat("0", 32)} {
+		if out := kindUUID(w, &noColumn, []byte(nilID), 0).out; string(out) != nilID {
+			t.Errorf("%s became %s", nilID, out)
+		}
+		if out := kindUUID(w, &noColumn, []byte(nilID), 1).out; string(out) == nilID || len(out) != len(nilID) {
+			t.Errorf("copy 1 of %s: %s", nilID, out)
+		}
+	}
+	if out := kindUUID(w, &noColumn, []byte("00000000-0000-0000-0000-000000000001"), 0).out; string(out) == "00000000-0000-0000-0000-000000000001" {
+		t.Error("a UUID that is not nil stayed")
+	}
+}

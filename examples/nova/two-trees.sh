@@ -22,13 +22,15 @@ mkdir -p "$PATCH"
 cp -a "$TRUNK/nova" "$PATCH/"
 cp examples/nova/patch/*.py "$PATCH/nova/db/main/migrations/versions/"
 # Each phase runs nova-manage with its own tree first on the path
-# ({dir}) and lists its own alembic revisions.
+# ({dir}) and lists its own alembic revisions. --local_cell: the dump's
+# cell0 mapping (its nil uuid is kept) names the donor's cell0 database,
+# which is not in the dataset.
 NM="PYTHONPATH={dir} $PWD/examples/nova/nova-manage --config-file $OUT/nova.conf"
 status=0
 bin/gate run --dataset "$DATASET" \
   --render "examples/nova/nova.conf.in:$OUT/nova.conf" \
   --trunk "$TRUNK" --patch "$PATCH" \
-  --migrate "$NM api_db sync && $NM db sync {version}" \
+  --migrate "$NM api_db sync && $NM db sync --local_cell {version}" \
   --versions-from "$PWD/examples/nova/nova-versions {dir}" \
   --index "$OUT/nova.index" --out "$GATE_OUT" --history "$HISTORY" || status=$?
 rm -rf "$PATCH"

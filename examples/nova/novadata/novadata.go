@@ -201,8 +201,11 @@ func Fill(ctx context.Context, main, api *sql.DB, o Options) (*Planted, error) {
 			VALUES (NOW(), NOW(), ?, ?, ?, ?, ?, 1, 'active', 2048, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 20, 0, 0, ?, 0, 0, 0, NULL)`,
 			u, p, g.uuid(), g.plant("key-"+g.word()), g.sshKey(g.plant("dev@"+g.word()+"."+site)), name, hosts[h], nodes[h], hosts[h], userData,
 			g.plant("r-"+g.hex(8)), display, g.plant("Runs the "+g.word()+" "+g.word()+" stack for customer "+g.word()), "az-north-1", uuid, v4, v6, deleted)
-		m.exec(`INSERT INTO instance_extra (created_at, deleted, instance_uuid, flavor, keypairs, pci_requests, device_metadata)
-			VALUES (NOW(), 0, ?, ?, ?, '[]', NULL)`, uuid,
+		// numa_topology names its instance inside the JSON, as Nova's
+		// InstanceNUMATopology does.
+		m.exec(`INSERT INTO instance_extra (created_at, deleted, instance_uuid, numa_topology, flavor, keypairs, pci_requests, device_metadata)
+			VALUES (NOW(), 0, ?, ?, ?, ?, '[]', NULL)`, uuid,
+			fmt.Sprintf(`{"nova_object.name": "InstanceNUMATopology", "nova_object.namespace": "nova", "nova_object.version": "1.3", "nova_object.data": {"instance_uuid": "%s", "cells": [{"nova_object.name": "InstanceNUMACell", "nova_object.data": {"id": 0, "cpuset": [0, 1], "memory": 2048, "pagesize": null}}], "emulator_threads_policy": null}}`, uuid),
 			`{"cur": {"nova_object.name": "Flavor", "nova_object.data": {"name": "m1.small", "memory_mb": 2048, "vcpus": 1, "flavorid": "1", "extra_specs": {}}}, "old": null, "new": null}`,
 			fmt.Sprintf(`{"nova_object.name": "KeyPairList", "nova_object.data": {"objects": [{"nova_object.name": "KeyPair", "nova_object.data": {"name": "%s", "user_id": "%s", "fingerprint": "%s", "public_key": "%s", "type": "ssh"}}]}}`,
 				g.plant("key-"+g.word()), u, g.fingerprint(), g.sshKey(g.plant("dev@"+site))))
