@@ -49,3 +49,23 @@ func TestIDsInsideURLsFollowTheirRow(t *testing.T) {
 		}
 	}
 }
+
+// A JSON leaf that copies another marked column of its row (a display
+// name, a tenant name) takes that column's fake, as ids in URLs do.
+func TestJSONCopiesFollowTheirRow(t *testing.T) {
+	dump := "CREATE TABLE `instances` (`id` int NOT NULL, `display_name` varchar(255), `account` varchar(64), `extra` text, PRIMARY KEY (`id`));\n" +
+		"INSERT INTO `instances` VALUES (1,'Payroll Runner','acmecorp7','{\"name\": \"Payroll Runner\", \"tags\": [\"acmecorp7\"], \"note\": \"keep\"}');\n"
+	doc := "tables:\n  instances: {display_name: string, account: username, extra: json}\n"
+	out, _, err := run(t, []byte(dump), doc, key(t, "json-row"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows := rowsOf(t, out, "instances")
+	r := rows[0]
+	if !strings.Contains(r[3], `"name": "`+r[1]+`"`) || !strings.Contains(r[3], `["`+r[2]+`"]`) {
+		t.Errorf("%s does not hold the row's fakes %q and %q", r[3], r[1], r[2])
+	}
+	if strings.Contains(string(out), "Payroll") || strings.Contains(string(out), "acmecorp7") {
+		t.Errorf("an original survives: %s", out)
+	}
+}

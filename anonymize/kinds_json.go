@@ -500,6 +500,20 @@ func (j *jsonRewriter) leaf(key []byte, s []byte, under bool) []byte {
 	if len(s) == 0 {
 		return s
 	}
+	if len(j.w.row.vals) > 0 {
+		// A copy of another marked column of the row (its name, its
+		// owner) takes that column's fake.
+		if cp := j.w.rowValue(s); cp != nil {
+			j.count++
+			if j.visit != nil {
+				j.visit(cp.kind, s)
+				return s
+			}
+			if fake, ok := j.w.asRowValue(s); ok {
+				return fake
+			}
+		}
+	}
 	if kind := detectKind(s); kind != "" {
 		return j.replace(kind, s)
 	}
