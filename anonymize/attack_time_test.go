@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/dumptest"
 )
 
 const dtLayout = "2006-01-02 15:04:05"
@@ -48,29 +50,29 @@ func TestDatetimeShiftCannotBeRecovered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rows := rowsOf(t, out, "instances")
-	_, acts := rowsOf(t, out, "instance_actions")
+	rows := dumptest.Rows(t, out, "instances")
+	acts := dumptest.Rows(t, out, "instance_actions")
 	if len(rows) != n || len(acts) != n {
 		t.Fatalf("%d instances, %d actions", len(rows), len(acts))
 	}
 	shifts := map[time.Duration]int{}
 	for i, r := range rows {
-		c, u, d := mustTime(t, r[2]), mustTime(t, r[3]), mustTime(t, r[4])
+		c, u, d := mustTime(t, r["created_at"]), mustTime(t, r["updated_at"]), mustTime(t, r["deleted_at"])
 		if c.After(u) || u.After(d) {
-			t.Errorf("row %d: order lost: %s %s %s", i+1, r[2], r[3], r[4])
+			t.Errorf("row %d: order lost: %s %s %s", i+1, r["created_at"], r["updated_at"], r["deleted_at"])
 		}
-		if r[5] != "9999-12-31 23:59:59" {
-			t.Errorf("row %d: sentinel 9999-12-31 23:59:59 became %s", i+1, r[5])
+		if r["expires"] != "9999-12-31 23:59:59" {
+			t.Errorf("row %d: sentinel 9999-12-31 23:59:59 became %s", i+1, r["expires"])
 		}
-		if i%2 == 0 && r[6] != "1970-01-01 00:00:01" {
-			t.Errorf("row %d: sentinel 1970-01-01 00:00:01 became %s", i+1, r[6])
+		if i%2 == 0 && r["seen"] != "1970-01-01 00:00:01" {
+			t.Errorf("row %d: sentinel 1970-01-01 00:00:01 became %s", i+1, r["seen"])
 		}
-		if i%2 == 1 && mustTime(t, r[6]).After(time.Date(2038, 1, 19, 3, 14, 7, 0, time.UTC)) {
-			t.Errorf("row %d: TIMESTAMP out of range: %s", i+1, r[6])
+		if i%2 == 1 && mustTime(t, r["seen"]).After(time.Date(2038, 1, 19, 3, 14, 7, 0, time.UTC)) {
+			t.Errorf("row %d: TIMESTAMP out of range: %s", i+1, r["seen"])
 		}
 		s := c.Sub(orig[i].created)
 		shifts[s]++
-		if a := mustTime(t, acts[i][2]); a.Sub(orig[i].created) != s {
+		if a := mustTime(t, acts[i]["start_time"]); a.Sub(orig[i].created) != s {
 			t.Errorf("row %d: the instance moved by %v, its action by %v: a family must move together", i+1, s, a.Sub(orig[i].created))
 		}
 		if s > 800*24*time.Hour || s < -800*24*time.Hour {
@@ -79,13 +81,13 @@ func TestDatetimeShiftCannotBeRecovered(t *testing.T) {
 	}
 	// Attack 1: the attacker knows instance 1 was created at its original
 	// date, derives the offset and applies it to every other row.
-	known := mustTime(t, rows[0][2]).Sub(orig[0].created)
+	known := mustTime(t, rows[0]["created_at"]).Sub(orig[0].created)
 	// Attack 2: a sentinel kept its value, so the offset it shows is 0.
 	for _, guess := range []time.Duration{known, 0} {
 		recovered := 0
 		for i := 1; i < n; i++ {
 			for k, o := range []time.Time{orig[i].created, orig[i].updated, orig[i].deleted} {
-				if mustTime(t, rows[i][2+k]).Add(-guess).Equal(o) {
+				if mustTime(t, rows[i][[]string{"created_at", "updated_at", "deleted_at"}[k]]).Add(-guess).Equal(o) {
 					recovered++
 				}
 			}

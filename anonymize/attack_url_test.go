@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/dumptest"
 )
 
 // TestIDsInsideURLsFollowTheirRow: Glance's image_locations.value names
@@ -34,12 +36,12 @@ func TestIDsInsideURLsFollowTheirRow(t *testing.T) {
 			t.Errorf("original %q survives", o)
 		}
 	}
-	_, imgs := rowsOf(t, out, "images")
-	_, locs := rowsOf(t, out, "image_locations")
+	imgs := dumptest.Rows(t, out, "images")
+	locs := dumptest.Rows(t, out, "image_locations")
 	for i, l := range locs {
-		id, owner, url, account := l[1], imgs[i][1], l[2], l[3]
-		if id != imgs[i][0] {
-			t.Fatalf("row %d: image_id %s, images.id %s", i+1, id, imgs[i][0])
+		id, owner, url, account := l["image_id"], imgs[i]["owner"], l["value"], l["account"]
+		if id != imgs[i]["id"] {
+			t.Fatalf("row %d: image_id %s, images.id %s", i+1, id, imgs[i]["id"])
 		}
 		if !strings.HasSuffix(url, "/glance/"+id) {
 			t.Errorf("row %d: %s does not end in its image's id %s", i+1, url, id)
@@ -60,10 +62,9 @@ func TestJSONCopiesFollowTheirRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rows := rowsOf(t, out, "instances")
-	r := rows[0]
-	if !strings.Contains(r[3], `"name": "`+r[1]+`"`) || !strings.Contains(r[3], `["`+r[2]+`"]`) {
-		t.Errorf("%s does not hold the row's fakes %q and %q", r[3], r[1], r[2])
+	r := dumptest.Rows(t, out, "instances")[0]
+	if !strings.Contains(r["extra"], `"name": "`+r["display_name"]+`"`) || !strings.Contains(r["extra"], `["`+r["account"]+`"]`) {
+		t.Errorf("%s does not hold the row's fakes %q and %q", r["extra"], r["display_name"], r["account"])
 	}
 	if strings.Contains(string(out), "Payroll") || strings.Contains(string(out), "acmecorp7") {
 		t.Errorf("an original survives: %s", out)

@@ -191,6 +191,23 @@ func (j *jsonRewriter) key(k []byte) ([]byte, bool) {
 	return k, false
 }
 
+// open copies a container's opening byte (at j.i) and, when it is empty,
+// its closing one; it counts the nesting (the caller takes one off).
+func (j *jsonRewriter) open(close byte) (empty bool, err error) {
+	if j.depth++; j.depth > maxJSONDepth {
+		return false, errJSON
+	}
+	j.out = append(j.out, j.in[j.i])
+	j.i++
+	j.ws()
+	if j.i < len(j.in) && j.in[j.i] == close {
+		j.out = append(j.out, close)
+		j.i++
+		return true, nil
+	}
+	return false, nil
+}
+
 // value rewrites the value at j.i, the member key's (nil at the top or
 // in arrays of arrays); under: an enclosing object's key was secret.
 func (j *jsonRewriter) value(key []byte, under bool) error {
@@ -199,19 +216,12 @@ func (j *jsonRewriter) value(key []byte, under bool) error {
 	}
 	switch c := j.in[j.i]; {
 	case c == '{':
-		if j.depth++; j.depth > maxJSONDepth {
-			return errJSON
-		}
+		empty, err := j.open('}')
 		defer func() { j.depth-- }()
-		inner := under || key != nil && j.isSecret(key)
-		j.out = append(j.out, c)
-		j.i++
-		j.ws()
-		if j.i < len(j.in) && j.in[j.i] == '}' {
-			j.out = append(j.out, '}')
-			j.i++
-			return nil
+		if empty || err != nil {
+			return err
 		}
+		inner := under || key != nil && j.isSecret(key)
 		for {
 			j.ws()
 			start := j.i
@@ -241,17 +251,10 @@ func (j *jsonRewriter) value(key []byte, under bool) error {
 			}
 		}
 	case c == '[':
-		if j.depth++; j.depth > maxJSONDepth {
-			return errJSON
-		}
+		empty, err := j.open(']')
 		defer func() { j.depth-- }()
-		j.out = append(j.out, c)
-		j.i++
-		j.ws()
-		if j.i < len(j.in) && j.in[j.i] == ']' {
-			j.out = append(j.out, ']')
-			j.i++
-			return nil
+		if empty || err != nil {
+			return err
 		}
 		for {
 			j.ws()

@@ -19,15 +19,12 @@ import (
 
 	_ "github.com/go-sql-driver/mysql"
 
-	"github.com/fuzzyduck/fuzzyduck/anonymize"
 	"github.com/fuzzyduck/fuzzyduck/dbserver"
 	"github.com/fuzzyduck/fuzzyduck/dbserver/dbtest"
 	"github.com/fuzzyduck/fuzzyduck/gate"
+	"github.com/fuzzyduck/fuzzyduck/internal/dumptest"
 	"github.com/fuzzyduck/fuzzyduck/internal/gatecmp"
 	"github.com/fuzzyduck/fuzzyduck/internal/glance"
-	"github.com/fuzzyduck/fuzzyduck/modelmarkup"
-	"github.com/fuzzyduck/fuzzyduck/rules"
-	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -124,28 +121,6 @@ func fill(t *testing.T, db *sql.DB, n int) []string {
 	return planted
 }
 
-// glanceRules: the real models (foreign keys) with the example's rules.
-func glanceRules(t *testing.T, dump []byte) (*rules.Set, *sqldump.Schema) {
-	t.Helper()
-	set, _, err := modelmarkup.Load(glance.Models)
-	if err != nil {
-		t.Fatal(err)
-	}
-	overlay, err := rules.LoadFile("rules.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	set.Merge(overlay)
-	schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := anonymize.Prepare(set, schema); err != nil {
-		t.Fatal(err)
-	}
-	return set, schema
-}
-
 // TestGlance: anonymized with the Glance models and the example rules,
 // no original value is left anywhere in the dump, every location still
 // names its own image's anonymized id and owner, and Glance's real
@@ -169,19 +144,7 @@ func TestGlance(t *testing.T) {
 	planted := fill(t, db, 150)
 	orig := dbtest.Dump(t, srv, "glance")
 
-	set, schema := glanceRules(t, orig)
-	eng, err := anonymize.New(anonymize.Options{Rules: set, Key: mustKey(t), Schema: schema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd, _ := sqldump.NewReader(bytes.NewReader(orig))
-	var out bytes.Buffer
-	w := sqldump.NewWriter(&out)
-	if _, err := eng.Run(rd, w); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	anon := out.Bytes()
+	anon := dumptest.Anonymize(t, orig, "glance-example-key-0123456789abcdef", "rules.yaml", glance.Models)
 
 	// Zero originals anywhere (case ignored, as an attacker would search).
 	low := bytes.ToLower(anon)
@@ -196,12 +159,12 @@ func TestGlance(t *testing.T) {
 	t.Logf("%d planted values checked, %d left", len(planted), left)
 
 	// Each location names its own image's anonymized id and owner.
-	imgs := rowsByCol(t, anon, "images")
+	imgs := dumptest.Rows(t, anon, "images")
 	owner := map[string]string{}
 	for _, r := range imgs {
 		owner[r["id"]] = r["owner"]
 	}
-	locs := rowsByCol(t, anon, "image_locations")
+	locs := dumptest.Rows(t, anon, "image_locations")
 	if len(locs) != 150 || len(owner) != 150 {
 		t.Fatalf("%d locations, %d images", len(locs), len(owner))
 	}
@@ -246,14 +209,6 @@ func TestGlance(t *testing.T) {
 	}
 }
 
-func mustKey(t *testing.T) *anonymize.Key {
-	k, err := anonymize.NewKey([]byte("glance-example-key-0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
 // gateRun runs Glance's upgrade from the base revision (expand, data
 // migration, contract, each a measured step) on dump with gate.
 func gateRun(t *testing.T, ctx context.Context, dump []byte) *gate.Result {
@@ -286,34 +241,4 @@ func gateRun(t *testing.T, ctx context.Context, dump []byte) *gate.Result {
 		t.Fatal(err)
 	}
 	return res
-}
-
-// rowsByCol reads a table's rows from a dump, by column name.
-func rowsByCol(t *testing.T, dump []byte, table string) []map[string]string {
-	t.Helper()
-	r, err := sqldump.NewReader(bytes.NewReader(dump))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []map[string]string
-	for {
-		st, err := r.Next()
-		if err != nil {
-			return rows
-		}
-		in := st.Insert()
-		if in == nil || in.Table() != table {
-			continue
-		}
-		names := in.ColumnNames()
-		for i := 0; i < in.Rows(); i++ {
-			row := map[string]string{}
-			for j, n := range names {
-				if v := in.Value(i, j); !v.IsNull() {
-					row[n] = string(v.Bytes(nil))
-				}
-			}
-			rows = append(rows, row)
-		}
-	}
 }

@@ -1,26 +1,21 @@
 package nova_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/fuzzyduck/fuzzyduck/anonymize"
 	"github.com/fuzzyduck/fuzzyduck/dbserver"
 	"github.com/fuzzyduck/fuzzyduck/dbserver/dbtest"
 	"github.com/fuzzyduck/fuzzyduck/examples/nova/novadata"
 	"github.com/fuzzyduck/fuzzyduck/gate"
+	"github.com/fuzzyduck/fuzzyduck/internal/dumptest"
 	"github.com/fuzzyduck/fuzzyduck/internal/gatecmp"
 	"github.com/fuzzyduck/fuzzyduck/internal/nova"
-	"github.com/fuzzyduck/fuzzyduck/modelmarkup"
-	"github.com/fuzzyduck/fuzzyduck/rules"
-	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
 
 // TestAnonymizedNovaTestsTheSame: the anonymized Nova dump is worth
@@ -51,16 +46,16 @@ func TestAnonymizedNovaTestsTheSame(t *testing.T) {
 		t.Fatal(err)
 	}
 	orig := dbtest.Dump(t, srv, "--single-transaction", "--databases", "nova", "nova_api")
-	anon := anonymizeNova(t, orig)
+	anon := dumptest.Anonymize(t, orig, "nova-compare-key-0123456789abcdef", "rules.yaml", nova.MainModels, nova.APIModels)
 
 	// The instance named inside numa_topology is the row's own, and one
 	// of instances'.
 	instances := map[string]bool{}
-	_, rows := tableRows(t, anon, "instances")
+	rows := dumptest.Rows(t, anon, "instances")
 	for _, r := range rows {
 		instances[r["uuid"]] = true
 	}
-	_, extra := tableRows(t, anon, "instance_extra")
+	extra := dumptest.Rows(t, anon, "instance_extra")
 	joined := 0
 	for _, r := range extra {
 		var topo struct {
@@ -96,44 +91,6 @@ func TestAnonymizedNovaTestsTheSame(t *testing.T) {
 	}
 }
 
-// anonymizeNova runs fuzzy's engine with the real models and the example
-// rules.
-func anonymizeNova(t *testing.T, dump []byte) []byte {
-	t.Helper()
-	set, _, err := modelmarkup.Load(nova.MainModels, nova.APIModels)
-	if err != nil {
-		t.Fatal(err)
-	}
-	overlay, err := rules.LoadFile("rules.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	set.Merge(overlay)
-	schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := anonymize.Prepare(set, schema); err != nil {
-		t.Fatal(err)
-	}
-	k, err := anonymize.NewKey([]byte("nova-compare-key-0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := anonymize.New(anonymize.Options{Rules: set, Key: k, Schema: schema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd, _ := sqldump.NewReader(bytes.NewReader(dump))
-	var out bytes.Buffer
-	w := sqldump.NewWriter(&out)
-	if _, err := eng.Run(rd, w); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	return out.Bytes()
-}
-
 // novaGate runs the example's gate plan on dump.
 func novaGate(t *testing.T, ctx context.Context, dump []byte) *gate.Result {
 	t.Helper()
@@ -167,38 +124,4 @@ func novaGate(t *testing.T, ctx context.Context, dump []byte) *gate.Result {
 		t.Fatal(err)
 	}
 	return res
-}
-
-// tableRows reads a table's rows from a dump, by column name.
-func tableRows(t *testing.T, dump []byte, table string) ([]string, []map[string]string) {
-	t.Helper()
-	r, err := sqldump.NewReader(bytes.NewReader(dump))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cols []string
-	var rows []map[string]string
-	for {
-		st, err := r.Next()
-		if err == io.EOF {
-			return cols, rows
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		in := st.Insert()
-		if in == nil || in.Table() != table {
-			continue
-		}
-		cols = in.ColumnNames()
-		for i := 0; i < in.Rows(); i++ {
-			row := map[string]string{}
-			for j, n := range cols {
-				if v := in.Value(i, j); !v.IsNull() {
-					row[n] = string(v.Bytes(nil))
-				}
-			}
-			rows = append(rows, row)
-		}
-	}
 }
