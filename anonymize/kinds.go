@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"bytes"
 	mrand "math/rand/v2"
 	"time"
 )
@@ -120,6 +121,20 @@ func init() {
 		"street_address": kindStreetAddress,
 		"shape":          kindShape,
 	}
+}
+
+// keptAsIs: values a kind leaves as they are by design (they carry
+// nothing of the donor's): the nil UUID, sentinel dates, zero.
+func keptAsIs(kind string, v []byte) bool {
+	switch kind {
+	case "uuid":
+		return isNilID(v)
+	case "datetime":
+		return isSentinel(string(v))
+	case "integer":
+		return len(bytes.Trim(v, "0-+")) == 0
+	}
+	return false
 }
 
 // fallback replaces a value a kind cannot parse: every letter by a letter,

@@ -46,3 +46,22 @@ func TestNilUUIDStays(t *testing.T) {
 		t.Error("a UUID that is not nil stayed")
 	}
 }
+
+func TestKeptValuesAreNotCollected(t *testing.T) {
+	for _, tc := range []struct {
+		kind, v string
+		kept    bool
+	}{
+		{"uuid", "00000000-0000-0000-0000-000000000000", true}, {"uuid", "00000000-0000-0000-0000-000000000001", false},
+		{"datetime", "9999-12-31 23:59:59", true}, {"datetime", "2021-04-01 10:00:00", false},
+		{"integer", "0", true}, {"integer", "10", false}, {"string", "0", false},
+	} {
+		if got := keptAsIs(tc.kind, []byte(tc.v)); got != tc.kept {
+			t.Errorf("%s %q: kept %v", tc.kind, tc.v, got)
+		}
+		w := newWorker(testKey(t, "kept"))
+		if out := kindFuncs[tc.kind](w, &noColumn, []byte(tc.v), 0).out; tc.kept && string(out) != tc.v {
+			t.Errorf("%s %q is said to be kept but becomes %q", tc.kind, tc.v, out)
+		}
+	}
+}
