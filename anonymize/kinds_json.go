@@ -35,74 +35,6 @@ import (
 
 var noColumn colInfo
 
-// secretWords: a key holding one of them (lower case, without '_', '-',
-// '.' or spaces) is secret; exactSecret only as the whole key.
-var secretWords = []string{"password", "passwd", "passphrase", "pwd", "secret", "token", "credential", "authkey",
-	"apikey", "privatekey", "accesskey", "authenticationstring", "session", "cookie", "cardnumber", "creditcard",
-	"ccnumber", "iban", "cvv", "cvc", "ssn", "socialsecurity", "taxid", "signature", "salt", "otp", "bearer"}
-
-var exactSecret = map[string]bool{"pin": true, "pass": true, "key": false, "auth": true, "sig": true, "psk": true}
-
-// isSecretKey reports whether a (decoded) key looks secret.
-func isSecretKey(k []byte) bool {
-	if len(k) > 64 {
-		return false
-	}
-	var buf [64]byte
-	n := 0
-	for _, c := range k {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			buf[n] = c + 'a' - 'A'
-			n++
-		case c == '_' || c == '-' || c == '.' || c == ' ':
-		default:
-			buf[n] = c
-			n++
-		}
-	}
-	low := string(buf[:n])
-	if exactSecret[low] {
-		return true
-	}
-	for _, w := range secretWords {
-		if strings.Contains(low, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// keyKind: the kind a string under a name-like key gets when its value
-// is not recognisable by itself: people's and places' names, hosts,
-// users, phone numbers. Dotted keys (nova_object.name) are the
-// software's.
-func keyKind(k []byte) string {
-	if len(k) > 64 || bytes.IndexByte(k, '.') >= 0 {
-		return ""
-	}
-	l := strings.ToLower(string(k))
-	has := func(suffixes ...string) bool {
-		for _, s := range suffixes {
-			if strings.HasSuffix(l, s) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case has("phone", "phone_number", "mobile", "fax"):
-		return "phone"
-	case has("username", "user_name", "login"):
-		return "username"
-	case l == "host" || l == "node" || l == "launched_on" || has("hostname", "_host", "_node", "_compute"):
-		return "hostname"
-	case has("name", "label", "_network", "description", "contact", "owner", "address", "street", "city", "company"):
-		return "string"
-	}
-	return ""
-}
-
 type jsonRewriter struct {
 	w     *worker
 	c     *colInfo
@@ -172,23 +104,6 @@ func (j *jsonRewriter) replace(kind string, s []byte) []byte {
 		j.w.sawID(s, out)
 	}
 	return out
-}
-
-// key rewrites an object key that is data, and reports whether it is.
-func (j *jsonRewriter) key(k []byte) ([]byte, bool) {
-	if !mayHoldData(k) { // most keys: no byte that data needs
-		return k, false
-	}
-	if kind := detectKeyKind(k); kind != "" {
-		return j.replace(kind, k), true
-	}
-	{
-		if out, changed := j.w.rewriteText(k, j.visit); changed {
-			j.count++
-			return out, true
-		}
-	}
-	return k, false
 }
 
 // open copies a container's opening byte (at j.i) and, when it is empty,
@@ -385,30 +300,6 @@ func sameBytes(a, b []byte) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0] || bytes.Equal(a, b))
 }
 
-// keyKind caches keyKind per key.
-func (j *jsonRewriter) keyKind(k []byte) string {
-	kind, ok := j.w.keyKinds[string(k)]
-	if !ok {
-		kind = keyKind(k)
-		if len(j.w.keyKinds) < 10000 {
-			j.w.keyKinds[string(k)] = kind
-		}
-	}
-	return kind
-}
-
-// isSecret caches isSecretKey per key.
-func (j *jsonRewriter) isSecret(k []byte) bool {
-	secret, ok := j.w.secret[string(k)]
-	if !ok {
-		secret = isSecretKey(k)
-		if len(j.w.secret) < 10000 {
-			j.w.secret[string(k)] = secret
-		}
-	}
-	return secret
-}
-
 // readString reads a JSON string at j.i and returns its decoded value
 // (a slice of the input when it has no escapes).
 func (j *jsonRewriter) readString() ([]byte, error) {
@@ -598,52 +489,6 @@ func (j *jsonRewriter) pathMatches() bool {
 		}
 	}
 	return false
-}
-
-// findID finds the first id in s: a UUID (either case) or Keystone's
-// 32 lower-case hex digits, leftmost first, a UUID before a 32-hex run
-// at the same place. (A regexp did the same four times slower.)
-func findID(s []byte) (start, end int, ok bool) {
-	for i := 0; i+32 <= len(s); {
-		if !isHexByte(s[i]) {
-			i++
-			continue
-		}
-		if i+36 <= len(s) && isUUID(s[i:i+36]) {
-			return i, i + 36, true
-		}
-		j := i
-		for j < len(s) && hexDigit[s[j]] == 1 {
-			j++
-		}
-		if j-i >= 32 {
-			return i, i + 32, true
-		}
-		k := i
-		for k < len(s) && isHexByte(s[k]) {
-			k++
-		}
-		if k-i < 8 {
-			i = k // no id starts inside a hex run shorter than 8
-			continue
-		}
-		i++
-	}
-	return 0, 0, false
-}
-
-// replaceIDs rewrites every id in s with fn.
-func replaceIDs(s []byte, fn func(id []byte) []byte) []byte {
-	var out []byte
-	for {
-		a, b, ok := findID(s)
-		if !ok {
-			return append(out, s...)
-		}
-		out = append(out, s[:a]...)
-		out = append(out, fn(s[a:b])...)
-		s = s[b:]
-	}
 }
 
 // detectKind recognises strings that are confidential by their shape.
