@@ -124,7 +124,8 @@ func init() {
 }
 
 // keptAsIs: values a kind leaves as they are by design (they carry
-// nothing of the donor's): the nil UUID, sentinel dates, zero.
+// nothing of the donor's): the nil UUID, sentinel dates, zero, a URL
+// that is only a scheme.
 func keptAsIs(kind string, v []byte) bool {
 	switch kind {
 	case "uuid":
@@ -133,6 +134,10 @@ func keptAsIs(kind string, v []byte) bool {
 		return isSentinel(string(v))
 	case "integer":
 		return len(bytes.Trim(v, "0-+")) == 0
+	case "url":
+		// nothing but a scheme: Nova's cell0 transport URL is "none:///"
+		_, rest, ok := bytes.Cut(v, []byte("://"))
+		return ok && len(bytes.Trim(rest, "/")) == 0
 	}
 	return false
 }

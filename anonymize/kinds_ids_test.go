@@ -55,6 +55,7 @@ func TestKeptValuesAreNotCollected(t *testing.T) {
 		{"uuid", "00000000-0000-0000-0000-000000000000", true}, {"uuid", "00000000-0000-0000-0000-000000000001", false},
 		{"datetime", "9999-12-31 23:59:59", true}, {"datetime", "2021-04-01 10:00:00", false},
 		{"integer", "0", true}, {"integer", "10", false}, {"string", "0", false},
+		{"url", "none:///", true}, {"url", "rabbit://h/", false},
 	} {
 		if got := keptAsIs(tc.kind, []byte(tc.v)); got != tc.kept {
 			t.Errorf("%s %q: kept %v", tc.kind, tc.v, got)
