@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/binary"
+	"math/bits"
 )
 
 // Matching known values: every view of a line (as it is, then decoded:
@@ -306,6 +307,21 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 		spans = w.blobSpans(next, depth, spans)
 		cur = next
 	}
+	// Each family alone too, when the line has several (a value may hold
+	// one literally): one round each.
+	if fams := families(v.text); bits.OnesCount8(fams) > 1 {
+		for f := uint8(1); f < famAll; f <<= 1 {
+			if fams&f == 0 {
+				continue
+			}
+			one := &view{}
+			if unescapeOnly(v.text, one, f) {
+				one.compose(v)
+				spans = w.scanView(one, anywhere, spans)
+				spans = w.blobSpans(one, depth, spans)
+			}
+		}
+	}
 	if bytes.Count(v.text, []byte{0}) >= 2 {
 		for off := 0; off < 2; off++ {
 			for _, big := range [2]bool{false, true} {
@@ -385,13 +401,13 @@ func (w *worker) blobHit(run []byte, depth int) (entry, bool) {
 	}
 	buf := w.bufs[depth]
 	var found entry
-	ok := false
+	ok, known := false, false
 	try := func(b []byte) bool {
 		if len(run) < 32 && !plausible(b) {
 			return false // a word that happens to be base64 of noise
 		}
-		found, ok = w.scanBlob(b, depth+1)
-		return ok
+		found, ok, known = w.scanBlob(b, depth+1)
+		return ok || known // a run is one encoding: once it reads as one, done
 	}
 	ri := scanRun(run)
 	h := run
@@ -399,10 +415,10 @@ func (w *worker) blobHit(run []byte, depth int) (entry, bool) {
 		h = h[2:]
 	}
 	if len(h) >= 12 && (ri.hex || allHex(h)) && decodeHex(h, buf, try) {
-		return found, true
+		return found, ok
 	}
 	if decodeBase64(run, ri, buf, try) {
-		return found, true
+		return found, ok
 	}
 	return entry{}, false
 }
@@ -419,23 +435,32 @@ func plausible(b []byte) bool {
 	return textLike(b)
 }
 
-// scanBlob looks for a known value in decoded bytes, anywhere.
-func (w *worker) scanBlob(b []byte, depth int) (entry, bool) {
+// scanBlob looks for a known value in decoded bytes, anywhere; known
+// reports that the bytes read as something (compressed, UTF-16, text).
+// Bytes that read as nothing are searched for whole words of values of
+// minAnywhere or more (shorter ones turn up in noise by chance).
+func (w *worker) scanBlob(b []byte, depth int) (e entry, found, known bool) {
 	if out, ok := inflate(b); ok {
-		b = out
+		b, known = out, true
 	}
 	var spans []span
 	if off, ok := utf16Like(b); ok {
 		u := &view{}
 		utf16View(b, off, off == 1, u)
 		spans = w.scanView(&view{text: u.text}, true, spans)
+		known = true
 	} else if textLike(b) {
 		spans, _ = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
+		known = true
 	} else if len(b) >= 24 {
-		spans = w.scanView(&view{text: b}, false, spans)
+		for _, sp := range w.scanView(&view{text: b}, false, nil) {
+			if sp.end-sp.start >= w.m.minAnywhere {
+				spans = append(spans, sp)
+			}
+		}
 	}
 	if len(spans) == 0 {
-		return entry{}, false
+		return entry{}, false, known
 	}
-	return entry{spans[0].kind, spans[0].source}, true
+	return entry{spans[0].kind, spans[0].source}, true, known
 }

@@ -38,7 +38,8 @@ var builtins = []struct {
 	// GitHub, GitLab and Slack tokens
 	{Pattern{"token", regexp.MustCompile(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})`)}, []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox"}},
 	// MariaDB quotes the bytes of a value it refused.
-	{Pattern{"fragment", regexp.MustCompile(`(?i)incorrect \w+ value: '((?:[^'\\]|\\.)*)'`)}, []string{"incorrect"}},
+	// (It does not escape quotes: the text ends at "' for".)
+	{Pattern{"fragment", regexp.MustCompile(`(?i)incorrect \w+ value: '(.*?)'(?:\s+for\b|["),]|$)`)}, []string{"incorrect"}},
 }
 
 // Builtin patterns: the ones scrubbed unless Options.NoBuiltin.

@@ -389,8 +389,9 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, *view, tailFrom) {
 
 var markerRe = regexp.MustCompile(`\[scrubbed:[A-Za-z0-9_.-]+:[0-9a-f]{4}\]`)
 
-// dropInMarkers drops spans inside markers already there: scrubbing
-// twice changes nothing.
+// dropInMarkers drops spans that start inside markers already there
+// (the marker's own text may look like "password:..."): scrubbing twice
+// changes nothing.
 func dropInMarkers(line []byte, spans []span) []span {
 	if len(spans) == 0 || !bytes.Contains(line, []byte("[scrubbed:")) {
 		return spans
@@ -400,7 +401,7 @@ func dropInMarkers(line []byte, spans []span) []span {
 	for _, sp := range spans {
 		inside := false
 		for _, m := range markers {
-			if sp.start >= m[0] && sp.end <= m[1] {
+			if sp.start >= m[0] && sp.start < m[1] {
 				inside = true
 				break
 			}

@@ -60,32 +60,47 @@ func (v *view) compose(parent *view) {
 	}
 }
 
-// escapeByte marks bytes that may start an escape.
-var escapeByte [256]bool
+// Escape families: a value may hold one family's escapes literally (a
+// password "50%25off") while the line also has another's.
+const (
+	famBackslash = 1 << iota
+	famURL       // %XX, %uNNNN, '+'
+	famHTML
+	famQuote // doubled quotes
+	famAll   = famBackslash | famURL | famHTML | famQuote
+)
+
+// escapeFam: the family a byte may start an escape of.
+var escapeFam [256]uint8
 
 func init() {
-	for _, c := range []byte{'\\', '%', '&', '\'', '"', '+'} {
-		escapeByte[c] = true
+	escapeFam['\\'] = famBackslash
+	escapeFam['%'], escapeFam['+'] = famURL, famURL
+	escapeFam['&'] = famHTML
+	escapeFam['\''], escapeFam['"'] = famQuote, famQuote
+}
+
+// families reports which escape families text may hold.
+func families(text []byte) uint8 {
+	var f uint8
+	for i, c := range text {
+		e := escapeFam[c]
+		if e == 0 || f&e != 0 {
+			continue
+		}
+		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) {
+			continue
+		}
+		f |= e
+		if f == famAll {
+			break
+		}
 	}
+	return f
 }
 
 // needsDecoding reports whether text may hold an escape.
-func needsDecoding(text []byte) bool {
-	for i, c := range text {
-		if !escapeByte[c] {
-			continue
-		}
-		switch c {
-		case '\'', '"':
-			if i+1 < len(text) && text[i+1] == c {
-				return true
-			}
-		default:
-			return true
-		}
-	}
-	return false
-}
+func needsDecoding(text []byte) bool { return families(text) != 0 }
 
 func hexVal(c byte) int {
 	switch {
@@ -120,12 +135,15 @@ func hexN(b []byte, i, n int) int {
 // UTF-8 back and a lone \xf6 reads as Latin-1), %XX and %uNNNN, '+' as a
 // space, HTML entities (named, decimal, hex) and doubled quotes. It
 // reports whether anything changed.
-func unescape(src []byte, v *view) bool {
+func unescape(src []byte, v *view) bool { return unescapeOnly(src, v, famAll) }
+
+// unescapeOnly decodes the escapes of the families fams only.
+func unescapeOnly(src []byte, v *view, fams uint8) bool {
 	v.text, v.start, v.end = v.text[:0], v.start[:0], v.end[:0]
 	changed := false
 	for i := 0; i < len(src); {
 		c := src[i]
-		if !escapeByte[c] {
+		if escapeFam[c]&fams == 0 {
 			v.push(c, i, i+1)
 			i++
 			continue
@@ -442,33 +460,25 @@ func inflate(b []byte) ([]byte, bool) {
 	return out, len(out) > 0
 }
 
-// textLike: most of b is printable text (UTF-8 or Latin-1 letters,
-// tabs, newlines), so a value may stand in it.
+// textLike: b is printable text (UTF-8, or mostly ASCII with some
+// Latin-1), so a value may stand in it: few control bytes, and valid
+// UTF-8 or few high bytes (random bytes have half of them high).
 func textLike(b []byte) bool {
 	if len(b) == 0 {
 		return false
 	}
-	bad := 0
+	bad, hi := 0, 0
 	for _, c := range b {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
 			bad++
+		} else if c >= 0x80 {
+			hi++
 		}
 	}
-	if bad*10 > len(b) {
+	if bad*20 > len(b) {
 		return false
 	}
-	if len(b) < 32 && !utf8.Valid(b) {
-		// Short: random bytes pass the count above often enough, but
-		// are rarely valid UTF-8; Latin-1 text is mostly ASCII.
-		hi := 0
-		for _, c := range b {
-			if c >= 0x80 {
-				hi++
-			}
-		}
-		return hi*4 <= len(b)
-	}
-	return true
+	return hi*4 <= len(b) || utf8.Valid(b)
 }
 
 // utf16Like: every other byte is mostly NUL (UTF-16 of Latin text).

@@ -36,8 +36,14 @@ type Form struct {
 }
 
 // splittable: a value long enough that both of its halves are
-// distinctive (6 characters or more each).
-func splittable(v string) bool { return utf8.RuneCountInString(v) >= 12 }
+// distinctive (6 characters or more each, 4 of them letters or digits).
+func splittable(v string) bool {
+	if utf8.RuneCountInString(v) < 12 {
+		return false
+	}
+	a, b := half(v)
+	return len([]rune(Skeleton(a))) >= 4 && len([]rune(Skeleton(b))) >= 4
+}
 
 // half cuts v in the middle (by characters).
 func half(v string) (string, string) {

@@ -131,7 +131,8 @@ func withHeaders(f Form, text string, vi, fi int) string {
 }
 
 // Pieces are what of v an attacker must not find: the whole value, every
-// run of 6 characters, every word of 4 or more letters (a name token),
+// run of 6 characters (with a letter or digit in it), every word of 4 or
+// more letters (a name token),
 // and the same for the value's letters and digits alone (Skeleton), as
 // separators may change or go.
 func Pieces(v string) (raw, skel []string) {
@@ -139,7 +140,9 @@ func Pieces(v string) (raw, skel []string) {
 	raw = append(raw, f)
 	r := []rune(f)
 	for i := 0; i+6 <= len(r); i++ {
-		raw = append(raw, string(r[i:i+6]))
+		if w := string(r[i : i+6]); Skeleton(w) != "" { // (six spaces tell nothing)
+			raw = append(raw, w)
+		}
 	}
 	for _, t := range strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if len([]rune(t)) >= 4 {
@@ -218,4 +221,17 @@ func leak(p Probe, text string) (Leak, bool) {
 		}
 	}
 	return Leak{}, false
+}
+
+// Plant renders v in the form named form as its own lines between before
+// and after (each a whole number of lines, or empty): the log and its one
+// probe, for Check (with no clean lines).
+func Plant(before, after string, v Value, form Form) (string, []Probe) {
+	if before != "" && !strings.HasSuffix(before, "\n") {
+		before += "\n"
+	}
+	text := withHeaders(form, form.Render(v.Text), 0, 0)
+	p := Probe{Value: v, Form: form.Name, First: strings.Count(before, "\n"), N: strings.Count(text, "\n"),
+		contextView: Views(withHeaders(form, form.Render(filler), 0, 0))}
+	return before + text + after, []Probe{p}
 }

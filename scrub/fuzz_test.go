@@ -1,0 +1,125 @@
+package scrub
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/fuzzyduck/fuzzyduck/scrub/attack"
+)
+
+// FuzzDecoders: the decoders never panic and every decoded byte maps to
+// a range of the input.
+func FuzzDecoders(f *testing.F) {
+	for _, s := range []string{`J\xc3\xb6rg \u00d6 \U0001F600 \ud83d\ude00 %C3%96+x %u00f6 &ouml;&#214;&#xD6;&amp ''x""`,
+		"K\x00\xf6\x00n\x00", "SGVsbG8gV29ybGQh", "H4sIAAAAAAAA/w==", "4a6f7267", `\x`, `&#`, "%", "\xff\xfe\xc3"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var v view
+		unescape(b, &v)
+		checkView(t, &v, len(b))
+		for off := 0; off < 2; off++ {
+			utf16View(b, off, off == 1, &v)
+			checkView(t, &v, len(b))
+		}
+		buf := make([]byte, 0, len(b)+8)
+		ri := scanRun(b)
+		decodeBase64(b, ri, buf, func([]byte) bool { return false })
+		decodeHex(b, buf, func([]byte) bool { return false })
+		inflate(b)
+		var r rep
+		r.skeleton(b)
+		r.folded(b)
+		for _, s := range r.src {
+			if int(s) >= len(b) || runeEnd(b, int(s)) > len(b) {
+				t.Fatalf("rep offset %d out of %d", s, len(b))
+			}
+		}
+	})
+}
+
+func checkView(t *testing.T, v *view, n int) {
+	t.Helper()
+	for i := range v.text {
+		if v.start[i] < 0 || v.start[i] >= v.end[i] || int(v.end[i]) > n {
+			t.Fatalf("byte %d maps to [%d,%d) of %d", i, v.start[i], v.end[i], n)
+		}
+	}
+}
+
+// FuzzScrubPlanted: a value planted in any attack form in the middle of
+// a fuzzed log is always removed (the attacker finds nothing of it),
+// with the value known as plaintext and through an index; scrubbing
+// never panics and scrubbing twice changes nothing.
+func FuzzScrubPlanted(f *testing.F) {
+	for i, v := range attack.Corpus {
+		f.Add("2026-11-21 INFO x\nfoo=bar\n", v.Text, uint8(i*7))
+	}
+	f.Add("-----BEGIN RSA PRIVATE KEY-----\n", "Staple7Battery!", uint8(3))
+	f.Add("\xff\xfe\x00a", "Örjan Östlund", uint8(30))
+	f.Fuzz(func(t *testing.T, around, value string, form uint8) {
+		value = strings.TrimSpace(value)
+		if !plantable(value) || len(around) > 4096 {
+			t.Skip()
+		}
+		fm := attack.Forms[int(form)%len(attack.Forms)]
+		if fm.Applies != nil && !fm.Applies(value) {
+			t.Skip()
+		}
+		half := len(around) / 2
+		before, after := around[:half], around[half:]
+		if i := strings.LastIndexByte(before, '\n'); i >= 0 {
+			before = before[:i+1]
+		} else {
+			before = ""
+		}
+		log, probes := attack.Plant(before, after, attack.Value{Kind: "v", Text: value}, fm)
+		ix := NewIndex()
+		ix.Add("v", value)
+		ix.Finish()
+		for _, opts := range []Options{{Values: []Value{{Kind: "v", Text: value}}}, {Index: ix}} {
+			s, err := New(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
+				t.Fatal(err)
+			}
+			leaks, _, err := attack.Check(log, out.String(), probes, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(leaks) > 0 {
+				t.Fatalf("%s\nscrubbed:\n%q", leaks[0], out.String())
+			}
+			var again bytes.Buffer
+			s.Scrub(&again, bytes.NewReader(out.Bytes()))
+			if again.String() != out.String() {
+				t.Fatalf("scrubbing twice changed the text:\n%q\n%q", out.String(), again.String())
+			}
+		}
+	})
+}
+
+// plantable: a value found in every form: printable, one line, with
+// DefaultMinLength letters or digits (shorter ones match only as whole
+// words, and some forms glue the value to others).
+func plantable(v string) bool {
+	if !utf8.ValidString(v) || utf8.RuneCountInString(v) < 6 || strings.Contains(v, "scrubbed") {
+		return false
+	}
+	alnum := 0
+	for _, r := range v {
+		if !unicode.IsPrint(r) && r != '\t' || r == utf8.RuneError {
+			return false
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			alnum++
+		}
+	}
+	return alnum >= DefaultMinLength
+}
