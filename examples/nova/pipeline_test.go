@@ -66,6 +66,12 @@ func pipeline(t *testing.T, env ...string) (root, out string, logs []byte, plant
 		t.Fatalf("gate: %s\n%s", res.Status, logs)
 	}
 	checkTwoTrees(t, res, filepath.Join(out, "gate"), int64(float64(instances)*factor))
+	// Real nova-manage ran in gate's sandbox, the command unchanged (the
+	// paths it names bound by themselves), and the report says so.
+	html, _ := os.ReadFile(filepath.Join(out, "gate", "report.html"))
+	if res.IsolationMode != "sandbox" || !strings.HasPrefix(res.Isolation, "sandbox (bubblewrap)") || !strings.Contains(string(html), "isolation: sandbox (bubblewrap)") {
+		t.Errorf("isolation %q (%s); report: %v", res.Isolation, res.IsolationMode, strings.Contains(string(html), "sandbox (bubblewrap)"))
+	}
 	// Every step is in the scrubbed logs.
 	for _, st := range res.Steps {
 		log, err := os.ReadFile(filepath.Join(out, "gate", st.LogFile))
@@ -205,9 +211,11 @@ func TestPipelinePrivacyByDefault(t *testing.T) {
 const newStep = "ccb0fa1a2252->b1f0d8a3c7e2"
 
 type result struct {
-	Status   string
-	Messages []string
-	Phases   []struct {
+	Status        string
+	Messages      []string
+	Isolation     string
+	IsolationMode string `json:"isolation_mode"`
+	Phases        []struct {
 		Name string
 		New  []string
 	}
