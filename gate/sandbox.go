@@ -373,6 +373,13 @@ func (s *sandbox) namedPaths(shell, tree string) ([]string, error) {
 				own = true
 			}
 		}
+		for _, e := range append(etcEntries, "passwd", "group", "hosts", "hostname", "nsswitch.conf") {
+			// The sandbox has its own (a synthetic passwd, not the
+			// worker's).
+			if within(p, "/etc/"+e) {
+				own = true
+			}
+		}
 		if own || p == s.socket {
 			continue
 		}

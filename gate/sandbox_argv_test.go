@@ -52,7 +52,7 @@ func TestSandboxBinds(t *testing.T) {
 	}{
 		{"tree, named tool and config", p["tree"], p["tool"] + " --config-file=" + p["conf"] + " db sync",
 			[]string{"ro " + p["conf"], "ro " + p["tool"], "rw " + p["sock"], "ro " + p["tree"], "mask " + p["inner"], "mask " + p["out"]}, ""},
-		{"no tree; system paths, /tmp and missing paths are not bound", "", "/usr/bin/python3 /tmp /nonexistent/x; cd / && " + p["tool"],
+		{"no tree; system paths, the sandbox's /etc files, /tmp and missing paths are not bound", "", "/usr/bin/python3 /tmp /nonexistent/x /etc/passwd /etc/hosts; cd / && " + p["tool"],
 			[]string{"ro " + p["conf"], "ro " + p["tool"], "rw " + p["sock"]}, ""},
 		{"paths inside words", "", "PATH=" + filepath.Dir(p["tool"]) + ":/usr/bin DSN='app@unix(" + p["sock"] + ")/app' x,\"" + p["conf"] + "\"",
 			// (bin's link to the seed points at nothing in the sandbox)
