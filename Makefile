@@ -49,6 +49,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRules$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecoders$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzScrubPlanted$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
+	$(GO) test -run '^$$' -fuzz '^FuzzPersonalKinds$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./anonymize/
 
 bench:
 	./bench/run.sh
