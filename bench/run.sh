@@ -43,7 +43,10 @@ measure "$(stat -c %s "$small")" "gate scrub --index (100 MB dump as log text)" 
 # fuzzy verify reads the whole anonymized dump with the same matcher, on
 # the 100 MB dump too (the index of the 1 GB dump's originals: a superset).
 bin/fuzzy anonymize --rules testdata/demo/rules.yaml --key-file "$key" -o "$out/small.anon.sql" "$small" 2> /dev/null
-measure "$(stat -c %s "$out/small.anon.sql")" "fuzzy verify --index (100 MB anonymized dump)" bin/fuzzy verify --index "$out/nova.index" "$out/small.anon.sql"
+# (exit 1: the demo rules leave instance_metadata.key unmarked, and its
+# words are the marked display names' words)
+measure "$(stat -c %s "$out/small.anon.sql")" "fuzzy verify --index (100 MB anonymized dump)" \
+  sh -c 'bin/fuzzy verify --max 1 --index "$1" "$2"; [ $? -le 1 ]' _ "$out/nova.index" "$out/small.anon.sql"
 rm -f "$out/small.anon.sql"
 bin/duckface scale --key-file "$key" --factor 10 --rules testdata/demo/rules.yaml -o "$out/x10.sql" "$small" > /dev/null 2>&1
 written=$(stat -c %s "$out/x10.sql")

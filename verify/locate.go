@@ -81,6 +81,7 @@ func (l *locator) hit(j *job, m scrub.Match) Hit {
 	}
 	t := l.toks[i]
 	what := tokenWhat(t.Kind)
+	h.partOfName = partOfName(l.st.Raw, t, m.Start, m.End)
 	if t.Kind == sqldump.TokComment || t.Kind == sqldump.TokSpace {
 		h.Context = what
 		return h
@@ -328,4 +329,32 @@ func (l *locator) unescaped(j *job, fn func(lit []byte, start, end int)) {
 		l.buf = sqldump.TokenValue(l.buf[:0], raw, t)
 		fn(l.buf, t.Start, t.End)
 	}
+}
+
+// partOfName: the match lies inside a name (an identifier of the DDL, or
+// a `quoted` name in a comment: "-- Dumping data for table `t`") without
+// being all of it. A value found there is a piece of the schema's name,
+// chance; a value that is a whole name (a DEFINER's user or host) is not.
+func partOfName(raw []byte, t sqldump.Token, start, end int) bool {
+	var ns, ne int // the name's content
+	switch t.Kind {
+	case sqldump.TokIdent:
+		ns, ne = t.Start+1, t.End-1
+	case sqldump.TokWord:
+		ns, ne = t.Start, t.End
+	case sqldump.TokComment:
+		open := bytes.LastIndexByte(raw[t.Start:start], '`')
+		if open < 0 || bytes.Count(raw[t.Start:t.Start+open], []byte("`"))%2 != 0 {
+			return false // not inside a quoted name
+		}
+		ns = t.Start + open + 1
+		cl := bytes.IndexByte(raw[ns:t.End], '`')
+		if cl < 0 || ns+cl < end {
+			return false
+		}
+		ne = ns + cl
+	default:
+		return false
+	}
+	return start > ns || end < ne
 }

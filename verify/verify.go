@@ -11,6 +11,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"runtime"
 	"sort"
 	"strings"
@@ -40,7 +42,9 @@ type Hit struct {
 	// a whole value (a warning unless Options.FailOnWords).
 	Word bool
 
-	digits bool // the match is a number
+	digits     bool // the match is a number
+	partOfName bool // the match is inside a name, not all of it
+	chance     bool // the match cannot be its value (see Report.Chance)
 }
 
 // numeric: digits, with a sign or a decimal point.
@@ -86,9 +90,13 @@ func (h Hit) String() string {
 
 // Report sums a check.
 type Report struct {
-	Hits       int   // whole original values found
-	Words      int   // words of original values found (in data, literals and comments)
-	Short      int   // matches of values shorter than MinLength, not counted as hits
+	Hits  int // whole original values found
+	Words int // words of original values found (in data, literals and comments)
+	Short int // matches of values shorter than MinLength (MinDigits), not counted as hits
+	// Chance counts matches that cannot be their value: not in its
+	// kind's shape (an IP's digits inside a date), an integer's digits
+	// inside other text, a piece of a name of the schema.
+	Chance     int
 	Statements int64 // statements read
 	Bytes      int64 // bytes read (all of the decompressed dump)
 	ByTable    map[string]int
@@ -200,6 +208,7 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 				s.Find(j.st.Raw, func(m scrub.Match) {
 					h := loc.hit(j, m)
 					h.digits = numeric(j.st.Raw[m.Start:m.End])
+					h.chance = h.partOfName || !inShape(h.Kind, j.st.Raw[m.Start:m.End])
 					if opts.classify(m, &h) {
 						j.hits = append(j.hits, h)
 					}
@@ -218,6 +227,7 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 					s.Find(lit, func(m scrub.Match) {
 						h := loc.hit(j, scrub.Match{Start: start, End: end, Kind: m.Kind, Source: m.Source})
 						h.Length, h.digits = m.End-m.Start, numeric(lit[m.Start:m.End])
+						h.chance = !inShape(h.Kind, lit[m.Start:m.End])
 						if opts.classify(m, &h) {
 							more = append(more, h)
 						}
@@ -265,10 +275,11 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 			switch {
 			case h.Word:
 				rep.Words++
-			case h.Length < opts.MinLength, h.digits && h.Length < opts.MinDigits,
-				// an integer inside other text (an id's digits in a UUID) is chance
-				h.Kind == "integer" && !h.digits:
+			case h.Length < opts.MinLength, h.digits && h.Length < opts.MinDigits:
 				rep.Short++
+				continue
+			case h.chance:
+				rep.Chance++
 				continue
 			default:
 				rep.Hits++
@@ -291,4 +302,52 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 
 func sortHits(h []Hit) {
 	sort.SliceStable(h, func(i, j int) bool { return h[i].Offset < h[j].Offset })
+}
+
+// inShape: the dump text a match covers can be a value of its kind. The
+// matcher folds values to their letters and digits, so an IP's digits
+// match a date's, and an integer's the inside of a UUID; a value is
+// written in its kind's shape. Encoded runs (base64, hex) are the
+// matcher's to decode and stay in.
+func inShape(kind string, text []byte) bool {
+	if kind == "integer" {
+		return numeric(text) // its digits inside a blob or an id are chance
+	}
+	if encodedRun(text) {
+		return true
+	}
+	t := strings.Trim(string(text), "'\"[] ")
+	switch kind {
+	case "ip_address", "ip_address_v4", "ip_address_v6", "cidr":
+		if i := strings.IndexByte(t, '/'); i > 0 {
+			t = t[:i]
+		}
+		_, err := netip.ParseAddr(t)
+		return err == nil
+	case "mac":
+		_, err := net.ParseMAC(t)
+		return err == nil
+	case "uuid":
+		return (len(t) == 36 || len(t) == 32) && strings.Trim(strings.ToLower(t), "0123456789abcdef-") == ""
+	case "datetime":
+		return len(t) >= 6 && strings.ContainsAny(t, "-:/") && t[0] >= '0' && t[0] <= '9'
+	}
+	return true
+}
+
+// encodedRun: a 0x-hex run or a base64-looking run (16+ characters of
+// its alphabet, nothing else).
+func encodedRun(b []byte) bool {
+	if len(b) > 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X') {
+		return true
+	}
+	if len(b) < 16 || len(bytes.Trim(bytes.ToLower(b), "0123456789abcdef-")) == 0 && bytes.IndexByte(b, '-') > 0 {
+		return false // too short, or an id of hex and dashes
+	}
+	for _, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

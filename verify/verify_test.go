@@ -194,4 +194,25 @@ func TestWordsAndShortValues(t *testing.T) {
 	if rep.Hits != 1 || len(hits) != 1 || hits[0].Column != "n" {
 		t.Errorf("integers: hits %v, report %+v", hits, rep)
 	}
+	// An IP is a hit as an address (also base64-encoded), not as the
+	// digits of a date that fold to the same skeleton; a piece of a
+	// table's name in a comment is chance, a whole name is not.
+	ix = scrub.NewIndex()
+	ix.Add("ip_address", "10.194.55.9")
+	ix.Add("string", "caches")
+	ix.Add("hostname", "db1.acme-corp.com")
+	ix.Finish()
+	s4, _ := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	dump = append(append([]byte{}, base...), ("-- Dumping data for table `instance_info_caches`\n" +
+		"CREATE TABLE `t6` (`a` varchar(99), `b` varchar(99), `c` varchar(99));\n" +
+		"INSERT INTO `t6` VALUES ('2022-10-10 19:45:59','10.194.55.9','" + base64.StdEncoding.EncodeToString([]byte("host=10.194.55.9 up")) + "');\n" +
+		"/*!50017 DEFINER=`app`@`db1.acme-corp.com`*/;\n")...)
+	hits, rep = check(t, s4, dump, verify.Options{})
+	cols := ""
+	for _, h := range hits {
+		cols += h.Column + h.Context + ";"
+	}
+	if rep.Hits != 3 || cols != "brow;crow;name;" || rep.Chance < 1 {
+		t.Errorf("shapes: %q, report %+v, hits %v", cols, rep, hits)
+	}
 }

@@ -96,6 +96,9 @@ func verifyCommand() *cli.Command {
 			if rep.Words > 0 {
 				notes += fmt.Sprintf("; %d words of original values (warnings unless --fail-on-words; --words lists them)", rep.Words)
 			}
+			if rep.Chance > 0 {
+				notes += fmt.Sprintf("; %d matches that cannot be their value (not in their kind's shape, a piece of a name) not counted", rep.Chance)
+			}
 			if rep.Short > 0 {
 				notes += fmt.Sprintf("; %d matches of values shorter than %d bytes (numbers: %d digits) not counted", rep.Short, vo.MinLength, vo.MinDigits)
 			}
