@@ -421,7 +421,7 @@ func LoadIndex(path string) (*Index, error) {
 		for _, w := range []struct {
 			n  int
 			bt *bitTable
-		}{{th.AnchorWords, &t.anchors}, {th.EndsWords, &t.ends}, {th.SpansWords, &t.spans}} {
+		}{{th.AnchorWords, &t.anchors}, {th.EndsWords, &t.ends}} {
 			if w.n <= 0 || w.n&(w.n-1) != 0 {
 				return nil, fmt.Errorf("bad table size %d", w.n)
 			}
@@ -431,6 +431,14 @@ func LoadIndex(path string) (*Index, error) {
 			}
 			*w.bt = bitTable{w: words, mask: uint64(w.n*64 - 1)}
 		}
+		if n := th.SpansWords; n <= 0 || n&(n-1) != 0 {
+			return nil, fmt.Errorf("bad spans table size %d", n)
+		}
+		words, err := read(th.SpansWords)
+		if err != nil {
+			return nil, err
+		}
+		t.spans = lenTable{w: words}
 		for _, n := range th.Lengths {
 			if n < 1 || n > maxScan {
 				return nil, fmt.Errorf("bad length %d", n)

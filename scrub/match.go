@@ -102,6 +102,7 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 			continue
 		}
 		found := false
+		lm := t.spans.at(t.spanHashOf(a))
 		if rest := len(r.b) - i; rest < t.maxLen && !w.goesOn && t.mayGoOn(r.b[i:], rest) {
 			// A key may go on past the end: the seam with the next
 			// line is tried from here.
@@ -114,7 +115,7 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 				continue
 			}
 			whole := bounded && r.skelEnd(e)
-			if !whole && !(anywhere && n >= m.minAnywhere) || !t.spans.has(t.spanHashOf(a, n)) {
+			if !whole && !(anywhere && n >= m.minAnywhere) || lm&(1<<(n&63)) == 0 {
 				continue // (no key that starts so is that long)
 			}
 			cand := r.b[i:e]

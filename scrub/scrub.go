@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"regexp"
 	"runtime"
@@ -133,6 +134,10 @@ type worker struct {
 	sq      []byte
 	bufs    [][]byte // per blob depth: decoded bytes
 	seamRep rep
+	// markers: a keyed MAC and the markers of recent secrets.
+	markMAC hash.Hash
+	markSum [sha256.Size]byte
+	markers map[markerKey]string
 	// The seam with the line before the one being scanned, when that
 	// line's last value may go on: seamA gets that line's spans.
 	seamPrev *lineResult
@@ -456,7 +461,24 @@ func (s *worker) apply(line []byte, spans []span, rep *Report) []byte {
 // secret: stable within a run (and across runs with the same MarkerKey),
 // useless for guessing the secret.
 func (s *worker) marker(kind string, secret []byte) string {
-	m := hmac.New(sha256.New, s.mac)
-	m.Write(bytes.ToLower(secret))
-	return "[scrubbed:" + kind + ":" + hex.EncodeToString(m.Sum(nil)[:2]) + "]"
+	if len(secret) <= 64 { // the same secret comes back: keep its marker
+		if m, ok := s.markers[markerKey{kind, string(secret)}]; ok {
+			return m
+		}
+	}
+	if s.markMAC == nil {
+		s.markMAC = hmac.New(sha256.New, s.mac)
+	}
+	s.markMAC.Reset()
+	s.markMAC.Write(bytes.ToLower(secret))
+	m := "[scrubbed:" + kind + ":" + hex.EncodeToString(s.markMAC.Sum(s.markSum[:0])[:2]) + "]"
+	if len(secret) <= 64 {
+		if s.markers == nil || len(s.markers) >= 4096 {
+			s.markers = map[markerKey]string{}
+		}
+		s.markers[markerKey{kind, string(secret)}] = m
+	}
+	return m
 }
+
+type markerKey struct{ kind, secret string }

@@ -85,7 +85,7 @@ type table struct {
 	seed      uint64
 	anchors   bitTable
 	ends      bitTable
-	spans     bitTable
+	spans     lenTable
 	lens      []bool // lens[n]: some key is n bytes long (n <= maxScan)
 	minLen    int
 	maxLen    int // the longest key, at most maxScan
@@ -98,7 +98,7 @@ const maxScan = 128
 
 // newTable returns a table with no keys; build adds them.
 func newTable(anchorLen int, seed uint64) *table {
-	return &table{anchorLen: anchorLen, seed: seed, anchors: newBitTable(0), ends: newBitTable(0), spans: newBitTable(0), lens: make([]bool, maxScan+1)}
+	return &table{anchorLen: anchorLen, seed: seed, anchors: newBitTable(0), ends: newBitTable(0), spans: newLenTable(0), lens: make([]bool, maxScan+1)}
 }
 
 func (t *table) anchorHash(b []byte) uint64 {
@@ -140,19 +140,44 @@ func (t *table) shortHash(b []byte) uint64 {
 	return mix(load(b, len(b)) ^ t.seed ^ uint64(len(b))<<40 ^ 0x2545f4914f6cdd1d)
 }
 
-// spanHash stands for an anchor and a length: whether a key that starts
-// like this is that long (whether a line's last words may go on in the
-// next line).
-func (t *table) spanHash(anchor []byte, n int) uint64 {
-	return t.spanHashOf(load(anchor, t.anchorLen), n)
+// spanHash picks an anchor's bucket in the spans table: the lengths
+// keys that start so have (whether a line's last words may go on in the
+// next line, which lengths are worth trying).
+func (t *table) spanHash(anchor []byte) uint64 { return t.spanHashOf(load(anchor, t.anchorLen)) }
+
+func (t *table) spanHashOf(a uint64) uint64 { return mix(a ^ t.seed ^ 0x61c8864680b583eb) }
+
+// lenTable holds, per bucket, a mask of lengths (modulo 64): one probe
+// gives every length worth trying after an anchor.
+type lenTable struct{ w []uint64 }
+
+// newLenTable sizes a table for n anchors: 4 buckets each.
+func newLenTable(n int) lenTable {
+	size := 1 << 10
+	for size < 4*n && size < 1<<30 {
+		size <<= 1
+	}
+	return lenTable{w: make([]uint64, size)}
 }
 
-func (t *table) spanHashOf(a uint64, n int) uint64 {
-	return mix(a ^ t.seed ^ uint64(n)<<40 ^ 0x61c8864680b583eb)
+func (l lenTable) at(h uint64) uint64 { return l.w[h&uint64(len(l.w)-1)] }
+
+func (l *lenTable) set(h uint64, n int) { l.w[h&uint64(len(l.w)-1)] |= 1 << (n & 63) }
+
+// grown returns l at least as large as o, every mask kept (as bitTable's).
+func (l lenTable) grown(o lenTable) lenTable {
+	g := lenTable{w: make([]uint64, max(len(l.w), len(o.w)))}
+	for i := range g.w {
+		g.w[i] = l.w[i%len(l.w)]
+	}
+	return g
 }
 
 // keyHashes collects what keys put in the bit tables, to size them.
-type keyHashes struct{ anchors, ends, spans []uint32 }
+type keyHashes struct {
+	anchors, ends []uint32
+	spans         []uint64 // span hash << 8 | length
+}
 
 // add records a key (its scan bytes).
 func (h *keyHashes) add(t *table, dom byte, scan []byte) {
@@ -161,7 +186,9 @@ func (h *keyHashes) add(t *table, dom byte, scan []byte) {
 		h.anchors = append(h.anchors, uint32(t.shortHash(scan)))
 	} else {
 		h.anchors = append(h.anchors, uint32(t.anchorHash(scan)))
-		h.spans = append(h.spans, uint32(t.spanHash(scan, len(scan))))
+		if len(scan) <= maxScan && dom != domPrefix {
+			h.spans = append(h.spans, uint64(uint32(t.spanHash(scan)))<<8|uint64(len(scan)))
+		}
 	}
 	h.ends = append(h.ends, uint32(t.endsHash(scan, dom)))
 }
@@ -172,7 +199,7 @@ func (t *table) build(h *keyHashes) {
 	for _, x := range []struct {
 		hs []uint32
 		bt *bitTable
-	}{{h.anchors, &t.anchors}, {h.ends, &t.ends}, {h.spans, &t.spans}} {
+	}{{h.anchors, &t.anchors}, {h.ends, &t.ends}} {
 		slices.Sort(x.hs)
 		hs := slices.Compact(x.hs)
 		n := len(hs)
@@ -184,14 +211,27 @@ func (t *table) build(h *keyHashes) {
 			x.bt.set(uint64(v))
 		}
 	}
+	slices.Sort(h.spans)
+	spans := slices.Compact(h.spans)
+	anchors := 0
+	for i, v := range spans {
+		if i == 0 || v>>8 != spans[i-1]>>8 {
+			anchors++
+		}
+	}
+	t.spans = t.spans.grown(newLenTable(anchors))
+	for _, v := range spans {
+		t.spans.set(v>>8, int(v&0xff))
+	}
 	*h = keyHashes{}
 }
 
 // mayGoOn reports whether a key starting at anchor could be longer than
 // rest bytes (the rest of a line).
 func (t *table) mayGoOn(anchor []byte, rest int) bool {
+	lm := t.spans.at(t.spanHash(anchor))
 	for n := rest + 1; n <= t.maxLen; n++ {
-		if t.lens[n] && t.spans.has(t.spanHash(anchor, n)) {
+		if t.lens[n] && lm&(1<<(n&63)) != 0 {
 			return true
 		}
 	}
@@ -202,7 +242,7 @@ func (t *table) clone() *table {
 	c := *t
 	c.anchors = t.anchors.clone()
 	c.ends = t.ends.clone()
-	c.spans = t.spans.clone()
+	c.spans = lenTable{w: append([]uint64(nil), t.spans.w...)}
 	c.lens = append([]bool(nil), t.lens...)
 	return &c
 }

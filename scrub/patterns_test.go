@@ -1,0 +1,51 @@
+package scrub
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestBuiltinPlaces: unlisted secrets in the places issue #15 names are
+// scrubbed by shape; what is around them stays.
+func TestBuiltinPlaces(t *testing.T) {
+	s, _ := New(Options{})
+	cases := []struct{ line, secret, keep string }{
+		{"connection = mysql+pymysql://nova:pa/ss@w0rd!@db.example.org/nova?charset=utf8", "pa/ss@w0rd!", "db.example.org/nova"},
+		{"transport_url = rabbit://openstack:r4bbit/pw@10.0.0.1:5672,openstack:sec0nd@10.0.0.2:5672/", "r4bbit/pw", "10.0.0.1:5672"},
+		{"transport_url = rabbit://openstack:r4bbit/pw@10.0.0.1:5672,openstack:sec0nd@10.0.0.2:5672/", "sec0nd", "10.0.0.2:5672"},
+		{"dsn nova:Go-DSN/pw@tcp(db:3306)/nova", "Go-DSN/pw", "tcp(db:3306)"},
+		{"password=hunter2x;", "hunter2x", ";"},
+		{`password = "Correct Horse Battery"`, "Correct Horse Battery", "password"},
+		{"conn = pymysql.connect(host='db', user='nova', password='py-S3cret!', db='nova')", "py-S3cret!", "host='db'"},
+		{"+ mysql -unova -pCLIs3cret -h db nova < schema.sql", "CLIs3cret", "-h db"},
+		{"mariadb-dump --user=root -pDump3Pw nova", "Dump3Pw", "nova"},
+		{"CREATE USER 'nova'@'%' IDENTIFIED BY 'Ident!fied9';", "Ident!fied9", "CREATE USER"},
+		{"GRANT ALL ON nova.* TO 'nova'@'%' IDENTIFIED WITH mysql_native_password AS '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19';", "2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19", "GRANT ALL"},
+		{"Authorization: Basic bm92YTpiYXNpYy1wdw==", "bm92YTpiYXNpYy1wdw==", "Authorization"},
+		{"Cookie: sessionid=8f14e45fceea167a5a36dedd4bea2543; theme=dark", "8f14e45fceea167a5a36dedd4bea2543", "Cookie"},
+		{"GET /dashboard?session_id=a1b2c3d4e5f6a7b8 HTTP/1.1", "a1b2c3d4e5f6a7b8", "HTTP/1.1"},
+		{"token ghp_abcdefghijklmnopqrstuvwxyz0123456789 used", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "used"},
+		{"aws key AKIAIOSFODNN7EXAMPLE here", "AKIAIOSFODNN7EXAMPLE", "here"},
+		{"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key"},
+		{`{"apiKey": "k-9f8e7d6c5b4a", "region": "eu"}`, "k-9f8e7d6c5b4a", `"region": "eu"`},
+		{"X-Auth-Token: gAAAAABkT0k3nQ7xYz", "gAAAAABkT0k3nQ7xYz", "X-Auth-Token"},
+		{"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc", "eyJhbGciOiJIUzI1NiJ9", "Authorization"},
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		s.Scrub(&out, strings.NewReader(c.line+"\n"))
+		if strings.Contains(out.String(), c.secret) || !strings.Contains(out.String(), c.keep) {
+			t.Errorf("%q -> %q", c.line, out.String())
+		}
+	}
+	// Private keys of every type, across lines, and nothing after END.
+	for _, typ := range []string{"OPENSSH PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "DSA PRIVATE KEY", "PGP PRIVATE KEY BLOCK"} {
+		in := "key:\n-----BEGIN " + typ + "-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACDx\n-----END " + typ + "-----\nafter\n"
+		var out bytes.Buffer
+		s.Scrub(&out, strings.NewReader(in))
+		if strings.Contains(out.String(), "b3BlbnNz") || strings.Contains(out.String(), "QyNTUx") || !strings.HasSuffix(out.String(), "\nafter\n") {
+			t.Errorf("%s: %q", typ, out.String())
+		}
+	}
+}
