@@ -32,13 +32,12 @@ type colInfo struct {
 
 // worker holds per-goroutine state: the PRF and a faker drawing from it.
 type worker struct {
-	key    *Key
-	prf    *prf
-	shift  time.Duration // datetime shift, the same for every value
-	perms  map[permKey][4]uint64
-	secret map[string]bool // JSON keys that look secret
-	// keyKinds caches keyKind per JSON key.
-	keyKinds map[string]string
+	key   *Key
+	prf   *prf
+	shift time.Duration // datetime shift, the same for every value
+	perms map[permKey][4]uint64
+	// keyFacts caches what JSON keys say (secret, name-like).
+	keyFacts map[string]keyFacts
 	// labels caches fakeLabel for n == 0: domain suffixes repeat in
 	// nearly every hostname.
 	labels map[string][]byte
@@ -59,7 +58,7 @@ type permKey struct {
 func newWorker(k *Key) *worker {
 	p := k.newPRF()
 	w := &worker{key: k, prf: p, perms: map[permKey][4]uint64{},
-		secret: map[string]bool{}, keyKinds: map[string]string{}, labels: map[string][]byte{}}
+		keyFacts: map[string]keyFacts{}, labels: map[string][]byte{}}
 	// One shift for all datetimes keeps their order and intervals.
 	r := p.seed("datetime-shift", nil, 0)
 	days := 30 + r.IntN(700)

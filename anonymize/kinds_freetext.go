@@ -268,8 +268,7 @@ func kindIQN(w *worker, c *colInfo, in []byte, n int) result {
 		return fallback(w, in, n)
 	}
 	name, rest, hasRest := bytes.Cut(in[12:], []byte(":"))
-	out := append([]byte("iqn."), fallback(w, in[4:11], 0).out...)
-	out = append(out, '.')
+	out := append(make([]byte, 0, len(in)+16), "iqn.YYYY-MM."...)
 	for i, l := range bytes.Split(name, []byte(".")) {
 		if i > 0 {
 			out = append(out, '.')
@@ -280,9 +279,19 @@ func kindIQN(w *worker, c *colInfo, in []byte, n int) result {
 			out = w.urlPart(out, l)
 		}
 	}
+	// The date's digits follow from the (keyed) fake domain: one fake
+	// naming authority, one date, and no derivation of its own.
+	h := uint64(14695981039346656037)
+	for _, c := range out[12:] {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	h = mix(h)
+	for i, p := range []int{4, 5, 6, 7, 9, 10} {
+		out[p] = byte('0' + (h>>(8*i))%10)
+	}
 	if hasRest {
 		out = append(out, ':')
-		out = w.urlPart(out, rest)
+		out = w.urlIDsAndRuns(out, rest)
 	}
 	return result{out: out}
 }

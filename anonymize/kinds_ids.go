@@ -140,7 +140,7 @@ func isColonHex(s []byte) bool {
 
 // isNilID: a UUID or 32-hex id of zeros only.
 func isNilID(b []byte) bool {
-	if !isUUID(b) && !(len(b) == 32 && isHexString(b)) {
+	if len(b) == 0 || b[0] != '0' || !isUUID(b) && !(len(b) == 32 && isHexString(b)) {
 		return false
 	}
 	for _, c := range b {

@@ -44,6 +44,9 @@ type jsonRewriter struct {
 	path  [][]byte
 	depth int
 	count int // leaves replaced
+	// the last key looked up and what it says
+	lastKey   []byte
+	lastFacts keyFacts
 	// visit, when set, is told each leaf that would be replaced (and
 	// its kind) instead of transforms running: fuzzy index uses it.
 	visit func(kind string, v []byte)

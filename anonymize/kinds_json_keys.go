@@ -93,26 +93,29 @@ func (j *jsonRewriter) key(k []byte) ([]byte, bool) {
 	return k, false
 }
 
-// keyKind caches keyKind per key.
-func (j *jsonRewriter) keyKind(k []byte) string {
-	kind, ok := j.w.keyKinds[string(k)]
-	if !ok {
-		kind = keyKind(k)
-		if len(j.w.keyKinds) < 10000 {
-			j.w.keyKinds[string(k)] = kind
-		}
-	}
-	return kind
+// keyFacts is what a key says, cached per worker: isSecretKey and
+// keyKind.
+type keyFacts struct {
+	secret bool
+	kind   string
 }
 
-// isSecret caches isSecretKey per key.
-func (j *jsonRewriter) isSecret(k []byte) bool {
-	secret, ok := j.w.secret[string(k)]
+// facts looks a key up (the last one first: a leaf asks twice).
+func (j *jsonRewriter) facts(k []byte) keyFacts {
+	if j.lastKey != nil && bytes.Equal(j.lastKey, k) {
+		return j.lastFacts
+	}
+	f, ok := j.w.keyFacts[string(k)]
 	if !ok {
-		secret = isSecretKey(k)
-		if len(j.w.secret) < 10000 {
-			j.w.secret[string(k)] = secret
+		f = keyFacts{isSecretKey(k), keyKind(k)}
+		if len(j.w.keyFacts) < 10000 {
+			j.w.keyFacts[string(k)] = f
 		}
 	}
-	return secret
+	j.lastKey, j.lastFacts = k, f
+	return f
 }
+
+func (j *jsonRewriter) keyKind(k []byte) string { return j.facts(k).kind }
+
+func (j *jsonRewriter) isSecret(k []byte) bool { return j.facts(k).secret }

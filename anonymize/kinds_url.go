@@ -375,6 +375,12 @@ func (w *worker) urlPart(out, s []byte) []byte {
 			return append(out, r.out...)
 		}
 	}
+	return w.urlIDsAndRuns(out, s)
+}
+
+// urlIDsAndRuns: ids inside s as the uuid kind makes them, the rest run by
+// run (urlRuns).
+func (w *worker) urlIDsAndRuns(out, s []byte) []byte {
 	for len(s) > 0 {
 		a, b, ok := findID(s)
 		if !ok {
