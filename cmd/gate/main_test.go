@@ -274,6 +274,11 @@ git add . && git -c user.name=t -c user.email=t@example.org commit -q -m patch`
 	// SIGTERM while trunk's first step runs.
 	cmd := exec.Command(gateBin, append(args, "--migrate", "test -f up/003.sql || sleep 120; ./migrate.sh {version} {user}")...)
 	cmd.Dir = dir
+	// A private temp dir: other tests (and other packages' tests, run in
+	// parallel) make gate-worktree-* dirs in the shared one.
+	tmp := filepath.Join(dir, "tmp")
+	os.Mkdir(tmp, 0o755)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	var out lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -298,7 +303,7 @@ git add . && git -c user.name=t -c user.email=t@example.org commit -q -m patch`
 	if n := worktrees(); n != 1 {
 		t.Errorf("%d worktrees after SIGTERM", n)
 	}
-	if left, _ := filepath.Glob(filepath.Join(os.TempDir(), "gate-worktree-*", "repo")); len(left) > 0 {
+	if left, _ := filepath.Glob(filepath.Join(tmp, "gate-worktree-*", "repo")); len(left) > 0 {
 		t.Errorf("worktrees left in the temp dir: %v", left)
 	}
 }
