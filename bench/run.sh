@@ -7,7 +7,7 @@ SIZE=${SIZE:-1G}
 out=bench/out
 mkdir -p "$out" bin
 command -v /usr/bin/time >/dev/null 2>&1 || apt-get install -y -qq time >/dev/null 2>&1 || true
-go build -o bin/ ./cmd/... ./bench/gendump ./bench/passthrough
+go build -o bin/ ./cmd/... ./bench/gendump ./bench/passthrough ./bench/namestext
 dump="$out/nova-$SIZE.sql"
 [ -s "$dump" ] || { echo "generating $dump ..." >&2; bin/gendump -size "$SIZE" -o "$dump"; }
 small="$out/nova-100M.sql"
@@ -40,6 +40,13 @@ measure "$bytes" "fuzzy index" bin/fuzzy index --rules testdata/demo/rules.yaml 
 # A dump is the worst case for the index mode (nearly every word is a
 # candidate to hash), so this one runs on the 100 MB dump.
 measure "$(stat -c %s "$small")" "gate scrub --index (100 MB dump as log text)" bin/gate scrub --index "$out/nova.index" -o /dev/null "$small"
+# Dump-like text (every line full of names, e-mails, host names) against
+# 100,000 known values: gate scrub (every form, every value) beside
+# grep -F (plain text only, first hit of each line).
+[ -s "$out/names.sql" ] || bin/namestext -size 64000000 -values 100000 -o "$out/names.sql" -values-out "$out/names-values.txt"
+nbytes=$(stat -c %s "$out/names.sql")
+measure "$nbytes" "grep -c -F -f values.txt (64 MB names text)" sh -c "grep -c -F -f '$out/names-values.txt' '$out/names.sql'"
+measure "$nbytes" "gate scrub --values (same text, same values)" bin/gate scrub --values "$out/names-values.txt" -o /dev/null "$out/names.sql"
 # fuzzy verify reads the whole anonymized dump with the same matcher, on
 # the 100 MB dump too (the index of the 1 GB dump's originals: a superset).
 bin/fuzzy anonymize --rules testdata/demo/rules.yaml --key-file "$key" -o "$out/small.anon.sql" "$small" 2> /dev/null
