@@ -179,6 +179,25 @@ func pyQuote(s string) byte {
 	return '\''
 }
 
+// pyEscape writes the escapes str and bytes reprs share, reporting
+// whether r was one.
+func pyEscape(b *strings.Builder, r rune, q byte) bool {
+	switch r {
+	case rune(q), '\\':
+		b.WriteByte('\\')
+		b.WriteRune(r)
+	case '\t':
+		b.WriteString(`\t`)
+	case '\n':
+		b.WriteString(`\n`)
+	case '\r':
+		b.WriteString(`\r`)
+	default:
+		return false
+	}
+	return true
+}
+
 // PyRepr is Python 3's repr() of a str.
 func PyRepr(s string) string { return pyStr(s, false) }
 
@@ -191,15 +210,7 @@ func pyStr(s string, ascii bool) string {
 	b.WriteByte(q)
 	for _, r := range s {
 		switch {
-		case r == rune(q) || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
+		case pyEscape(&b, r, q):
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case r < 0x80 || !ascii && unicode.IsPrint(r):
@@ -224,15 +235,7 @@ func PyBytes(v []byte) string {
 	b.WriteByte(q)
 	for _, c := range v {
 		switch {
-		case c == q || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
+		case pyEscape(&b, rune(c), q):
 		case c < 0x20 || c >= 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, c)
 		default:
