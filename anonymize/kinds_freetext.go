@@ -47,6 +47,14 @@ var textDelim = func() (t [256]bool) {
 // rewriteText replaces the data tokens of s; changed is false (and s
 // returned) when there are none. In visit mode it reports them instead.
 func (w *worker) rewriteText(s []byte, visit func(kind string, v []byte)) (out []byte, changed bool) {
+	if visit != nil {
+		inner := visit
+		visit = func(kind string, v []byte) {
+			if !keptAsIs(kind, v) {
+				inner(kind, v)
+			}
+		}
+	}
 	last := 0 // s[:last] is in out already
 	for i := 0; i < len(s); {
 		if textDelim[s[i]] {
@@ -102,12 +110,8 @@ func (w *worker) rewriteText(s []byte, visit func(kind string, v []byte)) (out [
 				t = t[b:]
 			}
 		default:
-			r := kindFuncs[kind](w, &noColumn, tok, 0)
-			if r.fallback {
-				i = j
-				continue
-			}
-			fake = r.out
+			// A fallback too: the token looked like data.
+			fake = kindFuncs[kind](w, &noColumn, tok, 0).out
 		}
 		if out == nil {
 			out = make([]byte, 0, len(s)+16)

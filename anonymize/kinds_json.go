@@ -95,11 +95,14 @@ func (j *jsonRewriter) ws() {
 	}
 }
 
-// replace runs kind on s, or (in visit mode) reports s.
+// replace runs kind on s, or (in visit mode) reports s unless the kind
+// keeps it as it is.
 func (j *jsonRewriter) replace(kind string, s []byte) []byte {
 	j.count++
 	if j.visit != nil {
-		j.visit(kind, s)
+		if !keptAsIs(kind, s) {
+			j.visit(kind, s)
+		}
 		return s
 	}
 	out := kindFuncs[kind](j.w, &noColumn, s, 0).out

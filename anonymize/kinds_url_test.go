@@ -80,9 +80,18 @@ func urlProtocol(in string) map[string]bool {
 	return keep
 }
 
+// zerosOnly: a run of zeros (the nil id stays, in or out of a longer
+// run: zeros tell nothing).
+func zerosOnly(t string) bool { return strings.Trim(t, "0") == "" }
+
 var portRe = regexp.MustCompile(`:(\d+)(?:[/,?#]|$)`)
 
+var escapeRe = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
+
+// alnumRuns: the runs of letters and digits, percent-escapes taken for
+// the characters they stand for.
 func alnumRuns(s string) []string {
+	s = escapeRe.ReplaceAllString(s, " ")
 	return strings.FieldsFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
 	})
@@ -96,11 +105,17 @@ func leakedTokens(in, out string, keep map[string]bool) []string {
 	for _, t := range alnumRuns(out) {
 		outRuns[strings.ToLower(t)] = true
 	}
-	low := strings.ToLower(out)
+	var kept []string // what the attacker can read in out, the nil id aside
+	for _, t := range alnumRuns(out) {
+		if !zerosOnly(t) {
+			kept = append(kept, t)
+		}
+	}
+	low := strings.ToLower(strings.Join(kept, " "))
 	var leaks []string
 	for _, t := range alnumRuns(in) {
 		lt := strings.ToLower(t)
-		if len(t) < 4 || keep[lt] || isURLWord([]byte(t)) {
+		if len(t) < 4 || keep[lt] || isURLWord([]byte(t)) || ldapAttrs[lt] || zerosOnly(t) { // the nil id is the software's
 			continue
 		}
 		inKept := false // a kept token holds it: the attacker learns nothing new
