@@ -326,3 +326,19 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// Every flag's help says its default once: in the flag's value, not
+// also in its text ("(default 8) (default: 0)" misled readers).
+func TestHelpDefaultsOnce(t *testing.T) {
+	for _, cmd := range []string{"run", "scrub", "thresholds", "history"} {
+		r := run(t, t.TempDir(), "", gateBin, cmd, "--help")
+		if r.code != 0 {
+			t.Fatalf("gate %s --help: exit %d: %s", cmd, r.code, r.stderr)
+		}
+		for _, line := range strings.Split(r.stdout, "\n") {
+			if strings.Count(line, "(default") > 1 {
+				t.Errorf("gate %s --help: %s", cmd, strings.TrimSpace(line))
+			}
+		}
+	}
+}

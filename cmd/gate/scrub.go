@@ -19,7 +19,7 @@ var scrubFlags = []cli.Flag{
 	&cli.StringFlag{Name: "index", Usage: "fingerprint index written by fuzzy index"},
 	&cli.StringSliceFlag{Name: "values", Usage: "file of plaintext values to scrub, one per line (kind<TAB>value allowed)"},
 	&cli.StringFlag{Name: "rules", Usage: "scrub configuration (YAML: min_length, env, values, patterns)"},
-	&cli.IntFlag{Name: "min-length", Usage: "values shorter than this match only as whole tokens (default 6)"},
+	&cli.IntFlag{Name: "min-length", Value: scrub.DefaultMinLength, Usage: "values shorter than this match only as whole tokens"},
 	&cli.StringFlag{Name: "marker-key", Usage: "file with a key for the tags in markers (stable tags across runs)"},
 }
 
