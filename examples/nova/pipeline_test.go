@@ -124,7 +124,8 @@ func pipeline(t *testing.T, env ...string) (root, out string, logs []byte, plant
 // TestPipeline: the pipeline as make demo runs it (smaller); fuzzy verify
 // on its output with one original planted back finds it and says where,
 // not what; with a tight limit on the patch's new step, the patch fails
-// the vote while trunk's steps pass.
+// the vote while trunk's steps pass; the README's examples run as written
+// on its outputs.
 func TestPipeline(t *testing.T) {
 	t.Parallel()
 	const instances = 120 * 2
@@ -185,6 +186,9 @@ func TestPipeline(t *testing.T) {
 		t.Errorf("tight limit: %s %q\n%s", res.Status, res.Messages, logs)
 	}
 	checkTwoTrees(t, res, filepath.Join(out, "gate-tight"), instances)
+
+	// The README's examples, as written, on this make demo's outputs.
+	t.Run("README", func(t *testing.T) { runREADME(t, root, out) })
 }
 
 // TestPipelinePrivacyByDefault: the same pipeline with
