@@ -528,20 +528,24 @@ func (p *parser) funcDef() (*pyFunc, error) {
 	for p.peek().kind == tNewline {
 		p.next()
 	}
+	return f, p.block("function", func() error { return p.funcStatement(f) })
+}
+
+// block reads an indented block's statements, up to its dedent.
+func (p *parser) block(what string, statement func() error) error {
 	if t := p.next(); t.kind != tIndent {
-		return nil, p.errf(t, "expected an indented function body")
+		return p.errf(t, "expected an indented %s body", what)
 	}
 	for {
-		t := p.peek()
-		if t.kind == tDedent {
+		switch p.peek().kind {
+		case tDedent:
 			p.next()
-			return f, nil
+			return nil
+		case tEOF:
+			return nil
 		}
-		if t.kind == tEOF {
-			return f, nil
-		}
-		if err := p.funcStatement(f); err != nil {
-			return nil, err
+		if err := statement(); err != nil {
+			return err
 		}
 	}
 }
@@ -728,22 +732,10 @@ func (p *parser) classDef() (*pyClass, error) {
 		return c, p.skipLine()
 	}
 	p.next()
-	if t := p.next(); t.kind != tIndent {
-		return nil, p.errf(t, "expected an indented class body")
+	if err := p.block("class", func() error { return p.statement(nil, c) }); err != nil {
+		return nil, err
 	}
-	for {
-		t := p.peek()
-		if t.kind == tDedent {
-			p.next()
-			return c, nil
-		}
-		if t.kind == tEOF {
-			return c, nil
-		}
-		if err := p.statement(nil, c); err != nil {
-			return nil, err
-		}
-	}
+	return c, nil
 }
 
 // simpleStatement parses assignments, annotated assignments and

@@ -17,9 +17,9 @@ import (
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
 
-// novaDump makes nova (at Nova Zed's first alembic revision) and nova_api
-// with the real nova-manage and dumps both with mariadb-dump.
-func novaDump(t *testing.T) []byte {
+// novaServer starts a private server holding nova (at Nova Zed's first
+// alembic revision) and nova_api, made by the real nova-manage.
+func novaServer(t *testing.T) *dbserver.Server {
 	t.Helper()
 	if err := nova.Check(); err != nil {
 		t.Fatalf("%v (make test installs it)", err)
@@ -30,14 +30,18 @@ func novaDump(t *testing.T) []byte {
 	if _, err := nova.Prepare(ctx, srv, t.TempDir(), nova.Revisions[0]); err != nil {
 		t.Fatal(err)
 	}
-	return dbtest.Dump(t, srv, "--databases", "nova", "nova_api")
+	return srv
 }
 
-// TestMarkupCoversEveryColumn: with the real models and the example rules,
-// fuzzy audit finds no unmarked column that looks confidential in the real
-// Nova schema, and every rule names a real column.
-func TestMarkupCoversEveryColumn(t *testing.T) {
-	dump := novaDump(t)
+// novaDump dumps both databases with mariadb-dump.
+func novaDump(t *testing.T) []byte {
+	t.Helper()
+	return dbtest.Dump(t, novaServer(t), "--databases", "nova", "nova_api")
+}
+
+// novaRules is the real models' markup with the example rules over it.
+func novaRules(t *testing.T) *rules.Set {
+	t.Helper()
 	set, _, err := modelmarkup.Load(nova.MainModels, nova.APIModels)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +51,15 @@ func TestMarkupCoversEveryColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	set.Merge(overlay)
+	return set
+}
+
+// TestMarkupCoversEveryColumn: with the real models and the example rules,
+// fuzzy audit finds no unmarked column that looks confidential in the real
+// Nova schema, and every rule names a real column.
+func TestMarkupCoversEveryColumn(t *testing.T) {
+	dump := novaDump(t)
+	set := novaRules(t)
 	schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
 	if err != nil {
 		t.Fatal(err)

@@ -2,17 +2,11 @@ package nova_test
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fuzzyduck/fuzzyduck/anonymize"
-	"github.com/fuzzyduck/fuzzyduck/dbserver"
 	"github.com/fuzzyduck/fuzzyduck/dbserver/dbtest"
-	"github.com/fuzzyduck/fuzzyduck/internal/nova"
-	"github.com/fuzzyduck/fuzzyduck/modelmarkup"
-	"github.com/fuzzyduck/fuzzyduck/rules"
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
 
@@ -34,29 +28,10 @@ INSERT INTO instance_group_policy (policy, rules, group_id) VALUES ('anti-affini
 // of both, and with no dump at all; names a dump lacks are warnings, and
 // each database's rules rewrite that database's rows.
 func TestRulesOnEveryDumpShape(t *testing.T) {
-	if err := nova.Check(); err != nil {
-		t.Fatalf("%v (make test installs it)", err)
-	}
-	srv := dbtest.Start(t, dbserver.Options{})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if _, err := nova.Prepare(ctx, srv, t.TempDir(), nova.Revisions[0]); err != nil {
-		t.Fatal(err)
-	}
+	srv := novaServer(t)
 	dbtest.Client(t, srv, "nova", rowsMain)
 	dbtest.Client(t, srv, "nova_api", rowsAPI)
-	load := func(t *testing.T) *rules.Set {
-		set, _, err := modelmarkup.Load(nova.MainModels, nova.APIModels)
-		if err != nil {
-			t.Fatal(err)
-		}
-		overlay, err := rules.LoadFile("rules.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		set.Merge(overlay)
-		return set
-	}
+	load := novaRules
 
 	t.Run("none", func(t *testing.T) {
 		set := load(t)
