@@ -269,12 +269,15 @@ func TestSingleRunSplitAtMarkers(t *testing.T) {
 	}
 }
 
-func TestNoNetworkButDatabase(t *testing.T) {
+// tcpListener listens on 127.0.0.1 until the test ends and counts the
+// connections it accepts.
+func tcpListener(t *testing.T) (net.Listener, *atomic.Int32) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	t.Cleanup(func() { ln.Close() })
 	var accepted atomic.Int32
 	go func() {
 		for {
@@ -286,6 +289,11 @@ func TestNoNetworkButDatabase(t *testing.T) {
 			c.Close()
 		}
 	}()
+	return ln, &accepted
+}
+
+func TestNoNetworkButDatabase(t *testing.T) {
+	ln, accepted := tcpListener(t)
 	t.Setenv("GATE_TEST_PORT", fmt.Sprint(ln.Addr().(*net.TCPAddr).Port))
 	// Sanity: outside the namespace the listener is reachable.
 	if c, err := net.Dial("tcp", ln.Addr().String()); err != nil {

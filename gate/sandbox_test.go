@@ -13,11 +13,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/fuzzyduck/fuzzyduck/dbserver"
 	"github.com/fuzzyduck/fuzzyduck/scrub"
 )
 
@@ -255,22 +253,7 @@ func TestSandboxHostileMigration(t *testing.T) {
 	copyTree(t, filepath.Join(root, "tree"), "testdata/hostile/hostile.sh")
 	os.MkdirAll(filepath.Join(root, "dataset"), 0o755)
 	ps := plant(t, root, tok)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	var accepted atomic.Int32
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			c.Close()
-		}
-	}()
+	ln, accepted := tcpListener(t)
 	port := ln.Addr().(*net.TCPAddr).Port
 	cleanWrites := func() {
 		for _, f := range wroteOutside(root, tok) {
@@ -378,13 +361,7 @@ func leftovers(marker string) []string {
 // message that says which bound; nothing of it is left running and the
 // next run on the same server passes.
 func TestSandboxBounds(t *testing.T) {
-	srv, err := dbserver.Start(context.Background(), dbserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	os.Chmod(srv.Dir(), 0o755)
-	os.Chmod(srv.Socket(), 0o777)
+	srv := ownServer(t)
 	const memHog = `import os, time, sys
 for i in range(3):
     if os.fork() == 0:
@@ -481,13 +458,7 @@ func TestSandboxNeedsBubblewrapAndUserNamespaces(t *testing.T) {
 // copy of the tree (state written by one step is there for the next);
 // the tree itself is never written. Without it the tree is read-only.
 func TestSandboxWritableTree(t *testing.T) {
-	srv, err := dbserver.Start(context.Background(), dbserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	os.Chmod(srv.Dir(), 0o755)
-	os.Chmod(srv.Socket(), 0o777)
+	srv := ownServer(t)
 	tree := filepath.Join(openTempDir(t), "tree")
 	copyTree(t, tree)
 	step := `echo "step {version}" >> state.txt && cat state.txt; ` + filepath.Join(tree, "migrate.sh") + ` {version} {user}`
