@@ -118,7 +118,9 @@ type colPlan struct {
 	kind    string
 	fn      kindFunc
 	tracked bool // unique column of a non-bijective kind: collision-checked
-	stats   *ColumnStats
+	// the fingerprint domains of tracked values (kind-in, kind-out)
+	inDomain, outDomain string
+	stats               *ColumnStats
 }
 
 type tablePlan struct {
@@ -147,6 +149,7 @@ type Engine struct {
 	seqs    map[string]string // sequence -> the value it is reset to (ddl.go)
 	workers sync.Pool
 	stmts   sync.Pool // recycled statement buffers
+	sink    uint64    // keeps resolveCollisions' prefetching loads
 }
 
 // New prepares an engine: opts.Rules must already be Prepared.
@@ -224,7 +227,8 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 		if r == nil {
 			continue
 		}
-		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name]}
+		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name],
+			inDomain: r.Kind.Name + "-in", outDomain: r.Kind.Name + "-out"}
 		if cp.info, err = e.columnInfo(in.Table(), name, schema, r); err != nil {
 			return nil, err
 		}
@@ -287,9 +291,10 @@ var structured = map[string]bool{"uuid": true, "ip_address": true, "ip_address_v
 type job struct {
 	st   *sqldump.Statement
 	plan *tablePlan
-	// per value, for the in-order collision stage: original bytes of
-	// tracked values (row-major over tracked columns).
+	// per value, for the in-order collision stage: the tracked values
+	// (row-major over tracked columns), their original bytes in origs.
 	tracked []trackedValue
+	origs   []byte
 	counts  []colCount // per value position
 	err     error
 	done    chan struct{}
@@ -297,11 +302,13 @@ type job struct {
 
 type colCount struct{ values, nulls, empty, fallbacks int64 }
 
+// trackedValue: the workers compute both fingerprints, so the in-order
+// stage only probes its sets (and re-derives the rare collision).
 type trackedValue struct {
-	row, col int
-	orig     []byte
-	out      []byte
-	hex      bool
+	row, col        int
+	origAt, origEnd int // the original's bytes in job.origs
+	inFP, outFP     uint64
+	hex             bool
 }
 
 // transform rewrites the job's planned values (runs on a worker).
@@ -349,8 +356,10 @@ func (e *Engine) transform(j *job) {
 			}
 			hexOut := v.Kind == sqldump.KindHex || v.Kind == sqldump.KindBit
 			if cp.tracked {
-				// Both are kept past this value, and a kind may return its input (buf).
-				j.tracked = append(j.tracked, trackedValue{row: row, col: col, orig: append([]byte(nil), buf...), out: append([]byte(nil), out...), hex: hexOut})
+				at := len(j.origs)
+				j.origs = append(j.origs, buf...)
+				j.tracked = append(j.tracked, trackedValue{row: row, col: col, origAt: at, origEnd: len(j.origs),
+					inFP: w.prf.fingerprint(cp.inDomain, buf), outFP: w.prf.fingerprint(cp.outDomain, out), hex: hexOut})
 			}
 			setValue(in, row, col, v, out, hexOut)
 		}
@@ -520,15 +529,15 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 }
 
 // collisions remembers, per kind, which output belongs to which input
-// (as keyed 64-bit fingerprints: 16 bytes a value plus map overhead, about
-// 40 bytes) and the inputs that had to be re-derived.
+// (as keyed 64-bit fingerprints: 16 bytes a value in a table at most 3/4
+// full) and the inputs that had to be re-derived.
 type collisions struct {
-	taken map[string]map[uint64]uint64
-	redo  map[string]map[uint64]int
+	taken map[string]*fpTable
+	redo  map[string]*fpTable
 }
 
 func newCollisions() *collisions {
-	return &collisions{taken: map[string]map[uint64]uint64{}, redo: map[string]map[uint64]int{}}
+	return &collisions{taken: map[string]*fpTable{}, redo: map[string]*fpTable{}}
 }
 
 // resolveCollisions runs in input order: the first input to claim an
@@ -538,41 +547,55 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 	if len(j.tracked) == 0 {
 		return nil
 	}
+	// Fetch the slots ahead: the probes below then mostly hit the cache.
+	var sink uint64
+	for i := range j.tracked {
+		tv := &j.tracked[i]
+		kind := j.plan.cols[tv.col].kind
+		if t := e.coll.taken[kind]; t != nil {
+			sink += t.touchSum(tv.outFP) + e.coll.redo[kind].touchSum(tv.inFP)
+		}
+	}
+	e.sink = sink
 	in := j.st.Insert()
-	for _, tv := range j.tracked {
+	for i := range j.tracked {
+		tv := &j.tracked[i]
 		cp := j.plan.cols[tv.col]
 		kind := cp.kind
 		taken := e.coll.taken[kind]
 		if taken == nil {
-			taken = map[uint64]uint64{}
+			taken = &fpTable{}
 			e.coll.taken[kind] = taken
-			e.coll.redo[kind] = map[uint64]int{}
+			e.coll.redo[kind] = &fpTable{}
 		}
 		redo := e.coll.redo[kind]
-		inFP := w.prf.fingerprint(kind+"-in", tv.orig)
-		n, wasRedone := redo[inFP]
-		out := tv.out
+		orig := j.origs[tv.origAt:tv.origEnd]
+		inFP := tv.inFP
+		rn, wasRedone := redo.get(inFP)
+		n := int(rn)
+		var out []byte
 		if wasRedone {
-			res := cp.fn(w, &cp.info, tv.orig, n)
+			res := cp.fn(w, &cp.info, orig, n)
 			o, err := fit(cp, res.out)
 			if err != nil {
 				return err
 			}
 			out = o
 		} else {
+			outFP := tv.outFP
 			for n = 0; ; n++ {
 				if n > 0 {
-					res := cp.fn(w, &cp.info, tv.orig, n)
+					res := cp.fn(w, &cp.info, orig, n)
 					o, err := fit(cp, res.out)
 					if err != nil {
 						return err
 					}
 					out = o
+					outFP = w.prf.fingerprint(cp.outDomain, out)
 				}
-				outFP := w.prf.fingerprint(kind+"-out", out)
-				owner, ok := taken[outFP]
+				owner, ok := taken.get(outFP)
 				if !ok {
-					taken[outFP] = inFP
+					taken.put(outFP, inFP)
 					break
 				}
 				if owner == inFP {
@@ -583,7 +606,7 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 				}
 			}
 			if n > 0 {
-				redo[inFP] = n
+				redo.put(inFP, uint64(n))
 				cp.stats.Rederived++
 			}
 		}

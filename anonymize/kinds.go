@@ -41,9 +41,11 @@ type worker struct {
 	// labels caches fakeLabel for n == 0: domain suffixes repeat in
 	// nearly every hostname.
 	labels map[string][]byte
-	lower  []byte
-	row    rowCtx   // the row being rewritten (engine runs only)
-	ids    []idPair // ids replaced in the current document (prefix lookups)
+	// domains caches e-mail domains' fakes (nil: not a hostname).
+	domains map[string][]byte
+	lower   []byte
+	row     rowCtx   // the row being rewritten (engine runs only)
+	ids     []idPair // ids replaced in the current document (prefix lookups)
 }
 
 // labelsMax bounds the label cache; it is cleared when full.
@@ -58,7 +60,7 @@ type permKey struct {
 func newWorker(k *Key) *worker {
 	p := k.newPRF()
 	w := &worker{key: k, prf: p, perms: map[permKey][4]uint64{},
-		keyFacts: map[string]keyFacts{}, labels: map[string][]byte{}}
+		keyFacts: map[string]keyFacts{}, labels: map[string][]byte{}, domains: map[string][]byte{}}
 	// One shift for all datetimes keeps their order and intervals.
 	r := p.seed("datetime-shift", nil, 0)
 	days := 30 + r.IntN(700)

@@ -290,21 +290,59 @@ func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
 		return fallback(w, in, n)
 	}
 	at := bytes.IndexByte(in, '@')
-	w.rng("email-local", bytes.ToLower(in[:at]), n)
-	local := w.pick(firstNames) + "." + w.pick(lastNames)
-	local = strings.Map(func(c rune) rune {
-		if c >= 'a' && c <= 'z' || c == '.' {
-			return c
-		}
-		return -1
-	}, local)
-	dom := kindHostname(w, &colInfo{}, bytes.ToLower(in[at+1:]), 0)
-	if dom.fallback {
+	w.lower = appendLower(w.lower[:0], in[:at])
+	w.rng("email-local", w.lower, n)
+	// The name lists hold only a-z, so the local part needs no filter.
+	first, last := w.pick(firstNames), w.pick(lastNames)
+	dom, ok := w.emailDomain(in[at+1:])
+	if !ok {
 		return fallback(w, in, n)
 	}
-	out := append([]byte(local), '@')
-	out = append(out, dom.out...)
+	out := make([]byte, 0, len(first)+len(last)+2+len(dom))
+	out = append(out, first...)
+	out = append(out, '.')
+	out = append(out, last...)
+	out = append(out, '@')
+	out = append(out, dom...)
 	return result{out: fitLength(out, c.maxLen)}
+}
+
+// emailDomain is the fake of an address's domain (lower-cased), from a
+// cache: a column's addresses share a handful of domains. ok is false
+// when the domain is not a hostname.
+func (w *worker) emailDomain(d []byte) ([]byte, bool) {
+	w.lower = appendLower(w.lower[:0], d)
+	if out, ok := w.domains[string(w.lower)]; ok {
+		return out, out != nil
+	}
+	key := string(w.lower)
+	dom := kindHostname(w, &colInfo{}, []byte(key), 0) // fakeLabel reuses w.lower
+	var out []byte
+	if !dom.fallback {
+		out = dom.out
+	}
+	if len(w.domains) >= labelsMax {
+		clear(w.domains)
+	}
+	w.domains[key] = out
+	return out, out != nil
+}
+
+// appendLower appends b lower-cased as bytes.ToLower would, without its
+// allocation for ASCII.
+func appendLower(dst, b []byte) []byte {
+	for _, c := range b {
+		if c >= 0x80 {
+			return append(dst, bytes.ToLower(b)...)
+		}
+	}
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // mayBeAddr: whether s has only the bytes an IP address can (zone aside),
