@@ -118,9 +118,9 @@ type colPlan struct {
 	kind    string
 	fn      kindFunc
 	tracked bool // unique column of a non-bijective kind: collision-checked
-	// the fingerprint domains of tracked values (kind-in, kind-out)
-	inDomain, outDomain string
-	stats               *ColumnStats
+	// the digests of tracked values for the collision sets
+	inFP, outFP fpHash
+	stats       *ColumnStats
 }
 
 type tablePlan struct {
@@ -142,7 +142,8 @@ type Engine struct {
 	opts    Options
 	plans   map[string]*tablePlan
 	stats   map[string]*ColumnStats
-	tracked map[string]bool // kinds needing collision checks
+	tracked map[string]bool      // kinds needing collision checks
+	fp      map[string][2]fpHash // their digests of inputs and outputs
 	fam     families
 	roots   map[string]bool // columns other columns reference
 	coll    *collisions
@@ -180,6 +181,11 @@ func New(opts Options) (*Engine, error) {
 				}
 			}
 		}
+	}
+	e.fp = map[string][2]fpHash{}
+	p := opts.Key.newPRF()
+	for kind := range e.tracked {
+		e.fp[kind] = [2]fpHash{newFPHash(p, kind+"-in"), newFPHash(p, kind+"-out")}
 	}
 	return e, nil
 }
@@ -227,8 +233,10 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 		if r == nil {
 			continue
 		}
-		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name],
-			inDomain: r.Kind.Name + "-in", outDomain: r.Kind.Name + "-out"}
+		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name]}
+		if cp.tracked {
+			cp.inFP, cp.outFP = e.fp[r.Kind.Name][0], e.fp[r.Kind.Name][1]
+		}
 		if cp.info, err = e.columnInfo(in.Table(), name, schema, r); err != nil {
 			return nil, err
 		}
@@ -359,7 +367,7 @@ func (e *Engine) transform(j *job) {
 				at := len(j.origs)
 				j.origs = append(j.origs, buf...)
 				j.tracked = append(j.tracked, trackedValue{row: row, col: col, origAt: at, origEnd: len(j.origs),
-					inFP: w.prf.fingerprint(cp.inDomain, buf), outFP: w.prf.fingerprint(cp.outDomain, out), hex: hexOut})
+					inFP: cp.inFP.sum(buf), outFP: cp.outFP.sum(out), hex: hexOut})
 			}
 			setValue(in, row, col, v, out, hexOut)
 		}
@@ -434,7 +442,7 @@ func (e *Engine) clone(st *sqldump.Statement) *sqldump.Statement {
 func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 	start := time.Now()
 	stats := &Stats{Rows: map[string]int64{}}
-	order := make(chan *job, 2*e.opts.Workers)
+	order := make(chan *job, e.opts.Workers)
 	work := make(chan *job, e.opts.Workers)
 	var readErr error
 	go func() {
@@ -529,8 +537,8 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 }
 
 // collisions remembers, per kind, which output belongs to which input
-// (as keyed 64-bit fingerprints: 16 bytes a value in a table at most 3/4
-// full) and the inputs that had to be re-derived.
+// (as keyed 61-bit digests, fpHash: 16 bytes a value in a table at most
+// 3/4 full) and the inputs that had to be re-derived.
 type collisions struct {
 	taken map[string]*fpTable
 	redo  map[string]*fpTable
@@ -591,7 +599,7 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 						return err
 					}
 					out = o
-					outFP = w.prf.fingerprint(cp.outDomain, out)
+					outFP = cp.outFP.sum(out)
 				}
 				owner, ok := taken.get(outFP)
 				if !ok {

@@ -112,9 +112,3 @@ func (p *prf) seed(domain string, value []byte, n int) *mrand.Rand {
 	}
 	return p.rng
 }
-
-// fingerprint is a keyed 64-bit digest (for collision sets).
-func (p *prf) fingerprint(domain string, value []byte) uint64 {
-	t := p.mac.tag(domain, 1, value, 0)
-	return le64(t[:8]) ^ le64(t[8:])
-}

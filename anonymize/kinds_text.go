@@ -71,7 +71,7 @@ func kindString(w *worker, c *colInfo, in []byte, n int) result {
 		}
 	}
 	switch {
-	case len(in) > 1 && bytes.Equal(in, bytes.ToUpper(in)) && !bytes.Equal(in, bytes.ToLower(in)):
+	case len(in) > 1 && allUpper(in):
 		out = bytes.ToUpper(out)
 	case len(in) > 0 && in[0] >= 'A' && in[0] <= 'Z' && len(out) > 0:
 		out[0] -= 'a' - 'A'
@@ -84,6 +84,23 @@ func kindString(w *worker, c *colInfo, in []byte, n int) result {
 		}
 	}
 	return result{out: out}
+}
+
+// allUpper: upper-casing leaves in as it is and lower-casing does not
+// (a letter, none lower-case), checked without allocating for ASCII.
+func allUpper(in []byte) bool {
+	upper := false
+	for _, c := range in {
+		switch {
+		case c >= 0x80:
+			return bytes.Equal(in, bytes.ToUpper(in)) && !bytes.Equal(in, bytes.ToLower(in))
+		case c >= 'a' && c <= 'z':
+			return false
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		}
+	}
+	return upper
 }
 
 // kindText: like string, with sentence-like word choice.

@@ -7,8 +7,8 @@ import "sort"
 // ok is false for an offset between values (the head, separators). It
 // lets a checker say where in the rows a finding is without showing it.
 func (in *Insert) ValueAt(off int) (row, col int, ok bool) {
-	i := sort.Search(len(in.spans), func(i int) bool { return in.spans[i].end > off })
-	if i == len(in.spans) || in.spans[i].start > off || in.width == 0 {
+	i := sort.Search(len(in.spans), func(i int) bool { return int(in.spans[i].end) > off })
+	if i == len(in.spans) || int(in.spans[i].start) > off || in.width == 0 {
 		return 0, 0, false
 	}
 	return i / in.width, i % in.width, true
@@ -18,5 +18,5 @@ func (in *Insert) ValueAt(off int) (row, col int, ok bool) {
 // row, col as read (quotes and introducer included).
 func (in *Insert) ValueSpan(row, col int) (start, end int) {
 	sp := in.spans[row*in.width+col]
-	return sp.start, sp.end
+	return int(sp.start), int(sp.end)
 }

@@ -89,6 +89,10 @@ var ErrXML = errors.New("sqldump: XML dumps (mysqldump --xml) are not supported;
 // max_allowed_packet, is at most 1 GiB).
 const DefaultMaxStatement = 1 << 30
 
+// MaxStatementLimit is the largest MaxStatement honoured (a value's
+// offsets in its statement are 32-bit).
+const MaxStatementLimit = 1 << 31
+
 // Reader reads statements from a dump.
 type Reader struct {
 	// MaxStatement bounds one statement's size; 0 means DefaultMaxStatement.
@@ -186,6 +190,7 @@ func (r *Reader) more() bool {
 		if max <= 0 {
 			max = DefaultMaxStatement
 		}
+		max = min(max, MaxStatementLimit)
 		if r.end-r.start >= max {
 			r.rerr = fmt.Errorf("statement larger than %d bytes", max)
 			return false

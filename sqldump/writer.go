@@ -56,12 +56,12 @@ func (w *Writer) writeInsert(in *Insert, from int) error {
 	prev := from
 	for i := range in.spans {
 		sp := &in.spans[i]
-		if sp.flags&flagReplaced == 0 || sp.start < from {
+		if sp.flags&flagReplaced == 0 || int(sp.start) < from {
 			continue
 		}
 		w.put(in.raw[prev:sp.start])
 		w.put(in.arena[sp.rstart:sp.rend])
-		prev = sp.end
+		prev = int(sp.end)
 	}
 	w.put(in.raw[prev:])
 	return w.err

@@ -1,0 +1,83 @@
+package anonymize
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// The collision sets' table against Go's map: random keys (0 among them),
+// present and absent ones, through several growths.
+func TestFPTable(t *testing.T) {
+	var tb fpTable
+	want := map[uint64]uint64{}
+	r := rand.New(rand.NewPCG(1, 2))
+	keys := []uint64{0, 1, 1 << 60}
+	for i := 0; i < 200000; i++ {
+		keys = append(keys, r.Uint64()>>3)
+	}
+	for i, k := range keys {
+		if _, ok := want[fpKey(k)]; ok {
+			continue
+		}
+		want[fpKey(k)] = uint64(i)
+		tb.put(k, uint64(i))
+		if i%997 == 0 {
+			for _, k2 := range keys[:i+1] {
+				if v, ok := tb.get(k2); !ok || v != want[fpKey(k2)] {
+					t.Fatalf("after %d puts: get(%#x) = %d, %v; want %d", i, k2, v, ok, want[fpKey(k2)])
+				}
+			}
+		}
+	}
+	if tb.n != len(want) {
+		t.Fatalf("%d entries, want %d", tb.n, len(want))
+	}
+	for i := 0; i < 100000; i++ {
+		k := r.Uint64() >> 3
+		_, in := want[fpKey(k)]
+		if _, ok := tb.get(k); ok != in {
+			t.Fatalf("get(%#x): found %v, want %v", k, ok, in)
+		}
+	}
+}
+
+// The digests of a million distinct values that differ little (a counter,
+// a trailing zero byte, a prefix of another) are distinct, the same for
+// the same key and domain, and unrelated across keys and domains.
+func TestFPHashDistinct(t *testing.T) {
+	k1, _ := NewKey([]byte("0123456789abcdef0123456789abcdef"))
+	k2, _ := NewKey([]byte("0123456789abcdef0123456789abcdeF"))
+	h := newFPHash(k1.newPRF(), "email-in")
+	if h != newFPHash(k1.newPRF(), "email-in") {
+		t.Fatal("the same key and domain gave another hash")
+	}
+	other, otherKey := newFPHash(k1.newPRF(), "email-out"), newFPHash(k2.newPRF(), "email-in")
+	seen := map[uint64]string{}
+	add := func(v []byte) {
+		d := h.sum(v)
+		if d >= mersenne61 {
+			t.Fatalf("digest %#x not below 2^61-1", d)
+		}
+		if prev, ok := seen[d]; ok && prev != string(v) {
+			t.Fatalf("%q and %q share a digest", prev, v)
+		}
+		seen[d] = string(v)
+		if d == other.sum(v) || d == otherKey.sum(v) {
+			t.Fatalf("%q: the same digest under another domain or key", v)
+		}
+	}
+	for i := 0; i < 1000000; i++ {
+		add([]byte(fmt.Sprintf("user%d@example.com", i)))
+	}
+	var b [8]byte
+	for i := 0; i < 100000; i++ {
+		binary.LittleEndian.PutUint64(b[:], uint64(i))
+		add(b[:])
+	}
+	for n := 0; n <= 40; n++ {
+		add(make([]byte, n)) // zeros of every length
+		add(append([]byte("x"), make([]byte, n)...))
+	}
+}
