@@ -9,19 +9,32 @@ import (
 
 // Collect reads a dump and calls visit with every original value that
 // anonymization would rewrite: the values of marked columns (NULL and
-// empty excluded) and, inside json columns, the leaves the json kind would
-// replace. set must be Prepared for the dump's schema. fuzzy index builds
-// the scrubbing index from it.
+// empty excluded), inside json columns the leaves the json kind would
+// replace, the parts of URLs (urlParts) and the data inside free text.
+// set must be Prepared for the dump's schema. fuzzy index builds the
+// scrubbing index from it.
 func Collect(r *sqldump.Reader, set *rules.Set, visit func(kind string, value []byte)) error {
 	w := newWorker(&Key{secret: make([]byte, MinKeyBytes)}) // no transforms run
 	// What a kind keeps as it is (a nil UUID, a sentinel date) is the
 	// software's, not the donor's: no scrubber or verifier should look for it.
+	// A URL (a column's, a JSON leaf, one inside text) is also known by
+	// each part the url kind replaces, alone; free text by the data
+	// inside it (hosts, addresses, e-mails, URLs, ids), alone.
 	inner := visit
-	visit = func(kind string, v []byte) {
-		if !keptAsIs(kind, v) {
-			inner(kind, v)
+	var seen func(kind string, v []byte)
+	seen = func(kind string, v []byte) {
+		if keptAsIs(kind, v) {
+			return
+		}
+		inner(kind, v)
+		switch {
+		case kind == "url":
+			urlParts(w, v, inner)
+		case kind == "text" && mayHoldData(v):
+			w.rewriteText(v, seen)
 		}
 	}
+	visit = seen
 	var buf []byte
 	for {
 		st, err := r.Next()

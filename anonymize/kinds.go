@@ -46,6 +46,9 @@ type worker struct {
 	lower   []byte
 	row     rowCtx   // the row being rewritten (engine runs only)
 	ids     []idPair // ids replaced in the current document (prefix lookups)
+	// visitPart, when set, is told each part of a URL that the url kind
+	// would replace (fuzzy index: urlParts); the parts are kept.
+	visitPart func(kind string, v []byte)
 }
 
 // labelsMax bounds the label cache; it is cleared when full.

@@ -165,6 +165,7 @@ func (w *worker) urlHostElem(out, e []byte, n int) []byte {
 		user, pass, hasPass := bytes.Cut(cred, []byte(":"))
 		out = w.urlUser(out, user)
 		if hasPass {
+			w.seePart("password", pass) // whole, as a log prints it
 			out = append(out, ':')
 			// Swift's tenant:user:key puts more colons in the "password".
 			for i, p := range bytes.Split(pass, []byte(":")) {
@@ -210,6 +211,10 @@ func (w *worker) urlHost(out, h []byte, n int) []byte {
 	if len(h) == 0 {
 		return out
 	}
+	if w.visitPart != nil {
+		w.seePart(hostKind(h), h)
+		return append(out, h...)
+	}
 	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
 		if a, err := netip.ParseAddr(string(h[1 : len(h)-1])); err == nil {
 			out = append(out, '[')
@@ -240,6 +245,16 @@ func (w *worker) urlUser(out, u []byte) []byte {
 	if len(u) == 0 {
 		return out
 	}
+	if w.visitPart != nil {
+		kind := "username"
+		if isUUID(u) {
+			kind = "uuid"
+		} else if isEmail(u) {
+			kind = "email"
+		}
+		w.seePart(kind, u)
+		return append(out, u...)
+	}
 	if fake, ok := w.asRowValue(u); ok {
 		return append(out, fake...)
 	}
@@ -263,6 +278,10 @@ func (w *worker) urlUser(out, u []byte) []byte {
 func (w *worker) urlSecret(out, p []byte) []byte {
 	if len(p) == 0 {
 		return out
+	}
+	if w.visitPart != nil {
+		w.seePart("password", p)
+		return append(out, p...)
 	}
 	if fake, ok := w.asRowValue(p); ok {
 		return append(out, fake...)
@@ -296,7 +315,7 @@ func (w *worker) urlDN(out, dn []byte) []byte {
 			out = w.urlPart(out, attr)
 		}
 		out = append(out, '=')
-		if bytes.EqualFold(bytes.TrimSpace(attr), []byte("dc")) && isLabel(val) {
+		if bytes.EqualFold(bytes.TrimSpace(attr), []byte("dc")) && isLabel(val) && w.visitPart == nil {
 			out = append(out, w.fakeLabel(val, 0)...)
 			continue
 		}
@@ -358,6 +377,22 @@ func (w *worker) urlPart(out, s []byte) []byte {
 		return out
 	}
 	if isURLWord(s) {
+		return append(out, s...)
+	}
+	if w.visitPart != nil {
+		kind := partKind(s)
+		if kind == "" {
+			kind = "url"
+		}
+		w.seePart(kind, s)
+		for t := s; ; { // and the ids inside, alone
+			a, b, ok := findID(t)
+			if !ok {
+				break
+			}
+			w.seePart("uuid", t[a:b])
+			t = t[b:]
+		}
 		return append(out, s...)
 	}
 	if fake, ok := w.asRowValue(s); ok {
@@ -506,6 +541,72 @@ func opaque(w *worker, c *colInfo, in []byte, n int) result {
 		out[i] = alnum[r.IntN(len(alnum))]
 	}
 	return result{out: out, fallback: true}
+}
+
+// urlParts calls visit with each part of a URL that the url kind
+// replaces, alone, with the part's kind: user, password (whole and each
+// ':'-separated piece), hosts, path segments and query values that are
+// data, the fragment, and the ids inside them. fuzzy index indexes them,
+// so that a part a log prints alone is found too. Parts too short to
+// tell from noise (fewer than 4 letters and digits) and path segments
+// or query values that are one word of letters are left out: scrubbing
+// every "29" or "events" (of instance_actions_events) in a log would
+// hide little and shred the log; the whole URL is indexed anyway.
+func urlParts(w *worker, v []byte, visit func(kind string, v []byte)) {
+	w.visitPart = visit
+	defer func() { w.visitPart = nil }()
+	if sep := bytes.Index(v, []byte("://")); sep > 0 {
+		kindURL(w, &noColumn, v, 0)
+	}
+}
+
+// seePart reports a URL part (decoded when it is percent-escaped: the
+// scrubber reads logs decoded) in visit mode.
+func (w *worker) seePart(kind string, p []byte) {
+	if w.visitPart == nil {
+		return
+	}
+	if bytes.IndexByte(p, '%') >= 0 {
+		if d, ok := unescape(p); ok {
+			p = d
+		}
+	}
+	alnum := 0
+	for _, c := range p {
+		if isAlnum(c) || c >= 0x80 {
+			alnum++
+		}
+	}
+	if alnum < 4 || isURLWord(p) || kind == "url" && isWord(p) {
+		return
+	}
+	w.visitPart(kind, p)
+}
+
+// isWord: p is one word of letters (an API's vocabulary, "events").
+func isWord(p []byte) bool {
+	for _, c := range p {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// hostKind is the kind a URL's host has.
+func hostKind(h []byte) string {
+	if len(h) > 2 && h[0] == '[' {
+		return "ip_address"
+	}
+	if mayBeAddr(h) {
+		if _, err := netip.ParseAddr(string(h)); err == nil {
+			return "ip_address"
+		}
+	}
+	if isUUID(h) {
+		return "uuid"
+	}
+	return "hostname"
 }
 
 // fakeAuthority rewrites a bare host:port (the json kind's hostport).
