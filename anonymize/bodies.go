@@ -189,7 +189,18 @@ func (x *stmt) tableName(n string) string {
 }
 
 // schemaTable finds a table of the dump, in db first.
+// A one-pass run records the lookup (onepass.go).
 func (e *Engine) schemaTable(db, name string) *sqldump.Table {
+	t := e.findTable(db, name)
+	if t != nil {
+		e.consult(t.Database, t.Name, t.ColumnNames())
+	} else {
+		e.missed(db, name)
+	}
+	return t
+}
+
+func (e *Engine) findTable(db, name string) *sqldump.Table {
 	s := e.opts.Schema
 	if t := s.Table(db, name); t != nil {
 		return t

@@ -98,18 +98,27 @@ func Prepare(set *rules.Set, schema *sqldump.Schema) (warnings []string, err err
 	if warnings, err = set.Validate(dump); err != nil {
 		return nil, err
 	}
-	for _, r := range set.All() {
-		if _, ok := kindFuncs[r.Kind.Name]; !ok {
-			return nil, fmt.Errorf("%s: kind %s is not implemented", r.Source, r.Kind.Name)
-		}
-		if r.Kind.Name == "fixed" {
-			if _, ok := r.Kind.Params["value"]; !ok {
-				return nil, fmt.Errorf("%s: %s.%s: kind fixed needs a value (fixed:value=...)", r.Source, r.Table, r.Column)
-			}
-		}
+	if err := checkKinds(set); err != nil {
+		return nil, err
 	}
 	set.Propagate(Relations(schema))
 	return warnings, nil
+}
+
+// checkKinds refuses a rule whose kind is not implemented or lacks what
+// it needs.
+func checkKinds(set *rules.Set) error {
+	for _, r := range set.All() {
+		if _, ok := kindFuncs[r.Kind.Name]; !ok {
+			return fmt.Errorf("%s: kind %s is not implemented", r.Source, r.Kind.Name)
+		}
+		if r.Kind.Name == "fixed" {
+			if _, ok := r.Kind.Params["value"]; !ok {
+				return fmt.Errorf("%s: %s.%s: kind fixed needs a value (fixed:value=...)", r.Source, r.Table, r.Column)
+			}
+		}
+	}
+	return nil
 }
 
 // colPlan is how one value position of a table's INSERTs is handled.
@@ -144,6 +153,8 @@ type Engine struct {
 	stats   map[string]*ColumnStats
 	tracked map[string]bool      // kinds needing collision checks
 	fp      map[string][2]fpHash // their digests of inputs and outputs
+	fpPRF   *prf                 // derives fp (while no statement is in flight)
+	one     *onePass             // a one-pass run's knowledge (onepass.go)
 	fam     families
 	roots   map[string]bool // columns other columns reference
 	coll    *collisions
@@ -153,41 +164,65 @@ type Engine struct {
 	sink    uint64    // keeps resolveCollisions' prefetching loads
 }
 
-// New prepares an engine: opts.Rules must already be Prepared.
+// New prepares an engine: opts.Rules must already be Prepared, or, for
+// one pass (opts.Schema nil), be the rules as loaded (see onepass.go).
 func New(opts Options) (*Engine, error) {
 	if opts.Key == nil {
 		return nil, errors.New("anonymize: no key")
 	}
-	if opts.Rules == nil || opts.Schema == nil {
-		return nil, errors.New("anonymize: rules and schema are required")
+	if opts.Rules == nil {
+		return nil, errors.New("anonymize: rules are required")
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	e := &Engine{opts: opts, plans: map[string]*tablePlan{}, stats: map[string]*ColumnStats{}, tracked: map[string]bool{}, coll: newCollisions()}
+	e := &Engine{opts: opts, plans: map[string]*tablePlan{}, stats: map[string]*ColumnStats{}, coll: newCollisions(), fp: map[string][2]fpHash{}}
 	e.workers.New = func() any { return newWorker(opts.Key) }
-	e.fam = newFamilies(opts.Rules.Relations)
-	e.roots = map[string]bool{}
-	for _, r := range e.fam {
-		e.roots[r] = true
+	e.fpPRF = opts.Key.newPRF()
+	if opts.Schema == nil {
+		if err := e.startOnePass(); err != nil {
+			return nil, err
+		}
+	}
+	e.derive(e.opts.Rules, e.opts.Schema).use(e)
+	return e, nil
+}
+
+// derived is what the engine works out from the rules and the schema.
+type derived struct {
+	rules   *rules.Set
+	fam     families
+	roots   map[string]bool // columns other columns reference
+	tracked map[string]bool // kinds needing collision checks
+}
+
+func (e *Engine) derive(set *rules.Set, schema *sqldump.Schema) derived {
+	d := derived{rules: set, fam: newFamilies(set.Relations), roots: map[string]bool{}, tracked: map[string]bool{}}
+	for _, r := range d.fam {
+		d.roots[r] = true
 	}
 	// Kinds that appear in a unique or primary key need collision checks.
-	for _, t := range opts.Schema.Tables() {
+	for _, t := range schema.Tables() {
 		keys := append([]sqldump.Key{{Columns: t.PrimaryKey}}, t.UniqueKeys...)
 		for _, k := range keys {
 			for _, c := range k.Columns {
-				if r := opts.Rules.RuleIn(t.Database, t.Name, c); r != nil && !bijective[r.Kind.Name] {
-					e.tracked[r.Kind.Name] = true
+				if r := set.RuleIn(t.Database, t.Name, c); r != nil && !bijective[r.Kind.Name] {
+					d.tracked[r.Kind.Name] = true
 				}
 			}
 		}
 	}
-	e.fp = map[string][2]fpHash{}
-	p := opts.Key.newPRF()
+	return d
+}
+
+// use makes d the engine's (while no statement is in flight).
+func (d derived) use(e *Engine) {
+	e.fam, e.roots, e.tracked = d.fam, d.roots, d.tracked
 	for kind := range e.tracked {
-		e.fp[kind] = [2]fpHash{newFPHash(p, kind+"-in"), newFPHash(p, kind+"-out")}
+		if _, ok := e.fp[kind]; !ok {
+			e.fp[kind] = [2]fpHash{newFPHash(e.fpPRF, kind+"-in"), newFPHash(e.fpPRF, kind+"-out")}
+		}
 	}
-	return e, nil
 }
 
 // maxLength is a column's capacity in characters (bytes for binary).
@@ -227,6 +262,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 	if len(names) != in.Width() {
 		return nil, fmt.Errorf("table %s: INSERT rows have %d values but the table has %d columns", in.Table(), in.Width(), len(names))
 	}
+	e.consult(in.Database(), in.Table(), names)
 	var err error
 	for i, name := range names {
 		r := e.opts.Rules.RuleIn(in.Database(), in.Table(), name)
@@ -306,6 +342,9 @@ type job struct {
 	counts  []colCount // per value position
 	err     error
 	done    chan struct{}
+	// barrier, when set, is closed once every job before it is written
+	// (a one-pass run learns a table's schema in between).
+	barrier chan struct{}
 }
 
 type colCount struct{ values, nulls, empty, fallbacks int64 }
@@ -457,6 +496,16 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 				readErr = err
 				return
 			}
+			if e.one != nil && st.Kind == sqldump.KindCreateTable && st.Table() != nil {
+				b := &job{done: make(chan struct{}), barrier: make(chan struct{})}
+				close(b.done)
+				order <- b
+				<-b.barrier
+				if err := e.learn(st.Table(), st.Line); err != nil {
+					readErr = err
+					return
+				}
+			}
 			j := &job{done: make(chan struct{})}
 			if in := st.Insert(); in != nil {
 				p, err := e.plan(in)
@@ -490,6 +539,10 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 	w2 := e.workers.Get().(*worker)
 	for j := range order {
 		<-j.done
+		if j.barrier != nil {
+			close(j.barrier)
+			continue
+		}
 		if firstErr != nil {
 			continue // drain
 		}
@@ -518,6 +571,9 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 	wg.Wait()
 	if firstErr == nil {
 		firstErr = readErr
+	}
+	if firstErr == nil && e.one != nil {
+		firstErr = e.finishOnePass(stats)
 	}
 	if firstErr != nil {
 		return nil, firstErr

@@ -3,6 +3,7 @@ package anonymize_test
 import (
 	"bytes"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -40,8 +41,44 @@ func runWith(t testing.TB, dump []byte, rulesDoc string, opts anonymize.Options)
 	return runSet(t, dump, set, opts)
 }
 
-// runSet anonymizes dump with a rules set.
+// runSet anonymizes dump with a rules set, reading its schema first; it
+// runs the dump in one pass too and fails the test unless that gives
+// the same bytes, or says why it cannot.
 func runSet(t testing.TB, dump []byte, set *rules.Set, opts anonymize.Options) ([]byte, *anonymize.Stats, error) {
+	t.Helper()
+	base := set.Clone()
+	out, stats, err := runTwoPass(t, dump, set, opts)
+	one, _, oneErr := runOnePass(dump, base, opts)
+	var sp *anonymize.SecondPassError
+	switch {
+	case errors.As(oneErr, &sp):
+	case (err == nil) != (oneErr == nil):
+		t.Fatalf("two passes: %v; one pass: %v", err, oneErr)
+	case err == nil && !bytes.Equal(out, one):
+		t.Fatalf("one pass wrote other bytes than two passes (%d and %d bytes)", len(one), len(out))
+	}
+	return out, stats, err
+}
+
+// runOnePass anonymizes dump in one pass (Options.Schema nil).
+func runOnePass(dump []byte, set *rules.Set, opts anonymize.Options) ([]byte, *anonymize.Stats, error) {
+	opts.Rules, opts.Schema = set, nil
+	eng, err := anonymize.New(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, _ := sqldump.NewReader(bytes.NewReader(dump))
+	var out bytes.Buffer
+	w := sqldump.NewWriter(&out)
+	stats, err := eng.Run(r, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	w.Close()
+	return out.Bytes(), stats, nil
+}
+
+func runTwoPass(t testing.TB, dump []byte, set *rules.Set, opts anonymize.Options) ([]byte, *anonymize.Stats, error) {
 	t.Helper()
 	schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
 	if err != nil {

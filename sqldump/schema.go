@@ -301,3 +301,10 @@ func exprText(e ast.ExprNode) (string, bool) {
 	}
 	return sb.String(), false
 }
+
+// NewSchema returns an empty schema, for a reader of a dump that learns
+// its tables as their CREATE TABLEs come (Add).
+func NewSchema() *Schema { return &Schema{tables: map[string]*Table{}} }
+
+// Add records t, replacing a table of the same database and name.
+func (s *Schema) Add(t *Table) { s.add(t) }

@@ -97,10 +97,16 @@ func NewOutput(c *cli.Context) (*fileio.File, *sqldump.Writer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if c.Bool("gzip") || strings.HasSuffix(out, ".gz") {
-		return f, sqldump.NewGzipWriter(f), nil
+	return f, NewOutputWriter(c, f), nil
+}
+
+// NewOutputWriter is the dump writer for an output: gzip when asked or
+// when -o ends in .gz.
+func NewOutputWriter(c *cli.Context, f io.Writer) *sqldump.Writer {
+	if c.Bool("gzip") || strings.HasSuffix(c.String("output"), ".gz") {
+		return sqldump.NewGzipWriter(f)
 	}
-	return f, sqldump.NewWriter(f), nil
+	return sqldump.NewWriter(f)
 }
 
 // OutputFlags are -o and --gzip.

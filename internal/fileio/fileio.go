@@ -41,13 +41,15 @@ type File struct {
 	temp   string // the named temp file, when the output is not unnamed
 	done   bool
 	stdout bool
+	start  int64 // where a written-in-place output began (Rewind)
 }
 
 // Create starts writing path atomically; "-" or "" is stdout (written
 // directly: a pipe cannot be un-written, so callers should fail loudly).
 func Create(path string) (*File, error) {
 	if path == "" || path == "-" {
-		return &File{File: os.Stdout, stdout: true}, nil
+		start, _ := os.Stdout.Seek(0, io.SeekCurrent)
+		return &File{File: os.Stdout, stdout: true, start: start}, nil
 	}
 	// A device or pipe (/dev/null, a FIFO) is written in place: renaming
 	// a temp file over it would replace the device.
@@ -151,6 +153,45 @@ func (f *File) Commit() error {
 	})
 	if err != nil {
 		return fail(err)
+	}
+	return nil
+}
+
+// Rewindable reports whether what was written can be discarded: an
+// output written to a temp file, a regular file (stdout redirected to
+// one) or /dev/null, not a pipe or a terminal.
+func (f *File) Rewindable() bool {
+	if f.done {
+		return false
+	}
+	if !f.stdout {
+		return true
+	}
+	st, err := f.File.Stat()
+	if err != nil {
+		return false
+	}
+	if st.Mode().IsRegular() {
+		return true
+	}
+	null, err := os.Stat(os.DevNull)
+	return err == nil && os.SameFile(st, null)
+}
+
+// Rewind discards what was written so that the output starts again (a
+// run that must begin anew); it fails when the output is not Rewindable.
+func (f *File) Rewind() error {
+	if !f.Rewindable() {
+		return fmt.Errorf("output cannot be rewound: it is a pipe or a terminal, or finished")
+	}
+	if st, err := f.File.Stat(); err == nil && !st.Mode().IsRegular() {
+		return nil // /dev/null
+	}
+	if err := f.File.Truncate(f.start); err != nil {
+		return fmt.Errorf("rewind output: %w", err)
+	}
+	if _, err := f.File.Seek(f.start, io.SeekStart); err != nil {
+		return fmt.Errorf("rewind output: %w", err)
 	}
 	return nil
 }

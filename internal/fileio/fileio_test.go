@@ -201,3 +201,38 @@ func writer(dir string) {
 	io.WriteString(f, "never")
 	os.Exit(3)
 }
+
+// Rewind discards what was written: the committed file holds only what
+// came after; /dev/null rewinds too.
+func TestRewind(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.sql")
+	f, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Rewindable() {
+		t.Fatal("a new output is not rewindable")
+	}
+	f.WriteString("first try, to be discarded\n")
+	if err := f.Rewind(); err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("second\n")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "second\n" {
+		t.Fatalf("committed %q", b)
+	}
+	if f.Rewindable() {
+		t.Error("a committed output says it is rewindable")
+	}
+	null, err := Create(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := null.Rewind(); err != nil {
+		t.Errorf("/dev/null: %v", err)
+	}
+	null.Commit()
+}
