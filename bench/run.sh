@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks on deterministic Nova-like dumps (SIZE=1G by default).
-# Prints one table: MB/s and peak RSS per tool, against `cat`.
+# Prints fuzzy against myanon (bench/peers.sh), then one table: MB/s and
+# peak RSS per tool, against `cat`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-1G}
@@ -35,7 +36,7 @@ bytes=$(stat -c %s "$dump")
 printf '%-44s %10s %12s\n' "step ($((bytes / 1000000)) MB input)" "MB/s" "peak RSS MB"
 measure "$bytes" "cat > /dev/null" cat "$dump"
 measure "$bytes" "sqldump pass-through (GOMAXPROCS=1)" env GOMAXPROCS=1 bin/passthrough "$dump" /dev/null
-measure "$bytes" "fuzzy anonymize (2 cores, both passes)" bin/fuzzy anonymize --rules testdata/demo/rules.yaml --key-file "$key" -o /dev/null "$dump"
+measure "$bytes" "fuzzy anonymize (2 cores, one pass)" bin/fuzzy anonymize --rules testdata/demo/rules.yaml --key-file "$key" -o /dev/null "$dump"
 measure "$bytes" "fuzzy index" bin/fuzzy index --rules testdata/demo/rules.yaml -o "$out/nova.index" "$dump"
 # A dump is the worst case for the index mode (nearly every word is a
 # candidate to hash), so this one runs on the 100 MB dump.

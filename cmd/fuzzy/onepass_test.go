@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,4 +113,41 @@ func TestAnonymizeOnePass(t *testing.T) {
 	if !strings.Contains(r.stderr, "stdin is spooled") || r.stdout != read("shop-two.sql") {
 		t.Errorf("pipe to pipe: want the spooling note and the two-pass bytes:\n%s", r.stderr)
 	}
+}
+
+// Flags after the dump are read (the form "fuzzy anonymize dump.sql.gz
+// -o anon.sql.gz"), not ignored with the dump written to stdout.
+func TestFlagsAfterTheDump(t *testing.T) {
+	dir := setup(t)
+	r := fuzzy(t, dir, []string{testKey}, "anonymize", dumpFile, "--rules", "rules.yaml", "-o", "after.sql.gz", "--workers=1")
+	if r.code != 0 || r.stdout != "" {
+		t.Fatalf("exit %d, %d bytes on stdout: %s", r.code, len(r.stdout), r.stderr)
+	}
+	ok := fuzzy(t, dir, []string{testKey}, "anonymize", "--rules", "rules.yaml", "-o", "before.sql", dumpFile)
+	if ok.code != 0 {
+		t.Fatal(ok.stderr)
+	}
+	after := gunzipFile(t, filepath.Join(dir, "after.sql.gz"))
+	before, _ := os.ReadFile(filepath.Join(dir, "before.sql"))
+	if after != string(before) {
+		t.Error("flags after the dump gave another output")
+	}
+}
+
+func gunzipFile(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
