@@ -1,6 +1,7 @@
 package modelmarkup
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/fuzzyduck/fuzzyduck/rules"
@@ -16,6 +17,7 @@ func (p *project) models() ([]*Model, error) {
 	var items []item
 	var tables []*table
 	var sti []*class
+	roots := map[*class]bool{} // the declarative bases the given models use
 	for _, m := range p.given {
 		if len(m.src.hidden) > 0 {
 			return nil, &SyntaxError{Pos: m.src.hidden[0], Msg: "a table declared inside an if/try/with/for block: fuzzy reads models as text and cannot tell whether it exists; move it to the top level, or give the table's rules in a rules file"}
@@ -48,11 +50,36 @@ func (p *project) models() ([]*Model, error) {
 				if t := p.tableColumns(k); t != nil {
 					items = append(items, item{k.at, t})
 				}
+				roots[k.declRoot()] = true
 			case k.mapped:
 				sti = append(sti, k)
 			}
 			if p.err != nil {
 				return nil, p.err
+			}
+		}
+	}
+	// A sibling module read for its bases may map tables on the same
+	// declarative base (octavia's base_models declares tags): they are
+	// in the same metadata, so they are the project's tables too.
+	var siblings []*module
+	for _, m := range p.modules {
+		if !m.given {
+			siblings = append(siblings, m)
+		}
+	}
+	sort.Slice(siblings, func(i, j int) bool { return siblings[i].name < siblings[j].name })
+	for _, m := range siblings {
+		for _, c := range m.src.classes {
+			k := p.classOf(symbol{kind: symClass, mod: m, cls: c})
+			p.classify(k)
+			if p.err != nil {
+				return nil, p.err
+			}
+			if k.mapped && k.owner == k && roots[k.declRoot()] {
+				if t := p.tableColumns(k); t != nil {
+					items = append(items, item{k.at, t})
+				}
 			}
 		}
 	}
@@ -79,7 +106,20 @@ func (p *project) models() ([]*Model, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	sortItems(items, func(i int) Pos { return items[i].at })
+	// Source order within each file, files in the order they were read.
+	fileOrder := map[string]int{}
+	for _, it := range items {
+		if _, ok := fileOrder[it.at.File]; !ok {
+			fileOrder[it.at.File] = len(fileOrder)
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i].at, items[j].at
+		if a.File != b.File {
+			return fileOrder[a.File] < fileOrder[b.File]
+		}
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
 	var out []*Model
 	for _, it := range items {
 		tables = append(tables, it.tbl)
@@ -182,4 +222,14 @@ func (p *project) confidential(c *class, m *Model) {
 			col.Pos = ks.at
 		}
 	}
+}
+
+// declRoot is the declarative base a class is mapped through.
+func (c *class) declRoot() *class {
+	for _, k := range c.mro {
+		if k.decl {
+			return k
+		}
+	}
+	return nil
 }

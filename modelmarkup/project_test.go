@@ -39,6 +39,13 @@ class ProjectMixin(object):
         return sa.Column(sa.Integer, fk)
 
 
+class Tag(BASE):
+    """A table in the bases' module, on the same declarative base."""
+    __tablename__ = 'tags'
+    id = sa.Column(sa.Integer, primary_key=True)
+    resource_id = sa.Column(sa.String(36), sa.ForeignKey('resources.id'))
+
+
 def Table(*args, **kwargs):
     kwargs['mysql_charset'] = 'utf8'
     return sa.Table(*args, **kwargs)
@@ -119,6 +126,7 @@ func TestProjectResolution(t *testing.T) {
 			"resources": "created_at,updated_at,project_id,owner_id,id,name,parent_id,flavour pk=id fk=resources.owner_id -> owners.id;resources.parent_id -> resources.id",
 			"events":    "created_at,updated_at,id,resource_id,owner,extra_id pk=id fk=events.resource_id -> resources.id;events.owner -> owners.id;events.extra_id -> events.id",
 			"logs":      "id,event_id pk=id fk=logs.event_id -> events.id",
+			"tags":      "created_at,updated_at,id,resource_id pk=id fk=tags.resource_id -> resources.id",
 		}
 		if len(got) != len(want) {
 			t.Errorf("%d files: tables %v", len(files), got)

@@ -12,7 +12,8 @@ import (
 // would: a base class, a mixin, a helper that returns a Column or a
 // ForeignKey target may live in a sibling module. A module of the same
 // package that was not given is read from its file beside the given ones
-// (bases only: its tables are not reported); anything else outside the
+// when a name leads there (its tables are reported when they share a
+// given model's declarative base: the same metadata); anything else outside the
 // given files is a library, known by name (sqlalchemy, oslo.db's mixins)
 // or an error naming what could not be found.
 

@@ -17,9 +17,9 @@ const distPackages = "/usr/lib/python3/dist-packages"
 
 // saProject is one project's models: the files fuzzy is given and the
 // modules SQLAlchemy imports for the same tables. Sibling modules with
-// bases and helpers (octavia's base_models, mistral's and sahara's
-// model_base, buildbot's sautils) are found beside the given files;
-// octavia's is also given, as a user may.
+// bases, helpers and tables (octavia's base_models declares tags;
+// mistral's model_base, buildbot's sautils) are found beside the given
+// files; sahara's model_base is also given, as a user may.
 type saProject struct {
 	name    string
 	pkg     string   // the Debian package that holds it
@@ -60,9 +60,9 @@ var saProjects = []saProject{
 	{"murano", "python3-murano", []string{"murano/db/models.py", "murano/db/cfapi_models.py"}, []string{"murano.db.models", "murano.db.cfapi_models"}},
 	{"nova-main", "python3-nova", []string{"nova/db/main/models.py"}, []string{"nova.db.main.models"}},
 	{"nova-api", "python3-nova", []string{"nova/db/api/models.py"}, []string{"nova.db.api.models"}},
-	{"octavia", "python3-octavia", []string{"octavia/db/base_models.py", "octavia/db/models.py"}, []string{"octavia.db.models"}},
+	{"octavia", "python3-octavia", []string{"octavia/db/models.py"}, []string{"octavia.db.models"}},
 	{"placement", "python3-placement", []string{"placement/db/sqlalchemy/models.py"}, []string{"placement.db.sqlalchemy.models"}},
-	{"sahara", "python3-sahara", []string{"sahara/db/sqlalchemy/models.py"}, []string{"sahara.db.sqlalchemy.models"}},
+	{"sahara", "python3-sahara", []string{"sahara/db/sqlalchemy/model_base.py", "sahara/db/sqlalchemy/models.py"}, []string{"sahara.db.sqlalchemy.models"}},
 	{"senlin", "python3-senlin", []string{"senlin/db/sqlalchemy/models.py"}, []string{"senlin.db.sqlalchemy.models"}},
 	{"vitrage", "python3-vitrage", []string{"vitrage/storage/sqlalchemy/models.py"}, []string{"vitrage.storage.sqlalchemy.models"}},
 	{"watcher", "python3-watcher", []string{"watcher/db/sqlalchemy/models.py"}, []string{"watcher.db.sqlalchemy.models"}},
