@@ -169,7 +169,15 @@ func runREADME(t *testing.T, root, demo string) {
 				break
 			}
 		}
-		t.Fatalf("%s: the block starting here failed as written (%v):\n%s\n%s", at, err, tail(stdout.String(), 40), tail(stderr.String(), 60))
+		// What a failed gate run logged (scrubbed), to see why.
+		var logs strings.Builder
+		paths, _ := filepath.Glob(filepath.Join(work, "*", "logs", "*"))
+		for _, p := range paths {
+			if b, err := os.ReadFile(p); err == nil {
+				fmt.Fprintf(&logs, "--- %s\n%s\n", strings.TrimPrefix(p, work+"/"), tail(string(b), 15))
+			}
+		}
+		t.Fatalf("%s: the block starting here failed as written (%v):\n%s\n%s\n%s", at, err, tail(stdout.String(), 40), tail(stderr.String(), 60), logs.String())
 	}
 	t.Logf("%d README blocks ran as written in %s", n, time.Since(start).Round(time.Second))
 }
