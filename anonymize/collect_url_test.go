@@ -15,10 +15,10 @@ func TestURLParts(t *testing.T) {
 		want, not []string // "kind:part"; parts alone
 	}{
 		{
-			url: "https://hook-29:p@ss:w/rd29@api.bigbank.example:8443/v2.0/AUTH_6ea9ab1baa0efb9e19094440c317e21b/events/29?token=wh_7719a1c782a1ba91c031&tenant=29#frag29",
+			url: "https://hook-29:p@ss:w/rd29@api.bigbank.example:8443/v2.0/AUTH_6ea9ab1baa0efb9e19094440c317e21b/events/2900?token=wh_7719a1c782a1ba91c031&tenant=1000#frag29",
 			want: []string{"username:hook-29", "password:p@ss:w/rd29", "password:w/rd29", "hostname:api.bigbank.example",
 				"url:AUTH_6ea9ab1baa0efb9e19094440c317e21b", "uuid:6ea9ab1baa0efb9e19094440c317e21b", "url:wh_7719a1c782a1ba91c031", "url:frag29"},
-			not: []string{"events", "29", "8443", "v2.0", "token", "tenant", "p@ss"},
+			not: []string{"events", "2900", "1000", "8443", "v2.0", "token", "tenant", "p@ss"},
 		},
 		{
 			url:  "mysql+pymysql://nova:Xk9%40pLm@10.41.7.12:3306/nova_cell1?charset=utf8",

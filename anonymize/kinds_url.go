@@ -548,10 +548,11 @@ func opaque(w *worker, c *colInfo, in []byte, n int) result {
 // ':'-separated piece), hosts, path segments and query values that are
 // data, the fragment, and the ids inside them. fuzzy index indexes them,
 // so that a part a log prints alone is found too. Parts too short to
-// tell from noise (fewer than 4 letters and digits) and path segments
-// or query values that are one word of letters are left out: scrubbing
-// every "29" or "events" (of instance_actions_events) in a log would
-// hide little and shred the log; the whole URL is indexed anyway.
+// tell from noise (fewer than 4 letters and digits), and path segments
+// or query values that are one word of letters or have no letter at all
+// are left out: scrubbing every "29", "1000" (of "10:00") or "events"
+// (of instance_actions_events) in a log would hide little and shred the
+// log; the whole URL is indexed anyway.
 func urlParts(w *worker, v []byte, visit func(kind string, v []byte)) {
 	w.visitPart = visit
 	defer func() { w.visitPart = nil }()
@@ -571,13 +572,16 @@ func (w *worker) seePart(kind string, p []byte) {
 			p = d
 		}
 	}
-	alnum := 0
+	alnum, letters := 0, 0
 	for _, c := range p {
 		if isAlnum(c) || c >= 0x80 {
 			alnum++
 		}
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 {
+			letters++
+		}
 	}
-	if alnum < 4 || isURLWord(p) || kind == "url" && isWord(p) {
+	if alnum < 4 || isURLWord(p) || kind == "url" && (letters == 0 || isWord(p)) {
 		return
 	}
 	w.visitPart(kind, p)

@@ -3,6 +3,7 @@ package scrub
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -56,6 +57,17 @@ func TestAttackCorpus(t *testing.T) {
 				t.Fatal(err)
 			}
 			reportAttack(t, probes, leaks, altered, strings.SplitAfter(log, "\n"), strings.SplitAfter(out.String(), "\n"))
+			// The words of multi-word values alone, in every form.
+			wlog, wprobes, wclean := attack.Log(attack.Words(attack.Corpus), nil, ordinaryLines(t))
+			out.Reset()
+			if _, err := s.Scrub(&out, strings.NewReader(wlog)); err != nil {
+				t.Fatal(err)
+			}
+			leaks, altered, err = attack.Check(wlog, out.String(), wprobes, wclean)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reportAttack(t, wprobes, leaks, altered, strings.SplitAfter(wlog, "\n"), strings.SplitAfter(out.String(), "\n"))
 		})
 	}
 }
@@ -81,5 +93,62 @@ func reportAttack(t *testing.T, probes []attack.Probe, leaks []attack.Leak, alte
 		}
 		sort.Strings(forms)
 		t.Errorf("%d of %d probes leak (%s); %d clean lines altered", len(leaks), len(probes), strings.Join(forms, " "), len(altered))
+	}
+}
+
+// TestMarkerTagsPerValue: with one marker key, a value gets one tag in
+// every form it takes (escaped, encoded, a blob holding it, cut over two
+// lines), known as plaintext or through an index; other values get
+// other tags; and the tag is keyed: another key gives another.
+func TestMarkerTagsPerValue(t *testing.T) {
+	var vals []Value
+	ix := NewIndex()
+	for _, v := range attack.Corpus {
+		vals = append(vals, Value{Kind: v.Kind, Text: v.Text})
+		ix.Add(v.Kind, v.Text)
+	}
+	ix.Finish()
+	tagRe := regexp.MustCompile(`\[scrubbed:([a-z-]+):([0-9a-f]{4})\]`)
+	tags := func(opts Options, v attack.Value) map[string]int {
+		log, _, _ := attack.Log([]attack.Value{v}, nil, nil)
+		s, _ := New(opts)
+		var out bytes.Buffer
+		if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, m := range tagRe.FindAllStringSubmatch(out.String(), -1) {
+			if m[1] == v.Kind {
+				got[m[2]]++
+			}
+		}
+		return got
+	}
+	key := []byte("a marker key for the test, 32 bytes")
+	seen := map[string]string{}
+	for _, v := range attack.Corpus {
+		byValues := tags(Options{Values: vals, MarkerKey: key, NoBuiltin: true}, v)
+		byIndex := tags(Options{Index: ix, MarkerKey: key, NoBuiltin: true}, v)
+		if len(byValues) != 1 || len(byIndex) != 1 {
+			t.Errorf("%s %q: tags %v with values, %v with an index: want one", v.Kind, v.Text, byValues, byIndex)
+			continue
+		}
+		var tv, ti string
+		for k := range byValues {
+			tv = k
+		}
+		for k := range byIndex {
+			ti = k
+		}
+		if tv != ti {
+			t.Errorf("%s %q: tag %s with values, %s with an index", v.Kind, v.Text, tv, ti)
+		}
+		if o, ok := seen[tv]; ok {
+			t.Errorf("%q and %q share tag %s", v.Text, o, tv)
+		}
+		seen[tv] = v.Text
+		if other := tags(Options{Values: vals, MarkerKey: []byte("another key"), NoBuiltin: true}, v); other[tv] > 0 {
+			t.Errorf("%q: the same tag %s under another key", v.Text, tv)
+		}
 	}
 }

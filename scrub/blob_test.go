@@ -45,3 +45,34 @@ func TestLongBlobs(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitAcrossBlocks: a value cut over two lines is found when the
+// cut falls on the edge of the blocks Scrub hands to its workers (and
+// just before and after it), as it is and URL-escaped.
+func TestSplitAcrossBlocks(t *testing.T) {
+	const secret = "Correct9Horse!Staple"
+	s, _ := New(Options{Values: []Value{{Kind: "password", Text: secret}}, NoBuiltin: true})
+	filler := "2026-11-21 10:00:00.000 4242 INFO nova.db.main.migrations [-] nothing to see here, move along\n"
+	for _, cut := range [][2]string{{"value=Correct9Ho", "rse!Staple"}, {"value=Correct9Ho%72", "se%21Staple"}} {
+		lineA := "2026-11-21 10:00:00.000 4242 INFO x [-] " + cut[0] + "\n"
+		lineB := cut[1] + " (continued)\n"
+		// A block ends with the line that brings it to 256 KB: after
+		// line A, after line B, or before line A.
+		for _, upTo := range []int{len(lineA), len(lineA) + len(lineB), 0} {
+			var b strings.Builder
+			for b.Len()+len(filler)+upTo+8 < 256<<10 {
+				b.WriteString(filler)
+			}
+			pad := 256<<10 - b.Len() - upTo
+			b.WriteString(strings.Repeat("x", pad-1) + "\n")
+			b.WriteString(lineA + lineB + filler)
+			var out bytes.Buffer
+			if _, err := s.Scrub(&out, strings.NewReader(b.String())); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out.String(), "Correct9") || strings.Contains(out.String(), "Staple") {
+				t.Errorf("%q, the first block ending %d bytes past the padding: split value survived", cut[0], upTo)
+			}
+		}
+	}
+}

@@ -22,15 +22,17 @@ const (
 	flCJK                  // a script without spaces (Han, kana, Hangul, Thai): no word boundary needed
 	flAfterCJK             // the previous rune is such a one
 	flAlnum                // folded rep: a letter or digit
+	flCase                 // skeleton: a capital right after a small letter ("xyØyvind")
 )
 
 // rep is folded text: its bytes with, for each, the offset of the source
 // rune in the text it was built from (where the rune ends is read from
 // the text: runeEnd), and flags.
 type rep struct {
-	b   []byte
-	src []int32
-	fl  []uint8
+	b     []byte
+	src   []int32
+	fl    []uint8
+	class byte // classSkel or classFold
 }
 
 func (r *rep) reset(n int) {
@@ -83,9 +85,10 @@ func init() {
 // folded is one non-ASCII rune folded: its bytes (maybe none: an
 // accent) and its class.
 type folded struct {
-	b     string
-	alnum bool
-	cjk   bool
+	b            string
+	alnum        bool
+	cjk          bool
+	upper, lower bool // the rune's case
 }
 
 var foldCache sync.Map // rune -> folded
@@ -107,6 +110,7 @@ func computeFold(r rune) folded {
 		return f
 	}
 	f.alnum = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r)
+	f.upper, f.lower = unicode.IsUpper(r) || unicode.IsTitle(r), unicode.IsLower(r)
 	var out []byte
 	for _, d := range norm.NFKD.String(string(r)) {
 		if unicode.Is(unicode.Mn, d) {
@@ -152,18 +156,25 @@ func decodeRune(b []byte) (rune, int) {
 // folded; flGap marks where separators were.
 func (r *rep) skeleton(text []byte) {
 	r.reset(len(text))
+	r.class = classSkel
 	b, src, fl := r.b, r.src, r.fl
 	var pending uint8 = flGap // flags for the next letter or digit
+	small := false            // the last letter was a small one
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < 0x80 {
 			if asciiAlnum[c] != 0 {
 				b = append(b, asciiLower[c])
 				src = append(src, int32(i))
-				fl = append(fl, flStart|pending)
+				f := flStart | pending
+				if small && c <= 'Z' && c >= 'A' {
+					f |= flCase
+				}
+				fl = append(fl, f)
 				pending = 0
+				small = c >= 'a'
 			} else if c != 0 { // NUL: UTF-16 read byte by byte; neither letter nor gap
-				pending = flGap
+				pending, small = flGap, false
 			}
 			i++
 			continue
@@ -172,18 +183,22 @@ func (r *rep) skeleton(text []byte) {
 		fr := foldRune(rn)
 		switch {
 		case !fr.alnum:
-			pending = flGap
+			pending, small = flGap, false
 		case fr.b == "": // an accent: part of the letter before (runeEnd)
 		default:
 			f := flStart | pending
 			if fr.cjk {
 				f |= flCJK
 			}
+			if small && fr.upper {
+				f |= flCase
+			}
+			small = fr.lower
 			for k := 0; k < len(fr.b); k++ {
 				b = append(b, fr.b[k])
 				src = append(src, int32(i))
 				fl = append(fl, f)
-				f &^= flStart | flGap | flAfterCJK
+				f &^= flStart | flGap | flAfterCJK | flCase
 			}
 			pending = 0
 			if fr.cjk {
@@ -199,6 +214,7 @@ func (r *rep) skeleton(text []byte) {
 // marks runes after one that is not a letter or digit.
 func (r *rep) folded(text []byte) {
 	r.reset(len(text))
+	r.class = classFold
 	prevAlnum := false
 	afterCJK := false
 	for i := 0; i < len(text); {

@@ -14,7 +14,8 @@ import (
 // a range of the input.
 func FuzzDecoders(f *testing.F) {
 	for _, s := range []string{`J\xc3\xb6rg \u00d6 \U0001F600 \ud83d\ude00 %C3%96+x %u00f6 &ouml;&#214;&#xD6;&amp ''x""`,
-		"K\x00\xf6\x00n\x00", "SGVsbG8gV29ybGQh", "H4sIAAAAAAAA/w==", "4a6f7267", `\x`, `&#`, "%", "\xff\xfe\xc3"} {
+		"K\x00\xf6\x00n\x00", "SGVsbG8gV29ybGQh", "H4sIAAAAAAAA/w==", "4a6f7267", `\x`, `&#`, "%", "\xff\xfe\xc3",
+		`qp=Aur=C3=A9lie Gr=C3=BCnewald-=C3=98 =F8 =3D =?utf-8?q?a=09b_c?= =`, `"\303\230stergaard" \0 \01 \377`, `\u{d8} \x{1F600} \u{} \x{110000} \u{d8`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

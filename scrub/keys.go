@@ -88,7 +88,7 @@ func keysOf(text string) []key {
 	toks := Tokens(t)
 	if len(toks) > 1 && len(toks) <= maxTokens {
 		tk := &sc[2]
-		for _, w := range toks {
+		for _, w := range withParts(toks) {
 			if len(w) < minToken || commonWord(w) {
 				continue
 			}
@@ -99,6 +99,28 @@ func keysOf(text string) []key {
 		}
 	}
 	return keys
+}
+
+// withParts adds the parts of hyphenated words of letters ("Östlund" of
+// "Östlund-Berg": a name's halves stand alone in logs); words with
+// digits or dots (hosts, addresses) are not cut.
+func withParts(toks []string) []string {
+	out := toks
+	for _, w := range toks {
+		if !strings.Contains(w, "-") || strings.ContainsAny(w, ".0123456789_") {
+			continue
+		}
+		parts := strings.Split(w, "-")
+		if len(parts) > maxTokens {
+			continue
+		}
+		for _, p := range parts {
+			if p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // Token rules: words of at least minToken bytes, of values of at most

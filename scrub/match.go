@@ -121,8 +121,12 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 			cand := r.b[i:e]
 			base := t.endsBase(cand)
 			for _, dom := range skelDomains {
-				if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !whole || !t.ends.has(endsSalt(base, dom)) {
-					continue // (a word of a value is only ever a whole word)
+				// (a word of a value is found as a whole word or, inside
+				// a blob, where a word begins, a capital after small
+				// letters too: "xy" + "Øyvind" + "zz" as one base64 run,
+				// not the "straße" of "Königstraße")
+				if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !whole && !(bounded || f&flCase != 0) || !t.ends.has(endsSalt(base, dom)) {
+					continue
 				}
 				ent, ok := m.verify(dom, cand)
 				if ok && dom == domDigits {
@@ -263,7 +267,7 @@ func (w *worker) mapHits(v *view, r *rep, spans []span) []span {
 			}
 		}
 		a, b := v.source(st, en)
-		spans = append(spans, span{a, b, h.ent.kind, h.ent.source})
+		spans = append(spans, span{a, b, h.ent.kind, h.ent.source, w.tagOf(r.class, r.b[h.i:h.e])})
 	}
 	return spans
 }
@@ -272,14 +276,26 @@ func (w *worker) mapHits(v *view, r *rep, spans []span) []span {
 const maxDepth = 3
 
 // knownSpans finds the known values of a line in every view; it also
-// returns the line's fully decoded view, and where in it a value may
-// start that goes on past its end (into the next line), or -1.
-func (w *worker) knownSpans(line []byte, spans []span) ([]span, *view, tailFrom) {
+// returns the line's sides for the seam with the next line: its text as
+// it is and fully decoded (when that differs), each with where a value
+// may start that goes on past its end.
+func (w *worker) knownSpans(line []byte, spans []span) ([]span, [2]seamSide) {
 	plain := &view{text: bytes.TrimRight(line, "\r\n")}
-	w.lineGoesOn = tailFrom{at: -1}
+	w.lineGoesOn, w.plainGoesOn = tailFrom{at: -1}, tailFrom{at: -1}
 	w.curLine = line
 	spans, final := w.viewsSpans(plain, 0, false, spans)
-	return spans, final, w.lineGoesOn
+	sides := [2]seamSide{{plain, w.plainGoesOn}}
+	if final != plain {
+		sides[1] = seamSide{final, w.lineGoesOn}
+	}
+	return spans, sides
+}
+
+// seamSide is a view of a line and where in it a value may start that
+// goes on in the next line.
+type seamSide struct {
+	v    *view
+	tail tailFrom
 }
 
 // tailFrom: a line's decoded text from at (-1: none) may begin a value
@@ -292,6 +308,9 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 	w.goesOn = false
 	spans = w.scanView(v, anywhere, spans)
 	w.noteGoesOn(depth)
+	if depth == 0 {
+		w.plainGoesOn = w.lineGoesOn
+	}
 	spans = w.seamHere(depth, v, spans)
 	spans = w.blobSpans(v, depth, spans)
 	cur := v
@@ -354,7 +373,11 @@ func (w *worker) seamHere(depth int, v *view, spans []span) []span {
 	if depth > 0 || w.seamPrev == nil || w.m.skel == nil {
 		return spans
 	}
-	w.seam(w.seamPrev, w.curLine, v, &w.sk, &spans)
+	for _, a := range w.seamPrev.sides {
+		if a.v != nil && a.tail.at >= 0 {
+			w.seam(w.seamPrev.line, a, w.curLine, v, &w.sk, &spans)
+		}
+	}
 	return spans
 }
 
@@ -379,9 +402,9 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 			k++
 		}
 		if j-i >= minB64 {
-			if e, ok := w.blobHit(t[i:j], depth); ok {
-				a, b := v.source(i, k)
-				spans = append(spans, span{a, b, e.kind, e.source})
+			if sp, ok := w.blobHit(t[i:j], depth); ok {
+				sp.start, sp.end = v.source(i, k) // the run, tagged as the value inside
+				spans = append(spans, sp)
 			}
 		}
 		i = k
@@ -393,7 +416,7 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 }
 
 // blobHit reports the first known value inside a run's decoded forms.
-func (w *worker) blobHit(run []byte, depth int) (entry, bool) {
+func (w *worker) blobHit(run []byte, depth int) (span, bool) {
 	for len(w.bufs) <= depth {
 		w.bufs = append(w.bufs, nil)
 	}
@@ -401,7 +424,7 @@ func (w *worker) blobHit(run []byte, depth int) (entry, bool) {
 		w.bufs[depth] = make([]byte, 0, len(run)+64)
 	}
 	buf := w.bufs[depth]
-	var found entry
+	var found span
 	ok, known := false, false
 	try := func(b []byte) bool {
 		if len(run) < 32 && !plausible(b) {
@@ -421,7 +444,7 @@ func (w *worker) blobHit(run []byte, depth int) (entry, bool) {
 	if decodeBase64(run, ri, buf, try) {
 		return found, ok
 	}
-	return entry{}, false
+	return span{}, false
 }
 
 // plausible: short decoded bytes that could be text, UTF-16 or a
@@ -440,7 +463,7 @@ func plausible(b []byte) bool {
 // reports that the bytes read as something (compressed, UTF-16, text).
 // Bytes that read as nothing are searched for whole words of values of
 // minAnywhere or more (shorter ones turn up in noise by chance).
-func (w *worker) scanBlob(b []byte, depth int) (e entry, found, known bool) {
+func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 	if out, ok := inflate(b); ok {
 		b, known = out, true
 	}
@@ -461,7 +484,7 @@ func (w *worker) scanBlob(b []byte, depth int) (e entry, found, known bool) {
 		}
 	}
 	if len(spans) == 0 {
-		return entry{}, false, known
+		return span{}, false, known
 	}
-	return entry{spans[0].kind, spans[0].source}, true, known
+	return spans[0], true, known
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"hash"
 	"io"
@@ -123,6 +122,7 @@ const DefaultMinLength = 6
 type span struct {
 	start, end   int
 	kind, source string
+	tag          uint32 // tagged(the marker's tag), 0: from the text (tagText)
 }
 
 // worker holds one goroutine's scratch space.
@@ -134,10 +134,12 @@ type worker struct {
 	sq      []byte
 	bufs    [][]byte // per blob depth: decoded bytes
 	seamRep rep
-	// markers: a keyed MAC and the markers of recent secrets.
+	// markers: a keyed MAC and the tags of recent secrets.
 	markMAC hash.Hash
 	markSum [sha256.Size]byte
-	markers map[markerKey]string
+	tags    map[string]uint32
+	tagKey  []byte
+	tagRep  rep
 	// The seam with the line before the one being scanned, when that
 	// line's last value may go on: seamA gets that line's spans.
 	seamPrev *lineResult
@@ -145,10 +147,11 @@ type worker struct {
 	curLine  []byte
 	// goesOn: the last scan found a key that may go on past the text's
 	// end, from goesOnAt (with goesOnRest skeleton bytes left);
-	// lineGoesOn: the same for a line's last decoded view.
-	goesOn               bool
-	goesOnAt, goesOnRest int
-	lineGoesOn           tailFrom
+	// lineGoesOn: the same for a line's last decoded view, plainGoesOn
+	// for the line as it is.
+	goesOn                  bool
+	goesOnAt, goesOnRest    int
+	lineGoesOn, plainGoesOn tailFrom
 }
 
 func (s *Scrubber) newWorker() *worker {
@@ -344,28 +347,27 @@ var (
 )
 
 // spans finds the secrets in one line (not those across its seams);
-// it also returns the line's decoded view and whether a value may go on
-// into the next line.
-func (s *worker) spans(line []byte, inKey *bool) ([]span, *view, tailFrom) {
+// it also returns the line's sides for the seam with the next line.
+func (s *worker) spans(line []byte, inKey *bool) ([]span, [2]seamSide) {
 	var spans []span
 	// Private key blocks span lines: everything from BEGIN to END goes.
 	if *inKey {
 		if loc := endKey.FindIndex(line); loc != nil {
 			*inKey = false
-			spans = append(spans, span{0, loc[1], "private-key", "pattern"})
+			spans = append(spans, span{start: 0, end: loc[1], kind: "private-key", source: "pattern"})
 		} else {
 			body := bytes.TrimRight(line, "\r\n")
 			if len(body) == 0 {
-				return nil, &view{}, tailFrom{at: -1}
+				return nil, [2]seamSide{}
 			}
-			spans = append(spans, span{0, len(body), "private-key", "pattern"})
+			spans = append(spans, span{start: 0, end: len(body), kind: "private-key", source: "pattern"})
 		}
 	} else if loc := beginKey.FindIndex(line); loc != nil {
 		if end := endKey.FindIndex(line[loc[1]:]); end != nil {
-			spans = append(spans, span{loc[0], loc[1] + end[1], "private-key", "pattern"})
+			spans = append(spans, span{start: loc[0], end: loc[1] + end[1], kind: "private-key", source: "pattern"})
 		} else {
 			*inKey = true
-			spans = append(spans, span{loc[0], len(bytes.TrimRight(line, "\r\n")), "private-key", "pattern"})
+			spans = append(spans, span{start: loc[0], end: len(bytes.TrimRight(line, "\r\n")), kind: "private-key", source: "pattern"})
 		}
 	}
 	clear(s.enabled)
@@ -382,14 +384,14 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, *view, tailFrom) {
 			if len(m) >= 4 && m[2] >= 0 {
 				st, en = m[2], m[3]
 			}
-			spans = append(spans, span{st, en, p.Name, "pattern"})
+			spans = append(spans, span{start: st, end: en, kind: p.Name, source: "pattern"})
 		}
 	}
-	final, goesOn := &view{}, tailFrom{at: -1}
+	var sides [2]seamSide
 	if s.m.active() {
-		spans, final, goesOn = s.knownSpans(line, spans)
+		spans, sides = s.knownSpans(line, spans)
 	}
-	return dropInMarkers(line, spans), final, goesOn
+	return dropInMarkers(line, spans), sides
 }
 
 var markerRe = regexp.MustCompile(`\[scrubbed:[A-Za-z0-9_.-]+:[0-9a-f]{4}\]`)
@@ -419,9 +421,9 @@ func dropInMarkers(line []byte, spans []span) []span {
 }
 
 // mergeSpans sorts spans and merges overlapping ones (the first keeps its
-// kind).
+// kind and tag; of spans alike, the one found first).
 func mergeSpans(spans []span) []span {
-	sort.Slice(spans, func(i, j int) bool {
+	sort.SliceStable(spans, func(i, j int) bool {
 		if spans[i].start != spans[j].start {
 			return spans[i].start < spans[j].start
 		}
@@ -450,35 +452,73 @@ func (s *worker) apply(line []byte, spans []span, rep *Report) []byte {
 	prev := 0
 	for _, sp := range merged {
 		out = append(out, line[prev:sp.start]...)
-		out = append(out, s.marker(sp.kind, line[sp.start:sp.end])...)
+		tag := sp.tag
+		if tag == 0 {
+			tag = s.tagText(line[sp.start:sp.end])
+		}
+		out = appendMarker(out, sp.kind, tag)
 		rep.Counts[sp.source+":"+sp.kind]++
 		prev = sp.end
 	}
 	return append(out, line[prev:]...)
 }
 
-// marker is [scrubbed:kind:tag], tag a keyed hash of the lower-cased
-// secret: stable within a run (and across runs with the same MarkerKey),
-// useless for guessing the secret.
-func (s *worker) marker(kind string, secret []byte) string {
-	if len(secret) <= 64 { // the same secret comes back: keep its marker
-		if m, ok := s.markers[markerKey{kind, string(secret)}]; ok {
-			return m
-		}
+// Markers are [scrubbed:kind:tag], tag a keyed hash (HMAC-SHA256 with
+// the marker key, 16 bits) of the secret's canonical form: the key it
+// was found by (its letters and digits, folded), so the same value gets
+// the same tag in every form it takes (escaped, encoded, a blob that
+// holds it, cut over two lines); the tag is useless for guessing it.
+// Text a pattern caught is tagged by its own letters and digits, decoded.
+
+// Classes of canonical forms (a skeleton and a folded text never share
+// a tag by accident).
+const (
+	classSkel = 'S'
+	classFold = 'F'
+)
+
+// tagged marks a span's tag as set.
+func tagged(t uint16) uint32 { return 1<<16 | uint32(t) }
+
+// tagOf is the tag of a canonical form (cached per worker: the same
+// secrets come back).
+func (s *worker) tagOf(class byte, canon []byte) uint32 {
+	s.tagKey = append(append(s.tagKey[:0], class), canon...)
+	if t, ok := s.tags[string(s.tagKey)]; ok {
+		return t
 	}
 	if s.markMAC == nil {
 		s.markMAC = hmac.New(sha256.New, s.mac)
 	}
 	s.markMAC.Reset()
-	s.markMAC.Write(bytes.ToLower(secret))
-	m := "[scrubbed:" + kind + ":" + hex.EncodeToString(s.markMAC.Sum(s.markSum[:0])[:2]) + "]"
-	if len(secret) <= 64 {
-		if s.markers == nil || len(s.markers) >= 4096 {
-			s.markers = map[markerKey]string{}
-		}
-		s.markers[markerKey{kind, string(secret)}] = m
+	s.markMAC.Write(s.tagKey)
+	sum := s.markMAC.Sum(s.markSum[:0])
+	t := tagged(uint16(sum[0])<<8 | uint16(sum[1]))
+	if s.tags == nil || len(s.tags) >= 1<<16 {
+		s.tags = map[string]uint32{}
 	}
-	return m
+	s.tags[string(s.tagKey)] = t
+	return t
 }
 
-type markerKey struct{ kind, secret string }
+// tagText tags text a pattern caught: its letters and digits once
+// escapes are undone (as a known value's would be), or its folded text
+// when it has none.
+func (s *worker) tagText(text []byte) uint32 {
+	_, final := lineViews(text)
+	s.tagRep.skeleton(final.text)
+	if len(s.tagRep.b) > 0 {
+		return s.tagOf(classSkel, s.tagRep.b)
+	}
+	s.tagRep.folded(final.text)
+	return s.tagOf(classFold, s.tagRep.b)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendMarker appends [scrubbed:kind:tag].
+func appendMarker(out []byte, kind string, tag uint32) []byte {
+	out = append(out, "[scrubbed:"...)
+	out = append(out, kind...)
+	return append(out, ':', hexDigits[tag>>12&15], hexDigits[tag>>8&15], hexDigits[tag>>4&15], hexDigits[tag&15], ']')
+}

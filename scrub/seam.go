@@ -16,8 +16,12 @@ const seamBytes = 4 * maxScan
 type lineResult struct {
 	line  []byte
 	spans []span
-	final *view
-	tail  tailFrom // where a value may start that goes on into the next line
+	sides [2]seamSide // as it is and decoded (nil: the same)
+}
+
+// goesOn: a value may go on from this line into the next.
+func (l *lineResult) goesOn() bool {
+	return l.sides[0].tail.at >= 0 || l.sides[1].v != nil && l.sides[1].tail.at >= 0
 }
 
 // scanLines finds the secrets of every line in data ('\n'-terminated,
@@ -28,8 +32,12 @@ type lineResult struct {
 func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line []byte, spans []span)) {
 	var last *lineResult
 	if prev != nil && w.m.skel != nil {
-		last = &lineResult{line: prev, final: finalView(prev)}
-		last.tail = w.tailGoesOn(last.final)
+		last = &lineResult{line: prev}
+		plain, final := lineViews(prev)
+		last.sides[0] = seamSide{plain, w.tailGoesOn(plain)}
+		if final != plain {
+			last.sides[1] = seamSide{final, w.tailGoesOn(final)}
+		}
 	}
 	first := true
 	for len(data) > 0 {
@@ -41,10 +49,10 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 		// The seam with the line before is scanned with this line's
 		// views (spans finds it: the views' skeletons are at hand).
 		w.seamPrev, w.seamA = nil, w.seamA[:0]
-		if last != nil && last.tail.at >= 0 && w.m.skel != nil {
+		if last != nil && last.goesOn() && w.m.skel != nil {
 			w.seamPrev = last
 		}
-		cur.spans, cur.final, cur.tail = w.spans(cur.line, inKey)
+		cur.spans, cur.sides = w.spans(cur.line, inKey)
 		w.seamPrev = nil
 		if !first {
 			last.spans = append(last.spans, w.seamA...)
@@ -56,21 +64,32 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 	if last == nil || first {
 		return
 	}
-	if next != nil && last.tail.at >= 0 && w.m.skel != nil {
-		v := finalView(next)
-		w.sk.skeleton(v.text)
+	if next != nil && last.goesOn() && w.m.skel != nil {
+		plain, final := lineViews(next)
 		w.seamA = w.seamA[:0]
-		var sb []span
-		w.seam(last, next, v, &w.sk, &sb)
+		views := []*view{plain, final}
+		if final == plain {
+			views = views[:1]
+		}
+		for _, bv := range views {
+			w.sk.skeleton(bv.text)
+			var sb []span
+			for _, a := range last.sides {
+				if a.v != nil && a.tail.at >= 0 {
+					w.seam(last.line, a, next, bv, &w.sk, &sb)
+				}
+			}
+		}
 		last.spans = append(last.spans, w.seamA...)
 	}
 	emit(last.line, last.spans)
 }
 
-// finalView is a line's text with every escape undone, as knownSpans
-// leaves it.
-func finalView(line []byte) *view {
-	cur := &view{text: bytes.TrimRight(line, "\r\n")}
+// lineViews is a line's text as it is and with every escape undone, as
+// knownSpans leaves it.
+func lineViews(line []byte) (plain, final *view) {
+	plain = &view{text: bytes.TrimRight(line, "\r\n")}
+	cur := plain
 	for round := 0; round < 3 && needsDecoding(cur.text); round++ {
 		next := &view{}
 		if !unescape(cur.text, next) {
@@ -79,7 +98,7 @@ func finalView(line []byte) *view {
 		next.compose(cur)
 		cur = next
 	}
-	return cur
+	return plain, cur
 }
 
 // tailGoesOn finds where a value may start in v that goes on past its
@@ -113,17 +132,17 @@ func sharedHeader(a, b []byte) int {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// seam finds the values across the join of line a and bline (as view
-// bv, whose skeleton is bs): it appends a's spans to w.seamA and
-// bline's to *sb. a's text is taken from where a value may start that
-// goes on; bline's, after the header it shares with a, as far as such a
-// value can reach.
-func (w *worker) seam(a *lineResult, bline []byte, bv *view, bs *rep, sb *[]span) {
-	ta := a.final
+// seam finds the values across the join of aline (as side a) and
+// bline (as view bv, whose skeleton is bs): it appends aline's spans to
+// w.seamA and bline's to *sb. a's text is taken from where a value may
+// start that goes on; bline's, after the header it shares with aline,
+// as far as such a value can reach.
+func (w *worker) seam(aline []byte, a seamSide, bline []byte, bv *view, bs *rep, sb *[]span) {
+	ta := a.v
 	if a.tail.at >= len(ta.text) || len(bs.b) == 0 {
 		return
 	}
-	skip := sharedHeader(a.line, bline)
+	skip := sharedHeader(aline, bline)
 	k0 := 0 // the first skeleton byte of bline's content
 	for k0 < len(bs.b) {
 		if st, _ := bv.source(int(bs.src[k0]), int(bs.src[k0])+1); st >= skip {
@@ -175,8 +194,9 @@ func (w *worker) seam(a *lineResult, bline []byte, bv *view, bs *rep, sb *[]span
 		bStart, _ := bv.source(hs, hs+1)
 		last := int(j.src[h.e-1]) - off
 		_, en := bv.source(last, runeEnd(bv.text, last))
-		w.seamA = append(w.seamA, span{st, aEnd, h.ent.kind, h.ent.source})
-		*sb = append(*sb, span{bStart, en, h.ent.kind, h.ent.source})
+		tag := w.tagOf(classSkel, j.b[h.i:h.e])
+		w.seamA = append(w.seamA, span{st, aEnd, h.ent.kind, h.ent.source, tag})
+		*sb = append(*sb, span{bStart, en, h.ent.kind, h.ent.source, tag})
 	}
 }
 

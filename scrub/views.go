@@ -67,7 +67,8 @@ const (
 	famURL       // %XX, %uNNNN, '+'
 	famHTML
 	famQuote // doubled quotes
-	famAll   = famBackslash | famURL | famHTML | famQuote
+	famQP    // quoted-printable =XX of non-ASCII (e-mail bodies, MIME words)
+	famAll   = famBackslash | famURL | famHTML | famQuote | famQP
 )
 
 // escapeFam: the family a byte may start an escape of.
@@ -78,6 +79,7 @@ func init() {
 	escapeFam['%'], escapeFam['+'] = famURL, famURL
 	escapeFam['&'] = famHTML
 	escapeFam['\''], escapeFam['"'] = famQuote, famQuote
+	escapeFam['='] = famQP
 }
 
 // families reports which escape families text may hold.
@@ -88,7 +90,7 @@ func families(text []byte) uint8 {
 		if e == 0 || f&e != 0 {
 			continue
 		}
-		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) {
+		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) || e == famQP && qpLen(text, i) == 0 && !mimeQ(text, i) {
 			continue
 		}
 		f |= e
@@ -133,9 +135,10 @@ func hexN(b []byte, i, n int) int {
 // unescape decodes, in one pass, backslash escapes (C, Python, JSON,
 // SQL: \xNN is a byte, so Python's bytes and MariaDB's messages give
 // UTF-8 back and a lone \xf6 reads as Latin-1), %XX and %uNNNN, '+' as a
-// space, HTML entities (named, decimal, hex) and doubled quotes. It
-// reports whether anything changed.
-func unescape(src []byte, v *view) bool { return unescapeOnly(src, v, famAll) }
+// space, HTML entities (named, decimal, hex), doubled quotes and
+// quoted-printable: the families src holds. It reports whether anything
+// changed.
+func unescape(src []byte, v *view) bool { return unescapeOnly(src, v, families(src)) }
 
 // unescapeOnly decodes the escapes of the families fams only.
 func unescapeOnly(src []byte, v *view, fams uint8) bool {
@@ -185,6 +188,18 @@ func decodeEscape(src []byte, i int, v *view) int {
 		}
 	case '&':
 		return decodeEntity(src, i, v)
+	case '=':
+		// (only in text that has quoted-printable of non-ASCII or a MIME
+		// word: then "=09" and "=5F" are a tab and '_' too)
+		n := qpLen(src, i)
+		for k := i; k < i+n; k += 3 {
+			v.push(byte(hexN(src, k+1, 2)), k, k+3)
+		}
+		if n == 0 && i+2 < len(src) && hexN(src, i+1, 2) >= 0 && src[i+1] < 'a' && src[i+2] < 'a' {
+			v.push(byte(hexN(src, i+1, 2)), i, i+3)
+			return 3
+		}
+		return n
 	case '\\':
 		if i+1 >= len(src) {
 			return 0
@@ -196,7 +211,13 @@ func decodeEscape(src []byte, i int, v *view) int {
 				v.push(byte(x), i, i+4)
 				return 4
 			}
+			if n := bracedRune(src, i, v); n > 0 { // Perl's \x{d8}
+				return n
+			}
 		case 'u':
+			if n := bracedRune(src, i, v); n > 0 { // Rust's, JavaScript's and Swift's \u{d8}
+				return n
+			}
 			x := hexN(src, i+2, 4)
 			if x < 0 {
 				break
@@ -224,14 +245,84 @@ func decodeEscape(src []byte, i int, v *view) int {
 		case 'r':
 			v.push('\r', i, i+2)
 			return 2
-		case '0':
-			v.push(0, i, i+2)
-			return 2
+		case '0', '1', '2', '3':
+			// C, Go, git and ls print bytes as three octal digits
+			// ("\303\230"); MariaDB's \0 is NUL.
+			if i+3 < len(src) && isOctal(src[i+2]) && isOctal(src[i+3]) {
+				v.push((n-'0')<<6|(src[i+2]-'0')<<3|(src[i+3]-'0'), i, i+4)
+				return 4
+			}
+			if n == '0' {
+				v.push(0, i, i+2)
+				return 2
+			}
 		}
 		v.push(n, i, i+2) // \\ \' \" \/ and the rest: the character itself
 		return 2
 	}
 	return 0
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
+
+// bracedRune decodes \x{H..} or \u{H..} (1 to 6 hex digits) at src[i].
+func bracedRune(src []byte, i int, v *view) int {
+	if i+3 >= len(src) || src[i+2] != '{' {
+		return 0
+	}
+	x, j := 0, i+3
+	for ; j < len(src) && j < i+9 && hexVal(src[j]) >= 0; j++ {
+		x = x<<4 | hexVal(src[j])
+	}
+	if j == i+3 || j >= len(src) || src[j] != '}' || x > utf8.MaxRune {
+		return 0
+	}
+	v.pushRune(rune(x), i, j+1)
+	return j + 1 - i
+}
+
+// qpLen is the length of the quoted-printable escapes of non-ASCII at
+// src[i] ('='), or 0: a UTF-8 sequence ("=C3=98", either case) or one
+// upper-case Latin-1 letter ("=F8"). Lone "=8X" or "=3D" are left alone:
+// "size=85" and "=3D" say nothing a value needs.
+func qpLen(src []byte, i int) int {
+	lead := hexN(src, i+1, 2)
+	if lead < 0xc0 {
+		return 0
+	}
+	n := 1
+	switch {
+	case lead >= 0xf0 && lead <= 0xf4:
+		n = 4
+	case lead >= 0xe0:
+		n = 3
+	case lead >= 0xc2:
+		n = 2
+	}
+	for k := 1; k < n; k++ {
+		if at := i + 3*k; at >= len(src) || src[at] != '=' || hexN(src, at+1, 2)&0xc0 != 0x80 {
+			n = 1 // not UTF-8: Latin-1, if written as QP writes it
+			break
+		}
+	}
+	if n == 1 && (src[i+1] < 'C' || src[i+1] > 'F' || src[i+2] >= 'a') {
+		return 0
+	}
+	return 3 * n
+}
+
+// mimeQ: src[i:] starts a MIME encoded word in Q encoding
+// ("=?utf-8?q?").
+func mimeQ(src []byte, i int) bool {
+	if i+1 >= len(src) || src[i+1] != '?' {
+		return false
+	}
+	for j := i + 2; j < len(src) && j < i+40; j++ {
+		if src[j] == '?' {
+			return j > i+2 && j+2 < len(src) && (src[j+1] == 'q' || src[j+1] == 'Q') && src[j+2] == '?'
+		}
+	}
+	return false
 }
 
 // decodeEntity decodes an HTML character reference at src[i] ('&').

@@ -87,6 +87,8 @@ func decodeAll(s string) []string {
 		func(s string) string { return unbackslash(s, false) },
 		func(s string) string { return unbackslash(s, true) },
 		unURL,
+		func(s string) string { return unQP(s, false) },
+		func(s string) string { return unQP(s, true) },
 		html.UnescapeString,
 		func(s string) string { return strings.ReplaceAll(s, "''", "'") },
 	} {
@@ -138,6 +140,21 @@ func unbackslash(s string, latin1 bool) string {
 			v, _ := strconv.ParseUint(s[i+2:i+10], 16, 32)
 			b = utf8.AppendRune(b, rune(v))
 			i += 9
+		case (n == 'u' || n == 'x') && i+3 < len(s) && s[i+2] == '{':
+			// \u{d8}, \x{d8}: as many hex digits as there are
+			j := strings.IndexByte(s[i+3:], '}')
+			v, err := strconv.ParseUint(s[i+3:i+3+max(j, 0)], 16, 32)
+			if j <= 0 || err != nil {
+				b = append(b, n)
+				i++
+				break
+			}
+			b = utf8.AppendRune(b, rune(v))
+			i += 3 + j
+		case n >= '0' && n <= '3' && i+4 <= len(s) && isOctalStr(s[i+1:i+4]):
+			v, _ := strconv.ParseUint(s[i+1:i+4], 8, 8)
+			b = append(b, byte(v))
+			i += 3
 		case n == 't':
 			b = append(b, '\t')
 			i++
@@ -153,6 +170,32 @@ func unbackslash(s string, latin1 bool) string {
 		default:
 			b = append(b, n)
 			i++
+		}
+	}
+	return string(b)
+}
+
+func isOctalStr(s string) bool { return strings.Trim(s, "01234567") == "" }
+
+// unQP undoes quoted-printable =XX escapes and soft line breaks; header:
+// a MIME word's '_' is a space too.
+func unQP(s string, header bool) string {
+	if !strings.Contains(s, "=") && !(header && strings.Contains(s, "_")) {
+		return s
+	}
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '=' && i+3 <= len(s) && isHexStr(s[i+1:i+3]):
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b = append(b, byte(v))
+			i += 2
+		case s[i] == '=' && i+1 < len(s) && s[i+1] == '\n':
+			i++
+		case header && s[i] == '_':
+			b = append(b, ' ')
+		default:
+			b = append(b, s[i])
 		}
 	}
 	return string(b)

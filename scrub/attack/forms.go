@@ -127,6 +127,17 @@ var Forms = []Form{
 		zw.Close()
 		return "instance user_data " + base64.StdEncoding.EncodeToString(b.Bytes())
 	}},
+	{Name: "quoted-printable", Render: func(v string) string { return "body: " + QuotedPrintable(v, false) + " --" }},
+	{Name: "mime-q", Render: func(v string) string { return "Subject: =?utf-8?q?" + QuotedPrintable(v, true) + "?= (queued)" }},
+	{Name: "mime-b", Render: func(v string) string {
+		return "From: =?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte(v)) + "?= <noreply@example.org>"
+	}},
+	{Name: "c-octal", Render: func(v string) string { return "warning: could not open " + COctal(v) + ": No such file" }},
+	{Name: "braced-u", Render: func(v string) string { return "name: " + Braced(v, `\u{%x}`) + " (escaped)" }},
+	{Name: "perl-x", Render: func(v string) string { return "name => " + Braced(v, `\x{%x}`) + "," }},
+	{Name: "shell-quoted", Render: func(v string) string {
+		return "+ openstack server set --name '" + strings.ReplaceAll(v, "'", `'\''`) + "' 4f0e1c2d"
+	}},
 	{Name: "split-lines", Bare: true, Applies: splittable, Render: func(v string) string {
 		a, b := half(v)
 		return "value=" + a + "\n" + b + " was rejected"
@@ -143,6 +154,59 @@ var Forms = []Form{
 		a, b := half(v)
 		return "fields " + a + " | " + b + " end"
 	}},
+}
+
+// QuotedPrintable is Python's quopri.encodestring (header: the MIME
+// word's, with '_' for a space and '?' '_' escaped).
+func QuotedPrintable(v string, header bool) string {
+	var b strings.Builder
+	for _, c := range []byte(v) {
+		switch {
+		case header && c == ' ':
+			b.WriteByte('_')
+		case c == '=' || c >= 0x7f || c < 0x20 && c != '\t' || header && (c == '?' || c == '_' || c == '\t'):
+			fmt.Fprintf(&b, "=%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// COctal quotes a name as git (core.quotePath) and C do: bytes outside
+// ASCII as three octal digits.
+func COctal(v string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, c := range []byte(v) {
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, `\%03o`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// Braced writes every character outside printable ASCII in format (Rust's
+// and JavaScript's \u{..}, Perl's \x{..}).
+func Braced(v, format string) string {
+	var b strings.Builder
+	for _, r := range v {
+		if r < 0x20 || r >= 0x7f {
+			fmt.Fprintf(&b, format, r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // pyTitle is Python's str.title(): upper case after every non-letter.

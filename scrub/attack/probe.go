@@ -61,6 +61,28 @@ var Twins = []Value{
 	{"name", "Königstraße Bäcker AG"},
 }
 
+// Words are the words of 6 or more letters of the multi-word values
+// (split at spaces and hyphens): a log may print one alone ("Østergaard"
+// of a full name), and the scrubber that knows the whole value must
+// find it in every form.
+func Words(values []Value) []Value {
+	var out []Value
+	seen := map[string]bool{}
+	for _, v := range values {
+		words := strings.FieldsFunc(v.Text, func(r rune) bool { return unicode.IsSpace(r) || r == '-' })
+		if len(words) < 2 {
+			continue
+		}
+		for _, w := range words {
+			if len([]rune(w)) >= 6 && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 && !seen[w] {
+				seen[w] = true
+				out = append(out, Value{v.Kind + "-word", w})
+			}
+		}
+	}
+	return out
+}
+
 // Filler renders a form's context: what the form prints around any value.
 const filler = "qxqxqxqxqxqxqx"
 
