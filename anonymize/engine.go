@@ -127,8 +127,9 @@ type colPlan struct {
 	kind    string
 	fn      kindFunc
 	tracked bool // unique column of a non-bijective kind: collision-checked
-	// the digests of tracked values for the collision sets
+	// the digests of tracked values and their kind's collision sets
 	inFP, outFP fpHash
+	sets        *kindSets
 	stats       *ColumnStats
 }
 
@@ -272,6 +273,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name]}
 		if cp.tracked {
 			cp.inFP, cp.outFP = e.fp[r.Kind.Name][0], e.fp[r.Kind.Name][1]
+			cp.sets = e.coll.of(r.Kind.Name)
 		}
 		if cp.info, err = e.columnInfo(in.Table(), name, schema, r); err != nil {
 			return nil, err
@@ -480,6 +482,7 @@ func (e *Engine) clone(st *sqldump.Statement) *sqldump.Statement {
 // key, whatever the number of workers.
 func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 	start := time.Now()
+	defer e.coll.free()
 	stats := &Stats{Rows: map[string]int64{}}
 	order := make(chan *job, e.opts.Workers)
 	work := make(chan *job, e.opts.Workers)
@@ -596,13 +599,43 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 // (as keyed 61-bit digests, fpHash: 16 bytes a value in a table at most
 // 3/4 full) and the inputs that had to be re-derived.
 type collisions struct {
-	taken map[string]*fpTable
-	redo  map[string]*fpTable
+	kinds map[string]*kindSets
+}
+
+type kindSets struct {
+	taken fpTable // output digest -> input digest
+	redo  fpTable // input digest -> re-derivation count
 }
 
 func newCollisions() *collisions {
-	return &collisions{taken: map[string]*fpTable{}, redo: map[string]*fpTable{}}
+	return &collisions{kinds: map[string]*kindSets{}}
 }
+
+// of is kind's sets (made when a plan first needs them, on the reader
+// goroutine; only the in-order stage uses them).
+func (c *collisions) of(kind string) *kindSets {
+	s := c.kinds[kind]
+	if s == nil {
+		s = &kindSets{}
+		c.kinds[kind] = s
+	}
+	return s
+}
+
+// free returns the tables' memory (they are outside Go's heap).
+func (c *collisions) free() {
+	for _, s := range c.kinds {
+		for _, t := range []*fpTable{&s.taken, &s.redo} {
+			freeSlots(t.slots)
+			*t = fpTable{}
+		}
+	}
+}
+
+// prefetchAhead is how many values ahead the in-order stage fetches the
+// slots it will probe: enough to overlap the misses, few enough that the
+// lines are still in the cache when probed.
+const prefetchAhead = 16
 
 // resolveCollisions runs in input order: the first input to claim an
 // output keeps it; a later, different input is re-derived (n = 1, 2, ...)
@@ -611,28 +644,23 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 	if len(j.tracked) == 0 {
 		return nil
 	}
-	// Fetch the slots ahead: the probes below then mostly hit the cache.
-	var sink uint64
-	for i := range j.tracked {
-		tv := &j.tracked[i]
-		kind := j.plan.cols[tv.col].kind
-		if t := e.coll.taken[kind]; t != nil {
-			sink += t.touchSum(tv.outFP) + e.coll.redo[kind].touchSum(tv.inFP)
-		}
-	}
-	e.sink = sink
 	in := j.st.Insert()
+	var sink uint64
+	touch := func(i int) {
+		tv := &j.tracked[i]
+		sets := j.plan.cols[tv.col].sets
+		sink += sets.taken.touchSum(tv.outFP) + sets.redo.touchSum(tv.inFP)
+	}
+	for i := 0; i < prefetchAhead && i < len(j.tracked); i++ {
+		touch(i)
+	}
 	for i := range j.tracked {
+		if i+prefetchAhead < len(j.tracked) {
+			touch(i + prefetchAhead)
+		}
 		tv := &j.tracked[i]
 		cp := j.plan.cols[tv.col]
-		kind := cp.kind
-		taken := e.coll.taken[kind]
-		if taken == nil {
-			taken = &fpTable{}
-			e.coll.taken[kind] = taken
-			e.coll.redo[kind] = &fpTable{}
-		}
-		redo := e.coll.redo[kind]
+		taken, redo := &cp.sets.taken, &cp.sets.redo
 		orig := j.origs[tv.origAt:tv.origEnd]
 		inFP := tv.inFP
 		rn, wasRedone := redo.get(inFP)
@@ -657,16 +685,12 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 					out = o
 					outFP = cp.outFP.sum(out)
 				}
-				owner, ok := taken.get(outFP)
-				if !ok {
-					taken.put(outFP, inFP)
-					break
-				}
-				if owner == inFP {
+				owner, ok := taken.getOrPut(outFP, inFP)
+				if !ok || owner == inFP {
 					break
 				}
 				if n > 1000 {
-					return fmt.Errorf("table %s column %s: cannot find a unique %s value for row %d at line %d after 1000 tries", cp.info.table, cp.info.name, kind, tv.row+1, j.st.Line)
+					return fmt.Errorf("table %s column %s: cannot find a unique %s value for row %d at line %d after 1000 tries", cp.info.table, cp.info.name, cp.kind, tv.row+1, j.st.Line)
 				}
 			}
 			if n > 0 {
@@ -678,5 +702,6 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 			setValue(in, tv.row, tv.col, in.Value(tv.row, tv.col), out, tv.hex)
 		}
 	}
+	e.sink = sink
 	return nil
 }

@@ -55,6 +55,29 @@ func (t *fpTable) get(k uint64) (uint64, bool) {
 	}
 }
 
+// getOrPut returns k's value if k is in the table (ok); else it stores v
+// for k, in the same probe.
+func (t *fpTable) getOrPut(k, v uint64) (uint64, bool) {
+	if 4*(t.n+1) > 3*len(t.slots) {
+		t.grow()
+	}
+	k = fpKey(k)
+	for i := t.slot(k); ; {
+		s := &t.slots[i]
+		if s.key == k {
+			return s.val, true
+		}
+		if s.key == 0 {
+			*s = fpSlot{k, v}
+			t.n++
+			return 0, false
+		}
+		if i++; i == len(t.slots) {
+			i = 0
+		}
+	}
+}
+
 // put sets k's value (k must not be in the table yet).
 func (t *fpTable) put(k, v uint64) {
 	if 4*(t.n+1) > 3*len(t.slots) {
@@ -82,12 +105,13 @@ func (t *fpTable) grow() {
 	if size == 0 {
 		size = 1 << 10
 	}
-	t.slots = make([]fpSlot, size)
+	t.slots = allocSlots(size)
 	for _, s := range old {
 		if s.key != 0 {
 			t.insert(s)
 		}
 	}
+	freeSlots(old)
 }
 
 // touchSum loads the home slot of k so that a probe that follows finds

@@ -22,7 +22,14 @@ func TestFPTable(t *testing.T) {
 			continue
 		}
 		want[fpKey(k)] = uint64(i)
-		tb.put(k, uint64(i))
+		if i%2 == 0 {
+			tb.put(k, uint64(i))
+		} else if v, ok := tb.getOrPut(k, uint64(i)); ok {
+			t.Fatalf("getOrPut(%#x) found %d in the table before it was put", k, v)
+		}
+		if v, ok := tb.getOrPut(k, 12345); !ok || v != uint64(i) {
+			t.Fatalf("getOrPut(%#x) after putting %d: %d, %v", k, i, v, ok)
+		}
 		if i%997 == 0 {
 			for _, k2 := range keys[:i+1] {
 				if v, ok := tb.get(k2); !ok || v != want[fpKey(k2)] {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"text/tabwriter"
 
 	"github.com/fuzzyduck/fuzzyduck/anonymize"
@@ -38,7 +37,6 @@ func anonymizeCommand() *cli.Command {
 			&cli.StringFlag{Name: "system", Value: "refuse", Usage: "system data (accounts, grants, servers, statistics, the mysql schema): refuse (an error) or drop (each statement dropped with a warning)"},
 		}, outputFlags...),
 		Action: func(c *cli.Context) error {
-			lowerGCPercent()
 			if c.Bool("two-pass") || c.Bool("privacy-by-default") {
 				return anonymizeTwoPass(c, nil, nil, nil)
 			}
@@ -190,17 +188,6 @@ func finish(out *fileio.File, w *sqldump.Writer, r *sqldump.Reader, stats *anony
 	}
 	printSummary(os.Stderr, stats)
 	return nil
-}
-
-// lowerGCPercent makes the garbage collector run when the heap has grown
-// by half (not doubled): the live heap is the statements in flight and
-// the collision sets, and doubling it put a 1,000,000-row dump with a
-// unique column past 128 MiB. It costs a few percent of CPU; an explicit
-// GOGC wins.
-func lowerGCPercent() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
 }
 
 func printSummary(w io.Writer, s *anonymize.Stats) {
