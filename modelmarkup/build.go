@@ -177,10 +177,7 @@ func (p *project) nestedTables(n node, top bool) {
 // bases that are not mapped (bases first, so the class's own wins).
 func (p *project) confidential(c *class, m *Model) {
 	var dicts []*dictNode
-	for _, k := range c.mro {
-		if k != c && k.mapped {
-			break
-		}
+	for k := range c.unmapped() {
 		b, ok := k.attr("__confidential__")
 		if !ok {
 			continue

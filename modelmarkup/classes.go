@@ -2,6 +2,7 @@ package modelmarkup
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 )
 
@@ -175,6 +176,20 @@ func (c *class) lookupAttr(name string) (*class, binding, bool) {
 		}
 	}
 	return nil, binding{}, false
+}
+
+// unmapped yields the class, then its bases up to the first mapped one:
+// where the class's own table settings (__tablename__, __table_args__,
+// __confidential__) may be written. A base's mapped is read when the walk
+// reaches it.
+func (c *class) unmapped() iter.Seq[*class] {
+	return func(yield func(*class) bool) {
+		for _, k := range c.mro {
+			if k != c && k.mapped || !yield(k) {
+				return
+			}
+		}
+	}
 }
 
 // resolveBases resolves a class's bases and computes its MRO.
@@ -417,10 +432,7 @@ func (p *project) classify(c *class) {
 		return
 	}
 	// __tablename__ from the class or a base that is not mapped.
-	for _, k := range c.mro {
-		if k != c && k.mapped {
-			break
-		}
+	for k := range c.unmapped() {
 		b, ok := k.attr("__tablename__")
 		if !ok {
 			continue

@@ -26,10 +26,7 @@ type table struct {
 // ending with a dict of options, or a dict alone; from the class or a
 // base that is not mapped; a declared_attr method's value too.
 func (p *project) tableArgs(c *class, t *table) {
-	for _, k := range c.mro {
-		if k != c && k.mapped {
-			return
-		}
+	for k := range c.unmapped() {
 		b, ok := k.attr("__table_args__")
 		if !ok {
 			continue
