@@ -10,23 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/clitest"
 )
 
 var fuzzyBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "fuzzy-bin-")
-	if err != nil {
-		panic(err)
-	}
-	fuzzyBin = filepath.Join(dir, "fuzzy")
-	if out, err := exec.Command("go", "build", "-o", fuzzyBin, ".").CombinedOutput(); err != nil {
-		panic(string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { clitest.Main(m, map[*string]string{&fuzzyBin: "."}) }
 
 type result struct {
 	stdout, stderr string
@@ -38,16 +28,8 @@ func fuzzy(t *testing.T, dir string, env []string, args ...string) result {
 	cmd := exec.Command(fuzzyBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{o.String(), e.String(), code}
+	o, e, code := clitest.Run(t, cmd)
+	return result{o, e, code}
 }
 
 const testKey = "FUZZY_KEY=000102030405060708090a0b0c0d0e0f"

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"compress/gzip"
 	"io"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/clitest"
 )
 
 // audit_log comes before users (as mariadb-dump orders them) and users
@@ -32,16 +33,9 @@ func fuzzyIn(t *testing.T, dir, stdin string, args ...string) result {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var o, e bytes.Buffer
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = f, &o, &e
-	err = cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{o.String(), e.String(), code}
+	cmd.Stdin = f
+	o, e, code := clitest.Run(t, cmd)
+	return result{o, e, code}
 }
 
 func TestAnonymizeOnePass(t *testing.T) {

@@ -12,24 +12,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/clitest"
 )
 
 var gateBin, fuzzyBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gate-bin-")
-	if err != nil {
-		panic(err)
-	}
-	gateBin, fuzzyBin = filepath.Join(dir, "gate"), filepath.Join(dir, "fuzzy")
-	for bin, pkg := range map[string]string{gateBin: ".", fuzzyBin: "../fuzzy"} {
-		if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
-			panic(string(out))
-		}
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	clitest.Main(m, map[*string]string{&gateBin: ".", &fuzzyBin: "../fuzzy"})
 }
 
 type result struct {
@@ -42,16 +32,8 @@ func run(t *testing.T, dir, stdin, bin string, args ...string) result {
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{o.String(), e.String(), code}
+	o, e, code := clitest.Run(t, cmd)
+	return result{o, e, code}
 }
 
 var dumpFile, _ = filepath.Abs("../../sqldump/testdata/dumps/defaults.sql")
