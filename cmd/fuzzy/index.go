@@ -61,6 +61,22 @@ func prepared(c *cli.Context) (*spooled, *anonymizeSetup, error) {
 	return in, &anonymizeSetup{set: set, schema: r.Schema()}, nil
 }
 
+// withPrepared runs fn on the dump read again after prepared, then
+// closes it and removes the spooled copy of stdin.
+func withPrepared(c *cli.Context, fn func(r *sqldump.Reader, setup *anonymizeSetup) error) error {
+	in, setup, err := prepared(c)
+	if err != nil {
+		return err
+	}
+	defer in.Cleanup()
+	r, f, err := in.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return fn(r, setup)
+}
+
 // privacyFlag is --privacy-by-default, for anonymize and index (which
 // must index what anonymize rewrites).
 var privacyFlag = &cli.BoolFlag{Name: "privacy-by-default", Usage: "give every column without a rule the kind its values call for, except keys, booleans, enums and state-like columns (use keep to opt a column out); prints what it decided"}
@@ -102,26 +118,18 @@ func indexCommand() *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "index file to write"},
 		},
 		Action: func(c *cli.Context) error {
-			in, setup, err := prepared(c)
-			if err != nil {
-				return err
-			}
-			defer in.Cleanup()
-			r, f, err := in.Open()
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			ix := scrub.NewIndex()
-			if err := anonymize.Collect(r, setup.set, func(kind string, v []byte) { ix.Add(kind, string(v)) }); err != nil {
-				return err
-			}
-			ix.Finish()
-			if err := ix.Save(c.String("output")); err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stderr, "fuzzy: index %s: %d distinct values, %d tokens\n", c.String("output"), ix.Len(), len(ix.Tokens))
-			return nil
+			return withPrepared(c, func(r *sqldump.Reader, setup *anonymizeSetup) error {
+				ix := scrub.NewIndex()
+				if err := anonymize.Collect(r, setup.set, func(kind string, v []byte) { ix.Add(kind, string(v)) }); err != nil {
+					return err
+				}
+				ix.Finish()
+				if err := ix.Save(c.String("output")); err != nil {
+					return err
+				}
+				fmt.Fprintf(os.Stderr, "fuzzy: index %s: %d distinct values, %d tokens\n", c.String("output"), ix.Len(), len(ix.Tokens))
+				return nil
+			})
 		},
 	}
 }
@@ -136,38 +144,30 @@ func auditCommand() *cli.Command {
 			&cli.BoolFlag{Name: "strict", Usage: "exit 1 when any unmarked column looks confidential"},
 		},
 		Action: func(c *cli.Context) error {
-			in, setup, err := prepared(c)
-			if err != nil {
-				return err
-			}
-			defer in.Cleanup()
-			r, f, err := in.Open()
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			rep, err := anonymize.Audit(r, setup.set, c.Int("sample"))
-			if err != nil {
-				return err
-			}
-			for _, f := range rep.Findings {
-				fmt.Println(f)
-			}
-			for _, w := range rep.Warnings {
-				fmt.Println("warning:", w)
-			}
-			unmarked := 0
-			for _, f := range rep.Findings {
-				if f.Column != "" {
-					unmarked++
+			return withPrepared(c, func(r *sqldump.Reader, setup *anonymizeSetup) error {
+				rep, err := anonymize.Audit(r, setup.set, c.Int("sample"))
+				if err != nil {
+					return err
 				}
-			}
-			fmt.Printf("fuzzy audit: %d columns, %d look confidential, %d have rules: coverage %.1f%%; %d unmarked; %d other findings\n",
-				rep.Columns, rep.Suspect, rep.Covered, rep.Coverage(), unmarked, len(rep.Findings)-unmarked)
-			if c.Bool("strict") && len(rep.Findings) > 0 {
-				return cli.Exit(fmt.Sprintf("fuzzy audit --strict: %d confidential-looking columns have no rule, %d other findings (unknown columns, system data, replication coordinates)", unmarked, len(rep.Findings)-unmarked), 1)
-			}
-			return nil
+				for _, f := range rep.Findings {
+					fmt.Println(f)
+				}
+				for _, w := range rep.Warnings {
+					fmt.Println("warning:", w)
+				}
+				unmarked := 0
+				for _, f := range rep.Findings {
+					if f.Column != "" {
+						unmarked++
+					}
+				}
+				fmt.Printf("fuzzy audit: %d columns, %d look confidential, %d have rules: coverage %.1f%%; %d unmarked; %d other findings\n",
+					rep.Columns, rep.Suspect, rep.Covered, rep.Coverage(), unmarked, len(rep.Findings)-unmarked)
+				if c.Bool("strict") && len(rep.Findings) > 0 {
+					return cli.Exit(fmt.Sprintf("fuzzy audit --strict: %d confidential-looking columns have no rule, %d other findings (unknown columns, system data, replication coordinates)", unmarked, len(rep.Findings)-unmarked), 1)
+				}
+				return nil
+			})
 		},
 	}
 }
