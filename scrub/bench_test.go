@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/namestext"
 )
 
 func benchValues(n int) []Value {
@@ -76,6 +78,39 @@ func reportCPU(b *testing.B, since time.Duration, size int) {
 	if d := cpuTime() - since; d > 0 {
 		b.ReportMetric(float64(size)*float64(b.N)/1e6/d.Seconds(), "MB/cpu-s")
 	}
+}
+
+// namesText is 16 MB of dump-like text (internal/namestext: every line
+// eight rows of names, e-mails and host names) and its 100k known values.
+var namesText = sync.OnceValues(func() ([]byte, []Value) {
+	var text, vals bytes.Buffer
+	if err := namestext.Write(&text, &vals, 16<<20, 100000); err != nil {
+		panic(err)
+	}
+	var out []Value
+	for _, l := range strings.Split(strings.TrimSpace(vals.String()), "\n") {
+		out = append(out, Value{Kind: "value", Text: l, Source: "values"})
+	}
+	return text.Bytes(), out
+})
+
+// BenchmarkScrubNames: dump-like text, where nearly every word is a
+// known value or a word of one, against its 100k values (bench/run.sh
+// compares gate scrub with grep -F -f on the same kind of text).
+func BenchmarkScrubNames(b *testing.B) {
+	text, vals := namesText()
+	s, err := New(Options{Values: vals})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(text)))
+	cpu := cpuTime()
+	for b.Loop() {
+		if _, err := s.Scrub(io.Discard, bytes.NewReader(text)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu, len(text))
 }
 
 // BenchmarkBuild100k: building the matcher for 100k values.

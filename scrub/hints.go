@@ -14,6 +14,15 @@ type hints struct {
 type hint struct {
 	lit      []byte // lower case
 	patterns []int
+	assign   bool // only where an assignment follows (assigned)
+}
+
+// patternHints are a pattern's literals (lower case; nil: none, the
+// pattern is always tried) and whether the pattern needs an assignment
+// after them.
+type patternHints struct {
+	lits   []string
+	assign bool
 }
 
 func foldPair(a, b byte) uint16 { return uint16(asciiLowerByte(a))<<8 | uint16(asciiLowerByte(b)) }
@@ -25,23 +34,26 @@ func asciiLowerByte(c byte) byte {
 	return c
 }
 
-// newHints files each pattern's literals (lits[i]: pattern i's; nil: a
-// pattern without literals, always tried).
-func newHints(lits [][]string) *hints {
+// newHints files each pattern's literals (lits[i]: pattern i's).
+func newHints(lits []patternHints) *hints {
 	h := &hints{byPair: map[uint16][]hint{}, n: len(lits), slot: make([]uint8, 1<<16)}
-	index := map[string]int{} // literal -> position under its pair
-	for p, ls := range lits {
-		for _, l := range ls {
+	type lit struct {
+		s      string
+		assign bool
+	}
+	index := map[lit]int{} // literal -> position under its pair
+	for p, ph := range lits {
+		for _, l := range ph.lits {
 			if len(l) < 2 {
 				panic("scrub: a hint literal needs two bytes: " + l)
 			}
 			k := foldPair(l[0], l[1])
-			if j, ok := index[l]; ok {
+			if j, ok := index[lit{l, ph.assign}]; ok {
 				h.byPair[k][j].patterns = append(h.byPair[k][j].patterns, p)
 				continue
 			}
-			index[l] = len(h.byPair[k])
-			h.byPair[k] = append(h.byPair[k], hint{lit: []byte(l), patterns: []int{p}})
+			index[lit{l, ph.assign}] = len(h.byPair[k])
+			h.byPair[k] = append(h.byPair[k], hint{lit: []byte(l), patterns: []int{p}, assign: ph.assign})
 			h.pairs[k/64] |= 1 << (k % 64)
 		}
 	}
@@ -66,7 +78,7 @@ func (h *hints) enable(line []byte, enabled []bool) {
 			continue
 		}
 		for _, c := range h.lists[h.slot[k]-1] {
-			if hasPrefixFold(line[i:], c.lit) {
+			if hasPrefixFold(line[i:], c.lit) && (!c.assign || assigned(line, i+len(c.lit))) {
 				for _, p := range c.patterns {
 					enabled[p] = true
 				}
@@ -86,4 +98,21 @@ func hasPrefixFold(b, lit []byte) bool {
 		}
 	}
 	return true
+}
+
+// assigned: at line[i] (after a literal) an assignment follows, as the
+// patterns that need one require it: more of the word (secret_key,
+// session_id), at most one quote, blanks, then '=' or ':'. Dump-like text
+// is full of literals inside names ("sid" in "Cassidy") with none.
+func assigned(line []byte, i int) bool {
+	for i < len(line) && (asciiAlnum[line[i]&0x7f] != 0 && line[i] < 0x80 || line[i] == '_' || line[i] == '-') {
+		i++
+	}
+	if i < len(line) && (line[i] == '"' || line[i] == '\'') {
+		i++
+	}
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n' || line[i] == '\f') {
+		i++
+	}
+	return i < len(line) && (line[i] == '=' || line[i] == ':')
 }

@@ -193,9 +193,19 @@ func (ix *Index) index() {
 	ix.strictSet = newFPSet(ix.Strict)
 }
 
-// verify looks a candidate key up by its fingerprint.
-func (ix *Index) verify(dom byte, key []byte) (entry, bool) {
+// verify looks a candidate key up by its fingerprint; the tag is cached
+// by fingerprint.
+func (ix *Index) verify(w *worker, dom byte, key []byte) (entry, uint32, bool) {
 	fp := ix.fingerprint(dom, key)
+	e, ok := ix.lookup(dom, fp)
+	if !ok {
+		return e, 0, false
+	}
+	return e, w.tagByFP(fp, dom, key), true
+}
+
+// lookup finds a fingerprint in a domain.
+func (ix *Index) lookup(dom byte, fp uint64) (entry, bool) {
 	switch dom {
 	case domToken:
 		return entry{KindWord, "index"}, ix.tokenSet.has(fp)
@@ -217,7 +227,7 @@ func (ix *Index) Lookup(value string) string {
 	if len(keys) == 0 {
 		return ""
 	}
-	e, ok := ix.verify(keys[0].dom, keys[0].b)
+	e, ok := ix.lookup(keys[0].dom, ix.fingerprint(keys[0].dom, keys[0].b))
 	if !ok {
 		return ""
 	}

@@ -67,20 +67,21 @@ func newMatcher(ix *Index, vs *valueSet, minLength int) *matcher {
 
 func (m *matcher) active() bool { return m.skel != nil || m.fold != nil }
 
-func (m *matcher) verify(dom byte, key []byte) (entry, bool) {
+func (m *matcher) verify(w *worker, dom byte, key []byte) (entry, uint32, bool) {
 	for _, v := range m.verifiers {
-		if e, ok := v.verify(dom, key); ok {
-			return e, true
+		if e, tag, ok := v.verify(w, dom, key); ok {
+			return e, tag, true
 		}
 	}
-	return entry{}, false
+	return entry{}, 0, false
 }
 
-// hit is a key found in a rep: bytes [i,e).
+// hit is a key found in a rep: bytes [i,e), and its marker's tag.
 type hit struct {
 	i, e int
 	ent  entry
 	dom  byte
+	tag  uint32
 }
 
 var skelDomains = [...]byte{domLoose, domDigits, domToken}
@@ -128,12 +129,12 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 				if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !whole && !(bounded || f&flCase != 0) || !t.ends.has(endsSalt(base, dom)) {
 					continue
 				}
-				ent, ok := m.verify(dom, cand)
+				ent, tag, ok := m.verify(w, dom, cand)
 				if ok && dom == domDigits {
-					_, ok = m.strict(w, r, i, e)
+					ok = m.strict(w, r, i, e)
 				}
 				if ok {
-					hits = append(hits, hit{i, e, ent, dom})
+					hits = append(hits, hit{i, e, ent, dom, tag})
 					found = true
 					i = e - 1
 					break
@@ -143,8 +144,8 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 		if !found && t.prefix && bounded && i+PrefixLen <= len(r.b) {
 			cand := r.b[i : i+PrefixLen]
 			if t.ends.has(t.endsHash(cand, domPrefix)) {
-				if ent, ok := m.verify(domPrefix, cand); ok {
-					hits = append(hits, hit{i, i + PrefixLen, ent, domPrefix})
+				if ent, tag, ok := m.verify(w, domPrefix, cand); ok {
+					hits = append(hits, hit{i, i + PrefixLen, ent, domPrefix, tag})
 				}
 			}
 		}
@@ -158,7 +159,7 @@ const maxExtraGaps = 10
 // strict checks a digits key's separators: the value's must all be in
 // the candidate [i,e) (which may have more): each subset of the
 // candidate's separators is tried as the value's.
-func (m *matcher) strict(w *worker, r *rep, i, e int) (entry, bool) {
+func (m *matcher) strict(w *worker, r *rep, i, e int) bool {
 	var gaps []int
 	for k := i + 1; k < e; k++ {
 		if r.fl[k]&flGap != 0 {
@@ -183,15 +184,15 @@ func (m *matcher) strict(w *worker, r *rep, i, e int) (entry, bool) {
 			}
 			w.sq = append(w.sq, r.b[k])
 		}
-		if ent, ok := m.verify(domStrict, w.sq); ok {
-			return ent, true
+		if _, _, ok := m.verify(w, domStrict, w.sq); ok {
+			return true
 		}
 	}
-	return entry{}, false
+	return false
 }
 
 // scanFold finds exact keys in a folded rep.
-func (m *matcher) scanFold(r *rep, anywhere bool, hits []hit) []hit {
+func (m *matcher) scanFold(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 	t := m.fold
 	for i := 0; i < len(r.b); i++ {
 		if r.fl[i]&flStart == 0 {
@@ -205,8 +206,8 @@ func (m *matcher) scanFold(r *rep, anywhere bool, hits []hit) []hit {
 			for n := t.minLen; n < t.anchorLen && i+n <= len(r.b); n++ {
 				cand := r.b[i : i+n]
 				if t.lens[n] && r.foldedEnd(i+n) && t.anchors.has(t.shortHash(cand)) && t.ends.has(t.endsHash(cand, domExact)) {
-					if ent, ok := m.verify(domExact, cand); ok {
-						hits = append(hits, hit{i, i + n, ent, domExact})
+					if ent, tag, ok := m.verify(w, domExact, cand); ok {
+						hits = append(hits, hit{i, i + n, ent, domExact, tag})
 					}
 				}
 			}
@@ -227,8 +228,8 @@ func (m *matcher) scanFold(r *rep, anywhere bool, hits []hit) []hit {
 			if !t.ends.has(t.endsHash(cand, domExact)) {
 				continue
 			}
-			if ent, ok := m.verify(domExact, cand); ok {
-				hits = append(hits, hit{i, e, ent, domExact})
+			if ent, tag, ok := m.verify(w, domExact, cand); ok {
+				hits = append(hits, hit{i, e, ent, domExact, tag})
 				i = e - 1
 				break
 			}
@@ -250,7 +251,7 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 	if m.fold != nil {
 		w.hits = w.hits[:0]
 		w.fo.folded(v.text)
-		w.hits = m.scanFold(&w.fo, anywhere, w.hits)
+		w.hits = m.scanFold(w, &w.fo, anywhere, w.hits)
 		spans = w.mapHits(v, &w.fo, spans)
 	}
 	return spans
@@ -267,7 +268,7 @@ func (w *worker) mapHits(v *view, r *rep, spans []span) []span {
 			}
 		}
 		a, b := v.source(st, en)
-		spans = append(spans, span{a, b, h.ent.kind, h.ent.source, w.tagOf(r.class, r.b[h.i:h.e])})
+		spans = append(spans, span{a, b, h.ent.kind, h.ent.source, h.tag})
 	}
 	return spans
 }

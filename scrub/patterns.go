@@ -4,45 +4,48 @@ import "regexp"
 
 // Built-in patterns: secrets recognisable by their shape, known or not.
 // Each has literals (lower case), one of which a line must hold for the
-// pattern to be tried at all. Their hits on a clean log are expected and
-// listed in the README; private key blocks (across lines) are handled
-// apart, in spans.
+// pattern to be tried at all; assign: only where an assignment follows
+// the literal (after more of the word, a quote and spaces: '=' or ':'),
+// as the pattern itself requires ("sid" in "Cassidy" is no session id).
+// Their hits on a clean log are expected and listed in the README;
+// private key blocks (across lines) are handled apart, in spans.
 var builtins = []struct {
-	p     Pattern
-	hints []string
+	p      Pattern
+	hints  []string
+	assign bool
 }{
 	// scheme://user:password@host, and oslo.messaging's further
 	// ",user:password@host" hosts; the password may hold '/' and '@'.
-	{Pattern{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#,;)'"\s]|$)`)}, []string{"://"}},
+	{Pattern{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#,;)'"\s]|$)`)}, []string{"://"}, false},
 	// (apart: the first host's match takes the comma; a third host's
 	// password may take the second host with it)
-	{Pattern{"password", regexp.MustCompile(`,[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#;)'"\s]|$)`)}, []string{"://"}},
+	{Pattern{"password", regexp.MustCompile(`,[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#;)'"\s]|$)`)}, []string{"://"}, false},
 	// go-sql-driver DSNs: user:password@tcp(host)/db.
-	{Pattern{"password", regexp.MustCompile(`(?:^|[\s'"=])[A-Za-z0-9_.-]+:([^\s'"]*?)@(?:tcp|tcp6|unix)\(`)}, []string{"@tcp", "@unix"}},
+	{Pattern{"password", regexp.MustCompile(`(?:^|[\s'"=])[A-Za-z0-9_.-]+:([^\s'"]*?)@(?:tcp|tcp6|unix)\(`)}, []string{"@tcp", "@unix"}, false},
 	// password = "..." / password='...' / "password": "..." / {"apiKey": ...}
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*[=:]\s*["']([^"']+)["']`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}},
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*[=:]\s*["']([^"']+)["']`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}, true},
 	// password=value, secret: value (unquoted)
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&]+)`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}},
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&]+)`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true},
 	// mysql -pSECRET (the client's password glued to -p)
-	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p([^\s'"]+)`)}, []string{"mysql", "mariadb"}},
+	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p([^\s'"]+)`)}, []string{" -p", "\t-p"}, false},
 	// CREATE USER / GRANT ... IDENTIFIED BY 'secret'
-	{Pattern{"password", regexp.MustCompile(`(?i)\bidentified\s+(?:with\s+\S+\s+)?(?:by|as|using)\s+(?:password\s*\(?\s*)?["']([^"']*)["']`)}, []string{"identified"}},
+	{Pattern{"password", regexp.MustCompile(`(?i)\bidentified\s+(?:with\s+\S+\s+)?(?:by|as|using)\s+(?:password\s*\(?\s*)?["']([^"']*)["']`)}, []string{"identified"}, false},
 	// Authorization: Basic (user:password in base64), Bearer tokens
-	{Pattern{"credentials", regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?basic\s+([A-Za-z0-9+/=_-]+)`)}, []string{"basic"}},
-	{Pattern{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)}, []string{"bearer"}},
+	{Pattern{"credentials", regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?basic\s+([A-Za-z0-9+/=_-]+)`)}, []string{"authorization"}, true},
+	{Pattern{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)}, []string{"bearer"}, false},
 	// OpenStack's token headers
-	{Pattern{"token", regexp.MustCompile(`(?i)x-(?:auth|subject|service|storage)-token["']?\s*[:=]\s*["']?([A-Za-z0-9._~+/=-]{8,})`)}, []string{"-token"}},
+	{Pattern{"token", regexp.MustCompile(`(?i)x-(?:auth|subject|service|storage)-token["']?\s*[:=]\s*["']?([A-Za-z0-9._~+/=-]{8,})`)}, []string{"-token"}, true},
 	// Cookie headers whole, session ids anywhere
-	{Pattern{"cookie", regexp.MustCompile(`(?i)\b(?:set-)?cookie["']?\s*[:=]\s*["']?([^\r\n"']+)`)}, []string{"cookie"}},
-	{Pattern{"session", regexp.MustCompile(`(?i)\b(?:session[_-]?id|sessionid|sid|jsessionid|phpsessid|csrftoken|csrf_token|xsrf-token|refresh_token|access_token|id_token)["']?\s*[=:]\s*["']?([A-Za-z0-9._~+/%-]{8,}=*)`)}, []string{"session", "sid", "csrf", "xsrf", "_token"}},
+	{Pattern{"cookie", regexp.MustCompile(`(?i)\b(?:set-)?cookie["']?\s*[:=]\s*["']?([^\r\n"']+)`)}, []string{"cookie"}, true},
+	{Pattern{"session", regexp.MustCompile(`(?i)\b(?:session[_-]?id|sessionid|sid|jsessionid|phpsessid|csrftoken|csrf_token|xsrf-token|refresh_token|access_token|id_token)["']?\s*[=:]\s*["']?([A-Za-z0-9._~+/%-]{8,}=*)`)}, []string{"session", "sid", "csrf", "xsrf", "_token"}, true},
 	// AWS keys
-	{Pattern{"aws-key", regexp.MustCompile(`\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16})\b`)}, []string{"akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa"}},
-	{Pattern{"aws-secret", regexp.MustCompile(`(?i)aws_?secret_?(?:access_?)?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})`)}, []string{"aws"}},
+	{Pattern{"aws-key", regexp.MustCompile(`\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16})\b`)}, []string{"akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa"}, false},
+	{Pattern{"aws-secret", regexp.MustCompile(`(?i)aws_?secret_?(?:access_?)?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})`)}, []string{"aws"}, true},
 	// GitHub, GitLab and Slack tokens
-	{Pattern{"token", regexp.MustCompile(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})`)}, []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox"}},
+	{Pattern{"token", regexp.MustCompile(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})`)}, []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox"}, false},
 	// MariaDB quotes the bytes of a value it refused.
 	// (It does not escape quotes: the text ends at "' for".)
-	{Pattern{"fragment", regexp.MustCompile(`(?i)incorrect \w+ value: '(.*?)'(?:\s+for\b|["),]|$)`)}, []string{"incorrect"}},
+	{Pattern{"fragment", regexp.MustCompile(`(?i)incorrect \w+ value: '(.*?)'(?:\s+for\b|["),]|$)`)}, []string{"incorrect"}, false},
 }
 
 // Builtin patterns: the ones scrubbed unless Options.NoBuiltin.
@@ -54,10 +57,10 @@ var Builtin = func() []Pattern {
 	return out
 }()
 
-var builtinHints = func() [][]string {
-	var out [][]string
+var builtinHints = func() []patternHints {
+	var out []patternHints
 	for _, b := range builtins {
-		out = append(out, b.hints)
+		out = append(out, patternHints{b.hints, b.assign})
 	}
 	return out
 }()

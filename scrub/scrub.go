@@ -3,6 +3,7 @@ package scrub
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -11,7 +12,7 @@ import (
 	"io"
 	"regexp"
 	"runtime"
-	"sort"
+	"slices"
 	"sync"
 )
 
@@ -78,7 +79,7 @@ type Scrubber struct {
 	opts     Options
 	m        *matcher
 	patterns []Pattern
-	hints    [][]string // per pattern: lower-case literals one of which a line must hold
+	hints    []patternHints // per pattern: lower-case literals one of which a line must hold
 	hintSet  *hints
 	always   []int // patterns without hints: always tried
 	mac      []byte
@@ -101,12 +102,12 @@ func New(opts Options) (*Scrubber, error) {
 	}
 	for _, p := range opts.Patterns {
 		s.patterns = append(s.patterns, p)
-		s.hints = append(s.hints, nil)
+		s.hints = append(s.hints, patternHints{})
 	}
 	// One pass over a line finds which patterns' literals it holds
 	// (hints.go); only those patterns' regexps run.
 	for i, h := range s.hints {
-		if h == nil {
+		if h.lits == nil {
 			s.always = append(s.always, i)
 		}
 	}
@@ -135,11 +136,12 @@ type worker struct {
 	bufs    [][]byte // per blob depth: decoded bytes
 	seamRep rep
 	// markers: a keyed MAC and the tags of recent secrets.
-	markMAC hash.Hash
-	markSum [sha256.Size]byte
-	tags    map[string]uint32
-	tagKey  []byte
-	tagRep  rep
+	markMAC    hash.Hash
+	markSum    [sha256.Size]byte
+	fpTags     *[fpTagSlots]fpTag
+	countNames map[countKey]string
+	tagRep     rep
+	classBuf   [1]byte
 	// The seam with the line before the one being scanned, when that
 	// line's last value may go on: seamA gets that line's spans.
 	seamPrev *lineResult
@@ -155,7 +157,7 @@ type worker struct {
 }
 
 func (s *Scrubber) newWorker() *worker {
-	return &worker{Scrubber: s, enabled: make([]bool, len(s.patterns))}
+	return &worker{Scrubber: s, enabled: make([]bool, len(s.patterns)), fpTags: new([fpTagSlots]fpTag)}
 }
 
 func (s *Scrubber) getWorker() *worker {
@@ -187,7 +189,7 @@ func (w *worker) scrub(b *block, inKey bool) {
 		if spans = dropInMarkers(line, spans); len(spans) == 0 {
 			b.out = append(b.out, line...)
 		} else {
-			b.out = append(b.out, w.apply(line, spans, b.rep)...)
+			b.out = w.apply(b.out, line, spans, b.rep)
 		}
 	})
 	b.rep.Lines = int64(b.lines)
@@ -239,6 +241,7 @@ func (s *Scrubber) Scrub(dst io.Writer, src io.Reader) (*Report, error) {
 				werr = fmt.Errorf("scrub: write: %w", err)
 			}
 		}
+		blockPool.Put(b)
 	}
 	if readErr != nil {
 		return nil, readErr
@@ -256,7 +259,10 @@ func (s *Scrubber) Scrub(dst io.Writer, src io.Reader) (*Report, error) {
 func readBlocks(src io.Reader, emit func(*block)) error {
 	br := bufio.NewReaderSize(src, 256<<10)
 	newBlock := func() *block {
-		return &block{in: make([]byte, 0, 320<<10), out: make([]byte, 0, 352<<10), done: make(chan struct{})}
+		b := blockPool.Get().(*block)
+		b.in, b.out, b.prev, b.next, b.lines, b.rep, b.openKey = b.in[:0], b.out[:0], nil, nil, 0, nil, false
+		b.done = make(chan struct{})
+		return b
 	}
 	cur := newBlock()
 	// A full block waits for the next line (its seam); the next block
@@ -341,6 +347,12 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 
 const maxLine = 4 << 20
 
+// blockPool keeps blocks' buffers (a block is about 256 KB in, a little
+// more out) from one block to the next.
+var blockPool = sync.Pool{New: func() any {
+	return &block{in: make([]byte, 0, 320<<10), out: make([]byte, 0, 352<<10)}
+}}
+
 var (
 	beginKey = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
 	endKey   = regexp.MustCompile(`-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
@@ -421,15 +433,15 @@ func dropInMarkers(line []byte, spans []span) []span {
 }
 
 // mergeSpans sorts spans and merges overlapping ones (the first keeps its
-// kind and tag; of spans alike, the one found first).
+// kind and tag; of spans alike, the one found first), in place.
 func mergeSpans(spans []span) []span {
-	sort.SliceStable(spans, func(i, j int) bool {
-		if spans[i].start != spans[j].start {
-			return spans[i].start < spans[j].start
+	slices.SortStableFunc(spans, func(a, b span) int {
+		if a.start != b.start {
+			return cmp.Compare(a.start, b.start)
 		}
-		return spans[i].end > spans[j].end
+		return cmp.Compare(b.end, a.end)
 	})
-	merged := spans[:0:0]
+	merged := spans[:0]
 	for _, sp := range spans {
 		if sp.end <= sp.start {
 			continue
@@ -445,10 +457,9 @@ func mergeSpans(spans []span) []span {
 	return merged
 }
 
-// apply writes markers over the spans.
-func (s *worker) apply(line []byte, spans []span, rep *Report) []byte {
+// apply appends line to out with markers over the spans.
+func (s *worker) apply(out, line []byte, spans []span, rep *Report) []byte {
 	merged := mergeSpans(spans)
-	out := make([]byte, 0, len(line)+32*len(merged))
 	prev := 0
 	for _, sp := range merged {
 		out = append(out, line[prev:sp.start]...)
@@ -457,11 +468,28 @@ func (s *worker) apply(line []byte, spans []span, rep *Report) []byte {
 			tag = s.tagText(line[sp.start:sp.end])
 		}
 		out = appendMarker(out, sp.kind, tag)
-		rep.Counts[sp.source+":"+sp.kind]++
+		s.count(rep, sp.source, sp.kind)
 		prev = sp.end
 	}
 	return append(out, line[prev:]...)
 }
+
+// count adds one replacement to the report (the "source:kind" key
+// built once per pair).
+func (s *worker) count(rep *Report, source, kind string) {
+	k := countKey{source, kind}
+	name, ok := s.countNames[k]
+	if !ok {
+		if s.countNames == nil {
+			s.countNames = map[countKey]string{}
+		}
+		name = source + ":" + kind
+		s.countNames[k] = name
+	}
+	rep.Counts[name]++
+}
+
+type countKey struct{ source, kind string }
 
 // Markers are [scrubbed:kind:tag], tag a keyed hash (HMAC-SHA256 with
 // the marker key, 16 bits) of the secret's canonical form: the key it
@@ -480,25 +508,35 @@ const (
 // tagged marks a span's tag as set.
 func tagged(t uint16) uint32 { return 1<<16 | uint32(t) }
 
-// tagOf is the tag of a canonical form (cached per worker: the same
-// secrets come back).
+// tagOf computes the tag of a canonical form.
 func (s *worker) tagOf(class byte, canon []byte) uint32 {
-	s.tagKey = append(append(s.tagKey[:0], class), canon...)
-	if t, ok := s.tags[string(s.tagKey)]; ok {
-		return t
-	}
 	if s.markMAC == nil {
 		s.markMAC = hmac.New(sha256.New, s.mac)
 	}
 	s.markMAC.Reset()
-	s.markMAC.Write(s.tagKey)
+	s.classBuf[0] = class
+	s.markMAC.Write(s.classBuf[:])
+	s.markMAC.Write(canon)
 	sum := s.markMAC.Sum(s.markSum[:0])
-	t := tagged(uint16(sum[0])<<8 | uint16(sum[1]))
-	if s.tags == nil || len(s.tags) >= 1<<16 {
-		s.tags = map[string]uint32{}
+	return tagged(uint16(sum[0])<<8 | uint16(sum[1]))
+}
+
+// tagByFP is the tag of an index key found by fingerprint fp, cached by
+// fingerprint (the same secrets come back).
+func (s *worker) tagByFP(fp uint64, dom byte, key []byte) uint32 {
+	c := &s.fpTags[fp&(fpTagSlots-1)]
+	if c.fp != fp || c.tag == 0 {
+		*c = fpTag{fp, s.tagOf(classOf(dom), key)}
 	}
-	s.tags[string(s.tagKey)] = t
-	return t
+	return c.tag
+}
+
+// fpTagSlots: the size of a worker's tag cache for index keys.
+const fpTagSlots = 4096
+
+type fpTag struct {
+	fp  uint64
+	tag uint32
 }
 
 // tagText tags text a pattern caught: its letters and digits once

@@ -194,9 +194,8 @@ func (w *worker) seam(aline []byte, a seamSide, bline []byte, bv *view, bs *rep,
 		bStart, _ := bv.source(hs, hs+1)
 		last := int(j.src[h.e-1]) - off
 		_, en := bv.source(last, runeEnd(bv.text, last))
-		tag := w.tagOf(classSkel, j.b[h.i:h.e])
-		w.seamA = append(w.seamA, span{st, aEnd, h.ent.kind, h.ent.source, tag})
-		*sb = append(*sb, span{bStart, en, h.ent.kind, h.ent.source, tag})
+		w.seamA = append(w.seamA, span{st, aEnd, h.ent.kind, h.ent.source, h.tag})
+		*sb = append(*sb, span{bStart, en, h.ent.kind, h.ent.source, h.tag})
 	}
 }
 

@@ -1,12 +1,18 @@
 package scrub
 
+import (
+	"hash/maphash"
+	"sync/atomic"
+)
+
 // entry is what a found key stands for: the kind and where the value
 // came from (values, config, run, index).
 type entry struct{ kind, source string }
 
-// verifier answers whether a candidate key (in a domain) is known.
+// verifier answers whether a candidate key (in a domain) is known, and
+// what the marker's tag is (w computes and caches it).
 type verifier interface {
-	verify(dom byte, key []byte) (entry, bool)
+	verify(w *worker, dom byte, key []byte) (entry, uint32, bool)
 }
 
 // domains in the order valueSet keeps their maps.
@@ -23,28 +29,59 @@ func init() {
 func domIndex(d byte) int { return int(domIdx[d]) }
 
 // valueSet holds plaintext values (a federated worker's own database, the
-// run's secrets, the config's) as maps of their keys.
+// run's secrets, the config's) as an open-addressing table of their keys:
+// one 64-bit word a key, no pointers for the collector to follow, so a
+// lookup is a hash and, mostly, one cache line. A word holds 32 bits of
+// the key's fingerprint (seeded per process, so no one can aim a
+// collision; a stranger passes one probe in 4 billion), its entry and
+// its marker's tag once computed.
 type valueSet struct {
-	maps    [len(domains)]map[string]uint16
+	seed    maphash.Seed
+	slots   []atomic.Uint64
+	mask    uint64
 	entries []entry
-	keys    []key // every key, for the filters
+	keys    []key // every scanned key, for the filters
 	n       int   // values with a key
 }
 
-func newValueSet(vals []Value) *valueSet {
-	vs := &valueSet{}
-	for i := range vs.maps {
-		vs.maps[i] = map[string]uint16{}
+// A slot: fingerprint << 32 | entry << 17 | has-tag << 16 | tag.
+const (
+	slotEntryBits = 15
+	slotHasTag    = 1 << 16
+)
+
+func (vs *valueSet) hash(dom byte, b []byte) uint64 {
+	return mix(maphash.Bytes(vs.seed, b) ^ uint64(dom)*0x9e3779b97f4a7c15)
+}
+
+// fpOf is the fingerprint a hash stands for in a slot (never 0: empty).
+func fpOf(h uint64) uint64 {
+	if fp := h >> 32; fp != 0 {
+		return fp
 	}
-	ids := map[entry]uint16{}
-	id := func(e entry) uint16 {
+	return 1
+}
+
+func newValueSet(vals []Value) *valueSet {
+	vs := &valueSet{seed: maphash.MakeSeed()}
+	ids := map[entry]uint64{}
+	id := func(e entry) uint64 {
 		if i, ok := ids[e]; ok {
 			return i
 		}
-		ids[e] = uint16(len(vs.entries))
+		if len(vs.entries) == 1<<slotEntryBits-1 { // (32767 kinds and sources: the rest are values)
+			e.kind = "value"
+			if i, ok := ids[e]; ok {
+				return i
+			}
+		}
+		ids[e] = uint64(len(vs.entries))
 		vs.entries = append(vs.entries, e)
 		return ids[e]
 	}
+	type pending struct{ h, ent uint64 }
+	var all []pending
+	seen := map[uint64]bool{}
 	for _, v := range vals {
 		keys := keysOf(v.Text)
 		if len(keys) == 0 {
@@ -63,25 +100,65 @@ func newValueSet(vals []Value) *valueSet {
 			case domPrefix:
 				e.kind = KindPrefix
 			}
-			m := vs.maps[domIndex(k.dom)]
-			if _, ok := m[string(k.b)]; ok {
+			h := vs.hash(k.dom, k.b)
+			if seen[h] {
 				continue // the first value with a key names it
 			}
-			m[string(k.b)] = id(e)
+			seen[h] = true
+			all = append(all, pending{h, id(e)})
 			if k.scan != nil {
 				vs.keys = append(vs.keys, k)
 			}
 		}
 	}
+	size := uint64(16)
+	for size < 2*uint64(len(all)) {
+		size <<= 1
+	}
+	vs.slots, vs.mask = make([]atomic.Uint64, size), size-1
+	for _, p := range all {
+		j := p.h & vs.mask
+		for vs.slots[j].Load() != 0 {
+			j = (j + 1) & vs.mask
+		}
+		vs.slots[j].Store(fpOf(p.h)<<32 | p.ent<<17)
+	}
 	return vs
 }
 
-func (vs *valueSet) verify(dom byte, key []byte) (entry, bool) {
-	i, ok := vs.maps[domIndex(dom)][string(key)]
-	if !ok {
-		return entry{}, false
+// find returns the slot of a key, or -1.
+func (vs *valueSet) find(dom byte, key []byte) int {
+	h := vs.hash(dom, key)
+	fp := fpOf(h)
+	for j := h & vs.mask; ; j = (j + 1) & vs.mask {
+		switch s := vs.slots[j].Load(); s >> 32 {
+		case fp:
+			return int(j)
+		case 0:
+			return -1
+		}
 	}
-	return vs.entries[i], true
+}
+
+func (vs *valueSet) verify(w *worker, dom byte, key []byte) (entry, uint32, bool) {
+	j := vs.find(dom, key)
+	if j < 0 {
+		return entry{}, 0, false
+	}
+	s := vs.slots[j].Load()
+	if s&slotHasTag == 0 { // the first time: compute the tag and keep it
+		s |= slotHasTag | uint64(uint16(w.tagOf(classOf(dom), key)))
+		vs.slots[j].Store(s)
+	}
+	return vs.entries[s>>17&(1<<slotEntryBits-1)], tagged(uint16(s)), true
 }
 
 func (vs *valueSet) len() int { return vs.n }
+
+// classOf is the class of a domain's canonical form.
+func classOf(dom byte) byte {
+	if dom == domExact {
+		return classFold
+	}
+	return classSkel
+}

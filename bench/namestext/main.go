@@ -1,20 +1,17 @@
-// Command namestext writes dump-like text for the scrubber's benchmarks:
-// every line an extended INSERT full of people's names, e-mails and host
-// names, and the list of known values (half of the people) that
+// Command namestext writes dump-like text for the scrubber's benchmarks
+// (internal/namestext): every line an extended INSERT full of people's
+// names, e-mails and host names, and the list of known values that
 // gate scrub --values and grep -F -f both read:
 //
 //	namestext -size 64M -values 100000 -o text.sql -values-out values.txt
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"strings"
 
-	"github.com/brianvoe/gofakeit/v7/data"
+	"github.com/fuzzyduck/fuzzyduck/internal/namestext"
 )
 
 func main() {
@@ -29,69 +26,22 @@ func main() {
 	}
 }
 
-type person struct{ name, email, host string }
-
 func write(size int64, n int, out, vout string) error {
-	r := rand.New(rand.NewPCG(7, 11))
-	first, last := data.Person["first"], data.Person["last"]
-	people := make([]person, 2*n)
-	for i := range people {
-		f, l := first[r.IntN(len(first))], last[r.IntN(len(last))]
-		people[i] = person{
-			name:  fmt.Sprintf("%s %s", f, l),
-			email: fmt.Sprintf("%s.%s%d@%s.example.com", strings.ToLower(f), strings.ToLower(l), i, strings.ToLower(last[r.IntN(len(last))])),
-			host:  fmt.Sprintf("%s-%d.%s.example.net", strings.ToLower(l), i, strings.ToLower(f)),
-		}
+	tf, err := os.Create(out)
+	if err != nil {
+		return err
 	}
 	vf, err := os.Create(vout)
 	if err != nil {
+		tf.Close()
 		return err
 	}
-	vw := bufio.NewWriter(vf)
-	for i := 0; i < n; i++ { // every other person is known, by one value
-		p := people[2*i]
-		switch i % 3 {
-		case 0:
-			fmt.Fprintln(vw, p.email)
-		case 1:
-			fmt.Fprintln(vw, p.name)
-		default:
-			fmt.Fprintln(vw, p.host)
-		}
+	err = namestext.Write(tf, vf, size, n)
+	if e := tf.Close(); err == nil {
+		err = e
 	}
-	if err := vw.Flush(); err != nil {
-		return err
+	if e := vf.Close(); err == nil {
+		err = e
 	}
-	if err := vf.Close(); err != nil {
-		return err
-	}
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	var written int64
-	id := 0
-	for written < size {
-		var b strings.Builder
-		b.WriteString("INSERT INTO `users` VALUES ")
-		for row := 0; row < 8; row++ {
-			p := people[r.IntN(len(people))]
-			id++
-			if row > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "(%d,'%s','%s','%s','2026-11-21 10:%02d:%02d',%d)", id, p.name, p.email, p.host, id/60%60, id%60, r.IntN(1000))
-		}
-		b.WriteString(";\n")
-		n, err := w.WriteString(b.String())
-		if err != nil {
-			return err
-		}
-		written += int64(n)
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+	return err
 }
