@@ -49,3 +49,30 @@ func TestBuiltinPlaces(t *testing.T) {
 		}
 	}
 }
+
+// TestHintsHideNothing: the hints only skip patterns that cannot match:
+// every built-in place and every corpus line gives the same pattern
+// spans with hints as with every pattern tried on every line.
+func TestHintsHideNothing(t *testing.T) {
+	s, _ := New(Options{})
+	lines := []string{
+		"password : 'spaced'", "\"password\":\"x1\"", "PASSWORD=abc", "passwordx password=twice",
+		"secret_key=k1k2k3", "Cassidy sid=abcdefgh12", "Set-Cookie: a=b", "AWS_SECRET_ACCESS_KEY=" + strings.Repeat("A", 40),
+		"mysql\t-pTabbed nova", "refresh_token:\t'abcdefgh123'", "x-subject-token: abcdefgh123",
+	}
+	for _, v := range []map[string]string{planted, clean} {
+		for _, text := range corpus(t, v) {
+			lines = append(lines, strings.Split(text, "\n")...)
+		}
+	}
+	w := s.newWorker()
+	for _, l := range lines {
+		clear(w.enabled)
+		s.hintSet.enable([]byte(l), w.enabled)
+		for i, p := range s.patterns {
+			if !w.enabled[i] && p.Re.MatchString(l) {
+				t.Errorf("pattern %d (%s) matches %q but its hints did not enable it", i, p.Name, l)
+			}
+		}
+	}
+}
