@@ -47,6 +47,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNamedPaths$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./gate/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseModels$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./modelmarkup/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRules$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./rules/
+	$(GO) test -run '^$$' -fuzz '^FuzzFresh$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scale/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecoders$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzScrubPlanted$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzPersonalKinds$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./anonymize/

@@ -1,25 +1,34 @@
-// Package scale makes a dump bigger or smaller while keeping it valid:
-// every foreign key (declared in the dump, in the models, or only in a
-// rules file) still points at a row, every unique key stays unique, and
-// the shape of the data (children per parent) is kept. Up-scaling copies
-// whole families of rows with new keys; down-scaling samples root rows
-// and keeps their descendants and every row they reference.
+// Package scale makes a dump bigger or smaller while keeping it valid
+// and without letting the output tell how big the original was: every
+// foreign key (declared in the dump, in the models, or only in a rules
+// file) still points at a row, every unique key stays unique, the shape
+// of the data (children per parent, value distributions) is kept, and no
+// structure of the output (repeated contents, id layout, counters,
+// family sizes, row order) is a function of the original row counts.
 //
-// Two passes: the first reads the keys and the values of related columns
-// (memory grows with them, not with the rows) and decides which copies of
-// which row to write; the second streams the dump and writes them.
+// Up-scaling copies whole families of rows: each copy gets new keys from
+// the output's own dense id space, new values where the original's were
+// nearly unique, datetimes moved by a monotone keyed warp shared by its
+// family, and a family size near, not equal to, its original's.
+// Down-scaling samples root rows, keeps their families whole, renumbers
+// the kept rows densely and points references to dropped rows at kept
+// rows of the same shape.
+//
+// Two passes: the first reads the keys, the values of related columns
+// and a profile of every other column (memory grows with them, not with
+// the rows) and decides every row's copies; the second streams the dump
+// and writes them.
 package scale
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fuzzyduck/fuzzyduck/anonymize"
 	"github.com/fuzzyduck/fuzzyduck/rules"
@@ -28,21 +37,30 @@ import (
 
 // Options configure a scaling.
 type Options struct {
+	// Factor scales every table: > 1 up, below 1 down. Zero means: from
+	// Targets (their geometric mean), which may then name child tables.
 	Factor float64
 	// Tables overrides the factor of a root or independent table
 	// (children follow their parents); Targets asks for row counts.
 	Tables  map[string]float64
 	Targets map[string]int
 	// Jitter perturbs each root or independent table's factor by a keyed
-	// pseudo-random amount within ±Jitter percent.
+	// pseudo-random amount within ±Jitter percent. Without it the factor
+	// still moves by up to ±1%, so that counts are not exact multiples.
 	Jitter float64
+	// Window bounds how far a copy's datetimes move (DefaultWindow if 0);
+	// a table too sparse for it gets a wider one.
+	Window time.Duration
 	Key    *anonymize.Key
-	// Rules give kinds (for new values of unique columns) and implicit
-	// relations; the dump's FOREIGN KEYs are always used.
+	// Rules give kinds (for new values) and implicit relations; the
+	// dump's FOREIGN KEYs are always used.
 	Rules *rules.Set
 	// Keep lists tables written as they are (factor 1): schema version
 	// bookkeeping must keep its one row. Nil means DefaultKeep.
 	Keep []string
+	// Workers write in parallel (0: GOMAXPROCS); the output does not
+	// depend on it.
+	Workers int
 }
 
 // DefaultKeep: migration tools' version tables.
@@ -54,33 +72,72 @@ type relation struct {
 	ccols, pcols  []int
 	name          string
 	implicit      bool
+	// parentOf[child row]: the parent row it references, -1 for none
+	// (NULL, or an orphan in the input); count[parent row]: its children.
+	parentOf []int32
+	count    []int32
+	// partner[row], for parent rows that are dropped but referenced: the
+	// kept row that takes their references.
+	partner map[int32]int32
+}
+
+// link resolves every child row's parent row, once.
+func (rel *relation) link() {
+	if rel.parentOf != nil {
+		return
+	}
+	rel.parentOf = make([]int32, rel.child.rows)
+	rel.count = make([]int32, rel.parent.rows)
+	for r := range rel.parentOf {
+		rel.parentOf[r] = -1
+		if k, ok := rel.child.key(r, rel.ccols); ok {
+			if prows := rel.parent.lookup(rel.pcols, k); len(prows) > 0 {
+				rel.parentOf[r] = prows[0]
+				rel.count[prows[0]]++
+			}
+		}
+	}
 }
 
 type table struct {
 	name   string
 	db     string // database (a --databases dump holds several)
 	schema *sqldump.Table
+	id     uint64 // the table's tweak for the PRF
 	rows   int
+	bytes  int64 // bytes of its rows in the input
 	// vals[col] holds, per row, the value of each column some relation or
 	// key needs (nil for other columns).
 	vals    [][]string
-	pk      int // single-column primary key index, or -1
+	prof    []*profile // per column, from pass 1
+	pk      int        // single-column primary key index, or -1
 	intPK   bool
-	maxPK   int64
 	parents []*relation
 	kids    []*relation
 	// index of parent-side values: column -> value -> rows
-	index map[int]map[string][]int32
+	index  map[int]map[string][]int32
+	unique [][]int // unique keys (column indexes), primary key included
+
 	// decisions
-	factor float64
-	copies []uint16 // per row: how many times it is written (0 = dropped)
-	unique [][]int  // unique keys (column indexes), primary key included
-	// columns to remap in copies, and how
-	remap map[int]*remapper
-	// new AUTO_INCREMENT
-	autoInc uint64
+	factor  float64
+	exact   bool // a row target: no noise on the count
 	root    bool
-	keep    bool // written as is
+	keep    bool // written as it is
+	up      bool // copies get new contents
+	copies  []uint16
+	fam     *relation // the relation whose families the rows follow
+	famRow  []int32   // per row: its parent row in fam, -1 for none
+	desc    []int32   // per row: rows descending from it
+	attach  []uint16  // parent copy of each copy: attach[attachAt[r]:attachAt[r+1]]
+	at      []uint32
+	prefix  []uint32 // per row: index of its first copy among the output rows
+	out     int      // output rows
+	pos     []uint32 // up tables: output position of each copy (ids are pos+1)
+	block   int      // up tables: rows a copy may move, at most 1.5 blocks
+	cols    []*colPlan
+	autoInc uint64 // new AUTO_INCREMENT, 0 to keep
+	window  float64
+	seq     *seqTable
 }
 
 // Plan is the first pass's result: what to write.
@@ -90,18 +147,23 @@ type Plan struct {
 	order     []*table
 	relations []*relation
 	prf       *prf
-	deriver   *anonymize.Deriver
+	seed      maphash.Seed
+	identity  bool // factor 1 and nothing else asked: the dump as it is
+	sequences map[string]int64
+	seqValue  func(name string) int64
+	profile   bool // pass 1 profiles columns (not for stats)
 	errs      []error
 	Warnings  []string
 }
 
-// Count reports a table's rows before and after.
+// Count reports a table's rows before and after. Original, Target and
+// Factor tell the original size: show them to the operator only.
 type Count struct {
 	Table          string  `json:"table"`
-	Original       int     `json:"original"`
-	Target         float64 `json:"target"`
-	Planned        int     `json:"planned"`
-	Factor         float64 `json:"factor"`
+	Original       int     `json:"original,omitempty"`
+	Target         float64 `json:"target,omitempty"`
+	Planned        int     `json:"written"`
+	Factor         float64 `json:"factor,omitempty"`
 	FollowsParents bool    `json:"follows_parents"`
 }
 
@@ -109,24 +171,36 @@ const null = "\x00NULL"
 
 // NewPlan reads a dump (pass 1) and decides every row's copies.
 func NewPlan(r *sqldump.Reader, o Options) (*Plan, error) {
-	if o.Factor <= 0 || math.IsNaN(o.Factor) || math.IsInf(o.Factor, 0) {
-		return nil, fmt.Errorf("scale factor must be > 0 (got %v)", o.Factor)
+	if math.IsNaN(o.Factor) || math.IsInf(o.Factor, 0) || o.Factor < 0 || o.Factor == 0 && len(o.Targets) == 0 {
+		return nil, fmt.Errorf("scale factor must be > 0 (got %v), or give row targets", o.Factor)
 	}
 	for t, f := range o.Tables {
-		if f <= 0 {
+		if f <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, fmt.Errorf("--table %s=%v: factor must be > 0", t, f)
 		}
 	}
-	if o.Jitter < 0 || o.Jitter >= 100 {
+	for t, n := range o.Targets {
+		if n <= 0 {
+			return nil, fmt.Errorf("--rows %s=%d: the target must be > 0", t, n)
+		}
+	}
+	if o.Jitter < 0 || o.Jitter >= 100 || math.IsNaN(o.Jitter) {
 		return nil, fmt.Errorf("--jitter must be in [0, 100) percent (got %v)", o.Jitter)
 	}
+	if o.Window < 0 {
+		return nil, fmt.Errorf("the datetime window must be >= 0 (got %v)", o.Window)
+	}
+	if o.Window == 0 {
+		o.Window = DefaultWindow
+	}
 	if o.Key == nil {
-		return nil, fmt.Errorf("scale: no key")
+		return nil, errors.New("scale: no key")
 	}
 	if o.Rules == nil {
 		o.Rules = rules.NewSet()
 	}
-	p := &Plan{opts: o, tables: map[string]*table{}, prf: newPRF(o.Key), deriver: anonymize.NewDeriver(o.Key)}
+	p := &Plan{opts: o, tables: map[string]*table{}, prf: newPRF(o.Key), seed: maphash.MakeSeed(), profile: true}
+	p.identity = o.Factor == 1 && len(o.Tables) == 0 && len(o.Targets) == 0 && o.Jitter == 0
 	if err := p.read(r); err != nil {
 		return nil, err
 	}
@@ -136,23 +210,25 @@ func NewPlan(r *sqldump.Reader, o Options) (*Plan, error) {
 	return p, nil
 }
 
-// Counts lists planned row counts per table.
-func (p *Plan) Counts() []Count {
+// Counts lists planned row counts per table; with original false, only
+// what the output itself shows (the written counts).
+func (p *Plan) Counts(original bool) []Count {
 	var out []Count
 	for _, t := range p.order {
-		n := 0
-		for _, c := range t.copies {
-			n += int(c)
+		c := Count{Table: t.label(), Planned: t.out, FollowsParents: !t.root && !t.keep}
+		if original {
+			c.Original, c.Target, c.Factor = t.rows, t.factor*float64(t.rows), t.factor
 		}
-		out = append(out, Count{Table: t.label(), Original: t.rows, Target: t.factor * float64(t.rows), Planned: n, Factor: t.factor, FollowsParents: !t.root})
+		out = append(out, c)
 	}
 	return out
 }
 
-// read collects, in one pass, the schema, row counts and the values of
-// the columns relations and keys need.
+// read collects, in one pass, the schema, row counts, the values of the
+// columns relations and keys need, and a profile of every column.
 func (p *Plan) read(r *sqldump.Reader) error {
-	needed := map[string]map[int]bool{}
+	needed := map[*table]map[int]bool{}
+	var buf []byte
 	for {
 		st, err := r.Next()
 		if err == io.EOF {
@@ -162,32 +238,7 @@ func (p *Plan) read(r *sqldump.Reader) error {
 			return err
 		}
 		if s := st.Table(); s != nil {
-			t := &table{name: s.Name, db: s.Database, schema: s, pk: -1, index: map[int]map[string][]int32{}, remap: map[int]*remapper{}}
-			if len(s.PrimaryKey) == 1 {
-				if c, i := s.Column(s.PrimaryKey[0]); c != nil {
-					t.pk = i
-					t.intPK = isInt(c.Type)
-				}
-			}
-			t.vals = make([][]string, len(s.Columns))
-			if t.pk >= 0 {
-				t.unique = append(t.unique, []int{t.pk})
-			}
-			for _, k := range s.UniqueKeys {
-				if cols, err := colIndexes(t, k.Columns); err == nil {
-					t.unique = append(t.unique, cols)
-				}
-			}
-			if old := p.tables[tkey(t.db, t.name)]; old != nil {
-				for i, o := range p.order {
-					if o == old {
-						p.order = append(p.order[:i], p.order[i+1:]...)
-						break
-					}
-				}
-			}
-			p.order = append(p.order, t)
-			p.tables[tkey(t.db, t.name)] = t
+			p.addTable(s)
 			continue
 		}
 		in := st.Insert()
@@ -199,15 +250,18 @@ func (p *Plan) read(r *sqldump.Reader) error {
 			return fmt.Errorf("line %d: INSERT into %s, which has no CREATE TABLE in the dump: duckface needs the schema", st.Line, in.Table())
 		}
 		names := in.ColumnNames()
-		if len(names) != len(t.schema.Columns) && in.Columns() != nil {
-			return fmt.Errorf("line %d: table %s: INSERT with a column list of %d columns; duckface needs full rows", st.Line, t.name, len(names))
+		if in.Width() != len(t.schema.Columns) || in.Columns() != nil && !sameNames(names, t.schema.ColumnNames()) {
+			return fmt.Errorf("line %d: table %s: INSERT with %d columns in another order or number than its CREATE TABLE (%d); duckface needs full rows", st.Line, t.name, len(names), len(t.schema.Columns))
 		}
-		need := needed[tkey(t.db, t.name)]
+		need := needed[t]
 		if need == nil {
 			need = p.columnsNeeded(t)
-			needed[tkey(t.db, t.name)] = need
+			needed[t] = need
+			if p.profile {
+				t.prof = newProfiles(t, p)
+			}
 		}
-		var buf []byte
+		t.bytes += int64(len(st.Raw))
 		for row := 0; row < in.Rows(); row++ {
 			for col := range need {
 				v := in.Value(row, col)
@@ -216,18 +270,57 @@ func (p *Plan) read(r *sqldump.Reader) error {
 					continue
 				}
 				buf = v.Bytes(buf[:0])
-				s := string(buf)
-				t.vals[col] = append(t.vals[col], s)
-				if col == t.pk && t.intPK {
-					if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > t.maxPK {
-						t.maxPK = n
-					}
-				}
+				t.vals[col] = append(t.vals[col], string(buf))
 			}
+			if t.prof != nil {
+				t.profileRow(p, in, row)
+			}
+			t.rows++
 		}
-		t.rows += in.Rows()
 	}
 	return nil
+}
+
+func sameNames(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !strings.EqualFold(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *Plan) addTable(s *sqldump.Table) {
+	t := &table{name: s.Name, db: s.Database, schema: s, pk: -1, index: map[int]map[string][]int32{}}
+	t.id = nameHash(tkey(t.db, t.name))
+	if len(s.PrimaryKey) == 1 {
+		if c, i := s.Column(s.PrimaryKey[0]); c != nil {
+			t.pk = i
+			t.intPK = isInt(c.Type)
+		}
+	}
+	t.vals = make([][]string, len(s.Columns))
+	if t.pk >= 0 {
+		t.unique = append(t.unique, []int{t.pk})
+	}
+	for _, k := range s.UniqueKeys {
+		if cols, err := colIndexes(t, k.Columns); err == nil {
+			t.unique = append(t.unique, cols)
+		}
+	}
+	if old := p.tables[tkey(t.db, t.name)]; old != nil {
+		for i, o := range p.order {
+			if o == old {
+				p.order = append(p.order[:i], p.order[i+1:]...)
+				break
+			}
+		}
+	}
+	p.order = append(p.order, t)
+	p.tables[tkey(t.db, t.name)] = t
 }
 
 // columnsNeeded: the columns whose values pass 1 keeps: the primary key,
@@ -279,98 +372,6 @@ func colIndexes(t *table, names []string) ([]int, error) {
 		out = append(out, i)
 	}
 	return out, nil
-}
-
-// resolveRelations gathers the dump's FOREIGN KEYs, the rules' relations
-// (models and rules files) and the shadow twins' mirrors of all of them.
-func (p *Plan) resolveRelations() {
-	p.relations = []*relation{}
-	type raw struct {
-		rules.Relation
-		fromDump bool
-	}
-	var all []raw
-	for _, t := range p.order {
-		for _, fk := range t.schema.ForeignKeys {
-			all = append(all, raw{rules.Relation{Table: tkey(t.db, t.name), Columns: fk.Columns, RefTable: tkey(t.db, fk.RefTable), RefColumns: fk.RefColumns, Source: "FOREIGN KEY " + fk.Name}, true})
-		}
-	}
-	// Rules name tables without a database: they hold in every database
-	// that has the tables.
-	dbs := map[string]bool{}
-	for _, t := range p.order {
-		dbs[t.db] = true
-	}
-	for _, rel := range p.opts.Rules.Relations {
-		for db := range dbs {
-			r := rel
-			r.Table, r.RefTable = tkey(db, rel.Table), tkey(db, rel.RefTable)
-			if p.tables[r.Table] != nil {
-				all = append(all, raw{r, false})
-			}
-		}
-	}
-	// shadow twins: shadow_a.c -> shadow_b.k mirrors a.c -> b.k
-	n := len(all)
-	for i := 0; i < n; i++ {
-		rel := all[i]
-		cdb, cname := splitKey(rel.Table)
-		pdb, pname := splitKey(rel.RefTable)
-		if strings.HasPrefix(cname, "shadow_") {
-			continue
-		}
-		sc, sp := p.tables[tkey(cdb, "shadow_"+cname)], p.tables[tkey(pdb, "shadow_"+pname)]
-		if sc != nil && sp != nil {
-			m := rel
-			m.Table, m.RefTable, m.Implicit, m.Source = tkey(sc.db, sc.name), tkey(sp.db, sp.name), true, "shadow twin of "+rel.String()
-			all = append(all, m)
-		}
-	}
-	seen := map[string]bool{}
-	for _, rr := range all {
-		key := rr.String()
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		child, parent := p.tables[rr.Table], p.tables[rr.RefTable]
-		_, refName := splitKey(rr.RefTable)
-		if child == nil {
-			continue // relations of tables this dump does not hold (models cover several databases)
-		}
-		if parent == nil {
-			if rr.fromDump {
-				p.err(fmt.Errorf("table %s references table %s (%s), which the dump does not have", child.name, refName, rr.Source))
-			} else {
-				p.Warnings = append(p.Warnings, fmt.Sprintf("relation %s: table %s is not in the dump; ignored", relName(rr.Relation), refName))
-			}
-			continue
-		}
-		cc, err1 := colIndexes(child, rr.Columns)
-		pc, err2 := colIndexes(parent, rr.RefColumns)
-		if err1 != nil || err2 != nil || len(cc) != len(pc) {
-			if !rr.fromDump {
-				// One rules file serves several databases whose tables
-				// share names but not columns (Nova's main and API).
-				p.Warnings = append(p.Warnings, fmt.Sprintf("relation %s does not fit %s; ignored there", relName(rr.Relation), child.label()))
-				continue
-			}
-			p.err(fmt.Errorf("relation %s (%s): columns do not match", relName(rr.Relation), rr.Source))
-			continue
-		}
-		rel := &relation{child: child, parent: parent, ccols: cc, pcols: pc, name: relName(rr.Relation), implicit: rr.Implicit}
-		p.relations = append(p.relations, rel)
-		child.parents = append(child.parents, rel)
-		parent.kids = append(parent.kids, rel)
-	}
-	// A relation must end at columns pass 1 kept.
-	for _, rel := range p.relations {
-		for _, c := range rel.pcols {
-			if rel.parent.rows > 0 && rel.parent.vals[c] == nil {
-				p.err(fmt.Errorf("relation %s: %s.%s is not a primary or unique key; duckface follows references to keys only", rel.name, rel.parent.name, rel.parent.schema.Columns[c].Name))
-			}
-		}
-	}
 }
 
 func (p *Plan) err(e error) { p.errs = append(p.errs, e) }
@@ -461,6 +462,8 @@ func (t *table) key(row int, cols []int) (string, bool) {
 	return b.String(), true
 }
 
+// lookup finds the rows whose cols hold key. Every index the write pass
+// uses is built during planning, so that workers only read it.
 func (t *table) lookup(cols []int, key string) []int32 {
 	c := cols[0]
 	if len(cols) > 1 {
@@ -479,388 +482,17 @@ func (t *table) lookup(cols []int, key string) []int32 {
 	return idx[key]
 }
 
-// decide sets every row's number of copies.
-func (p *Plan) decide() error {
-	p.resolveRelations()
-	if len(p.errs) > 0 {
-		return p.errs[0]
+// copyOf is the output index of a row's copy k.
+func (t *table) copyOf(row, k int) int { return int(t.prefix[row]) + k }
+
+// newID is the integer id of a row's copy k: the output is numbered
+// densely, in the order it is written.
+func (t *table) newID(row, k int) int64 {
+	i := t.copyOf(row, k)
+	if t.pos != nil {
+		return int64(t.pos[i]) + 1
 	}
-	if err := p.checkCycles(); err != nil {
-		return err
-	}
-	for _, t := range p.order {
-		t.root = true
-		for _, rel := range t.parents {
-			if rel.parent != t {
-				t.root = false
-			}
-		}
-	}
-	for name := range p.opts.Tables {
-		t := p.lookupTable("", name)
-		if t == nil {
-			return fmt.Errorf("--table %s: no such table in the dump", name)
-		}
-		if !t.root {
-			return fmt.Errorf("--table %s: the table follows its parents (%s); set the factor of its root table instead", name, t.parents[0].name)
-		}
-	}
-	for name, n := range p.opts.Targets {
-		t := p.lookupTable("", name)
-		if t == nil {
-			return fmt.Errorf("target %s: no such table in the dump", name)
-		}
-		if !t.root {
-			return fmt.Errorf("target %s: the table follows its parents; give a target to its root table instead", name)
-		}
-		if t.rows == 0 || n < 0 {
-			return fmt.Errorf("target %s=%d: the table has %d rows", name, n, t.rows)
-		}
-	}
-	keep := map[string]bool{}
-	if p.opts.Keep == nil {
-		p.opts.Keep = DefaultKeep
-	}
-	for _, k := range p.opts.Keep {
-		keep[k] = true
-	}
-	for _, t := range p.order {
-		t.factor = p.opts.Factor
-		if keep[t.name] {
-			t.factor, t.keep = 1, true
-			continue
-		}
-		if f, ok := p.opts.Tables[t.name]; ok {
-			t.factor = f
-		}
-		if n, ok := p.opts.Targets[t.name]; ok && t.rows > 0 {
-			t.factor = float64(n) / float64(t.rows)
-		}
-		if base, ok := strings.CutPrefix(t.name, "shadow_"); ok && p.tables[tkey(t.db, base)] != nil {
-			continue // set below from the twin
-		}
-		if t.root && p.opts.Jitter > 0 && !t.keep {
-			u := p.prf.unit("jitter", tkey(t.db, t.name), 0)
-			t.factor *= 1 + p.opts.Jitter/100*(2*u-1)
-		}
-	}
-	for _, t := range p.order {
-		if base, ok := strings.CutPrefix(t.name, "shadow_"); ok && p.tables[tkey(t.db, base)] != nil && !t.keep {
-			t.factor = p.tables[tkey(t.db, base)].factor
-		}
-	}
-	if p.opts.Factor >= 1 && !p.anyBelowOne() {
-		p.up()
-	} else {
-		p.down()
-	}
-	return p.planKeys()
+	return int64(i) + 1
 }
 
-func (p *Plan) anyBelowOne() bool {
-	for _, t := range p.order {
-		if t.factor < 1 {
-			return true
-		}
-	}
-	return false
-}
-
-// checkCycles rejects references that loop through several tables
-// (self-references are fine: a row's parent is copied or kept with it).
-func (p *Plan) checkCycles() error {
-	state := map[*table]int{}
-	var stack []string
-	var visit func(t *table) error
-	visit = func(t *table) error {
-		state[t] = 1
-		stack = append(stack, t.name)
-		for _, rel := range t.parents {
-			if rel.parent == t {
-				continue
-			}
-			switch state[rel.parent] {
-			case 1:
-				return fmt.Errorf("tables reference each other in a cycle (%s -> %s): duckface cannot keep such a cycle valid; declare one of the references away in the rules", strings.Join(stack, " -> "), rel.parent.name)
-			case 0:
-				if err := visit(rel.parent); err != nil {
-					return err
-				}
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[t] = 2
-		return nil
-	}
-	for _, t := range p.order {
-		if state[t] == 0 {
-			if err := visit(t); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// up: copies per row. Root rows (and children without a parent row) get
-// floor(f) copies, and exactly round(frac(f) x n) of them, picked by a
-// keyed hash, one more; a child gets its first parent's number, so
-// families stay together.
-func (p *Plan) up() {
-	for _, t := range p.topo() {
-		t.copies = make([]uint16, t.rows)
-		if t.keep {
-			fillOnes(t.copies)
-			continue
-		}
-		whole := math.Floor(t.factor)
-		frac := t.factor - whole
-		var free []int
-		for row := 0; row < t.rows; row++ {
-			if prow := t.parentRow(row); prow >= 0 {
-				rel := firstParent(t)
-				t.copies[row] = rel.parent.copies[prow]
-				continue
-			}
-			t.copies[row] = uint16(max(whole, 1))
-			free = append(free, row)
-		}
-		if frac > 0 && whole >= 1 {
-			for _, row := range p.pick(t, "copy", free, frac) {
-				t.copies[row]++
-			}
-		}
-	}
-}
-
-func fillOnes(c []uint16) {
-	for i := range c {
-		c[i] = 1
-	}
-}
-
-// parentRow is the row of the first parent a row references, or -1.
-func (t *table) parentRow(row int) int {
-	rel := firstParent(t)
-	if rel == nil {
-		return -1
-	}
-	k, ok := t.key(row, rel.ccols)
-	if !ok {
-		return -1
-	}
-	if prows := rel.parent.lookup(rel.pcols, k); len(prows) > 0 {
-		return int(prows[0])
-	}
-	return -1
-}
-
-// pick chooses exactly round(frac x len(rows)) of rows by a keyed hash:
-// deterministic for a key, and exact, where a coin per row would miss the
-// target by a few percent on small tables.
-func (p *Plan) pick(t *table, what string, rows []int, frac float64) []int {
-	n := int(math.Round(frac * float64(len(rows))))
-	if n <= 0 {
-		return nil
-	}
-	if n >= len(rows) {
-		return rows
-	}
-	// Systematic sampling over the rows ordered by family size (children
-	// across every relation), then by keyed hash: each family size is
-	// represented in proportion, so the children's tables land near their
-	// targets too, not only the roots'.
-	// The order: children per relation (the first relation first), then
-	// all descendants, then the keyed hash.
-	type ranked struct {
-		row    int
-		direct []int
-		family int
-		u      float64
-	}
-	rs := make([]ranked, len(rows))
-	for i, row := range rows {
-		rs[i] = ranked{row, t.direct(row), t.family(row), p.prf.unit(what, t.name, row)}
-	}
-	sort.Slice(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		for k := range a.direct {
-			if a.direct[k] != b.direct[k] {
-				return a.direct[k] < b.direct[k]
-			}
-		}
-		if a.family != b.family {
-			return a.family < b.family
-		}
-		return a.u < b.u
-	})
-	step := float64(len(rs)) / float64(n)
-	start := p.prf.unit(what+"-start", t.name, 0) * step
-	out := make([]int, 0, n)
-	for k := 0; k < n; k++ {
-		i := int(start + float64(k)*step)
-		out = append(out, rs[min(i, len(rs)-1)].row)
-	}
-	return out
-}
-
-// direct counts a row's children in each relation to it.
-func (t *table) direct(row int) []int {
-	var out []int
-	for _, rel := range t.kids {
-		if rel.child == t {
-			continue
-		}
-		n := 0
-		if k, ok := t.key(row, rel.pcols); ok {
-			n = len(rel.child.lookup(rel.ccols, k))
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
-// family is the number of rows that descend from a row, over all
-// relations and levels (bounded, for very deep or wide families).
-func (t *table) family(row int) int {
-	n := 0
-	var walk func(t *table, row, depth int)
-	walk = func(t *table, row, depth int) {
-		if depth > 4 || n > 100000 {
-			return
-		}
-		for _, rel := range t.kids {
-			if rel.child == t {
-				continue
-			}
-			if k, ok := t.key(row, rel.pcols); ok {
-				for _, cr := range rel.child.lookup(rel.ccols, k) {
-					n++
-					walk(rel.child, int(cr), depth+1)
-				}
-			}
-		}
-	}
-	walk(t, row, 0)
-	return n
-}
-
-func firstParent(t *table) *relation {
-	for _, rel := range t.parents {
-		if rel.parent != t {
-			return rel
-		}
-	}
-	return nil
-}
-
-// down: roots are sampled by a keyed hash; a row is kept when a parent of
-// it is kept (it is a descendant); then every row a kept row references
-// is kept too, to closure. Rows with no parent row sample like roots.
-func (p *Plan) down() {
-	for _, t := range p.order {
-		t.copies = make([]uint16, t.rows)
-	}
-	// 1. roots and orphans: exactly round(f x n), by keyed hash
-	for _, t := range p.order {
-		if t.keep {
-			fillOnes(t.copies)
-			continue
-		}
-		var free []int
-		for row := 0; row < t.rows; row++ {
-			if !t.root && t.parentRow(row) >= 0 {
-				continue // decided by its parent
-			}
-			free = append(free, row)
-		}
-		for _, row := range p.pick(t, "keep", free, min(t.factor, 1)) {
-			t.copies[row] = 1
-		}
-	}
-	// 2. descendants, top down
-	for _, t := range p.topo() {
-		rel := firstParent(t)
-		if rel == nil || t.root {
-			continue
-		}
-		for row := 0; row < t.rows; row++ {
-			if k, ok := t.key(row, rel.ccols); ok {
-				for _, pr := range rel.parent.lookup(rel.pcols, k) {
-					if rel.parent.copies[pr] > 0 {
-						t.copies[row] = 1
-						break
-					}
-				}
-			}
-		}
-	}
-	// 3. closure: every parent of a kept row is kept
-	for changed := true; changed; {
-		changed = false
-		for _, rel := range p.relations {
-			for row := 0; row < rel.child.rows; row++ {
-				if rel.child.copies[row] == 0 {
-					continue
-				}
-				k, ok := rel.child.key(row, rel.ccols)
-				if !ok {
-					continue
-				}
-				prows := rel.parent.lookup(rel.pcols, k)
-				if len(prows) > 0 && rel.parent.copies[prows[0]] == 0 {
-					rel.parent.copies[prows[0]] = 1
-					changed = true
-				}
-			}
-		}
-	}
-}
-
-// topo orders tables parents first.
-func (p *Plan) topo() []*table {
-	var out []*table
-	done := map[*table]bool{}
-	var visit func(t *table)
-	visit = func(t *table) {
-		if done[t] {
-			return
-		}
-		done[t] = true
-		for _, rel := range t.parents {
-			if rel.parent != t {
-				visit(rel.parent)
-			}
-		}
-		out = append(out, t)
-	}
-	for _, t := range p.order {
-		visit(t)
-	}
-	return out
-}
-
-// prf is the keyed pseudo-random source for decisions.
-type prf struct{ key []byte }
-
-func newPRF(k *anonymize.Key) *prf {
-	// The key is used through the anonymize deriver; decisions use an
-	// HMAC keyed by a digest of a uuid derived from it, so they follow
-	// the key without exposing it.
-	d := anonymize.NewDeriver(k)
-	seed, _ := d.Derive("uuid", []byte("duckface-decisions"), 0, 0)
-	return &prf{key: seed}
-}
-
-// unit is a keyed uniform number in [0, 1) for (what, table, row).
-func (p *prf) unit(what, table string, row int) float64 {
-	m := hmac.New(sha256.New, p.key)
-	m.Write([]byte(what))
-	m.Write([]byte{0})
-	m.Write([]byte(table))
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], uint64(row))
-	m.Write(b[:])
-	sum := m.Sum(nil)
-	return float64(binary.LittleEndian.Uint64(sum)>>11) / (1 << 53)
-}
+func formatInt(n int64) string { return strconv.FormatInt(n, 10) }

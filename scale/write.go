@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
@@ -14,14 +16,97 @@ import (
 // mariadb-dump's net_buffer_length.
 const maxStatement = 1 << 20
 
-var autoIncRe = regexp.MustCompile(`(?i)AUTO_INCREMENT=\d+`)
+var (
+	autoIncRe = regexp.MustCompile(`(?i)AUTO_INCREMENT=\d+`)
+	setvalRe  = regexp.MustCompile("(?i)(SETVAL\\(\\s*(?:`[^`]*`\\.)?`?([A-Za-z0-9_$]+)`?\\s*,\\s*)(-?\\d+)")
+)
+
+// job is one statement of the second pass: the rows of an INSERT are
+// rendered by a worker, everything is written in order.
+type job struct {
+	raw    []byte // a statement written as it is (or its leading comments)
+	st     *sqldump.Statement
+	lo, hi int // the statement's rows this job renders
+	t      *table
+	base   int  // rows of the table before this statement
+	last   bool // the table's last rows
+	final  bool // the statement's last job: its statement can be reused
+	out    []byte
+	rows   []outRow
+	done   chan struct{}
+}
+
+// chunkBytes is about how much input one job renders (its output is
+// factor times more), so that the jobs in flight stay small.
+const chunkBytes = 64 << 10
+
+type outRow struct {
+	pos        uint32
+	start, end int
+}
 
 // Write is the second pass: the dump again, with every row written as
-// many times as planned (copies with new keys), AUTO_INCREMENT moved past
-// the new keys, and everything else as it was.
+// many times as planned (each copy with its keys, references, datetimes
+// and nearly unique values renewed), in a keyed order, AUTO_INCREMENT and
+// sequences set from the output, and everything else as it was.
 func (p *Plan) Write(r *sqldump.Reader, w *sqldump.Writer) error {
-	seen := map[string]int{} // rows of each table read so far
-	var buf []byte
+	if p.identity {
+		for {
+			st, err := r.Next()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := w.Write(st); err != nil {
+				return err
+			}
+		}
+	}
+	workers := p.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// In flight: one job per worker and one more queued (each holds a
+	// statement and its rendered copies).
+	work := make(chan *job, 1)
+	ordered := make(chan *job, workers+1)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := &gen{p: p}
+			for j := range work {
+				p.render(g, j)
+				close(j.done)
+			}
+		}()
+	}
+	errc := make(chan error, 1)
+	go func() {
+		errc <- p.emit(w, ordered)
+	}()
+	err := p.feed(r, work, ordered)
+	close(work)
+	close(ordered)
+	wg.Wait()
+	if werr := <-errc; err == nil {
+		err = werr
+	}
+	return err
+}
+
+var (
+	stmtPool = sync.Pool{New: func() any { return new(sqldump.Statement) }}
+	// outPool recycles the buffers rendered rows go to.
+	outPool = sync.Pool{New: func() any { return new(job) }}
+)
+
+// feed reads statements and queues them in order.
+func (p *Plan) feed(r *sqldump.Reader, work, ordered chan *job) error {
+	seen := map[*table]int{}
 	for {
 		st, err := r.Next()
 		if err == io.EOF {
@@ -30,147 +115,228 @@ func (p *Plan) Write(r *sqldump.Reader, w *sqldump.Writer) error {
 		if err != nil {
 			return err
 		}
-		if s := st.Table(); s != nil {
-			if t := p.tables[tkey(s.Database, s.Name)]; t != nil && t.autoInc > 0 && t.autoInc != s.AutoIncrement {
-				out := autoIncRe.ReplaceAll(st.Raw, []byte("AUTO_INCREMENT="+strconv.FormatUint(t.autoInc, 10)))
-				if err := w.WriteRaw(out); err != nil {
-					return err
+		in := st.Insert()
+		var t *table
+		if in != nil {
+			if t = p.lookupTable(insertDB(st, in), in.Table()); t == nil {
+				return fmt.Errorf("line %d: table %s changed between the two passes", st.Line, in.Table())
+			}
+		}
+		if in == nil || t.keep && t.seq == nil {
+			j := newJob()
+			j.raw = p.rewriteStatement(st)
+			close(j.done)
+			ordered <- j
+			continue
+		}
+		base := seen[t]
+		seen[t] += in.Rows()
+		if seen[t] > t.rows {
+			return fmt.Errorf("line %d: table %s has more rows than in the first pass (was the input changed?)", st.Line, t.name)
+		}
+		clone := st.CloneInto(stmtPool.Get().(*sqldump.Statement))
+		step := max(1, int(int64(in.Rows())*chunkBytes/int64(max(len(st.Raw), 1))))
+		for lo := 0; lo < in.Rows(); lo += step {
+			j := newJob()
+			j.st, j.t, j.base, j.lo, j.hi = clone, t, base, lo, min(lo+step, in.Rows())
+			j.final = j.hi == in.Rows()
+			j.last = j.final && seen[t] == t.rows
+			if lo == 0 {
+				j.raw = append(j.raw, st.Raw[:len(st.Raw)-len(st.Code())]...)
+			}
+			ordered <- j // emit drains it even after a write error
+			work <- j
+		}
+	}
+}
+
+func newJob() *job {
+	j := outPool.Get().(*job)
+	*j = job{out: j.out[:0], rows: j.rows[:0], raw: j.raw[:0], done: make(chan struct{})}
+	return j
+}
+
+// rewriteStatement: AUTO_INCREMENT and SETVAL follow the output.
+func (p *Plan) rewriteStatement(st *sqldump.Statement) []byte {
+	if s := st.Table(); s != nil {
+		if t := p.tables[tkey(s.Database, s.Name)]; t != nil && t.autoInc > 0 && t.autoInc != s.AutoIncrement {
+			return autoIncRe.ReplaceAll(st.Raw, []byte("AUTO_INCREMENT="+strconv.FormatUint(t.autoInc, 10)))
+		}
+	}
+	if st.Insert() == nil && bytes.Contains(bytes.ToUpper(st.Code()), []byte("SETVAL(")) && p.seqValue != nil {
+		return setvalRe.ReplaceAllFunc(st.Raw, func(m []byte) []byte {
+			sm := setvalRe.FindSubmatch(m)
+			return append(append([]byte(nil), sm[1]...), strconv.FormatInt(p.seqValue(string(sm[2])), 10)...)
+		})
+	}
+	return append([]byte(nil), st.Raw...)
+}
+
+// render builds a job's rows.
+func (p *Plan) render(g *gen, j *job) {
+	in := j.st.Insert()
+	t := j.t
+	if t.seq != nil {
+		next := strconv.AppendInt(nil, p.seqValue(t.name), 10)
+		for row := j.lo; row < j.hi; row++ {
+			start := len(j.out)
+			j.out = append(j.out, '(')
+			for c := 0; c < in.Width(); c++ {
+				if c > 0 {
+					j.out = append(j.out, ',')
 				}
+				if v := in.Value(row, c); t.seq.cols[c] && !v.IsNull() {
+					j.out = append(j.out, next...)
+				} else {
+					j.out = append(j.out, v.Raw...)
+				}
+			}
+			j.out = append(j.out, ')')
+			j.rows = append(j.rows, outRow{uint32(j.base + row), start, len(j.out)})
+		}
+		return
+	}
+	for row := j.lo; row < j.hi; row++ {
+		j.out = g.rowCopies(j.out, t, in, row, j.base+row, func(pos uint32, start int) {
+			j.rows = append(j.rows, outRow{pos: pos, start: start})
+		})
+	}
+	// rows are contiguous: each ends where the next starts
+	for i := range j.rows {
+		if i+1 < len(j.rows) {
+			j.rows[i].end = j.rows[i+1].start
+		} else {
+			j.rows[i].end = len(j.out)
+		}
+	}
+}
+
+// tableOut writes one table's rows in the order of their positions.
+// Rows arrive in the order they were generated; one that comes before its
+// turn waits in a ring of slots (a row moves at most 1.5 blocks, so
+// 3 blocks of slots suffice, and their buffers are reused).
+type tableOut struct {
+	head, sep []byte
+	next      uint32
+	ring      [][]byte
+	full      []bool
+	open      bool // a statement is open
+	size      int  // its bytes so far
+}
+
+func (p *Plan) emit(w *sqldump.Writer, ordered chan *job) error {
+	outs := map[*table]*tableOut{}
+	var failed error
+	for j := range ordered {
+		<-j.done
+		if failed != nil {
+			continue
+		}
+		if len(j.raw) > 0 {
+			if err := w.WriteRaw(j.raw); err != nil {
+				failed = err
 				continue
 			}
 		}
-		in := st.Insert()
-		if in == nil {
-			if err := w.Write(st); err != nil {
-				return err
-			}
+		if j.st == nil {
 			continue
 		}
-		t := p.lookupTable(insertDB(st, in), in.Table())
-		if t == nil {
-			return fmt.Errorf("line %d: table %s changed between the two passes", st.Line, in.Table())
+		in := j.st.Insert()
+		to := outs[j.t]
+		if to == nil {
+			to = &tableOut{head: append([]byte(nil), in.Head(j.st)...), sep: []byte(",")}
+			if in.Rows() > 1 {
+				to.sep = separator(j.st, in)
+			}
+			if j.t.pos != nil {
+				to.ring = make([][]byte, 3*j.t.block+2)
+				to.full = make([]bool, len(to.ring))
+			}
+			outs[j.t] = to
 		}
-		tk := tkey(t.db, t.name)
-		base := seen[tk]
-		seen[tk] += in.Rows()
-		if base+in.Rows() > t.rows {
-			return fmt.Errorf("line %d: table %s has more rows than in the first pass (was the input changed?)", st.Line, t.name)
-		}
-		same := true
-		for row := 0; row < in.Rows(); row++ {
-			if t.copies[base+row] != 1 {
-				same = false
+		for _, row := range j.rows {
+			if failed = to.put(w, row.pos, j.out[row.start:row.end]); failed != nil {
 				break
 			}
 		}
-		if same {
-			if err := w.Write(st); err != nil {
-				return err
-			}
-			continue
+		if j.final {
+			stmtPool.Put(j.st)
 		}
-		// Rebuild: the kept rows as they were, then their copies.
-		head := in.Head(st)
-		stmt := func() error {
-			if len(buf) == 0 {
-				return nil
-			}
-			buf = append(buf, ";\n"...)
-			err := w.WriteRaw(buf)
-			buf = buf[:0]
-			return err
-		}
-		add := func(row []byte) error {
-			if len(buf) == 0 {
-				buf = append(buf, head...)
+		if failed == nil && j.last {
+			if to.next != uint32(j.t.out) {
+				failed = fmt.Errorf("table %s: %d of %d rows written (a bug)", j.t.name, to.next, j.t.out)
 			} else {
-				buf = append(buf, ',')
+				failed = to.end(w)
 			}
-			buf = append(buf, row...)
-			if len(buf) >= maxStatement {
-				return stmt()
-			}
-			return nil
+			delete(outs, j.t) // its ring is free
 		}
-		// Leading comments of the original statement stay.
-		if pre := st.Raw[:len(st.Raw)-len(st.Code())]; len(pre) > 0 {
-			if err := w.WriteRaw(pre); err != nil {
-				return err
-			}
+		outPool.Put(j)
+	}
+	return failed
+}
+
+func (to *tableOut) put(w *sqldump.Writer, pos uint32, row []byte) error {
+	if pos != to.next {
+		if to.ring == nil || pos < to.next || int(pos-to.next) >= len(to.ring) {
+			return fmt.Errorf("row position %d out of the window at %d (a bug)", pos, to.next)
 		}
-		maxCopy := uint16(0)
-		for row := 0; row < in.Rows(); row++ {
-			n := t.copies[base+row]
-			maxCopy = max(maxCopy, n)
-			if n >= 1 {
-				if err := add(in.RowRaw(row)); err != nil {
-					return err
-				}
-			}
+		i := int(pos) % len(to.ring)
+		to.ring[i] = append(to.ring[i][:0], row...)
+		to.full[i] = true
+		return nil
+	}
+	if err := to.write(w, row); err != nil {
+		return err
+	}
+	for to.ring != nil {
+		i := int(to.next) % len(to.ring)
+		if !to.full[i] {
+			break
 		}
-		for c := 1; c < int(maxCopy); c++ {
-			for row := 0; row < in.Rows(); row++ {
-				if int(t.copies[base+row]) <= c {
-					continue
-				}
-				if err := add(p.copyRow(t, in, row, base+row, c)); err != nil {
-					return err
-				}
-			}
-		}
-		if err := stmt(); err != nil {
+		to.full[i] = false
+		if err := to.write(w, to.ring[i]); err != nil {
 			return err
 		}
 	}
+	return nil
 }
 
-// copyRow renders copy c of a row: remapped keys, references following
-// their parents' copy c, every other value as it was.
-func (p *Plan) copyRow(t *table, in *sqldump.Insert, row, abs, c int) []byte {
-	var b bytes.Buffer
-	b.WriteByte('(')
-	var vb []byte
-	for col := 0; col < in.Width(); col++ {
-		if col > 0 {
-			b.WriteByte(',')
-		}
-		v := in.Value(row, col)
-		if rm := t.remap[col]; rm != nil && !v.IsNull() {
-			vb = v.Bytes(vb[:0])
-			b.Write(literal(v, rm.value(string(vb), c)))
-			continue
-		}
-		if rel, pc := t.parentOf(col); rel != nil && !v.IsNull() {
-			// The parent row's copy c, if it has one; else the parent
-			// itself (a child of a family with fewer copies).
-			cp := c
-			if k, ok := t.key(abs, rel.ccols); ok {
-				prows := rel.parent.lookup(rel.pcols, k)
-				if len(prows) == 0 || int(rel.parent.copies[prows[0]]) <= c {
-					cp = 0
-				}
-			}
-			if rm := p.parentRemap(rel.parent, pc); rm != nil && cp > 0 {
-				vb = v.Bytes(vb[:0])
-				b.Write(literal(v, rm.value(string(vb), cp)))
-				continue
-			}
-		}
-		b.Write(v.Raw)
+func (to *tableOut) write(w *sqldump.Writer, row []byte) error {
+	if !to.open {
+		w.WriteRaw(to.head)
+		to.open, to.size = true, len(to.head)
+	} else {
+		w.WriteRaw(to.sep)
+		to.size += len(to.sep)
 	}
-	b.WriteByte(')')
-	return b.Bytes()
+	to.next++
+	to.size += len(row)
+	err := w.WriteRaw(row)
+	if err == nil && to.size >= maxStatement {
+		err = to.end(w)
+	}
+	return err
 }
 
-// parentOf returns the first relation a column references through, and
-// the parent column.
-func (t *table) parentOf(col int) (*relation, int) {
-	for _, rel := range t.parents {
-		for i, c := range rel.ccols {
-			if c == col {
-				return rel, rel.pcols[i]
-			}
-		}
+func (to *tableOut) end(w *sqldump.Writer) error {
+	if !to.open {
+		return nil
 	}
-	return nil, -1
+	to.open = false
+	return w.WriteRaw([]byte(";\n"))
+}
+
+// separator is the text between the first two rows ("," or ",\n"), so
+// that the output keeps the dump's layout.
+func separator(st *sqldump.Statement, in *sqldump.Insert) []byte {
+	code := st.Code()
+	i := len(in.Head(st)) + len(in.RowRaw(0))
+	if i > len(code) {
+		return []byte(",")
+	}
+	k := bytes.IndexByte(code[i:], '(')
+	if k < 0 || k > 16 {
+		return []byte(",")
+	}
+	return append([]byte(nil), code[i:i+k]...)
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/fuzzyduck/fuzzyduck/internal/cliutil"
 	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
@@ -18,6 +19,7 @@ import (
 	"github.com/fuzzyduck/fuzzyduck/scale"
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 )
 
 func main() {
@@ -74,17 +76,37 @@ func parseOverrides(specs []string, targets bool) (map[string]float64, map[strin
 	return fs, ts, nil
 }
 
+// parseWindow reads a duration with day and week units too (21d, 3w).
+func parseWindow(s string) (time.Duration, error) {
+	for unit, d := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, unit); ok {
+			f, err := strconv.ParseFloat(n, 64)
+			if err != nil || f < 0 {
+				return 0, fmt.Errorf("--window %q: want a duration such as 21d, 3w or 36h", s)
+			}
+			return time.Duration(f * float64(d)), nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("--window %q: want a duration such as 21d, 3w or 36h", s)
+	}
+	return d, nil
+}
+
 func scaleCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "scale",
 		Usage:     "write a scaled copy of a dump (two passes: keys and decisions, then the rows)",
 		ArgsUsage: "[DUMP|-]",
 		Flags: append([]cli.Flag{cliutil.ModelsFlag, cliutil.RulesFlag, cliutil.KeyFileFlag,
-			&cli.Float64Flag{Name: "factor", Required: true, Usage: "> 1 scales up, between 0 and 1 down"},
+			&cli.Float64Flag{Name: "factor", Usage: "> 1 scales up, between 0 and 1 down (without it, --rows sets it)"},
 			&cli.StringSliceFlag{Name: "table", Usage: "TABLE=FACTOR for a root or independent table (children follow their parents)"},
-			&cli.StringSliceFlag{Name: "rows", Usage: "TABLE=N: a target row count for a root or independent table"},
-			&cli.Float64Flag{Name: "jitter", Usage: "perturb each root table's factor by up to ±P percent (keyed), so counts and ratios do not reveal the original"},
-			&cli.BoolFlag{Name: "json", Usage: "print the plan's counts as JSON"},
+			&cli.StringSliceFlag{Name: "rows", Usage: "TABLE=N: a target row count (without --factor, any table's target sets the factor)"},
+			&cli.Float64Flag{Name: "jitter", Usage: "perturb each root table's factor by up to ±P percent (keyed; default ±1), so counts and ratios do not reveal the original"},
+			&cli.StringFlag{Name: "window", Value: "21d", Usage: "how far a copy's datetimes may move (21d, 3w, 36h); sparse tables get more"},
+			&cli.BoolFlag{Name: "json", Usage: "print the written counts as JSON (without the original counts)"},
+			&cli.BoolFlag{Name: "original", Usage: "also print the original counts, even when stderr is not a terminal (they reveal the size: never publish them)"},
 		}, cliutil.OutputFlags...),
 		Action: func(c *cli.Context) error {
 			set, err := optionalRules(c)
@@ -96,6 +118,13 @@ func scaleCommand() *cli.Command {
 				return err
 			}
 			_, targets, err := parseOverrides(c.StringSlice("rows"), true)
+			if err != nil {
+				return err
+			}
+			if !c.IsSet("factor") && len(targets) == 0 {
+				return cli.Exit("duckface scale: give --factor, or --rows TABLE=N", 2)
+			}
+			window, err := parseWindow(c.String("window"))
 			if err != nil {
 				return err
 			}
@@ -112,7 +141,7 @@ func scaleCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			plan, err := scale.NewPlan(r, scale.Options{Factor: c.Float64("factor"), Tables: tables, Targets: targets, Jitter: c.Float64("jitter"), Key: key, Rules: set})
+			plan, err := scale.NewPlan(r, scale.Options{Factor: c.Float64("factor"), Tables: tables, Targets: targets, Jitter: c.Float64("jitter"), Window: window, Key: key, Rules: set})
 			f.Close()
 			if err != nil {
 				return err
@@ -140,22 +169,38 @@ func scaleCommand() *cli.Command {
 				out.Abort()
 				return err
 			}
-			counts := plan.Counts()
-			if c.Bool("json") {
-				return json.NewEncoder(os.Stderr).Encode(counts)
-			}
-			tw := tabwriter.NewWriter(os.Stderr, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "table\toriginal\tfactor\twritten\t")
-			for _, ct := range counts {
-				fac := fmt.Sprintf("%.3f", ct.Factor)
-				if ct.FollowsParents {
-					fac = "(follows parents)"
-				}
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t\n", ct.Table, ct.Original, fac, ct.Planned)
-			}
-			return tw.Flush()
+			return summary(os.Stderr, plan, c.Bool("json"), c.Bool("original") || !c.Bool("json") && term.IsTerminal(int(os.Stderr.Fd())))
 		},
 	}
+}
+
+// summary prints the written counts; the original counts, factors and
+// targets (which give the original size away) only when asked for or on
+// a terminal, so that a CI log of duckface never carries them.
+func summary(w io.Writer, plan *scale.Plan, asJSON, original bool) error {
+	counts := plan.Counts(original)
+	if asJSON {
+		return json.NewEncoder(w).Encode(counts)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if original {
+		fmt.Fprintln(tw, "(original counts shown on a terminal only: they reveal the size, do not publish them)")
+		fmt.Fprintln(tw, "table\toriginal\tfactor\twritten\t")
+	} else {
+		fmt.Fprintln(tw, "table\twritten\t")
+	}
+	for _, ct := range counts {
+		if !original {
+			fmt.Fprintf(tw, "%s\t%d\t\n", ct.Table, ct.Planned)
+			continue
+		}
+		fac := fmt.Sprintf("%.3f", ct.Factor)
+		if ct.FollowsParents {
+			fac = "(follows parents)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t\n", ct.Table, ct.Original, fac, ct.Planned)
+	}
+	return tw.Flush()
 }
 
 func analyze(c *cli.Context, path string, set *rules.Set) (*scale.Analysis, error) {

@@ -54,9 +54,31 @@ func TestScaleStatsCompare(t *testing.T) {
 	if code != 0 || !strings.Contains(e, "p ") {
 		t.Fatalf("scale: %d %s", code, e)
 	}
+	// stderr is no terminal here: the summary has no original counts
+	// (nor factors, which give them away with the written counts).
+	if strings.Contains(e, "original") || strings.Contains(e, "factor") {
+		t.Errorf("the summary shows the original size outside a terminal:\n%s", e)
+	}
 	o, e, code := run(t, dir, "compare", "--factor", "3", "in.sql", "out.sql.gz")
-	if code != 0 || !strings.Contains(o, "c.p_id -> p.id") || !strings.Contains(o, "1.000") {
+	if code != 0 || !strings.Contains(o, "c.p_id -> p.id") || !strings.Contains(o, "similarity") {
 		t.Fatalf("compare: %d\n%s%s", code, o, e)
+	}
+	// --json leaves the originals out unless --original asks for them.
+	_, e, _ = run(t, dir, "scale", "--factor", "3", "--json", "-o", "j.sql", "in.sql")
+	if !strings.Contains(e, `"written":9`) || strings.Contains(e, "original") {
+		t.Errorf("--json: %s", e)
+	}
+	_, e, _ = run(t, dir, "scale", "--factor", "3", "--json", "--original", "-o", "j.sql", "in.sql")
+	if !strings.Contains(e, `"original":3`) {
+		t.Errorf("--json --original: %s", e)
+	}
+	// --rows alone sets the factor.
+	_, e, code = run(t, dir, "scale", "--rows", "p=6", "--json", "-o", "r.sql", "in.sql")
+	if code != 0 || !strings.Contains(e, `"table":"p","written":6`) {
+		t.Errorf("--rows without --factor: exit %d %s", code, e)
+	}
+	if _, e, code := run(t, dir, "scale", "-o", "none.sql", "in.sql"); code == 0 || !strings.Contains(e, "--rows") {
+		t.Errorf("neither --factor nor --rows: exit %d %s", code, e)
 	}
 	o, _, code = run(t, dir, "stats", "--json", "out.sql.gz")
 	if code != 0 || !strings.Contains(o, `"rows":9`) || !strings.Contains(o, `"orphans":0`) {

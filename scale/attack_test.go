@@ -1,0 +1,593 @@
+package scale
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fuzzyduck/fuzzyduck/rules"
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+)
+
+// The attacker of the threat model: holds only a scaled dump, knows
+// duckface, its defaults, the donor's schema and the rules, and tries to
+// count the original rows of every table from the output's structure.
+// Every estimator below is a function of the output alone; the test
+// knows the truth and demands that each estimate be off by more than 25%.
+
+// dumpTable is a table as the attacker reads it from a dump.
+type dumpTable struct {
+	schema  *sqldump.Table
+	rows    [][]string // values; attackNull for NULL
+	autoInc uint64
+}
+
+const attackNull = "\x00NULL"
+
+type parsedDump struct {
+	tables map[string]*dumpTable
+	setval map[string]int64 // sequence -> SETVAL's value
+}
+
+var attackSetvalRe = regexp.MustCompile("(?i)SETVAL\\(`?([A-Za-z0-9_]+)`?\\s*,\\s*(\\d+)")
+
+func parseDump(t *testing.T, dump []byte) *parsedDump {
+	t.Helper()
+	r, err := sqldump.NewReader(bytes.NewReader(dump))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &parsedDump{tables: map[string]*dumpTable{}, setval: map[string]int64{}}
+	var buf []byte
+	for {
+		st, err := r.Next()
+		if err == io.EOF {
+			return d
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := st.Table(); s != nil {
+			d.tables[s.Name] = &dumpTable{schema: s, autoInc: s.AutoIncrement}
+			continue
+		}
+		in := st.Insert()
+		if in == nil {
+			if m := attackSetvalRe.FindSubmatch(st.Code()); m != nil {
+				v, _ := strconv.ParseInt(string(m[2]), 10, 64)
+				d.setval[string(m[1])] = v
+			}
+			continue
+		}
+		tb := d.tables[in.Table()]
+		for row := 0; row < in.Rows(); row++ {
+			vals := make([]string, in.Width())
+			for c := range vals {
+				v := in.Value(row, c)
+				if v.IsNull() {
+					vals[c] = attackNull
+					continue
+				}
+				buf = v.Bytes(buf[:0])
+				vals[c] = string(buf)
+			}
+			tb.rows = append(tb.rows, vals)
+		}
+	}
+}
+
+// guess is one estimate of one table's original row count.
+type guess struct {
+	table, attack string
+	est           float64
+}
+
+type attacker struct {
+	d     *parsedDump
+	rels  []rules.Relation // the dump's FOREIGN KEYs and the rules' relations
+	out   []guess
+	skipT map[string]bool
+	pool  []int // value counts of the current table's columns
+}
+
+func (a *attacker) add(table, attack string, est float64) {
+	if a.skipT[table] || math.IsNaN(est) || math.IsInf(est, 0) {
+		return
+	}
+	a.out = append(a.out, guess{table, attack, est})
+}
+
+func newAttacker(d *parsedDump, set *rules.Set) *attacker {
+	a := &attacker{d: d, skipT: map[string]bool{"alembic_version": true, "job_seq": true}}
+	for name, tb := range d.tables {
+		for _, fk := range tb.schema.ForeignKeys {
+			a.rels = append(a.rels, rules.Relation{Table: name, Columns: fk.Columns, RefTable: fk.RefTable, RefColumns: fk.RefColumns})
+		}
+	}
+	a.rels = append(a.rels, set.Relations...)
+	return a
+}
+
+func colIndex(s *sqldump.Table, name string) int {
+	_, i := s.Column(name)
+	return i
+}
+
+// keyCols: primary and unique key columns and referencing columns.
+func (a *attacker) keyCols(name string) map[int]bool {
+	tb := a.d.tables[name]
+	k := map[int]bool{}
+	for _, c := range tb.schema.PrimaryKey {
+		k[colIndex(tb.schema, c)] = true
+	}
+	for _, u := range tb.schema.UniqueKeys {
+		for _, c := range u.Columns {
+			k[colIndex(tb.schema, c)] = true
+		}
+	}
+	for _, r := range a.rels {
+		if r.Table == name {
+			for _, c := range r.Columns {
+				k[colIndex(tb.schema, c)] = true
+			}
+		}
+	}
+	return k
+}
+
+func isDatetimeType(t string) bool { return t == "datetime" || t == "timestamp" || t == "date" }
+
+func parseTime(s string) (time.Time, bool) {
+	for _, f := range []string{"2006-01-02 15:04:05.999999", "2006-01-02"} {
+		if tm, err := time.Parse(f, s); err == nil {
+			return tm, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func counts(vals []string) map[string]int {
+	m := map[string]int{}
+	for _, v := range vals {
+		if v != attackNull && v != "" {
+			m[v]++
+		}
+	}
+	return m
+}
+
+func (a *attacker) column(tb *dumpTable, c int) []string {
+	out := make([]string, len(tb.rows))
+	for i, r := range tb.rows {
+		out[i] = r[c]
+	}
+	return out
+}
+
+// run applies every attack to every table.
+func (a *attacker) run() []guess {
+	var names []string
+	for n := range a.d.tables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		tb := a.d.tables[name]
+		if len(tb.rows) < 2 {
+			continue
+		}
+		a.contents(name, tb)
+		a.ids(name, tb)
+		a.order(name, tb)
+	}
+	for _, name := range names {
+		if n := len(a.d.tables[name].rows); n > 0 {
+			// without any signal, the attacker's guess is the output itself
+			a.add(name, "output rows", float64(n))
+		}
+	}
+	a.families()
+	a.tableCounts(names)
+	a.sequences()
+	return a.out
+}
+
+// contents: repeated contents and value statistics.
+func (a *attacker) contents(name string, tb *dumpTable) {
+	n := float64(len(tb.rows))
+	keys := a.keyCols(name)
+	// 1. distinct non-key contents (copies repeat them)
+	seen := map[string]bool{}
+	for _, r := range tb.rows {
+		var b strings.Builder
+		for c, v := range r {
+			if !keys[c] {
+				b.WriteString(v)
+				b.WriteByte(0)
+			}
+		}
+		seen[b.String()] = true
+	}
+	a.add(name, "distinct non-key rows", float64(len(seen)))
+	var times [][]time.Time
+	var timeNames []string
+	a.pool = a.pool[:0]
+	defer func() {
+		if g := commonDivisor(a.pool); g >= 2 {
+			a.add(name, "divisor of value counts", n/float64(g))
+		}
+	}()
+	for c, col := range tb.schema.Columns {
+		if keys[c] {
+			continue
+		}
+		vals := a.column(tb, c)
+		cnt := counts(vals)
+		if len(cnt) == 0 {
+			continue
+		}
+		// 2. distinct values of each column (a nearly unique one counts
+		// the rows it was copied from)
+		a.add(name, "distinct "+col.Name, float64(len(cnt)))
+		if len(cnt) <= 500 {
+			a.multiplicities(name, col.Name, cnt, n)
+		}
+		if isDatetimeType(col.Type) {
+			ts := make([]time.Time, len(vals))
+			var sorted []float64
+			for i, v := range vals {
+				if tm, ok := parseTime(v); ok && v != attackNull {
+					ts[i] = tm
+					sorted = append(sorted, float64(tm.UnixMicro()))
+				}
+			}
+			times = append(times, ts)
+			timeNames = append(timeNames, col.Name)
+			a.clusters(name, "datetime clusters "+col.Name, sorted)
+		}
+		if isNumericType(col.Type) && len(cnt) > 500 {
+			var xs []float64
+			for v := range cnt {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					xs = append(xs, f)
+				}
+			}
+			a.clusters(name, "value clusters "+col.Name, xs)
+			if a.growsWithTime(tb, c) {
+				// a cumulative counter: range over its typical step
+				a.counter(name, col.Name, xs)
+			}
+		}
+		if len(vals) > 0 && strings.HasPrefix(strings.TrimSpace(vals[0]), "{") {
+			a.jsonLeaves(name, col.Name, vals)
+		}
+	}
+	// 3. intervals within a row (a per-row shift keeps them)
+	for i := range times {
+		for j := i + 1; j < len(times); j++ {
+			iv := map[int64]bool{}
+			for r := range tb.rows {
+				if !times[i][r].IsZero() && !times[j][r].IsZero() {
+					iv[times[j][r].Sub(times[i][r]).Microseconds()] = true
+				}
+			}
+			if len(iv) >= 10 {
+				a.add(name, "distinct intervals "+timeNames[i]+".."+timeNames[j], float64(len(iv)))
+			}
+		}
+	}
+}
+
+func isNumericType(t string) bool {
+	switch t {
+	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "float", "double":
+		return true
+	}
+	return false
+}
+
+// multiplicities: how often each value repeats, for columns of few values.
+func (a *attacker) multiplicities(name, col string, cnt map[string]int, n float64) {
+	var ms []int
+	for _, m := range cnt {
+		ms = append(ms, m)
+	}
+	sort.Ints(ms)
+	// divisibility (pooled over the table's columns in contents):
+	// counts of copied rows are multiples of the factor
+	a.pool = append(a.pool, ms...)
+	// Good-Turing: copies turn singletons into doubletons
+	f1, f2 := 0, 0
+	for _, m := range ms {
+		switch m {
+		case 1:
+			f1++
+		case 2:
+			f2++
+		}
+	}
+	if f1 > 0 && f2 > 0 {
+		a.add(name, "singletons/doubletons "+col, n/math.Max(1, 2*float64(f2)/float64(f1)))
+	}
+	// the rarest value was seen once: it appears factor times
+	a.add(name, "rarest value "+col, n/float64(ms[0]))
+	// a boundary between rare values that do not scale (seen a few times,
+	// as in the original) and common ones that do: the smallest common
+	// count over the largest rare one
+	lowMax, highMin, nLow := 0, 0, 0
+	for _, m := range ms {
+		if m <= 10 {
+			lowMax = m
+			nLow++
+		} else if highMin == 0 {
+			highMin = m
+		}
+	}
+	if nLow >= 3 && len(ms)-nLow >= 3 {
+		a.add(name, "rare/common gap "+col, n*float64(lowMax+1)/float64(highMin))
+	}
+}
+
+// commonDivisor is the largest g in [2, 50] that divides at least 95% of
+// the counts of 2 or more, when most counts are 2 or more (copies repeat
+// every value; a few natural repeats prove nothing) and there are at
+// least 12 of them (so that chance does not make them all even).
+func commonDivisor(ms []int) int {
+	var big []int
+	for _, m := range ms {
+		if m >= 2 {
+			big = append(big, m)
+		}
+	}
+	if len(big) < 12 || 2*len(big) < len(ms) {
+		return 0
+	}
+	for g := 50; g >= 2; g-- {
+		k := 0
+		for _, m := range big {
+			if m%g == 0 {
+				k++
+			}
+		}
+		if float64(k) >= 0.95*float64(len(big)) {
+			return g
+		}
+	}
+	return 0
+}
+
+// clusters: copies of one value land close together (a per-copy shift of
+// a datetime, a perturbed counter): single-linkage clusters at the largest
+// jump of the sorted gaps count the originals.
+func (a *attacker) clusters(name, attack string, xs []float64) {
+	if len(xs) < 20 {
+		return
+	}
+	sort.Float64s(xs)
+	var gaps []float64
+	for i := 1; i < len(xs); i++ {
+		gaps = append(gaps, xs[i]-xs[i-1])
+	}
+	sg := append([]float64(nil), gaps...)
+	sort.Float64s(sg)
+	lo, hi := len(sg)/10, len(sg)*9/10
+	best, at := 0.0, -1
+	for i := max(lo, 1); i < hi; i++ {
+		r := (sg[i] + 1) / (sg[i-1] + 1)
+		if r > best {
+			best, at = r, i
+		}
+	}
+	if at < 0 || best < 3 {
+		return
+	}
+	a.add(name, attack, float64(len(sg)-at+1))
+}
+
+// growsWithTime: the column increases with the table's first datetime
+// (a cumulative counter).
+func (a *attacker) growsWithTime(tb *dumpTable, c int) bool {
+	tc := firstTimeCol(tb.schema)
+	if tc < 0 {
+		return false
+	}
+	type pt struct{ t, x float64 }
+	var ps []pt
+	for _, r := range tb.rows {
+		tm, ok := parseTime(r[tc])
+		x, err := strconv.ParseFloat(r[c], 64)
+		if ok && err == nil {
+			ps = append(ps, pt{float64(tm.Unix()), x})
+		}
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].t < ps[j].t })
+	up := 0
+	for i := 1; i < len(ps); i++ {
+		if ps[i].x >= ps[i-1].x {
+			up++
+		}
+	}
+	return len(ps) > 10 && float64(up) >= 0.9*float64(len(ps)-1)
+}
+
+// counter: a cumulative counter's range over its median step.
+func (a *attacker) counter(name, col string, xs []float64) {
+	sort.Float64s(xs)
+	var gaps []float64
+	for i := 1; i < len(xs); i++ {
+		gaps = append(gaps, xs[i]-xs[i-1])
+	}
+	sort.Float64s(gaps)
+	if med := gaps[len(gaps)/2]; med > 0 {
+		a.add(name, "range/step "+col, (xs[len(xs)-1]-xs[0])/med)
+	}
+}
+
+// jsonLeaves: the distinct values of each leaf of JSON documents.
+func (a *attacker) jsonLeaves(name, col string, vals []string) {
+	leaves := map[string]map[string]bool{}
+	for _, v := range vals {
+		var doc map[string]any
+		if json.Unmarshal([]byte(v), &doc) != nil {
+			continue
+		}
+		for k, x := range doc {
+			if leaves[k] == nil {
+				leaves[k] = map[string]bool{}
+			}
+			b, _ := json.Marshal(x)
+			leaves[k][string(b)] = true
+		}
+	}
+	for k, s := range leaves {
+		a.add(name, "distinct "+col+"."+k, float64(len(s)))
+	}
+}
+
+// report prints every estimate against the truth and returns those
+// within 25% of it.
+func report(t *testing.T, scenario string, gs []guess, truth map[string]int) []guess {
+	t.Helper()
+	sort.Slice(gs, func(i, j int) bool {
+		if gs[i].table != gs[j].table {
+			return gs[i].table < gs[j].table
+		}
+		return gs[i].attack < gs[j].attack
+	})
+	var hits []guess
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d estimates\n", scenario, len(gs))
+	for _, g := range gs {
+		n, ok := truth[g.table]
+		if !ok || n == 0 {
+			continue
+		}
+		e := (g.est - float64(n)) / float64(n)
+		mark := ""
+		if math.Abs(e) <= 0.25 {
+			mark = "  <== within 25%"
+			hits = append(hits, g)
+		}
+		fmt.Fprintf(&b, "  %-18s %-60s est %10.0f  truth %6d  %+8.1f%%%s\n", g.table, g.attack, g.est, n, 100*e, mark)
+	}
+	t.Log(b.String())
+	return hits
+}
+
+// naiveCopy is the layout issue 14 found: every row copied k times with
+// integer keys i + k*max, other keys suffixed, every other value as it
+// was. The attacks must recover the truth from it, or they prove nothing.
+func naiveCopy(d *parsedDump, rels []rules.Relation, k int) *parsedDump {
+	out := &parsedDump{tables: map[string]*dumpTable{}, setval: d.setval}
+	maxID := map[string]int64{}
+	for name, tb := range d.tables {
+		if len(tb.schema.PrimaryKey) == 1 {
+			c := colIndex(tb.schema, tb.schema.PrimaryKey[0])
+			for _, r := range tb.rows {
+				if v, err := strconv.ParseInt(r[c], 10, 64); err == nil && v > maxID[name] {
+					maxID[name] = v
+				}
+			}
+		}
+	}
+	shift := func(table string, c int, s *sqldump.Table, v string, copy int) string {
+		if v == attackNull || copy == 0 {
+			return v
+		}
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && isNumericType(s.Columns[c].Type) {
+			return strconv.FormatInt(n+int64(copy)*maxID[table], 10)
+		}
+		return fmt.Sprintf("%s-%d", v, copy)
+	}
+	for name, tb := range d.tables {
+		nt := &dumpTable{schema: tb.schema, autoInc: tb.autoInc}
+		keys := map[int]string{} // column -> the table whose key it holds
+		for _, c := range tb.schema.PrimaryKey {
+			keys[colIndex(tb.schema, c)] = name
+		}
+		for _, u := range tb.schema.UniqueKeys {
+			keys[colIndex(tb.schema, u.Columns[0])] = name
+		}
+		for _, r := range rels {
+			if r.Table == name && len(r.Columns) == 1 {
+				keys[colIndex(tb.schema, r.Columns[0])] = r.RefTable
+			}
+		}
+		copies := k
+		if name == "alembic_version" || name == "job_seq" {
+			copies = 1
+		}
+		for copy := 0; copy < copies; copy++ {
+			for _, r := range tb.rows {
+				nr := append([]string(nil), r...)
+				for c, owner := range keys {
+					nr[c] = shift(owner, c, tb.schema, r[c], copy)
+				}
+				nt.rows = append(nt.rows, nr)
+			}
+		}
+		if nt.autoInc > 0 {
+			nt.autoInc = uint64(maxID[name]*int64(k)) + 1
+		}
+		out.tables[name] = nt
+	}
+	return out
+}
+
+// TestAttackerCannotCountRows is issue 14's measure: from a scaled dump
+// alone, no estimate of any table's original row count lands within 25%
+// of the truth, for every way of scaling. The same attacks must recover
+// the truth from the original dump and from naive copies (copies that
+// repeat contents, ids i + k*max), or they would prove nothing.
+func TestAttackerCannotCountRows(t *testing.T) {
+	dump, truth := attackDeployment(t)
+	set, err := rules.Parse("rules.yaml", []byte(attackRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := parseDump(t, dump)
+	a := newAttacker(orig, set)
+	for _, control := range []struct {
+		name string
+		d    *parsedDump
+	}{{"original", orig}, {"naive x3", naiveCopy(orig, a.rels, 3)}} {
+		hits := report(t, control.name, newAttacker(control.d, set).run(), truth)
+		found := map[string]int{}
+		for _, h := range hits {
+			if h.attack != "output rows" {
+				found[h.table]++
+			}
+		}
+		for table := range truth {
+			if found[table] == 0 {
+				t.Errorf("%s: no attack recovers the size of %s: the attacks are too weak to prove anything", control.name, table)
+			}
+		}
+	}
+	for _, sc := range []struct {
+		name string
+		o    Options
+	}{
+		{"x3", Options{Factor: 3}},
+		{"x0.5", Options{Factor: 0.5}},
+		{"x2 jitter 10%", Options{Factor: 2, Jitter: 10}},
+		{"--rows instances=9000 (no --factor)", Options{Targets: map[string]int{"instances": 9000}}},
+		{"x2 --table projects=4 --table usage_samples=0.4", Options{Factor: 2, Tables: map[string]float64{"projects": 4, "usage_samples": 0.4}}},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			sc.o.Key, sc.o.Rules = testKey(t), set
+			out := scaleDump(t, dump, sc.o)
+			for _, h := range report(t, sc.name, newAttacker(parseDump(t, out), set).run(), truth) {
+				t.Errorf("%s: %q estimates %.0f rows, within 25%% of the truth", h.table, h.attack, h.est)
+			}
+		})
+	}
+}

@@ -1,0 +1,318 @@
+package scale
+
+import (
+	"hash/maphash"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+)
+
+// gen renders output rows; one per worker.
+type gen struct {
+	p    *Plan
+	val  []byte
+	buf  []byte
+	cats []*catValue // the current input row's low-cardinality values
+	vals [][]byte    // the current input row's values to renew (raw bodies, or decoded)
+	own  [][]byte    // buffers for decoded values (vals may point into the statement)
+	vh   []uint64    // and their keyed digests
+}
+
+// rowCopies renders every copy of one input row, appending each to dst
+// and reporting it (with its output position) to emit.
+func (g *gen) rowCopies(dst []byte, t *table, in *sqldump.Insert, row, r int, emit func(pos uint32, start int)) []byte {
+	n := int(t.copies[r])
+	if n == 0 {
+		return dst
+	}
+	if t.up {
+		g.prepare(t, in, row)
+	}
+	for j := 0; j < n; j++ {
+		start := len(dst)
+		dst = g.appendRow(dst, t, in, row, r, j)
+		pos := uint32(t.copyOf(r, j))
+		if t.pos != nil {
+			pos = t.pos[pos]
+		}
+		emit(pos, start)
+	}
+	return dst
+}
+
+// prepare caches what all copies of a row share.
+func (g *gen) prepare(t *table, in *sqldump.Insert, row int) {
+	if len(g.cats) < in.Width() {
+		g.cats = make([]*catValue, in.Width())
+		g.vals = make([][]byte, in.Width())
+		g.own = make([][]byte, in.Width())
+		g.vh = make([]uint64, in.Width())
+	}
+	for c, cp := range t.cols {
+		g.cats[c] = nil
+		if cp == nil {
+			continue
+		}
+		v := in.Value(row, c)
+		if v.IsNull() {
+			continue
+		}
+		switch cp.class {
+		case cCategorical:
+			g.cats[c] = cp.cat[maphash.Bytes(g.p.seed, v.Raw)]
+		case cFresh, cTime:
+			// The literal's body as it is: new values replace only
+			// letters and digits, so escapes can stay escaped.
+			if v.Kind == sqldump.KindString && !cp.binary {
+				g.vals[c] = body(v.Raw)
+			} else {
+				g.own[c] = v.Bytes(g.own[c][:0])
+				g.vals[c] = g.own[c]
+			}
+			if cp.class == cFresh {
+				g.vh[c] = g.p.prf.hash(dFresh, cp.tweak, 0, g.vals[c])
+			}
+		}
+	}
+}
+
+// familyCopy: the root row and copy of the family a copy belongs to, a
+// label for its new values (the same within one family copy, so a value
+// a parent and its children share stays shared; children taken twice
+// into one family copy differ), and how much later than its family's
+// warp a child taken twice (and its subtree) is dated, so that the two
+// do not carry the same datetimes.
+func (t *table) familyCopy(p *Plan, r, j int) (*table, uint64, uint64, float64) {
+	path := uint64(0)
+	type level struct {
+		id  uint64
+		row int
+		dup uint64
+	}
+	var dups [8]level
+	nd := 0
+	for t.famRow != nil && t.famRow[r] >= 0 {
+		lst := t.attach[t.at[r]:t.at[r+1]]
+		k := lst[j]
+		dup := uint64(0)
+		for _, x := range lst[:j] {
+			if x == k {
+				dup++
+			}
+		}
+		if dup > 0 && nd < len(dups) {
+			dups[nd] = level{t.id, r, dup}
+			nd++
+		}
+		path = path*0x100000001b3 + dup
+		t, r, j = t.fam.parent, int(t.famRow[r]), int(k)
+	}
+	root := p.prf.hash(dFamily, t.id, uint64(r)<<16|uint64(j), nil)
+	extra := 0.0
+	for _, d := range dups[:nd] {
+		extra += p.prf.unit(dWarp, root^d.id, uint64(d.row)<<16|d.dup) * min(t.window/10, 86400)
+	}
+	return t, root, root ^ path*0x9e3779b97f4a7c15, extra
+}
+
+// appendRow renders copy j of a row.
+func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int) []byte {
+	p := g.p
+	dst = append(dst, '(')
+	var (
+		famDone    bool
+		rootT      *table
+		root, lbl  uint64
+		later      float64
+		w          warp
+		warpKnown  bool
+		familyOnce = func() {
+			if !famDone {
+				rootT, root, lbl, later = t.familyCopy(p, r, j)
+				famDone = true
+			}
+		}
+	)
+	for c := 0; c < in.Width(); c++ {
+		if c > 0 {
+			dst = append(dst, ',')
+		}
+		v := in.Value(row, c)
+		cp := t.cols[c]
+		if cp == nil || v.IsNull() {
+			dst = append(dst, v.Raw...)
+			continue
+		}
+		switch cp.class {
+		case cKey:
+			if out, ok := p.keyValue(g.val[:0], t, c, r, j); ok {
+				g.val = out
+				dst = appendLiteral(dst, v, out)
+				continue
+			}
+		case cRef:
+			dst = g.ref(dst, t, cp, v, r, j)
+			continue
+		case cSelfID:
+			if !(v.Kind == sqldump.KindNumber && len(v.Raw) == 1 && v.Raw[0] == '0') {
+				dst = strconv.AppendInt(dst, t.newID(r, j), 10)
+				continue
+			}
+		case cTime:
+			if t.up {
+				familyOnce()
+				if !warpKnown {
+					w, warpKnown = newWarp(p.prf, root, rootT.window), true
+					w.shift += later
+				}
+				if v.Kind == sqldump.KindString {
+					q := len(v.Raw) - len(g.vals[c]) - 2 // the opening quote
+					mark := len(dst)
+					dst = append(dst, v.Raw[:q+1]...)
+					if out, ok := appendWarped(dst, g.vals[c], w, cp.typ); ok {
+						dst = append(out, v.Raw[len(v.Raw)-1])
+						continue
+					}
+					dst = dst[:mark]
+				}
+			}
+		case cCategorical:
+			if t.up {
+				if cv := g.cats[c]; cv != nil && cv.keep < 0.9999 {
+					if home := p.prf.hash(dHome, t.id, uint64(r), nil) % uint64(t.copies[r]); uint64(j) != home {
+						k := uint64(r)<<16 | uint64(j)
+						if p.prf.unit(dKeep, cp.tweak, k) >= cv.keep {
+							dst = append(dst, cp.donor(p.prf.unit(dDonor, cp.tweak, k))...)
+							continue
+						}
+					}
+				}
+			}
+		case cFresh:
+			if t.up && len(g.vals[c]) > 0 {
+				familyOnce()
+				if v.Kind == sqldump.KindString && !cp.binary {
+					q := len(v.Raw) - len(g.vals[c]) - 2 // the opening quote
+					dst = append(dst, v.Raw[:q+1]...)
+					dst = g.fresh(dst, t, c, cp, g.vals[c], g.vh[c]^lbl)
+					dst = append(dst, v.Raw[len(v.Raw)-1])
+				} else {
+					g.buf = g.fresh(g.buf[:0], t, c, cp, g.vals[c], g.vh[c]^lbl)
+					dst = appendLiteral(dst, v, g.buf)
+				}
+				continue
+			}
+		}
+		dst = append(dst, v.Raw...)
+	}
+	return append(dst, ')')
+}
+
+// fresh appends a new value for a nearly unique column, keyed by the
+// value (its digest) and the family copy.
+func (g *gen) fresh(dst []byte, t *table, c int, cp *colPlan, v []byte, seed uint64) []byte {
+	// seed mixes two secret PRF outputs (the value's digest, the family
+	// copy's label): a bijective mix of them is as unpredictable
+	r := stream{s: mix64(seed ^ mix64(cp.tweak))}
+	start := len(dst)
+	switch {
+	case cp.nums != nil:
+		return cp.nums.appendNew(dst, v, unit(r.next()))
+	case cp.binary:
+		for range v {
+			dst = append(dst, byte(r.next()))
+		}
+		return dst
+	case cp.kind != "":
+		dst = appendFreshKind(dst, v, cp.kind, cp.jsonKeys, &r)
+	default:
+		dst = appendFreshText(dst, v, &r)
+	}
+	if l := t.schema.Columns[c].Length; l > 0 && len(dst)-start > l && utf8.RuneCount(dst[start:]) > l {
+		dst = appendShaped(dst[:start], v, &r) // same length as the original
+	}
+	return dst
+}
+
+// ref renders a reference: the parent's copy the row's copy belongs to
+// (its family's, or copy j mod the parent's copies), or the partner of a
+// dropped parent.
+func (g *gen) ref(dst []byte, t *table, cp *colPlan, v sqldump.Value, r, j int) []byte {
+	p, rel := g.p, cp.ref
+	var prow, k int
+	moved := false
+	if rel == t.fam && t.famRow[r] >= 0 {
+		prow, k = int(t.famRow[r]), int(t.attach[t.at[r]+uint32(j)])
+	} else {
+		pr := rel.parentOf[r]
+		if pr < 0 {
+			return append(dst, v.Raw...) // NULL, or an orphan in the input: it stays one
+		}
+		prow = int(pr)
+		if rel.parent.copies[prow] == 0 {
+			q, ok := rel.partner[int32(prow)]
+			if !ok {
+				return append(dst, v.Raw...)
+			}
+			prow, moved = int(q), true
+		}
+		k = j % int(rel.parent.copies[prow])
+	}
+	pc := rel.pcols[cp.refPos]
+	if out, ok := p.keyValue(g.val[:0], rel.parent, pc, prow, k); ok {
+		g.val = out
+		return appendLiteral(dst, v, out)
+	}
+	if moved {
+		if pv := rel.parent.vals[pc][prow]; pv != null {
+			return appendLiteral(dst, v, []byte(pv))
+		}
+	}
+	return append(dst, v.Raw...)
+}
+
+// body is a string literal's text between its quotes, as escaped.
+func body(raw []byte) []byte {
+	lit := raw
+	if len(lit) > 0 && lit[0] == '_' {
+		i := 1
+		for i < len(lit) && lit[i] != '\'' && lit[i] != '"' {
+			i++
+		}
+		lit = lit[i:]
+	}
+	if len(lit) < 2 {
+		return nil
+	}
+	return lit[1 : len(lit)-1]
+}
+
+// appendLiteral writes v in the SQL form of the original literal.
+func appendLiteral(dst []byte, orig sqldump.Value, v []byte) []byte {
+	switch orig.Kind {
+	case sqldump.KindNumber:
+		if isNumberText(v) {
+			return append(dst, v...)
+		}
+	case sqldump.KindHex, sqldump.KindBit:
+		return append(dst, sqldump.Hex(v).Raw...)
+	}
+	if len(orig.Raw) > 0 && orig.Raw[0] == '_' {
+		dst = append(dst, orig.Introducer()...)
+		dst = append(dst, ' ')
+	}
+	return sqldump.AppendQuoted(dst, v)
+}
+
+func isNumberText(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for i, c := range b {
+		if !(isDigit(c) || c == '.' || c == 'e' || c == 'E' || (c == '-' || c == '+') && (i == 0 || b[i-1] == 'e' || b[i-1] == 'E')) {
+			return false
+		}
+	}
+	return true
+}
