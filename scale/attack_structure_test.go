@@ -280,4 +280,3 @@ func (a *attacker) sequences() {
 		}
 	}
 }
-
