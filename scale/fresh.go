@@ -99,16 +99,9 @@ func appendFreshUUID(dst, v []byte, r *stream) []byte {
 	return dst
 }
 
+// hexValue is a hex digit's value (0 for anything else).
 func hexValue(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10
-	}
-	return 0
+	return byte(max(strings.IndexByte("0123456789abcdef0123456789ABCDEF", c), 0) & 15)
 }
 
 // Byte classes for the shaping loops.

@@ -177,6 +177,8 @@ func (p *Plan) classify(t *table) {
 		if r := p.opts.Rules.RuleIn(t.db, t.name, col.Name); r != nil {
 			switch r.Kind.Name {
 			case "keep", "fixed", "null":
+				// a reviewed decision (or a constant): every copy keeps it
+				continue
 			default:
 				cp.kind = r.Kind.Name
 				if ks := r.Kind.Params["keys"]; ks != "" {

@@ -51,18 +51,7 @@ type outRow struct {
 // sequences set from the output, and everything else as it was.
 func (p *Plan) Write(r *sqldump.Reader, w *sqldump.Writer) error {
 	if p.identity {
-		for {
-			st, err := r.Next()
-			if err == io.EOF {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if err := w.Write(st); err != nil {
-				return err
-			}
-		}
+		return each(r, w.Write)
 	}
 	workers := p.opts.Workers
 	if workers <= 0 {
@@ -107,14 +96,7 @@ var (
 // feed reads statements and queues them in order.
 func (p *Plan) feed(r *sqldump.Reader, work, ordered chan *job) error {
 	seen := map[*table]int{}
-	for {
-		st, err := r.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return each(r, func(st *sqldump.Statement) error {
 		in := st.Insert()
 		var t *table
 		if in != nil {
@@ -127,7 +109,7 @@ func (p *Plan) feed(r *sqldump.Reader, work, ordered chan *job) error {
 			j.raw = p.rewriteStatement(st)
 			close(j.done)
 			ordered <- j
-			continue
+			return nil
 		}
 		base := seen[t]
 		seen[t] += in.Rows()
@@ -146,6 +128,23 @@ func (p *Plan) feed(r *sqldump.Reader, work, ordered chan *job) error {
 			}
 			ordered <- j // emit drains it even after a write error
 			work <- j
+		}
+		return nil
+	})
+}
+
+// each calls fn for every statement of r.
+func each(r *sqldump.Reader, fn func(*sqldump.Statement) error) error {
+	for {
+		st, err := r.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(st); err != nil {
+			return err
 		}
 	}
 }

@@ -128,7 +128,7 @@ func runREADME(t *testing.T, root, demo string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(work)
+	defer func() { t.Logf("README work dir %s", work) }()
 	os.Chmod(work, 0o755)
 	ls := exec.Command("git", "ls-files")
 	ls.Dir = root
