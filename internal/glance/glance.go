@@ -5,14 +5,12 @@
 package glance
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 
 	"github.com/fuzzyduck/fuzzyduck/dbserver"
+	"github.com/fuzzyduck/fuzzyduck/internal/osmanage"
 )
 
 // Where Debian installs Glance's models.
@@ -32,14 +30,8 @@ func Check() error {
 	return nil
 }
 
-const wrapper = "#!/usr/bin/python3\nimport sys\nfrom glance.cmd.manage import main\nsys.exit(main())\n"
-
 // Env is a directory holding glance-manage and glance-manage.conf.
-type Env struct {
-	Dir    string
-	Conf   string
-	Script string
-}
+type Env = osmanage.Env
 
 // NewEnv writes the wrapper and a configuration for database db reached
 // through socket.
@@ -47,32 +39,12 @@ func NewEnv(dir, socket, db string) (*Env, error) {
 	if err := Check(); err != nil {
 		return nil, err
 	}
-	e := &Env{Dir: dir, Conf: filepath.Join(dir, "glance-manage.conf"), Script: filepath.Join(dir, "glance-manage")}
-	if err := os.WriteFile(e.Script, []byte(wrapper), 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(e.Conf, []byte(Conf(socket, db)), 0o644); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return osmanage.NewEnv(dir, "glance", "glance-manage.conf", Conf(socket, db))
 }
 
 // Conf is a glance-manage configuration for database db on socket.
 func Conf(socket, db string) string {
-	return fmt.Sprintf("[DEFAULT]\nlog_dir =\n[database]\nconnection = mysql+pymysql://root@localhost/%s?unix_socket=%s&charset=utf8mb4\n", db, socket)
-}
-
-// Manage runs glance-manage --config-file conf args... and returns its
-// combined output.
-func (e *Env) Manage(ctx context.Context, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, e.Script, append([]string{"--config-file", e.Conf}, args...)...)
-	cmd.Dir = e.Dir
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return out.Bytes(), fmt.Errorf("glance-manage %v: %w\n%s", args, err, out.Bytes())
-	}
-	return out.Bytes(), nil
+	return "[DEFAULT]\nlog_dir =\n[database]\nconnection = " + osmanage.URL(socket, db) + "\n"
 }
 
 // Prepare makes database db on srv and brings it to revision with the

@@ -5,14 +5,12 @@
 package nova
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 
 	"github.com/fuzzyduck/fuzzyduck/dbserver"
+	"github.com/fuzzyduck/fuzzyduck/internal/osmanage"
 )
 
 // Where Debian installs Nova's models.
@@ -33,14 +31,8 @@ func Check() error {
 	return nil
 }
 
-const wrapper = "#!/usr/bin/python3\nimport sys\nfrom nova.cmd.manage import main\nsys.exit(main())\n"
-
 // Env is a directory holding nova-manage and nova.conf.
-type Env struct {
-	Dir    string
-	Conf   string
-	Script string
-}
+type Env = osmanage.Env
 
 // NewEnv writes the wrapper and a nova.conf for databases mainDB and apiDB
 // reached through socket.
@@ -48,35 +40,13 @@ func NewEnv(dir, socket, mainDB, apiDB string) (*Env, error) {
 	if err := Check(); err != nil {
 		return nil, err
 	}
-	e := &Env{Dir: dir, Conf: filepath.Join(dir, "nova.conf"), Script: filepath.Join(dir, "nova-manage")}
-	if err := os.WriteFile(e.Script, []byte(wrapper), 0o755); err != nil {
-		return nil, err
-	}
 	conf := fmt.Sprintf("[DEFAULT]\nlog_dir =\n[database]\nconnection = %s\n[api_database]\nconnection = %s\n",
 		URL(socket, mainDB), URL(socket, apiDB))
-	if err := os.WriteFile(e.Conf, []byte(conf), 0o644); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return osmanage.NewEnv(dir, "nova", "nova.conf", conf)
 }
 
 // URL is the SQLAlchemy URL of database db on the unix socket.
-func URL(socket, db string) string {
-	return fmt.Sprintf("mysql+pymysql://root@localhost/%s?unix_socket=%s&charset=utf8mb4", db, socket)
-}
-
-// Manage runs nova-manage --config-file nova.conf args... and returns its
-// combined output.
-func (e *Env) Manage(ctx context.Context, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, e.Script, append([]string{"--config-file", e.Conf}, args...)...)
-	cmd.Dir = e.Dir
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return out.Bytes(), fmt.Errorf("nova-manage %v: %w\n%s", args, err, out.Bytes())
-	}
-	return out.Bytes(), nil
-}
+func URL(socket, db string) string { return osmanage.URL(socket, db) }
 
 // Prepare makes the nova and nova_api databases on srv and brings them to
 // a revision with the real nova-manage (api_db sync to head, db sync to
