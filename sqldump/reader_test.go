@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"iter"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -36,6 +37,25 @@ func readAll(t *testing.T, input string) ([]*sqldump.Statement, []string, error)
 		cp := *st
 		sts = append(sts, &cp)
 		raws = append(raws, string(st.Raw))
+	}
+}
+
+// statements yields each statement r reads, to the end of the dump; a
+// read error fails the test.
+func statements(t testing.TB, r *sqldump.Reader) iter.Seq[*sqldump.Statement] {
+	return func(yield func(*sqldump.Statement) bool) {
+		for {
+			st, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !yield(st) {
+				return
+			}
+		}
 	}
 }
 
@@ -339,14 +359,7 @@ func TestSmallReadsAndGzip(t *testing.T) {
 	var out bytes.Buffer
 	w := sqldump.NewWriter(&out)
 	n := 0
-	for {
-		st, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for st := range statements(t, r) {
 		n++
 		w.Write(st)
 	}
@@ -456,14 +469,7 @@ func TestSchemaFromInserts(t *testing.T) {
 	input := "CREATE TABLE `t` (`id` int NOT NULL, `name` varchar(10)) ENGINE=InnoDB;\nINSERT INTO `t` VALUES (1,'a');\nUSE `other`;\nINSERT INTO `t` VALUES (2,'b');\n"
 	r, _ := sqldump.NewReader(strings.NewReader(input))
 	var ins []*sqldump.Table
-	for {
-		st, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for st := range statements(t, r) {
 		if in := st.Insert(); in != nil {
 			ins = append(ins, in.Schema())
 			if in.Schema() != nil && strings.Join(in.ColumnNames(), ",") != "id,name" {

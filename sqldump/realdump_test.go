@@ -7,7 +7,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -120,14 +119,7 @@ func roundTrip(t *testing.T, dump []byte) ([]byte, *sqldump.Reader, map[sqldump.
 	var out bytes.Buffer
 	w := sqldump.NewWriter(&out)
 	kinds := map[sqldump.Kind]int{}
-	for {
-		st, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for st := range statements(t, r) {
 		kinds[st.Kind]++
 		if err := w.Write(st); err != nil {
 			t.Fatal(err)
@@ -277,14 +269,7 @@ func TestRewriteLoadsBackEqual(t *testing.T) {
 			w := sqldump.NewWriter(&out)
 			want := map[string][]byte{} // "id/col" -> bytes
 			binary := map[string]bool{"b": true, "lb": true, "vb": true}
-			for {
-				st, err := r.Next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
+			for st := range statements(t, r) {
 				if in := st.Insert(); in != nil {
 					cols := in.ColumnNames()
 					for row := 0; row < in.Rows(); row++ {
@@ -355,14 +340,7 @@ func TestDecodeMatchesServer(t *testing.T) {
 		dump := dbtest.Dump(t, s, append(args, "--complete-insert", name, "tricky")...)
 		r, _ := sqldump.NewReader(bytes.NewReader(dump))
 		checked := 0
-		for {
-			st, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		for st := range statements(t, r) {
 			in := st.Insert()
 			if in == nil {
 				continue
