@@ -425,7 +425,7 @@ func (p *project) classify(c *class) {
 		}
 		call, ok := b.val.(*callNode)
 		if !ok || p.expand(b.sc, call).kind != "Table" {
-			p.errf(posOf(b.val), "class %s: __table__ must be a Table(...) call", c.name)
+			p.errf(b.pos(c.at), "class %s: __table__ must be a Table(...) call", c.name)
 			return
 		}
 		c.mapped, c.owner, c.table, c.tableSc = true, c, call, b.sc
@@ -470,6 +470,10 @@ func (p *project) tablename(c, k *class, b binding) (string, bool) {
 	if s, ok := p.str(arg{val, sc}); ok {
 		return s, true
 	}
-	p.errf(posOf(val), "class %s: __tablename__ must be a string literal; fuzzy reads models as text and cannot compute it: give the table's rules in a rules file (tables: {TABLE: {COLUMN: KIND}})", c.name)
+	at := b.pos(c.at)
+	if val != nil {
+		at = val.pos()
+	}
+	p.errf(at, "class %s: __tablename__ must be a string literal; fuzzy reads models as text and cannot compute it: give the table's rules in a rules file (tables: {TABLE: {COLUMN: KIND}})", c.name)
 	return "", false
 }

@@ -197,6 +197,8 @@ func TestErrorsHavePositions(t *testing.T) {
 		{"garbage expression", "class A(B):\n    x = Column(String,, 1)\n", `models.py:2:23: unexpected ","`},
 		{"stray character", "x = 1 $ 2\n", "models.py:1:7: unexpected character"},
 		{"computed tablename", "B = declarative_base()\nclass A(B):\n    __tablename__ = name()\n", "models.py:3:21: class A: __tablename__ must be a string literal"},
+		{"bare tablename annotation", "B = declarative_base()\nclass A(B):\n    __tablename__: str\n", "models.py:3:5: class A: __tablename__ must be a string literal"},
+		{"bare table annotation", "B = declarative_base()\nclass A(B):\n    __table__: Table\n", "models.py:3:5: class A: __table__ must be a Table(...) call"},
 		{"undefined base", "class A(B):\n    __tablename__ = 'a'\n", "models.py:1:9: class A: base B could not be found"},
 		{"library base", "from acme.db import Base\nclass A(Base):\n    __tablename__ = 'a'\n", "models.py:2:9: class A: base Base (acme.db.Base) could not be found"},
 		{"self inheritance", "B = declarative_base()\nclass A(A, B):\n    __tablename__ = 'a'\n", "models.py:2:1: class A inherits from itself"},

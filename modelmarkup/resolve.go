@@ -299,6 +299,18 @@ func (p *project) lookup(sc *scope, name string) symbol {
 	return symbol{kind: symNone, ext: name}
 }
 
+// pos is where a binding is written, for messages: its value, else its
+// statement (a bare annotation has no value), else or.
+func (b binding) pos(or Pos) Pos {
+	switch {
+	case b.val != nil:
+		return b.val.pos()
+	case b.as != nil:
+		return b.as.at
+	}
+	return or
+}
+
 func posOf(n node) Pos {
 	if n == nil {
 		return Pos{}
