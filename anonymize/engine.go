@@ -626,7 +626,7 @@ func (c *collisions) of(kind string) *kindSets {
 func (c *collisions) free() {
 	for _, s := range c.kinds {
 		for _, t := range []*fpTable{&s.taken, &s.redo} {
-			freeSlots(t.slots)
+			freeSlots(t.slots, t.mapped)
 			*t = fpTable{}
 		}
 	}

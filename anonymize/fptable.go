@@ -13,8 +13,9 @@ import (
 // its probes miss the cache; touch lets it fetch a job's slots ahead
 // (independent loads overlap) before it probes them one by one.
 type fpTable struct {
-	slots []fpSlot
-	n     int
+	slots  []fpSlot
+	n      int
+	mapped bool // slots are a mapping (allocSlots), not Go memory
 }
 
 type fpSlot struct{ key, val uint64 }
@@ -100,18 +101,18 @@ func (t *fpTable) insert(s fpSlot) {
 // grow by half: between half and three quarters full, 16 bytes a value
 // take 21 to 32 bytes of table.
 func (t *fpTable) grow() {
-	old := t.slots
+	old, mapped := t.slots, t.mapped
 	size := len(old) + len(old)/2
 	if size == 0 {
 		size = 1 << 10
 	}
-	t.slots = allocSlots(size)
+	t.slots, t.mapped = allocSlots(size)
 	for _, s := range old {
 		if s.key != 0 {
 			t.insert(s)
 		}
 	}
-	freeSlots(old)
+	freeSlots(old, mapped)
 }
 
 // touchSum loads the home slot of k so that a probe that follows finds

@@ -2,6 +2,6 @@
 
 package anonymize
 
-func allocSlots(n int) []fpSlot { return make([]fpSlot, n) }
+func allocSlots(n int) ([]fpSlot, bool) { return make([]fpSlot, n), false }
 
-func freeSlots([]fpSlot) {}
+func freeSlots([]fpSlot, bool) {}
