@@ -632,10 +632,12 @@ func (c *collisions) free() {
 	}
 }
 
-// prefetchAhead is how many values ahead the in-order stage fetches the
-// slots it will probe: enough to overlap the misses, few enough that the
-// lines are still in the cache when probed.
-const prefetchAhead = 16
+// prefetchBatch is how many values' slots the in-order stage loads in one
+// tight loop before it probes them: loads with nothing between them are
+// in flight together, so a batch waits for memory about once, where a
+// load issued a few values ahead of a long probe loop still stalled it
+// (the out-of-order window holds only a value or two of that loop).
+const prefetchBatch = 16
 
 // resolveCollisions runs in input order: the first input to claim an
 // output keeps it; a later, different input is re-derived (n = 1, 2, ...)
@@ -651,12 +653,11 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 		sets := j.plan.cols[tv.col].sets
 		sink += sets.taken.touchSum(tv.outFP) + sets.redo.touchSum(tv.inFP)
 	}
-	for i := 0; i < prefetchAhead && i < len(j.tracked); i++ {
-		touch(i)
-	}
 	for i := range j.tracked {
-		if i+prefetchAhead < len(j.tracked) {
-			touch(i + prefetchAhead)
+		if i%prefetchBatch == 0 {
+			for k := i; k < i+prefetchBatch && k < len(j.tracked); k++ {
+				touch(k)
+			}
 		}
 		tv := &j.tracked[i]
 		cp := j.plan.cols[tv.col]
