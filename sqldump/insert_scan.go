@@ -5,8 +5,25 @@ import (
 	"fmt"
 )
 
-// skipSpace skips whitespace and comments inside a statement.
+// skipSpace skips whitespace and comments inside a statement. Between
+// the values of a dump's rows there is mostly nothing to skip: that is
+// decided inline, without a call.
 func (r *Reader) skipSpace(i int) (int, error) {
+	if i < r.end && !mayBeSpace[r.buf[i]] {
+		return i, nil
+	}
+	return r.skipSpaceSlow(i)
+}
+
+// mayBeSpace: the bytes that can begin whitespace or a comment.
+var mayBeSpace = func() (t [256]bool) {
+	for _, c := range []byte(" \n\t\r\f\v#-/") {
+		t[c] = true
+	}
+	return t
+}()
+
+func (r *Reader) skipSpaceSlow(i int) (int, error) {
 	for {
 		if !r.has(i, 1) {
 			return i, nil

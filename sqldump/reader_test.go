@@ -505,3 +505,45 @@ func TestValueAt(t *testing.T) {
 		}
 	}
 }
+
+// Strings end where they end whatever their length and wherever an
+// escape, a doubled quote or the closing quote falls against the reader's
+// eight-byte steps and its buffer's end (whole input, or one byte a read).
+func TestQuotedEveryPosition(t *testing.T) {
+	for _, q := range []string{"'", `"`} {
+		other := map[string]string{"'": `"`, `"`: "'"}[q]
+		for _, mid := range []string{"", `\` + q, q + q, `\\`, `\n`, `\0`, other, "`", ";", ")"} {
+			for pre := 0; pre < 80; pre += 1 + pre/16 {
+				for post := 0; post < 20; post += 3 {
+					body := strings.Repeat("a", pre) + mid + strings.Repeat("b", post)
+					want := strings.NewReplacer(`\`+q, q, q+q, q, `\\`, `\`, `\n`, "\n", `\0`, "\x00").Replace(body)
+					dump := "INSERT INTO `t` VALUES (" + q + body + q + ",'after');\n"
+					for _, one := range []bool{false, true} {
+						var src io.Reader = strings.NewReader(dump)
+						if one {
+							src = iotest.OneByteReader(src)
+						}
+						r, err := sqldump.NewReader(src)
+						if err != nil {
+							t.Fatal(err)
+						}
+						st, err := r.Next()
+						if err != nil {
+							t.Fatalf("%q: %v", dump, err)
+						}
+						in := st.Insert()
+						if in == nil || in.Rows() != 1 || in.Width() != 2 {
+							t.Fatalf("%q: not one row of two values", dump)
+						}
+						if got := string(in.Value(0, 0).Bytes(nil)); got != want {
+							t.Fatalf("%q (one byte a read: %v): value %q, want %q", dump, one, got, want)
+						}
+						if got := string(in.Value(0, 1).Bytes(nil)); got != "after" {
+							t.Fatalf("%q: second value %q", dump, got)
+						}
+					}
+				}
+			}
+		}
+	}
+}
