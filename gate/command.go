@@ -49,11 +49,13 @@ func setupIsolation(mode, runAs string) (*Isolation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("isolation: unshare(1) not found (apt-get install util-linux), or run with --isolation=off")
 	}
-	iso.prefix = []string{unshare, "--net", "--"}
+	// A PID namespace too, so that stopping the step (killing its init)
+	// stops every process it started, even one that left its group.
+	iso.prefix = []string{unshare, "--net", "--pid", "--kill-child", "--"}
 	if os.Geteuid() != 0 {
-		// An unprivileged user can have a network namespace inside a user
+		// An unprivileged user can have these namespaces inside a user
 		// namespace.
-		iso.prefix = []string{unshare, "--net", "--map-root-user", "--"}
+		iso.prefix = []string{unshare, "--net", "--pid", "--kill-child", "--map-root-user", "--"}
 	}
 	if out, err := exec.Command(iso.prefix[0], append(iso.prefix[1:], "true")...).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("isolation: cannot create a network namespace here (%v: %s); run with --isolation=off to run migrations with network", err, strings.TrimSpace(string(out)))
@@ -77,7 +79,7 @@ func (iso *Isolation) String() string {
 	case "sandbox":
 		return iso.sb.String()
 	}
-	s := "network namespace only (weaker than the sandbox: migrations saw the worker's files and environment; the database over its unix socket)"
+	s := "network and PID namespaces only (weaker than the sandbox: migrations saw the worker's files and environment; the database over its unix socket)"
 	if iso.RunAs != "" {
 		s += ", as user " + iso.RunAs
 	}
@@ -184,7 +186,28 @@ func (iso *Isolation) command(c Command, out, info *os.File, diag io.Writer) (*e
 	cmd.SysProcAttr = attr
 	cmd.Stdout, cmd.Stderr = diag, diag
 	cmd.ExtraFiles = []*os.File{out, info}
+	// bwrap's messages come through a pipe Go copies from: once bwrap is
+	// gone, a process still holding it must not hold up Wait.
+	cmd.WaitDelay = killGrace
 	return cmd, nil
+}
+
+// killGrace is how long a killed command's output may stay open before
+// gate closes its end and goes on.
+const killGrace = 3 * time.Second
+
+// stopCommand kills a command and waits for it, at most killGrace for
+// its output to close: its processes are dead by then, or, if one
+// survived out of reach, it no longer holds the run up.
+func stopCommand(kill func(), finished <-chan error, output *os.File) error {
+	kill()
+	select {
+	case err := <-finished:
+		return err
+	case <-time.After(killGrace):
+		output.Close()
+		return <-finished
+	}
 }
 
 // run runs a command confined by iso, killing its whole process group at
@@ -241,8 +264,8 @@ func (iso *Isolation) run(ctx context.Context, c Command, onLine func(line)) cmd
 		<-done
 		return cmdResult{exit: -1, output: []byte("cannot start: " + err.Error() + "\n")}
 	}
-	pid := cmd.Process.Pid
-	kill := func() { syscall.Kill(-pid, syscall.SIGKILL) }
+	var once sync.Once
+	kill := func() { once.Do(func() { killTree(cmd.Process) }) }
 	var w *watchdog
 	if iso.sb != nil {
 		w = startWatchdog(sandboxInit(ir), iso.sb.limits, kill)
@@ -261,11 +284,9 @@ func (iso *Isolation) run(ctx context.Context, c Command, onLine func(line)) cmd
 	case err = <-finished:
 	case <-timer.C:
 		res.timedOut = true
-		kill()
-		err = <-finished
+		err = stopCommand(kill, finished, pr)
 	case <-ctx.Done():
-		kill()
-		err = <-finished
+		err = stopCommand(kill, finished, pr)
 	}
 	res.seconds = time.Since(start).Seconds()
 	if w != nil {

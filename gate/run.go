@@ -27,7 +27,7 @@ type Options struct {
 	// Render writes templates before the run: "TEMPLATE:PATH".
 	Render []string
 	// Isolation: "auto" (default: the bubblewrap sandbox, required),
-	// "netns" (a network namespace only: weaker) or "off".
+	// "netns" (network and PID namespaces only: weaker) or "off".
 	Isolation string
 	RunAs     string
 	// Protect lists more paths migrations must never see (--out, the

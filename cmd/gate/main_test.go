@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -253,41 +256,114 @@ git add . && git -c user.name=t -c user.email=t@example.org commit -q -m patch`
 	if r := run(t, dir, "", gateBin, "run", "--dataset", ds, "--migrate", "true", "--phase", "downgrade=."); r.code != 2 || !strings.Contains(r.stderr, "reserved") {
 		t.Errorf("a reserved phase name: exit %d %s", r.code, r.stderr)
 	}
-	// SIGTERM while trunk's first step runs.
-	cmd := exec.Command(gateBin, append(args, "--migrate", "test -f up/003.sql || sleep 120; ./migrate.sh {version} {user}")...)
-	cmd.Dir = dir
-	// A private temp dir: other tests (and other packages' tests, run in
-	// parallel) make gate-worktree-* dirs in the shared one.
-	tmp := filepath.Join(dir, "tmp")
-	os.Mkdir(tmp, 0o755)
-	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	// A signal while trunk's first step runs, in every isolation mode:
+	// gate stops within seconds, and nothing of the run is left: no
+	// process of the step (a unique sleep marks them; in the sandbox
+	// and netns modes also one that left the step's group and tree), no
+	// server, no temp dir, no worktree.
+	for _, tc := range []struct {
+		isolation string
+		sig       syscall.Signal
+	}{{"auto", syscall.SIGTERM}, {"netns", syscall.SIGINT}, {"off", syscall.SIGTERM}} {
+		t.Run(tc.isolation, func(t *testing.T) {
+			marker := fmt.Sprintf("120.%09d", rand.IntN(1e9))
+			step := "test -f up/003.sql || sleep " + marker + "; ./migrate.sh {version} {user}"
+			if tc.isolation != "off" {
+				step = "(setsid sleep " + marker + " &); " + step
+			}
+			cmd := exec.Command(gateBin, append(args, "--isolation", tc.isolation, "--migrate", step)...)
+			cmd.Dir = dir
+			// A private temp dir: other tests (and other packages' tests,
+			// run in parallel) make gate-worktree-* dirs in the shared one.
+			tmp := filepath.Join(dir, "tmp-"+tc.isolation)
+			os.Mkdir(tmp, 0o755)
+			cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+			var out lockedBuffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(2 * time.Minute)
+			for !strings.Contains(out.String(), "trunk: upgrade seed -> 1...") && time.Now().Before(deadline) {
+				time.Sleep(200 * time.Millisecond)
+			}
+			// The step is running: its sleeps are there (the escapee's too).
+			want := 1
+			if tc.isolation != "off" {
+				want = 2
+			}
+			for len(processesNaming(false, "sleep "+marker)) < want && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if n := worktrees(); n != 2 {
+				t.Errorf("%d worktrees while trunk runs", n)
+			}
+			cmd.Process.Signal(tc.sig)
+			start := time.Now()
+			err := cmd.Wait()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+				t.Errorf("after %s: %v\n%s", tc.sig, err, out.String())
+			}
+			took := time.Since(start)
+			t.Logf("gate stopped %s after %s", took.Round(time.Millisecond), tc.sig)
+			if took > 30*time.Second {
+				t.Errorf("gate took %s to stop", took)
+			}
+			if n := worktrees(); n != 1 {
+				t.Errorf("%d worktrees after %s", n, tc.sig)
+			}
+			// The server and the step die with gate; give the kernel a
+			// moment to reap them. (What is left is killed.)
+			var left []string
+			for wait := time.Now().Add(3 * time.Second); time.Now().Before(wait); time.Sleep(50 * time.Millisecond) {
+				if left = processesNaming(false, marker, tmp); len(left) == 0 {
+					break
+				}
+			}
+			processesNaming(true, marker, tmp)
+			for _, l := range left {
+				t.Errorf("left running: %s", l)
+			}
+			if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
+				var names []string
+				for _, e := range ents {
+					names = append(names, e.Name())
+				}
+				t.Errorf("left in the temp dir: %v", names)
+			}
+		})
 	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for !strings.Contains(out.String(), "trunk: upgrade seed -> 1...") && time.Now().Before(deadline) {
-		time.Sleep(200 * time.Millisecond)
+}
+
+// processesNaming lists (and kills, so that a failure leaves nothing)
+// the processes whose command line holds any of the words.
+func processesNaming(kill bool, words ...string) []string {
+	var got []string
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		for _, w := range words {
+			if bytes.Contains(b, []byte(w)) {
+				l := strings.ReplaceAll(string(b), "\x00", " ")
+				if len(l) > 120 {
+					l = l[:120] + "..."
+				}
+				got = append(got, e.Name()+": "+l)
+				if kill {
+					syscall.Kill(pid, syscall.SIGKILL)
+				}
+				break
+			}
+		}
 	}
-	if n := worktrees(); n != 2 {
-		t.Errorf("%d worktrees while trunk runs", n)
-	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	start := time.Now()
-	err := cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Errorf("after SIGTERM: %v\n%s", err, out.String())
-	}
-	if time.Since(start) > 30*time.Second {
-		t.Errorf("gate took %s to stop", time.Since(start))
-	}
-	if n := worktrees(); n != 1 {
-		t.Errorf("%d worktrees after SIGTERM", n)
-	}
-	if left, _ := filepath.Glob(filepath.Join(tmp, "gate-worktree-*", "repo")); len(left) > 0 {
-		t.Errorf("worktrees left in the temp dir: %v", left)
-	}
+	return got
 }
 
 // lockedBuffer is written by a child's output copier and read by the

@@ -30,7 +30,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "dsn", Usage: "use this MySQL/MariaDB server (go-sql-driver DSN) instead of a throwaway one"},
 			&cli.StringFlag{Name: "out", Value: "gate-out", Usage: "directory for the artifacts (result.json, junit.xml, summary.md, report.html, logs/)"},
 			&cli.StringSliceFlag{Name: "render", Usage: "TEMPLATE:PATH: write a config file from a template with the same placeholders before the run"},
-			&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "auto: run each migration step in a bubblewrap sandbox (no network; sees only its code tree, the paths its command names, the --render files and the database socket; bounded memory, processes, time); netns: a network namespace only (weaker: migrations see the worker's files); off: as they are (trusted local runs)"},
+			&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "auto: run each migration step in a bubblewrap sandbox (no network; sees only its code tree, the paths its command names, the --render files and the database socket; bounded memory, processes, time); netns: network and PID namespaces only (weaker: migrations see the worker's files); off: as they are (trusted local runs)"},
 			&cli.StringFlag{Name: "run-as", Value: "nobody", Usage: "unprivileged user for migrations when gate runs as root"},
 			&cli.StringFlag{Name: "history", Usage: "append this run's measurements to the history store in this directory"},
 			&cli.StringFlag{Name: "dir", Usage: "code tree of phases that name none: the migration command starts there and, in the sandbox, sees it read-only (default: the dataset's directory, which the sandbox hides: the command starts in an empty one)"},
