@@ -67,6 +67,11 @@ func Audit(r *sqldump.Reader, set *rules.Set, sample int) (*AuditReport, error) 
 		if p.col != nil && p.col.SystemTime != "" && !p.marked {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s.%s: the ROW %s column of a system-versioned table has no rule: its timestamps tell when the donor's rows changed (datetime shifts them)", p.table, p.name, strings.ToUpper(p.col.SystemTime)))
 		}
+		if p.marked {
+			if r := set.RuleIn(p.db, p.table, p.name); r != nil && r.Kind.Name == "shape" && (isSecretKey([]byte(p.name)) || p.tokens > 0 && p.tokens*2 >= p.strings) {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s.%s: kind shape keeps every character's class (digit, letter, case) and the length: on a secret or a token (%d of %d sampled values look like one) that is a fingerprint an attacker can test guessed originals against without the key; use string (random characters of the token's alphabet) or null", p.table, p.name, p.tokens, p.sampled))
+			}
+		}
 		var reasons []string
 		numeric := p.col != nil && isNumericType(p.col.Type)
 		// Numbers carry no names or addresses: only text columns are

@@ -560,7 +560,7 @@ func likeFake(w *worker, pat []byte) []byte {
 		if f, ok := spot(w, run); ok {
 			out = append(out, f...)
 		} else {
-			out = append(out, fallback(w, run, 0).out...)
+			out = append(out, fallback(w, &noColumn, run, 0).out...)
 		}
 		run = run[:0]
 	}

@@ -303,6 +303,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 // so a literal becomes the same fake as the column's values.
 func (e *Engine) columnInfo(table, name string, schema *sqldump.Table, r *rules.Rule) (colInfo, error) {
 	info := colInfo{table: table, name: name, nullable: true, params: r.Kind.Params}
+	info.secret = isSecretKey([]byte(name))
 	info.family = e.fam.root(table, name)
 	info.intDomain = intDomain(info.family)
 	if schema != nil {

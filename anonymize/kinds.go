@@ -28,6 +28,7 @@ type colInfo struct {
 	// and columns joined by a relation share one.
 	family, intDomain string
 	window            int64 // datetime: seconds an entity's shift may differ from the base
+	secret            bool  // the column's name says secret (password, token, ...)
 }
 
 // worker holds per-goroutine state: the PRF and a faker drawing from it.
@@ -124,6 +125,8 @@ func init() {
 		"person_name":    kindPersonName,
 		"street_address": kindStreetAddress,
 		"shape":          kindShape,
+		"secret":         kindSecret, // JSON's secret keys, secret-named string columns
+		"token":          kindToken,  // tokens inside free text
 	}
 }
 
@@ -146,27 +149,18 @@ func keptAsIs(kind string, v []byte) bool {
 	return false
 }
 
-// fallback replaces a value a kind cannot parse: every letter by a letter,
-// every digit by a digit (case kept), other characters kept. It is
-// deterministic like everything else, and counted in the summary.
-func fallback(w *worker, in []byte, n int) result {
-	r := w.rng("fallback", in, n)
-	out := make([]byte, 0, len(in))
-	for _, c := range in {
-		switch {
-		case c >= 'a' && c <= 'z':
-			out = append(out, byte('a'+r.IntN(26)))
-		case c >= 'A' && c <= 'Z':
-			out = append(out, byte('A'+r.IntN(26)))
-		case c >= '0' && c <= '9':
-			out = append(out, byte('0'+r.IntN(10)))
-		case c >= 0x80:
-			out = append(out, byte('a'+r.IntN(26))) // bytes of non-ASCII runes
-		default:
-			out = append(out, c)
-		}
+// fallback replaces a value a kind cannot parse with text that keeps no
+// per-position trace of it (kinds_token.go): a token-shaped value random
+// characters of its alphabet, other text fake words and digits, a value
+// of a secret-named column kindSecret's. It is deterministic like
+// everything else, and counted in the summary.
+func fallback(w *worker, c *colInfo, in []byte, n int) result {
+	if c.secret {
+		res := kindSecret(w, c, in, n)
+		res.fallback = true
+		return res
 	}
-	return result{out: out, fallback: true}
+	return result{out: freeText(w.rng("fallback", in, n), in, c.maxLen), fallback: true}
 }
 
 func isHexByte(c byte) bool { return hexDigit[c] != 0 }

@@ -31,8 +31,38 @@ func mayHoldData(s []byte) bool {
 			return true
 		}
 	}
-	_, _, ok := findID(s)
-	return ok
+	if _, _, ok := findID(s); ok {
+		return true
+	}
+	return hasTokenWord(s)
+}
+
+// hasTokenWord: whether a word of s (textDelim-separated, 8 bytes or
+// more) is a token (isTokenWord).
+func hasTokenWord(s []byte) bool {
+	for i := 0; i < len(s); {
+		if textDelim[s[i]] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && !textDelim[s[j]] {
+			j++
+		}
+		if j-i >= 8 && isTokenWord(trimSentence(s[i:j])) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// trimSentence drops a sentence's punctuation after a token.
+func trimSentence(tok []byte) []byte {
+	for len(tok) > 0 && strings.IndexByte(".:!?=", tok[len(tok)-1]) >= 0 {
+		tok = tok[:len(tok)-1]
+	}
+	return tok
 }
 
 // textDelim ends a token; ':' '/' '@' '.' '-' '_' '%' '?' '&' '#' '+'
@@ -65,17 +95,15 @@ func (w *worker) rewriteText(s []byte, visit func(kind string, v []byte)) (out [
 		for j < len(s) && !textDelim[s[j]] {
 			j++
 		}
-		tok := s[i:j]
-		// A sentence's punctuation is not part of the token.
-		for len(tok) > 0 && strings.IndexByte(".:!?=", tok[len(tok)-1]) >= 0 {
-			tok = tok[:len(tok)-1]
-		}
+		tok := trimSentence(s[i:j]) // a sentence's punctuation is not part of the token
 		kind := tokenKind(tok)
 		if kind == "" {
 			if _, _, ok := findID(tok); ok {
 				kind = "ids"
 			} else if _, _, ok := hexIDRun(tok); ok {
 				kind = "hexid"
+			} else if isTokenWord(tok) {
+				kind = "token"
 			} else {
 				i = j
 				continue
@@ -269,7 +297,7 @@ func isIQN(s []byte) bool {
 // and the name after ':' (as URL parts are) replaced; "iqn." stays.
 func kindIQN(w *worker, c *colInfo, in []byte, n int) result {
 	if !isIQN(in) {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	name, rest, hasRest := bytes.Cut(in[12:], []byte(":"))
 	out := append(make([]byte, 0, len(in)+16), "iqn.YYYY-MM."...)

@@ -48,7 +48,7 @@ func kindUUID(w *worker, c *colInfo, in []byte, n int) result {
 	case isHexString(in):
 		return result{out: randomHexLike(r, in)}
 	}
-	return fallback(w, in, n)
+	return fallback(w, c, in, n)
 }
 
 // kindEC2: "i-0000001a" (or "req-<uuid>", "r-8j2kd0") keeps its prefix;
@@ -56,7 +56,7 @@ func kindUUID(w *worker, c *colInfo, in []byte, n int) result {
 func kindEC2(w *worker, c *colInfo, in []byte, n int) result {
 	dash := bytes.IndexByte(in, '-')
 	if dash <= 0 || !isHexString(bytes.ReplaceAll(in[dash+1:], []byte("-"), nil)) {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	r := w.rng("ec2_id", in, n)
 	out := append([]byte(nil), in[:dash+1]...)
@@ -69,11 +69,11 @@ func kindEC2(w *worker, c *colInfo, in []byte, n int) result {
 func kindSSHKey(w *worker, c *colInfo, in []byte, n int) result {
 	fields := bytes.Fields(in)
 	if len(fields) < 2 {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	blob, err := base64.StdEncoding.DecodeString(string(fields[1]))
 	if err != nil || len(blob) < 4 {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	r := w.rng("ssh_public_key", fields[1], n)
 	hdr := 4 + int(binary.BigEndian.Uint32(blob))
@@ -112,11 +112,11 @@ func kindFingerprint(w *worker, c *colInfo, in []byte, n int) result {
 		if isHexByte(ch) {
 			hex++
 		} else if ch != ':' && ch != '-' && ch != ' ' {
-			return fallback(w, in, n)
+			return fallback(w, c, in, n)
 		}
 	}
 	if hex == 0 {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	return result{out: randomHexLike(r, in)}
 }

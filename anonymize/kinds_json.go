@@ -66,7 +66,7 @@ func kindJSON(w *worker, c *colInfo, in []byte, n int) result {
 	jr := &jsonRewriter{w: w, c: c, in: in, out: make([]byte, 0, len(in)+len(in)/8)}
 	w.ids = w.ids[:0]
 	if err := jr.document(); err != nil {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	return result{out: jr.out}
 }
@@ -420,7 +420,10 @@ func (j *jsonRewriter) leaf(key []byte, s []byte, under bool) []byte {
 	if kind := valueKind(s); kind != "" {
 		return j.replace(kind, s)
 	}
-	if under || j.isSecret(key) || j.pathMatches() || j.c.keys[string(key)] {
+	if under || j.isSecret(key) {
+		return j.replace("secret", s)
+	}
+	if j.pathMatches() || j.c.keys[string(key)] {
 		return j.replace("string", s)
 	}
 	if kind := j.keyKind(key); kind != "" {

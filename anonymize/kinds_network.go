@@ -20,7 +20,7 @@ func kindIP(w *worker, c *colInfo, in []byte, n int) result {
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	return result{out: fakeAddr(w, a, n).AppendTo(nil)}
 }
@@ -94,12 +94,12 @@ func kindCIDR(w *worker, c *colInfo, in []byte, n int) result {
 		if a, err2 := netip.ParseAddr(string(in)); err2 == nil {
 			return result{out: []byte(fakeAddr(w, a, n).String())}
 		}
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	a := fakeAddr(w, p.Addr(), n)
 	out, err := a.Prefix(p.Bits())
 	if err != nil {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	return result{out: []byte(out.String())}
 }
@@ -129,7 +129,7 @@ func isMAC(b []byte) bool {
 // separators and the case.
 func kindMAC(w *worker, c *colInfo, in []byte, n int) result {
 	if !isMAC(in) {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	var x uint64
 	for i := 0; i < 17; i += 3 {
@@ -247,7 +247,7 @@ func kindHostname(w *worker, c *colInfo, in []byte, n int) result {
 	}
 	for _, l := range labels {
 		if !isLabel(l) {
-			return fallback(w, in, n)
+			return fallback(w, c, in, n)
 		}
 	}
 	out := make([]byte, 0, len(in)+16)
@@ -287,7 +287,7 @@ func isEmail(b []byte) bool {
 // kindEmail: a fake local part at the domain mapped as a hostname.
 func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
 	if !isEmail(in) {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	at := bytes.IndexByte(in, '@')
 	w.lower = appendLower(w.lower[:0], in[:at])
@@ -296,7 +296,7 @@ func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
 	first, last := w.pick(firstNames), w.pick(lastNames)
 	dom, ok := w.emailDomain(in[at+1:])
 	if !ok {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	out := make([]byte, 0, len(first)+len(last)+2+len(dom))
 	out = append(out, first...)

@@ -33,7 +33,7 @@ func kindInteger(w *worker, c *colInfo, in []byte, n int) result {
 	neg := strings.HasPrefix(s, "-")
 	digits := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
 	if digits == "" || strings.Trim(digits, "0123456789") != "" || len(digits) > 19 {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	v, _ := strconv.ParseUint(digits, 10, 64)
 	d := len(strings.TrimLeft(digits, "0"))
@@ -61,7 +61,7 @@ func kindInteger(w *worker, c *colInfo, in []byte, n int) result {
 		}
 	}
 	if hi < lo || v < lo || v > hi {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	dom := c.intDomain
 	if dom == "" {

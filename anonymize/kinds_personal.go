@@ -34,7 +34,7 @@ func shapeDigits(r *mrand.Rand, in []byte, keep int) []byte {
 // country, not whose number).
 func kindPhoneNumber(w *worker, c *colInfo, in []byte, n int) result {
 	if !isPhone(in) && !hasDigitsOnlyPhone(in) {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	keep := 0
 	t := bytes.TrimSpace(in)
@@ -87,7 +87,7 @@ func kindNationalID(w *worker, c *colInfo, in []byte, n int) result {
 	case ninoShape.Match(bytes.ToUpper(t)):
 		return result{out: shapeDigits(r, t, 0)}
 	}
-	return fallback(w, in, n)
+	return fallback(w, c, in, n)
 }
 
 func pad(v, width int) string {
@@ -104,7 +104,7 @@ func pad(v, width int) string {
 // check digits recomputed.
 func kindIBAN(w *worker, c *colInfo, in []byte, n int) result {
 	if !isIBAN(in) {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	r := w.rng("iban", in, n)
 	out := append([]byte(nil), bytes.TrimSpace(in)...)
@@ -147,7 +147,7 @@ func kindIBAN(w *worker, c *colInfo, in []byte, n int) result {
 // and a check digit that passes Luhn.
 func kindCardNumber(w *worker, c *colInfo, in []byte, n int) result {
 	if !isCardNumber(in) {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	r := w.rng("card_number", in, n)
 	out := shapeDigits(r, bytes.TrimSpace(in), 2)
@@ -178,7 +178,7 @@ func kindCardNumber(w *worker, c *colInfo, in []byte, n int) result {
 func kindPersonName(w *worker, c *colInfo, in []byte, n int) result {
 	words := strings.Fields(string(in))
 	if len(words) == 0 || !utf8.Valid(in) {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	w.rng("person_name", in, n)
 	out := make([]string, len(words))
@@ -212,7 +212,7 @@ func kindPersonName(w *worker, c *colInfo, in []byte, n int) result {
 // like it.
 func kindStreetAddress(w *worker, c *colInfo, in []byte, n int) result {
 	if !utf8.Valid(in) {
-		return fallback(w, in, n)
+		return fallback(w, c, in, n)
 	}
 	r := w.rng("street_address", in, n)
 	var b strings.Builder
@@ -259,12 +259,30 @@ func kindStreetAddress(w *worker, c *colInfo, in []byte, n int) result {
 	return result{out: fitLength([]byte(b.String()), c.maxLen)}
 }
 
-// kindShape: every letter a letter, every digit a digit, the rest kept
-// (codes, postcodes, ids of no known format): the fallback, asked for.
+// kindShape: every letter a letter, every digit a digit, case and the
+// rest kept (codes, postcodes, ids of no known format). It keeps each
+// character's class, so it is for values whose shape is all an
+// application checks, never for secrets: the mask is a fingerprint an
+// attacker can test guesses against (audit warns when a secret-looking
+// column has it).
 func kindShape(w *worker, c *colInfo, in []byte, n int) result {
-	res := fallback(w, in, n)
-	res.fallback = false
-	return res
+	r := w.rng("fallback", in, n)
+	out := make([]byte, 0, len(in))
+	for _, c := range in {
+		switch {
+		case c >= 'a' && c <= 'z':
+			out = append(out, byte('a'+r.IntN(26)))
+		case c >= 'A' && c <= 'Z':
+			out = append(out, byte('A'+r.IntN(26)))
+		case c >= '0' && c <= '9':
+			out = append(out, byte('0'+r.IntN(10)))
+		case c >= 0x80:
+			out = append(out, byte('a'+r.IntN(26))) // bytes of non-ASCII runes
+		default:
+			out = append(out, c)
+		}
+	}
+	return result{out: out}
 }
 
 // streetSuffix is the street word a compound ends with (Hauptstraße,

@@ -129,8 +129,8 @@ func TestFallbacks(t *testing.T) {
 		if string(res.out) == tc.in {
 			t.Errorf("%s(%q): passed through unchanged", tc.kind, tc.in)
 		}
-		if len(res.out) != len(tc.in) {
-			t.Errorf("%s(%q): fallback changed the length: %q", tc.kind, tc.in, res.out)
+		if c := (&colInfo{maxLen: 6}); len(kindFuncs[tc.kind](w, c, []byte(tc.in), 0).out) > 6 {
+			t.Errorf("%s(%q): the fallback does not fit a column of 6", tc.kind, tc.in)
 		}
 	}
 }

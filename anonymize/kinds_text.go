@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"bytes"
+	mrand "math/rand/v2"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -52,61 +53,25 @@ func (w *worker) words(length int, sentence bool) []byte {
 
 func runeLen(b []byte) int { return utf8.RuneCount(b) }
 
-// kindString: realistic words of the same length (in characters), cut to
-// the column's length; capitalisation follows the original, and digits
-// stay digits ("user0042" → "lake7301"), which also keeps enough entropy
-// for unique columns of numbered names.
+// kindString: fake words in the original's order and punctuation, each
+// of its word's length class; numbers get random digits of the same
+// count (user0042 -> lake7301: unique columns of numbered names stay
+// unique), token-shaped values and runs random characters of their
+// alphabet (kinds_token.go). Cut to the column's length, fake words
+// first. A secret-named column (password, api_token) gets kindSecret.
 func kindString(w *worker, c *colInfo, in []byte, n int) result {
-	r := w.rng("string", in, n)
-	length := runeLen(in)
-	if c.maxLen > 0 && length > c.maxLen {
-		length = c.maxLen
+	if c.secret {
+		return kindSecret(w, c, in, n)
 	}
-	out := w.words(length, false)
-	if length == len(in) {
-		for i, ch := range in {
-			if ch >= '0' && ch <= '9' {
-				out[i] = byte('0' + r.IntN(10))
-			}
-		}
-	}
-	switch {
-	case len(in) > 1 && allUpper(in):
-		out = bytes.ToUpper(out)
-	case len(in) > 0 && in[0] >= 'A' && in[0] <= 'Z' && len(out) > 0:
-		out[0] -= 'a' - 'A'
-	}
-	if n > 0 && len(out) > 0 {
-		// Re-derivations need distinct values of the same length.
-		s := strconv.Itoa(n)
-		if len(s) < len(out) {
-			copy(out[len(out)-len(s):], s)
-		}
-	}
-	return result{out: out}
+	return result{out: withCounter(freeText(w.rng("string", in, n), in, c.maxLen), n)}
 }
 
-// allUpper: upper-casing leaves in as it is and lower-casing does not
-// (a letter, none lower-case), checked without allocating for ASCII.
-func allUpper(in []byte) bool {
-	upper := false
-	for _, c := range in {
-		switch {
-		case c >= 0x80:
-			return bytes.Equal(in, bytes.ToUpper(in)) && !bytes.Equal(in, bytes.ToLower(in))
-		case c >= 'a' && c <= 'z':
-			return false
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		}
-	}
-	return upper
-}
-
-// kindText: like string, with sentence-like word choice.
+// kindText: sentence-like words filling a length drawn for the value
+// between the original's and a quarter more (textLength), so texts of
+// nearby lengths cannot be told apart by it.
 func kindText(w *worker, c *colInfo, in []byte, n int) result {
-	w.rng("text", in, n)
-	length := runeLen(in)
+	r := w.rng("text", in, n)
+	length := textLength(r, runeLen(in))
 	if c.maxLen > 0 && length > c.maxLen {
 		length = c.maxLen
 	}
@@ -114,13 +79,7 @@ func kindText(w *worker, c *colInfo, in []byte, n int) result {
 	if len(out) > 0 && bytes.ContainsAny(in[:1], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 		out[0] -= 'a' - 'A'
 	}
-	if n > 0 && len(out) > 0 {
-		s := strconv.Itoa(n)
-		if len(s) < len(out) {
-			copy(out[len(out)-len(s):], s)
-		}
-	}
-	return result{out: out}
+	return result{out: withCounter(out, n)}
 }
 
 // kindKeyName: adjective-noun, like the names people give key pairs.
@@ -132,4 +91,11 @@ func kindKeyName(w *worker, c *colInfo, in []byte, n int) result {
 		out += "-" + strconv.Itoa(n)
 	}
 	return result{out: fitLength([]byte(out), c.maxLen)}
+}
+
+// textLength draws a length from l to about l*5/4: one value keeps its
+// length (it is drawn from its own stream), but a published length fits
+// originals over a quarter of their size.
+func textLength(r *mrand.Rand, l int) int {
+	return l + r.IntN(l/4+2)
 }

@@ -80,7 +80,7 @@ func kindDatetime(w *worker, c *colInfo, in []byte, n int) result {
 		}
 		return result{out: []byte(out)}
 	}
-	return fallback(w, in, n)
+	return fallback(w, c, in, n)
 }
 
 // layoutsFor: the layouts s can have (a failed parse costs an error).

@@ -20,8 +20,10 @@ import (
 // segments and the percent-encoding. A host becomes what the hostname or
 // ip kinds make of it, an id what the uuid kind makes of it, and a part
 // equal to another marked column of the row that column's fake (so a
-// swift location still names its own image and owner). Anything else is
-// replaced letter by letter, digit by digit, keyed on the original.
+// swift location still names its own image and owner). A part shaped
+// like a token or a hash becomes random characters of its alphabet;
+// anything else fake words and digits (kinds_token.go): no part keeps
+// its characters' classes.
 // Text that is not scheme://... becomes an opaque token of the same
 // length class.
 
@@ -362,6 +364,10 @@ func (w *worker) urlQuery(out, q []byte) []byte {
 		}
 		out = append(out, k...)
 		out = append(out, '=')
+		if o, ok := w.urlToken(out, v); ok {
+			out = o // a token with '/' inside: one value, not segments
+			continue
+		}
 		out = w.urlPath(out, v)
 	}
 	return out
@@ -410,7 +416,44 @@ func (w *worker) urlPart(out, s []byte) []byte {
 			return append(out, r.out...)
 		}
 	}
+	if o, ok := w.urlToken(out, s); ok {
+		return o
+	}
 	return w.urlIDsAndRuns(out, s)
+}
+
+// urlToken: a part shaped like a token or a hash (kinds_token.go),
+// percent-escaped or not, as random characters of its alphabet; ok is
+// false for other parts.
+func (w *worker) urlToken(out, s []byte) ([]byte, bool) {
+	d := s
+	if bytes.IndexByte(s, '%') >= 0 {
+		var ok bool
+		if d, ok = unescape(s); !ok {
+			return out, false
+		}
+	}
+	if len(d) < 8 {
+		return out, false
+	}
+	if _, _, ok := findID(d); ok { // AUTH_<project id>: the id and the word have their own fakes
+		return out, false
+	}
+	tok, ok := secretShape(w.rng("url-token", d, 0), d)
+	if !ok {
+		return out, false
+	}
+	if len(d) == len(s) {
+		return append(out, tok...), true
+	}
+	for _, c := range tok { // the escaped original's escapes: + / = escaped
+		if c == '+' || c == '/' || c == '=' {
+			out = append(out, '%', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
+		} else {
+			out = append(out, c)
+		}
+	}
+	return out, true
 }
 
 // urlIDsAndRuns: ids inside s as the uuid kind makes them, the rest run by
@@ -483,7 +526,7 @@ func (w *worker) urlRuns(out, s []byte) []byte {
 		case ok:
 			out = appendEscaped(out, fake)
 		default:
-			out = append(out, fallback(w, run, 0).out...)
+			out = fakeRun(out, w.rng("url-run", run, 0), run, nil)
 		}
 		i = j
 	}

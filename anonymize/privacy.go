@@ -157,6 +157,10 @@ func privacyKind(p *colProfile, key string) (kind, why string) {
 	case p.strings == 0:
 		return "shape", "numbers"
 	}
+	if p.tokens*2 >= p.strings || isSecretKey([]byte(p.name)) {
+		// never shape: it keeps each character's class, a fingerprint
+		return "string", "tokens, hashes or secrets (random characters of their alphabet)"
+	}
 	if p.codes*2 >= p.strings {
 		return "shape", "codes (letters and digits replaced, punctuation kept)"
 	}

@@ -26,6 +26,7 @@ type colProfile struct {
 	multiWord   int // values with a space
 	jsonDocs    int // JSON objects and arrays
 	codes       int // one-token codes with digits (see codeLike)
+	tokens      int // tokens, hashes, secrets (isTokenWord)
 	maxLen      int
 	whole       []int // per piiClass: values that are one
 	inText      []int // per piiClass: values that hold one
@@ -146,7 +147,9 @@ func (p *colProfile) add(k sqldump.ValueKind, v []byte) {
 	if jsonDoc(v) {
 		p.jsonDocs++
 	}
-	if codeLike(v) {
+	if isTokenWord(bytes.TrimSpace(v)) {
+		p.tokens++
+	} else if codeLike(v) {
 		p.codes++
 	}
 	if label, kind := sniffKind(v); label != "" {

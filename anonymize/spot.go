@@ -88,7 +88,7 @@ func spot(w *worker, text []byte) ([]byte, bool) {
 		case m[4] >= 0:
 			start = m[6] // keep "password="
 			piece = text[m[6]:m[7]]
-			fake = fallback(w, piece, 0).out
+			fake = kindSecret(w, &noColumn, piece, 0).out
 		case m[8] >= 0:
 			piece = text[m[8]:m[9]]
 			if !isEmail(piece) {
@@ -152,7 +152,7 @@ func spotSecrets(w *worker, b []byte) []byte {
 	prev := 0
 	for _, m := range locs {
 		out = append(out, b[prev:m[2]]...)
-		out = append(out, fallback(w, b[m[2]:m[3]], 0).out...)
+		out = append(out, kindSecret(w, &noColumn, b[m[2]:m[3]], 0).out...)
 		prev = m[3]
 	}
 	return append(out, b[prev:]...)

@@ -1,0 +1,660 @@
+package anonymize
+
+import (
+	"bytes"
+	mrand "math/rand/v2"
+	"strconv"
+)
+
+// What no kind may keep: a per-position fingerprint of a value. A fake
+// that keeps each character's class (digit, letter, case) and the
+// length lets an attacker confirm a guessed original offline: the digit
+// mask of a 64-hex SHA-256 is about 61 bits, enough to test every
+// guessed password against it without the key. So:
+//   - a value shaped like a secret or a token (hex, base64, base32, a
+//     crypt or Django hash, a JWT, a prefixed API token) becomes random
+//     characters over the same alphabet, of the same length (hex stays
+//     hex, base64 base64); only what its format fixes stays (the `$2b$12$`
+//     of bcrypt, the `tok_` of a token, base64's `=` padding);
+//   - other text keeps its words' order and punctuation, but every word
+//     becomes a fake word of a loosely similar length (a length class),
+//     every number random digits of the same count, and a run that mixes
+//     letters and digits at random (a token inside a sentence) random
+//     characters over its alphabet: no digit placement, case mask or
+//     exact length survives.
+// The string kind, the fallback of every kind, URL parts and DDL
+// literals all use these.
+
+// Alphabets a token can be drawn from.
+const (
+	hexLower  = "0123456789abcdef"
+	hexUpper  = "0123456789ABCDEF"
+	digitsABC = "0123456789"
+	base32ABC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	lowerABC  = "abcdefghijklmnopqrstuvwxyz"
+	upperABC  = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
+// charClass: 1 lower, 2 upper, 3 digit, 0 anything else.
+func charClass(c byte) int {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return 1
+	case c >= 'A' && c <= 'Z':
+		return 2
+	case c >= '0' && c <= '9':
+		return 3
+	}
+	return 0
+}
+
+// tokenScore counts, between neighbouring letters and digits, the
+// changes between a digit and a letter and, when both cases occur, the
+// capitals after a letter or digit: random tokens score on about half
+// their characters, words, camelCase names and CONSTANT_NAMES on few.
+func tokenScore(b []byte) (score, alnum int) {
+	lower, upper := false, false
+	for _, c := range b {
+		k := charClass(c)
+		lower, upper = lower || k == 1, upper || k == 2
+	}
+	prev := 0
+	for _, c := range b {
+		k := charClass(c)
+		if k == 0 {
+			prev = 0
+			continue
+		}
+		alnum++
+		if prev != 0 && ((k == 3) != (prev == 3) || lower && upper && k == 2) {
+			score++
+		}
+		prev = k
+	}
+	return score, alnum
+}
+
+// isTokenBody: b looks like random characters: hex of 8 or more with a
+// digit and a letter, or 16 or more characters of a token alphabet
+// (letters, digits, + / = - _ .) that change class often.
+func isTokenBody(b []byte) bool {
+	if len(b) < 8 {
+		return false
+	}
+	hex, digit, letter, upper, lower := true, false, false, false, false
+	for _, c := range b {
+		switch k := charClass(c); {
+		case k == 3:
+			digit = true
+		case k != 0:
+			letter = true
+			upper, lower = upper || k == 2, lower || k == 1
+			if hexDigit[c] == 0 {
+				hex = false
+			}
+		case c == '+' || c == '/' || c == '=' || c == '-' || c == '_' || c == '.':
+			hex = false
+		default:
+			return false
+		}
+	}
+	if hex && digit && letter && !(upper && lower) {
+		return len(b) >= 16 || scoreAtLeast(b, 2)
+	}
+	if len(b) < 16 {
+		return false
+	}
+	score, alnum := tokenScore(b)
+	return alnum >= 12 && score >= 4 && score*4 >= alnum
+}
+
+func scoreAtLeast(b []byte, n int) bool {
+	s, _ := tokenScore(b)
+	return s >= n
+}
+
+// tokenAlphabet is the alphabet b's characters come from: hex (one
+// case), digits, base32, or the letters' cases and digits present plus
+// the punctuation of base64 (+ /), base64url (- _) or crypt (. /).
+func tokenAlphabet(b []byte) string {
+	var lower, upper, digit, hexOnly, b32, plus, slash, dash, dot = false, false, false, true, true, false, false, false, false
+	for _, c := range b {
+		switch charClass(c) {
+		case 1:
+			lower = true
+			hexOnly = hexOnly && c <= 'f'
+			b32 = false
+		case 2:
+			upper = true
+			hexOnly = hexOnly && c <= 'F'
+		case 3:
+			digit = true
+			b32 = b32 && c >= '2' && c <= '7'
+		default:
+			switch c {
+			case '+':
+				plus = true
+			case '/':
+				slash = true
+			case '-', '_':
+				dash = true
+			case '.':
+				dot = true
+			}
+			if c != '=' {
+				hexOnly, b32 = false, false
+			}
+		}
+	}
+	switch {
+	case hexOnly && !(lower && upper):
+		if upper {
+			return hexUpper
+		}
+		if lower {
+			return hexLower
+		}
+		return digitsABC
+	case b32 && upper && digit && len(b) >= 16:
+		return base32ABC
+	}
+	abc := ""
+	if lower {
+		abc += lowerABC
+	}
+	if upper {
+		abc += upperABC
+	}
+	if digit || abc == "" {
+		abc += digitsABC
+	}
+	switch {
+	case dot && !plus: // crypt(3)'s ./0-9A-Za-z
+		abc += "./"
+	case plus || slash:
+		abc += "+/"
+	}
+	if dash {
+		abc += "-_"
+	}
+	return abc
+}
+
+// randomToken appends len(body) random characters of body's alphabet;
+// base64's '=' padding at the end stays.
+func randomToken(out []byte, r *mrand.Rand, body []byte) []byte {
+	if r == nil {
+		return out // secretShape only asked whether
+	}
+	end := len(body)
+	for end > 0 && body[end-1] == '=' {
+		end--
+	}
+	abc := tokenAlphabet(body[:end])
+	for i := 0; i < end; i++ {
+		out = append(out, abc[r.IntN(len(abc))])
+	}
+	return append(out, body[end:]...)
+}
+
+// secretShape: the fake of a whole value shaped like a secret or a
+// token (see the top of the file), and whether it is one; with r nil,
+// only whether.
+func secretShape(r *mrand.Rand, in []byte) ([]byte, bool) {
+	if len(in) < 8 || len(in) > 4096 {
+		return nil, false
+	}
+	for _, c := range in {
+		if c <= ' ' || c >= 0x7f || c == '\'' || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	out := make([]byte, 0, len(in))
+	switch {
+	case in[0] == '*' && len(in) == 41 && isHexString(in[1:]): // MySQL's PASSWORD()
+		return randomToken(append(out, '*'), r, in[1:]), true
+	case in[0] == '{':
+		// LDAP's {SSHA}base64, {CRYPT}...
+		if e := bytes.IndexByte(in, '}'); e > 1 && e <= 16 && isTokenLike(in[e+1:]) {
+			return randomToken(append(out, in[:e+1]...), r, in[e+1:]), true
+		}
+	case bytes.Count(in, []byte("$")) >= 2:
+		if o, ok := modularCrypt(out, r, in); ok {
+			return o, true
+		}
+	case bytes.HasPrefix(in, []byte("eyJ")) && bytes.Count(in, []byte(".")) == 2:
+		// a JWT: three base64url parts; "eyJ" ('{"') stays
+		for i, p := range bytes.Split(in, []byte(".")) {
+			if i > 0 {
+				out = append(out, '.')
+			}
+			if i < 2 && len(p) >= 3 {
+				out = randomToken(append(out, "eyJ"...), r, p[3:])
+			} else {
+				out = randomToken(out, r, p)
+			}
+		}
+		return out, true
+	}
+	// dashed or colon-separated hex (not a UUID: that kind keeps the version)
+	if hexWithSeparators(in) {
+		if r == nil {
+			return nil, true
+		}
+		return randomHexLike(r, in), true
+	}
+	// a prefix the software gives its tokens: tok_, sk_live_, ghp_, xoxb-
+	p := tokenPrefix(in)
+	if isTokenBody(in[p:]) {
+		return randomToken(append(out, in[:p]...), r, in[p:]), true
+	}
+	return nil, false
+}
+
+// isTokenLike: a token body, or base64 too short for the score (a
+// salted hash's few bytes).
+func isTokenLike(b []byte) bool {
+	return isTokenBody(b) || len(b) >= 8 && tokenAlphabet(b) != "" && bytes.IndexFunc(b, func(r rune) bool {
+		return charClass(byte(r)) == 0 && r != '+' && r != '/' && r != '='
+	}) < 0 && scoreAtLeast(b, 2)
+}
+
+// hexWithSeparators: 16 or more hex digits in groups split by '-' or ':'
+// (one kind of separator), a digit and a letter among them.
+func hexWithSeparators(b []byte) bool {
+	var sep byte
+	hex, digit, letter := 0, false, false
+	for i, c := range b {
+		switch {
+		case hexDigit[c] != 0:
+			hex++
+			digit = digit || c <= '9'
+			letter = letter || c > '9'
+		case (c == '-' || c == ':') && i > 0 && i < len(b)-1 && (sep == 0 || sep == c):
+			sep = c
+		default:
+			return false
+		}
+	}
+	return sep != 0 && hex >= 16 && digit && letter && !(hasUpperHex(b) && bytes.ContainsAny(b, "abcdef"))
+}
+
+// tokenPrefix: the length of a lower-case prefix of one to three short
+// words each ending in '_' or '-' (tok_, sk_live_, xoxb-), 0 if none.
+func tokenPrefix(b []byte) int {
+	p := 0
+	for parts := 0; parts < 3; parts++ {
+		i := p
+		for i < len(b) && i-p < 8 && (b[i] >= 'a' && b[i] <= 'z' || i > p && b[i] >= '0' && b[i] <= '9') {
+			i++
+		}
+		if i-p < 2 || i >= len(b) || b[i] != '_' && b[i] != '-' {
+			break
+		}
+		p = i + 1
+	}
+	return p
+}
+
+// modularCrypt fakes $id$param$salt$hash (crypt(3), bcrypt, argon2)
+// and Django's algorithm$iterations$salt$hash: the algorithm and its
+// parameters (a short segment, digits only, or holding '=') stay; the
+// salt and the hash become random characters of their alphabets.
+func modularCrypt(out []byte, r *mrand.Rand, in []byte) ([]byte, bool) {
+	segs := bytes.Split(in, []byte("$"))
+	last := len(segs) - 1
+	if len(segs[last]) < 8 || !isCryptSeg(segs[last]) {
+		return nil, false
+	}
+	for i, s := range segs {
+		if i > 0 {
+			out = append(out, '$')
+		}
+		switch {
+		case i == last:
+			out = randomToken(out, r, s)
+		case i == 0 && (len(s) == 0 || isAlgorithmName(s)):
+			out = append(out, s...)
+		case i == 1 && len(segs[0]) == 0 || isCryptParam(s):
+			out = append(out, s...)
+		case isCryptSeg(s):
+			out = randomToken(out, r, s)
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func isCryptSeg(s []byte) bool {
+	for _, c := range s {
+		if charClass(c) == 0 && c != '.' && c != '/' && c != '+' && c != '=' && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// isCryptParam: a cost (12), rounds=5000, v=19, m=65536,t=3,p=4.
+func isCryptParam(s []byte) bool {
+	return len(s) > 0 && (len(s) <= 3 || isDigits(s) || bytes.IndexByte(s, '=') > 0 && bytes.IndexAny(s, "+/") < 0)
+}
+
+// isAlgorithmName: pbkdf2_sha256, bcrypt_sha256, argon2, sha1.
+func isAlgorithmName(s []byte) bool {
+	if len(s) > 24 || charClass(s[0]) != 1 {
+		return false
+	}
+	for _, c := range s {
+		if k := charClass(c); k != 1 && k != 3 && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// Word lengths are kept only as a class: a word of the original's
+// length class is drawn, so a guessed phrase cannot be confirmed by the
+// lengths of its words.
+var wordClasses = [][2]int{{3, 4}, {3, 4}, {3, 4}, {3, 4}, {4, 6}, {4, 6}, {5, 8}, {5, 8}, {7, 11}, {7, 11}, {7, 11}}
+
+func wordClass(l int) (lo, hi int) {
+	if l < len(wordClasses) {
+		return wordClasses[l][0], wordClasses[l][1]
+	}
+	return 9, 14
+}
+
+// nounsByLen indexes nounWords by length: nounsFrom[l] is the first noun
+// of length l or more in nounsSorted.
+var nounsSorted, nounsFrom = func() ([]string, [16]int) {
+	s := append([]string(nil), nounWords...)
+	// stable order: by length, then as nounWords sorted them
+	byLen := make([][]string, 16)
+	for _, w := range s {
+		byLen[len(w)] = append(byLen[len(w)], w)
+	}
+	var out []string
+	var from [16]int
+	for l := range byLen {
+		from[l] = len(out)
+		out = append(out, byLen[l]...)
+	}
+	return out, from
+}()
+
+// pickNoun draws a noun of lo..hi letters (hi at most 14).
+func pickNoun(r *mrand.Rand, lo, hi int) string {
+	if hi > 14 {
+		hi = 14
+	}
+	if lo < 1 {
+		lo = 1
+	}
+	if lo > hi {
+		lo = hi
+	}
+	a, b := nounsFrom[lo], len(nounsSorted)
+	if hi+1 < len(nounsFrom) {
+		b = nounsFrom[hi+1]
+	}
+	if a >= b {
+		return nounsSorted[r.IntN(len(nounsSorted))]
+	}
+	return nounsSorted[a+r.IntN(b-a)]
+}
+
+// freeText fakes text that is neither a known kind nor a token as a
+// whole: whitespace-separated words that are tokens become random
+// tokens, the rest letter run by letter run (see the top of the file);
+// punctuation and spacing stay. max > 0 bounds the result's length:
+// fake words are shortened first, so numbers (which keep unique
+// columns unique) survive the cut.
+func freeText(r *mrand.Rand, in []byte, max int) []byte {
+	out := make([]byte, 0, len(in)+8)
+	var words [][2]int // spans of fake words in out
+	for i := 0; i < len(in); {
+		c := in[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		j := i
+		for j < len(in) && in[j] != ' ' && in[j] != '\t' && in[j] != '\n' && in[j] != '\r' {
+			j++
+		}
+		word := in[i:j]
+		if tok, ok := secretShape(r, word); ok {
+			out = append(out, tok...)
+		} else {
+			out = fakeRuns(out, r, word, &words)
+		}
+		i = j
+	}
+	if max > 0 && len(out) > max {
+		out = shortenWords(out, words, len(out)-max)
+	}
+	return fitLength(out, max)
+}
+
+// fakeRuns fakes one whitespace-free word run by run: punctuation stays,
+// letters (and bytes of non-ASCII letters) become fake words, digits
+// random digits, and a run mixing letters and digits more than once
+// random characters of its alphabet.
+func fakeRuns(out []byte, r *mrand.Rand, s []byte, words *[][2]int) []byte {
+	for i := 0; i < len(s); {
+		if charClass(s[i]) == 0 && s[i] < 0x80 {
+			out = append(out, s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && (charClass(s[j]) != 0 || s[j] >= 0x80) {
+			j++
+		}
+		out = fakeRun(out, r, s[i:j], words)
+		i = j
+	}
+	return out
+}
+
+// fakeRun fakes a run of letters and digits.
+func fakeRun(out []byte, r *mrand.Rand, run []byte, words *[][2]int) []byte {
+	changes := 0
+	for k := 1; k < len(run); k++ {
+		if (charClass(run[k]) == 3) != (charClass(run[k-1]) == 3) {
+			changes++
+		}
+	}
+	if changes >= 2 || isTokenBody(run) {
+		return randomToken(out, r, asciiOnly(run))
+	}
+	for i := 0; i < len(run); {
+		j := i
+		if charClass(run[i]) == 3 {
+			for j < len(run) && charClass(run[j]) == 3 {
+				out = append(out, digitsABC[r.IntN(10)])
+				j++
+			}
+			i = j
+			continue
+		}
+		// letters: split camelCase into its words
+		for j < len(run) && charClass(run[j]) != 3 {
+			j++
+			if j < len(run) && charClass(run[j]) == 2 && charClass(run[j-1]) == 1 {
+				break
+			}
+		}
+		out = fakeWord(out, r, run[i:j], words)
+		i = j
+	}
+	return out
+}
+
+// asciiOnly drops non-ASCII bytes (a token's alphabet is ASCII).
+func asciiOnly(b []byte) []byte {
+	for _, c := range b {
+		if c >= 0x80 {
+			return bytes.Map(func(r rune) rune {
+				if r >= 0x80 {
+					return -1
+				}
+				return r
+			}, b)
+		}
+	}
+	return b
+}
+
+// fakeWord appends a noun of w's length class, in w's case style
+// (lower, Capitalised, UPPER).
+func fakeWord(out []byte, r *mrand.Rand, w []byte, words *[][2]int) []byte {
+	lo, hi := wordClass(runeLen(w))
+	noun := pickNoun(r, lo, hi)
+	start := len(out)
+	out = append(out, noun...)
+	switch {
+	case len(w) > 1 && charClass(w[0]) == 2 && charClass(w[1]) == 2:
+		for k := start; k < len(out); k++ {
+			out[k] -= 'a' - 'A'
+		}
+	case charClass(w[0]) == 2:
+		out[start] -= 'a' - 'A'
+	}
+	if words != nil {
+		*words = append(*words, [2]int{start, len(out)})
+	}
+	return out
+}
+
+// shortenWords cuts excess bytes off the longest fake words (down to
+// three letters each), so that what else the text holds fits.
+func shortenWords(out []byte, words [][2]int, excess int) []byte {
+	cut := make([]int, len(words))
+	for excess > 0 {
+		best := -1
+		for k, w := range words {
+			if l := w[1] - w[0] - cut[k]; l > 3 && (best < 0 || l > words[best][1]-words[best][0]-cut[best]) {
+				best = k
+			}
+		}
+		if best < 0 {
+			break
+		}
+		cut[best]++
+		excess--
+	}
+	res := make([]byte, 0, len(out))
+	prev := 0
+	for k, w := range words {
+		res = append(res, out[prev:w[1]-cut[k]]...)
+		prev = w[1]
+	}
+	return append(res, out[prev:]...)
+}
+
+// kindSecret: a value under a secret-looking key or in a secret-named
+// column. A token keeps its format (see secretShape); a number its digit
+// count (a PIN stays a PIN); anything else (a password) becomes random
+// letters and digits of a length class, so neither its characters nor
+// its length show.
+func kindSecret(w *worker, c *colInfo, in []byte, n int) result {
+	r := w.rng("secret", in, n)
+	if out, ok := secretShape(r, in); ok {
+		return result{out: withCounter(fitLength(out, c.maxLen), n)}
+	}
+	if isDigits(in) {
+		out := make([]byte, len(in))
+		for i := range out {
+			out[i] = digitsABC[r.IntN(10)]
+		}
+		return result{out: withCounter(out, n)}
+	}
+	size := lengthClass(len(in))
+	if size < 12 {
+		size = 12
+	}
+	if size > 64 {
+		size = 64
+	}
+	const alnum = lowerABC + upperABC + digitsABC
+	out := make([]byte, size)
+	for i := range out {
+		out[i] = alnum[r.IntN(len(alnum))]
+	}
+	return result{out: withCounter(fitLength(out, c.maxLen), n)}
+}
+
+// lengthClass rounds a length up to a step of about a quarter of it
+// (4 up to 16, then 8, 16, 32, ...), so that texts of nearby lengths
+// share one.
+func lengthClass(l int) int {
+	if l <= 0 {
+		return 0
+	}
+	step := 4
+	for step*4 < l {
+		step *= 2
+	}
+	return (l + step - 1) / step * step
+}
+
+// withCounter writes re-derivation n over the end of out, so that
+// re-derived values (after a unique-key collision) differ.
+func withCounter(out []byte, n int) []byte {
+	if n > 0 && len(out) > 0 {
+		s := strconv.Itoa(n)
+		if len(s) < len(out) {
+			copy(out[len(out)-len(s):], s)
+		}
+	}
+	return out
+}
+
+// isMixedToken: 8 or more letters and digits (and '-', '_') that switch
+// between letters and digits three times or more (a1b7c13d, an id of
+// no known format): free text's words do not.
+func isMixedToken(b []byte) bool {
+	if len(b) < 8 || len(b) > 256 {
+		return false
+	}
+	changes, prev := 0, 0
+	for _, c := range b {
+		k := charClass(c)
+		if k == 0 {
+			if c != '-' && c != '_' {
+				return false
+			}
+			continue
+		}
+		d := 1 // a letter
+		if k == 3 {
+			d = 2
+		}
+		if prev != 0 && d != prev {
+			changes++
+		}
+		prev = d
+	}
+	return changes >= 3
+}
+
+// isTokenWord: a free-text word that is a secret or a token.
+func isTokenWord(b []byte) bool {
+	if _, ok := secretShape(nil, b); ok {
+		return true
+	}
+	return isMixedToken(b)
+}
+
+// kindToken: a token found inside free text, as random characters of
+// its alphabet (its format's fixed parts kept).
+func kindToken(w *worker, c *colInfo, in []byte, n int) result {
+	r := w.rng("token", in, n)
+	if out, ok := secretShape(r, in); ok {
+		return result{out: out}
+	}
+	return result{out: fakeRuns(nil, r, in, nil)}
+}
