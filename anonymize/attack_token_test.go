@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/fuzzyduck/fuzzyduck/internal/dumptest"
+	"github.com/fuzzyduck/fuzzyduck/rules"
 )
 
 // TestHashesCannotBeConfirmedOffline replays the red team's crack
@@ -98,5 +99,54 @@ func TestHashesCannotBeConfirmedOffline(t *testing.T) {
 	}
 	for what, n := range confirmed {
 		t.Errorf("%s: %d published values confirm their row's preimage by their digit mask", what, n)
+	}
+}
+
+// TestShapeOnASecretWarns: shape keeps every character's class by design
+// (README), so on a hash it is the red team's oracle: the attacker
+// confirms every row's preimage by its digit mask. Audit must warn about
+// that rule; on a column of codes it must not.
+func TestShapeOnASecretWarns(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE `users` (`id` int NOT NULL, `pw_digest` char(64) NOT NULL, `sku` varchar(16), PRIMARY KEY (`id`));\n")
+	hashOf := func(id int) string { s := sha256.Sum256([]byte(fmt.Sprint("pw", id))); return hex.EncodeToString(s[:]) }
+	for id := 1; id <= 50; id++ {
+		fmt.Fprintf(&b, "INSERT INTO `users` VALUES (%d,'%s','SKU-%05d');\n", id, hashOf(id), id*7)
+	}
+	dump := []byte(b.String())
+	doc := "tables:\n  users: {pw_digest: shape, sku: shape}\n"
+	out, _, err := run(t, dump, doc, key(t, "shape"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mask := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return '1'
+			}
+			return '0'
+		}, s)
+	}
+	confirmed := 0
+	for i, r := range dumptest.Rows(t, out, "users") {
+		if mask(r["pw_digest"]) == mask(hashOf(i+1)) {
+			confirmed++
+		}
+	}
+	if confirmed != 50 {
+		t.Fatalf("shape confirmed %d of 50 preimages: it no longer keeps the mask the README says it keeps", confirmed)
+	}
+	set, err := rules.Parse("rules.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned []string
+	for _, w := range audit(t, dump, set).Warnings {
+		if strings.Contains(w, "kind shape") {
+			warned = append(warned, w)
+		}
+	}
+	if len(warned) != 1 || !strings.HasPrefix(warned[0], "users.pw_digest:") {
+		t.Errorf("audit's shape warnings: %q, want one for users.pw_digest", warned)
 	}
 }

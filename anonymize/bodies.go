@@ -517,6 +517,9 @@ func (x *stmt) decideLit(p int, c column, op string) error {
 		x.set(p, x.literal(p, likeFake(x.w, v)))
 		return nil
 	}
+	if x.e.tied != nil && equalityOps[op] && op != ":=" && x.tables != nil && x.self == "" {
+		x.e.tied(x.name(), x.line(), c) // a body names rows by a value (audit)
+	}
 	out, null, err := x.e.fake(x.w, c, v)
 	if err != nil {
 		return fmt.Errorf("%s.%s: %w", c.table, c.name, err)

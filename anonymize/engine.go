@@ -159,7 +159,8 @@ type Engine struct {
 	fam     families
 	roots   map[string]bool // columns other columns reference
 	coll    *collisions
-	seqs    map[string]string // sequence -> the value it is reset to (ddl.go)
+	seqs    map[string]string                     // sequence -> the value it is reset to (ddl.go)
+	tied    func(what string, line int, c column) // audit: a body's literal names rows of c (audit_bodies.go)
 	workers sync.Pool
 	stmts   sync.Pool // recycled statement buffers
 	sink    uint64    // keeps resolveCollisions' prefetching loads
@@ -304,6 +305,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 func (e *Engine) columnInfo(table, name string, schema *sqldump.Table, r *rules.Rule) (colInfo, error) {
 	info := colInfo{table: table, name: name, nullable: true, params: r.Kind.Params}
 	info.secret = isSecretKey([]byte(name))
+	info.birth = r.Kind.Name == "datetime" && isBirthName(name)
 	info.family = e.fam.root(table, name)
 	info.intDomain = intDomain(info.family)
 	if schema != nil {

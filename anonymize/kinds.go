@@ -3,7 +3,6 @@ package anonymize
 import (
 	"bytes"
 	mrand "math/rand/v2"
-	"time"
 )
 
 // The kinds: each turns one value into a fake of the same sort. This file
@@ -29,13 +28,14 @@ type colInfo struct {
 	family, intDomain string
 	window            int64 // datetime: seconds an entity's shift may differ from the base
 	secret            bool  // the column's name says secret (password, token, ...)
+	birth             bool  // datetime: the column's name says date of birth
 }
 
 // worker holds per-goroutine state: the PRF and a faker drawing from it.
 type worker struct {
 	key   *Key
 	prf   *prf
-	shift time.Duration // datetime shift, the same for every value
+	warp  warp // datetime's timeline map, the same for every value
 	perms map[permKey][4]uint64
 	// keyFacts caches what JSON keys say (secret, name-like).
 	keyFacts map[string]keyFacts
@@ -65,13 +65,7 @@ func newWorker(k *Key) *worker {
 	p := k.newPRF()
 	w := &worker{key: k, prf: p, perms: map[permKey][4]uint64{},
 		keyFacts: map[string]keyFacts{}, labels: map[string][]byte{}, domains: map[string][]byte{}}
-	// One shift for all datetimes keeps their order and intervals.
-	r := p.seed("datetime-shift", nil, 0)
-	days := 30 + r.IntN(700)
-	if r.IntN(2) == 0 {
-		days = -days
-	}
-	w.shift = time.Duration(days)*24*time.Hour + time.Duration(r.IntN(86400))*time.Second
+	w.warp = newWarp(p)
 	return w
 }
 
@@ -106,6 +100,7 @@ func init() {
 		"text":           kindText,
 		"integer":        kindInteger,
 		"datetime":       kindDatetime,
+		"date_of_birth":  kindDateOfBirth,
 		"ec2_id":         kindEC2,
 		"key_name":       kindKeyName,
 		"ssh_public_key": kindSSHKey,
@@ -137,7 +132,7 @@ func keptAsIs(kind string, v []byte) bool {
 	switch kind {
 	case "uuid":
 		return isNilID(v)
-	case "datetime":
+	case "datetime", "date_of_birth":
 		return isSentinel(string(v))
 	case "integer":
 		return len(bytes.Trim(v, "0-+")) == 0

@@ -418,6 +418,9 @@ func (j *jsonRewriter) leaf(key []byte, s []byte, under bool) []byte {
 		return j.replace(kind, s)
 	}
 	if kind := valueKind(s); kind != "" {
+		if kind == "datetime" && key != nil && isBirthName(string(key)) {
+			kind = "date_of_birth" // personal data, not an event of the row
+		}
 		return j.replace(kind, s)
 	}
 	if under || j.isSecret(key) {

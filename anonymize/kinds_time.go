@@ -41,15 +41,26 @@ func isSentinel(s string) bool {
 	return strings.Trim(s[19:], ".0Z") == "" || s[19:] == "+00:00"
 }
 
-// kindDatetime: each entity (the row's family root, or its primary key:
-// see planEntity) moves by its own offset, a key-derived base plus a
-// keyed jitter within the column's window (datetime:window=30d). One
-// row's dates move together, so created_at <= updated_at <= deleted_at
-// holds and a parent's children stay close to it; but knowing one date
-// (or the base, from a sentinel that was shifted) tells the attacker
-// nothing exact about another entity's. Sentinels stay; results out of
-// the type's range are clamped to it (clamping keeps order).
+// kindDatetime maps a date through the dump's warp, then moves it by its
+// entity's jitter (warp.go says why both):
+//
+//	fake = W(t) + J(entity)
+//
+// W is a keyed, strictly increasing map of the whole timeline whose
+// slope varies at random from place to place and whose overall scale is
+// not 1, so one known (original, fake) pair says little about dates far
+// from it; J is uniform within the column's window (datetime:window=30d)
+// for each entity (the row's family root, or its primary key: see
+// planEntity). One entity's dates keep their order (created_at <=
+// updated_at <= deleted_at), not their intervals; a family stays close
+// together; the same instant gets the same fake within an entity.
+// Sentinels stay; results out of the type's range are clamped to it
+// (clamping keeps order). Dates of birth are not events: a birth-named
+// column or JSON key gets kindDateOfBirth instead.
 func kindDatetime(w *worker, c *colInfo, in []byte, n int) result {
+	if c.birth {
+		return kindDateOfBirth(w, c, in, n)
+	}
 	s := string(in)
 	if isSentinel(s) {
 		return result{out: in}
@@ -59,7 +70,7 @@ func kindDatetime(w *worker, c *colInfo, in []byte, n int) result {
 		if err != nil {
 			continue
 		}
-		shifted := t.Add(w.dateShift(c, n))
+		shifted := w.warp.at(w, t, w.entityJitter(c, n))
 		lo, hi := time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
 		if strings.EqualFold(c.typ, "timestamp") {
 			lo, hi = time.Unix(1, 0).UTC(), time.Date(2038, 1, 19, 3, 14, 7, 999999999, time.UTC)
@@ -69,18 +80,19 @@ func kindDatetime(w *worker, c *colInfo, in []byte, n int) result {
 		} else if shifted.After(hi) {
 			shifted = hi
 		}
-		out := shifted.Format(layout)
-		// Keep the original's fractional digits exactly.
-		if dot := strings.IndexByte(s, '.'); dot >= 0 && len(layout) > 19 && layout[10] == ' ' {
-			frac := len(s) - dot - 1
-			out = shifted.Format("2006-01-02 15:04:05") + "." + fmt.Sprintf("%09d", shifted.Nanosecond())[:frac]
-		}
-		if len(layout) == 10 {
-			out = shifted.Format(layout)
-		}
-		return result{out: []byte(out)}
+		return result{out: []byte(formatLike(shifted, s, layout))}
 	}
 	return fallback(w, c, in, n)
+}
+
+// formatLike formats t in s's layout, with as many fractional digits as
+// s has (cut, not rounded: cutting keeps order).
+func formatLike(t time.Time, s, layout string) string {
+	if dot := strings.IndexByte(s, '.'); dot >= 0 && len(layout) > 19 && layout[10] == ' ' {
+		frac := len(s) - dot - 1
+		return t.Format("2006-01-02 15:04:05") + "." + fmt.Sprintf("%09d", t.Nanosecond())[:frac]
+	}
+	return t.Format(layout)
 }
 
 // layoutsFor: the layouts s can have (a failed parse costs an error).
@@ -96,16 +108,16 @@ func layoutsFor(s string) []string {
 	return dateLayouts
 }
 
-// dateShift is the offset of the current row's entity: the worker's
-// base shift plus the entity's jitter, drawn once per row.
-func (w *worker) dateShift(c *colInfo, n int) time.Duration {
+// entityJitter is the current row's entity's offset in seconds, within
+// the column's window, drawn once per row.
+func (w *worker) entityJitter(c *colInfo, n int) int64 {
 	win := c.window
 	if win == 0 && c.params["window"] == "" {
 		win = int64(rules.DefaultWindow / time.Second)
 	}
 	rc := &w.row
 	if n == 0 && rc.shiftOK && rc.window == win {
-		return w.shift + time.Duration(rc.shift)*time.Second
+		return rc.shift
 	}
 	j := int64(0)
 	if win > 0 {
@@ -114,5 +126,41 @@ func (w *worker) dateShift(c *colInfo, n int) time.Duration {
 	if n == 0 {
 		rc.shift, rc.window, rc.shiftOK = j, win, true
 	}
-	return w.shift + time.Duration(j)*time.Second
+	return j
+}
+
+// isBirthName: a column or key that holds a date of birth (birthday,
+// date_of_birth, dob, born_on).
+func isBirthName(name string) bool {
+	l := strings.ToLower(strings.NewReplacer("_", "", "-", "", " ", "", ".", "").Replace(name))
+	return strings.Contains(l, "birth") || l == "dob" || strings.HasSuffix(l, "dob") || strings.HasPrefix(l, "born")
+}
+
+// kindDateOfBirth: a date of birth is personal data, not an event: it
+// does not move with its entity's events (the entity's known signup day
+// would give it away), but to a keyed random date within two years of
+// it, the same for the same date everywhere. The time of day stays when
+// it is midnight, else is random too. Same layout as the original.
+func kindDateOfBirth(w *worker, c *colInfo, in []byte, n int) result {
+	s := string(in)
+	if isSentinel(s) {
+		return result{out: in}
+	}
+	for _, layout := range layoutsFor(s) {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		r := w.rng("date-of-birth", in[:min(len(in), 10)], n)
+		day := t.Truncate(24 * time.Hour)
+		fake := day.AddDate(0, 0, r.IntN(4*365+1)-2*365)
+		if tod := t.Sub(day); tod != 0 {
+			fake = fake.Add(time.Duration(r.Int64N(int64(24 * time.Hour))))
+		}
+		if fake.Year() < 1000 {
+			fake = day
+		}
+		return result{out: []byte(formatLike(fake, s, layout))}
+	}
+	return fallback(w, c, in, n)
 }

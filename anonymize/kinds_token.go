@@ -209,7 +209,10 @@ func secretShape(r *mrand.Rand, in []byte) ([]byte, bool) {
 			return nil, false
 		}
 	}
-	out := make([]byte, 0, len(in))
+	var out []byte
+	if r != nil {
+		out = make([]byte, 0, len(in))
+	}
 	switch {
 	case in[0] == '*' && len(in) == 41 && isHexString(in[1:]): // MySQL's PASSWORD()
 		return randomToken(append(out, '*'), r, in[1:]), true
@@ -643,6 +646,14 @@ func isMixedToken(b []byte) bool {
 
 // isTokenWord: a free-text word that is a secret or a token.
 func isTokenWord(b []byte) bool {
+	// Every token shape has a digit or both cases: most words go here.
+	var seen [4]bool
+	for _, c := range b {
+		seen[charClass(c)] = true
+	}
+	if !seen[3] && !(seen[1] && seen[2]) {
+		return false
+	}
 	if _, ok := secretShape(nil, b); ok {
 		return true
 	}

@@ -61,6 +61,7 @@ func profiles(r *sqldump.Reader, set *rules.Set, sample int) ([]*colProfile, []F
 	}
 	var dumpFindings []Finding
 	var sys systemLog
+	bodies := newBodyScan(set, r.Schema())
 	unknown := map[string]bool{}
 	var buf []byte
 	for {
@@ -77,6 +78,7 @@ func profiles(r *sqldump.Reader, set *rules.Set, sample int) ([]*colProfile, []F
 			}
 		}
 		sys.add(st)
+		bodies.add(st)
 		in := st.Insert()
 		if in == nil {
 			continue
@@ -117,6 +119,7 @@ func profiles(r *sqldump.Reader, set *rules.Set, sample int) ([]*colProfile, []F
 		}
 	}
 	dumpFindings = append(dumpFindings, sys.findings()...)
+	dumpFindings = append(dumpFindings, bodies.findings(set)...)
 	for _, p := range order {
 		p.ndistinct = len(p.distinct)
 		p.distinct = nil // values are not kept
@@ -188,7 +191,7 @@ func (p *colProfile) personal() (reason, kind string) {
 	// Dates of birth: date-only values, most of them in birth years and
 	// spread over decades (a table's event dates cluster in a few years).
 	if p.sampled >= 10 && float64(p.births) >= 0.8*float64(p.sampled) && len(p.birthYears) >= 8 && spread(p.birthYears) >= 15 {
-		return fmt.Sprintf("%d of %d sampled values look like dates of birth (date only, spread over %d years, none recent)", p.births, p.sampled, spread(p.birthYears)), "datetime"
+		return fmt.Sprintf("%d of %d sampled values look like dates of birth (date only, spread over %d years, none recent)", p.births, p.sampled, spread(p.birthYears)), "date_of_birth"
 	}
 	for i, c := range piiClasses {
 		if n := p.inText[i]; n >= 2 || n >= 1 && p.sampled < 20 {

@@ -24,6 +24,7 @@ var Kinds = []string{
 	"text", "json", "null", "keep", "fixed",
 	// personal data, format kept (audit suggests them)
 	"phone", "national_id", "iban", "card_number", "person_name", "street_address", "shape",
+	"date_of_birth",
 }
 
 // aliases maps accepted spellings to kinds; the original patch's typo
