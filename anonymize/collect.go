@@ -52,13 +52,18 @@ func Collect(r *sqldump.Reader, set *rules.Set, visit func(kind string, value []
 		if names == nil {
 			continue
 		}
-		for col, name := range names {
-			rule := set.RuleIn(in.Database(), in.Table(), name)
-			if rule == nil || rule.Kind.Name == "keep" {
+		p := collectPlan(set, in, names)
+		for col, cp := range p.cols {
+			if cp == nil || cp.kind == "keep" {
 				continue
 			}
-			info := &colInfo{paths: parsePaths(rule.Kind.Params["paths"]), keys: parseKeys(rule.Kind.Params["keys"])}
+			info := &cp.info
 			for row := 0; row < in.Rows(); row++ {
+				if contextKinds[cp.kind] {
+					w.setRow(p, in, row) // what the row keeps stays in its URLs and JSON
+				} else {
+					w.clearRow()
+				}
 				v := in.Value(row, col)
 				if v.IsNull() {
 					continue
@@ -67,14 +72,33 @@ func Collect(r *sqldump.Reader, set *rules.Set, visit func(kind string, value []
 				if len(buf) == 0 {
 					continue
 				}
-				if rule.Kind.Name == "json" {
+				if cp.kind == "json" {
 					if !jsonLeaves(w, info, buf, visit) {
 						visit("json", buf) // not JSON: the whole text is the secret
 					}
 					continue
 				}
-				visit(rule.Kind.Name, buf)
+				visit(cp.kind, buf)
 			}
 		}
 	}
+}
+
+// collectPlan is the engine's plan of a table as far as fuzzy index
+// needs it: each marked column's kind, and the row's values for the
+// kinds that read them, so that a part the url or json kind keeps (a
+// copy of a kept column) is not looked for.
+func collectPlan(set *rules.Set, in *sqldump.Insert, names []string) *tablePlan {
+	p := &tablePlan{cols: make([]*colPlan, len(names))}
+	for i, name := range names {
+		rule := set.RuleIn(in.Database(), in.Table(), name)
+		if rule == nil {
+			continue
+		}
+		k := rule.Kind.Name
+		p.cols[i] = &colPlan{kind: k, fn: kindFuncs[k], info: colInfo{table: in.Table(), name: name, params: rule.Kind.Params,
+			paths: parsePaths(rule.Kind.Params["paths"]), keys: parseKeys(rule.Kind.Params["keys"])}}
+		p.context = p.context || contextKinds[k]
+	}
+	return p
 }

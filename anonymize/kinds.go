@@ -45,7 +45,7 @@ type worker struct {
 	// domains caches e-mail domains' fakes (nil: not a hostname).
 	domains map[string][]byte
 	lower   []byte
-	row     rowCtx   // the row being rewritten (engine runs only)
+	row     rowCtx   // the row being rewritten (engine runs, fuzzy index)
 	ids     []idPair // ids replaced in the current document (prefix lookups)
 	// visitPart, when set, is told each part of a URL that the url kind
 	// would replace (fuzzy index: urlParts); the parts are kept.

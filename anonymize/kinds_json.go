@@ -406,7 +406,9 @@ func (j *jsonRewriter) leaf(key []byte, s []byte, under bool) []byte {
 		if cp := j.w.rowValue(s); cp != nil {
 			j.count++
 			if j.visit != nil {
-				j.visit(cp.kind, s)
+				if cp.kind != "keep" { // a kept column's copy stays
+					j.visit(cp.kind, s)
+				}
 				return s
 			}
 			if fake, ok := j.w.asRowValue(s); ok {

@@ -364,7 +364,11 @@ func (w *worker) urlQuery(out, q []byte) []byte {
 		}
 		out = append(out, k...)
 		out = append(out, '=')
-		if o, ok := w.urlToken(out, v); ok {
+		if _, tok := urlTokenShaped(v); tok && w.visitPart != nil {
+			w.seePart("url", v) // a token: one part, '/' and all
+			out = append(out, v...)
+			continue
+		} else if o, ok := w.urlToken(out, v); ok {
 			out = o // a token with '/' inside: one value, not segments
 			continue
 		}
@@ -390,7 +394,9 @@ func (w *worker) urlPart(out, s []byte) []byte {
 		if kind == "" {
 			kind = "url"
 		}
-		w.seePart(kind, s)
+		if !w.urlKept(s) {
+			w.seePart(kind, s)
+		}
 		for t := s; ; { // and the ids inside, alone
 			a, b, ok := findID(t)
 			if !ok {
@@ -426,23 +432,11 @@ func (w *worker) urlPart(out, s []byte) []byte {
 // percent-escaped or not, as random characters of its alphabet; ok is
 // false for other parts.
 func (w *worker) urlToken(out, s []byte) ([]byte, bool) {
-	d := s
-	if bytes.IndexByte(s, '%') >= 0 {
-		var ok bool
-		if d, ok = unescape(s); !ok {
-			return out, false
-		}
-	}
-	if len(d) < 8 {
-		return out, false
-	}
-	if _, _, ok := findID(d); ok { // AUTH_<project id>: the id and the word have their own fakes
-		return out, false
-	}
-	tok, ok := secretShape(w.rng("url-token", d, 0), d)
+	d, ok := urlTokenShaped(s)
 	if !ok {
 		return out, false
 	}
+	tok, _ := secretShape(w.rng("url-token", d, 0), d)
 	if len(d) == len(s) {
 		return append(out, tok...), true
 	}
@@ -454,6 +448,72 @@ func (w *worker) urlToken(out, s []byte) ([]byte, bool) {
 		}
 	}
 	return out, true
+}
+
+// urlKept: urlPart keeps s as it is, so fuzzy index must not look for
+// it: a value the row keeps, or nothing but protocol words and values the
+// row keeps, joined by punctuation (Nova's "nova_cell0" names the row's
+// kept cell name "cell0"). It follows urlPart's own order.
+func (w *worker) urlKept(s []byte) bool {
+	if w.rowValue(s) != nil {
+		return w.rowKeeps(s)
+	}
+	if bytes.IndexByte(s, '%') >= 0 {
+		if d, ok := unescape(s); ok && w.rowValue(d) != nil {
+			return w.rowKeeps(d)
+		}
+	}
+	if partKind(s) != "" {
+		return false
+	}
+	if _, ok := urlTokenShaped(s); ok {
+		return false
+	}
+	if _, _, ok := findID(s); ok {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '%' && i+2 < len(s) && isHexByte(s[i+1]) && isHexByte(s[i+2]) {
+			if b := hexval(s[i+1])<<4 | hexval(s[i+2]); isAlnum(b) || b >= 0x80 {
+				return false // urlRuns replaces an escaped letter
+			}
+			i += 3
+			continue
+		}
+		if !isAlnum(c) && c < 0x80 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && (isAlnum(s[j]) || s[j] >= 0x80) {
+			j++
+		}
+		if run := s[i:j]; !isURLWord(run) && !w.rowKeeps(run) {
+			return false
+		}
+		i = j
+	}
+	return true
+}
+
+// urlTokenShaped: s (d decoded) is a token or a hash, one part for
+// urlToken and for fuzzy index alike.
+func urlTokenShaped(s []byte) (d []byte, ok bool) {
+	d = s
+	if bytes.IndexByte(s, '%') >= 0 {
+		if d, ok = unescape(s); !ok {
+			return nil, false
+		}
+	}
+	if len(d) < 8 {
+		return nil, false
+	}
+	if _, _, ok := findID(d); ok { // AUTH_<project id>: the id and the word have their own fakes
+		return nil, false
+	}
+	_, ok = secretShape(nil, d)
+	return d, ok
 }
 
 // urlIDsAndRuns: ids inside s as the uuid kind makes them, the rest run by
@@ -624,7 +684,7 @@ func (w *worker) seePart(kind string, p []byte) {
 			letters++
 		}
 	}
-	if alnum < 4 || isURLWord(p) || kind == "url" && (letters == 0 || isWord(p)) {
+	if alnum < 4 || isURLWord(p) || keptAsIs(kind, p) || w.rowKeeps(p) || kind == "url" && (letters == 0 || isWord(p)) {
 		return
 	}
 	w.visitPart(kind, p)

@@ -136,6 +136,14 @@ func (w *worker) rowValue(v []byte) *colPlan {
 	return nil
 }
 
+// rowKeeps: the row's marked column holding v keeps it as it is (a keep
+// rule). Inside a URL or a JSON document v stays then too, and fuzzy
+// index (which shares this test) does not look for it.
+func (w *worker) rowKeeps(v []byte) bool {
+	cp := w.rowValue(v)
+	return cp != nil && cp.kind == "keep"
+}
+
 // asRowValue rewrites v as the row's column holding v would be
 // rewritten; ok is false when no marked column of the row holds v.
 func (w *worker) asRowValue(v []byte) (out []byte, ok bool) {
