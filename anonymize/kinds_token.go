@@ -283,21 +283,28 @@ func hexWithSeparators(b []byte) bool {
 }
 
 // tokenPrefix: the length of a lower-case prefix of one to three short
-// words each ending in '_' or '-' (tok_, sk_live_, xoxb-), 0 if none.
+// words of letters each ending in '_' or '-' (tok_, sk_live_, xoxb-), 0
+// if none. A word of four letters or more is the software's only when
+// known (a company's name before its tokens is data: "acme-<hex>"), and
+// a word with digits never is ("a000-").
 func tokenPrefix(b []byte) int {
 	p := 0
 	for parts := 0; parts < 3; parts++ {
 		i := p
-		for i < len(b) && i-p < 8 && (b[i] >= 'a' && b[i] <= 'z' || i > p && b[i] >= '0' && b[i] <= '9') {
+		for i < len(b) && i-p < 8 && b[i] >= 'a' && b[i] <= 'z' {
 			i++
 		}
-		if i-p < 2 || i >= len(b) || b[i] != '_' && b[i] != '-' {
+		if i-p < 2 || i >= len(b) || b[i] != '_' && b[i] != '-' || i-p >= 4 && !tokenWords[string(b[p:i])] {
 			break
 		}
 		p = i + 1
 	}
 	return p
 }
+
+// tokenWords are the longer words software puts before its tokens.
+var tokenWords = map[string]bool{"live": true, "test": true, "xoxa": true, "xoxb": true, "xoxp": true, "xoxr": true, "xoxs": true,
+	"whsec": true, "glpat": true, "pypi": true, "proj": true, "sess": true, "prod": true, "token": true}
 
 // modularCrypt fakes $id$param$salt$hash (crypt(3), bcrypt, argon2)
 // and Django's algorithm$iterations$salt$hash: the algorithm and its
