@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -91,9 +92,24 @@ type folded struct {
 	upper, lower bool // the rune's case
 }
 
-var foldCache sync.Map // rune -> folded
+var foldCache sync.Map // rune -> folded, above the table
+
+// foldTable: the runes below foldTableLen (Latin, Greek, Cyrillic, Hebrew,
+// Arabic; every byte of a Latin-1 log or a decoded blob) folded once.
+var foldTable = sync.OnceValue(func() *[foldTableLen]folded {
+	var t [foldTableLen]folded
+	for r := range t {
+		t[r] = computeFold(rune(r))
+	}
+	return &t
+})
+
+const foldTableLen = 0x800
 
 func foldRune(r rune) folded {
+	if r >= 0 && r < foldTableLen {
+		return foldTable()[r]
+	}
 	if f, ok := foldCache.Load(r); ok {
 		return f.(folded)
 	}
@@ -161,22 +177,34 @@ func (r *rep) skeleton(text []byte) {
 	var pending uint8 = flGap // flags for the next letter or digit
 	small := false            // the last letter was a small one
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c < 0x80 {
-			if asciiAlnum[c] != 0 {
-				b = append(b, asciiLower[c])
-				src = append(src, int32(i))
-				f := flStart | pending
-				if small && c <= 'Z' && c >= 'A' {
-					f |= flCase
-				}
-				fl = append(fl, f)
-				pending = 0
-				small = c >= 'a'
-			} else if c != 0 { // NUL: UTF-16 read byte by byte; neither letter nor gap
-				pending, small = flGap, false
+		if text[i] < 0x80 {
+			// ASCII: written in place (an ASCII byte gives at most one;
+			// reset made room for the text).
+			n := len(b)
+			if need := n + len(text) - i; need > cap(b) { // (after a rune that folded to more bytes)
+				b, src, fl = slices.Grow(b, need-n), slices.Grow(src, need-n), slices.Grow(fl, need-n)
 			}
-			i++
+			b, src, fl = b[:cap(b)], src[:cap(src)], fl[:cap(fl)]
+			for ; i < len(text) && text[i] < 0x80; i++ {
+				c := text[i]
+				switch asciiClass[c] {
+				case acSmall, acDigit:
+					b[n], src[n], fl[n] = c, int32(i), flStart|pending
+					n++
+					pending, small = 0, c >= 'a'
+				case acCapital:
+					f := flStart | pending
+					if small {
+						f |= flCase
+					}
+					b[n], src[n], fl[n] = c+32, int32(i), f
+					n++
+					pending, small = 0, false
+				case acSep:
+					pending, small = flGap, false
+				} // (NUL: UTF-16 read byte by byte; neither letter nor gap)
+			}
+			b, src, fl = b[:n], src[:n], fl[:n]
 			continue
 		}
 		rn, n := decodeRune(text[i:])
@@ -210,6 +238,31 @@ func (r *rep) skeleton(text []byte) {
 	r.b, r.src, r.fl = b, src, fl
 }
 
+// ASCII classes for the skeleton.
+const (
+	acSep = iota
+	acSmall
+	acCapital
+	acDigit
+	acNUL
+)
+
+var asciiClass = func() (t [128]uint8) {
+	for c := range t {
+		switch {
+		case c == 0:
+			t[c] = acNUL
+		case c >= 'a' && c <= 'z':
+			t[c] = acSmall
+		case c >= 'A' && c <= 'Z':
+			t[c] = acCapital
+		case c >= '0' && c <= '9':
+			t[c] = acDigit
+		}
+	}
+	return t
+}()
+
 // folded builds the folded rep of text: every rune kept, folded; flGap
 // marks runes after one that is not a letter or digit.
 func (r *rep) folded(text []byte) {
@@ -218,9 +271,33 @@ func (r *rep) folded(text []byte) {
 	prevAlnum := false
 	afterCJK := false
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c == 0 {
-			i++
+		if text[i] < 0x80 {
+			n := len(r.b)
+			if need := n + len(text) - i; need > cap(r.b) {
+				r.b, r.src, r.fl = slices.Grow(r.b, need-n), slices.Grow(r.src, need-n), slices.Grow(r.fl, need-n)
+			}
+			b, src, fl := r.b[:cap(r.b)], r.src[:cap(r.src)], r.fl[:cap(r.fl)]
+			for ; i < len(text) && text[i] < 0x80; i++ {
+				c := text[i]
+				if c == 0 {
+					continue
+				}
+				var f uint8 = flStart
+				if !prevAlnum {
+					f |= flGap
+				}
+				if afterCJK {
+					f |= flAfterCJK
+				}
+				alnum := asciiAlnum[c] != 0
+				if alnum {
+					f |= flAlnum
+				}
+				b[n], src[n], fl[n] = asciiLower[c], int32(i), f
+				n++
+				prevAlnum, afterCJK = alnum, false
+			}
+			r.b, r.src, r.fl = b[:n], src[:n], fl[:n]
 			continue
 		}
 		var f uint8 = flStart
@@ -229,15 +306,6 @@ func (r *rep) folded(text []byte) {
 		}
 		if afterCJK {
 			f |= flAfterCJK
-		}
-		if c < 0x80 {
-			if asciiAlnum[c] != 0 {
-				f |= flAlnum
-			}
-			r.push(asciiLower[c], i, f)
-			prevAlnum, afterCJK = asciiAlnum[c] != 0, false
-			i++
-			continue
 		}
 		rn, n := decodeRune(text[i:])
 		fr := foldRune(rn)

@@ -274,14 +274,16 @@ func (ix *Index) perKind() map[string][]uint64 {
 // The index file: gzip of a magic line, a JSON header line (everything
 // but the arrays, with their sizes), then the arrays as little-endian
 // uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
-// prefixes, of strict keys; then the bit tables (skeleton anchors, ends; folded anchors,
-// ends).
-const indexMagic = "fuzzyduck-index-3\n"
+// prefixes, of strict keys; then the tables (skeleton anchors, ends,
+// heads, spans; folded anchors, ends, heads, spans). Format 4: ends
+// words hold every domain's bit, heads, prefixes in the spans table.
+const indexMagic = "fuzzyduck-index-4\n"
 
 type tableHeader struct {
 	AnchorWords int   `json:"anchor_words"`
 	EndsWords   int   `json:"ends_words"`
 	SpansWords  int   `json:"spans_words"`
+	HeadsWords  int   `json:"heads_words"`
 	Lengths     []int `json:"lengths"`
 	Prefix      bool  `json:"prefix"`
 	Domains     uint8 `json:"domains"`
@@ -298,7 +300,7 @@ type indexHeader struct {
 }
 
 func headerOf(t *table) tableHeader {
-	h := tableHeader{AnchorWords: len(t.anchors.w), EndsWords: len(t.ends.w), SpansWords: len(t.spans.w), Prefix: t.prefix, Domains: t.doms}
+	h := tableHeader{AnchorWords: len(t.anchors.w), EndsWords: len(t.ends.w), SpansWords: len(t.spans.w), HeadsWords: len(t.heads.w), Prefix: t.prefix, Domains: t.doms}
 	for n, ok := range t.lens {
 		if ok {
 			h.Lengths = append(h.Lengths, n)
@@ -357,7 +359,7 @@ func (ix *Index) arrays(values map[string][]uint64) [][]uint64 {
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		out = append(out, values[k])
 	}
-	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.spans.w, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.spans.w)
+	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.heads.w, ix.skel.spans.w, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.heads.w, ix.fold.spans.w)
 }
 
 // LoadIndex reads an index written by Save.
@@ -373,8 +375,8 @@ func LoadIndex(path string) (*Index, error) {
 	}
 	br := bufio.NewReaderSize(zr, 1<<20)
 	magic, err := br.ReadString('\n')
-	if err == nil && magic == "fuzzyduck-index-2\n" {
-		return nil, fmt.Errorf("index %s: written by an older fuzzy index (format 2); rebuild it with fuzzy index", path)
+	if err == nil && (magic == "fuzzyduck-index-2\n" || magic == "fuzzyduck-index-3\n") {
+		return nil, fmt.Errorf("index %s: written by an older fuzzy index (format %c); rebuild it with fuzzy index", path, magic[len(magic)-2])
 	}
 	if err != nil || magic != indexMagic {
 		return nil, fmt.Errorf("index %s: not an index file (wrong magic)", path)
@@ -431,7 +433,7 @@ func LoadIndex(path string) (*Index, error) {
 		for _, w := range []struct {
 			n  int
 			bt *bitTable
-		}{{th.AnchorWords, &t.anchors}, {th.EndsWords, &t.ends}} {
+		}{{th.AnchorWords, &t.anchors}, {th.EndsWords, &t.ends}, {th.HeadsWords, &t.heads}} {
 			if w.n <= 0 || w.n&(w.n-1) != 0 {
 				return nil, fmt.Errorf("bad table size %d", w.n)
 			}
@@ -453,11 +455,10 @@ func LoadIndex(path string) (*Index, error) {
 			if n < 1 || n > maxScan {
 				return nil, fmt.Errorf("bad length %d", n)
 			}
-			t.lens[n] = true
-			if t.minLen == 0 || n < t.minLen {
-				t.minLen = n
-			}
-			t.maxLen = max(t.maxLen, n)
+			t.setLen(n)
+		}
+		if t.prefix {
+			t.lenBits |= 1 << (PrefixLen & 63)
 		}
 		return t, nil
 	}

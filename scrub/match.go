@@ -86,9 +86,81 @@ type hit struct {
 
 var skelDomains = [...]byte{domLoose, domDigits, domToken}
 
+// cand is a candidate key's end, whether it ends a word, and its ends
+// hash and word.
+type cand struct {
+	e          int32
+	whole      bool
+	base, word uint64
+}
+
+// minLenMask has the bits of lengths n >= min (of a band).
+func minLenMask(min int) uint64 {
+	if min <= 0 {
+		return ^uint64(0)
+	}
+	if min >= 64 {
+		return 0
+	}
+	return ^uint64(0) << min
+}
+
+// bitset is one bit a position.
+type bitset []uint64
+
+// window returns the 64 bits from position p.
+func (b bitset) window(p int) uint64 {
+	k, o := p>>6, uint(p&63)
+	if k >= len(b) {
+		return 0
+	}
+	x := b[k] >> o
+	if o > 0 && k+1 < len(b) {
+		x |= b[k+1] << (64 - o)
+	}
+	return x
+}
+
+// skelBounds: where keys may end in a skeleton rep: words, a key's end
+// in text (skelEnd), and runes (flStart), the text's end in both.
+type skelBounds struct{ words, runes bitset }
+
+func (sb *skelBounds) of(r *rep) {
+	n := len(r.b)/64 + 1
+	sb.words, sb.runes = resize(sb.words, n), resize(sb.runes, n)
+	for e := 0; e < len(r.b); e++ {
+		f := r.fl[e]
+		if f&flStart == 0 {
+			continue
+		}
+		sb.runes[e>>6] |= 1 << (e & 63)
+		if f&(flGap|flCJK|flAfterCJK) != 0 || e > 0 && r.fl[e-1]&flCJK != 0 {
+			sb.words[e>>6] |= 1 << (e & 63)
+		}
+	}
+	e := len(r.b)
+	sb.runes[e>>6] |= 1 << (e & 63)
+	sb.words[e>>6] |= 1 << (e & 63)
+}
+
+// resize returns b with n zero words.
+func resize(b bitset, n int) bitset {
+	if cap(b) < n {
+		return make(bitset, n, 2*n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
+// lenBands: a lengths mask holds n modulo 64; the lengths it may stand
+// for are n, n+64 and n+128 (maxScan), tried longest first.
+var lenBands = [...]int{128, 64, 0}
+
 // scanSkel finds keys in a skeleton rep.
 func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 	t := m.skel
+	w.bounds.of(r)
 	for i := 0; i+t.anchorLen <= len(r.b); i++ {
 		f := r.fl[i]
 		if f&flStart == 0 {
@@ -99,37 +171,59 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 			continue
 		}
 		a := load(r.b[i:], 4)
-		if !t.anchors.has(mix(a ^ t.seed)) {
+		if !t.anchors.hasPair(mix(a ^ t.seed)) {
 			continue
 		}
-		found := false
-		lm := t.spans.at(t.spanHashOf(a))
-		if rest := len(r.b) - i; rest < t.maxLen && !w.goesOn && t.mayGoOn(r.b[i:], rest) {
+		lm := t.spans.at(t.spanHashOf(a)) & t.lenBits
+		if lm == 0 {
+			continue // (no key that starts so)
+		}
+		rest := len(r.b) - i
+		if rest < t.maxLen && !w.goesOn && t.mayGoOn(r.b[i:], lm) {
 			// A key may go on past the end: the seam with the next
 			// line is tried from here.
 			w.goesOn, w.goesOnAt, w.goesOnRest = true, int(r.src[i]), rest
 		}
-		lim := min(len(r.b), i+t.maxLen)
-		for e := lim; e >= i+t.minLen && !found; e-- {
-			n := e - i
-			if !t.lens[n] || e < len(r.b) && r.fl[e]&flStart == 0 {
-				continue
+		// The candidates first, then their ends words (independent
+		// reads, in flight together), then the domains.
+		cs := w.cands[:0]
+		for _, band := range lenBands {
+			// The lengths that end where a key may: a word's end when it
+			// starts one, inside a blob any rune's start far enough on.
+			ends := w.bounds.words.window(i + band)
+			if anywhere {
+				ends |= w.bounds.runes.window(i+band) & minLenMask(m.minAnywhere-band)
 			}
-			whole := bounded && r.skelEnd(e)
-			if !whole && !(anywhere && n >= m.minAnywhere) || lm&(1<<(n&63)) == 0 {
-				continue // (no key that starts so is that long)
+			if !bounded {
+				ends &= w.bounds.runes.window(i+band) & minLenMask(m.minAnywhere-band)
 			}
-			cand := r.b[i:e]
-			base := t.endsBase(cand)
+			for bs := lm & ends; bs != 0; {
+				b := 63 - bits.LeadingZeros64(bs)
+				bs &^= 1 << b
+				n := band + b
+				if n > rest || n < t.minLen || n > maxScan || !t.lens[n] {
+					continue
+				}
+				e := i + n
+				cs = append(cs, cand{e: int32(e), whole: bounded && r.skelEnd(e), base: t.endsBase(r.b[i:e])})
+			}
+		}
+		for k := range cs {
+			cs[k].word = t.endsWord(cs[k].base)
+		}
+		found := false
+	cands:
+		for _, c := range cs {
+			e := int(c.e)
 			for _, dom := range skelDomains {
 				// (a word of a value is found as a whole word or, inside
 				// a blob, where a word begins, a capital after small
 				// letters too: "xy" + "Øyvind" + "zz" as one base64 run,
 				// not the "straße" of "Königstraße")
-				if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !whole && !(bounded || f&flCase != 0) || !t.ends.has(endsSalt(base, dom)) {
+				if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !c.whole && !(bounded || f&flCase != 0) || !endsIn(c.word, c.base, dom) {
 					continue
 				}
-				ent, tag, ok := m.verify(w, dom, cand)
+				ent, tag, ok := m.verify(w, dom, r.b[i:e])
 				if ok && dom == domDigits {
 					ok = m.strict(w, r, i, e)
 				}
@@ -137,13 +231,14 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 					hits = append(hits, hit{i, e, ent, dom, tag})
 					found = true
 					i = e - 1
-					break
+					break cands
 				}
 			}
 		}
-		if !found && t.prefix && bounded && i+PrefixLen <= len(r.b) {
+		w.cands = cs
+		if !found && t.prefix && bounded && lm&(1<<(PrefixLen&63)) != 0 && i+PrefixLen <= len(r.b) {
 			cand := r.b[i : i+PrefixLen]
-			if t.ends.has(t.endsHash(cand, domPrefix)) {
+			if t.ends.hasPair(t.endsHash(cand, domPrefix)) {
 				if ent, tag, ok := m.verify(w, domPrefix, cand); ok {
 					hits = append(hits, hit{i, i + PrefixLen, ent, domPrefix, tag})
 				}
@@ -205,33 +300,43 @@ func (m *matcher) scanFold(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 		if bounded && t.minLen < t.anchorLen { // keys shorter than an anchor: whole words only
 			for n := t.minLen; n < t.anchorLen && i+n <= len(r.b); n++ {
 				cand := r.b[i : i+n]
-				if t.lens[n] && r.foldedEnd(i+n) && t.anchors.has(t.shortHash(cand)) && t.ends.has(t.endsHash(cand, domExact)) {
+				if t.lens[n] && r.foldedEnd(i+n) && t.anchors.hasPair(t.shortHash(cand)) && t.ends.hasPair(t.endsHash(cand, domExact)) {
 					if ent, tag, ok := m.verify(w, domExact, cand); ok {
 						hits = append(hits, hit{i, i + n, ent, domExact, tag})
 					}
 				}
 			}
 		}
-		if i+t.anchorLen > len(r.b) || !t.anchors.has(t.anchorHash(r.b[i:])) {
+		if i+t.anchorLen > len(r.b) || !t.anchors.hasPair(t.anchorHash(r.b[i:])) {
 			continue
 		}
-		lim := min(len(r.b), i+t.maxLen)
-		for e := lim; e >= i+max(t.minLen, t.anchorLen); e-- {
-			n := e - i
-			if !t.lens[n] || e < len(r.b) && r.fl[e]&flStart == 0 {
-				continue
-			}
-			if !(bounded && r.foldedEnd(e)) && !(anywhere && n >= m.minAnywhere) {
-				continue
-			}
-			cand := r.b[i:e]
-			if !t.ends.has(t.endsHash(cand, domExact)) {
-				continue
-			}
-			if ent, tag, ok := m.verify(w, domExact, cand); ok {
-				hits = append(hits, hit{i, e, ent, domExact, tag})
-				i = e - 1
-				break
+		lm := t.spans.at(t.spanHash(r.b[i:])) & t.lenBits
+		rest := len(r.b) - i
+	lengths:
+		for _, band := range lenBands {
+			for bs := lm; bs != 0; {
+				b := 63 - bits.LeadingZeros64(bs)
+				bs &^= 1 << b
+				n := band + b
+				if n > rest || n < t.anchorLen || n > maxScan || !t.lens[n] {
+					continue
+				}
+				e := i + n
+				if e < len(r.b) && r.fl[e]&flStart == 0 {
+					continue
+				}
+				if !(bounded && r.foldedEnd(e)) && !(anywhere && n >= m.minAnywhere) {
+					continue
+				}
+				cand := r.b[i:e]
+				if !t.ends.hasPair(t.endsHash(cand, domExact)) {
+					continue
+				}
+				if ent, tag, ok := m.verify(w, domExact, cand); ok {
+					hits = append(hits, hit{i, e, ent, domExact, tag})
+					i = e - 1
+					break lengths
+				}
 			}
 		}
 	}
@@ -248,10 +353,15 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 		w.hits = m.scanSkel(w, &w.sk, anywhere, w.hits)
 		spans = w.mapHits(v, &w.sk, spans)
 	}
-	if m.fold != nil {
+	return w.scanFolded(v, anywhere, spans)
+}
+
+// scanFolded finds the exact keys in a view (scanView's second half).
+func (w *worker) scanFolded(v *view, anywhere bool, spans []span) []span {
+	if w.m.fold != nil {
 		w.hits = w.hits[:0]
 		w.fo.folded(v.text)
-		w.hits = m.scanFold(w, &w.fo, anywhere, w.hits)
+		w.hits = w.m.scanFold(w, &w.fo, anywhere, w.hits)
 		spans = w.mapHits(v, &w.fo, spans)
 	}
 	return spans
@@ -314,23 +424,41 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 	}
 	spans = w.seamHere(depth, v, spans)
 	spans = w.blobSpans(v, depth, spans)
-	cur := v
-	for round := 0; round < 3 && needsDecoding(cur.text); round++ {
+	// Each round decodes the last; a round whose escapes changed no
+	// letter, digit or base64 run ('\"' in JSON in SQL) has the same
+	// skeleton and runs as the view before: only its folded text is new.
+	// last is the last view whose skeleton was scanned.
+	cur, last := v, v
+	var touched uint8 // since last's skeleton, since the last runs
+	fams := families(v.text)
+	for round, f := 0, fams; round < 3 && f != 0; round, f = round+1, families(cur.text) {
 		next := &view{}
-		if !unescape(cur.text, next) {
+		if !unescapeOnly(cur.text, next, f) {
 			break
 		}
 		next.compose(cur)
-		w.goesOn = false
-		spans = w.scanView(next, anywhere, spans)
-		w.noteGoesOn(depth)
-		spans = w.seamHere(depth, next, spans)
-		spans = w.blobSpans(next, depth, spans)
+		touched |= next.touched
+		if touched&touchSkel != 0 {
+			w.goesOn = false
+			spans = w.scanView(next, anywhere, spans)
+			w.noteGoesOn(depth)
+			spans = w.seamHere(depth, next, spans)
+			last = next
+		} else {
+			spans = w.scanFolded(next, anywhere, spans)
+		}
+		if touched&touchB64 != 0 {
+			spans = w.blobSpans(next, depth, spans)
+		}
+		touched &^= touchSkel
+		if touched&touchB64 != 0 {
+			touched = 0
+		}
 		cur = next
 	}
 	// Each family alone too, when the line has several (a value may hold
 	// one literally): one round each.
-	if fams := families(v.text); bits.OnesCount8(fams) > 1 {
+	if bits.OnesCount8(fams) > 1 {
 		for f := uint8(1); f < famAll; f <<= 1 {
 			if fams&f == 0 {
 				continue
@@ -338,8 +466,14 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 			one := &view{}
 			if unescapeOnly(v.text, one, f) {
 				one.compose(v)
-				spans = w.scanView(one, anywhere, spans)
-				spans = w.blobSpans(one, depth, spans)
+				if one.touched&touchSkel != 0 {
+					spans = w.scanView(one, anywhere, spans)
+				} else {
+					spans = w.scanFolded(one, anywhere, spans)
+				}
+				if one.touched&touchB64 != 0 {
+					spans = w.blobSpans(one, depth, spans)
+				}
 			}
 		}
 	}
@@ -353,7 +487,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 			}
 		}
 	}
-	return spans, cur
+	return spans, last
 }
 
 // noteGoesOn keeps, for a line's view (depth 0), where a value may go

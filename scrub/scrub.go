@@ -132,6 +132,8 @@ type worker struct {
 	enabled []bool
 	sk, fo  rep
 	hits    []hit
+	cands   []cand
+	bounds  skelBounds
 	sq      []byte
 	bufs    [][]byte // per blob depth: decoded bytes
 	seamRep rep

@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -284,5 +285,14 @@ func TestIndexSaveLoad(t *testing.T) {
 	os.WriteFile(p, []byte("not an index"), 0o600)
 	if _, err := LoadIndex(p); err == nil || !strings.Contains(err.Error(), "not an index") {
 		t.Errorf("garbage index: %v", err)
+	}
+	// An index of the format before (other tables) is refused, saying so.
+	var old bytes.Buffer
+	zw := gzip.NewWriter(&old)
+	zw.Write([]byte("fuzzyduck-index-3\n{}\n"))
+	zw.Close()
+	os.WriteFile(p, old.Bytes(), 0o600)
+	if _, err := LoadIndex(p); err == nil || !strings.Contains(err.Error(), "(format 3); rebuild it") {
+		t.Errorf("format 3 index: %v", err)
 	}
 }

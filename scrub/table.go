@@ -7,11 +7,13 @@ import (
 
 // Finding known keys in folded text without word boundaries: at every
 // place a key may start, the first bytes (the anchor) are looked up in a
-// lossy bit table; where one is set, every length some key has is tried
-// against a second bit table of (first bytes, last bytes, length,
-// domain); only what passes both is looked up for real (a map of
-// plaintext keys, or a keyed fingerprint in an index). The bit tables
-// keep no key: each bit stands for a great many strings.
+// lossy bit table; where they are set, the spans table gives the lengths
+// keys so begun have, and each such length that ends where a key may
+// (a word's end, inside a blob any rune's) is tried against a second bit
+// table of (first bytes, last bytes, length), one word holding every
+// domain's bits; only what passes is looked up for real (a table of
+// plaintext keys' fingerprints, or a keyed fingerprint in an index). The
+// tables keep no key: each bit stands for a great many strings.
 
 // bitTable is a lossy set of 64-bit hashes.
 type bitTable struct {
@@ -19,8 +21,9 @@ type bitTable struct {
 	mask uint64
 }
 
-// newBitTable sizes a table for n entries: about 16 bits each, so a
-// stranger hits about one time in 16.
+// newBitTable sizes a table for n entries: about 16 bits each (a
+// stranger passes one time in 16 with one bit an entry, in 70 with a
+// pair).
 func newBitTable(n int) bitTable {
 	size := 1 << 10
 	for size < 16*n && size < 1<<32 {
@@ -38,6 +41,21 @@ func (t *bitTable) has(h uint64) bool {
 	h &= t.mask
 	return t.w[h>>6]&(1<<(h&63)) != 0
 }
+
+// Pairs: a hash stands for two bits of one word (the word from its low
+// bits, the bits from its top twelve): one memory read, and at 16 bits a
+// hash a stranger passes about one time in 70 (one bit: 16).
+func pairBits(h uint64) uint64 { return 1<<(h>>52&63) | 1<<(h>>58) }
+
+func (t *bitTable) setPair(h uint64) { t.w[(h&t.mask)>>6] |= pairBits(h) }
+
+func (t *bitTable) hasPair(h uint64) bool {
+	b := pairBits(h)
+	return t.w[(h&t.mask)>>6]&b == b
+}
+
+// word is the word h's pair is in.
+func (t *bitTable) word(h uint64) uint64 { return t.w[(h&t.mask)>>6] }
 
 // grown returns t at least as large as o, every bit of t kept: a bit
 // at p stands for the hashes that are p modulo t's size, so it is set at
@@ -84,21 +102,31 @@ type table struct {
 	anchorLen int // bytes in an anchor (keys are at least this long)
 	seed      uint64
 	anchors   bitTable
-	ends      bitTable
+	ends      bitTable // one word per (first and last bytes, length), a bit per domain in it
 	spans     lenTable
-	lens      []bool // lens[n]: some key is n bytes long (n <= maxScan)
+	heads     bitTable // the first headShort and headLong bytes of keys longer than that
+	lens      []bool   // lens[n]: some key is n bytes long (n <= maxScan)
+	lenBits   uint64   // 1 << (n&63) for every n in lens, and PrefixLen's when prefix
 	minLen    int
 	maxLen    int // the longest key, at most maxScan
 	prefix    bool
 	doms      uint8 // which domains have keys (bit domIndex)
 }
 
+// Heads: a line's last bytes may begin a key that goes on in the next
+// line only if a key begins with them: its first headShort bytes (rest 6
+// or 7) or headLong (rest 8 or more) are in the heads table.
+const (
+	headShort = 6
+	headLong  = 8
+)
+
 // maxScan: keys longer than this are found by their prefix key only.
 const maxScan = 128
 
 // newTable returns a table with no keys; build adds them.
 func newTable(anchorLen int, seed uint64) *table {
-	return &table{anchorLen: anchorLen, seed: seed, anchors: newBitTable(0), ends: newBitTable(0), spans: newLenTable(0), lens: make([]bool, maxScan+1)}
+	return &table{anchorLen: anchorLen, seed: seed, anchors: newBitTable(0), ends: newBitTable(0), spans: newLenTable(0), heads: newBitTable(0), lens: make([]bool, maxScan+1)}
 }
 
 func (t *table) anchorHash(b []byte) uint64 {
@@ -114,7 +142,21 @@ func (t *table) endsBase(b []byte) uint64 {
 	return mix(x ^ t.seed ^ uint64(n)<<40 ^ 0x5bd1e995)
 }
 
-func endsSalt(base uint64, dom byte) uint64 { return base ^ uint64(dom)*0x9e3779b97f4a7c15 }
+// endsSalt moves base's pair (its top twelve bits) by the domain: every
+// domain of a candidate is in one word (endsWord), one memory read.
+func endsSalt(base uint64, dom byte) uint64 { return base ^ uint64(domSel[domIndex(dom)])<<52 }
+
+// domSel: a domain's move of the pair.
+var domSel = [...]uint16{0, 0x9e3, 0x779, 0xb97, 0xf4a, 0x7c1, 0x5a3}
+
+// endsWord is the ends table's word of base (of every domain).
+func (t *table) endsWord(base uint64) uint64 { return t.ends.word(base) }
+
+// endsIn: the domain's pair of base is set in word (from endsWord).
+func endsIn(word, base uint64, dom byte) bool {
+	b := pairBits(endsSalt(base, dom))
+	return word&b == b
+}
 
 func (t *table) endsHash(b []byte, dom byte) uint64 { return endsSalt(t.endsBase(b), dom) }
 
@@ -123,16 +165,28 @@ func (t *table) note(dom byte, n int) {
 	t.doms |= 1 << domIndex(dom)
 	if dom == domPrefix {
 		t.prefix = true
+		t.lenBits |= 1 << (PrefixLen & 63)
 		return
 	}
 	if n > maxScan {
 		return
 	}
+	t.setLen(n)
+}
+
+// setLen records that a scanned key is n bytes long.
+func (t *table) setLen(n int) {
 	t.lens[n] = true
+	t.lenBits |= 1 << (n & 63)
 	if t.minLen == 0 || n < t.minLen {
 		t.minLen = n
 	}
 	t.maxLen = max(t.maxLen, n)
+}
+
+// headHash stands for a key's first n bytes (headShort or headLong).
+func (t *table) headHash(b []byte, n int) uint64 {
+	return mix(load(b, 4) ^ load(b[n-4:], 4)<<32 ^ t.seed ^ uint64(n)<<56 ^ 0x7f4a7c159e3779b9)
 }
 
 // shortHash stands for a whole key shorter than an anchor.
@@ -175,7 +229,8 @@ func (l lenTable) grown(o lenTable) lenTable {
 
 // keyHashes collects what keys put in the bit tables, to size them.
 type keyHashes struct {
-	anchors, ends []uint32
+	anchors, ends []uint64
+	heads         []uint32
 	spans         []uint64 // span hash << 8 | length
 }
 
@@ -183,33 +238,40 @@ type keyHashes struct {
 func (h *keyHashes) add(t *table, dom byte, scan []byte) {
 	t.note(dom, len(scan))
 	if len(scan) < t.anchorLen {
-		h.anchors = append(h.anchors, uint32(t.shortHash(scan)))
+		h.anchors = append(h.anchors, t.shortHash(scan))
 	} else {
-		h.anchors = append(h.anchors, uint32(t.anchorHash(scan)))
-		if len(scan) <= maxScan && dom != domPrefix {
+		h.anchors = append(h.anchors, t.anchorHash(scan))
+		if len(scan) <= maxScan {
 			h.spans = append(h.spans, uint64(uint32(t.spanHash(scan)))<<8|uint64(len(scan)))
 		}
+		for _, n := range [...]int{headShort, headLong} {
+			if len(scan) > n {
+				h.heads = append(h.heads, uint32(t.headHash(scan, n)))
+			}
+		}
 	}
-	h.ends = append(h.ends, uint32(t.endsHash(scan, dom)))
+	h.ends = append(h.ends, t.endsHash(scan, dom))
 }
 
 // build sizes the bit tables for the collected hashes and sets them;
 // bits a table already has are kept (it grows).
 func (t *table) build(h *keyHashes) {
 	for _, x := range []struct {
-		hs []uint32
+		hs []uint64
 		bt *bitTable
 	}{{h.anchors, &t.anchors}, {h.ends, &t.ends}} {
 		slices.Sort(x.hs)
 		hs := slices.Compact(x.hs)
-		n := len(hs)
-		if x.bt == &t.ends {
-			n *= 2 // probed most: 32 bits a key, a stranger passes one time in 32
-		}
-		*x.bt = x.bt.grown(newBitTable(n))
+		*x.bt = x.bt.grown(newBitTable(len(hs)))
 		for _, v := range hs {
-			x.bt.set(uint64(v))
+			x.bt.setPair(v)
 		}
+	}
+	slices.Sort(h.heads)
+	heads := slices.Compact(h.heads)
+	t.heads = t.heads.grown(newBitTable(len(heads) / 2)) // probed at a line's end only: 8 bits a head
+	for _, v := range heads {
+		t.heads.set(uint64(v))
 	}
 	slices.Sort(h.spans)
 	spans := slices.Compact(h.spans)
@@ -226,10 +288,20 @@ func (t *table) build(h *keyHashes) {
 	*h = keyHashes{}
 }
 
-// mayGoOn reports whether a key starting at anchor could be longer than
-// rest bytes (the rest of a line).
-func (t *table) mayGoOn(anchor []byte, rest int) bool {
-	lm := t.spans.at(t.spanHash(anchor))
+// mayGoOn reports whether a key starting with tail (the rest of a line,
+// at least an anchor; lm its lengths from the spans table) could be
+// longer than tail.
+func (t *table) mayGoOn(tail []byte, lm uint64) bool {
+	rest := len(tail)
+	if rest >= headShort {
+		n := headShort
+		if rest >= headLong {
+			n = headLong
+		}
+		if !t.heads.has(t.headHash(tail, n)) {
+			return false
+		}
+	}
 	for n := rest + 1; n <= t.maxLen; n++ {
 		if t.lens[n] && lm&(1<<(n&63)) != 0 {
 			return true
@@ -243,6 +315,7 @@ func (t *table) clone() *table {
 	c.anchors = t.anchors.clone()
 	c.ends = t.ends.clone()
 	c.spans = lenTable{w: append([]uint64(nil), t.spans.w...)}
+	c.heads = t.heads.clone()
 	c.lens = append([]bool(nil), t.lens...)
 	return &c
 }

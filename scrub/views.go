@@ -22,6 +22,36 @@ import (
 type view struct {
 	text       []byte
 	start, end []int32
+	// touched: what the escapes decoded into it may have changed from
+	// the text it was decoded from (touchSkel: its letters and digits;
+	// touchB64: its base64 runs). "\"" for '"' changes neither.
+	touched uint8
+}
+
+const (
+	touchSkel = 1 << iota
+	touchB64
+)
+
+// touchOf: what bytes (an escape, what it decodes to) may touch.
+var touchOf = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == 0 || c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			t[c] = touchSkel | touchB64
+		case c == '+' || c == '/' || c == '-' || c == '_':
+			t[c] = touchB64
+		}
+	}
+	return t
+}()
+
+func touches(b []byte) uint8 {
+	var t uint8
+	for _, c := range b {
+		t |= touchOf[c]
+	}
+	return t
 }
 
 func (v *view) push(c byte, st, en int) {
@@ -142,7 +172,7 @@ func unescape(src []byte, v *view) bool { return unescapeOnly(src, v, families(s
 
 // unescapeOnly decodes the escapes of the families fams only.
 func unescapeOnly(src []byte, v *view, fams uint8) bool {
-	v.text, v.start, v.end = v.text[:0], v.start[:0], v.end[:0]
+	v.text, v.start, v.end, v.touched = v.text[:0], v.start[:0], v.end[:0], 0
 	changed := false
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -151,7 +181,9 @@ func unescapeOnly(src []byte, v *view, fams uint8) bool {
 			i++
 			continue
 		}
+		at := len(v.text)
 		if n := decodeEscape(src, i, v); n > 0 {
+			v.touched |= touches(src[i:i+n]) | touches(v.text[at:])
 			i += n
 			changed = true
 			continue
@@ -452,8 +484,7 @@ func decodeBase64(run []byte, ri runInfo, buf []byte, try func([]byte) bool) boo
 		for off := 0; off < 4 && len(run)-off >= minB64; off++ {
 			r := run[off:]
 			if len(run) < 32 {
-				var q [3]byte
-				if n, err := enc.Decode(q[:], r[:4]); err != nil || n != 3 || !plausible3(q) {
+				if q, ok := quad(enc == base64.RawURLEncoding, r); !ok || !plausible3(q) {
 					continue
 				}
 			}
@@ -467,6 +498,34 @@ func decodeBase64(run []byte, ri runInfo, buf []byte, try func([]byte) bool) boo
 		}
 	}
 	return false
+}
+
+// b64Val: the value of a base64 character in the standard and the URL
+// alphabet (-1: none).
+var b64Val = func() (t [2][256]int8) {
+	for a, alpha := range [2]string{"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"} {
+		for i := range t[a] {
+			t[a][i] = -1
+		}
+		for i := 0; i < len(alpha); i++ {
+			t[a][alpha[i]] = int8(i)
+		}
+	}
+	return t
+}()
+
+// quad decodes r's first four characters (r has four).
+func quad(url bool, r []byte) (q [3]byte, ok bool) {
+	t := &b64Val[0]
+	if url {
+		t = &b64Val[1]
+	}
+	a, b, c, d := t[r[0]], t[r[1]], t[r[2]], t[r[3]]
+	if a|b|c|d < 0 {
+		return q, false
+	}
+	x := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+	return [3]byte{byte(x >> 16), byte(x >> 8), byte(x)}, true
 }
 
 // plausible3: three bytes that may start text (UTF-8), UTF-16 or a gzip
