@@ -35,17 +35,18 @@ func (p *Plan) decide() error {
 		}
 		return nil
 	}
-	p.windows()
 	p.decideCopies()
 	p.partners()
 	if err := p.planKeys(); err != nil {
 		return err
 	}
+	p.windows()
 	for _, t := range p.order {
 		if !t.keep && t.prof != nil {
 			p.classify(t)
 		}
 	}
+	p.softRefs()
 	p.planSequences()
 	p.warnUndeclared()
 	return nil
@@ -124,13 +125,16 @@ func (p *Plan) factors() error {
 
 // windows: how far a family's datetimes may move: the window asked for,
 // or more for a sparse table, where copies of one row moved by a few
-// weeks would stand out as clusters between its rows.
+// weeks would stand out as clusters between its rows. The width follows
+// the output's rows (30 spans of the output's mean gap: as wide as 3 of
+// the original's up to a factor of 10), not the original's: how far
+// dates spread past the table's first and last is there to see.
 func (p *Plan) windows() {
 	for _, t := range p.order {
 		t.window = p.opts.Window.Seconds()
 		for _, pr := range t.prof {
 			if pr != nil && pr.time && pr.tn >= 2 {
-				t.window = math.Max(t.window, 3*(pr.tmax-pr.tmin)/float64(pr.tn))
+				t.window = math.Max(t.window, 30*(pr.tmax-pr.tmin)/float64(max(t.out, 1)))
 				break
 			}
 		}
@@ -202,7 +206,13 @@ func (p *Plan) allocate(t *table, rows []int, f float64) {
 	if n == 0 {
 		return
 	}
-	total := max(1, int(math.Round(f*float64(n))))
+	x := f * float64(n)
+	if whole := len(rows) == t.rows; whole && !t.exact && f > 1 {
+		// A few rows more or less: the factor's noise moves no count of
+		// a small table, which would stay an exact multiple of it.
+		x += 2 * (2*p.prf.unit(dNoise, t.id, 1) - 1)
+	}
+	total := max(1, int(math.Round(x)))
 	order := p.familyOrder(t, rows)
 	start := p.prf.unit(dStart, t.id, 0)
 	if total <= n && f <= 1 {

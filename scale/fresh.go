@@ -419,24 +419,22 @@ func appendFreshText(dst, v []byte, r *stream) []byte {
 	return appendShaped(dst, v, r)
 }
 
-// numbers is a numeric column's distribution (a sorted sample) for new
-// values near a row's own: the value's quantile moves by a keyed amount
-// within a window of ranks, and the new value is read off the sample
-// between its neighbours. Values stay within the column's range and its
-// shape; copies are not clustered around their original.
+// numbers is a numeric column's distribution (a sorted sample): a new
+// value is read off it at a keyed quantile, between neighbours of the
+// sample. Values stay within the column's range and its shape, and a
+// copy's value has nothing of its original's: near its original's
+// quantile, copies would be close to each other in every numeric column
+// at once, and pairs of columns would cluster them.
 type numbers struct {
 	sorted   []float64
-	window   float64 // half width, in sample ranks
 	integer  bool
 	decimals int // DECIMAL(p,s): s; -1 for the literal's own
 }
 
-func newNumbers(sample []float64, rows int, integer bool, decimals int) *numbers {
+func newNumbers(sample []float64, integer bool, decimals int) *numbers {
 	s := append([]float64(nil), sample...)
 	sort.Float64s(s)
-	n := float64(len(s))
-	w := math.Max(0.01*n, 4*n/math.Max(1, float64(rows)))
-	return &numbers{sorted: s, window: math.Max(w, 1), integer: integer, decimals: decimals}
+	return &numbers{sorted: s, integer: integer, decimals: decimals}
 }
 
 func (nb *numbers) appendNew(dst, raw []byte, u float64) []byte {
@@ -445,14 +443,7 @@ func (nb *numbers) appendNew(dst, raw []byte, u float64) []byte {
 	if err != nil || len(s) < 2 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return append(dst, raw...)
 	}
-	// fractional rank of x
-	i := sort.SearchFloat64s(s, x)
-	rank := float64(i)
-	if i > 0 && i < len(s) && s[i] != s[i-1] {
-		rank = float64(i-1) + (x-s[i-1])/(s[i]-s[i-1])
-	}
-	rank += (2*u - 1) * nb.window
-	rank = math.Min(math.Max(rank, 0), float64(len(s)-1))
+	rank := u * float64(len(s)-1)
 	lo := int(rank)
 	y := s[lo]
 	if lo+1 < len(s) {

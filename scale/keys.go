@@ -26,14 +26,16 @@ const (
 )
 
 type keyCol struct {
-	mode keyMode
-	perm *perm
-	memo map[uint64]string // keyString: (row<<16 | copy) -> value
+	mode   keyMode
+	perm   *perm
+	memo   map[uint64]string // keyString: (row<<16 | copy) -> value
+	renew0 bool              // the first copy gets a new value too
 }
 
 // planKeys decides the reference and key columns of every table, the
 // output positions and AUTO_INCREMENT.
 func (p *Plan) planKeys() error {
+	var err error
 	for _, t := range p.order {
 		t.out = 0
 		t.prefix = make([]uint32, t.rows)
@@ -66,17 +68,31 @@ func (p *Plan) planKeys() error {
 			if changed {
 				continue
 			}
-			pick := -1
+			// Every nearly unique string column of the key gets new
+			// values (a host name a composite key holds is also what
+			// other tables name the host by, see softRefs); a
+			// low-cardinality one (a topic, a state) keeps its own. The
+			// first column that can change when none is nearly unique.
+			picked := false
 			for _, c := range k {
-				if t.vals[c] != nil {
-					pick = c
-					break
+				if t.vals[c] != nil && !isInt(t.schema.Columns[c].Type) && !t.lowCardinality(c) {
+					if t.cols[c], err = p.keyPlan(t, c); err != nil {
+						return err
+					}
+					picked = true
 				}
 			}
-			if pick < 0 {
-				return fmt.Errorf("table %s: cannot make unique key %v distinct in copies", t.name, k)
+			for _, c := range k {
+				if !picked && t.vals[c] != nil {
+					if t.cols[c], err = p.keyPlan(t, c); err != nil {
+						return err
+					}
+					picked = true
+				}
 			}
-			t.cols[pick] = p.keyPlan(t, pick)
+			if !picked {
+				return fmt.Errorf("table %s: cannot make unique key (%s) distinct in copies: pass 1 kept none of its columns", t.label(), strings.Join(colNames(t, k), ", "))
+			}
 		}
 		// A referenced column changes in copies even when it is no key
 		// (a shadow twin's, or one a rules file names), so that the
@@ -84,7 +100,9 @@ func (p *Plan) planKeys() error {
 		for _, rel := range t.kids {
 			for _, c := range rel.pcols {
 				if t.cols[c] == nil && t.vals[c] != nil {
-					t.cols[c] = p.keyPlan(t, c)
+					if t.cols[c], err = p.keyPlan(t, c); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -105,22 +123,37 @@ func (p *Plan) planKeys() error {
 	return nil
 }
 
-func (p *Plan) keyPlan(t *table, c int) *colPlan {
+// keyTweak: new key values depend on the value and the copy only, not
+// on the table, so that a value two tables share (a host name, an id)
+// gets the same new value in the same copy of either.
+const keyTweak = 0x6475636b2d6b6579
+
+func (p *Plan) keyPlan(t *table, c int) (*colPlan, error) {
 	col := t.schema.Columns[c]
 	cp := &colPlan{class: cKey, tweak: t.id ^ nameHash(col.Name)}
+	var kind string
+	if r := p.opts.Rules.RuleIn(t.db, t.name, col.Name); r != nil {
+		kind = r.Kind.Name
+	}
+	// Up, every copy gets a new value, the first one too: a copy that
+	// kept the input's value would be told from the others wherever
+	// the value also appears (another table, a text, a log), and
+	// counting such copies counts the original rows. A column the rules
+	// keep keeps its value in the first copy.
+	renew0 := t.up && kind != "keep" && kind != "fixed"
 	switch {
 	case isInt(col.Type):
 		cp.key = &keyCol{mode: keyPerm, perm: newPerm(p.prf, cp.tweak, t.out)}
 	case allUUID(t.vals[c]):
-		cp.key = &keyCol{mode: keyUUID}
+		cp.key = &keyCol{mode: keyUUID, renew0: renew0}
 	default:
-		cp.key = &keyCol{mode: keyString, memo: map[uint64]string{}}
-		if r := p.opts.Rules.RuleIn(t.db, t.name, col.Name); r != nil {
-			cp.kind = r.Kind.Name
+		cp.key = &keyCol{mode: keyString, memo: map[uint64]string{}, renew0: renew0}
+		cp.kind = kind
+		if err := p.stringKeys(t, c, cp, col.Length); err != nil {
+			return nil, err
 		}
-		p.stringKeys(t, c, cp, col.Length)
 	}
-	return cp
+	return cp, nil
 }
 
 func allUUID(vals []string) bool {
@@ -132,12 +165,19 @@ func allUUID(vals []string) bool {
 	return true
 }
 
-// stringKeys gives every copy (k >= 1) of a unique string column a new
-// value of the column's shape, unique among all values.
-func (p *Plan) stringKeys(t *table, c int, cp *colPlan, maxLen int) {
+// stringKeys gives every copy of a unique string column a new value of
+// the column's shape (the first copy too when renew0), unique among all
+// values.
+func (p *Plan) stringKeys(t *table, c int, cp *colPlan, maxLen int) error {
 	taken := map[string]bool{}
-	for _, v := range t.vals[c] {
-		taken[v] = true
+	if !cp.key.renew0 {
+		for _, v := range t.vals[c] {
+			taken[v] = true
+		}
+	}
+	first := 1
+	if cp.key.renew0 {
+		first = 0
 	}
 	var buf []byte
 	for row := 0; row < t.rows; row++ {
@@ -145,10 +185,10 @@ func (p *Plan) stringKeys(t *table, c int, cp *colPlan, maxLen int) {
 		if v == null {
 			continue
 		}
-		for k := 1; k < int(t.copies[row]); k++ {
-			out := ""
-			for try := 0; ; try++ {
-				r := stream{s: p.prf.hash(dKey, cp.tweak, uint64(k)<<8|uint64(try), []byte(v))}
+		for k := first; k < int(t.copies[row]); k++ {
+			out, ok := "", false
+			for try := 0; try < 64 && !ok; try++ {
+				r := stream{s: p.prf.hash(dKey, keyTweak, uint64(k)<<8|uint64(try), []byte(v))}
 				buf = appendFreshKind(buf[:0], []byte(v), cp.kind, nil, &r)
 				if try >= 4 {
 					// a small space (one letter, a short code): widen it
@@ -159,14 +199,16 @@ func (p *Plan) stringKeys(t *table, c int, cp *colPlan, maxLen int) {
 					buf = buf[len(buf)-maxLen:]
 				}
 				out = string(buf)
-				if !taken[out] || try > 50 {
-					break
-				}
+				ok = !taken[out]
+			}
+			if !ok {
+				return fmt.Errorf("table %s, column %s: no new unique value for copy %d of row %d (the column holds %d bytes at most): give the table a smaller factor", t.label(), t.schema.Columns[c].Name, k+1, row+1, maxLen)
 			}
 			taken[out] = true
 			cp.key.memo[uint64(row)<<16|uint64(k)] = out
 		}
 	}
+	return nil
 }
 
 // keyValue is copy k of row's value in key column c, unescaped; ok is
@@ -183,10 +225,10 @@ func (p *Plan) keyValue(dst []byte, t *table, c, row, k int) ([]byte, bool) {
 		return strconv.AppendInt(dst, int64(cp.key.perm.at(uint64(t.newID(row, k)-1)))+1, 10), true
 	case keyUUID:
 		v := t.vals[c][row]
-		if k == 0 || v == null {
+		if k == 0 && !cp.key.renew0 || v == null {
 			return dst, false
 		}
-		r := stream{s: p.prf.hash(dKey, cp.tweak, uint64(k), []byte(v))}
+		r := stream{s: p.prf.hash(dKey, keyTweak, uint64(k), []byte(v))}
 		return appendFreshUUID(dst, []byte(v), &r), true
 	case keyString:
 		if s, ok := cp.key.memo[uint64(row)<<16|uint64(k)]; ok {

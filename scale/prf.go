@@ -96,6 +96,9 @@ const (
 	dPartner
 	dPerm
 	dNoise
+	dRef
+	dSoft
+	dTemplate
 )
 
 // unit maps a hash to [0, 1).

@@ -34,6 +34,7 @@ const (
 type profile struct {
 	counts  map[uint64]int32
 	lits    map[uint64][]byte
+	decoded map[uint64]string // the values, unescaped
 	over    bool // more than catMax distinct values
 	numeric bool
 	sample  []float64
@@ -45,7 +46,21 @@ type profile struct {
 	tmin    float64
 	tmax    float64
 	tn      int
+	// templates: a keyed sample of the column's values (as fresh reads
+	// them), for the shapes of new values
+	templates [][]byte
+	tbytes    int
+	tseen     int
 }
+
+// A fresh value takes the shape of another row's value (a template):
+// its own shape (word lengths, punctuation, JSON layout, length) is the
+// same in every copy and would pair copies with each other.
+const (
+	templateMax      = 64
+	templateBytes    = 64 << 10
+	templateValueMax = 16 << 10
+)
 
 func newProfiles(t *table, p *Plan) []*profile {
 	out := make([]*profile, len(t.schema.Columns))
@@ -53,7 +68,7 @@ func newProfiles(t *table, p *Plan) []*profile {
 		if i == t.pk {
 			continue
 		}
-		pr := &profile{counts: map[uint64]int32{}, lits: map[uint64][]byte{}, numeric: isNumeric(c.Type), time: isTimeType(c.Type)}
+		pr := &profile{counts: map[uint64]int32{}, lits: map[uint64][]byte{}, decoded: map[uint64]string{}, numeric: isNumeric(c.Type), time: isTimeType(c.Type)}
 		pr.rs.s = t.id ^ uint64(i)*0x9e3779b97f4a7c15
 		pr.selfID = t.intPK && isInt(c.Type)
 		pr.tmin, pr.tmax = math.Inf(1), math.Inf(-1)
@@ -83,14 +98,19 @@ func (t *table) profileRow(p *Plan, in *sqldump.Insert, row int) {
 			n := pr.counts[h]
 			if n == 0 {
 				if len(pr.counts) >= catMax {
-					pr.over, pr.counts, pr.lits = true, nil, nil
+					pr.over, pr.counts, pr.lits, pr.decoded = true, nil, nil, nil
 				} else {
 					pr.lits[h] = append([]byte(nil), v.Raw...)
+					buf = v.Bytes(buf[:0])
+					pr.decoded[h] = string(buf)
 				}
 			}
 			if !pr.over {
 				pr.counts[h] = n + 1
 			}
+		}
+		if !pr.numeric && !pr.time {
+			pr.sampleTemplate(freshSource(v, isBinaryType(t.schema.Columns[c].Type), buf[:0]))
 		}
 		if pr.numeric {
 			buf = v.Bytes(buf[:0])
@@ -120,6 +140,44 @@ func (t *table) profileRow(p *Plan, in *sqldump.Insert, row int) {
 	}
 }
 
+// freshSource is a value as fresh reads it: a string literal's body as
+// escaped in the dump (new values replace letters and digits only, so
+// escapes stay escaped), anything else its bytes.
+func freshSource(v sqldump.Value, binary bool, buf []byte) []byte {
+	if v.Kind == sqldump.KindString && !binary {
+		return body(v.Raw)
+	}
+	return v.Bytes(buf)
+}
+
+// sampleTemplate keeps a reservoir sample of the column's values (keyed
+// through rs), within a byte budget.
+func (pr *profile) sampleTemplate(v []byte) {
+	if len(v) > templateValueMax {
+		return
+	}
+	pr.tseen++
+	i := len(pr.templates)
+	if i >= templateMax {
+		if i = pr.rs.intn(pr.tseen); i >= templateMax {
+			return
+		}
+		pr.tbytes -= len(pr.templates[i])
+	}
+	if pr.tbytes+len(v) > templateBytes {
+		if i < len(pr.templates) {
+			pr.tbytes += len(pr.templates[i]) // keep the old one
+		}
+		return
+	}
+	pr.tbytes += len(v)
+	if i == len(pr.templates) {
+		pr.templates = append(pr.templates, append([]byte(nil), v...))
+	} else {
+		pr.templates[i] = append(pr.templates[i][:0], v...)
+	}
+}
+
 type colClass uint8
 
 const (
@@ -146,11 +204,14 @@ type colPlan struct {
 	cat      map[uint64]*catValue
 	donors   []*catValue
 	nums     *numbers
+	soft     *softRef   // a low-cardinality column naming rows of another table
+	shapes   [][]byte   // fresh: templates of the column's values
+	ownShape bool       // fresh: the value keeps its own shape (ids, addresses)
 }
 
 // catValue is one value of a low-cardinality column. A value seen m
-// times is kept in a copy with probability 1-exp(-m/catTau) (always in
-// its row's home copy); otherwise the copy takes a value drawn in
+// times is kept in a copy with probability min(1/2, 1-exp(-m/catTau))
+// (always in its row's home copy); otherwise the copy takes a value drawn in
 // proportion to how often values are kept. Common values scale with the
 // rows; a value seen once or twice (a state one row ever had) is not
 // multiplied by the factor, and the change from one regime to the other
@@ -163,11 +224,24 @@ type catValue struct {
 	cum   float64
 }
 
-const catTau = 8
+// catKeepMax: even a common value is kept in at most half the copies.
+// A copy that kept every low-cardinality value of its row would repeat
+// the row's combination of them, and the combinations (distinct, or
+// joined with lengths and dates) count the original rows.
+const (
+	catTau     = 8
+	catKeepMax = 0.5
+)
 
 // classify decides the content columns of a table (keys and references
 // are decided before).
 func (p *Plan) classify(t *table) {
+	inKey := map[int]bool{}
+	for _, k := range t.unique {
+		for _, c := range k {
+			inKey[c] = true
+		}
+	}
 	for c, col := range t.schema.Columns {
 		if t.cols[c] != nil {
 			continue
@@ -196,7 +270,11 @@ func (p *Plan) classify(t *table) {
 			cp.class = cSelfID
 		case pr.time || cp.kind == "datetime":
 			cp.class = cTime
-		case !pr.over && len(pr.counts) > 0 && len(pr.counts)*catMinMean <= t.rows:
+		case t.lowCardinality(c) && inKey[c]:
+			// part of a unique key with a reference (copies of the
+			// family keep the key unique): mixing values between copies
+			// could make two rows of a family copy collide
+		case t.lowCardinality(c):
 			cp.class = cCategorical
 			p.categories(cp, pr)
 		case !pr.over && len(pr.counts) == 0:
@@ -206,12 +284,19 @@ func (p *Plan) classify(t *table) {
 				break // a fixed menu of values: kept
 			}
 			cp.class = cFresh
+			if !inKey[c] {
+				cp.shapes = pr.templates
+			}
+			switch cp.kind {
+			case "uuid", "ip_address", "ip_address_v4", "ip_address_v6", "ip_addesss_v6", "cidr", "mac":
+				cp.ownShape = true // a fixed form
+			}
 			if isNumeric(col.Type) && len(pr.sample) >= 2 {
 				dec := -1
 				if col.Type == "decimal" || col.Type == "numeric" {
 					dec = max(col.Decimals, 0)
 				}
-				cp.nums = newNumbers(pr.sample, t.rows, isInt(col.Type), dec)
+				cp.nums = newNumbers(pr.sample, isInt(col.Type), dec)
 			} else if isNumeric(col.Type) {
 				cp.class = cKeep
 			}
@@ -223,7 +308,7 @@ func (p *Plan) categories(cp *colPlan, pr *profile) {
 	cp.cat = map[uint64]*catValue{}
 	total := 0.0
 	for h, n := range pr.counts {
-		v := &catValue{count: int(n), lit: pr.lits[h], keep: 1 - math.Exp(-float64(n)/catTau)}
+		v := &catValue{count: int(n), lit: pr.lits[h], keep: min(catKeepMax, 1-math.Exp(-float64(n)/catTau))}
 		cp.cat[h] = v
 		cp.donors = append(cp.donors, v)
 	}
@@ -273,4 +358,14 @@ func nameHash(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// lowCardinality: pass 1 saw few distinct values in column c, each many
+// times (a state, a flag, a topic).
+func (t *table) lowCardinality(c int) bool {
+	if c >= len(t.prof) || t.prof[c] == nil {
+		return false
+	}
+	pr := t.prof[c]
+	return !pr.over && len(pr.counts) > 0 && len(pr.counts)*catMinMean <= t.rows
 }

@@ -2,6 +2,7 @@ package scale
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fuzzyduck/fuzzyduck/rules"
@@ -23,17 +24,28 @@ func (p *Plan) resolveRelations() {
 	}
 	// Rules name tables without a database: they hold in every database
 	// that has the tables.
-	dbs := map[string]bool{}
+	var dbs []string
 	for _, t := range p.order {
-		dbs[t.db] = true
+		if !slices.Contains(dbs, t.db) {
+			dbs = append(dbs, t.db)
+		}
 	}
 	for _, rel := range p.opts.Rules.Relations {
-		for db := range dbs {
+		for _, db := range dbs {
 			r := rel
 			r.Table, r.RefTable = tkey(db, rel.Table), tkey(db, rel.RefTable)
-			if p.tables[r.Table] != nil {
-				all = append(all, raw{r, false})
+			if p.tables[r.Table] == nil {
+				continue
 			}
+			if p.tables[r.RefTable] == nil {
+				// Across databases (Nova's API database maps the
+				// instances of its cell database): the one other
+				// database that has the table.
+				if other := p.tableElsewhere(db, rel.RefTable); other != nil {
+					r.RefTable = tkey(other.db, other.name)
+				}
+			}
+			all = append(all, raw{r, false})
 		}
 	}
 	// shadow twins: shadow_a.c -> shadow_b.k mirrors a.c -> b.k
@@ -99,6 +111,21 @@ func (p *Plan) resolveRelations() {
 	}
 }
 
+// tableElsewhere is the table named name in a database other than db,
+// when exactly one has it.
+func (p *Plan) tableElsewhere(db, name string) *table {
+	var found *table
+	for _, t := range p.order {
+		if t.db != db && t.name == name {
+			if found != nil {
+				return nil
+			}
+			found = t
+		}
+	}
+	return found
+}
+
 // checkCycles rejects references that loop through several tables
 // (self-references are fine: a row's parent is copied or kept with it).
 func (p *Plan) checkCycles() error {
@@ -135,13 +162,36 @@ func (p *Plan) checkCycles() error {
 	return nil
 }
 
+// firstParent is the relation whose families a table's rows follow: one
+// whose columns hold a unique key (a row per parent row: Nova's
+// instance_mappings per instance), else the first. A row that followed
+// another parent could be copied more often than the row its unique
+// reference names, and two copies would name the same row.
 func firstParent(t *table) *relation {
+	var first *relation
 	for _, rel := range t.parents {
-		if rel.parent != t {
-			return rel
+		if rel.parent == t {
+			continue
+		}
+		if first == nil {
+			first = rel
+		}
+		for _, k := range t.unique {
+			if len(k) > 0 && containsAll(rel.ccols, k) {
+				return rel
+			}
 		}
 	}
-	return nil
+	return first
+}
+
+func containsAll(set, sub []int) bool {
+	for _, c := range sub {
+		if !slices.Contains(set, c) {
+			return false
+		}
+	}
+	return true
 }
 
 // topo orders tables parents first.

@@ -179,26 +179,35 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 			}
 		case cCategorical:
 			if t.up {
+				lit := v.Raw
 				if cv := g.cats[c]; cv != nil && cv.keep < 0.9999 {
 					if home := p.prf.hash(dHome, t.id, uint64(r), nil) % uint64(t.copies[r]); uint64(j) != home {
 						k := uint64(r)<<16 | uint64(j)
 						if p.prf.unit(dKeep, cp.tweak, k) >= cv.keep {
-							dst = append(dst, cp.donor(p.prf.unit(dDonor, cp.tweak, k))...)
-							continue
+							lit = cp.donor(p.prf.unit(dDonor, cp.tweak, k))
 						}
 					}
 				}
+				if cp.soft != nil {
+					if out, ok := g.softValue(cp, lit, r, j); ok {
+						dst = appendLiteral(dst, v, out)
+						continue
+					}
+				}
+				dst = append(dst, lit...)
+				continue
 			}
 		case cFresh:
 			if t.up && len(g.vals[c]) > 0 {
 				familyOnce()
+				seed := g.vh[c] ^ lbl
 				if v.Kind == sqldump.KindString && !cp.binary {
 					q := len(v.Raw) - len(g.vals[c]) - 2 // the opening quote
 					dst = append(dst, v.Raw[:q+1]...)
-					dst = g.fresh(dst, t, c, cp, g.vals[c], g.vh[c]^lbl)
+					dst = g.fresh(dst, t, c, cp, cp.shape(g.vals[c], seed), seed)
 					dst = append(dst, v.Raw[len(v.Raw)-1])
 				} else {
-					g.buf = g.fresh(g.buf[:0], t, c, cp, g.vals[c], g.vh[c]^lbl)
+					g.buf = g.fresh(g.buf[:0], t, c, cp, cp.shape(g.vals[c], seed), seed)
 					dst = appendLiteral(dst, v, g.buf)
 				}
 				continue
@@ -207,6 +216,17 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 		dst = append(dst, v.Raw...)
 	}
 	return append(dst, ')')
+}
+
+// shape is what a fresh value is made from: a template (another row's
+// value, picked by the value's keyed digest and family copy), or the
+// value itself for ids and addresses, whose form is fixed, and numbers,
+// which are drawn from the column's distribution anyway.
+func (cp *colPlan) shape(own []byte, seed uint64) []byte {
+	if cp.ownShape || cp.nums != nil || len(cp.shapes) == 0 || isUUIDText(own) || isHexID(own) {
+		return own
+	}
+	return cp.shapes[mix64(seed^dTemplate)%uint64(len(cp.shapes))]
 }
 
 // fresh appends a new value for a nearly unique column, keyed by the
@@ -257,7 +277,13 @@ func (g *gen) ref(dst []byte, t *table, cp *colPlan, v sqldump.Value, r, j int) 
 			}
 			prow, moved = int(q), true
 		}
-		k = j % int(rel.parent.copies[prow])
+		// Copy j of the row points at one of the parent's copies, in a
+		// keyed rotation: j mod copies alone would point every row's
+		// first copy at the parent's first, and the parents' first
+		// copies (as many as the original rows) would stand out with
+		// more children than the others.
+		n := int(rel.parent.copies[prow])
+		k = (j + int(p.prf.hash(dRef, cp.tweak, uint64(r), nil)%uint64(n))) % n
 	}
 	pc := rel.pcols[cp.refPos]
 	if out, ok := p.keyValue(g.val[:0], rel.parent, pc, prow, k); ok {

@@ -374,6 +374,15 @@ func colIndexes(t *table, names []string) ([]int, error) {
 	return out, nil
 }
 
+// colNames names columns by index, for messages.
+func colNames(t *table, cols []int) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = t.schema.Columns[c].Name
+	}
+	return out
+}
+
 func (p *Plan) err(e error) { p.errs = append(p.errs, e) }
 
 // label names a table for people: db.table in a dump of several databases.
