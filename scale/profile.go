@@ -35,7 +35,7 @@ type profile struct {
 	counts  map[uint64]int32
 	lits    map[uint64][]byte
 	decoded map[uint64]string // the values, unescaped
-	over    bool // more than catMax distinct values
+	over    bool              // more than catMax distinct values
 	numeric bool
 	sample  []float64
 	seen    int
@@ -204,9 +204,9 @@ type colPlan struct {
 	cat      map[uint64]*catValue
 	donors   []*catValue
 	nums     *numbers
-	soft     *softRef   // a low-cardinality column naming rows of another table
-	shapes   [][]byte   // fresh: templates of the column's values
-	ownShape bool       // fresh: the value keeps its own shape (ids, addresses)
+	soft     *softRef // a low-cardinality column naming rows of another table
+	shapes   [][]byte // fresh: templates of the column's values
+	ownShape bool     // fresh: the value keeps its own shape (ids, addresses)
 }
 
 // catValue is one value of a low-cardinality column. A value seen m
