@@ -113,6 +113,7 @@ func newAttacker(d *parsedDump, set *rules.Set) *attacker {
 		}
 	}
 	a.rels = append(a.rels, set.Relations...)
+	a.rels = append(a.rels, attackSoftRels...)
 	return a
 }
 
@@ -195,6 +196,7 @@ func (a *attacker) run() []guess {
 		}
 	}
 	a.families()
+	a.links(names)
 	a.tableCounts(names)
 	a.sequences()
 	return a.out

@@ -26,7 +26,7 @@ CREATE TABLE hosts (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, hostname varchar
 CREATE TABLE instances (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, uuid varchar(36) NOT NULL, host_id int NULL, project_id varchar(32),
   display_name varchar(64), hostname varchar(64), vm_state varchar(16), power_state int, vcpus int, memory_mb int, root_gb int,
   description text, created_at datetime(6), launched_at datetime, updated_at datetime, terminated_at datetime, deleted int NOT NULL DEFAULT 0,
-  access_ip varchar(39), metadata mediumtext, UNIQUE KEY uniq_uuid (uuid),
+  access_ip varchar(39), metadata mediumtext, node varchar(255), UNIQUE KEY uniq_uuid (uuid),
   CONSTRAINT fk_host FOREIGN KEY (host_id) REFERENCES hosts (id)) ENGINE=InnoDB;
 CREATE TABLE volumes (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, instance_uuid varchar(36) NOT NULL, size_bytes bigint, status varchar(16), created_at datetime,
   CONSTRAINT fk_vol FOREIGN KEY (instance_uuid) REFERENCES instances (uuid)) ENGINE=InnoDB;
@@ -50,7 +50,7 @@ tables:
   regions: {name: string}
   projects: {id: uuid, name: string}
   hosts: {hostname: hostname}
-  instances: {uuid: uuid, project_id: uuid, display_name: string, hostname: hostname, access_ip: ip_address, metadata: "json:keys=owner"}
+  instances: {uuid: uuid, project_id: uuid, display_name: string, hostname: hostname, access_ip: ip_address, metadata: "json:keys=owner", node: hostname}
   instance_actions: {request_id: ec2_id}
   tickets: {project_id: uuid}
 relations:
@@ -122,6 +122,7 @@ func attackDeployment(t *testing.T) ([]byte, map[string]int) {
 	nHosts := 120 + rng.IntN(80)
 	rows = rows[:0]
 	hostCreated := make([]int64, nHosts+1)
+	hostNames := make([]string, nHosts+1)
 	for i := 1; i <= nHosts; i++ {
 		c := t0 + int64(i)*span/int64(nHosts+10) + rng.Int64N(3600)
 		hostCreated[i] = c
@@ -129,7 +130,8 @@ func attackDeployment(t *testing.T) ([]byte, map[string]int) {
 		if rng.IntN(15) == 0 {
 			deleted, deletedAt = fmt.Sprint(i), ts(c+86400*(30+rng.Int64N(300)))
 		}
-		rows = append(rows, fmt.Sprintf("('compute-%03d.%s.example.org', %d, 'r%d', %d, %s, %s, '%s', %s, %s)", i, word(), 1+rng.IntN(nRegions), rng.IntN(12),
+		hostNames[i] = fmt.Sprintf("compute-%03d.%s.example.org", i, word())
+		rows = append(rows, fmt.Sprintf("('%s', %d, 'r%d', %d, %s, %s, '%s', %s, %s)", hostNames[i], 1+rng.IntN(nRegions), rng.IntN(12),
 			[]int{131072, 262144, 524288}[rng.IntN(3)], ts(c), ts(c+rng.Int64N(86400*90)), sentence(3+rng.IntN(8)), deleted, deletedAt))
 	}
 	ins("hosts", "hostname, region_id, rack, memory_mb, created_at, updated_at, notes, deleted, deleted_at", rows)
@@ -162,18 +164,20 @@ func attackDeployment(t *testing.T) ([]byte, map[string]int) {
 			if rng.IntN(10) == 0 {
 				deleted, term, state = fmt.Sprint(id), ts(c+86400*(1+rng.Int64N(200))), "deleted"
 			}
-			host := fmt.Sprint(h)
+			// node names the host as Nova's instances.host does: by
+			// its name, declared nowhere
+			host, node := fmt.Sprint(h), "'"+hostNames[h]+"'"
 			if rng.IntN(50) == 0 {
-				host = "NULL"
+				host, node = "NULL", "NULL"
 			}
 			meta := fmt.Sprintf(`{"role": "%s", "owner": "%s", "tags": ["%s", "%s"], "port": %d, "build": "%s"}`, word(), uuid(), word(), word(), 8000+rng.IntN(50), hex(12))
-			rows = append(rows, fmt.Sprintf("('%s', %s, '%s', '%s-%d', 'vm-%d-%s', '%s', %d, %d, %d, %d, '%s', FROM_UNIXTIME(%d.%06d), %s, %s, %s, %s, '10.%d.%d.%d', '%s')",
+			rows = append(rows, fmt.Sprintf("('%s', %s, '%s', '%s-%d', 'vm-%d-%s', '%s', %d, %d, %d, %d, '%s', FROM_UNIXTIME(%d.%06d), %s, %s, %s, %s, '10.%d.%d.%d', '%s', %s)",
 				u, host, projects[rng.IntN(nProjects)], word(), rng.IntN(1000), id, word(), state, rng.IntN(5), []int{1, 2, 4, 8}[rng.IntN(4)],
 				[]int{512, 2048, 4096, 8192, 16384}[rng.IntN(5)], 1+rng.IntN(900), sentence(4+rng.IntN(12)), c, rng.IntN(1000000), ts(c+5+rng.Int64N(600)),
-				ts(c+rng.Int64N(86400*60)), term, deleted, rng.IntN(256), rng.IntN(256), 1+rng.IntN(254), meta))
+				ts(c+rng.Int64N(86400*60)), term, deleted, rng.IntN(256), rng.IntN(256), 1+rng.IntN(254), meta, node))
 		}
 	}
-	ins("instances", "uuid, host_id, project_id, display_name, hostname, vm_state, power_state, vcpus, memory_mb, root_gb, description, created_at, launched_at, updated_at, terminated_at, deleted, access_ip, metadata", rows)
+	ins("instances", "uuid, host_id, project_id, display_name, hostname, vm_state, power_state, vcpus, memory_mb, root_gb, description, created_at, launched_at, updated_at, terminated_at, deleted, access_ip, metadata, node", rows)
 	// Volumes: 0-4 per instance, and a few instances with dozens (spikes).
 	rows = rows[:0]
 	nVol := 0

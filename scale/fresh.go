@@ -135,6 +135,9 @@ var byteClass = func() (t [256]uint8) {
 // upper-case letters of orig stay upper case.
 func appendWord(dst, orig []byte, upper bool, r *stream) []byte {
 	n := len(orig)
+	if r.loose {
+		return appendLooseWord(dst, orig, upper, r)
+	}
 	start := len(dst)
 	for left := n; left > 0; {
 		k := min(left, 6)
@@ -155,6 +158,30 @@ func appendWord(dst, orig []byte, upper bool, r *stream) []byte {
 		for i, o := range orig {
 			if allUpper || o >= 'A' && o <= 'Z' {
 				dst[start+i] -= 'a' - 'A'
+			}
+		}
+	}
+	return dst
+}
+
+// appendLooseWord is a word (or words run together) of about
+// len(orig) letters (two more or fewer), capitalized or upper case as
+// orig is: free text whose word lengths repeat its template's would
+// have as few shapes as there are templates.
+func appendLooseWord(dst, orig []byte, upper bool, r *stream) []byte {
+	n := max(1, len(orig)+r.intn(5)-2)
+	start := len(dst)
+	r.loose = false
+	dst = appendWord(dst, make([]byte, n), false, r)
+	r.loose = true
+	if upper {
+		allUpper := len(orig) > 1
+		for _, c := range orig {
+			allUpper = allUpper && !(c >= 'a' && c <= 'z')
+		}
+		for i := start; i < len(dst); i++ {
+			if allUpper || i == start && orig[0] >= 'A' && orig[0] <= 'Z' {
+				dst[i] -= 'a' - 'A'
 			}
 		}
 	}

@@ -127,6 +127,9 @@ type stream struct {
 	s    uint64
 	bits uint64 // unused random bits for nibble
 	left uint
+	// loose: words of new text need not keep their lengths (fresh
+	// values; keys and fixed forms keep them)
+	loose bool
 }
 
 // nibble is 4 random bits (a hex digit), 16 from each output.

@@ -234,7 +234,7 @@ func (cp *colPlan) shape(own []byte, seed uint64) []byte {
 func (g *gen) fresh(dst []byte, t *table, c int, cp *colPlan, v []byte, seed uint64) []byte {
 	// seed mixes two secret PRF outputs (the value's digest, the family
 	// copy's label): a bijective mix of them is as unpredictable
-	r := stream{s: mix64(seed ^ mix64(cp.tweak))}
+	r := stream{s: mix64(seed ^ mix64(cp.tweak)), loose: !cp.ownShape}
 	start := len(dst)
 	switch {
 	case cp.nums != nil:
@@ -250,7 +250,8 @@ func (g *gen) fresh(dst []byte, t *table, c int, cp *colPlan, v []byte, seed uin
 		dst = appendFreshText(dst, v, &r)
 	}
 	if l := t.schema.Columns[c].Length; l > 0 && len(dst)-start > l && utf8.RuneCount(dst[start:]) > l {
-		dst = appendShaped(dst[:start], v, &r) // same length as the original
+		r.loose = false
+		dst = appendShaped(dst[:start], v, &r) // as long as its template
 	}
 	return dst
 }
