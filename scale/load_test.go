@@ -21,8 +21,8 @@ func TestAttackDeploymentLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := dbtest.Shared(t)
-	for _, o := range []Options{{Factor: 3}, {Factor: 0.5}, {Factor: 2, Jitter: 10}} {
-		t.Run(fmt.Sprint(o.Factor), func(t *testing.T) {
+	for _, o := range []Options{{Factor: 3}, {Factor: 0.5}, {Factor: 2, Jitter: 10}, {Targets: map[string]int{"instances": 9000}}} {
+		t.Run(fmt.Sprint(o.Factor, o.Targets), func(t *testing.T) {
 			o.Key, o.Rules = testKey(t), set
 			out := scaleDump(t, dump, o)
 			db, name := dbtest.NewDB(t, s)
@@ -44,6 +44,8 @@ func TestAttackDeploymentLoads(t *testing.T) {
 				"SELECT COUNT(*) FROM instance_actions a LEFT JOIN instances i ON i.uuid = a.instance_uuid WHERE i.id IS NULL",
 				"SELECT COUNT(*) FROM action_events e LEFT JOIN instance_actions a ON a.id = e.action_id WHERE a.id IS NULL",
 				"SELECT COUNT(*) FROM tickets k LEFT JOIN projects p ON p.id = k.project_id WHERE p.id IS NULL",
+				// declared nowhere: instances name hosts by name
+				"SELECT COUNT(*) FROM instances i LEFT JOIN hosts h ON h.hostname = i.node WHERE i.node IS NOT NULL AND h.id IS NULL",
 				// order within a row and within a family
 				"SELECT COUNT(*) FROM instances WHERE launched_at < created_at - INTERVAL 1 SECOND OR terminated_at < created_at",
 				"SELECT COUNT(*) FROM action_events WHERE finish_time < start_time",
@@ -55,6 +57,17 @@ func TestAttackDeploymentLoads(t *testing.T) {
 			} {
 				if n := count(q); n != 0 {
 					t.Errorf("%d rows: %s", n, q)
+				}
+			}
+			// With foreign key checks on, copies of the children load
+			// (mariadb-dump turns the checks off for its own load).
+			for _, q := range []string{
+				"SET foreign_key_checks = 1; CREATE TABLE vcheck LIKE volumes; ALTER TABLE vcheck ADD CONSTRAINT fk_vcheck FOREIGN KEY (instance_uuid) REFERENCES instances (uuid); INSERT INTO vcheck SELECT * FROM volumes",
+				"SET foreign_key_checks = 1; CREATE TABLE echeck LIKE action_events; ALTER TABLE echeck ADD CONSTRAINT fk_echeck FOREIGN KEY (action_id) REFERENCES instance_actions (id); INSERT INTO echeck SELECT * FROM action_events",
+				"SET foreign_key_checks = 1; CREATE TABLE hcheck LIKE hosts; ALTER TABLE hcheck ADD CONSTRAINT fk_hcheck FOREIGN KEY (region_id) REFERENCES regions (id); INSERT INTO hcheck SELECT * FROM hosts",
+			} {
+				if _, err := db.Exec(q); err != nil {
+					t.Errorf("foreign key checks reject the scaled data: %v", err)
 				}
 			}
 			// New rows after the load: AUTO_INCREMENT, the sequence and

@@ -41,6 +41,15 @@ func (g *gen) rowCopies(dst []byte, t *table, in *sqldump.Insert, row, r int, em
 	return dst
 }
 
+// catAt is the current row's low-cardinality value of column c (nil
+// when the table is not copied up: prepare ran for up tables only).
+func (g *gen) catAt(t *table, c int) *catValue {
+	if !t.up || c >= len(g.cats) {
+		return nil
+	}
+	return g.cats[c]
+}
+
 // prepare caches what all copies of a row share.
 func (g *gen) prepare(t *table, in *sqldump.Insert, row int) {
 	if len(g.cats) < in.Width() {
@@ -178,25 +187,23 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 				}
 			}
 		case cCategorical:
-			if t.up {
-				lit := v.Raw
-				if cv := g.cats[c]; cv != nil && cv.keep < 0.9999 {
-					if home := p.prf.hash(dHome, t.id, uint64(r), nil) % uint64(t.copies[r]); uint64(j) != home {
-						k := uint64(r)<<16 | uint64(j)
-						if p.prf.unit(dKeep, cp.tweak, k) >= cv.keep {
-							lit = cp.donor(p.prf.unit(dDonor, cp.tweak, k))
-						}
+			lit := v.Raw
+			if cv := g.catAt(t, c); cv != nil && cv.keep < 0.9999 {
+				if home := p.prf.hash(dHome, t.id, uint64(r), nil) % uint64(t.copies[r]); uint64(j) != home {
+					k := uint64(r)<<16 | uint64(j)
+					if p.prf.unit(dKeep, cp.tweak, k) >= cv.keep {
+						lit = cp.donor(p.prf.unit(dDonor, cp.tweak, k))
 					}
 				}
-				if cp.soft != nil {
-					if out, ok := g.softValue(cp, lit, r, j); ok {
-						dst = appendLiteral(dst, v, out)
-						continue
-					}
-				}
-				dst = append(dst, lit...)
-				continue
 			}
+			if cp.soft != nil {
+				if out, ok := g.softValue(cp, lit, r, j); ok {
+					dst = appendLiteral(dst, v, out)
+					continue
+				}
+			}
+			dst = append(dst, lit...)
+			continue
 		case cFresh:
 			if t.up && len(g.vals[c]) > 0 {
 				familyOnce()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -296,5 +297,56 @@ func TestSimilarity(t *testing.T) {
 	}
 	if s := Similarity([]int{0, 0, 0, 0}, []int{5, 5, 5, 5}); s != 0 {
 		t.Errorf("disjoint: %v", s)
+	}
+}
+
+// TestErrorsNameNoValue: an error says where (line, table, column, row
+// number), never a value of the dump.
+func TestErrorsNameNoValue(t *testing.T) {
+	k := testKey(t)
+	var rows []string
+	for i := range 12 {
+		rows = append(rows, fmt.Sprintf("('%c')", 'a'+i))
+	}
+	for _, tc := range []struct {
+		name, dump string
+		o          Options
+		want       []string
+	}{
+		// twelve one-letter keys cannot take 12 x 10 distinct one-byte values
+		{"unique key runs out", "CREATE TABLE `codes` (`c` varchar(1) NOT NULL, PRIMARY KEY (`c`));\nINSERT INTO `codes` VALUES " + strings.Join(rows, ",") + ";\n",
+			Options{Factor: 10, Key: k}, []string{"table codes", "column c", "row "}},
+		{"short row", "CREATE TABLE `t` (`id` int NOT NULL, `s` varchar(20), PRIMARY KEY (`id`));\nINSERT INTO `t` VALUES (1,'Sekr3t-1'),(2);\n",
+			Options{Factor: 2, Key: k}, nil},
+		{"no schema", "INSERT INTO `z` VALUES (1,'Sekr3t-2');\n", Options{Factor: 2, Key: k}, []string{"line 1", "z"}},
+		{"columns in another order", "CREATE TABLE `t` (`id` int NOT NULL, `s` varchar(20), PRIMARY KEY (`id`));\nINSERT INTO `t` (`s`, `id`) VALUES ('Sekr3t-3',1);\n",
+			Options{Factor: 2, Key: k}, []string{"line 2", "table t"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := sqldump.NewReader(strings.NewReader(tc.dump))
+			p, err := NewPlan(r, tc.o)
+			if err == nil {
+				r, _ = sqldump.NewReader(strings.NewReader(tc.dump))
+				err = p.Write(r, sqldump.NewWriter(io.Discard))
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			t.Log(msg)
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("%q does not say %q", msg, w)
+				}
+			}
+			if strings.Contains(msg, "Sekr3t") {
+				t.Errorf("the error shows a value: %s", msg)
+			}
+			for _, row := range rows {
+				if v := row[1:4]; strings.Contains(msg, v) { // 'a' with its quotes
+					t.Errorf("the error shows the value %s: %s", v, msg)
+				}
+			}
+		})
 	}
 }

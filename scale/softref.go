@@ -18,21 +18,23 @@ type softRef struct {
 	t    *table
 	col  int
 	rows map[uint64]int32 // the literal's hash -> the named row
+	kept []int32          // the named table's rows with copies, for names of dropped rows
 }
 
-// softRefs finds, for every low-cardinality string column of a table
-// that gets copies, a renamed key column holding all its values.
+// softRefs finds, for every low-cardinality string column, a string key
+// column of another table holding all its values. Down, a name of a
+// dropped row is replaced by the name of a kept one.
 func (p *Plan) softRefs() {
 	var keys []struct {
 		t *table
 		c int
 	}
 	for _, t := range p.order {
-		if !t.up || t.keep {
+		if t.keep || t.rows == 0 {
 			continue
 		}
 		for c, cp := range t.cols {
-			if cp != nil && cp.class == cKey && cp.key.renew0 && (cp.key.mode == keyString || cp.key.mode == keyUUID) {
+			if cp != nil && cp.class == cKey && (cp.key.mode == keyString || cp.key.mode == keyUUID) {
 				keys = append(keys, struct {
 					t *table
 					c int
@@ -44,7 +46,7 @@ func (p *Plan) softRefs() {
 		return
 	}
 	for _, t := range p.order {
-		if !t.up || t.keep {
+		if t.keep {
 			continue
 		}
 		for c, cp := range t.cols {
@@ -72,6 +74,11 @@ func (p *Plan) softRefs() {
 				}
 				if rows != nil {
 					cp.soft = &softRef{t: k.t, col: k.c, rows: rows}
+					for r, n := range k.t.copies {
+						if n > 0 {
+							cp.soft.kept = append(cp.soft.kept, int32(r))
+						}
+					}
 					break
 				}
 			}
@@ -81,19 +88,27 @@ func (p *Plan) softRefs() {
 
 // softValue is copy j of row r's value in a soft reference column (lit,
 // the literal chosen for it): the named row's key in one of its copies,
-// picked by a keyed hash. ok is false when the named row has no copy.
+// picked by a keyed hash, or a kept row's when the named row has none.
+// ok is false when the value stays as it is.
 func (g *gen) softValue(cp *colPlan, lit []byte, r, j int) ([]byte, bool) {
 	s := cp.soft
 	row, ok := s.rows[maphash.Bytes(g.p.seed, lit)]
 	if !ok {
 		return nil, false
 	}
-	n := uint64(s.t.copies[row])
-	if n == 0 {
-		return nil, false
+	h := g.p.prf.hash(dSoft, cp.tweak, uint64(r)<<16|uint64(j), nil)
+	moved := false
+	if s.t.copies[row] == 0 {
+		if len(s.kept) == 0 {
+			return nil, false
+		}
+		row, moved = s.kept[h%uint64(len(s.kept))], true
 	}
-	k := g.p.prf.hash(dSoft, cp.tweak, uint64(r)<<16|uint64(j), nil) % n
+	k := (h >> 32) % uint64(s.t.copies[row])
 	out, ok := g.p.keyValue(g.val[:0], s.t, s.col, int(row), int(k))
+	if !ok && moved {
+		out, ok = append(g.val[:0], s.t.vals[s.col][row]...), true
+	}
 	if ok {
 		g.val = out
 	}
