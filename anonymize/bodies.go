@@ -538,11 +538,10 @@ func (e *Engine) fake(w *worker, c column, v []byte) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	fn := kindFuncs[c.rule.Kind.Name]
-	if fn == nil {
+	if kindFuncs[c.rule.Kind.Name] == nil {
 		return nil, false, fmt.Errorf("kind %s is not implemented", c.rule.Kind.Name)
 	}
-	res := fn(w, &info, v, 0)
+	res := w.embed(c.rule.Kind.Name, &info, v) // the column's fake, re-derived if it was
 	if res.null {
 		return nil, true, nil
 	}

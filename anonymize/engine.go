@@ -224,6 +224,7 @@ func (d derived) use(e *Engine) {
 		if _, ok := e.fp[kind]; !ok {
 			e.fp[kind] = [2]fpHash{newFPHash(e.fpPRF, kind+"-in"), newFPHash(e.fpPRF, kind+"-out")}
 		}
+		e.coll.of(kind) // here: the in-order stage claims embedded values (embedded.go)
 	}
 }
 
@@ -344,7 +345,8 @@ type job struct {
 	// (row-major over tracked columns), their original bytes in origs.
 	tracked []trackedValue
 	origs   []byte
-	counts  []colCount // per value position
+	emb     *embedTracker // values inside the cells (embedded.go)
+	counts  []colCount    // per value position
 	err     error
 	done    chan struct{}
 	// barrier, when set, is closed once every job before it is written
@@ -370,6 +372,8 @@ func (e *Engine) transform(j *job) {
 	w := e.workers.Get().(*worker)
 	defer e.workers.Put(w)
 	defer w.clearRow()
+	e.startJob(w)
+	defer func() { j.emb, w.emb = w.emb, nil }()
 	var buf []byte
 	j.counts = make([]colCount, len(j.plan.cols))
 	rowCtx := j.plan.entity != nil || j.plan.context
@@ -392,7 +396,7 @@ func (e *Engine) transform(j *job) {
 				cnt.empty++
 				continue // empty stays empty
 			}
-			res := cp.fn(w, &cp.info, buf, 0)
+			res := w.cell(cp, buf, row, col)
 			cnt.values++
 			if res.fallback {
 				cnt.fallbacks++
@@ -557,13 +561,17 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 			continue
 		}
 		if j.plan != nil {
-			if err := e.resolveCollisions(w2, j); err != nil {
+			err := e.resolveCollisions(w2, j)
+			if err == nil {
+				err = e.resolveEmbedded(w2, j)
+			}
+			if err != nil {
 				firstErr = err
 				continue
 			}
 			e.count(j, stats)
 		}
-		if err := e.write(w2, w, j.st, stats); err != nil {
+		if err := e.writeAround(w2, w, j.st, stats); err != nil {
 			firstErr = err
 			continue
 		}

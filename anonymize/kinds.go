@@ -50,6 +50,9 @@ type worker struct {
 	// visitPart, when set, is told each part of a URL that the url kind
 	// would replace (fuzzy index: urlParts); the parts are kept.
 	visitPart func(kind string, v []byte)
+	// emb, when set, takes embedded values of collision-checked kinds to
+	// the collision stage (embedded.go)
+	emb *embedTracker
 }
 
 // labelsMax bounds the label cache; it is cleared when full.

@@ -139,7 +139,7 @@ func (w *worker) rewriteText(s []byte, visit func(kind string, v []byte)) (out [
 			}
 		default:
 			// A fallback too: the token looked like data.
-			fake = kindFuncs[kind](w, &noColumn, tok, 0).out
+			fake = w.embed(kind, &noColumn, tok).out
 		}
 		if out == nil {
 			out = make([]byte, 0, len(s)+16)

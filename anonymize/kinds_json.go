@@ -105,7 +105,7 @@ func (j *jsonRewriter) replace(kind string, s []byte) []byte {
 		}
 		return s
 	}
-	out := kindFuncs[kind](j.w, &noColumn, s, 0).out
+	out := j.w.embed(kind, &noColumn, s).out
 	if kind == "uuid" {
 		j.w.sawID(s, out)
 	}

@@ -236,7 +236,7 @@ func (w *worker) urlHost(out, h []byte, n int) []byte {
 	if fake, ok := w.asRowValue(h); ok {
 		return append(out, fake...)
 	}
-	if r := kindHostname(w, &noColumn, h, n); !r.fallback {
+	if r := w.embedN("hostname", h, n); !r.fallback {
 		return append(out, r.out...)
 	}
 	return w.urlPart(out, h)
@@ -264,15 +264,14 @@ func (w *worker) urlUser(out, u []byte) []byte {
 		return append(out, kindUUID(w, &noColumn, u, 0).out...)
 	}
 	if isEmail(u) {
-		if r := kindEmail(w, &noColumn, u, 0); !r.fallback {
+		if r := w.embed("email", &noColumn, u); !r.fallback {
 			return append(out, r.out...)
 		}
 	}
 	if bytes.IndexByte(u, '%') >= 0 {
 		return w.urlPart(out, u)
 	}
-	w.rng("username", u, 0)
-	return append(out, w.username()...)
+	return append(out, w.embed("username", &noColumn, u).out...)
 }
 
 // urlSecret: a password or key becomes 16 random characters (its length

@@ -51,7 +51,7 @@ func (w *worker) urlPart(out, s []byte) []byte {
 		}
 	}
 	if kind := partKind(s); kind != "" {
-		if r := kindFuncs[kind](w, &noColumn, s, 0); !r.fallback {
+		if r := w.embed(kind, &noColumn, s); !r.fallback {
 			return append(out, r.out...)
 		}
 	}

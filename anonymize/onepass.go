@@ -38,6 +38,71 @@ type onePass struct {
 	used map[string]*usedFacts
 	// missed: names looked up before any table had them (lower-cased)
 	missed map[string]bool
+	// embedded: values of kinds not collision-checked written inside
+	// others (embedded.go), by kind
+	embedded map[string]*untrackedValues
+}
+
+// untrackedValues: where a kind's embedded values were first written
+// and their digests (input, output), up to maxUntracked pairs.
+type untrackedValues struct {
+	where string
+	fps   []uint64
+	over  bool
+}
+
+// maxUntracked bounds what a one-pass run remembers of a kind's
+// embedded values (16 bytes each); beyond it a kind that becomes
+// collision-checked needs the schema first.
+const maxUntracked = 1 << 22
+
+// embeddedUntracked keeps what t saw embedded of kinds that were not
+// collision-checked (in order).
+func (e *Engine) embeddedUntracked(t *embedTracker, where string) {
+	if e.one == nil {
+		return
+	}
+	for kind, fps := range t.untracked {
+		u := e.one.embedded[kind]
+		if u == nil {
+			u = &untrackedValues{where: where}
+			e.one.embedded[kind] = u
+		}
+		if len(u.fps)+len(fps) > 2*maxUntracked {
+			u.over, u.fps = true, nil
+		}
+		if !u.over {
+			u.fps = append(u.fps, fps...)
+		}
+	}
+}
+
+// claimUntracked: kinds that d makes collision-checked claim, in the
+// order they were written, the fakes their embedded values got. Two
+// passes would have claimed them so; a collision among them would have
+// re-derived one, which a second pass must do.
+func (e *Engine) claimUntracked(d derived, because string) error {
+	kinds := make([]string, 0, len(e.one.embedded))
+	for k := range e.one.embedded {
+		if d.tracked[k] {
+			kinds = append(kinds, k)
+		}
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		u := e.one.embedded[k]
+		delete(e.one.embedded, k)
+		if u.over {
+			return &SecondPassError{Reason: fmt.Sprintf("%s makes %s values collision-checked, and %s holds more %s values inside others than one pass remembers", because, k, u.where, k)}
+		}
+		sets := e.coll.of(k)
+		for i := 0; i < len(u.fps); i += 2 {
+			if owner, ok := sets.taken.getOrPut(u.fps[i+1], u.fps[i]); ok && owner != u.fps[i] {
+				return &SecondPassError{Reason: fmt.Sprintf("%s makes %s values collision-checked, and two of the %s values inside others of %s and later got the same fake", because, k, k, u.where)}
+			}
+		}
+	}
+	return nil
 }
 
 type usedFacts struct {
@@ -50,8 +115,11 @@ func (e *Engine) startOnePass() error {
 	if err := checkKinds(e.opts.Rules); err != nil {
 		return err
 	}
-	e.one = &onePass{base: e.opts.Rules.Clone(), used: map[string]*usedFacts{}, missed: map[string]bool{}}
+	e.one = &onePass{base: e.opts.Rules.Clone(), used: map[string]*usedFacts{}, missed: map[string]bool{}, embedded: map[string]*untrackedValues{}}
 	e.opts.Schema = sqldump.NewSchema()
+	for kind := range kindFuncs { // embedded values are digested before their kind is tracked
+		e.fp[kind] = [2]fpHash{newFPHash(e.fpPRF, kind+"-in"), newFPHash(e.fpPRF, kind+"-out")}
+	}
 	return nil
 }
 
@@ -120,6 +188,9 @@ func (e *Engine) learn(t *sqldump.Table, line int) error {
 	if err := e.recheck(e.current(), where); err != nil {
 		return err
 	}
+	if err := e.claimUntracked(e.current(), where); err != nil {
+		return err
+	}
 	e.consult(t.Database, t.Name, t.ColumnNames()) // its own DDL's literals
 	return nil
 }
@@ -162,5 +233,9 @@ func (e *Engine) finishOnePass(stats *Stats) error {
 		return err
 	}
 	stats.Warnings = append(stats.Warnings, warnings...)
-	return e.recheck(e.derive(base, e.opts.Schema), "the whole schema (its FOREIGN KEYs taken together)")
+	d, because := e.derive(base, e.opts.Schema), "the whole schema (its FOREIGN KEYs taken together)"
+	if err := e.recheck(d, because); err != nil {
+		return err
+	}
+	return e.claimUntracked(d, because)
 }

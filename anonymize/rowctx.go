@@ -151,7 +151,7 @@ func (w *worker) asRowValue(v []byte) (out []byte, ok bool) {
 	if cp == nil {
 		return nil, false
 	}
-	res := cp.fn(w, &cp.info, v, 0)
+	res := w.embed(cp.kind, &cp.info, v)
 	if res.fallback || res.null {
 		return nil, false
 	}

@@ -64,7 +64,7 @@ func spot(w *worker, text []byte) ([]byte, bool) {
 		return text, false
 	}
 	if k := spotWhole(text); k != "" {
-		out := kindFuncs[k](w, &noColumn, text, 0).out
+		out := w.embed(k, &noColumn, text).out
 		if k == "url" {
 			out = spotSecrets(w, out)
 		}
@@ -94,7 +94,7 @@ func spot(w *worker, text []byte) ([]byte, bool) {
 			if !isEmail(piece) {
 				continue
 			}
-			fake = kindEmail(w, &noColumn, piece, 0).out
+			fake = w.embed("email", &noColumn, piece).out
 		case m[10] >= 0:
 			piece = text[m[10]:m[11]]
 			fake = kindMAC(w, &noColumn, piece, 0).out
@@ -121,7 +121,7 @@ func spot(w *worker, text []byte) ([]byte, bool) {
 			if start > 0 && (text[start-1] == '$' || text[start-1] == '.') || !isDomainName(piece) {
 				continue
 			}
-			fake = kindHostname(w, &noColumn, bytes.ToLower(piece), 0).out
+			fake = w.embed("hostname", &noColumn, bytes.ToLower(piece)).out
 		default:
 			continue
 		}
