@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+
+	"github.com/brianvoe/gofakeit/v7/data"
 )
 
 // TestLongBlobs: a value deep inside a blob of tens of KB (base64, hex,
@@ -73,6 +75,53 @@ func TestSplitAcrossBlocks(t *testing.T) {
 			if strings.Contains(out.String(), "Correct9") || strings.Contains(out.String(), "Staple") {
 				t.Errorf("%q, the first block ending %d bytes past the padding: split value survived", cut[0], upTo)
 			}
+		}
+	}
+}
+
+// TestBase64IsNoID: runs of hex digits of one case and dashes are read
+// as ids (hex only, not base64); base64 of real values never is one:
+// every word, name and address gofakeit has, with the prefixes the
+// attack forms put before a value, at every alignment, in both
+// alphabets.
+func TestBase64IsNoID(t *testing.T) {
+	var vals []string
+	for _, list := range data.Person {
+		vals = append(vals, list...)
+	}
+	for _, list := range data.Word {
+		vals = append(vals, list...)
+	}
+	for _, list := range data.Address {
+		vals = append(vals, list...)
+	}
+	for _, list := range data.Internet {
+		vals = append(vals, list...)
+	}
+	if len(vals) < 5000 {
+		t.Fatalf("only %d values", len(vals))
+	}
+	n := 0
+	for _, v := range vals {
+		for _, pre := range []string{"", "x", "xy", "password: ", "{\"name\": \""} {
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				for _, run := range strings.FieldsFunc(enc.EncodeToString([]byte(pre+v)), func(r rune) bool { return r == '=' }) {
+					if len(run) >= minB64 {
+						n++
+						if scanRun([]byte(run)).id {
+							t.Errorf("base64 of %q reads as an id: %s", pre+v, run)
+						}
+					}
+				}
+			}
+		}
+	}
+	if n < 20000 {
+		t.Fatalf("only %d runs tried", n)
+	}
+	for _, id := range []string{"6d8c8d75-f3bc-44b5-8d87-3cdc39145425", "6EA9D49D4D33650670D8D9993DA2FAC3", "20261121100000"} {
+		if !scanRun([]byte(id)).id {
+			t.Errorf("%s is not an id", id)
 		}
 	}
 }

@@ -275,9 +275,10 @@ func (ix *Index) perKind() map[string][]uint64 {
 // but the arrays, with their sizes), then the arrays as little-endian
 // uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
-// heads, spans; folded anchors, ends, heads, spans). Format 4: ends
-// words hold every domain's bit, heads, prefixes in the spans table.
-const indexMagic = "fuzzyduck-index-4\n"
+// heads, spans, pairs; folded anchors, ends, heads, spans, pairs). Format 5: ends
+// words hold every domain's pair, anchors as pairs, heads, prefixes in
+// the spans table (prefixBit), pairs.
+const indexMagic = "fuzzyduck-index-5\n"
 
 type tableHeader struct {
 	AnchorWords int   `json:"anchor_words"`
@@ -359,7 +360,7 @@ func (ix *Index) arrays(values map[string][]uint64) [][]uint64 {
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		out = append(out, values[k])
 	}
-	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.heads.w, ix.skel.spans.w, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.heads.w, ix.fold.spans.w)
+	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.heads.w, ix.skel.spans.w, ix.skel.pairs, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.heads.w, ix.fold.spans.w, ix.fold.pairs)
 }
 
 // LoadIndex reads an index written by Save.
@@ -375,7 +376,7 @@ func LoadIndex(path string) (*Index, error) {
 	}
 	br := bufio.NewReaderSize(zr, 1<<20)
 	magic, err := br.ReadString('\n')
-	if err == nil && (magic == "fuzzyduck-index-2\n" || magic == "fuzzyduck-index-3\n") {
+	if err == nil && len(magic) == len(indexMagic) && magic[:len(magic)-2] == indexMagic[:len(indexMagic)-2] && magic[len(magic)-2] >= '2' && magic[len(magic)-2] < indexMagic[len(indexMagic)-2] {
 		return nil, fmt.Errorf("index %s: written by an older fuzzy index (format %c); rebuild it with fuzzy index", path, magic[len(magic)-2])
 	}
 	if err != nil || magic != indexMagic {
@@ -451,6 +452,9 @@ func LoadIndex(path string) (*Index, error) {
 			return nil, err
 		}
 		t.spans = lenTable{w: words}
+		if t.pairs, err = read(pairWords); err != nil {
+			return nil, err
+		}
 		for _, n := range th.Lengths {
 			if n < 1 || n > maxScan {
 				return nil, fmt.Errorf("bad length %d", n)
@@ -458,7 +462,7 @@ func LoadIndex(path string) (*Index, error) {
 			t.setLen(n)
 		}
 		if t.prefix {
-			t.lenBits |= 1 << (PrefixLen & 63)
+			t.lenBits |= prefixBit
 		}
 		return t, nil
 	}

@@ -89,9 +89,9 @@ var skelDomains = [...]byte{domLoose, domDigits, domToken}
 // cand is a candidate key's end, whether it ends a word, and its ends
 // hash and word.
 type cand struct {
-	e          int32
-	whole      bool
-	base, word uint64
+	e             int32
+	whole, prefix bool
+	base, word    uint64
 }
 
 // minLenMask has the bits of lengths n >= min (of a band).
@@ -159,93 +159,137 @@ var lenBands = [...]int{128, 64, 0}
 
 // scanSkel finds keys in a skeleton rep.
 func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
+	// In stages over a batch of places, so that each stage's reads of
+	// the tables (misses in a large index) are independent and in flight
+	// together: the places whose anchor passes, then their spans words,
+	// then the candidates' ends words; then, in order, the domains.
 	t := m.skel
 	w.bounds.of(r)
-	for i := 0; i+t.anchorLen <= len(r.b); i++ {
-		f := r.fl[i]
-		if f&flStart == 0 {
-			continue
+	skip := 0 // places before it are inside a key found
+	for from := 0; from+t.anchorLen <= len(r.b); {
+		ps := w.places[:0]
+		i := from
+		for ; i+t.anchorLen <= len(r.b) && len(ps) < placeBatch; i++ {
+			f := r.fl[i]
+			if f&flStart == 0 {
+				continue
+			}
+			bounded := f&(flGap|flCJK|flAfterCJK) != 0
+			if !bounded && !anywhere || !t.startsPair(r.b[i:]) {
+				continue
+			}
+			a := load(r.b[i:], 4)
+			if t.anchors.hasPair(mix(a ^ t.seed)) {
+				ps = append(ps, place{i: int32(i), bounded: bounded, lm: t.spanHashOf(a)})
+			}
 		}
-		bounded := f&(flGap|flCJK|flAfterCJK) != 0
-		if !bounded && !anywhere {
-			continue
+		from = i
+		for k := range ps {
+			ps[k].lm = t.spans.at(ps[k].lm) & t.lenBits
 		}
-		a := load(r.b[i:], 4)
-		if !t.anchors.hasPair(mix(a ^ t.seed)) {
-			continue
-		}
-		lm := t.spans.at(t.spanHashOf(a)) & t.lenBits
-		if lm == 0 {
-			continue // (no key that starts so)
-		}
-		rest := len(r.b) - i
-		if rest < t.maxLen && !w.goesOn && t.mayGoOn(r.b[i:], lm) {
-			// A key may go on past the end: the seam with the next
-			// line is tried from here.
-			w.goesOn, w.goesOnAt, w.goesOnRest = true, int(r.src[i]), rest
-		}
-		// The candidates first, then their ends words (independent
-		// reads, in flight together), then the domains.
 		cs := w.cands[:0]
-		for _, band := range lenBands {
-			// The lengths that end where a key may: a word's end when it
-			// starts one, inside a blob any rune's start far enough on.
-			ends := w.bounds.words.window(i + band)
-			if anywhere {
-				ends |= w.bounds.runes.window(i+band) & minLenMask(m.minAnywhere-band)
+		for k := range ps {
+			p := &ps[k]
+			p.c0 = int32(len(cs))
+			if p.lm != 0 {
+				cs = m.candidates(w, r, anywhere, p, cs)
 			}
-			if !bounded {
-				ends &= w.bounds.runes.window(i+band) & minLenMask(m.minAnywhere-band)
-			}
-			for bs := lm & ends; bs != 0; {
-				b := 63 - bits.LeadingZeros64(bs)
-				bs &^= 1 << b
-				n := band + b
-				if n > rest || n < t.minLen || n > maxScan || !t.lens[n] {
-					continue
-				}
-				e := i + n
-				cs = append(cs, cand{e: int32(e), whole: bounded && r.skelEnd(e), base: t.endsBase(r.b[i:e])})
-			}
+			p.c1 = int32(len(cs))
 		}
 		for k := range cs {
 			cs[k].word = t.endsWord(cs[k].base)
 		}
-		found := false
-	cands:
-		for _, c := range cs {
-			e := int(c.e)
-			for _, dom := range skelDomains {
-				// (a word of a value is found as a whole word or, inside
-				// a blob, where a word begins, a capital after small
-				// letters too: "xy" + "Øyvind" + "zz" as one base64 run,
-				// not the "straße" of "Königstraße")
-				if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !c.whole && !(bounded || f&flCase != 0) || !endsIn(c.word, c.base, dom) {
-					continue
+		for k := range ps {
+			p := &ps[k]
+			i := int(p.i)
+			if i < skip || p.lm == 0 {
+				continue // (no key that starts so)
+			}
+			if rest := len(r.b) - i; rest < t.maxLen && !w.goesOn && t.mayGoOn(r.b[i:], p.lm) {
+				// A key may go on past the end: the seam with the next
+				// line is tried from here.
+				w.goesOn, w.goesOnAt, w.goesOnRest = true, int(r.src[i]), rest
+			}
+			f := r.fl[i]
+		cands:
+			for _, c := range cs[p.c0:p.c1] {
+				e := int(c.e)
+				if c.prefix {
+					if endsIn(c.word, c.base, domPrefix) {
+						if ent, tag, ok := m.verify(w, domPrefix, r.b[i:e]); ok {
+							hits = append(hits, hit{i, e, ent, domPrefix, tag})
+						}
+					}
+					break
 				}
-				ent, tag, ok := m.verify(w, dom, r.b[i:e])
-				if ok && dom == domDigits {
-					ok = m.strict(w, r, i, e)
-				}
-				if ok {
-					hits = append(hits, hit{i, e, ent, dom, tag})
-					found = true
-					i = e - 1
-					break cands
+				for _, dom := range skelDomains {
+					// (a word of a value is found as a whole word or, inside
+					// a blob, where a word begins, a capital after small
+					// letters too: "xy" + "Øyvind" + "zz" as one base64 run,
+					// not the "straße" of "Königstraße")
+					if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !c.whole && !(p.bounded || f&flCase != 0) || !endsIn(c.word, c.base, dom) {
+						continue
+					}
+					ent, tag, ok := m.verify(w, dom, r.b[i:e])
+					if ok && dom == domDigits {
+						ok = m.strict(w, r, i, e)
+					}
+					if ok {
+						hits = append(hits, hit{i, e, ent, dom, tag})
+						skip = e
+						break cands
+					}
 				}
 			}
 		}
-		w.cands = cs
-		if !found && t.prefix && bounded && lm&(1<<(PrefixLen&63)) != 0 && i+PrefixLen <= len(r.b) {
-			cand := r.b[i : i+PrefixLen]
-			if t.ends.hasPair(t.endsHash(cand, domPrefix)) {
-				if ent, tag, ok := m.verify(w, domPrefix, cand); ok {
-					hits = append(hits, hit{i, i + PrefixLen, ent, domPrefix, tag})
-				}
-			}
-		}
+		w.places, w.cands = ps, cs
 	}
 	return hits
+}
+
+// placeBatch: the places scanSkel takes a stage at a time.
+const placeBatch = 64
+
+// place is where a key may start: its spans hash, then its lengths, and
+// its candidates cands[c0:c1].
+type place struct {
+	i       int32
+	bounded bool
+	lm      uint64
+	c0, c1  int32
+}
+
+// candidates appends the candidate keys that start at p (longest first,
+// then its prefix key).
+func (m *matcher) candidates(w *worker, r *rep, anywhere bool, p *place, cs []cand) []cand {
+	t := m.skel
+	i := int(p.i)
+	rest := len(r.b) - i
+	for _, band := range lenBands {
+		// The lengths that end where a key may: a word's end when it
+		// starts one, inside a blob any rune's start far enough on.
+		ends := w.bounds.words.window(i + band)
+		if anywhere {
+			ends |= w.bounds.runes.window(i+band) & minLenMask(m.minAnywhere-band)
+		}
+		if !p.bounded {
+			ends &= w.bounds.runes.window(i+band) & minLenMask(m.minAnywhere-band)
+		}
+		for bs := p.lm & ends; bs != 0; {
+			b := 63 - bits.LeadingZeros64(bs)
+			bs &^= 1 << b
+			n := band + b
+			if n > rest || n < t.minLen || n > maxScan || !t.lens[n] {
+				continue
+			}
+			e := i + n
+			cs = append(cs, cand{e: int32(e), whole: p.bounded && r.skelEnd(e), base: t.endsBase(r.b[i:e])})
+		}
+	}
+	if t.prefix && p.bounded && p.lm&prefixBit != 0 && i+PrefixLen <= len(r.b) {
+		cs = append(cs, cand{e: int32(i + PrefixLen), prefix: true, base: t.endsBase(r.b[i : i+PrefixLen])})
+	}
+	return cs
 }
 
 // maxExtraGaps bounds the subsets of a candidate's separators tried.
@@ -294,7 +338,7 @@ func (m *matcher) scanFold(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 			continue
 		}
 		bounded := r.foldedStart(i)
-		if !bounded && !anywhere {
+		if !bounded && !anywhere || !t.startsPair(r.b[i:]) {
 			continue
 		}
 		if bounded && t.minLen < t.anchorLen { // keys shorter than an anchor: whole words only
@@ -575,6 +619,9 @@ func (w *worker) blobHit(run []byte, depth int) (span, bool) {
 	}
 	if len(h) >= 12 && (ri.hex || allHex(h)) && decodeHex(h, buf, try) {
 		return found, ok
+	}
+	if ri.id {
+		return span{}, false
 	}
 	if decodeBase64(run, ri, buf, try) {
 		return found, ok

@@ -133,6 +133,7 @@ type worker struct {
 	sk, fo  rep
 	hits    []hit
 	cands   []cand
+	places  []place
 	bounds  skelBounds
 	sq      []byte
 	bufs    [][]byte // per blob depth: decoded bytes

@@ -105,13 +105,18 @@ type table struct {
 	ends      bitTable // one word per (first and last bytes, length), a bit per domain in it
 	spans     lenTable
 	heads     bitTable // the first headShort and headLong bytes of keys longer than that
+	pairs     bitset   // the first two bytes of keys, exact (pairOf); a one-byte key's with every second byte
 	lens      []bool   // lens[n]: some key is n bytes long (n <= maxScan)
-	lenBits   uint64   // 1 << (n&63) for every n in lens, and PrefixLen's when prefix
+	lenBits   uint64   // 1 << (n&63) for every n in lens, and prefixBit when prefix
 	minLen    int
 	maxLen    int // the longest key, at most maxScan
 	prefix    bool
 	doms      uint8 // which domains have keys (bit domIndex)
 }
+
+// prefixBit: the bit of a spans mask that says prefix keys start so
+// (length 0; lengths 64 and 128 share it).
+const prefixBit = 1
 
 // Heads: a line's last bytes may begin a key that goes on in the next
 // line only if a key begins with them: its first headShort bytes (rest 6
@@ -126,7 +131,7 @@ const maxScan = 128
 
 // newTable returns a table with no keys; build adds them.
 func newTable(anchorLen int, seed uint64) *table {
-	return &table{anchorLen: anchorLen, seed: seed, anchors: newBitTable(0), ends: newBitTable(0), spans: newLenTable(0), heads: newBitTable(0), lens: make([]bool, maxScan+1)}
+	return &table{anchorLen: anchorLen, seed: seed, anchors: newBitTable(0), ends: newBitTable(0), spans: newLenTable(0), heads: newBitTable(0), pairs: make(bitset, pairWords), lens: make([]bool, maxScan+1)}
 }
 
 func (t *table) anchorHash(b []byte) uint64 {
@@ -165,7 +170,7 @@ func (t *table) note(dom byte, n int) {
 	t.doms |= 1 << domIndex(dom)
 	if dom == domPrefix {
 		t.prefix = true
-		t.lenBits |= 1 << (PrefixLen & 63)
+		t.lenBits |= prefixBit
 		return
 	}
 	if n > maxScan {
@@ -182,6 +187,36 @@ func (t *table) setLen(n int) {
 		t.minLen = n
 	}
 	t.maxLen = max(t.maxLen, n)
+}
+
+// pairWords: the pairs table's size, a bit for each two bytes.
+const pairWords = 1 << 16 / 64
+
+// pairOf is the pairs table's bit for b's first two bytes (the second
+// 0 at the end of the text).
+func pairOf(b []byte) int {
+	if len(b) == 1 {
+		return int(b[0]) << 8
+	}
+	return int(b[0])<<8 | int(b[1])
+}
+
+// hasPair: a key may start with b's first two bytes.
+func (t *table) startsPair(b []byte) bool {
+	p := pairOf(b)
+	return t.pairs[p>>6]&(1<<(p&63)) != 0
+}
+
+func (t *table) setPair(scan []byte) {
+	if len(scan) >= 2 {
+		p := pairOf(scan)
+		t.pairs[p>>6] |= 1 << (p & 63)
+		return
+	}
+	for c := 0; c < 256; c++ {
+		p := int(scan[0])<<8 | c
+		t.pairs[p>>6] |= 1 << (p & 63)
+	}
 }
 
 // headHash stands for a key's first n bytes (headShort or headLong).
@@ -237,11 +272,15 @@ type keyHashes struct {
 // add records a key (its scan bytes).
 func (h *keyHashes) add(t *table, dom byte, scan []byte) {
 	t.note(dom, len(scan))
+	t.setPair(scan)
 	if len(scan) < t.anchorLen {
 		h.anchors = append(h.anchors, t.shortHash(scan))
 	} else {
 		h.anchors = append(h.anchors, t.anchorHash(scan))
-		if len(scan) <= maxScan {
+		switch {
+		case dom == domPrefix:
+			h.spans = append(h.spans, uint64(uint32(t.spanHash(scan)))<<8) // (prefixBit)
+		case len(scan) <= maxScan:
 			h.spans = append(h.spans, uint64(uint32(t.spanHash(scan)))<<8|uint64(len(scan)))
 		}
 		for _, n := range [...]int{headShort, headLong} {
@@ -316,6 +355,7 @@ func (t *table) clone() *table {
 	c.ends = t.ends.clone()
 	c.spans = lenTable{w: append([]uint64(nil), t.spans.w...)}
 	c.heads = t.heads.clone()
+	c.pairs = append(bitset(nil), t.pairs...)
 	c.lens = append([]bool(nil), t.lens...)
 	return &c
 }

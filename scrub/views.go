@@ -60,6 +60,15 @@ func (v *view) push(c byte, st, en int) {
 	v.end = append(v.end, int32(en))
 }
 
+// copyRun appends src[i:j] as it is.
+func (v *view) copyRun(src []byte, i, j int) {
+	v.text = append(v.text, src[i:j]...)
+	for k := i; k < j; k++ {
+		v.start = append(v.start, int32(k))
+		v.end = append(v.end, int32(k+1))
+	}
+}
+
 func (v *view) pushRune(r rune, st, en int) {
 	var b [utf8.UTFMax]byte
 	n := utf8.EncodeRune(b[:], r)
@@ -173,12 +182,19 @@ func unescape(src []byte, v *view) bool { return unescapeOnly(src, v, families(s
 // unescapeOnly decodes the escapes of the families fams only.
 func unescapeOnly(src []byte, v *view, fams uint8) bool {
 	v.text, v.start, v.end, v.touched = v.text[:0], v.start[:0], v.end[:0], 0
+	if cap(v.text) < len(src) {
+		v.text, v.start, v.end = make([]byte, 0, len(src)+16), make([]int32, 0, len(src)+16), make([]int32, 0, len(src)+16)
+	}
 	changed := false
 	for i := 0; i < len(src); {
 		c := src[i]
 		if escapeFam[c]&fams == 0 {
-			v.push(c, i, i+1)
-			i++
+			j := i + 1
+			for j < len(src) && escapeFam[src[j]]&fams == 0 {
+				j++
+			}
+			v.copyRun(src, i, j)
+			i = j
 			continue
 		}
 		at := len(v.text)
@@ -454,21 +470,38 @@ func isB64(c byte) bool {
 // minB64 is the shortest base64 run decoded: 6 bytes.
 const minB64 = 8
 
-// runInfo says which base64 alphabets a run can be in.
-type runInfo struct{ std, url, hex bool }
+// runInfo says which base64 alphabets a run can be in, and whether it
+// is hex.
+type runInfo struct {
+	std, url, hex bool
+	// id: hex digits of one case and dashes (a UUID, a hash, a request
+	// id): base64 of anything has other letters, so an id is read as hex
+	// only. (Base64 of text uses the 16 of the 64 characters an id does
+	// at nearly every place: one value in billions could be all of
+	// them.)
+	id bool
+}
 
 func scanRun(run []byte) runInfo {
 	ri := runInfo{std: true, url: true, hex: true}
+	lower, upper, other := false, false, false
 	for _, c := range run {
 		switch {
 		case c == '+' || c == '/':
-			ri.url, ri.hex = false, false
+			ri.url, ri.hex, other = false, false, true
 		case c == '-' || c == '_':
 			ri.std, ri.hex = false, false
-		case ri.hex && hexVal(c) < 0:
-			ri.hex = false
+			other = other || c == '_'
+		case c >= 'a' && c <= 'f':
+			lower = true
+		case c >= 'A' && c <= 'F':
+			upper = true
+		case c >= '0' && c <= '9':
+		default:
+			ri.hex, other = false, true
 		}
 	}
+	ri.id = !other && !(lower && upper)
 	return ri
 }
 

@@ -23,6 +23,9 @@ type locator struct {
 	kw     string // "CREATE VIEW", "SET", ...
 	// defs: for CREATE TABLE, the column definitions' token ranges.
 	defs []def
+	// lines before counted (linesBefore): newlines in Raw[:counted],
+	// the last at lastNL.
+	counted, lines, lastNL int
 }
 
 type def struct {
@@ -32,19 +35,39 @@ type def struct {
 
 func (l *locator) reset(st *sqldump.Statement) {
 	l.st = st
+	l.counted, l.lines, l.lastNL = 0, 0, -1
 	l.toks = l.toks[:0]
 	l.lexed, l.lexOK = false, false
 	l.object, l.table, l.kw = "", "", ""
 	l.defs = l.defs[:0]
 }
 
-func (l *locator) hit(j *job, m scrub.Match) Hit {
+// linesBefore counts the newlines before off in the statement and says
+// where the last of them is (-1: none); matches come in order, so the
+// count goes on from the one before.
+func (l *locator) linesBefore(off int) (n, last int) {
+	if off < l.counted {
+		l.counted, l.lines, l.lastNL = 0, 0, -1
+	}
 	raw := l.st.Raw
-	before := raw[:m.Start]
+	for {
+		i := bytes.IndexByte(raw[l.counted:off], '\n')
+		if i < 0 {
+			break
+		}
+		l.lastNL = l.counted + i
+		l.lines++
+		l.counted = l.lastNL + 1
+	}
+	l.counted = off
+	return l.lines, l.lastNL
+}
+
+func (l *locator) hit(j *job, m scrub.Match) Hit {
 	h := Hit{Offset: j.offset + int64(m.Start), Length: m.End - m.Start, Kind: m.Kind, Source: m.Source, Statement: l.st.Keyword}
-	if n := bytes.Count(before, []byte{'\n'}); n > 0 {
+	if n, nl := l.linesBefore(m.Start); n > 0 {
 		h.Line = j.line + n
-		h.Col = m.Start - bytes.LastIndexByte(before, '\n')
+		h.Col = m.Start - nl
 	} else {
 		h.Line = j.line
 		h.Col = j.col + m.Start + 1
@@ -295,41 +318,6 @@ func (l *locator) columnDefs() {
 // defKeywords start definitions that are not columns.
 var defKeywords = map[string]bool{"PRIMARY": true, "KEY": true, "INDEX": true, "UNIQUE": true, "CONSTRAINT": true,
 	"FOREIGN": true, "CHECK": true, "FULLTEXT": true, "SPATIAL": true, "PERIOD": true, "VECTOR": true}
-
-// unescaped calls fn with the unescaped text of every string literal of
-// the statement that has backslash escapes (rows and DDL alike), and its
-// byte range in Raw.
-func (l *locator) unescaped(j *job, fn func(lit []byte, start, end int)) {
-	raw := l.st.Raw
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return
-	}
-	if in := l.st.Insert(); in != nil {
-		for row := 0; row < in.Rows(); row++ {
-			for col := 0; col < in.Width(); col++ {
-				v := in.Value(row, col)
-				if v.Kind != sqldump.KindString || bytes.IndexByte(v.Raw, '\\') < 0 {
-					continue
-				}
-				start, end := in.ValueSpan(row, col)
-				l.buf = v.Bytes(l.buf[:0])
-				fn(l.buf, start, end)
-			}
-		}
-		return
-	}
-	l.lex()
-	if !l.lexOK {
-		return
-	}
-	for _, t := range l.toks {
-		if t.Kind != sqldump.TokString || bytes.IndexByte(raw[t.Start:t.End], '\\') < 0 {
-			continue
-		}
-		l.buf = sqldump.TokenValue(l.buf[:0], raw, t)
-		fn(l.buf, t.Start, t.End)
-	}
-}
 
 // partOfName: the match lies inside a name (an identifier of the DDL, or
 // a `quoted` name in a comment: "-- Dumping data for table `t`") without

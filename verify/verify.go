@@ -213,57 +213,6 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 						j.hits = append(j.hits, h)
 					}
 				})
-				loc.unescaped(j, func(lit []byte, start, end int) {
-					// A literal's own escapes undone: JSON inside an SQL
-					// string carries its escapes twice ('a\\u0040b').
-					lo, hi := j.offset+int64(start), j.offset+int64(end)
-					inLit := func(h Hit) bool { return h.Offset >= lo && h.Offset < hi }
-					for _, h := range j.hits {
-						if inLit(h) && !h.Word {
-							return // found already
-						}
-					}
-					var more []Hit
-					s.Find(lit, func(m scrub.Match) {
-						h := loc.hit(j, scrub.Match{Start: start, End: end, Kind: m.Kind, Source: m.Source})
-						h.Length, h.digits = m.End-m.Start, numeric(lit[m.Start:m.End])
-						h.chance = !inShape(h.Kind, lit[m.Start:m.End])
-						if opts.classify(m, &h) {
-							more = append(more, h)
-						}
-					})
-					if len(more) == 0 {
-						return
-					}
-					whole := false
-					for _, h := range more {
-						whole = whole || !h.Word
-					}
-					if !whole {
-						for _, h := range j.hits {
-							if inLit(h) {
-								return // the same words, found already
-							}
-						}
-					}
-					// The whole value replaces the words it was seen as.
-					kept := j.hits[:0]
-					for _, h := range j.hits {
-						if !inLit(h) {
-							kept = append(kept, h)
-						}
-					}
-					if whole {
-						values := more[:0]
-						for _, h := range more {
-							if !h.Word {
-								values = append(values, h)
-							}
-						}
-						more = values
-					}
-					j.hits = append(kept, more...)
-				})
 				sortHits(j.hits)
 				close(j.done)
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fuzzyduck/fuzzyduck/scrub"
+	"github.com/fuzzyduck/fuzzyduck/scrub/attack"
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 	"github.com/fuzzyduck/fuzzyduck/verify"
 )
@@ -214,5 +215,32 @@ func TestWordsAndShortValues(t *testing.T) {
 	}
 	if rep.Hits != 3 || cols != "brow;crow;name;" || rep.Chance < 1 {
 		t.Errorf("shapes: %q, report %+v, hits %v", cols, rep, hits)
+	}
+}
+
+// TestEveryForm: each original in every form of the attack corpus that
+// a log line shows it in (scrub/attack), inside a row's string as
+// mariadb-dump escapes it, is found as a whole original value in that
+// column. (Not the forms that show a value's first bytes only, nor a
+// UUID's forms that do not write it as a UUID: verify counts a match
+// out of its kind's shape as chance.)
+func TestEveryForm(t *testing.T) {
+	s := index(t)
+	base := cleanDump(t)
+	sqlEscape := strings.NewReplacer(`\`, `\\`, `'`, `\'`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\x00", `\0`, "\x1a", `\Z`)
+	for kind, v := range originals {
+		for _, f := range attack.Forms {
+			if f.Bare || f.Applies != nil && !f.Applies(v) || strings.HasPrefix(f.Name, "split") || strings.HasSuffix(f.Name, "-cut") ||
+				kind == "uuid" && (strings.HasPrefix(f.Name, "html-") && f.Name != "html-named" || strings.HasPrefix(f.Name, "utf16")) {
+				continue
+			}
+			t.Run(kind+"/"+f.Name, func(t *testing.T) {
+				stmt := "CREATE TABLE `t7` (`id` int, `note` text);\nINSERT INTO `t7` VALUES (1,'ok'),(2,'" + sqlEscape.Replace(f.Render(v)) + "');\n"
+				hits, rep := check(t, s, append(append([]byte{}, base...), stmt...), verify.Options{})
+				if rep.Hits == 0 || len(hits) == 0 || hits[0].Word || hits[0].Column != "note" || hits[0].Row != 2 || hits[0].Kind != kind {
+					t.Errorf("not found whole in row 2's note (hits %v, report %+v):\n%s", hits, rep, stmt)
+				}
+			})
+		}
 	}
 }
