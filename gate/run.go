@@ -111,7 +111,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	// Everything written goes through this scrubber; the run's secrets
 	// are always in it.
 	so := o.Scrub
-	so.Values = append(append([]scrub.Value(nil), so.Values...), scrub.RunSecrets(o.DSN)...)
+	secrets, err := scrub.RunSecrets(o.DSN)
+	if err != nil {
+		return nil, err
+	}
+	so.Values = append(append([]scrub.Value(nil), so.Values...), secrets...)
 	if c.DBPass != "" {
 		so.Values = append(so.Values, scrub.Value{Kind: "password", Text: c.DBPass, Source: "run"})
 	}

@@ -138,7 +138,7 @@ func TestScrubBadInput(t *testing.T) {
 		t.Errorf("missing index: exit %d %s", r.code, r.stderr)
 	}
 	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("patterns:\n  - {name: x, regex: '('}\n"), 0o644)
-	if r := run(t, dir, "", gateBin, "scrub", "--rules", "bad.yaml"); r.code != 2 || !strings.Contains(r.stderr, "pattern x") {
+	if r := run(t, dir, "", gateBin, "scrub", "--rules", "bad.yaml"); r.code != 2 || !strings.Contains(r.stderr, "bad.yaml:2:22: patterns[0].regex: not a valid regular expression: missing closing )") {
 		t.Errorf("bad regex: exit %d %s", r.code, r.stderr)
 	}
 	if r := run(t, dir, "", gateBin, "scrub", "-o", "out.log", "nope.log"); r.code != 2 {

@@ -35,6 +35,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "history", Usage: "append this run's measurements to the history store in this directory"},
 			&cli.StringFlag{Name: "dir", Usage: "code tree of phases that name none: the migration command starts there and, in the sandbox, sees it read-only (default: the dataset's directory, which the sandbox hides: the command starts in an empty one)"},
 		}, scrubFlags...),
+		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			cfg, err := gate.LoadConfig(c.String("dataset"))
 			if err != nil {

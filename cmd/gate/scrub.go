@@ -30,13 +30,24 @@ func newScrubber(c *cli.Context) (*scrub.Scrubber, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts.Values = append(opts.Values, scrub.RunSecrets(c.String("dsn"))...)
+	secrets, err := scrub.RunSecrets(c.String("dsn"))
+	if err != nil {
+		return nil, err
+	}
+	opts.Values = append(opts.Values, secrets...)
 	return scrub.New(opts)
 }
+
+// minMarkerKey: a marker key file shorter than this is refused (an
+// empty or short key would let anyone compute the tags of guesses).
+const minMarkerKey = 16
 
 // scrubOptions reads the scrub flags.
 func scrubOptions(c *cli.Context) (scrub.Options, error) {
 	opts := scrub.Options{MinLength: c.Int("min-length")}
+	if n := opts.MinLength; n < 1 || n > 1000 {
+		return opts, fmt.Errorf("--min-length: want a whole number from 1 to 1000")
+	}
 	if p := c.String("index"); p != "" {
 		ix, err := scrub.LoadIndex(p)
 		if err != nil {
@@ -63,7 +74,10 @@ func scrubOptions(c *cli.Context) (scrub.Options, error) {
 	if p := c.String("marker-key"); p != "" {
 		k, err := os.ReadFile(p)
 		if err != nil {
-			return opts, err
+			return opts, fmt.Errorf("--marker-key: %w", err)
+		}
+		if len(k) < minMarkerKey {
+			return opts, fmt.Errorf("--marker-key %s: want at least %d bytes of key", p, minMarkerKey)
 		}
 		opts.MarkerKey = k
 	}
@@ -82,6 +96,7 @@ func scrubCommand() *cli.Command {
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 if anything would be scrubbed"},
 			&cli.StringFlag{Name: "report", Usage: "write the report (counts by source and kind, never values) as JSON to this file"},
 		),
+		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			fileio.CleanupOnSignal()
 			s, err := newScrubber(c)
