@@ -145,6 +145,7 @@ type worker struct {
 	countNames map[countKey]string
 	tagRep     rep
 	classBuf   [1]byte
+	breaks     []byte // wordBreaks' copy of a line
 	// The seam with the line before the one being scanned, when that
 	// line's last value may go on: seamA gets that line's spans.
 	seamPrev *lineResult
@@ -404,6 +405,10 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, [2]seamSide) {
 	}
 	var sides [2]seamSide
 	if s.m.active() {
+		if alt := s.wordBreaks(line); alt != nil {
+			// First: the line's own scan below leaves the seam state.
+			spans, _ = s.knownSpans(alt, spans)
+		}
 		spans, sides = s.knownSpans(line, spans)
 	}
 	return dropInMarkers(line, spans), sides

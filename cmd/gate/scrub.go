@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -103,11 +101,14 @@ func scrubCommand() *cli.Command {
 			if err != nil {
 				return cli.Exit(err.Error(), 2)
 			}
-			total := &scrub.Report{Counts: map[string]int{}}
+			var total *scrub.Report
 			if dir := c.String("in-place"); dir != "" {
-				err = scrubDir(s, dir, c.Bool("check"), total)
+				if c.NArg() > 0 || c.IsSet("output") {
+					return cli.Exit("gate scrub: --in-place scrubs the directory alone: give no other input or output", 2)
+				}
+				total, err = s.ScrubTree(dir, c.Bool("check"))
 			} else {
-				err = scrubFiles(s, c.Args().Slice(), c.String("output"), c.Bool("check"), total)
+				total, err = s.ScrubFiles(c.Args().Slice(), c.String("output"), c.Bool("check"))
 			}
 			if err != nil {
 				return cli.Exit(err.Error(), 2)
@@ -125,94 +126,6 @@ func scrubCommand() *cli.Command {
 			return nil
 		},
 	}
-}
-
-func scrubFiles(s *scrub.Scrubber, inputs []string, output string, check bool, total *scrub.Report) error {
-	if len(inputs) == 0 {
-		inputs = []string{"-"}
-	}
-	var out *fileio.File
-	var w io.Writer = io.Discard
-	if !check {
-		var err error
-		if out, err = fileio.Create(output); err != nil {
-			return err
-		}
-		w = out
-	}
-	for _, in := range inputs {
-		r, _, err := fileio.Open(in)
-		if err != nil {
-			if out != nil {
-				out.Abort()
-			}
-			return err
-		}
-		rep, err := s.Scrub(w, r)
-		r.Close()
-		if err != nil {
-			if out != nil {
-				out.Abort()
-			}
-			return fmt.Errorf("%s: %w", in, err)
-		}
-		total.Add(rep)
-	}
-	if out != nil {
-		return out.Commit()
-	}
-	return nil
-}
-
-// scrubDir scrubs every regular file under dir; each is written to a temp
-// file beside it and renamed over it, so no file is ever half-scrubbed.
-func scrubDir(s *scrub.Scrubber, dir string, check bool, total *scrub.Report) error {
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() && !strings.Contains(d.Name(), ".tmp-") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, p := range files {
-		r, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		st, _ := r.Stat()
-		var rep *scrub.Report
-		if check {
-			rep, err = s.Scrub(io.Discard, r)
-			r.Close()
-			if err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-		} else {
-			out, err := fileio.Create(p)
-			if err != nil {
-				r.Close()
-				return err
-			}
-			out.Mode = st.Mode().Perm()
-			rep, err = s.Scrub(out, r)
-			r.Close()
-			if err != nil {
-				out.Abort()
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			if err := out.Commit(); err != nil {
-				return err
-			}
-		}
-		total.Add(rep)
-	}
-	return nil
 }
 
 func printReport(w io.Writer, r *scrub.Report) {
