@@ -21,20 +21,7 @@ func Collect(r *sqldump.Reader, set *rules.Set, visit func(kind string, value []
 	// each part the url kind replaces, alone; free text by the data
 	// inside it (hosts, addresses, e-mails, URLs, ids), alone.
 	inner := visit
-	var seen func(kind string, v []byte)
-	seen = func(kind string, v []byte) {
-		if keptAsIs(kind, v) {
-			return
-		}
-		inner(kind, v)
-		switch {
-		case kind == "url":
-			urlParts(w, v, inner)
-		case kind == "text" && mayHoldData(v):
-			w.rewriteText(v, seen)
-		}
-	}
-	visit = seen
+	visit = func(kind string, v []byte) { w.knownBy(kind, v, inner) }
 	var buf []byte
 	for {
 		st, err := r.Next()

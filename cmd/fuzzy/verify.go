@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/fuzzyduck/fuzzyduck/internal/cliutil"
 	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
 	"github.com/fuzzyduck/fuzzyduck/scrub"
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
@@ -52,6 +53,7 @@ func verifyCommand() *cli.Command {
 				}
 				opts.Values = append(opts.Values, vals...)
 			}
+			opts.Values = cliutil.WithParts(opts.Values)
 			s, err := scrub.New(opts)
 			if err != nil {
 				return cli.Exit(fmt.Sprintf("fuzzy verify: %v", err), 2)

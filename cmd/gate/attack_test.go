@@ -89,26 +89,34 @@ func TestAttackCorpusEndToEnd(t *testing.T) {
 		})
 	}
 	// The index knows the URL's, the JSON's and the text's parts alone,
-	// in every form.
+	// in every form; so does a values file holding the same three values.
 	plog, pprobes, pclean := attack.Log(partValues, partTwins, attack.Ordinary)
-	if err := os.WriteFile(filepath.Join(dir, "parts.log"), []byte(plog), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if r := run(t, dir, "", gateBin, "scrub", "--index", "values.idx", "-o", "parts.out", "parts.log"); r.code != 0 {
-		t.Fatal(r.stderr)
-	}
-	out, _ := os.ReadFile(filepath.Join(dir, "parts.out"))
-	leaks, altered, err := attack.Check(plog, string(out), pprobes, pclean)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, l := range leaks {
-		if i < 20 {
-			t.Errorf("part leak: %s", l)
+	pvalues := "url\t" + partsURL + "\njson\t" + partsJSON + "\ntext\t" + partsText + "\n"
+	for f, text := range map[string]string{"parts.log": plog, "parts.txt": pvalues} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if len(leaks) > 0 || len(altered) > 0 {
-		t.Errorf("parts: %d of %d probes leak, %d of %d clean lines altered", len(leaks), len(pprobes), len(altered), len(pclean))
+	for _, mode := range [][]string{{"--index", "values.idx"}, {"--values", "parts.txt"}} {
+		t.Run("parts "+mode[0][2:], func(t *testing.T) {
+			r := run(t, dir, "", gateBin, append([]string{"scrub", "-o", "parts.out"}, append(mode, "parts.log")...)...)
+			if r.code != 0 {
+				t.Fatal(r.stderr)
+			}
+			out, _ := os.ReadFile(filepath.Join(dir, "parts.out"))
+			leaks, altered, err := attack.Check(plog, string(out), pprobes, pclean)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range leaks {
+				if i < 20 {
+					t.Errorf("part leak: %s", l)
+				}
+			}
+			if len(leaks) > 0 || len(altered) > 0 {
+				t.Errorf("parts: %d of %d probes leak, %d of %d clean lines altered", len(leaks), len(pprobes), len(altered), len(pclean))
+			}
+		})
 	}
 }
 

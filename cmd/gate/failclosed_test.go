@@ -289,3 +289,25 @@ func TestScrubConfigStrict(t *testing.T) {
 		t.Errorf("recovered %q from %s", got, out)
 	}
 }
+
+// TestScrubValuesURLParts (finding 13): a URL in a values file is known
+// by its parts alone, as an index of it is (the red team's reproducers).
+func TestScrubValuesURLParts(t *testing.T) {
+	const u = "https://admin:Hunter2%40x@git.acme-corp.net:8443/repo/secret-project?token=qwertyuiop123#frag"
+	lines := []string{"Hunter2%40x", "Hunter2@x", "admin:Hunter2%40x", "git.acme-corp.net", "/repo/secret-project",
+		"qwertyuiop123", "https://admin:***@git.acme-corp.net:8443/repo/secret-project?token=qwertyuiop123#frag"}
+	secrets := []string{"Hunter2@x", "git.acme-corp.net", "secret-project", "qwertyuiop123"}
+	for _, values := range []string{"url\t" + u + "\n", u + "\n"} {
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{"v.txt": values})
+		for _, l := range lines {
+			r := run(t, dir, l+"\n", gateBin, "scrub", "--values", "v.txt", "-")
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if got := recovered(r.stdout, secrets...); len(got) > 0 {
+				t.Errorf("%q (values %q): recovered %q from %s", l, values[:4], got, r.stdout)
+			}
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fuzzyduck/fuzzyduck/internal/cliutil"
 	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
 	"github.com/fuzzyduck/fuzzyduck/scrub"
 	"github.com/urfave/cli/v2"
@@ -69,6 +70,7 @@ func scrubOptions(c *cli.Context) (scrub.Options, error) {
 			return opts, err
 		}
 	}
+	opts.Values = cliutil.WithParts(opts.Values)
 	if p := c.String("marker-key"); p != "" {
 		k, err := os.ReadFile(p)
 		if err != nil {
