@@ -30,7 +30,7 @@ func FuzzDecoders(f *testing.F) {
 		ri := scanRun(b)
 		decodeBase64(b, ri, buf, func([]byte) bool { return false })
 		decodeHex(b, buf, func([]byte) bool { return false })
-		inflate(b)
+		inflate(b, inflateBudget)
 		var r rep
 		r.skeleton(b)
 		r.folded(b)

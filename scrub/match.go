@@ -438,6 +438,7 @@ func (w *worker) knownSpans(line []byte, spans []span) ([]span, [2]seamSide) {
 	plain := &view{text: bytes.TrimRight(line, "\r\n")}
 	w.lineGoesOn, w.plainGoesOn = tailFrom{at: -1}, tailFrom{at: -1}
 	w.curLine = line
+	w.inflated = 0
 	spans, final := w.viewsSpans(plain, 0, false, spans)
 	sides := [2]seamSide{{plain, w.plainGoesOn}}
 	if final != plain {
@@ -580,7 +581,10 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 		for k < len(t) && k-j < 2 && t[k] == '=' {
 			k++
 		}
-		if j-i >= minB64 {
+		if depth == 0 && j-i >= minB64 && w.atCut(v, i, k) {
+			a, b := v.source(i, k)
+			spans = append(spans, span{start: a, end: b, kind: kindBlob, source: sourceLimit})
+		} else if j-i >= minB64 {
 			if sp, ok := w.blobHit(t[i:j], depth); ok {
 				sp.start, sp.end = v.source(i, k) // the run, tagged as the value inside
 				spans = append(spans, sp)
@@ -646,7 +650,12 @@ func plausible(b []byte) bool {
 // Bytes that read as nothing are searched for whole words of values of
 // minAnywhere or more (shorter ones turn up in noise by chance).
 func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
-	if out, ok := inflate(b); ok {
+	if out, ok, over := inflate(b, w.inflateRoom()); over {
+		// More than the line may inflate to: not read whole, so
+		// scrubbed whole.
+		return span{kind: kindBlob, source: sourceLimit}, true, true
+	} else if ok {
+		w.inflated += len(out)
 		b, known = out, true
 	}
 	var spans []span

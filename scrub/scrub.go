@@ -146,6 +146,11 @@ type worker struct {
 	tagRep     rep
 	classBuf   [1]byte
 	breaks     []byte // wordBreaks' copy of a line
+	// cutHead, cutTail: the first and last byte of the block being
+	// scrubbed when a long line was cut there (atCut); inflated: bytes
+	// inflated for the line being scanned (inflateBudget).
+	cutHead, cutTail *byte
+	inflated         int
 	// The seam with the line before the one being scanned, when that
 	// line's last value may go on: seamA gets that line's spans.
 	seamPrev *lineResult
@@ -181,7 +186,10 @@ type block struct {
 	lines      int
 	rep        *Report
 	openKey    bool // a private key block is still open at the end
-	done       chan struct{}
+	// cutStart, cutEnd: the block begins or ends where a line too long
+	// to scan whole was cut (atCut).
+	cutStart, cutEnd bool
+	done             chan struct{}
 }
 
 // scrub scrubs the block's lines, starting inside a private key block
@@ -189,6 +197,7 @@ type block struct {
 func (w *worker) scrub(b *block, inKey bool) {
 	b.out = b.out[:0]
 	b.rep = &Report{Counts: map[string]int{}}
+	w.setCuts(b)
 	w.scanLines(b.in, b.prev, b.next, &inKey, func(line []byte, spans []span) {
 		if spans = dropInMarkers(line, spans); len(spans) == 0 {
 			b.out = append(b.out, line...)
@@ -265,6 +274,7 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 	newBlock := func() *block {
 		b := blockPool.Get().(*block)
 		b.in, b.out, b.prev, b.next, b.lines, b.rep, b.openKey = b.in[:0], b.out[:0], nil, nil, 0, nil, false
+		b.cutStart, b.cutEnd = false, false
 		b.done = make(chan struct{})
 		return b
 	}
@@ -320,8 +330,10 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 			flush()
 			release(line[:cut])
 			cur.in = append(cur.in, line[:cut]...)
+			cur.cutEnd = true
 			lastLine = cur.in
 			flush()
+			cur.cutStart = true
 			line = append(line[:0], line[cut:]...)
 			continue
 		}
@@ -349,7 +361,9 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 	}
 }
 
-const maxLine = 4 << 20
+// maxLine: longer lines are scrubbed in pieces of about this size (a
+// worker's memory grows with a piece's decoded views).
+const maxLine = 256 << 10
 
 // blockPool keeps blocks' buffers (a block is about 256 KB in, a little
 // more out) from one block to the next.

@@ -616,31 +616,32 @@ func allHex(b []byte) bool {
 	return true
 }
 
-// maxInflate bounds what a compressed blob may expand to.
-const maxInflate = 64 << 20
-
 // inflate returns what a gzip or zlib blob holds (as much as could be
-// read), and whether it was one.
-func inflate(b []byte) ([]byte, bool) {
+// read, up to limit bytes), whether it was one, and whether it holds
+// more than limit.
+func inflate(b []byte, limit int) (out []byte, ok, over bool) {
 	var r io.Reader
 	switch {
 	case len(b) >= 10 && b[0] == 0x1f && b[1] == 0x8b:
 		zr, err := gzip.NewReader(bytes.NewReader(b))
 		if err != nil {
-			return nil, false
+			return nil, false, false
 		}
 		r = zr
 	case len(b) >= 6 && b[0]&0x0f == 8 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0:
 		zr, err := zlib.NewReader(bytes.NewReader(b))
 		if err != nil {
-			return nil, false
+			return nil, false, false
 		}
 		r = zr
 	default:
-		return nil, false
+		return nil, false, false
 	}
-	out, _ := io.ReadAll(io.LimitReader(r, maxInflate))
-	return out, len(out) > 0
+	out, _ = io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if len(out) > limit {
+		return out[:limit], true, true
+	}
+	return out, len(out) > 0, false
 }
 
 // textLike: b is printable text (UTF-8, or mostly ASCII with some
