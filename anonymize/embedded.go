@@ -35,6 +35,16 @@ type embedTracker struct {
 	// untracked: values of kinds not collision-checked, embedded in a
 	// one-pass run: their digests, input and output in turn
 	untracked map[string][]uint64
+	// recorded counts the values recorded (vals and untracked)
+	recorded int
+}
+
+// count is how many embedded values t has recorded (0 for none).
+func (t *embedTracker) count() int {
+	if t == nil {
+		return 0
+	}
+	return t.recorded
 }
 
 // embeddedValue is one value seen inside a cell, with its digests.
@@ -67,6 +77,7 @@ func (w *worker) embed(kind string, c *colInfo, v []byte) result {
 		if t.e.one != nil && !bijective[kind] && t.redo == nil && !res.fallback && !res.null {
 			fp := t.e.fp[kind]
 			t.untracked[kind] = append(t.untracked[kind], fp[0].sum(v), fp[1].sum(res.out))
+			t.recorded++
 		}
 		return res
 	}
@@ -88,6 +99,7 @@ func (w *worker) embed(kind string, c *colInfo, v []byte) result {
 	t.origs = append(t.origs, v...)
 	fp := t.e.fp[kind]
 	t.vals = append(t.vals, embeddedValue{row: t.row, col: t.col, kind: kind, info: c, at: at, end: len(t.origs), inFP: fp[0].sum(v), outFP: fp[1].sum(res.out)})
+	t.recorded++
 	return res
 }
 

@@ -127,6 +127,7 @@ type colPlan struct {
 	kind    string
 	fn      kindFunc
 	tracked bool // unique column of a non-bijective kind: collision-checked
+	unique  bool // a key of its own: its values do not repeat (not remembered, memo.go)
 	// the digests of tracked values and their kind's collision sets
 	inFP, outFP fpHash
 	sets        *kindSets
@@ -272,7 +273,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 		if r == nil {
 			continue
 		}
-		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name]}
+		cp := &colPlan{kind: r.Kind.Name, fn: kindFuncs[r.Kind.Name], tracked: e.tracked[r.Kind.Name], unique: schema != nil && uniqueColumn(schema, name)}
 		if cp.tracked {
 			cp.inFP, cp.outFP = e.fp[r.Kind.Name][0], e.fp[r.Kind.Name][1]
 			cp.sets = e.coll.of(r.Kind.Name)
@@ -366,7 +367,9 @@ type trackedValue struct {
 }
 
 // transform rewrites the job's planned values (runs on a worker).
-func (e *Engine) transform(j *job) {
+// memos (nil: none) is the calling worker goroutine's memory of fakes
+// (memo.go).
+func (e *Engine) transform(j *job, memos *memoSet, cols []*colMemo) []*colMemo {
 	defer close(j.done)
 	in := j.st.Insert()
 	w := e.workers.Get().(*worker)
@@ -376,8 +379,14 @@ func (e *Engine) transform(j *job) {
 	defer func() { j.emb, w.emb = w.emb, nil }()
 	var buf []byte
 	j.counts = make([]colCount, len(j.plan.cols))
+	if memos != nil {
+		cols = memos.forPlan(j.plan, cols)
+	}
 	rowCtx := j.plan.entity != nil || j.plan.context
 	for row := 0; row < in.Rows(); row++ {
+		if memos != nil && row%memoBatch == 0 {
+			buf = memos.prefetch(in, cols, row, buf)
+		}
 		if rowCtx {
 			w.setRow(j.plan, in, row)
 		}
@@ -396,30 +405,54 @@ func (e *Engine) transform(j *job) {
 				cnt.empty++
 				continue // empty stays empty
 			}
-			res := w.cell(cp, buf, row, col)
+			var m *colMemo
+			if memos != nil && cols[col] != nil && cols[col].active() {
+				m = cols[col]
+			}
+			var fake memoEntry
+			var h uint64
+			hit := false
+			if m != nil {
+				fake, h, hit = m.get(buf, memos.hash(row, col, buf))
+			}
+			if !hit {
+				recorded := w.emb.count()
+				res := w.cell(cp, buf, row, col)
+				fake.fallback, fake.null = res.fallback, res.null
+				if !res.null {
+					out, err := fit(cp, res.out)
+					if err != nil {
+						j.err = fmt.Errorf("table %s column %s, row %d of the INSERT at line %d: %w", cp.info.table, cp.info.name, row+1, j.st.Line, err)
+						return cols
+					}
+					fake.out = out
+					if cp.tracked {
+						fake.inFP, fake.outFP = cp.inFP.sum(buf), cp.outFP.sum(out)
+					}
+				}
+				if m != nil && w.emb.count() == recorded {
+					m.put(h, buf, fake) // (a fake that recorded embedded values is not remembered)
+				}
+			}
 			cnt.values++
-			if res.fallback {
+			if fake.fallback {
 				cnt.fallbacks++
 			}
-			if res.null {
+			if fake.null {
 				in.Set(row, col, sqldump.Null())
 				continue
-			}
-			out, err := fit(cp, res.out)
-			if err != nil {
-				j.err = fmt.Errorf("table %s column %s, row %d of the INSERT at line %d: %w", cp.info.table, cp.info.name, row+1, j.st.Line, err)
-				return
 			}
 			hexOut := v.Kind == sqldump.KindHex || v.Kind == sqldump.KindBit
 			if cp.tracked {
 				at := len(j.origs)
 				j.origs = append(j.origs, buf...)
 				j.tracked = append(j.tracked, trackedValue{row: row, col: col, origAt: at, origEnd: len(j.origs),
-					inFP: cp.inFP.sum(buf), outFP: cp.outFP.sum(out), hex: hexOut})
+					inFP: fake.inFP, outFP: fake.outFP, hex: hexOut})
 			}
-			setValue(in, row, col, v, out, hexOut)
+			setValue(in, row, col, v, fake.out, hexOut)
 		}
 	}
+	return cols
 }
 
 func setValue(in *sqldump.Insert, row, col int, orig sqldump.Value, out []byte, hexOut bool) {
@@ -540,8 +573,11 @@ func (e *Engine) Run(r *sqldump.Reader, w *sqldump.Writer) (*Stats, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			memos := newMemoSet()
+			defer memos.free()
+			var cols []*colMemo
 			for j := range work {
-				e.transform(j)
+				cols = e.transform(j, memos, cols)
 			}
 		}()
 	}
@@ -636,10 +672,8 @@ func (c *collisions) of(kind string) *kindSets {
 // free returns the tables' memory (they are outside Go's heap).
 func (c *collisions) free() {
 	for _, s := range c.kinds {
-		for _, t := range []*fpTable{&s.taken, &s.redo} {
-			freeSlots(t.slots, t.mapped)
-			*t = fpTable{}
-		}
+		s.taken.free()
+		s.redo.free()
 	}
 }
 

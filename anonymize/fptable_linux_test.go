@@ -21,7 +21,7 @@ func TestSlotsMappedAndFreed(t *testing.T) {
 			s[i] = fpSlot{uint64(i) + 1, uint64(i)}
 		}
 		p := unsafe.Pointer(&s[0])
-		size := mappedSize(n)
+		size := mappedSize(n * int(unsafe.Sizeof(fpSlot{})))
 		if size >= hugePage && uintptr(p)%hugePage != 0 {
 			t.Errorf("%d slots (%d bytes): mapped at %p, not 2 MB-aligned", n, size, p)
 		}

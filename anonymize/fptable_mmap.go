@@ -7,21 +7,18 @@ import (
 	"unsafe"
 )
 
-// The collision sets' tables live outside Go's heap, as on Linux
-// (fptable_linux.go), without the huge-page hint.
-func allocSlots(n int) ([]fpSlot, bool) {
-	size := n * int(unsafe.Sizeof(fpSlot{}))
+// mapTable returns size bytes of zeroed memory outside Go's heap, as on
+// Linux (fptable_linux.go), without the huge-page hint.
+func mapTable(size int) (unsafe.Pointer, bool) {
 	b, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 	if err != nil {
-		return make([]fpSlot, n), false
+		return nil, false
 	}
-	return unsafe.Slice((*fpSlot)(unsafe.Pointer(&b[0])), n), true
+	return unsafe.Pointer(&b[0]), true
 }
 
-func freeSlots(s []fpSlot, mapped bool) {
-	if !mapped || len(s) == 0 {
-		return
-	}
-	// syscall.Munmap takes back exactly the slice Mmap returned.
-	syscall.Munmap(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(fpSlot{}))))
+// unmapTable returns what mapTable(size) mapped at p (syscall.Munmap
+// takes back exactly the slice Mmap returned).
+func unmapTable(p unsafe.Pointer, size int) {
+	syscall.Munmap(unsafe.Slice((*byte)(p), size))
 }

@@ -38,8 +38,8 @@ func TestFPTable(t *testing.T) {
 			}
 		}
 	}
-	if tb.n != len(want) {
-		t.Fatalf("%d entries, want %d", tb.n, len(want))
+	if tb.len() != len(want) {
+		t.Fatalf("%d entries, want %d", tb.len(), len(want))
 	}
 	for i := 0; i < 100000; i++ {
 		k := r.Uint64() >> 3
