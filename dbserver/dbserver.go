@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/proctree"
 )
 
 // Options configure a server. The zero value is usable.
@@ -39,6 +41,13 @@ type Options struct {
 	// TempDir is where the private directory is made (default os.TempDir).
 	// Keep it short: unix socket paths are limited to 107 bytes.
 	TempDir string
+	// Wrap, when set, is the command the server and its datadir's
+	// initialisation run under, given the private directory: a sandbox
+	// that shows the server that directory alone. The wrapper runs the
+	// server as its only child (as bubblewrap does without a PID
+	// namespace): the server is stopped by a signal to that child, as a
+	// wrapper does not pass signals on.
+	Wrap func(dir string) []string
 }
 
 // Server is a running private server.
@@ -154,19 +163,29 @@ func (s *Server) initDatadir(ctx context.Context) error {
 		if os.Geteuid() == 0 {
 			args = append(args, "--user=root")
 		}
-		cmd = exec.CommandContext(ctx, install, args...)
+		cmd = s.command(ctx, install, args...)
 	} else {
 		args := []string{"--no-defaults", "--initialize-insecure", "--datadir=" + s.datadir}
 		if os.Geteuid() == 0 {
 			args = append(args, "--user=root")
 		}
-		cmd = exec.CommandContext(ctx, s.bin, args...)
+		cmd = s.command(ctx, s.bin, args...)
 	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("dbserver: initialise datadir with %s: %w\n%s", cmd.Path, err, tail(out, 2000))
 	}
 	return nil
+}
+
+// command is bin with args, under the wrapper if there is one.
+func (s *Server) command(ctx context.Context, bin string, args ...string) *exec.Cmd {
+	if s.opts.Wrap != nil {
+		w := s.opts.Wrap(s.dir)
+		args = append(append(w[1:len(w):len(w)], bin), args...)
+		bin = w[0]
+	}
+	return exec.CommandContext(ctx, bin, args...)
 }
 
 func (s *Server) args() []string {
@@ -196,7 +215,7 @@ func (s *Server) args() []string {
 }
 
 func (s *Server) start(ctx context.Context) error {
-	cmd := exec.Command(s.bin, s.args()...)
+	cmd := s.command(context.Background(), s.bin, s.args()...)
 	// Own process group: a Ctrl-C to the tool must not kill the server
 	// before we shut it down cleanly, and we can kill the whole group.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -324,12 +343,18 @@ func (s *Server) stop() error {
 	if cmd == nil {
 		return nil
 	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
+	if s.opts.Wrap != nil {
+		for _, pid := range proctree.Children(cmd.Process.Pid) {
+			_ = syscall.Kill(pid, syscall.SIGTERM)
+		}
+	} else {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+	}
 	select {
 	case <-exited:
 		return nil
 	case <-time.After(60 * time.Second):
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		proctree.Kill(cmd.Process)
 		<-exited
 		return fmt.Errorf("dbserver: server did not shut down in 60s; killed")
 	}
@@ -341,7 +366,7 @@ func (s *Server) kill() {
 	s.cmd = nil
 	s.mu.Unlock()
 	if cmd != nil {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		proctree.Kill(cmd.Process)
 		<-exited
 	}
 }

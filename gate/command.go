@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/proctree"
 )
 
 // Isolation says how migration commands are confined.
@@ -93,7 +95,7 @@ func (iso *Isolation) note() string {
 	case "off":
 		return "isolation was off (--isolation=off): migrations could reach the network and read the worker's files"
 	case "netns":
-		return "isolation was netns (--isolation=netns), weaker than the sandbox: migrations had no network but could read the worker's world-readable files"
+		return "isolation was netns (--isolation=netns), weaker than the sandbox: migrations had no network but could read the worker's world-readable files, and through the database server (not confined in this mode) reach the network, write files and learn the machine's name"
 	}
 	return ""
 }
@@ -265,7 +267,7 @@ func (iso *Isolation) run(ctx context.Context, c Command, onLine func(line)) cmd
 		return cmdResult{exit: -1, output: []byte("cannot start: " + err.Error() + "\n")}
 	}
 	var once sync.Once
-	kill := func() { once.Do(func() { killTree(cmd.Process) }) }
+	kill := func() { once.Do(func() { proctree.Kill(cmd.Process) }) }
 	var w *watchdog
 	if iso.sb != nil {
 		w = startWatchdog(sandboxInit(ir), iso.sb.limits, kill)

@@ -33,7 +33,9 @@ type engine struct {
 	tmp            string
 }
 
-func openEngine(ctx context.Context, dsn string, c *Config) (*engine, error) {
+// openEngine connects to dsn, or starts a throwaway server (under wrap,
+// when set: see sandbox_server.go).
+func openEngine(ctx context.Context, dsn string, c *Config, wrap func(dir string) []string) (*engine, error) {
 	// Restarts (cold steps, snapshots) leave dead idle connections the
 	// driver would complain about on stderr; it reconnects by itself.
 	mysql.SetLogger(log.New(io.Discard, "", 0))
@@ -42,7 +44,7 @@ func openEngine(ctx context.Context, dsn string, c *Config) (*engine, error) {
 		// The slow query log (statements over a second) goes with the
 		// report, scrubbed like everything else.
 		srv, err := dbserver.Start(ctx, dbserver.Options{BufferPoolSize: int64(c.BufferPoolMB) << 20,
-			ExtraFlags: []string{"--slow-query-log=1", "--long-query-time=1", "--slow-query-log-file=slow.log"}})
+			ExtraFlags: []string{"--slow-query-log=1", "--long-query-time=1", "--slow-query-log-file=slow.log"}, Wrap: wrap})
 		if err != nil {
 			return nil, err
 		}

@@ -94,7 +94,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if n := iso.note(); n != "" {
 		r.res.Notes = append(r.res.Notes, n)
 	}
-	e, err := openEngine(ctx, o.DSN, c)
+	e, err := openEngine(ctx, o.DSN, c, iso.serverWrap())
 	if err != nil {
 		return nil, err
 	}

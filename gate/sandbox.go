@@ -93,7 +93,8 @@ type sandbox struct {
 	socket string
 	// protected are paths no step may see, even inside its tree.
 	protected []string
-	scratch   map[string]string // tree -> its scratch copy
+	scratch   map[string]string  // tree -> its scratch copy
+	gitcfg    map[string][]mount // tree -> reduced copies of its git configs
 }
 
 // setupSandbox finds bubblewrap, the run-as user, and makes sure a
@@ -112,7 +113,7 @@ func setupSandbox(runAs string) (*Isolation, error) {
 		return nil, fmt.Errorf("isolation: prlimit (util-linux) not found under /usr, where the sandbox can run it; install util-linux, %s", alt)
 	}
 	iso := &Isolation{Mode: "sandbox"}
-	s := &sandbox{bwrap: bwrap, prlimit: prlimit, limits: SandboxConfig{}.withDefaults(), uid: os.Getuid(), gid: os.Getgid(), scratch: map[string]string{}}
+	s := &sandbox{bwrap: bwrap, prlimit: prlimit, limits: SandboxConfig{}.withDefaults(), uid: os.Getuid(), gid: os.Getgid(), scratch: map[string]string{}, gitcfg: map[string][]mount{}}
 	if u, err := user.Current(); err == nil {
 		s.user = u.Username
 	}

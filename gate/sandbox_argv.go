@@ -79,31 +79,9 @@ func (s *sandbox) argv(st sandboxStep) ([]string, error) {
 		"--uid", strconv.Itoa(s.uid), "--gid", strconv.Itoa(s.gid),
 		"--hostname", sandboxHostname,
 		"--die-with-parent", "--new-session", "--cap-drop", "ALL", "--info-fd", "4",
-		"--ro-bind", "/usr", "/usr",
+		"--proc", "/proc",
 	}
-	for _, n := range systemLinks {
-		p := "/" + n
-		if target, err := os.Readlink(p); err == nil {
-			a = append(a, "--symlink", target, p)
-		} else if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			a = append(a, "--ro-bind", p, p)
-		}
-	}
-	a = append(a, "--proc", "/proc", "--dev", "/dev",
-		"--size", strconv.FormatInt(64<<20, 10), "--tmpfs", "/dev/shm",
-		"--size", strconv.FormatInt(l.TmpMB<<20, 10), "--tmpfs", "/tmp")
-	for _, e := range etcEntries {
-		p := "/etc/" + e
-		if target, err := os.Readlink(p); err == nil {
-			a = append(a, "--symlink", target, p)
-		} else if _, err := os.Stat(p); err == nil {
-			a = append(a, "--ro-bind", p, p)
-		}
-	}
-	etc := filepath.Join(s.base, "etc")
-	for _, n := range []string{"group", "hostname", "hosts", "nsswitch.conf", "passwd"} {
-		a = append(a, "--ro-bind", filepath.Join(etc, n), "/etc/"+n)
-	}
+	a = s.system(a, l.TmpMB)
 	binds, err := s.binds(st)
 	if err != nil {
 		return nil, err
@@ -123,6 +101,37 @@ func (s *sandbox) argv(st sandboxStep) ([]string, error) {
 		"--core=0", "--",
 		"/bin/sh", "-c", `exec >&3 2>&3 3>&- 4>&-; exec /bin/sh -c "$1"`, "sh", st.Shell)
 	return a, nil
+}
+
+// system adds what every sandbox (a step's, the server's) sees: /usr and
+// its links, a minimal /dev, a private /tmp of tmpMB and the few /etc
+// files, passwd and hosts synthetic.
+func (s *sandbox) system(a []string, tmpMB int64) []string {
+	a = append(a, "--ro-bind", "/usr", "/usr")
+	for _, n := range systemLinks {
+		p := "/" + n
+		if target, err := os.Readlink(p); err == nil {
+			a = append(a, "--symlink", target, p)
+		} else if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			a = append(a, "--ro-bind", p, p)
+		}
+	}
+	a = append(a, "--dev", "/dev",
+		"--size", strconv.FormatInt(64<<20, 10), "--tmpfs", "/dev/shm",
+		"--size", strconv.FormatInt(tmpMB<<20, 10), "--tmpfs", "/tmp")
+	for _, e := range etcEntries {
+		p := "/etc/" + e
+		if target, err := os.Readlink(p); err == nil {
+			a = append(a, "--symlink", target, p)
+		} else if _, err := os.Stat(p); err == nil {
+			a = append(a, "--ro-bind", p, p)
+		}
+	}
+	etc := filepath.Join(s.base, "etc")
+	for _, n := range []string{"group", "hostname", "hosts", "nsswitch.conf", "passwd"} {
+		a = append(a, "--ro-bind", filepath.Join(etc, n), "/etc/"+n)
+	}
+	return a
 }
 
 // mount is one bind (or mask) in the sandbox.
@@ -180,6 +189,13 @@ func (s *sandbox) binds(st sandboxStep) ([]mount, error) {
 			add(cp, tree, true)
 		} else {
 			add(tree, tree, false)
+			gits, err := s.gitConfigs(tree)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range gits {
+				add(m.src, m.dest, false)
+			}
 		}
 	}
 	named, err := s.namedPaths(st.Shell, st.Tree)

@@ -31,7 +31,7 @@ func testSandbox(t testing.TB) (*sandbox, map[string]string) {
 	}
 	os.Symlink(p["seed"], p["link"])
 	s := &sandbox{bwrap: "/usr/bin/bwrap", prlimit: "/usr/bin/prlimit", limits: SandboxConfig{}.withDefaults(),
-		uid: 65534, gid: 65534, user: "nobody", base: t.TempDir(), scratch: map[string]string{}}
+		uid: 65534, gid: 65534, user: "nobody", base: t.TempDir(), scratch: map[string]string{}, gitcfg: map[string][]mount{}}
 	if err := s.writeEtc(); err != nil {
 		t.Fatal(err)
 	}

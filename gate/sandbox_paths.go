@@ -153,6 +153,19 @@ func (s *sandbox) scratchCopy(tree string) (string, error) {
 		}
 		return os.Lchown(dst, s.uid, s.gid)
 	})
+	if err == nil {
+		// Its git configs reduced as in a read-only tree.
+		var gits []mount
+		gits, err = s.gitConfigs(tree)
+		for _, m := range gits {
+			rel, _ := filepath.Rel(tree, m.dest)
+			if b, rerr := os.ReadFile(m.src); rerr != nil {
+				err = rerr
+			} else if werr := os.WriteFile(filepath.Join(cp, rel), b, 0o644); werr != nil {
+				err = werr
+			}
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("scratch copy of the code tree: %w", err)
 	}
@@ -175,4 +188,86 @@ func copyFile(src, dst string, perm fs.FileMode) error {
 		return err
 	}
 	return out.Close()
+}
+
+// gitKeep are the git config settings a step's tree keeps: how to read
+// the repository. Remotes (a CI token can sit in their URLs), http
+// headers (actions/checkout keeps its token in http.extraheader),
+// credential helpers, user names and everything else are left out.
+var gitKeep = map[string]bool{
+	"core.repositoryformatversion": true, "core.filemode": true, "core.bare": true,
+	"core.logallrefupdates": true, "core.ignorecase": true, "core.precomposeunicode": true,
+	"core.symlinks": true, "core.autocrlf": true, "core.eol": true,
+}
+
+// gitConfigs are the mounts that show the step reduced copies of the git
+// configs inside a tree (the repository's, its submodules', its
+// worktrees'), made once per run.
+func (s *sandbox) gitConfigs(tree string) ([]mount, error) {
+	if ms, ok := s.gitcfg[tree]; ok {
+		return ms, nil
+	}
+	var ms []mount
+	gitdir := filepath.Join(tree, ".git")
+	if fi, err := os.Lstat(gitdir); err != nil || !fi.IsDir() {
+		s.gitcfg[tree] = nil
+		return nil, nil // no repository, or a worktree's pointer to one out of sight
+	}
+	err := filepath.WalkDir(gitdir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch name := d.Name(); {
+		case d.IsDir() && (name == "objects" || name == "refs" || name == "logs" || name == "hooks" || name == "lfs"):
+			return filepath.SkipDir
+		case !d.Type().IsRegular() || (name != "config" && name != "config.worktree"):
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		cp := filepath.Join(s.base, "gitconfig"+strconv.Itoa(len(s.gitcfg))+"-"+strconv.Itoa(len(ms)))
+		if err := os.WriteFile(cp, reduceGitConfig(b), 0o644); err != nil {
+			return err
+		}
+		ms = append(ms, mount{src: cp, dest: p})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("git config in the code tree: %w", err)
+	}
+	s.gitcfg[tree] = ms
+	return ms, nil
+}
+
+// reduceGitConfig keeps the gitKeep settings and the [extensions]
+// section (the object format) of a git config file.
+func reduceGitConfig(b []byte) []byte {
+	var out strings.Builder
+	section, wrote := "", ""
+	for _, l := range strings.Split(string(b), "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "[") {
+			section = ""
+			if end := strings.IndexByte(t, ']'); end > 0 {
+				// A subsection ([remote "origin"]) never matches.
+				section = strings.ToLower(strings.TrimSpace(t[1:end]))
+			}
+			continue
+		}
+		key, _, _ := strings.Cut(t, "=")
+		key = strings.ToLower(strings.TrimSpace(key))
+		if key == "" || strings.HasPrefix(key, "#") || strings.HasPrefix(key, ";") || strings.HasSuffix(t, "\\") {
+			continue
+		}
+		if section == "extensions" || gitKeep[section+"."+key] {
+			if wrote != section {
+				out.WriteString("[" + section + "]\n")
+				wrote = section
+			}
+			out.WriteString("\t" + t + "\n")
+		}
+	}
+	return []byte(out.String())
 }

@@ -228,7 +228,7 @@ func hostileRun(t *testing.T, root, tok, isolation string, port int) (*Result, s
 func wroteOutside(root, tok string) []string {
 	var got []string
 	for _, f := range []string{"/tmp/gate-wrote-" + tok, "/var/tmp/gate-wrote-" + tok, "/srv/gate-wrote-" + tok,
-		"/home/gate-wrote-" + tok, "/tmp/gate-wrote-db-" + tok, filepath.Join(root, "tree", "gate-wrote-"+tok),
+		"/home/gate-wrote-" + tok, "/tmp/gate-wrote-db-" + tok, "/tmp/gate-wrote-dblog-" + tok, "/var/tmp/gate-wrote-dbslow-" + tok, filepath.Join(root, "tree", "gate-wrote-"+tok),
 		filepath.Join(root, "gate-wrote-"+tok), filepath.Join(root, "dataset", "gate-wrote-"+tok)} {
 		if _, err := os.Lstat(f); err == nil {
 			got = append(got, f)
@@ -263,6 +263,7 @@ func TestSandboxHostileMigration(t *testing.T) {
 	t.Cleanup(cleanWrites)
 
 	t.Run("netns leaks", func(t *testing.T) {
+		before := accepted.Load()
 		res, out := hostileRun(t, root, tok, "netns", port)
 		if res.Status != "SUCCESS" {
 			t.Fatalf("status %s: %s", res.Status, messages(res))
@@ -277,6 +278,18 @@ func TestSandboxHostileMigration(t *testing.T) {
 		}
 		if len(wroteOutside(root, tok)) == 0 {
 			t.Error("under --isolation=netns the migration wrote nothing outside: the write attempts are broken")
+		}
+		// Through the server, which runs as gate's user with the
+		// machine's network, name and files.
+		if accepted.Load() == before {
+			t.Error("under --isolation=netns the server did not reach the TCP listener for the migration: the replication and FEDERATED attempts are broken")
+		}
+		w := strings.Join(wroteOutside(root, tok), " ")
+		if !strings.Contains(w, "gate-wrote-dblog-") || !strings.Contains(w, "gate-wrote-dbslow-") {
+			t.Errorf("under --isolation=netns the server wrote no log where the migration asked: %s", w)
+		}
+		if h, _ := os.Hostname(); !strings.Contains(loot(t, res.Steps[1].Log, "db:hostname"), h) {
+			t.Error("under --isolation=netns the server did not tell the machine's name")
 		}
 		if res.IsolationMode != "netns" || !strings.Contains(res.Isolation, "weaker") {
 			t.Errorf("isolation %q (%s)", res.Isolation, res.IsolationMode)
@@ -316,6 +329,10 @@ func TestSandboxHostileMigration(t *testing.T) {
 		host := loot(t, log, "host")
 		if !strings.Contains(host, sandboxHostname) || regexp.MustCompile(`\b`+regexp.QuoteMeta(h)+`\b`).MatchString(host) {
 			t.Errorf("the sandbox's host name: %q (this machine: %q)", host, h)
+		}
+		// So does the server's (it runs in a sandbox of its own).
+		if host := loot(t, log, "db:hostname"); strings.TrimSpace(host) != sandboxHostname {
+			t.Errorf("the server's host name: %q (this machine: %q)", host, h)
 		}
 		if pw := loot(t, log, "file:/etc/passwd"); strings.Count(pw, "\n") != 2 || !strings.Contains(pw, "nobody:x:65534:") {
 			t.Errorf("/etc/passwd in the sandbox:\n%s", pw)

@@ -49,6 +49,17 @@ for f in /srv/gate-plant-$tok.txt /tmp/gate-plant-$tok.txt "$root"/nova.key /etc
   mariadb --no-defaults --user="${2:-root}" -N -e "SELECT LOAD_FILE('$f')" 2>&1 | loot "db:$f"
 done
 mariadb --no-defaults --user="${2:-root}" -e "SELECT 'x' INTO OUTFILE '/tmp/gate-wrote-db-$tok'" 2>&1 | loot db:outfile
+# The server runs outside this step: make it tell the machine's name,
+# write its logs where we like, and reach the network for us
+# (replication, a FEDERATED table).
+mariadb --no-defaults --user="${2:-root}" -N -e "SELECT @@hostname" 2>&1 | loot db:hostname
+mariadb --no-defaults --user="${2:-root}" -e "SET GLOBAL general_log_file='/tmp/gate-wrote-dblog-$tok'; SET GLOBAL general_log=1; SELECT 'owned'; SET GLOBAL general_log=0;
+  SET GLOBAL slow_query_log_file='/var/tmp/gate-wrote-dbslow-$tok'; SET GLOBAL slow_query_log=1; SET SESSION long_query_time=0; SELECT 'owned'; SET GLOBAL slow_query_log=0" 2>&1 | loot db:logs
+mariadb --no-defaults --user="${2:-root}" -e "CHANGE MASTER 'gate' TO MASTER_HOST='127.0.0.1', MASTER_PORT=$GATE_TEST_PORT, MASTER_USER='x', MASTER_CONNECT_RETRY=1;
+  START SLAVE 'gate'; DO SLEEP(2); STOP SLAVE 'gate'; RESET SLAVE 'gate' ALL" 2>&1 | loot db:replication
+mariadb --no-defaults --user="${2:-root}" "${GATE_DATABASE:-app}" -e "INSTALL SONAME 'ha_federatedx';
+  CREATE TABLE gate_fx (a int) ENGINE=FEDERATED CONNECTION='mysql://x@127.0.0.1:$GATE_TEST_PORT/db/t'; SELECT * FROM gate_fx" 2>&1 | loot db:federated
+mariadb --no-defaults --user="${2:-root}" "${GATE_DATABASE:-app}" -e "DROP TABLE IF EXISTS gate_fx" 2>/dev/null
 # Writes.
 for f in /tmp/gate-wrote-$tok /var/tmp/gate-wrote-$tok /srv/gate-wrote-$tok /home/gate-wrote-$tok \
   "$PWD"/gate-wrote-$tok "$root"/gate-wrote-$tok "$root"/dataset/gate-wrote-$tok "$(dirname "$sock")"/gate-wrote-$tok; do

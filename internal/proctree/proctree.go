@@ -1,4 +1,6 @@
-package gate
+// Package proctree stops a process and everything it started, also what
+// left its process group or runs in a PID namespace of its own.
+package proctree
 
 import (
 	"bytes"
@@ -8,26 +10,24 @@ import (
 	"time"
 )
 
-// Stopping a step. Killing the step's process group is not enough: the
-// sandbox's init (bwrap's child) and whatever the step starts with
-// setsid are in groups of their own, and bwrap's init only asks to die
-// with its parent (PR_SET_PDEATHSIG) once its setup is done, so a step
-// killed while bwrap sets up would run on, orphaned, holding the output
-// pipe. So gate stops the whole tree top-down with SIGSTOP (a stopped
-// process forks no more and reaps nothing, so the pids it holds stay
-// its own), waits until each level has stopped, and only then kills
-// them all. In the sandbox and in netns mode the step runs in a PID
-// namespace of its own, whose init is in the tree: when it dies, the
-// kernel kills everything in the namespace, even a process that left
-// the tree.
+// Killing a process group is not enough: a sandbox's init (bubblewrap's
+// child) and whatever a command starts with setsid are in groups of
+// their own, and bubblewrap's child only asks to die with its parent
+// (PR_SET_PDEATHSIG) once its setup is done, so one killed while bwrap
+// sets up runs on, orphaned. So Kill stops the whole tree top-down with
+// SIGSTOP (a stopped process forks no more and reaps nothing, so the
+// pids it holds stay its own), waits until each level has stopped, and
+// only then kills them all. When the tree holds the init of a PID
+// namespace, the kernel kills everything in the namespace with it, even
+// a process that left the tree.
 
-// stopWait bounds how long gate waits for one level of the tree to stop
+// stopWait bounds how long Kill waits for one level of the tree to stop
 // (a process in uninterruptible sleep stops when the kernel lets it).
 const stopWait = 500 * time.Millisecond
 
-// killTree kills root (gate's child, signalled through p to be sure it
+// Kill kills p (the caller's child, signalled through p to be sure it
 // is still that process), its process group and all its descendants.
-func killTree(p *os.Process) {
+func Kill(p *os.Process) {
 	if p.Signal(syscall.SIGSTOP) != nil {
 		return // already reaped: its pid may be another process's now
 	}
@@ -47,13 +47,13 @@ func stopTree(root int) []int {
 	seen := map[int]bool{root: true}
 	for len(level) > 0 {
 		waitStopped(level)
-		parents := map[int]bool{}
+		inLevel := map[int]bool{}
 		for _, pid := range level {
-			parents[pid] = true
+			inLevel[pid] = true
 		}
 		var next []int
-		for pid, ppid := range processParents() {
-			if parents[ppid] && !seen[pid] {
+		for pid, ppid := range parents() {
+			if inLevel[ppid] && !seen[pid] {
 				seen[pid] = true
 				syscall.Kill(pid, syscall.SIGSTOP)
 				next = append(next, pid)
@@ -106,10 +106,21 @@ func procState(path string) byte {
 	return b[i+2]
 }
 
-// processParents maps every process on the machine to its parent.
+// Children are the processes whose parent is pid.
+func Children(pid int) []int {
+	var c []int
+	for p, pp := range parents() {
+		if pp == pid {
+			c = append(c, p)
+		}
+	}
+	return c
+}
+
+// parents maps every process on the machine to its parent.
 // (/proc/PID/task/TID/children needs CONFIG_PROC_CHILDREN, which not
 // every kernel has.)
-func processParents() map[int]int {
+func parents() map[int]int {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
