@@ -50,6 +50,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzFresh$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scale/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecoders$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzScrubPlanted$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
+	$(GO) test -run '^$$' -fuzz '^FuzzDSN$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
+	$(GO) test -run '^$$' -fuzz '^FuzzValuesFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
+	$(GO) test -run '^$$' -fuzz '^FuzzInput$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzPersonalKinds$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./anonymize/
 
 bench:

@@ -62,31 +62,7 @@ func TestAttackCorpusEndToEnd(t *testing.T) {
 		t.Fatalf("fuzzy index: %s", r.stderr)
 	}
 	for _, mode := range [][]string{{"--values", "values.txt"}, {"--index", "values.idx"}} {
-		t.Run(mode[0][2:], func(t *testing.T) {
-			r := run(t, dir, "", gateBin, append([]string{"scrub", "-o", "out.log"}, append(mode, "probes.log")...)...)
-			if r.code != 0 {
-				t.Fatal(r.stderr)
-			}
-			out, _ := os.ReadFile(filepath.Join(dir, "out.log"))
-			leaks, altered, err := attack.Check(log, string(out), probes, clean)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, l := range leaks {
-				if i < 20 {
-					t.Errorf("leak: %s", l)
-				}
-			}
-			in, got := strings.SplitAfter(log, "\n"), strings.SplitAfter(string(out), "\n")
-			for i, n := range altered {
-				if i < 10 {
-					t.Errorf("clean line altered:\n  in:  %q\n  out: %q", in[n], got[n])
-				}
-			}
-			if len(leaks) > 0 || len(altered) > 0 {
-				t.Errorf("%d of %d probes leak, %d of %d clean lines altered", len(leaks), len(probes), len(altered), len(clean))
-			}
-		})
+		t.Run(mode[0][2:], func(t *testing.T) { scrubAndAttack(t, dir, mode, "probes.log", log, probes, clean) })
 	}
 	// The index knows the URL's, the JSON's and the text's parts alone,
 	// in every form; so does a values file holding the same three values.
@@ -98,25 +74,35 @@ func TestAttackCorpusEndToEnd(t *testing.T) {
 		}
 	}
 	for _, mode := range [][]string{{"--index", "values.idx"}, {"--values", "parts.txt"}} {
-		t.Run("parts "+mode[0][2:], func(t *testing.T) {
-			r := run(t, dir, "", gateBin, append([]string{"scrub", "-o", "parts.out"}, append(mode, "parts.log")...)...)
-			if r.code != 0 {
-				t.Fatal(r.stderr)
-			}
-			out, _ := os.ReadFile(filepath.Join(dir, "parts.out"))
-			leaks, altered, err := attack.Check(plog, string(out), pprobes, pclean)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, l := range leaks {
-				if i < 20 {
-					t.Errorf("part leak: %s", l)
-				}
-			}
-			if len(leaks) > 0 || len(altered) > 0 {
-				t.Errorf("parts: %d of %d probes leak, %d of %d clean lines altered", len(leaks), len(pprobes), len(altered), len(pclean))
-			}
-		})
+		t.Run("parts "+mode[0][2:], func(t *testing.T) { scrubAndAttack(t, dir, mode, "parts.log", plog, pprobes, pclean) })
+	}
+}
+
+// scrubAndAttack scrubs the log file (holding log) with gate scrub and
+// mode's flags, then plays the attacker on what it wrote.
+func scrubAndAttack(t *testing.T, dir string, mode []string, file, log string, probes []attack.Probe, clean []int) {
+	r := run(t, dir, "", gateBin, append([]string{"scrub", "-o", file + ".out"}, append(mode, file)...)...)
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	out, _ := os.ReadFile(filepath.Join(dir, file+".out"))
+	leaks, altered, err := attack.Check(log, string(out), probes, clean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range leaks {
+		if i < 20 {
+			t.Errorf("leak: %s", l)
+		}
+	}
+	in, got := strings.SplitAfter(log, "\n"), strings.SplitAfter(string(out), "\n")
+	for i, n := range altered {
+		if i < 10 {
+			t.Errorf("clean line altered:\n  in:  %q\n  out: %q", in[n], got[n])
+		}
+	}
+	if len(leaks) > 0 || len(altered) > 0 {
+		t.Errorf("%d of %d probes leak, %d of %d clean lines altered", len(leaks), len(probes), len(altered), len(clean))
 	}
 }
 
