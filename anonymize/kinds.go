@@ -135,8 +135,10 @@ func keptAsIs(kind string, v []byte) bool {
 	switch kind {
 	case "uuid":
 		return isNilID(v)
-	case "datetime", "date_of_birth":
+	case "datetime":
 		return isSentinel(string(v))
+	case "date_of_birth":
+		return isBirthSentinel(string(v))
 	case "integer":
 		return len(bytes.Trim(v, "0-+")) == 0
 	case "url":

@@ -31,18 +31,24 @@ func kindIP(w *worker, c *colInfo, in []byte, n int) result {
 // link-local stay in place (nothing to hide); public addresses are
 // permuted among public addresses. Every mapping is a permutation, so
 // distinct addresses stay distinct.
+//
+// Each range permutes its host bits under its own tweak: with one for
+// all, the loopback's well-known 127.0.0.1 would show what 10.0.0.1
+// became (the same 24 bits after 240.), and the metadata service's
+// 169.254.169.254 what 192.168.169.254 did.
 var v4Ranges = []struct {
-	base uint32
-	bits uint
-	to   uint32
+	base   uint32
+	bits   uint
+	to     uint32
+	domain string
 }{
-	{10 << 24, 24, 240 << 24},
-	{172<<24 | 16<<16, 20, 241 << 24},
-	{192<<24 | 168<<16, 16, 241<<24 | 16<<16},
-	{100<<24 | 64<<16, 22, 242 << 24},
-	{127 << 24, 24, 127 << 24},
-	{169<<24 | 254<<16, 16, 169<<24 | 254<<16},
-	{240 << 24, 28, 240 << 24}, // reserved space itself (fakes read back)
+	{10 << 24, 24, 240 << 24, "ipv4/10"},
+	{172<<24 | 16<<16, 20, 241 << 24, "ipv4/172.16"},
+	{192<<24 | 168<<16, 16, 241<<24 | 16<<16, "ipv4/192.168"},
+	{100<<24 | 64<<16, 22, 242 << 24, "ipv4/100.64"},
+	{127 << 24, 24, 127 << 24, "ipv4/127"},
+	{169<<24 | 254<<16, 16, 169<<24 | 254<<16, "ipv4/169.254"},
+	{240 << 24, 28, 240 << 24, "ipv4/240"}, // reserved space itself (fakes read back)
 }
 
 func v4Range(a uint32) int {
@@ -63,7 +69,7 @@ func fakeAddr(w *worker, a netip.Addr, n int) netip.Addr {
 		if i := v4Range(x); i >= 0 {
 			r := v4Ranges[i]
 			mask := uint32(1)<<r.bits - 1
-			out = r.to | uint32(w.permuteIn("ipv4", uint64(x&mask), uint64(mask)+1, n))
+			out = r.to | uint32(w.permuteIn(r.domain, uint64(x&mask), uint64(mask)+1, n))
 		} else {
 			y := uint64(x)
 			for {

@@ -28,3 +28,28 @@ var networkCases = []kindCase{
 }
 
 func TestKindsNetwork(t *testing.T) { runKindCases(t, networkCases, "testdata/kinds_network.golden") }
+
+// TestIPRangesDoNotShareTheirHostBits: an attacker who knows what a
+// well-known address became (127.0.0.1, the metadata service's
+// 169.254.169.254) learns nothing about the same host bits in another
+// range: for 2000 host parts, the fakes' host bits agree by chance only.
+func TestIPRangesDoNotShareTheirHostBits(t *testing.T) {
+	w := newWorker(testKey(t, "ip-ranges"))
+	host := func(s string, bits uint) uint32 {
+		a := fakeAddr(w, netip.MustParseAddr(s), 0).As4()
+		return (uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])) & (1<<bits - 1)
+	}
+	same24, same16 := 0, 0
+	for i := 1; i <= 2000; i++ {
+		a, b, c := i>>16&255, i>>8&255, i&255
+		if host(fmt.Sprintf("10.%d.%d.%d", a, b, c), 24) == host(fmt.Sprintf("127.%d.%d.%d", a, b, c), 24) {
+			same24++
+		}
+		if host(fmt.Sprintf("192.168.%d.%d", b, c), 16) == host(fmt.Sprintf("169.254.%d.%d", b, c), 16) {
+			same16++
+		}
+	}
+	if same24 > 0 || same16 > 2 {
+		t.Errorf("host bits shared: 10/8 and 127/8 %d of 2000, 192.168/16 and 169.254/16 %d", same24, same16)
+	}
+}

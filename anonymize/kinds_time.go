@@ -41,6 +41,12 @@ func isSentinel(s string) bool {
 	return strings.Trim(s[19:], ".0Z") == "" || s[19:] == "+00:00"
 }
 
+// isBirthSentinel: the dates of birth kept as they are, the zero date
+// and 9999-12-31; 1970-01-01 is someone's birthday, not "unknown".
+func isBirthSentinel(s string) bool {
+	return strings.HasPrefix(s, "0000-00-00") || strings.HasPrefix(s, "9999-12-31")
+}
+
 // kindDatetime maps a date through the dump's warp, then moves it by its
 // entity's jitter (warp.go says why both):
 //
@@ -143,7 +149,7 @@ func isBirthName(name string) bool {
 // it is midnight, else is random too. Same layout as the original.
 func kindDateOfBirth(w *worker, c *colInfo, in []byte, n int) result {
 	s := string(in)
-	if isSentinel(s) {
+	if isBirthSentinel(s) {
 		return result{out: in}
 	}
 	for _, layout := range layoutsFor(s) {
@@ -153,12 +159,16 @@ func kindDateOfBirth(w *worker, c *colInfo, in []byte, n int) result {
 		}
 		r := w.rng("date-of-birth", in[:min(len(in), 10)], n)
 		day := t.Truncate(24 * time.Hour)
-		fake := day.AddDate(0, 0, r.IntN(4*365+1)-2*365)
+		d := r.IntN(4*365) - 2*365 // never 0: no birthday stays as it was
+		if d >= 0 {
+			d++
+		}
+		fake := day.AddDate(0, 0, d)
 		if tod := t.Sub(day); tod != 0 {
 			fake = fake.Add(time.Duration(r.Int64N(int64(24 * time.Hour))))
 		}
 		if fake.Year() < 1000 {
-			fake = day
+			fake = fake.AddDate(0, 0, -2*d) // the other way: not the original
 		}
 		return result{out: []byte(formatLike(fake, s, layout))}
 	}

@@ -34,3 +34,24 @@ func TestDatetimeShiftKeepsOrder(t *testing.T) {
 		t.Errorf("TIMESTAMP out of range: %s", ts)
 	}
 }
+
+// TestDateOfBirthNeverStays: no date of birth keeps its day (the shift
+// is never 0), also at the calendar's low edge where the shift turns.
+func TestDateOfBirthNeverStays(t *testing.T) {
+	w := newWorker(testKey(t, "dob-never-stays"))
+	start := time.Date(1930, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 30000; i++ {
+		in := start.AddDate(0, 0, i).Format("2006-01-02")
+		if out := string(kindDateOfBirth(w, &noColumn, []byte(in), 0).out); out == in {
+			t.Fatalf("%s stayed", in)
+		}
+	}
+	for _, in := range []string{"1000-01-01", "1000-06-30", "1001-12-31"} {
+		for n := 0; n < 200; n++ {
+			out := string(kindDateOfBirth(w, &noColumn, []byte(in), n).out)
+			if out == in || out < "1000" {
+				t.Fatalf("%s (copy %d) became %s", in, n, out)
+			}
+		}
+	}
+}

@@ -93,6 +93,11 @@ type Report struct {
 	Hits  int // whole original values found
 	Words int // words of original values found (in data, literals and comments)
 	Short int // matches of values shorter than MinLength (MinDigits), not counted as hits
+	// Dates counts matches of datetime and date-of-birth values: a
+	// date's fake is one of few enough (some 36,500 days of birth, a
+	// timeline of seconds) that in a dump of many it is often some
+	// other row's original, telling nothing. Hits only with FailOnDates.
+	Dates int
 	// Chance counts matches that cannot be their value: not in its
 	// kind's shape (an IP's digits inside a date), an integer's digits
 	// inside other text, a piece of a name of the schema.
@@ -103,7 +108,9 @@ type Report struct {
 }
 
 // Failed reports whether the dump must not ship.
-func (r *Report) Failed(o Options) bool { return r.Hits > 0 || o.FailOnWords && r.Words > 0 }
+func (r *Report) Failed(o Options) bool {
+	return r.Hits > 0 || o.FailOnWords && r.Words > 0 || o.FailOnDates && r.Dates > 0
+}
 
 // Options tune a check.
 type Options struct {
@@ -121,7 +128,13 @@ type Options struct {
 	// warnings by default: a fake text is made of real words, and one of
 	// them may be a word of some original.
 	FailOnWords bool
+	// FailOnDates makes matches of dates hits too (see Report.Dates).
+	FailOnDates bool
 }
+
+// dateKinds are the kinds whose values a dump of many rows holds by
+// chance (see Report.Dates).
+var dateKinds = map[string]bool{"datetime": true, "date_of_birth": true}
 
 // What the matcher reports that a dump check does not count: a long
 // value's first bytes (logs cut values short; a dump holds them whole,
@@ -229,6 +242,9 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 				continue
 			case h.chance:
 				rep.Chance++
+				continue
+			case dateKinds[h.Kind] && !opts.FailOnDates:
+				rep.Dates++
 				continue
 			default:
 				rep.Hits++

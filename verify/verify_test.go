@@ -244,3 +244,25 @@ func TestEveryForm(t *testing.T) {
 		}
 	}
 }
+
+// TestDates: a date or time equal to an original one is counted apart
+// (in a dump of many rows a fake date is often another row's original),
+// a hit with FailOnDates; other kinds in the same row still are hits.
+func TestDates(t *testing.T) {
+	base := cleanDump(t)
+	ix := scrub.NewIndex()
+	ix.Add("date_of_birth", "1969-08-14")
+	ix.Add("datetime", "2019-03-14 09:12:44")
+	ix.Add("email", originals["email"])
+	ix.Finish()
+	s, _ := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	dump := append(append([]byte{}, base...), "CREATE TABLE `t7` (`b` date, `c` datetime, `e` varchar(99));\nINSERT INTO `t7` VALUES ('1969-08-14','2019-03-14 09:12:44','x'),('1970-01-02','2020-01-01 00:00:00','"+originals["email"]+"');\n"...)
+	hits, rep := check(t, s, dump, verify.Options{})
+	if rep.Dates != 2 || rep.Hits != 1 || len(hits) != 1 || hits[0].Column != "e" {
+		t.Errorf("dates: hits %v, report %+v", hits, rep)
+	}
+	hits, rep = check(t, s, dump, verify.Options{FailOnDates: true})
+	if rep.Dates != 0 || rep.Hits != 3 || len(hits) != 3 || !rep.Failed(verify.Options{FailOnDates: true}) {
+		t.Errorf("dates as hits: hits %v, report %+v", hits, rep)
+	}
+}

@@ -28,6 +28,7 @@ func verifyCommand() *cli.Command {
 			&cli.IntFlag{Name: "min-digits", Value: 8, Usage: "the same for values that are numbers"},
 			&cli.BoolFlag{Name: "words", Usage: "list the words of original multi-word values found (counted either way)"},
 			&cli.BoolFlag{Name: "fail-on-words", Usage: "also fail on words of original multi-word values (warnings by default)"},
+			&cli.BoolFlag{Name: "fail-on-dates", Usage: "also fail on (and list) dates and times equal to an original one (by default counted apart: in a dump of many rows a fake date is often another row's original)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.String("index") == "" && len(c.StringSlice("values")) == 0 {
@@ -71,7 +72,7 @@ func verifyCommand() *cli.Command {
 			defer out.Flush()
 			max, shown := c.Int("max"), 0
 			name := c.Args().First()
-			vo := verify.Options{Workers: c.Int("workers"), MinLength: c.Int("min-length"), MinDigits: c.Int("min-digits"), FailOnWords: c.Bool("fail-on-words")}
+			vo := verify.Options{Workers: c.Int("workers"), MinLength: c.Int("min-length"), MinDigits: c.Int("min-digits"), FailOnWords: c.Bool("fail-on-words"), FailOnDates: c.Bool("fail-on-dates")}
 			listWords := c.Bool("words") || c.Bool("fail-on-words")
 			rep, err := verify.Dump(r, s, vo, func(h verify.Hit) {
 				if h.Word && !listWords {
@@ -100,6 +101,9 @@ func verifyCommand() *cli.Command {
 			}
 			if rep.Chance > 0 {
 				notes += fmt.Sprintf("; %d matches that cannot be their value (not in their kind's shape, a piece of a name) not counted", rep.Chance)
+			}
+			if rep.Dates > 0 {
+				notes += fmt.Sprintf("; %d matches of dates and times not counted (a fake date is often another row's original; --fail-on-dates counts them)", rep.Dates)
 			}
 			if rep.Short > 0 {
 				notes += fmt.Sprintf("; %d matches of values shorter than %d bytes (numbers: %d digits) not counted", rep.Short, vo.MinLength, vo.MinDigits)
