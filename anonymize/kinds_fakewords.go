@@ -68,7 +68,7 @@ func pickNoun(r *mrand.Rand, lo, hi int) string {
 // columns unique) survive the cut.
 func freeText(r *mrand.Rand, in []byte, max int) []byte {
 	out := make([]byte, 0, len(in)+8)
-	var words [][2]int // spans of fake words in out
+	var words wordSpans // of the fake words in out
 	for i := 0; i < len(in); {
 		c := in[i]
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
@@ -89,16 +89,41 @@ func freeText(r *mrand.Rand, in []byte, max int) []byte {
 		i = j
 	}
 	if max > 0 && len(out) > max {
-		out = shortenWords(out, words, len(out)-max)
+		out = shortenWords(out, words.all(), len(out)-max)
 	}
 	return fitLength(out, max)
+}
+
+// wordSpans are the spans of fake words in a fake, the first eight
+// inline (on the caller's stack: a name or a phone number allocates
+// nothing for them).
+type wordSpans struct {
+	n     int
+	fixed [8][2]int
+	more  [][2]int
+}
+
+func (ws *wordSpans) add(start, end int) {
+	if ws.n < len(ws.fixed) {
+		ws.fixed[ws.n] = [2]int{start, end}
+	} else {
+		ws.more = append(ws.more, [2]int{start, end})
+	}
+	ws.n++
+}
+
+func (ws *wordSpans) all() [][2]int {
+	if ws.n <= len(ws.fixed) {
+		return ws.fixed[:ws.n]
+	}
+	return append(ws.fixed[:len(ws.fixed):len(ws.fixed)], ws.more...)
 }
 
 // fakeRuns fakes one whitespace-free word run by run: punctuation stays,
 // letters (and bytes of non-ASCII letters) become fake words, digits
 // random digits, and a run mixing letters and digits more than once
 // random characters of its alphabet.
-func fakeRuns(out []byte, r *mrand.Rand, s []byte, words *[][2]int) []byte {
+func fakeRuns(out []byte, r *mrand.Rand, s []byte, words *wordSpans) []byte {
 	for i := 0; i < len(s); {
 		if charClass(s[i]) == 0 && s[i] < 0x80 {
 			out = append(out, s[i])
@@ -116,7 +141,7 @@ func fakeRuns(out []byte, r *mrand.Rand, s []byte, words *[][2]int) []byte {
 }
 
 // fakeRun fakes a run of letters and digits.
-func fakeRun(out []byte, r *mrand.Rand, run []byte, words *[][2]int) []byte {
+func fakeRun(out []byte, r *mrand.Rand, run []byte, words *wordSpans) []byte {
 	changes := 0
 	for k := 1; k < len(run); k++ {
 		if (charClass(run[k]) == 3) != (charClass(run[k-1]) == 3) {
@@ -166,7 +191,7 @@ func asciiOnly(b []byte) []byte {
 
 // fakeWord appends a noun of w's length class, in w's case style
 // (lower, Capitalised, UPPER).
-func fakeWord(out []byte, r *mrand.Rand, w []byte, words *[][2]int) []byte {
+func fakeWord(out []byte, r *mrand.Rand, w []byte, words *wordSpans) []byte {
 	lo, hi := wordClass(runeLen(w))
 	noun := pickNoun(r, lo, hi)
 	start := len(out)
@@ -180,7 +205,7 @@ func fakeWord(out []byte, r *mrand.Rand, w []byte, words *[][2]int) []byte {
 		out[start] -= 'a' - 'A'
 	}
 	if words != nil {
-		*words = append(*words, [2]int{start, len(out)})
+		words.add(start, len(out))
 	}
 	return out
 }

@@ -36,17 +36,19 @@ const (
 )
 
 // charClass: 1 lower, 2 upper, 3 digit, 0 anything else.
-func charClass(c byte) int {
-	switch {
-	case c >= 'a' && c <= 'z':
-		return 1
-	case c >= 'A' && c <= 'Z':
-		return 2
-	case c >= '0' && c <= '9':
-		return 3
+func charClass(c byte) int { return int(charClasses[c]) }
+
+// charClasses: 1 for a-z, 2 for A-Z, 3 for 0-9 (a table: the free-text
+// fakes ask for every byte, several times).
+var charClasses = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = 1, 2
 	}
-	return 0
-}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 3
+	}
+	return t
+}()
 
 // tokenScore counts, between neighbouring letters and digits, the
 // changes between a digit and a letter and, when both cases occur, the
@@ -209,10 +211,7 @@ func secretShape(r *mrand.Rand, in []byte) ([]byte, bool) {
 			return nil, false
 		}
 	}
-	var out []byte
-	if r != nil {
-		out = make([]byte, 0, len(in))
-	}
+	var out []byte // (allocated by the shape that matches, if one does)
 	switch {
 	case in[0] == '*' && len(in) == 41 && isHexString(in[1:]): // MySQL's PASSWORD()
 		return randomToken(append(out, '*'), r, in[1:]), true
