@@ -125,3 +125,49 @@ func TestBase64IsNoID(t *testing.T) {
 		}
 	}
 }
+
+// TestNameWordsInBase64: each word of a person's name (5 letters and
+// up, halves of hyphenated names too) alone in base64, at every
+// alignment (after nothing, a separator, small letters: "xy"+"Øyvind"),
+// both alphabets, with values and with an index.
+func TestNameWordsInBase64(t *testing.T) {
+	names := []string{"Øyvind Berg", "Gordon Halvorsen", "Mirela Popescu", "Ştefan Lungu", "Aurélie Grünewald-Østergaard", "Дмитрий Иванова"}
+	ix := NewIndex()
+	var vals []Value
+	for _, n := range names {
+		ix.Add("person_name", n)
+		vals = append(vals, Value{Kind: "name", Text: n})
+	}
+	ix.Finish()
+	for mode, o := range map[string]Options{"values": {Values: vals, NoBuiltin: true}, "index": {Index: ix, NoBuiltin: true}} {
+		s, _ := New(o)
+		tried := 0
+		for _, n := range names {
+			for _, word := range withParts(Tokens(n)) {
+				if len([]rune(word)) < minToken || strings.Contains(word, "-") {
+					continue
+				}
+				for _, pre := range []string{"", "x", "xy", "abc", "user="} {
+					for _, suf := range []string{"", "!", "zz!", " ok", ",x"} {
+						for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawURLEncoding} {
+							plain := pre + word + suf
+							if strings.HasPrefix(suf, "zz") {
+								plain = pre + word + " " + suf // (glued to small letters it is another word)
+							}
+							line := "data " + enc.EncodeToString([]byte(plain)) + " end\n"
+							var out bytes.Buffer
+							s.Scrub(&out, strings.NewReader(line))
+							tried++
+							if out.String() == line {
+								t.Errorf("%s: %q in base64 of %q kept: %s", mode, word, plain, strings.TrimSpace(line))
+							}
+						}
+					}
+				}
+			}
+		}
+		if tried < 500 {
+			t.Fatalf("%s: only %d tried", mode, tried)
+		}
+	}
+}

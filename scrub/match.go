@@ -180,7 +180,7 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 			}
 			a := load(r.b[i:], 4)
 			if t.anchors.hasPair(mix(a ^ t.seed)) {
-				ps = append(ps, place{i: int32(i), bounded: bounded, lm: t.spanHashOf(a)})
+				ps = append(ps, place{i: int32(i), bounded: bounded, caseStart: f&flCase != 0, lm: t.spanHashOf(a)})
 			}
 		}
 		from = i
@@ -226,7 +226,9 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 					// (a word of a value is found as a whole word or, inside
 					// a blob, where a word begins, a capital after small
 					// letters too: "xy" + "Øyvind" + "zz" as one base64 run,
-					// not the "straße" of "Königstraße")
+					// not the "straße" of "Königstraße"; a key shorter than
+					// minAnywhere there when it ends a word: "x" + "Lungu" +
+					// "!")
 					if t.doms&(1<<domIndex(dom)) == 0 || dom == domToken && !c.whole && !(p.bounded || f&flCase != 0) || !endsIn(c.word, c.base, dom) {
 						continue
 					}
@@ -253,10 +255,11 @@ const placeBatch = 64
 // place is where a key may start: its spans hash, then its lengths, and
 // its candidates cands[c0:c1].
 type place struct {
-	i       int32
-	bounded bool
-	lm      uint64
-	c0, c1  int32
+	i         int32
+	bounded   bool
+	caseStart bool // a capital after small letters (flCase)
+	lm        uint64
+	c0, c1    int32
 }
 
 // candidates appends the candidate keys that start at p (longest first,
@@ -272,8 +275,13 @@ func (m *matcher) candidates(w *worker, r *rep, anywhere bool, p *place, cs []ca
 		if anywhere {
 			ends |= w.bounds.runes.window(i+band) & minLenMask(m.minAnywhere-band)
 		}
+		var short uint64 // (a capital after small letters starts a word: its ends, short as it is)
 		if !p.bounded {
+			if p.caseStart {
+				short = ends &^ minLenMask(m.minAnywhere-band)
+			}
 			ends &= w.bounds.runes.window(i+band) & minLenMask(m.minAnywhere-band)
+			ends |= short
 		}
 		for bs := p.lm & ends; bs != 0; {
 			b := 63 - bits.LeadingZeros64(bs)

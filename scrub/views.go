@@ -467,8 +467,9 @@ func isB64(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
 }
 
-// minB64 is the shortest base64 run decoded: 6 bytes.
-const minB64 = 8
+// minB64 is the shortest base64 run decoded: 5 bytes (a name's word
+// alone).
+const minB64 = 7
 
 // runInfo says which base64 alphabets a run can be in, and whether it
 // is hex.
