@@ -98,8 +98,10 @@ func reportAttack(t *testing.T, probes []attack.Probe, leaks []attack.Leak, alte
 
 // TestMarkerTagsPerValue: with one marker key, a value gets one tag in
 // every form it takes (escaped, encoded, a blob holding it, cut over two
-// lines), known as plaintext or through an index; other values get
-// other tags; and the tag is keyed: another key gives another.
+// lines, caught whole by a built-in pattern), known as plaintext or
+// through an index; other values get other tags; and the tag is keyed:
+// another key gives another. (A word of a value, its cut-short start and
+// the few bytes of it MariaDB quotes have tags of their own.)
 func TestMarkerTagsPerValue(t *testing.T) {
 	var vals []Value
 	ix := NewIndex()
@@ -118,7 +120,7 @@ func TestMarkerTagsPerValue(t *testing.T) {
 		}
 		got := map[string]int{}
 		for _, m := range tagRe.FindAllStringSubmatch(out.String(), -1) {
-			if m[1] == v.Kind {
+			if m[1] == v.Kind || m[1] == "password" && !opts.NoBuiltin {
 				got[m[2]]++
 			}
 		}
@@ -128,7 +130,7 @@ func TestMarkerTagsPerValue(t *testing.T) {
 	seen := map[string]string{}
 	for _, v := range attack.Corpus {
 		byValues := tags(Options{Values: vals, MarkerKey: key, NoBuiltin: true}, v)
-		byIndex := tags(Options{Index: ix, MarkerKey: key, NoBuiltin: true}, v)
+		byIndex := tags(Options{Index: ix, MarkerKey: key}, v)
 		if len(byValues) != 1 || len(byIndex) != 1 {
 			t.Errorf("%s %q: tags %v with values, %v with an index: want one", v.Kind, v.Text, byValues, byIndex)
 			continue
