@@ -121,8 +121,10 @@ func foldRune(r rune) folded {
 func computeFold(r rune) folded {
 	var f folded
 	f.cjk = unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
-	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) {
-		f.alnum = true // an accent: part of the letter before, folds away
+	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r) {
+		// An accent, or an invisible (a zero-width space or joiner, a
+		// soft hyphen, a BOM): part of the letter before, folds away.
+		f.alnum = true
 		return f
 	}
 	f.alnum = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r)

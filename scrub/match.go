@@ -502,6 +502,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 		}
 		if touched&touchB64 != 0 {
 			spans = w.blobSpans(next, depth, spans)
+			spans = w.viewGroups(next, spans)
 		}
 		touched &^= touchSkel
 		if touched&touchB64 != 0 {
@@ -684,6 +685,9 @@ func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 	}
 	if len(spans) == 0 {
 		return span{}, false, known
+	}
+	if w.blobTags != nil && depth == 1 {
+		*w.blobTags = append(*w.blobTags, spans...)
 	}
 	return spans[0], true, known
 }

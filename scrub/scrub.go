@@ -134,10 +134,13 @@ type worker struct {
 	hits    []hit
 	cands   []cand
 	places  []place
-	bounds  skelBounds
-	sq      []byte
-	bufs    [][]byte // per blob depth: decoded bytes
-	seamRep rep
+	// blobTags, when set, gathers the tags of every value a blob holds
+	// (blobGroups).
+	blobTags *[]span
+	bounds   skelBounds
+	sq       []byte
+	bufs     [][]byte // per blob depth: decoded bytes
+	seamRep  rep
 	// markers: a keyed MAC and the tags of recent secrets.
 	markMAC    hash.Hash
 	markSum    [sha256.Size]byte
@@ -343,7 +346,9 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 			cur.in = append(cur.in, line...)
 			lastLine = cur.in[start:]
 			cur.lines++
-			if len(cur.in) >= 256<<10 {
+			// (not after a line whose last base64 run may go on in the
+			// next: a wrapped blob stays in one block)
+			if len(cur.in) >= 256<<10 && (!mayGoOnB64(line) || len(cur.in) >= 256<<10+blobGroupMax) {
 				flush()
 			}
 		}

@@ -40,6 +40,8 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 		}
 	}
 	first := true
+	groups := w.blobGroups(data, prev, next)
+	off := 0
 	for len(data) > 0 {
 		n := bytes.IndexByte(data, '\n') + 1
 		if n == 0 {
@@ -53,6 +55,11 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 			w.seamPrev = last
 		}
 		cur.spans, cur.sides = w.spans(cur.line, inKey)
+		for len(groups) > 0 && groups[0].line == off {
+			cur.spans = append(cur.spans, groups[0].sp)
+			groups = groups[1:]
+		}
+		off += n
 		w.seamPrev = nil
 		if !first {
 			last.spans = append(last.spans, w.seamA...)

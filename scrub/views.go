@@ -107,7 +107,9 @@ const (
 	famHTML
 	famQuote // doubled quotes
 	famQP    // quoted-printable =XX of non-ASCII (e-mail bodies, MIME words)
-	famAll   = famBackslash | famURL | famHTML | famQuote | famQP
+	famANSI  // terminal escapes (colours: ESC [ 1;31m): what a terminal shows
+	famIDNA  // punycode labels of host names (xn--bcher-kva)
+	famAll   = famBackslash | famURL | famHTML | famQuote | famQP | famANSI | famIDNA
 )
 
 // escapeFam: the family a byte may start an escape of.
@@ -119,6 +121,8 @@ func init() {
 	escapeFam['&'] = famHTML
 	escapeFam['\''], escapeFam['"'] = famQuote, famQuote
 	escapeFam['='] = famQP
+	escapeFam[0x1b] = famANSI
+	escapeFam['x'], escapeFam['X'] = famIDNA, famIDNA
 }
 
 // families reports which escape families text may hold.
@@ -129,7 +133,8 @@ func families(text []byte) uint8 {
 		if e == 0 || f&e != 0 {
 			continue
 		}
-		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) || e == famQP && qpLen(text, i) == 0 && !mimeQ(text, i) {
+		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) || e == famQP && qpLen(text, i) == 0 && !mimeQ(text, i) ||
+			e == famANSI && csiLen(text, i) == 0 || e == famIDNA && punyLabel(text, i) == 0 {
 			continue
 		}
 		f |= e
@@ -236,6 +241,10 @@ func decodeEscape(src []byte, i int, v *view) int {
 		}
 	case '&':
 		return decodeEntity(src, i, v)
+	case 0x1b:
+		return csiLen(src, i) // (nothing: a terminal shows none of it)
+	case 'x', 'X':
+		return decodePuny(src, i, v)
 	case '=':
 		// (only in text that has quoted-printable of non-ASCII or a MIME
 		// word: then "=09" and "=5F" are a tab and '_' too)
@@ -357,6 +366,22 @@ func qpLen(src []byte, i int) int {
 		return 0
 	}
 	return 3 * n
+}
+
+// csiLen is the length of a terminal control sequence at src[i] (ESC
+// '[' parameters, intermediates, a final byte), or 0.
+func csiLen(src []byte, i int) int {
+	if i+2 >= len(src) || src[i+1] != '[' {
+		return 0
+	}
+	j := i + 2
+	for j < len(src) && j < i+32 && src[j] >= 0x20 && src[j] <= 0x3f {
+		j++
+	}
+	if j < len(src) && src[j] >= 0x40 && src[j] <= 0x7e {
+		return j + 1 - i
+	}
+	return 0
 }
 
 // mimeQ: src[i:] starts a MIME encoded word in Q encoding

@@ -14,6 +14,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Views decodes text every way an attacker would try, a few rounds deep
@@ -91,6 +93,8 @@ func decodeAll(s string) []string {
 		func(s string) string { return unQP(s, true) },
 		html.UnescapeString,
 		func(s string) string { return strings.ReplaceAll(s, "''", "'") },
+		func(s string) string { return ansiSeq.ReplaceAllString(s, "") },
+		unPuny,
 	} {
 		if d := f(s); d != s {
 			out = append(out, d)
@@ -303,10 +307,33 @@ func fromUTF16(s string) []string {
 }
 
 // Fold is case folding as an attacker compares: lower case, with ß as
-// ss and final sigma as sigma.
+// ss and final sigma as sigma, compatibility-decomposed without accents
+// and invisibles (NFD's, a zero-width space's, a soft hyphen's, Turkish
+// İ's dot).
 func Fold(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, norm.NFKD.String(s))
 	s = strings.ToLower(s)
-	return strings.NewReplacer("ß", "ss", "ς", "σ", "ẞ", "ss").Replace(s)
+	return strings.NewReplacer("ß", "ss", "ς", "σ", "ẞ", "ss", "ı", "i").Replace(s)
+}
+
+// ansiSeq: a terminal's control sequences (colours).
+var ansiSeq = regexp.MustCompile("\x1b\\[[0-?]*[ -/]*[@-~]")
+
+// unPuny decodes every punycode label (xn--) of host names.
+var punyLabel = regexp.MustCompile(`(?i)\bxn--[a-z0-9-]+`)
+
+func unPuny(s string) string {
+	return punyLabel.ReplaceAllStringFunc(s, func(l string) string {
+		if d, ok := fromPuny(strings.ToLower(l[4:])); ok {
+			return d
+		}
+		return l
+	})
 }
 
 // Skeleton keeps the letters and digits of folded text: what is left

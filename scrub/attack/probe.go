@@ -12,27 +12,29 @@ type Value struct{ Kind, Text string }
 // Corpus: values of every class issue #15 names, and a few more. Each has
 // a twin of the same shape in Twins, which must stay untouched.
 var Corpus = []Value{
-	{"password", "Staple7Battery!"},            // ends in '!'
-	{"name", "Øystein Ødegård"},                // Ø
-	{"name", "Örjan Östlund-Berg"},             // Ö, a hyphen
-	{"name", "Łukasz Żółkiewski"},              // Ł, Ż
-	{"name", "Élodie Dupré"},                   // É
-	{"tag", "#ops-night-shift"},                // starts with '#'
-	{"label", "rack\tB7 slot 12"},              // a tab
-	{"path", "prod/eu-west/db01"},              // '/'
-	{"user", "deploy@bastion-3"},               // '@'
-	{"secret", "vault:kv:nightly"},             // ':'
-	{"company", "Smith & Wesson Holdings"},     // '&', spaces
-	{"code", "qz7vk2"},                         // six characters
-	{"name", "王小明"},                            // CJK
-	{"name", "Сергей Кузнецов"},                // Cyrillic
-	{"name", "Νικόλαος Παπαδόπουλος"},          // Greek, final sigma
-	{"email", "m.kowalczyk@northwind-labs.io"}, // e-mail
-	{"hostname", "db7.internal.northwind.io."}, // trailing dot
-	{"phone", "(555) 123-4567"},                // phone
-	{"handle", "@zephyr_ops"},                  // handle
-	{"ip", "10.77.3.141"},                      // IPv4
-	{"name", "Straße Müller GmbH"},             // ß (upper case is SS)
+	{"password", "Staple7Battery!"},               // ends in '!'
+	{"name", "Øystein Ødegård"},                   // Ø
+	{"name", "Örjan Östlund-Berg"},                // Ö, a hyphen
+	{"name", "Łukasz Żółkiewski"},                 // Ł, Ż
+	{"name", "Élodie Dupré"},                      // É
+	{"tag", "#ops-night-shift"},                   // starts with '#'
+	{"label", "rack\tB7 slot 12"},                 // a tab
+	{"path", "prod/eu-west/db01"},                 // '/'
+	{"user", "deploy@bastion-3"},                  // '@'
+	{"secret", "vault:kv:nightly"},                // ':'
+	{"company", "Smith & Wesson Holdings"},        // '&', spaces
+	{"code", "qz7vk2"},                            // six characters
+	{"name", "王小明"},                               // CJK
+	{"name", "Сергей Кузнецов"},                   // Cyrillic
+	{"name", "Νικόλαος Παπαδόπουλος"},             // Greek, final sigma
+	{"email", "m.kowalczyk@northwind-labs.io"},    // e-mail
+	{"hostname", "db7.internal.northwind.io."},    // trailing dot
+	{"phone", "(555) 123-4567"},                   // phone
+	{"handle", "@zephyr_ops"},                     // handle
+	{"ip", "10.77.3.141"},                         // IPv4
+	{"name", "Straße Müller GmbH"},                // ß (upper case is SS)
+	{"hostname", "bücher-lager.köln-süd.example"}, // IDNA (xn--)
+	{"name", "İlkay Işıkoğlu"},                    // Turkish dotted and dotless i
 }
 
 // Twins are clean values shaped like Corpus (same classes, same
@@ -59,6 +61,8 @@ var Twins = []Value{
 	{"handle", "@aurora_dev"},
 	{"ip", "192.0.2.77"},
 	{"name", "Königstraße Bäcker AG"},
+	{"hostname", "äpfel-markt.düren-ost.example"},
+	{"name", "Gülşen Yıldırımtepe"},
 }
 
 // Words are the words of 6 or more letters of the multi-word values
@@ -69,6 +73,9 @@ func Words(values []Value) []Value {
 	var out []Value
 	seen := map[string]bool{}
 	for _, v := range values {
+		if strings.Contains(v.Text, ".") {
+			continue // (a host name's labels are not words: its whole is its key)
+		}
 		words := strings.FieldsFunc(v.Text, func(r rune) bool { return unicode.IsSpace(r) || r == '-' })
 		if len(words) < 2 {
 			continue

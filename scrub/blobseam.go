@@ -1,0 +1,207 @@
+package scrub
+
+import (
+	"bytes"
+	"slices"
+)
+
+// Blobs over several lines: a MIME body is base64 wrapped at 76
+// columns, and a log formatter wraps a long token where the terminal
+// ends, so a value (or the gzip stream that holds it) goes on from one
+// line's last base64 run into the next line's first. Such runs are
+// decoded together, and a value found scrubs each line's part.
+
+// blobGroupMin: the shortest last run of a line that may go on; the
+// next line's first run must have blobGroupNext characters.
+const (
+	blobGroupMin  = 8
+	blobGroupNext = 8
+	// blobGroupMax bounds the bytes of one group.
+	blobGroupMax = 4 << 20
+)
+
+// lineSpan is a span of the line that starts at byte line of a block.
+type lineSpan struct {
+	line int
+	sp   span
+}
+
+// groupLine is one line of a group: where it starts in the block (-1:
+// the line before or after the block) and its run.
+type groupLine struct {
+	line, from, to int
+	n              int // the run's characters (to may take padding too)
+}
+
+// blobGroups finds the groups of data's lines (with prev and next, the
+// lines around it) and returns the spans of data's lines whose groups
+// hold a known value, in order.
+func (w *worker) blobGroups(data, prev, next []byte) []lineSpan {
+	var out []lineSpan
+	var group []groupLine
+	var run []byte
+	var alpha runInfo // the alphabets run can be in
+	var last []byte   // the line before the one looked at
+	flush := func() {
+		if len(group) >= 2 {
+			if sp, ok := w.newInGroup(group, run); ok {
+				// Not the lines at either end that the value does not
+				// need (a date after a body).
+				for len(group) > 2 {
+					last := group[len(group)-1]
+					if s2, ok := w.newInGroup(group[:len(group)-1], run[:len(run)-last.n]); !ok || s2.tag != sp.tag {
+						break
+					}
+					run, group = run[:len(run)-last.n], group[:len(group)-1]
+				}
+				for len(group) > 2 {
+					if s2, ok := w.newInGroup(group[1:], run[group[0].n:]); !ok || s2.tag != sp.tag {
+						break
+					}
+					run, group = run[group[0].n:], group[1:]
+				}
+				for _, g := range group {
+					if g.line >= 0 {
+						out = append(out, lineSpan{g.line, span{g.from, g.to, sp.kind, sp.source, sp.tag}})
+					}
+				}
+			}
+		}
+		group, run = group[:0], run[:0]
+	}
+	look := func(line []byte, at int) {
+		text := trimEOL(line)
+		if len(group) > 0 {
+			// The next part: the line's first run, after the header it
+			// shares with the line before and any indent.
+			h := sharedHeader(last, text)
+			for h < len(text) && (text[h] == ' ' || text[h] == '\t') {
+				h++
+			}
+			e := h
+			for e < len(text) && isB64(text[e]) {
+				e++
+			}
+			p := e
+			for p < len(text) && p-e < 2 && text[p] == '=' {
+				p++
+			}
+			if (e-h >= blobGroupNext || e > h && p == len(text)) && len(run)+e-h <= blobGroupMax && (p == len(text) || !isB64(text[p])) && sameAlphabet(&alpha, text[h:e]) {
+				group = append(group, groupLine{at, h, p, e - h})
+				run = append(run, text[h:e]...)
+				if e == len(text) {
+					last = text
+					return // goes on, maybe
+				}
+				flush()
+				last = text
+				return
+			}
+			flush()
+		}
+		// A line whose last run is long and unpadded may begin a group.
+		s := len(text)
+		for s > 0 && isB64(text[s-1]) {
+			s--
+		}
+		if len(text)-s >= blobGroupMin && !scanRun(text[s:]).id {
+			group = append(group, groupLine{at, s, len(text), len(text) - s})
+			run = append(run, text[s:]...)
+			alpha = scanRun(text[s:])
+		}
+		last = text
+	}
+	if prev != nil {
+		look(prev, -1)
+	}
+	for off := 0; off < len(data); {
+		n := indexEOL(data[off:])
+		look(data[off:off+n], off)
+		off += n
+	}
+	if next != nil && len(group) > 0 {
+		look(next, -1)
+	}
+	flush()
+	return out
+}
+
+// trimEOL drops a line's end.
+func trimEOL(line []byte) []byte {
+	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+		line = line[:len(line)-1]
+	}
+	return line
+}
+
+// indexEOL is the length of data's first line, its '\n' included.
+func indexEOL(data []byte) int {
+	for i, c := range data {
+		if c == '\n' {
+			return i + 1
+		}
+	}
+	return len(data)
+}
+
+// newInGroup decodes a group's runs together and reports a value they
+// hold that no line's part holds alone (that one its line scrubs; two
+// blobs one after the other, each whole, are no group).
+func (w *worker) newInGroup(group []groupLine, run []byte) (span, bool) {
+	var joined, alone []span
+	w.blobTags = &joined
+	defer func() { w.blobTags = nil }()
+	if _, ok := w.blobHit(run, 0); !ok {
+		return span{}, false
+	}
+	w.blobTags = &alone
+	at := 0
+	for _, g := range group {
+		w.blobHit(run[at:at+g.n], 0)
+		at += g.n
+	}
+	for _, sp := range joined { // (the first found, the same every time)
+		if !slices.ContainsFunc(alone, func(a span) bool { return a.tag == sp.tag }) {
+			return sp, true
+		}
+	}
+	return span{}, false
+}
+
+// mayGoOnB64: line ends with a base64 run that a group may go on from.
+func mayGoOnB64(line []byte) bool {
+	text := trimEOL(line)
+	s := len(text)
+	for s > 0 && isB64(text[s-1]) {
+		s--
+	}
+	return len(text)-s >= blobGroupMin
+}
+
+// sameAlphabet: b can go on from a run in the alphabets a says ('+' and
+// '/' or '-' and '_', not both); a becomes the run's with b.
+func sameAlphabet(a *runInfo, b []byte) bool {
+	rb := scanRun(b)
+	std, url := a.std && rb.std, a.url && rb.url
+	if !std && !url {
+		return false
+	}
+	a.std, a.url = std, url
+	return true
+}
+
+// viewGroups finds the groups of a decoded view's own lines (a MIME
+// body in a string, its line breaks escaped) and appends their spans, in
+// the view's source.
+func (w *worker) viewGroups(v *view, spans []span) []span {
+	if bytes.IndexByte(v.text, '\n') < 0 {
+		return spans
+	}
+	for _, ls := range w.blobGroups(v.text, nil, nil) {
+		a, b := v.source(ls.line+ls.sp.start, ls.line+ls.sp.end)
+		sp := ls.sp
+		sp.start, sp.end = a, b
+		spans = append(spans, sp)
+	}
+	return spans
+}
