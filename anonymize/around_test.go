@@ -47,8 +47,10 @@ func TestAroundStatements(t *testing.T) {
 	}{
 		{"create table", "", []string{"DEFAULT '" + fakeEmail(t, "nobody@acme-corp.com") + "'", "like '%@%'", "enum('free','pro')", "DEFAULT 'free'"},
 			[]string{"alice", "AUTO_INCREMENT=777", "db9.acme-corp.com", "-5,", "acme"}},
-		{"header", "-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB\n-- Host: db1.acme-corp.com    Database: shop\n-- Server version\t10.11.6\n# a note\n/* by alice */\nSET NAMES utf8mb4;\n",
-			[]string{"-- MariaDB dump\n", "-- Host: localhost    Database: shop\n", "SET NAMES utf8mb4;"}, []string{"10.11", "acme", "alice", "Server version"}},
+		{"header", "-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB\n-- Host: db1.acme-corp.com    Database: acme_shop\n-- Server version\t10.11.6\n# a note\n/* by alice */\nSET NAMES utf8mb4;\n",
+			[]string{"-- MariaDB dump\n", "-- Host: localhost    Database: \n", "SET NAMES utf8mb4;"}, []string{"10.11", "acme", "alice", "Server version"}},
+		{"database names", "--\n-- Dumping events for database 'acme_shop'\n--\n-- Dumping routines for database 'acme_shop'\n--\n",
+			[]string{"-- Dumping events\n", "-- Dumping routines\n"}, []string{"acme"}},
 		{"footer", "-- WHERE:  email='vip@acme-corp.com'\n\n-- Dump completed on 2024-03-14 10:00:00\n", []string{"-- Dump completed\n"}, []string{"2024", "vip", "WHERE"}},
 		{"trigger", "DELIMITER ;;\n/*!50003 CREATE*/ /*!50017 DEFINER=`alice`@`%`*/ /*!50003 TRIGGER t BEFORE INSERT ON users FOR EACH ROW BEGIN\n" +
 			"  IF NEW.email = 'vip@acme-corp.com' OR NEW.email IN ('x@y.org', 'vip@acme-corp.com') THEN SET NEW.plan = 'pro'; END IF; -- alice\nEND */;;\nDELIMITER ;\n",

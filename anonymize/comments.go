@@ -29,8 +29,6 @@ var keptComments = []struct {
 	{"Final view structure for view ", true},
 	{"Structure for view ", true},
 	{"Current Database: ", true},
-	{"Dumping routines for database ", true},
-	{"Dumping events for database ", true},
 	{"Sequence structure for ", true},
 	{"Dumping structure for ", true},
 	{"Position to start replication or point-in-time recovery from", false},
@@ -86,15 +84,12 @@ func (x *stmt) comment(i int) bool {
 	case strings.HasPrefix(body, "MySQL dump"):
 		x.repl[i] = []byte("-- MySQL dump")
 	case strings.HasPrefix(body, "Host: "):
-		db := ""
-		if k := strings.Index(body, "Database: "); k >= 0 {
-			db = strings.TrimSpace(body[k+len("Database: "):])
-		}
-		line := "-- Host: " + neutralHost + "    Database: "
-		if db != "" && !strings.ContainsAny(db, " `'") {
-			line += db
-		}
-		x.repl[i] = []byte(line)
+		// The database's name too: a donor names it after itself
+		// ("bigbank_crm"), and nothing reads it here. (A --databases
+		// dump's CREATE DATABASE and USE keep theirs: loading needs them.)
+		x.repl[i] = []byte("-- Host: " + neutralHost + "    Database: ")
+	case strings.HasPrefix(body, "Dumping routines for database "), strings.HasPrefix(body, "Dumping events for database "):
+		x.repl[i] = []byte("-- " + body[:strings.Index(body, " for database")]) // the name goes, as in the header
 	case strings.HasPrefix(body, "Dump completed"):
 		x.repl[i] = []byte("-- Dump completed")
 	case strings.HasPrefix(body, "CHANGE MASTER"), strings.HasPrefix(body, "CHANGE REPLICATION"), strings.HasPrefix(body, "SET GLOBAL gtid"),
