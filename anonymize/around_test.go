@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/fuzzyduck/fuzzyduck/anonymize"
-	"github.com/fuzzyduck/fuzzyduck/rules"
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
 
@@ -139,17 +138,7 @@ func TestSystemVersionedColumns(t *testing.T) {
 		"CREATE TABLE `p` (\n  `id` int NOT NULL,\n  `vf` timestamp(6) GENERATED ALWAYS AS ROW START INVISIBLE,\n  `vt` timestamp(6) GENERATED ALWAYS AS ROW END INVISIBLE,\n" +
 		"  PERIOD FOR SYSTEM_TIME (`vf`, `vt`)\n) WITH SYSTEM VERSIONING;\n" +
 		"INSERT INTO `h` VALUES (1,'a');\nINSERT INTO `h` (`id`, `v`, row_start, row_end) VALUES (1,'a','2021-02-03 04:05:06.000007','2038-01-19 03:14:07.999999');\n"
-	set, err := rules.Parse("r.yaml", []byte("tables:\n  h: {row_start: datetime}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := anonymize.ReadSchema(strings.NewReader(dump))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := anonymize.Prepare(set, schema); err != nil {
-		t.Fatalf("a rule for the implicit row_start: %v", err)
-	}
+	set, schema := preparedSet(t, "tables:\n  h: {row_start: datetime}\n", dump) // a rule for the implicit row_start
 	r, _ := sqldump.NewReader(strings.NewReader(dump))
 	rep, err := anonymize.Audit(r, set, 10)
 	if err != nil {

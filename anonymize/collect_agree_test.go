@@ -27,17 +27,7 @@ func TestIndexAgreesWithKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := rules.Parse("rules.yaml", []byte(rulesDoc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := anonymize.ReadSchema(strings.NewReader(dump))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := anonymize.Prepare(set, schema); err != nil {
-		t.Fatal(err)
-	}
+	set, _ := preparedSet(t, rulesDoc, dump)
 	r, _ := sqldump.NewReader(strings.NewReader(dump))
 	listed := map[string]string{}
 	if err := anonymize.Collect(r, set, func(kind string, v []byte) { listed[string(v)] = kind }); err != nil {
@@ -64,4 +54,21 @@ func TestIndexAgreesWithKinds(t *testing.T) {
 			t.Errorf("the output lost the kept %q", v)
 		}
 	}
+}
+
+// preparedSet is the rules document Prepared for the dump's schema.
+func preparedSet(t *testing.T, rulesDoc, dump string) (*rules.Set, *sqldump.Schema) {
+	t.Helper()
+	set, err := rules.Parse("rules.yaml", []byte(rulesDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := anonymize.ReadSchema(strings.NewReader(dump))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := anonymize.Prepare(set, schema); err != nil {
+		t.Fatal(err)
+	}
+	return set, schema
 }

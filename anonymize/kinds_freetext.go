@@ -40,21 +40,25 @@ func mayHoldData(s []byte) bool {
 // hasTokenWord: whether a word of s (textDelim-separated, 8 bytes or
 // more) is a token (isTokenWord).
 func hasTokenWord(s []byte) bool {
-	for i := 0; i < len(s); {
-		if textDelim[s[i]] {
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && !textDelim[s[j]] {
-			j++
-		}
+	for i, j := textWord(s, 0); i < len(s); i, j = textWord(s, j) {
 		if j-i >= 8 && isTokenWord(trimSentence(s[i:j])) {
 			return true
 		}
-		i = j
 	}
 	return false
+}
+
+// textWord: where the next textDelim-separated word of s at or after
+// from starts and ends (start == len(s): none is left).
+func textWord(s []byte, from int) (start, end int) {
+	for from < len(s) && textDelim[s[from]] {
+		from++
+	}
+	end = from
+	for end < len(s) && !textDelim[s[end]] {
+		end++
+	}
+	return from, end
 }
 
 // trimSentence drops a sentence's punctuation after a token.
@@ -86,15 +90,7 @@ func (w *worker) rewriteText(s []byte, visit func(kind string, v []byte)) (out [
 		}
 	}
 	last := 0 // s[:last] is in out already
-	for i := 0; i < len(s); {
-		if textDelim[s[i]] {
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && !textDelim[s[j]] {
-			j++
-		}
+	for i, j := textWord(s, 0); i < len(s); i, j = textWord(s, j) {
 		tok := trimSentence(s[i:j]) // a sentence's punctuation is not part of the token
 		kind := tokenKind(tok)
 		if kind == "" {
@@ -105,7 +101,6 @@ func (w *worker) rewriteText(s []byte, visit func(kind string, v []byte)) (out [
 			} else if isTokenWord(tok) {
 				kind = "token"
 			} else {
-				i = j
 				continue
 			}
 		}
@@ -119,7 +114,6 @@ func (w *worker) rewriteText(s []byte, visit func(kind string, v []byte)) (out [
 				visit(kind, tok)
 			}
 			changed = true
-			i = j
 			continue
 		}
 		var fake []byte
@@ -148,7 +142,6 @@ func (w *worker) rewriteText(s []byte, visit func(kind string, v []byte)) (out [
 		out = append(out, fake...)
 		last = i + len(tok)
 		changed = true
-		i = j
 	}
 	if !changed || visit != nil {
 		return s, changed
