@@ -2,6 +2,7 @@ package anonymize_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -130,5 +131,36 @@ func TestEmbeddedBeforeTheirKindIsChecked(t *testing.T) {
 	rows := tableRows(t, two)
 	if f := rows["t"]["code"][0]; !strings.Contains(rows["a_notes"]["doc"][1], `"`+f+`"`) {
 		t.Errorf("bravo-two is %q in its column, the note says %s", f, rows["a_notes"]["doc"][1])
+	}
+}
+
+// TestEmbeddedPastTheBound: one pass remembers a bounded number of
+// embedded values (its memory must not grow with the dump); when more
+// were written before their kind became collision-checked, it stops
+// with a SecondPassError that says so, and two passes write the dump.
+func TestEmbeddedPastTheBound(t *testing.T) {
+	defer anonymize.SetMaxUntracked(anonymize.SetMaxUntracked(100))
+	var b strings.Builder
+	b.WriteString("CREATE TABLE `a_notes` (`id` int NOT NULL, `doc` text, PRIMARY KEY (`id`));\nINSERT INTO `a_notes` VALUES ")
+	for i := 0; i < 300; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `(%d,'{\"code\": \"code-%d\"}')`, i+1, i)
+	}
+	b.WriteString(";\nCREATE TABLE `t` (`id` int NOT NULL, `code` varchar(32) NOT NULL, PRIMARY KEY (`id`), UNIQUE KEY `code` (`code`));\n" +
+		"INSERT INTO `t` VALUES (1,'code-7'),(2,'charlie-three');\n")
+	set, err := rules.Parse("rules.yaml", []byte("tables:\n  t:\n    code: string\n  a_notes:\n    doc: \"json:keys=code\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := anonymize.Options{Key: key(t, "embedded-bound"), Workers: 2}
+	_, _, err = runOnePass([]byte(b.String()), set.Clone(), opts)
+	var sp *anonymize.SecondPassError
+	if !errors.As(err, &sp) || !strings.Contains(err.Error(), "than one pass remembers") {
+		t.Fatalf("one pass past the bound: %v, want a SecondPassError saying it remembers fewer", err)
+	}
+	if _, _, err := runSet(t, []byte(b.String()), set, opts); err != nil {
+		t.Fatal(err)
 	}
 }

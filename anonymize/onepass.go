@@ -41,6 +41,7 @@ type onePass struct {
 	// embedded: values of kinds not collision-checked written inside
 	// others (embedded.go), by kind
 	embedded map[string]*untrackedValues
+	pairs    int // digest pairs kept in embedded, all kinds
 }
 
 // untrackedValues: where a kind's embedded values were first written
@@ -51,10 +52,13 @@ type untrackedValues struct {
 	over  bool
 }
 
-// maxUntracked bounds what a one-pass run remembers of a kind's
-// embedded values (16 bytes each); beyond it a kind that becomes
-// collision-checked needs the schema first.
-const maxUntracked = 1 << 22
+// maxUntracked bounds what a one-pass run remembers of embedded values,
+// all kinds together (16 bytes each, 4 MB): the memory of a streaming run
+// must not grow with the dump (a 1 GB Nova-like dump, its JSON full of
+// host names, kept 64 MB a kind and peaked at 170 MB). Beyond it a kind
+// whose values are dropped needs the schema first if it becomes
+// collision-checked, which a dump seldom does.
+var maxUntracked = 1 << 18 // (a variable for tests)
 
 // embeddedUntracked keeps what t saw embedded of kinds that were not
 // collision-checked (in order).
@@ -68,11 +72,13 @@ func (e *Engine) embeddedUntracked(t *embedTracker, where string) {
 			u = &untrackedValues{where: where}
 			e.one.embedded[kind] = u
 		}
-		if len(u.fps)+len(fps) > 2*maxUntracked {
+		if !u.over && 2*e.one.pairs+len(fps) > 2*maxUntracked {
+			e.one.pairs -= len(u.fps) / 2
 			u.over, u.fps = true, nil
 		}
 		if !u.over {
 			u.fps = append(u.fps, fps...)
+			e.one.pairs += len(fps) / 2
 		}
 	}
 }
