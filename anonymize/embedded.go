@@ -32,9 +32,8 @@ type embedTracker struct {
 	vals     []embeddedValue
 	origs    []byte
 	cells    []embeddedCell
-	// untracked: values of kinds not collision-checked, embedded in a
-	// one-pass run: their digests, input and output in turn
-	untracked map[string][]uint64
+	// untracked: kinds not collision-checked embedded in a one-pass run
+	untracked map[string]bool
 	// recorded counts the values recorded (vals and untracked)
 	recorded int
 }
@@ -74,10 +73,8 @@ func (w *worker) embed(kind string, c *colInfo, v []byte) result {
 	}
 	if !t.e.tracked[kind] {
 		res := fn(w, c, v, 0)
-		if t.e.one != nil && !bijective[kind] && t.redo == nil && !res.fallback && !res.null {
-			fp := t.e.fp[kind]
-			t.untracked[kind] = append(t.untracked[kind], fp[0].sum(v), fp[1].sum(res.out))
-			t.recorded++
+		if t.e.one != nil && !bijective[kind] && !t.untracked[kind] && t.redo == nil {
+			t.untracked[kind] = true
 		}
 		return res
 	}
@@ -119,7 +116,7 @@ func redoKey(kind string, v []byte) string { return kind + "\x00" + string(v) }
 func (e *Engine) startJob(w *worker) {
 	w.emb = nil
 	if len(e.tracked) > 0 || e.one != nil {
-		w.emb = &embedTracker{e: e, untracked: map[string][]uint64{}}
+		w.emb = &embedTracker{e: e, untracked: map[string]bool{}}
 	}
 }
 
@@ -127,7 +124,7 @@ func (e *Engine) startJob(w *worker) {
 // its literals' embedded values claimed at once.
 func (e *Engine) writeAround(wk *worker, w *sqldump.Writer, st *sqldump.Statement, stats *Stats) error {
 	if len(e.tracked) > 0 || e.one != nil {
-		t := &embedTracker{e: e, inOrder: true, untracked: map[string][]uint64{}}
+		t := &embedTracker{e: e, inOrder: true, untracked: map[string]bool{}}
 		wk.emb = t
 		defer func() {
 			wk.emb = nil
@@ -236,7 +233,7 @@ func (e *Engine) resolveEmbedded(w *worker, j *job) error {
 			continue
 		}
 		cp := j.plan.cols[c.col]
-		w.emb = &embedTracker{e: e, redo: r, untracked: map[string][]uint64{}}
+		w.emb = &embedTracker{e: e, redo: r, untracked: map[string]bool{}}
 		w.row.entity, w.row.vals, w.row.shiftOK = c.entity, c.vals, false
 		res := cp.fn(w, &cp.info, t.origs[c.at:c.end], 0)
 		out, err := fit(cp, res.out)

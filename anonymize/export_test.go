@@ -6,11 +6,3 @@ func SetMemo(on bool) int64 {
 	memoOff = !on
 	return memoHits.Load()
 }
-
-// SetMaxUntracked sets how many embedded values one pass remembers, and
-// returns the bound it replaces.
-func SetMaxUntracked(n int) int {
-	old := maxUntracked
-	maxUntracked = n
-	return old
-}

@@ -38,77 +38,40 @@ type onePass struct {
 	used map[string]*usedFacts
 	// missed: names looked up before any table had them (lower-cased)
 	missed map[string]bool
-	// embedded: values of kinds not collision-checked written inside
-	// others (embedded.go), by kind
-	embedded map[string]*untrackedValues
-	pairs    int // digest pairs kept in embedded, all kinds
+	// embedded: kinds written inside other values while not
+	// collision-checked (embedded.go), and where first
+	embedded map[string]string
 }
 
-// untrackedValues: where a kind's embedded values were first written
-// and their digests (input, output), up to maxUntracked pairs.
-type untrackedValues struct {
-	where string
-	fps   []uint64
-	over  bool
-}
-
-// maxUntracked bounds what a one-pass run remembers of embedded values,
-// all kinds together (16 bytes each, 4 MB): the memory of a streaming run
-// must not grow with the dump (a 1 GB Nova-like dump, its JSON full of
-// host names, kept 64 MB a kind and peaked at 170 MB). Beyond it a kind
-// whose values are dropped needs the schema first if it becomes
-// collision-checked, which a dump seldom does.
-var maxUntracked = 1 << 18 // (a variable for tests)
-
-// embeddedUntracked keeps what t saw embedded of kinds that were not
+// embeddedUntracked notes the kinds t saw embedded while they were not
 // collision-checked (in order).
 func (e *Engine) embeddedUntracked(t *embedTracker, where string) {
 	if e.one == nil {
 		return
 	}
-	for kind, fps := range t.untracked {
-		u := e.one.embedded[kind]
-		if u == nil {
-			u = &untrackedValues{where: where}
-			e.one.embedded[kind] = u
-		}
-		if !u.over && 2*e.one.pairs+len(fps) > 2*maxUntracked {
-			e.one.pairs -= len(u.fps) / 2
-			u.over, u.fps = true, nil
-		}
-		if !u.over {
-			u.fps = append(u.fps, fps...)
-			e.one.pairs += len(fps) / 2
+	for kind := range t.untracked {
+		if _, ok := e.one.embedded[kind]; !ok {
+			e.one.embedded[kind] = where
 		}
 	}
 }
 
-// claimUntracked: kinds that d makes collision-checked claim, in the
-// order they were written, the fakes their embedded values got. Two
-// passes would have claimed them so; a collision among them would have
-// re-derived one, which a second pass must do.
-func (e *Engine) claimUntracked(d derived, because string) error {
+// untrackedNowTracked: a kind that d makes collision-checked was
+// written inside other values before, unclaimed: two passes would have
+// claimed those fakes, so the run needs the schema first.
+func (e *Engine) untrackedNowTracked(d derived, because string) error {
 	kinds := make([]string, 0, len(e.one.embedded))
 	for k := range e.one.embedded {
 		if d.tracked[k] {
 			kinds = append(kinds, k)
 		}
 	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
-		u := e.one.embedded[k]
-		delete(e.one.embedded, k)
-		if u.over {
-			return &SecondPassError{Reason: fmt.Sprintf("%s makes %s values collision-checked, and %s holds more %s values inside others than one pass remembers", because, k, u.where, k)}
-		}
-		sets := e.coll.of(k)
-		for i := 0; i < len(u.fps); i += 2 {
-			if owner, ok := sets.taken.getOrPut(u.fps[i+1], u.fps[i]); ok && owner != u.fps[i] {
-				return &SecondPassError{Reason: fmt.Sprintf("%s makes %s values collision-checked, and two of the %s values inside others of %s and later got the same fake", because, k, k, u.where)}
-			}
-		}
+	if len(kinds) == 0 {
+		return nil
 	}
-	return nil
+	sort.Strings(kinds)
+	k := kinds[0]
+	return &SecondPassError{Reason: fmt.Sprintf("%s makes %s values collision-checked, and %s holds %s values inside others, already written", because, k, e.one.embedded[k], k)}
 }
 
 type usedFacts struct {
@@ -121,11 +84,8 @@ func (e *Engine) startOnePass() error {
 	if err := checkKinds(e.opts.Rules); err != nil {
 		return err
 	}
-	e.one = &onePass{base: e.opts.Rules.Clone(), used: map[string]*usedFacts{}, missed: map[string]bool{}, embedded: map[string]*untrackedValues{}}
+	e.one = &onePass{base: e.opts.Rules.Clone(), used: map[string]*usedFacts{}, missed: map[string]bool{}, embedded: map[string]string{}}
 	e.opts.Schema = sqldump.NewSchema()
-	for kind := range kindFuncs { // embedded values are digested before their kind is tracked
-		e.fp[kind] = [2]fpHash{newFPHash(e.fpPRF, kind+"-in"), newFPHash(e.fpPRF, kind+"-out")}
-	}
 	return nil
 }
 
@@ -194,7 +154,7 @@ func (e *Engine) learn(t *sqldump.Table, line int) error {
 	if err := e.recheck(e.current(), where); err != nil {
 		return err
 	}
-	if err := e.claimUntracked(e.current(), where); err != nil {
+	if err := e.untrackedNowTracked(e.current(), where); err != nil {
 		return err
 	}
 	e.consult(t.Database, t.Name, t.ColumnNames()) // its own DDL's literals
@@ -243,5 +203,5 @@ func (e *Engine) finishOnePass(stats *Stats) error {
 	if err := e.recheck(d, because); err != nil {
 		return err
 	}
-	return e.claimUntracked(d, because)
+	return e.untrackedNowTracked(d, because)
 }
