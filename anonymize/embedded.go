@@ -34,7 +34,7 @@ type embedTracker struct {
 	cells    []embeddedCell
 	// untracked: kinds not collision-checked embedded in a one-pass run
 	untracked map[string]bool
-	// recorded counts the values recorded (vals and untracked)
+	// recorded counts the values recorded in vals
 	recorded int
 }
 
