@@ -164,8 +164,8 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 	// together: the places whose anchor passes, then their spans words,
 	// then the candidates' ends words; then, in order, the domains.
 	t := m.skel
-	w.bounds.of(r)
-	skip := 0 // places before it are inside a key found
+	w.boundsOf = nil // (computed when a place first has lengths: candidates)
+	skip := 0        // places before it are inside a key found
 	for from := 0; from+t.anchorLen <= len(r.b); {
 		ps := w.places[:0]
 		i := from
@@ -266,6 +266,10 @@ type place struct {
 // then its prefix key).
 func (m *matcher) candidates(w *worker, r *rep, anywhere bool, p *place, cs []cand) []cand {
 	t := m.skel
+	if w.boundsOf != r {
+		w.bounds.of(r)
+		w.boundsOf = r
+	}
 	i := int(p.i)
 	rest := len(r.b) - i
 	for _, band := range lenBands {
@@ -408,9 +412,27 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 	return w.scanFolded(v, anywhere, spans)
 }
 
+// noPairIn: text is ASCII without NULs (its folded text is its bytes in
+// lower case) and no two bytes of it start a key of t: nothing to fold.
+func noPairIn(t *table, text []byte) bool {
+	for i, c := range text {
+		if c >= 0x80 || c == 0 {
+			return false
+		}
+		p := int(asciiLower[c]) << 8
+		if i+1 < len(text) {
+			p |= int(asciiLower[text[i+1]&0x7f])
+		}
+		if t.pairs[p>>6]&(1<<(p&63)) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // scanFolded finds the exact keys in a view (scanView's second half).
 func (w *worker) scanFolded(v *view, anywhere bool, spans []span) []span {
-	if w.m.fold != nil {
+	if w.m.fold != nil && !noPairIn(w.m.fold, v.text) {
 		w.hits = w.hits[:0]
 		w.fo.folded(v.text)
 		w.hits = w.m.scanFold(w, &w.fo, anywhere, w.hits)

@@ -138,6 +138,8 @@ type worker struct {
 	// (blobGroups).
 	blobTags *[]span
 	bounds   skelBounds
+	// boundsOf: the rep bounds is of (nil: none yet in this scan).
+	boundsOf *rep
 	sq       []byte
 	bufs     [][]byte // per blob depth: decoded bytes
 	seamRep  rep

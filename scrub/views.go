@@ -488,9 +488,7 @@ func utf16View(text []byte, off int, big bool, v *view) {
 // Blobs: base64 and hex runs, decoded whole; a known value anywhere in
 // what they hold (or in the gzip or zlib stream they hold) scrubs the run.
 
-func isB64(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
-}
+func isB64(c byte) bool { return b64Val[0][c] >= 0 || c == '-' || c == '_' }
 
 // minB64 is the shortest base64 run decoded: 5 bytes (a name's word
 // alone).
