@@ -344,8 +344,13 @@ func (m *matcher) strict(w *worker, r *rep, i, e int) bool {
 
 // scanFold finds exact keys in a folded rep.
 func (m *matcher) scanFold(w *worker, r *rep, anywhere bool, hits []hit) []hit {
+	return m.scanFoldFrom(w, r, anywhere, 0, len(r.b), hits)
+}
+
+// scanFoldFrom finds exact keys that start in r.b[from:to].
+func (m *matcher) scanFoldFrom(w *worker, r *rep, anywhere bool, from, to int, hits []hit) []hit {
 	t := m.fold
-	for i := 0; i < len(r.b); i++ {
+	for i := from; i < to; i++ {
 		if r.fl[i]&flStart == 0 {
 			continue
 		}
@@ -412,33 +417,75 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 	return w.scanFolded(v, anywhere, spans)
 }
 
-// noPairIn: text is ASCII without NULs (its folded text is its bytes in
-// lower case) and no two bytes of it start a key of t: nothing to fold.
-func noPairIn(t *table, text []byte) bool {
+// foldStarts: for ASCII text without NULs (its folded text is its bytes
+// in lower case), the places where a word starts (or a separator) with
+// two bytes that start a key of t; all false when text is not ASCII.
+func foldStarts(t *table, text []byte, at []int) ([]int, bool) {
+	at = at[:0]
+	prevAlnum := false
 	for i, c := range text {
 		if c >= 0x80 || c == 0 {
-			return false
+			return at, false
 		}
-		p := int(asciiLower[c]) << 8
-		if i+1 < len(text) {
-			p |= int(asciiLower[text[i+1]&0x7f])
+		alnum := asciiAlnum[c] != 0
+		if !prevAlnum || !alnum {
+			p := int(asciiLower[c]) << 8
+			if i+1 < len(text) {
+				p |= int(asciiLower[text[i+1]&0x7f])
+			}
+			if t.pairs[p>>6]&(1<<(p&63)) != 0 {
+				at = append(at, i)
+			}
 		}
-		if t.pairs[p>>6]&(1<<(p&63)) != 0 {
-			return false
-		}
+		prevAlnum = alnum
 	}
-	return true
+	return at, true
+}
+
+// foldWindow: the bytes around a place that its exact keys can reach
+// (one before for its start, one after for its end).
+func foldWindow(t *table, text []byte, i int) (int, int) {
+	return max(0, i-1), min(len(text), i+t.maxLen+1)
 }
 
 // scanFolded finds the exact keys in a view (scanView's second half).
 func (w *worker) scanFolded(v *view, anywhere bool, spans []span) []span {
-	if w.m.fold != nil && !noPairIn(w.m.fold, v.text) {
-		w.hits = w.hits[:0]
-		w.fo.folded(v.text)
-		w.hits = w.m.scanFold(w, &w.fo, anywhere, w.hits)
-		spans = w.mapHits(v, &w.fo, spans)
+	t := w.m.fold
+	if t == nil {
+		return spans
 	}
-	return spans
+	if !anywhere {
+		// ASCII text: only the few windows where a short key may start
+		// are folded (a dump's lines are long, its words many).
+		var ascii bool
+		if w.foldAt, ascii = foldStarts(t, v.text, w.foldAt); ascii {
+			w.hits = w.hits[:0]
+			for _, i := range w.foldAt {
+				a, b := foldWindow(t, v.text, i)
+				w.fo.folded(v.text[a:b])
+				for k := range w.fo.src {
+					w.fo.src[k] += int32(a)
+				}
+				w.hits = w.m.scanFoldFrom(w, &w.fo, false, i-a, i-a+1, w.hits)
+				if b < len(v.text) { // (a key ending at the window's end ends nowhere)
+					hs := w.hits[:0]
+					for _, h := range w.hits {
+						if h.e < len(w.fo.b) {
+							hs = append(hs, h)
+						}
+					}
+					w.hits = hs
+				}
+				spans = w.mapHits(v, &w.fo, spans)
+				w.hits = w.hits[:0]
+			}
+			return spans
+		}
+	}
+	w.hits = w.hits[:0]
+	w.fo.folded(v.text)
+	w.hits = w.m.scanFold(w, &w.fo, anywhere, w.hits)
+	return w.mapHits(v, &w.fo, spans)
 }
 
 func (w *worker) mapHits(v *view, r *rep, spans []span) []span {

@@ -140,6 +140,7 @@ type worker struct {
 	bounds   skelBounds
 	// boundsOf: the rep bounds is of (nil: none yet in this scan).
 	boundsOf *rep
+	foldAt   []int // places a short key may start (scanFolded)
 	sq       []byte
 	bufs     [][]byte // per blob depth: decoded bytes
 	seamRep  rep
