@@ -284,13 +284,7 @@ func (r *rep) folded(text []byte) {
 				if c == 0 {
 					continue
 				}
-				var f uint8 = flStart
-				if !prevAlnum {
-					f |= flGap
-				}
-				if afterCJK {
-					f |= flAfterCJK
-				}
+				f := foldFlags(prevAlnum, afterCJK)
 				alnum := asciiAlnum[c] != 0
 				if alnum {
 					f |= flAlnum
@@ -302,13 +296,7 @@ func (r *rep) folded(text []byte) {
 			r.b, r.src, r.fl = b[:n], src[:n], fl[:n]
 			continue
 		}
-		var f uint8 = flStart
-		if !prevAlnum {
-			f |= flGap
-		}
-		if afterCJK {
-			f |= flAfterCJK
-		}
+		f := foldFlags(prevAlnum, afterCJK)
 		rn, n := decodeRune(text[i:])
 		fr := foldRune(rn)
 		if fr.b == "" { // an accent (or an invisible): part of the rune before
@@ -329,6 +317,19 @@ func (r *rep) folded(text []byte) {
 		prevAlnum, afterCJK = fr.alnum, fr.cjk
 		i += n
 	}
+}
+
+// foldFlags: a folded rune's first byte's flags, after a letter or digit
+// or not, after a script without spaces or not.
+func foldFlags(prevAlnum, afterCJK bool) uint8 {
+	var f uint8 = flStart
+	if !prevAlnum {
+		f |= flGap
+	}
+	if afterCJK {
+		f |= flAfterCJK
+	}
+	return f
 }
 
 // startOK: a match may begin at byte i of a skeleton rep (boundary mode).

@@ -153,6 +153,16 @@ func resize(b bitset, n int) bitset {
 	return b
 }
 
+// nextLen takes the highest length left in a band's mask.
+func nextLen(bs *uint64, band int) int {
+	b := 63 - bits.LeadingZeros64(*bs)
+	*bs &^= 1 << b
+	return band + b
+}
+
+// has: some key is n bytes long.
+func (t *table) has(n int) bool { return n <= maxScan && t.lens[n] }
+
 // lenBands: a lengths mask holds n modulo 64; the lengths it may stand
 // for are n, n+64 and n+128 (maxScan), tried longest first.
 var lenBands = [...]int{128, 64, 0}
@@ -288,10 +298,8 @@ func (m *matcher) candidates(w *worker, r *rep, anywhere bool, p *place, cs []ca
 			ends |= short
 		}
 		for bs := p.lm & ends; bs != 0; {
-			b := 63 - bits.LeadingZeros64(bs)
-			bs &^= 1 << b
-			n := band + b
-			if n > rest || n < t.minLen || n > maxScan || !t.lens[n] {
+			n := nextLen(&bs, band)
+			if n > rest || n < t.minLen || !t.has(n) {
 				continue
 			}
 			e := i + n
@@ -376,10 +384,8 @@ func (m *matcher) scanFoldFrom(w *worker, r *rep, anywhere bool, from, to int, h
 	lengths:
 		for _, band := range lenBands {
 			for bs := lm; bs != 0; {
-				b := 63 - bits.LeadingZeros64(bs)
-				bs &^= 1 << b
-				n := band + b
-				if n > rest || n < t.anchorLen || n > maxScan || !t.lens[n] {
+				n := nextLen(&bs, band)
+				if n > rest || n < t.anchorLen || !t.has(n) {
 					continue
 				}
 				e := i + n
