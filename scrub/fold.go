@@ -183,10 +183,10 @@ func (r *rep) skeleton(text []byte) {
 			// ASCII: written in place (an ASCII byte gives at most one;
 			// reset made room for the text).
 			n := len(b)
-			if need := n + len(text) - i; need > cap(b) { // (after a rune that folded to more bytes)
-				b, src, fl = slices.Grow(b, need-n), slices.Grow(src, need-n), slices.Grow(fl, need-n)
-			}
-			b, src, fl = b[:cap(b)], src[:cap(src)], fl[:cap(fl)]
+			// (room for the rest: after runes that folded to more bytes
+			// the three may have grown apart)
+			need := n + len(text) - i
+			b, src, fl = slices.Grow(b, need-n)[:need], slices.Grow(src, need-n)[:need], slices.Grow(fl, need-n)[:need]
 			for ; i < len(text) && text[i] < 0x80; i++ {
 				c := text[i]
 				switch asciiClass[c] {
@@ -275,10 +275,8 @@ func (r *rep) folded(text []byte) {
 	for i := 0; i < len(text); {
 		if text[i] < 0x80 {
 			n := len(r.b)
-			if need := n + len(text) - i; need > cap(r.b) {
-				r.b, r.src, r.fl = slices.Grow(r.b, need-n), slices.Grow(r.src, need-n), slices.Grow(r.fl, need-n)
-			}
-			b, src, fl := r.b[:cap(r.b)], r.src[:cap(r.src)], r.fl[:cap(r.fl)]
+			need := n + len(text) - i
+			b, src, fl := slices.Grow(r.b, need-n)[:need], slices.Grow(r.src, need-n)[:need], slices.Grow(r.fl, need-n)[:need]
 			for ; i < len(text) && text[i] < 0x80; i++ {
 				c := text[i]
 				if c == 0 {
