@@ -9,7 +9,12 @@
 # this says so and prints no rows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SHARED=${SHARED:-$(cd .. && pwd)/shared}
+# ../shared beside the clone (a git worktree: beside the main clone)
+if [ -z "${SHARED:-}" ]; then
+  SHARED=$(cd .. && pwd)/shared
+  common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+  [ -d "$SHARED/peers" ] || [ -z "$common" ] || SHARED=$(dirname "$(dirname "$common")")/shared
+fi
 PEERS=${PEERS:-/tmp/peers}
 RUNS=${RUNS:-5}
 myanon=$PEERS/myanon/main/myanon
