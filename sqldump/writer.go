@@ -13,10 +13,11 @@ import (
 // unchanged comes out byte-identical; an INSERT with replaced values comes
 // out with only those values changed.
 type Writer struct {
-	bw  *bufio.Writer
-	gz  *pgzip.Writer
-	n   int64
-	err error
+	bw   *bufio.Writer
+	gz   *pgzip.Writer
+	n    int64
+	err  error
+	stmt []byte // writeInsert's buffer
 }
 
 // NewWriter returns a Writer writing plain SQL to w.
@@ -62,20 +63,30 @@ func (w *Writer) WriteWithTrivia(st *Statement, trivia []byte) error {
 	return w.WriteRaw(st.Raw[st.code:])
 }
 
+// writeInsert assembles the statement in one buffer and writes it once:
+// two writes a replaced value cost more than the bytes they moved.
 func (w *Writer) writeInsert(in *Insert, from int) error {
+	b := w.stmt[:0]
 	prev := from
 	for i := range in.spans {
 		sp := &in.spans[i]
 		if sp.flags&flagReplaced == 0 || int(sp.start) < from {
 			continue
 		}
-		w.put(in.raw[prev:sp.start])
-		w.put(in.arena[sp.rstart:sp.rend])
+		b = append(b, in.raw[prev:sp.start]...)
+		b = append(b, in.arena[sp.rstart:sp.rend]...)
 		prev = int(sp.end)
 	}
-	w.put(in.raw[prev:])
+	b = append(b, in.raw[prev:]...)
+	w.put(b)
+	if cap(b) <= maxKeptStatement {
+		w.stmt = b
+	}
 	return w.err
 }
+
+// maxKeptStatement: a larger statement's buffer is not kept for the next.
+const maxKeptStatement = 8 << 20
 
 func (w *Writer) put(b []byte) {
 	if w.err != nil {
