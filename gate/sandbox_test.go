@@ -21,7 +21,7 @@ import (
 
 // openTempDir is a temp dir the sandbox's unprivileged user can reach
 // (t.TempDir's parent is private).
-func openTempDir(t *testing.T) string {
+func openTempDir(t testing.TB) string {
 	t.Helper()
 	d, err := os.MkdirTemp("", "gate-sbx-test-")
 	if err != nil {
@@ -494,35 +494,6 @@ func TestSandboxWritableTree(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(tree, "state.txt")); err == nil {
 			t.Errorf("the step wrote into the tree itself (writable_tree %v)", writable)
-		}
-	}
-}
-
-// BenchmarkIsolation: what each confinement adds to starting a step
-// (a shell that exits at once), to a Python start-up, and to importing
-// Nova's nova-manage (thousands of files read through the sandbox's
-// mounts).
-func BenchmarkIsolation(b *testing.B) {
-	for _, mode := range []string{"off", "netns", "auto"} {
-		iso, err := setupIsolation(mode, "nobody")
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(iso.close)
-		if err := iso.prepare(sandboxInputs{Socket: "/dev/null"}); err != nil {
-			b.Fatal(err)
-		}
-		for _, c := range []struct{ name, cmd string }{{"shell", "exit 0"}, {"python", "/usr/bin/python3 -c 'import json'"},
-			{"nova-import", "/usr/bin/python3 -c 'import nova.cmd.manage'"}} {
-			cmd := c.cmd
-			b.Run(mode+"/"+c.name, func(b *testing.B) {
-				for i := 0; i < b.N; i++ {
-					res := iso.run(context.Background(), Command{Shell: cmd, Timeout: time.Minute}, nil)
-					if res.exit != 0 {
-						b.Fatalf("%s: %s %s", mode, res.why(), res.output)
-					}
-				}
-			})
 		}
 	}
 }
