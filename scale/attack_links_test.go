@@ -220,9 +220,8 @@ func (a *attacker) splitChildren() {
 		for i, r := range parent.rows {
 			xs[i] = float64(kids[r[pc]])
 		}
-		if lo, hi, ok := twoGroups(xs); ok {
+		if _, hi, ok := twoGroups(xs); ok {
 			a.add(rel.RefTable, "parents with many children "+rel.String(), float64(hi))
-			a.add(rel.RefTable, "parents with few children "+rel.String(), float64(lo))
 		}
 	}
 }
@@ -231,7 +230,7 @@ func (a *attacker) splitChildren() {
 // group at least twice the largest of the lower, plus one, as between
 // copies that got no children and originals that kept theirs), each
 // group at least 3% of xs; the widest such gap.
-func twoGroups(xs []float64) (int, int, bool) {
+func twoGroups(xs []float64) (lo, hi int, ok bool) {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
 	n := len(s)

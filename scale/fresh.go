@@ -131,57 +131,55 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
-// appendWord writes a word (or words run together) of len(orig) letters;
-// upper-case letters of orig stay upper case.
+// appendWord writes a word (or words run together) of len(orig) letters
+// (about that many, two more or fewer, for loose text: free text whose
+// word lengths repeated its template's would have as few shapes as there
+// are templates); upper-case letters of orig stay upper case (loose: a
+// capital first letter, or all upper case).
 func appendWord(dst, orig []byte, upper bool, r *stream) []byte {
 	n := len(orig)
+	u := r.u16()
 	if r.loose {
-		return appendLooseWord(dst, orig, upper, r)
+		// the length's change and the first word from one draw
+		n = max(1, n+int(u%5)-2)
+		u >>= 3
 	}
 	start := len(dst)
-	for left := n; left > 0; {
+	for left, bits := n, uint(16); left > 0; {
 		k := min(left, 6)
 		if left > 6 && left-6 < 2 {
 			k = left - 2 // no one-letter tail
 		}
+		if left != n {
+			u, bits = r.u16(), 16
+		} else if r.loose {
+			bits = 13
+		}
 		ws := wordsByLen[k]
-		dst = append(dst, ws[r.intn(len(ws))]...)
+		dst = append(dst, ws[u*uint64(len(ws))>>bits]...)
 		left -= k
 	}
 	if upper {
-		allUpper := n > 1
+		allUpper := len(orig) > 1
 		for _, c := range orig {
 			if c >= 'a' && c <= 'z' {
 				allUpper = false
 			}
 		}
-		for i, o := range orig {
-			if allUpper || o >= 'A' && o <= 'Z' {
-				dst[start+i] -= 'a' - 'A'
-			}
-		}
-	}
-	return dst
-}
-
-// appendLooseWord is a word (or words run together) of about
-// len(orig) letters (two more or fewer), capitalized or upper case as
-// orig is: free text whose word lengths repeat its template's would
-// have as few shapes as there are templates.
-func appendLooseWord(dst, orig []byte, upper bool, r *stream) []byte {
-	n := max(1, len(orig)+r.intn(5)-2)
-	start := len(dst)
-	r.loose = false
-	dst = appendWord(dst, make([]byte, n), false, r)
-	r.loose = true
-	if upper {
-		allUpper := len(orig) > 1
-		for _, c := range orig {
-			allUpper = allUpper && !(c >= 'a' && c <= 'z')
-		}
-		for i := start; i < len(dst); i++ {
-			if allUpper || i == start && orig[0] >= 'A' && orig[0] <= 'Z' {
+		switch {
+		case allUpper:
+			for i := start; i < len(dst); i++ {
 				dst[i] -= 'a' - 'A'
+			}
+		case r.loose:
+			if orig[0] >= 'A' && orig[0] <= 'Z' {
+				dst[start] -= 'a' - 'A'
+			}
+		default:
+			for i, o := range orig {
+				if o >= 'A' && o <= 'Z' {
+					dst[start+i] -= 'a' - 'A'
+				}
 			}
 		}
 	}

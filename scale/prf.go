@@ -88,15 +88,13 @@ const (
 	dFamily
 	dWarp
 	dHome
-	dKeep
-	dDonor
 	dFresh
 	dNumber
 	dKey
 	dPartner
 	dPerm
 	dNoise
-	dRef
+	dRow
 	dSoft
 	dTemplate
 )
@@ -140,6 +138,18 @@ func (r *stream) nibble() byte {
 	x := byte(r.bits & 15)
 	r.bits >>= 4
 	r.left--
+	return x
+}
+
+// u16 is 16 random bits (four nibbles of the cache): a word of a list,
+// a length.
+func (r *stream) u16() uint64 {
+	if r.left < 4 {
+		r.bits, r.left = r.next(), 16
+	}
+	x := r.bits & 0xffff
+	r.bits >>= 16
+	r.left -= 4
 	return x
 }
 

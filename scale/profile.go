@@ -207,6 +207,7 @@ type colPlan struct {
 	soft     *softRef // a low-cardinality column naming rows of another table
 	shapes   [][]byte // fresh: templates of the column's values
 	ownShape bool     // fresh: the value keeps its own shape (ids, addresses)
+	loose    bool     // fresh: words need not keep their lengths
 }
 
 // catValue is one value of a low-cardinality column. A value seen m
@@ -287,6 +288,11 @@ func (p *Plan) classify(t *table) {
 			if !inKey[c] {
 				cp.shapes = pr.templates
 			}
+			// Words of another length too where the templates are most
+			// of the table's values: the new values would have as many
+			// shapes as the table has rows. (Elsewhere the shapes are
+			// as many as the templates, whatever the rows.)
+			cp.loose = !cp.ownShape && (len(cp.shapes) == 0 || pr.tseen < 4*templateMax)
 			switch cp.kind {
 			case "uuid", "ip_address", "ip_address_v4", "ip_address_v6", "ip_addesss_v6", "cidr", "mac":
 				cp.ownShape = true // a fixed form

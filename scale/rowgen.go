@@ -17,6 +17,19 @@ type gen struct {
 	vals [][]byte    // the current input row's values to renew (raw bodies, or decoded)
 	own  [][]byte    // buffers for decoded values (vals may point into the statement)
 	vh   []uint64    // and their keyed digests
+	home uint64      // the row's home copy
+	// one PRF output per input row, mixed (bijectively) with a column's
+	// tweak and the copy for the decisions of each column and copy
+	secretT *table
+	secretR int
+	secret  uint64
+}
+
+func (g *gen) rowSecret(t *table, r int) uint64 {
+	if g.secretT != t || g.secretR != r {
+		g.secretT, g.secretR, g.secret = t, r, g.p.prf.hash(dRow, t.id, uint64(r), nil)
+	}
+	return g.secret
 }
 
 // rowCopies renders every copy of one input row, appending each to dst
@@ -27,7 +40,7 @@ func (g *gen) rowCopies(dst []byte, t *table, in *sqldump.Insert, row, r int, em
 		return dst
 	}
 	if t.up {
-		g.prepare(t, in, row)
+		g.prepare(t, in, row, r)
 	}
 	for j := 0; j < n; j++ {
 		start := len(dst)
@@ -51,13 +64,15 @@ func (g *gen) catAt(t *table, c int) *catValue {
 }
 
 // prepare caches what all copies of a row share.
-func (g *gen) prepare(t *table, in *sqldump.Insert, row int) {
+func (g *gen) prepare(t *table, in *sqldump.Insert, row, r int) {
 	if len(g.cats) < in.Width() {
 		g.cats = make([]*catValue, in.Width())
 		g.vals = make([][]byte, in.Width())
 		g.own = make([][]byte, in.Width())
 		g.vh = make([]uint64, in.Width())
 	}
+	// the copy that keeps every low-cardinality value of the row
+	g.home = g.p.prf.hash(dHome, t.id, uint64(r), nil) % uint64(t.copies[r])
 	for c, cp := range t.cols {
 		g.cats[c] = nil
 		if cp == nil {
@@ -189,10 +204,12 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 		case cCategorical:
 			lit := v.Raw
 			if cv := g.catAt(t, c); cv != nil && cv.keep < 0.9999 {
-				if home := p.prf.hash(dHome, t.id, uint64(r), nil) % uint64(t.copies[r]); uint64(j) != home {
-					k := uint64(r)<<16 | uint64(j)
-					if p.prf.unit(dKeep, cp.tweak, k) >= cv.keep {
-						lit = cp.donor(p.prf.unit(dDonor, cp.tweak, k))
+				if uint64(j) != g.home {
+					// one hash: whether the copy keeps the value, and
+					// which donor it takes
+					h := mix64(mix64(g.rowSecret(t, r)^uint64(j+1)*0x9e3779b97f4a7c15) ^ cp.tweak)
+					if unit(h) >= cv.keep {
+						lit = cp.donor(unit(mix64(h)))
 					}
 				}
 			}
@@ -227,10 +244,11 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 
 // shape is what a fresh value is made from: a template (another row's
 // value, picked by the value's keyed digest and family copy), or the
-// value itself for ids and addresses, whose form is fixed, and numbers,
-// which are drawn from the column's distribution anyway.
+// value itself for marked ids and addresses, whose form is fixed, and
+// numbers, which are drawn from the column's distribution anyway. (An
+// unmarked column of ids has ids for templates.)
 func (cp *colPlan) shape(own []byte, seed uint64) []byte {
-	if cp.ownShape || cp.nums != nil || len(cp.shapes) == 0 || isUUIDText(own) || isHexID(own) {
+	if cp.ownShape || cp.nums != nil || len(cp.shapes) == 0 {
 		return own
 	}
 	return cp.shapes[mix64(seed^dTemplate)%uint64(len(cp.shapes))]
@@ -241,7 +259,7 @@ func (cp *colPlan) shape(own []byte, seed uint64) []byte {
 func (g *gen) fresh(dst []byte, t *table, c int, cp *colPlan, v []byte, seed uint64) []byte {
 	// seed mixes two secret PRF outputs (the value's digest, the family
 	// copy's label): a bijective mix of them is as unpredictable
-	r := stream{s: mix64(seed ^ mix64(cp.tweak)), loose: !cp.ownShape}
+	r := stream{s: mix64(seed ^ mix64(cp.tweak)), loose: cp.loose}
 	start := len(dst)
 	switch {
 	case cp.nums != nil:
@@ -291,7 +309,7 @@ func (g *gen) ref(dst []byte, t *table, cp *colPlan, v sqldump.Value, r, j int) 
 		// copies (as many as the original rows) would stand out with
 		// more children than the others.
 		n := int(rel.parent.copies[prow])
-		k = (j + int(p.prf.hash(dRef, cp.tweak, uint64(r), nil)%uint64(n))) % n
+		k = (j + int(mix64(g.rowSecret(t, r)^cp.tweak)%uint64(n))) % n
 	}
 	pc := rel.pcols[cp.refPos]
 	if out, ok := p.keyValue(g.val[:0], rel.parent, pc, prow, k); ok {
