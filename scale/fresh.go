@@ -79,6 +79,29 @@ func appendFreshUUID(dst, v []byte, r *stream) []byte {
 			break
 		}
 	}
+	if len(v) == 36 && v[8] == '-' && v[13] == '-' && v[18] == '-' && v[23] == '-' {
+		// the common case (callers saw hex digits), 16 digits from
+		// each of two outputs
+		a, b := r.next(), r.next()
+		start := len(dst)
+		dst = append(dst, v...)
+		out := dst[start:]
+		for i, j := 0, 0; i < 36; i++ {
+			if i == 8 || i == 13 || i == 18 || i == 23 || i == 14 {
+				continue // dashes and the version digit stay
+			}
+			x := byte(a & 15)
+			a >>= 4
+			if j++; j == 16 {
+				a = b
+			}
+			if i == 19 {
+				x = hexValue(v[19])&0xc | x&3 // the variant bits stay
+			}
+			out[i] = digits[x]
+		}
+		return dst
+	}
 	var bits [2]uint64
 	d := 0
 	for i, c := range v {

@@ -30,6 +30,7 @@ type keyCol struct {
 	perm   *perm
 	memo   map[uint64]string // keyString: (row<<16 | copy) -> value
 	renew0 bool              // the first copy gets a new value too
+	digest []uint64          // keyUUID: each row's value, keyed (the same value, the same digest in every table)
 }
 
 // planKeys decides the reference and key columns of every table, the
@@ -145,7 +146,12 @@ func (p *Plan) keyPlan(t *table, c int) (*colPlan, error) {
 	case isInt(col.Type):
 		cp.key = &keyCol{mode: keyPerm, perm: newPerm(p.prf, cp.tweak, t.out)}
 	case allUUID(t.vals[c]):
-		cp.key = &keyCol{mode: keyUUID, renew0: renew0}
+		cp.key = &keyCol{mode: keyUUID, renew0: renew0, digest: make([]uint64, t.rows)}
+		for row, v := range t.vals[c] {
+			if v != null {
+				cp.key.digest[row] = p.prf.hash(dKey, keyTweak, 0, []byte(v))
+			}
+		}
 	default:
 		cp.key = &keyCol{mode: keyString, memo: map[uint64]string{}, renew0: renew0}
 		cp.kind = kind
@@ -228,7 +234,8 @@ func (p *Plan) keyValue(dst []byte, t *table, c, row, k int) ([]byte, bool) {
 		if k == 0 && !cp.key.renew0 || v == null {
 			return dst, false
 		}
-		r := stream{s: p.prf.hash(dKey, keyTweak, uint64(k), []byte(v))}
+		// the value's keyed digest (planned once) mixed with the copy
+		r := stream{s: mix64(cp.key.digest[row] ^ uint64(k+1)*0x9e3779b97f4a7c15)}
 		return appendFreshUUID(dst, []byte(v), &r), true
 	case keyString:
 		if s, ok := cp.key.memo[uint64(row)<<16|uint64(k)]; ok {
