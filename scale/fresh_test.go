@@ -170,12 +170,31 @@ func FuzzFresh(f *testing.F) {
 		if len(out) != len(v) {
 			t.Fatalf("shaped %q -> %q: length changed", v, out)
 		}
-		if j, ok := appendFreshJSON(nil, v, nil, &r); ok {
-			plain := func(b []byte) []byte {
-				return []byte(strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(string(b)))
-			}
-			if json.Valid(plain(v)) && !json.Valid(plain(j)) {
-				t.Fatalf("JSON %q became %q", v, j)
+		// loose (words of other lengths): every byte that is no letter or digit
+		// stays, in order
+		loose := stream{s: 2, loose: true}
+		for _, kind := range []string{"", "hostname", "email", "url", "json"} {
+			appendFreshKind(nil, v, kind, nil, &loose)
+		}
+		noAlnum := func(b []byte) string {
+			return strings.Map(func(c rune) rune {
+				if c < 128 && isAlnum(byte(c)) {
+					return -1
+				}
+				return c
+			}, string(b))
+		}
+		if out := appendShaped(nil, v, &loose); noAlnum(out) != noAlnum(v) && utf8.Valid(v) {
+			t.Fatalf("loose %q -> %q: other bytes changed", v, out)
+		}
+		for _, r := range []*stream{&r, &loose} {
+			if j, ok := appendFreshJSON(nil, v, nil, r); ok {
+				plain := func(b []byte) []byte {
+					return []byte(strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(string(b)))
+				}
+				if json.Valid(plain(v)) && !json.Valid(plain(j)) {
+					t.Fatalf("JSON %q became %q", v, j)
+				}
 			}
 		}
 	})
