@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"math"
 	"math/bits"
 
@@ -19,16 +20,23 @@ type prf struct {
 	k0, k1 uint64
 }
 
-func newPRF(k *anonymize.Key) *prf {
-	// The key reaches duckface through the anonymize deriver: a value it
-	// derives for a fixed input seeds an HMAC that yields the SipHash key,
-	// so decisions follow the key without exposing it.
+func newPRF(k *anonymize.Key) (*prf, error) {
+	// The key reaches duckface through the anonymize deriver: the fakes
+	// it derives (keyed) for two fixed UUIDs seed an HMAC that yields the
+	// SipHash key, so every decision follows the key without exposing
+	// it. (A value the kind cannot parse derives nothing: the seed would
+	// be a constant and every decision the same under any key.)
 	d := anonymize.NewDeriver(k)
-	seed, _ := d.Derive("uuid", []byte("duckface-decisions"), 0, 0)
-	m := hmac.New(sha256.New, seed)
-	m.Write([]byte("duckface siphash key"))
+	m := hmac.New(sha256.New, []byte("duckface siphash key"))
+	for _, in := range []string{"6475636b-6661-4365-a06b-657900000001", "6475636b-6661-4365-a06b-657900000002"} {
+		v, ok := d.Derive("uuid", []byte(in), 0, 0)
+		if !ok || string(v) == in {
+			return nil, errors.New("scale: the key derived no decision seed")
+		}
+		m.Write(v)
+	}
 	sum := m.Sum(nil)
-	return &prf{k0: binary.LittleEndian.Uint64(sum), k1: binary.LittleEndian.Uint64(sum[8:])}
+	return &prf{k0: binary.LittleEndian.Uint64(sum), k1: binary.LittleEndian.Uint64(sum[8:])}, nil
 }
 
 // hash is SipHash-2-4 of (domain, a, b, data).

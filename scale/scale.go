@@ -199,7 +199,11 @@ func NewPlan(r *sqldump.Reader, o Options) (*Plan, error) {
 	if o.Rules == nil {
 		o.Rules = rules.NewSet()
 	}
-	p := &Plan{opts: o, tables: map[string]*table{}, prf: newPRF(o.Key), seed: maphash.MakeSeed(), profile: true}
+	f, err := newPRF(o.Key)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{opts: o, tables: map[string]*table{}, prf: f, seed: maphash.MakeSeed(), profile: true}
 	p.identity = o.Factor == 1 && len(o.Tables) == 0 && len(o.Targets) == 0 && o.Jitter == 0
 	if err := p.read(r); err != nil {
 		return nil, err

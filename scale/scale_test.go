@@ -350,3 +350,56 @@ func TestErrorsNameNoValue(t *testing.T) {
 		})
 	}
 }
+
+// TestDecisionsFollowTheKey: every decision comes from the key (an
+// attacker who replays duckface on a dump of a guessed size, without the
+// key, gets other counts and other ids), and the same key gives the same
+// output.
+func TestDecisionsFollowTheKey(t *testing.T) {
+	a, _ := newPRF(testKey(t))
+	other, err := anonymize.NewKey([]byte("another-key-0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := newPRF(other)
+	if a.k0 == b.k0 || a.k1 == b.k1 {
+		t.Fatal("two keys give the same decision key")
+	}
+	var sb strings.Builder
+	sb.WriteString("CREATE TABLE `t` (`id` int NOT NULL AUTO_INCREMENT, `s` varchar(20), PRIMARY KEY (`id`)) ENGINE=InnoDB;\n")
+	for tb := range 6 {
+		fmt.Fprintf(&sb, "CREATE TABLE `r%d` (`id` int NOT NULL, `v` varchar(20), PRIMARY KEY (`id`));\nINSERT INTO `r%d` VALUES ", tb, tb)
+		for i := range 40 + 13*tb {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			fmt.Fprintf(&sb, "(%d,'value %d')", i+1, i)
+		}
+		sb.WriteString(";\n")
+	}
+	dump := []byte(sb.String())
+	counts := func(k *anonymize.Key) []Count {
+		r, _ := sqldump.NewReader(bytes.NewReader(dump))
+		p, err := NewPlan(r, Options{Factor: 10, Key: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Counts(false)
+	}
+	ca, cb := counts(testKey(t)), counts(other)
+	same := 0
+	for i := range ca {
+		if ca[i].Planned == cb[i].Planned {
+			same++
+		}
+	}
+	if same == len(ca) {
+		t.Errorf("two keys planned the same counts: %v", ca)
+	}
+	if !bytes.Equal(scaleDump(t, dump, Options{Factor: 10, Key: testKey(t)}), scaleDump(t, dump, Options{Factor: 10, Key: testKey(t)})) {
+		t.Error("one key, two outputs")
+	}
+	if bytes.Equal(scaleDump(t, dump, Options{Factor: 10, Key: testKey(t)}), scaleDump(t, dump, Options{Factor: 10, Key: other})) {
+		t.Error("two keys, one output")
+	}
+}
