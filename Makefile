@@ -45,6 +45,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzErrorsShowNoData$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePhase$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./gate/
 	$(GO) test -run '^$$' -fuzz '^FuzzNamedPaths$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./gate/
+	$(GO) test -run '^$$' -fuzz '^FuzzReduceGitConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./gate/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseModels$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./modelmarkup/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRules$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzFresh$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scale/

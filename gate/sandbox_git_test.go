@@ -95,3 +95,32 @@ func TestReduceGitConfig(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReduceGitConfig: whatever the config, the reduced one holds only
+// the [core] and [extensions] sections, in [core] only kept settings,
+// and reducing it again changes nothing.
+func FuzzReduceGitConfig(f *testing.F) {
+	f.Add("[core]\n\trepositoryformatversion = 0\n[remote \"origin\"]\n\turl = https://t:s@h/r\n")
+	f.Add("[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic x\n[extensions]\n\tobjectformat = sha256\n")
+	f.Add("[core]\n\teol = lf \\\n\tsshCommand = x\n[Core]bare=true\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		out := reduceGitConfig([]byte(in))
+		section := ""
+		for _, l := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+			if l == "" {
+				continue
+			}
+			if l == "[core]" || l == "[extensions]" {
+				section = l[1 : len(l)-1]
+				continue
+			}
+			key, _, _ := strings.Cut(strings.TrimSpace(l), "=")
+			if section == "" || (section == "core" && !gitKeep["core."+strings.ToLower(strings.TrimSpace(key))]) {
+				t.Fatalf("reduced %q to %q: keeps %q", in, out, l)
+			}
+		}
+		if again := reduceGitConfig(out); string(again) != string(out) {
+			t.Fatalf("reducing %q twice: %q then %q", in, out, again)
+		}
+	})
+}
