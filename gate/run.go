@@ -85,6 +85,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}()
 	r.phases = phases
+	envSecrets, err := scrubEnvValues(c.ScrubEnv, os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
 	iso, err := setupIsolation(o.Isolation, o.RunAs)
 	if err != nil {
 		return nil, err
@@ -119,11 +123,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if c.DBPass != "" {
 		so.Values = append(so.Values, scrub.Value{Kind: "password", Text: c.DBPass, Source: "run"})
 	}
-	for _, name := range c.ScrubEnv {
-		if v := os.Getenv(name); v != "" {
-			so.Values = append(so.Values, scrub.Value{Kind: "env", Text: v, Source: "run"})
-		}
-	}
+	so.Values = append(so.Values, envSecrets...)
 	if r.scrubber, err = scrub.New(so); err != nil {
 		return nil, err
 	}
@@ -143,6 +143,24 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	r.res.vote()
 	return r.res, nil
+}
+
+// scrubEnvValues reads the values of the dataset's scrub_env variables.
+// A variable that is not set is an error (naming it, never a value):
+// the operator said its value is secret, and a typo or a variable the
+// CI does not pass would otherwise leave the real secret unscrubbed.
+func scrubEnvValues(names []string, lookup func(string) (string, bool)) ([]scrub.Value, error) {
+	var out []scrub.Value
+	for _, name := range names {
+		v, ok := lookup(name)
+		if !ok {
+			return nil, fmt.Errorf("gate: scrub_env: environment variable %s is not set (set it, or take it out of scrub_env)", name)
+		}
+		if v != "" {
+			out = append(out, scrub.Value{Kind: "env", Text: v, Source: "run"})
+		}
+	}
+	return out, nil
 }
 
 // clean scrubs text and counts what was removed.

@@ -1,6 +1,9 @@
 package scrub
 
-import "regexp"
+import (
+	"bytes"
+	"regexp"
+)
 
 // Built-in patterns: secrets recognisable by their shape, known or not.
 // Each has literals (lower case), one of which a line must hold for the
@@ -13,39 +16,40 @@ var builtins = []struct {
 	p      Pattern
 	hints  []string
 	assign bool
+	skip   func(line []byte, m []int) bool // a match that is no secret
 }{
 	// scheme://user:password@host, and oslo.messaging's further
 	// ",user:password@host" hosts; the password may hold '/' and '@'.
-	{Pattern{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#,;)'"\s]|$)`)}, []string{"://"}, false},
+	{Pattern{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#,;)'"\s]|$)`)}, []string{"://"}, false, nil},
 	// (apart: the first host's match takes the comma; a third host's
 	// password may take the second host with it)
-	{Pattern{"password", regexp.MustCompile(`,[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#;)'"\s]|$)`)}, []string{"://"}, false},
+	{Pattern{"password", regexp.MustCompile(`,[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#;)'"\s]|$)`)}, []string{"://"}, false, nil},
 	// go-sql-driver DSNs: user:password@tcp(host)/db.
-	{Pattern{"password", regexp.MustCompile(`(?:^|[\s'"=])[A-Za-z0-9_.-]+:([^\s'"]*?)@(?:tcp|tcp6|unix)\(`)}, []string{"@tcp", "@unix"}, false},
+	{Pattern{"password", regexp.MustCompile(`(?:^|[\s'"=])[A-Za-z0-9_.-]+:([^\s'"]*?)@(?:tcp|tcp6|unix)\(`)}, []string{"@tcp", "@unix"}, false, nil},
 	// password = "..." / password='...' / "password": "..." / {"apiKey": ...}
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*[=:]\s*["']([^"']+)["']`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}, true},
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*[=:]\s*["']([^"']+)["']`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}, true, shellPWD},
 	// password=value, secret: value (unquoted)
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&]+)`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true},
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&]+)`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true, shellPWD},
 	// mysql -pSECRET (the client's password glued to -p)
-	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p([^\s'"]+)`)}, []string{" -p", "\t-p"}, false},
+	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p([^\s'"]+)`)}, []string{" -p", "\t-p"}, false, nil},
 	// CREATE USER / GRANT ... IDENTIFIED BY 'secret'
-	{Pattern{"password", regexp.MustCompile(`(?i)\bidentified\s+(?:with\s+\S+\s+)?(?:by|as|using)\s+(?:password\s*\(?\s*)?["']([^"']*)["']`)}, []string{"identified"}, false},
+	{Pattern{"password", regexp.MustCompile(`(?i)\bidentified\s+(?:with\s+\S+\s+)?(?:by|as|using)\s+(?:password\s*\(?\s*)?["']([^"']*)["']`)}, []string{"identified"}, false, nil},
 	// Authorization: Basic (user:password in base64), Bearer tokens
-	{Pattern{"credentials", regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?basic\s+([A-Za-z0-9+/=_-]+)`)}, []string{"authorization"}, true},
-	{Pattern{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)}, []string{"bearer"}, false},
+	{Pattern{"credentials", regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?basic\s+([A-Za-z0-9+/=_-]+)`)}, []string{"authorization"}, true, nil},
+	{Pattern{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)}, []string{"bearer"}, false, nil},
 	// OpenStack's token headers
-	{Pattern{"token", regexp.MustCompile(`(?i)x-(?:auth|subject|service|storage)-token["']?\s*[:=]\s*["']?([A-Za-z0-9._~+/=-]{8,})`)}, []string{"-token"}, true},
+	{Pattern{"token", regexp.MustCompile(`(?i)x-(?:auth|subject|service|storage)-token["']?\s*[:=]\s*["']?([A-Za-z0-9._~+/=-]{8,})`)}, []string{"-token"}, true, nil},
 	// Cookie headers whole, session ids anywhere
-	{Pattern{"cookie", regexp.MustCompile(`(?i)\b(?:set-)?cookie["']?\s*[:=]\s*["']?([^\r\n"']+)`)}, []string{"cookie"}, true},
-	{Pattern{"session", regexp.MustCompile(`(?i)\b(?:session[_-]?id|sessionid|sid|jsessionid|phpsessid|csrftoken|csrf_token|xsrf-token|refresh_token|access_token|id_token)["']?\s*[=:]\s*["']?([A-Za-z0-9._~+/%-]{8,}=*)`)}, []string{"session", "sid", "csrf", "xsrf", "_token"}, true},
+	{Pattern{"cookie", regexp.MustCompile(`(?i)\b(?:set-)?cookie["']?\s*[:=]\s*["']?([^\r\n"']+)`)}, []string{"cookie"}, true, nil},
+	{Pattern{"session", regexp.MustCompile(`(?i)\b(?:session[_-]?id|sessionid|sid|jsessionid|phpsessid|csrftoken|csrf_token|xsrf-token|refresh_token|access_token|id_token)["']?\s*[=:]\s*["']?([A-Za-z0-9._~+/%-]{8,}=*)`)}, []string{"session", "sid", "csrf", "xsrf", "_token"}, true, nil},
 	// AWS keys
-	{Pattern{"aws-key", regexp.MustCompile(`\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16})\b`)}, []string{"akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa"}, false},
-	{Pattern{"aws-secret", regexp.MustCompile(`(?i)aws_?secret_?(?:access_?)?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})`)}, []string{"aws"}, true},
+	{Pattern{"aws-key", regexp.MustCompile(`\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16})\b`)}, []string{"akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa"}, false, nil},
+	{Pattern{"aws-secret", regexp.MustCompile(`(?i)aws_?secret_?(?:access_?)?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})`)}, []string{"aws"}, true, nil},
 	// GitHub, GitLab and Slack tokens
-	{Pattern{"token", regexp.MustCompile(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})`)}, []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox"}, false},
+	{Pattern{"token", regexp.MustCompile(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})`)}, []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox"}, false, nil},
 	// MariaDB quotes the bytes of a value it refused.
 	// (It does not escape quotes: the text ends at "' for".)
-	{Pattern{"fragment", regexp.MustCompile(`(?i)incorrect \w+ value: '(.*?)'(?:\s+for\b|["),]|$)`)}, []string{"incorrect"}, false},
+	{Pattern{"fragment", regexp.MustCompile(`(?i)incorrect \w+ value: '(.*?)'(?:\s+for\b|["),]|$)`)}, []string{"incorrect"}, false, nil},
 }
 
 // Builtin patterns: the ones scrubbed unless Options.NoBuiltin.
@@ -56,6 +60,41 @@ var Builtin = func() []Pattern {
 	}
 	return out
 }()
+
+var builtinSkips = func() []func([]byte, []int) bool {
+	var out []func([]byte, []int) bool
+	for _, b := range builtins {
+		out = append(out, b.skip)
+	}
+	return out
+}()
+
+// shellPWD: the shell's working directory (PWD=/path, OLDPWD=/path in an
+// environment dump, declare -x PWD="/path"), not a password: the name in
+// capitals as a word of its own (not MYSQL_PWD, not ODBC's ";PWD="), the
+// value an absolute path that ends the word.
+func shellPWD(line []byte, m []int) bool {
+	st := m[0]
+	if st+3 > len(line) || string(line[st:st+3]) != "PWD" {
+		return false
+	}
+	if st >= 3 && string(line[st-3:st]) == "OLD" {
+		st -= 3
+	}
+	if st > 0 && !bytes.ContainsRune([]byte(" \t\"'"), rune(line[st-1])) {
+		return false
+	}
+	vs, ve := m[2], m[3]
+	if vs < 0 || vs >= ve || line[vs] != '/' {
+		return false
+	}
+	for _, c := range line[vs:ve] {
+		if c == ';' || c == '@' {
+			return false
+		}
+	}
+	return ve == len(line) || bytes.ContainsRune([]byte(" \t\r\n\"'"), rune(line[ve]))
+}
 
 var builtinHints = func() []patternHints {
 	var out []patternHints

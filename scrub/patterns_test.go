@@ -39,6 +39,32 @@ func TestBuiltinPlaces(t *testing.T) {
 			t.Errorf("%q -> %q", c.line, out.String())
 		}
 	}
+	// The shell's working directory is no password; a password under a
+	// name holding PWD, or one that is no path, still is.
+	for _, c := range []struct {
+		line   string
+		scrubs bool
+	}{
+		{"PWD=/home/ci/build", false},
+		{"OLDPWD=/var/lib/zuul/src", false},
+		{"declare -x PWD=\"/srv/nova\"", false},
+		{"env: HOME=/root PWD=/root SHELL=/bin/bash", false},
+		{"MYSQL_PWD=/Secr3tPw", true},
+		{"Driver={MariaDB};UID=nova;PWD=/Odbc9pw;", true},
+		{"PWD=Hunter2pw", true},
+		{"pwd=/lower9pw", true},
+		{"PWD=/x@db", true},
+		{"password=/starts/with/slash9", true},
+	} {
+		var out bytes.Buffer
+		rep, err := s.Scrub(&out, strings.NewReader(c.line+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rep.Total() > 0; got != c.scrubs {
+			t.Errorf("%q: scrubbed %v, want %v: %q", c.line, got, c.scrubs, out.String())
+		}
+	}
 	// Private keys of every type, across lines, and nothing after END.
 	for _, typ := range []string{"OPENSSH PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "DSA PRIVATE KEY", "PGP PRIVATE KEY BLOCK"} {
 		in := "key:\n-----BEGIN " + typ + "-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACDx\n-----END " + typ + "-----\nafter\n"

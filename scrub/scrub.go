@@ -79,7 +79,8 @@ type Scrubber struct {
 	opts     Options
 	m        *matcher
 	patterns []Pattern
-	hints    []patternHints // per pattern: lower-case literals one of which a line must hold
+	hints    []patternHints                    // per pattern: lower-case literals one of which a line must hold
+	skips    []func(line []byte, m []int) bool // per pattern: matches that are no secret (nil: none)
 	hintSet  *hints
 	always   []int // patterns without hints: always tried
 	mac      []byte
@@ -99,10 +100,12 @@ func New(opts Options) (*Scrubber, error) {
 	if !opts.NoBuiltin {
 		s.patterns = append(s.patterns, Builtin...)
 		s.hints = append(s.hints, builtinHints...)
+		s.skips = append(s.skips, builtinSkips...)
 	}
 	for _, p := range opts.Patterns {
 		s.patterns = append(s.patterns, p)
 		s.hints = append(s.hints, patternHints{})
+		s.skips = append(s.skips, nil)
 	}
 	// One pass over a line finds which patterns' literals it holds
 	// (hints.go); only those patterns' regexps run.
@@ -418,6 +421,9 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, [2]seamSide) {
 			continue
 		}
 		for _, m := range p.Re.FindAllSubmatchIndex(line, -1) {
+			if s.skips[i] != nil && s.skips[i](line, m) {
+				continue
+			}
 			st, en := m[0], m[1]
 			if len(m) >= 4 && m[2] >= 0 {
 				st, en = m[2], m[3]
