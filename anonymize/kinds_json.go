@@ -50,6 +50,9 @@ type jsonRewriter struct {
 	// visit, when set, is told each leaf that would be replaced (and
 	// its kind) instead of transforms running: fuzzy index uses it.
 	visit func(kind string, v []byte)
+	// failSecret: the text stopped being JSON inside a secret's value
+	// (a truncated document: {"password": "hunt).
+	failSecret bool
 }
 
 var errJSON = errors.New("invalid JSON")
@@ -190,6 +193,7 @@ func (j *jsonRewriter) value(key []byte, under bool) error {
 		start := j.i
 		s, err := j.readString()
 		if err != nil {
+			j.failSecret = under || key != nil && j.isSecret(key)
 			return err
 		}
 		out := j.leaf(key, s, under)
@@ -211,6 +215,8 @@ func (j *jsonRewriter) value(key []byte, under bool) error {
 			return nil
 		}
 		if !isJSONNumber(lit) {
+			j.i = start // out holds the rewrite of in[:j.i] (see leaf)
+			j.failSecret = under || key != nil && j.isSecret(key)
 			return errJSON
 		}
 		if under || j.isSecret(key) {
@@ -307,37 +313,38 @@ func sameBytes(a, b []byte) bool {
 }
 
 // readString reads a JSON string at j.i and returns its decoded value
-// (a slice of the input when it has no escapes).
+// (a slice of the input when it has no escapes). On an error j.i stays
+// where the string began.
 func (j *jsonRewriter) readString() ([]byte, error) {
 	if j.i >= len(j.in) || j.in[j.i] != '"' {
 		return nil, errJSON
 	}
 	start := j.i
-	j.i++
 	esc := false
-	for j.i < len(j.in) {
-		c := j.in[j.i]
+	for i := start + 1; i < len(j.in); {
+		c := j.in[i]
 		if c == '\\' {
 			esc = true
-			j.i += 2
+			i += 2
 			continue
 		}
 		if c == '"' {
-			j.i++
-			raw := j.in[start:j.i]
+			raw := j.in[start : i+1]
 			if !esc {
+				j.i = i + 1
 				return raw[1 : len(raw)-1], nil
 			}
 			var s string
 			if err := json.Unmarshal(raw, &s); err != nil {
 				return nil, errJSON
 			}
+			j.i = i + 1
 			return []byte(s), nil
 		}
 		if c < 0x20 {
 			return nil, errJSON
 		}
-		j.i++
+		i++
 	}
 	return nil, errJSON
 }
@@ -444,12 +451,20 @@ func (j *jsonRewriter) leaf(key []byte, s []byte, under bool) []byte {
 	if t := bytes.TrimLeft(s, " \t\r\n"); len(t) > 1 && (t[0] == '{' || t[0] == '[' || t[0] == '"' && t[len(t)-1] == '"') && j.depth < maxJSONDepth {
 		// JSON inside the string: rewritten like the document.
 		sub := &jsonRewriter{w: j.w, c: j.c, in: s, out: make([]byte, 0, len(s)+16), path: j.path, depth: j.depth + 1, visit: j.visit}
-		if sub.document() == nil {
-			j.count += sub.count
+		err := sub.document()
+		j.count += sub.count
+		if err == nil {
 			if j.visit != nil {
 				return s
 			}
 			return sub.out
+		}
+		if sub.i > 0 {
+			// JSON that stops being JSON (truncated, or text after a
+			// quoted word): what parsed is rewritten as JSON (its keys,
+			// its secrets), the rest as text (or as a secret when it
+			// stopped inside one).
+			return j.jsonThenText(sub, s)
 		}
 	}
 	if mayHoldData(s) {
@@ -459,6 +474,26 @@ func (j *jsonRewriter) leaf(key []byte, s []byte, under bool) []byte {
 		}
 	}
 	return s
+}
+
+// jsonThenText finishes a string whose JSON sub failed at sub.i: sub.out
+// is the rewrite of s[:sub.i] (every error leaves j.i where its output
+// stops), the rest is free text.
+func (j *jsonRewriter) jsonThenText(sub *jsonRewriter, s []byte) []byte {
+	rest := s[sub.i:]
+	var out []byte
+	if sub.failSecret && len(rest) > 0 {
+		out = j.replace("secret", rest)
+	} else if o, changed := j.w.rewriteText(rest, j.visit); changed {
+		j.count++
+		out = o
+	} else {
+		out = rest
+	}
+	if j.visit != nil {
+		return s
+	}
+	return append(sub.out, out...)
 }
 
 // valueKind: shapes recognised in JSON values beyond detectKind's

@@ -179,6 +179,33 @@ func TestJSONSecretsAnyTypeAnySpelling(t *testing.T) {
 	}
 }
 
+// JSON inside a string that stops being JSON (cut at a column's length,
+// or a quoted word followed by text): what parsed is rewritten as JSON,
+// the rest as text, or as a secret when it stopped inside one.
+func TestJSONCutInsideAString(t *testing.T) {
+	w := newWorker(testKey(t, "json-cut"))
+	for _, tc := range []struct{ in, leak string }{
+		{`{"meta": "{\"password\": \"correcthorsebattery`, "correcthorse"},
+		{`{"meta": "{\"password\": 123456789`, "123456789"},
+		{`{"meta": "{\"auth\": {\"token\": \"tiramisu-cake`, "tiramisu"},
+		{`{"m": "{\"db1.acme.example\": 1, \"pa`, "acme"},
+		{`{"m": "{\"admin@corp.\"0"}`, "admin"},
+		{`{"m": "\"node.A\" \"x\""}`, "node"},
+	} {
+		in := tc.in
+		if !strings.HasSuffix(in, "}") {
+			in += `"}`
+		}
+		res := kindJSON(w, &noColumn, []byte(in), 0)
+		if res.fallback || !json.Valid(res.out) {
+			t.Errorf("%s -> %s: not JSON", in, res.out)
+		}
+		if bytes.Contains(res.out, []byte(tc.leak)) {
+			t.Errorf("%s -> %s keeps %s", in, res.out, tc.leak)
+		}
+	}
+}
+
 // Ids inside JSON keys, nested JSON and free text get the uuid kind's
 // fake, so they still join the columns they copy.
 func TestJSONIDsMatchTheirColumns(t *testing.T) {

@@ -199,13 +199,16 @@ func TestURLOpaqueFallback(t *testing.T) {
 
 // FuzzURL: the url kind never panics, and no token of the input (4 or
 // more letters and digits, not a protocol word, scheme, port or query
-// key) survives it under two keys at once (a fake can hit an input
-// token by chance under one key, not under two).
+// key) survives it. A fake word can hit an input word by chance under
+// one key, rarely under two ("aodh sink cme" -> "house army sink" and
+// "sink doctor town"): a token is a leak when both outputs hold it in the
+// input's place (the same run of letters and digits), or when a third
+// key's output holds it too.
 func FuzzURL(f *testing.F) {
 	for _, s := range urlCorpus {
 		f.Add(s)
 	}
-	w1, w2 := newWorker(testKey(f, "fuzz-url-1")), newWorker(testKey(f, "fuzz-url-2"))
+	w1, w2, w3 := newWorker(testKey(f, "fuzz-url-1")), newWorker(testKey(f, "fuzz-url-2")), newWorker(testKey(f, "fuzz-url-3"))
 	f.Fuzz(func(t *testing.T, in string) {
 		a := kindURL(w1, &noColumn, []byte(in), 0)
 		b := kindURL(w2, &noColumn, []byte(in), 0)
@@ -217,10 +220,41 @@ func FuzzURL(f *testing.F) {
 		for _, tok := range leakedTokens(in, string(b.out), keep) {
 			both[tok] = true
 		}
+		var third map[string]bool
 		for _, tok := range leakedTokens(in, string(a.out), keep) {
-			if both[tok] {
-				t.Fatalf("%q\n -> %q\n -> %q\nkeeps %q", in, a.out, b.out, tok)
+			if !both[tok] {
+				continue
+			}
+			if inPlace(in, string(a.out), tok) && inPlace(in, string(b.out), tok) {
+				t.Fatalf("%q\n -> %q\n -> %q\nkeeps %q in its place", in, a.out, b.out, tok)
+			}
+			if third == nil {
+				third = map[string]bool{}
+				for _, tok := range leakedTokens(in, string(kindURL(w3, &noColumn, []byte(in), 0).out), keep) {
+					third[tok] = true
+				}
+			}
+			if third[tok] {
+				t.Fatalf("%q\n -> %q\n -> %q\nkeeps %q under three keys", in, a.out, b.out, tok)
 			}
 		}
 	})
+}
+
+// inPlace: whether out's run of letters and digits number i is tok (case
+// ignored) for an i where in's is, or out holds tok inside a longer run
+// (a leak that is not a whole word has no place to compare).
+func inPlace(in, out, tok string) bool {
+	ins, outs := alnumRuns(in), alnumRuns(out)
+	whole := false
+	for i, r := range outs {
+		if !strings.EqualFold(r, tok) {
+			continue
+		}
+		whole = true
+		if i < len(ins) && strings.EqualFold(ins[i], tok) {
+			return true
+		}
+	}
+	return !whole
 }
