@@ -3,6 +3,7 @@ package anonymize
 import (
 	"bytes"
 	mrand "math/rand/v2"
+	"net/netip"
 )
 
 // The kinds: each turns one value into a fake of the same sort. This file
@@ -28,6 +29,7 @@ type colInfo struct {
 	family, intDomain string
 	window            int64 // datetime: seconds an entity's shift may differ from the base
 	secret            bool  // the column's name says secret (password, token, ...)
+	perRow            bool  // text: the fake follows the value and its row (rowctx.go)
 	birth             bool  // datetime: the column's name says date of birth
 }
 
@@ -45,6 +47,7 @@ type worker struct {
 	// domains caches e-mail domains' fakes (nil: not a hostname).
 	domains map[string][]byte
 	lower   []byte
+	saltBuf []byte   // perRow kinds' PRF input
 	row     rowCtx   // the row being rewritten (engine runs, fuzzy index)
 	ids     []idPair // ids replaced in the current document (prefix lookups)
 	// visitPart, when set, is told each part of a URL that the url kind
@@ -141,6 +144,10 @@ func keptAsIs(kind string, v []byte) bool {
 		return isBirthSentinel(string(v))
 	case "integer":
 		return len(bytes.Trim(v, "0-+")) == 0
+	case "cidr":
+		// every address: a /0 has no network bits to replace
+		p, err := netip.ParsePrefix(string(v))
+		return err == nil && p.Bits() == 0 && p.Addr().IsUnspecified()
 	case "url":
 		// nothing but a scheme: Nova's cell0 transport URL is "none:///"
 		_, rest, ok := bytes.Cut(v, []byte("://"))
