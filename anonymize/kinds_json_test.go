@@ -286,7 +286,9 @@ func holdsAddr(s, v []byte) bool {
 	}
 }
 
-func isHexDigit(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
 
 // dropValue removes one occurrence of v (the input may hold it elsewhere,
 // e.g. as a key that is no data).

@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"bytes"
 	"testing"
 )
 
@@ -24,3 +25,22 @@ var textCases = []kindCase{
 }
 
 func TestKindsText(t *testing.T) { runKindCases(t, textCases, "testdata/kinds_text.golden") }
+
+// A hash's format stays (its scheme's known name, its parameters), a
+// word of the value's own in the scheme's place does not.
+func TestSecretKeepsOnlyKnownSchemes(t *testing.T) {
+	w := newWorker(testKey(t, "schemes"))
+	for _, tc := range []struct{ in, keep, gone string }{
+		{"$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo", "$argon2id$v=19$m=65536,t=3,p=4$", "c2FsdHNhbHQ"},
+		{"$6$rounds=5000$saltsalt$Zm9vYmFyYmF6cXV4", "$6$rounds=5000$", "saltsalt"},
+		{"a000$0$0000000000", "", "a000"},
+		{"$tiramisu$12$abcdefgh12345678", "", "tiramisu"},
+		{"wrongname$260000$Qx1vXqJDa0nU$kRq3O8m4yGWxYl7F", "", "wrongname"},
+		{"sha1$1234567890123$Qx1vXqJDa0nU$kRq3O8m4yGWxYl7F", "sha1$", "1234567890123"},
+	} {
+		out := kindSecret(w, &noColumn, []byte(tc.in), 0).out
+		if !bytes.HasPrefix(out, []byte(tc.keep)) || bytes.Contains(out, []byte(tc.gone)) {
+			t.Errorf("%s -> %s: want %q kept and %q gone", tc.in, out, tc.keep, tc.gone)
+		}
+	}
+}

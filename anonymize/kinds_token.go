@@ -4,6 +4,7 @@ import (
 	"bytes"
 	mrand "math/rand/v2"
 	"strconv"
+	"strings"
 )
 
 // What no kind may keep: a per-position fingerprint of a value. A fake
@@ -324,7 +325,7 @@ func modularCrypt(out []byte, r *mrand.Rand, in []byte) ([]byte, bool) {
 			out = randomToken(out, r, s)
 		case i == 0 && (len(s) == 0 || isAlgorithmName(s)):
 			out = append(out, s...)
-		case i == 1 && len(segs[0]) == 0 || isCryptParam(s):
+		case i == 1 && len(segs[0]) == 0 && isAlgorithmName(s) || i > 0 && isCryptParam(s):
 			out = append(out, s...)
 		case isCryptSeg(s):
 			out = randomToken(out, r, s)
@@ -344,23 +345,40 @@ func isCryptSeg(s []byte) bool {
 	return len(s) > 0
 }
 
-// isCryptParam: a cost (12), rounds=5000, v=19, m=65536,t=3,p=4.
+// isCryptParam: a cost (12), iterations (260000), rounds=5000, v=19,
+// m=65536,t=3,p=4.
 func isCryptParam(s []byte) bool {
-	return len(s) > 0 && (len(s) <= 3 || isDigits(s) || bytes.IndexByte(s, '=') > 0 && bytes.IndexAny(s, "+/") < 0)
+	return len(s) > 0 && (len(s) <= 3 || len(s) <= 8 && isDigits(s) || bytes.IndexByte(s, '=') > 0 && bytes.IndexAny(s, "+/") < 0)
 }
 
-// isAlgorithmName: pbkdf2_sha256, bcrypt_sha256, argon2, sha1.
+// isAlgorithmName: a hash scheme's name that software writes (crypt(3)
+// ids after a leading '$', Django's and passlib's hashers). Only known
+// names stay: a word of the value's own ("a000$0$...") is no format.
 func isAlgorithmName(s []byte) bool {
-	if len(s) > 24 || charClass(s[0]) != 1 {
+	if len(s) > 24 {
 		return false
 	}
-	for _, c := range s {
-		if k := charClass(c); k != 1 && k != 3 && c != '_' && c != '-' {
-			return false
+	var b [24]byte
+	for i, c := range s {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		b[i] = c
 	}
-	return true
+	return hashSchemes[string(b[:len(s)])]
 }
+
+var hashSchemes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`1 2 2a 2b 2x 2y 3 5 6 7 y gy md5 apr1 sha1 sha256 sha512 nt sm3
+		argon2 argon2i argon2d argon2id scrypt bcrypt bcrypt_sha256 bcrypt-sha256 crypt
+		pbkdf2 pbkdf2_sha1 pbkdf2_sha256 pbkdf2_sha512 pbkdf2-sha1 pbkdf2-sha256 pbkdf2-sha512
+		unsalted_md5 unsalted_sha1 sha1_crypt sha256_crypt sha512_crypt md5_crypt
+		django_pbkdf2_sha256 grub-pbkdf2-sha512 scram ssha ssha256 ssha512 yescrypt`) {
+		m[n] = true
+	}
+	return m
+}()
 
 // kindSecret: a value under a secret-looking key or in a secret-named
 // column. A token keeps its format (see secretShape); a number its digit
