@@ -106,6 +106,12 @@ func eachToken(t *testing.T, dump []byte, fn func(*sqldump.Statement, sqldump.To
 
 func anonymizeDump(t *testing.T, dump []byte, system anonymize.SystemPolicy) ([]byte, *anonymize.Stats, error) {
 	t.Helper()
+	return anonymizeDumpWith(t, dump, anonymize.Options{System: system})
+}
+
+// donorRules reads the donor's rules.
+func donorRules(t *testing.T) *rules.Set {
+	t.Helper()
 	doc, err := os.ReadFile("testdata/around/rules.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +125,42 @@ func anonymizeDump(t *testing.T, dump []byte, system anonymize.SystemPolicy) ([]
 	for _, r := range set.All() {
 		set.Tables[r.Table] = append(set.Tables[r.Table], r.Column)
 	}
-	return runSet(t, dump, set, anonymize.Options{Key: key(t, "around"), Workers: 2, System: system})
+	return set
+}
+
+func anonymizeDumpWith(t *testing.T, dump []byte, opts anonymize.Options) ([]byte, *anonymize.Stats, error) {
+	t.Helper()
+	opts.Key, opts.Workers = key(t, "around"), 2
+	return runSet(t, dump, donorRules(t), opts)
+}
+
+// namedRows is the attacker of body linkage on a whole dump: the values
+// of marked columns that a literal of a view, trigger, routine or event
+// equals, and the e-mail domains a LIKE pattern ends with.
+func namedRows(t *testing.T, dump []byte) []string {
+	t.Helper()
+	set := donorRules(t)
+	values := map[string]string{} // value -> table.column
+	for table, cols := range tableRows(t, dump) {
+		for col, vs := range cols {
+			if set.Rule(table, col) == nil {
+				continue
+			}
+			for _, v := range vs {
+				values[v] = table + "." + col
+				if _, domain, ok := strings.Cut(v, "@"); ok && col == "email" {
+					values["%@"+domain] = table + "." + col + " (its domain)"
+				}
+			}
+		}
+	}
+	var named []string
+	for _, l := range bodyLiterals(t, dump) {
+		if where, ok := values[l]; ok && len(l) > 3 {
+			named = append(named, fmt.Sprintf("a body's literal names rows of %s", where))
+		}
+	}
+	return named
 }
 
 // TestAroundTheRowsRealDumps builds the donor database on a real MariaDB,
@@ -154,6 +195,7 @@ func TestAroundTheRowsRealDumps(t *testing.T) {
 		args []string
 	}{
 		{"default", append(common, "--databases", "shop")},
+		{"keep-linkage", append(common, "--databases", "shop")},
 		{"where", append(common, "--where", "email='vip@donor-corp.com' OR id>0", "shop", "users", "audit_log")},
 		{"master-data", append(common, "--master-data=1", "--gtid", "--databases", "shop")},
 		{"master-data-2", append(common, "--master-data=2", "--databases", "shop")},
@@ -188,12 +230,24 @@ func TestAroundTheRowsRealDumps(t *testing.T) {
 			}
 			system = anonymize.SystemDrop
 		}
-		out, stats, err := anonymizeDump(t, dump, system)
+		keep := d.name == "keep-linkage"
+		out, stats, err := anonymizeDumpWith(t, dump, anonymize.Options{System: system, KeepBodyLinkage: keep})
 		if err != nil {
 			t.Fatalf("%s: %v", d.name, err)
 		}
 		for _, f := range attack(t, out) {
 			t.Errorf("%s: %s", d.name, f)
+		}
+		// The attacker of body linkage: by default no body names a row
+		// or a group of rows; given the rows' fakes, they do.
+		named := namedRows(t, out)
+		if keep && len(named) < 3 {
+			t.Errorf("keep-linkage: the bodies name %d rows with the rows' fakes (%q): the attack is broken", len(named), named)
+		}
+		if !keep {
+			for _, n := range named {
+				t.Errorf("%s: %s", d.name, n)
+			}
 		}
 		warned := strings.Join(stats.Warnings, "\n")
 		switch d.name {
@@ -228,7 +282,7 @@ func TestAroundTheRowsRealDumps(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, name := range []string{"default", "skip-quote-names", "master-data", "system-all", "dump-history"} {
+	for _, name := range []string{"default", "keep-linkage", "skip-quote-names", "master-data", "system-all", "dump-history"} {
 		t.Run("load-"+name, func(t *testing.T) {
 			if _, err := db.Exec("DROP DATABASE IF EXISTS shop"); err != nil {
 				t.Fatal(err)
@@ -236,7 +290,7 @@ func TestAroundTheRowsRealDumps(t *testing.T) {
 			if out, err := dbtest.RunTool(s, []string{"mariadb", "mysql"}, string(outs[name])); err != nil {
 				t.Fatalf("the anonymized dump does not load: %v\n%s", err, out)
 			}
-			checkLoaded(t, db)
+			checkLoaded(t, db, name == "keep-linkage")
 			if name == "dump-history" {
 				var n int
 				if err := db.QueryRow("SELECT COUNT(*) FROM shop.hist FOR SYSTEM_TIME ALL").Scan(&n); err != nil || n != 2 {
@@ -280,11 +334,13 @@ func historyTimes(t *testing.T, dump []byte) []string {
 	return out
 }
 
-// checkLoaded proves the anonymized database works like the donor's: the
-// triggers fire on the anonymized values, the view and the function
-// match them, CHECK constraints hold, partitions keep their rows, and the
-// counters start from the rows loaded.
-func checkLoaded(t *testing.T, db *sql.DB) {
+// checkLoaded proves the anonymized database works like the donor's:
+// the triggers, the view, the function, the procedure and the event load
+// and run, CHECK constraints hold, partitions keep their rows, and the
+// counters start from the rows loaded. With linked bodies
+// (--keep-body-linkage) the triggers fire on the anonymized values and
+// the view and the function match them; by default they match no row.
+func checkLoaded(t *testing.T, db *sql.DB, linked bool) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := db.Conn(ctx)
@@ -319,11 +375,15 @@ func checkLoaded(t *testing.T, db *sql.DB) {
 	if n := q("SELECT NEXTVAL(invoice_seq)"); n != "1" {
 		t.Errorf("the sequence continues at %s, want a fresh 1", n)
 	}
-	if got := q("SELECT COUNT(*) FROM vip_users WHERE email = ?", vip); got != "1" {
-		t.Errorf("the view no longer selects the VIP's fake: %s rows", got)
+	want := map[bool]string{true: "1", false: "0"}[linked]
+	if got := q("SELECT COUNT(*) FROM vip_users WHERE email = ?", vip); got != want {
+		t.Errorf("the view selects %s rows with the VIP's fake, want %s", got, want)
 	}
-	if got := q("SELECT f_is_vip(?)", vip); got != "1" {
-		t.Errorf("f_is_vip(fake VIP) = %s, want 1", got)
+	if got := q("SELECT COUNT(*) FROM vip_users"); !linked && got != "0" {
+		t.Errorf("the view of unlinked literals selects %s rows", got)
+	}
+	if got := q("SELECT f_is_vip(?)", vip); got != want {
+		t.Errorf("f_is_vip(fake VIP) = %s, want %s", got, want)
 	}
 	if err := exec("CALL p_notify('x')"); err != nil {
 		t.Errorf("the procedure fails: %v", err)
@@ -340,11 +400,11 @@ func checkLoaded(t *testing.T, db *sql.DB) {
 	if err := exec("INSERT INTO users (id, email, name, host, ip) VALUES (1, ?, 'Someone', ?, '192.0.2.1')", vip, host); err != nil {
 		t.Fatalf("inserting the VIP's fake: %v", err)
 	}
-	if tier := q("SELECT tier FROM users WHERE id = 1"); tier != "gold" {
-		t.Errorf("the trigger did not fire on the VIP's fake: tier %q", tier)
+	if tier := q("SELECT tier FROM users WHERE id = 1"); (tier == "gold") != linked {
+		t.Errorf("the trigger on the VIP's fake (linked %v) gave tier %q", linked, tier)
 	}
-	if name := q("SELECT name FROM users WHERE id = 1"); name != internal {
-		t.Errorf("the host trigger did not fire on the fake host: name %q, want %q", name, internal)
+	if name := q("SELECT name FROM users WHERE id = 1"); (name == internal) != linked {
+		t.Errorf("the host trigger on the fake host (linked %v): name %q, the rows' fake of 'internal' %q", linked, name, internal)
 	}
 	if got := q("SELECT COUNT(*) FROM audit_log WHERE email = ?", vip); got == "0" {
 		t.Errorf("the AFTER INSERT trigger logged nothing for the fake")

@@ -58,11 +58,34 @@ var boringName = regexp.MustCompile(`(?i)^(id|deleted|created_at|updated_at|dele
 // tables whose columns are unknown, and system data and replication
 // coordinates. set must be Prepared for the dump's schema.
 func Audit(r *sqldump.Reader, set *rules.Set, sample int) (*AuditReport, error) {
-	profs, dumpFindings, err := profiles(r, set, sample)
+	return AuditWith(r, set, AuditOptions{Sample: sample})
+}
+
+// AuditOptions configure an audit.
+type AuditOptions struct {
+	Sample int // values sampled per column
+	// KeepBodyLinkage audits for anonymize --keep-body-linkage: a body
+	// that names rows by a value is then a finding (it points at them
+	// in the published dump), not a warning.
+	KeepBodyLinkage bool
+}
+
+// AuditWith is Audit with options.
+func AuditWith(r *sqldump.Reader, set *rules.Set, opts AuditOptions) (*AuditReport, error) {
+	sample := opts.Sample
+	profs, dumpFindings, bodies, err := profiles(r, set, sample)
 	if err != nil {
 		return nil, err
 	}
 	rep := &AuditReport{Columns: len(profs)}
+	named := bodies.findings(set, opts.KeepBodyLinkage)
+	if opts.KeepBodyLinkage {
+		dumpFindings = append(dumpFindings, named...)
+	} else {
+		for _, f := range named {
+			rep.Warnings = append(rep.Warnings, f.Table+": "+strings.Join(f.Reasons, "; "))
+		}
+	}
 	for _, p := range profs {
 		if p.col != nil && p.col.SystemTime != "" && !p.marked {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s.%s: the ROW %s column of a system-versioned table has no rule: its timestamps tell when the donor's rows changed (datetime shifts them)", p.table, p.name, strings.ToUpper(p.col.SystemTime)))

@@ -10,18 +10,21 @@ import (
 )
 
 // A literal in a view, trigger, routine or event body that is compared
-// with a marked column gets that column's fake, so the body still works
-// (a trigger still fires for its row). But it then names that row in
-// the published dump: a trigger written for one VIP customer points at
-// her anonymized row, and whatever the rules left unmarked beside it
-// (her plan, balance, login count) is published as hers (attack1, F5).
-// Audit finds such literals with anonymize's own reading of the bodies.
+// with a marked column names rows: given that column's fake (anonymize
+// --keep-body-linkage), so that the body still works for its row, it
+// points at that row in the published dump: a trigger written for one
+// VIP customer points at her anonymized row, and whatever the rules left
+// unmarked beside it (her plan, balance, login count) is published as
+// hers (attack1, F5). By default anonymize gives it a fake no row has
+// (bodies.go). Audit finds such literals with anonymize's own reading of
+// the bodies: findings when linkage is kept, warnings otherwise.
 
 // tiedLiteral is a body's literal compared with column c.
 type tiedLiteral struct {
 	what string // CREATE TRIGGER, CREATE VIEW, ...
 	line int
 	c    column
+	like bool // a LIKE pattern: a group of rows
 }
 
 // bodyScan runs the engine's body analysis over a dump's statements (no
@@ -41,8 +44,8 @@ func newBodyScan(set *rules.Set, schema *sqldump.Schema) *bodyScan {
 		return nil
 	}
 	b := &bodyScan{e: e, w: newWorker(k)}
-	e.tied = func(what string, line int, c column) {
-		b.found = append(b.found, tiedLiteral{what, line, c})
+	e.tied = func(what string, line int, c column, like bool) {
+		b.found = append(b.found, tiedLiteral{what, line, c, like})
 	}
 	return b
 }
@@ -61,7 +64,7 @@ func (b *bodyScan) add(st *sqldump.Statement) {
 
 // findings: one per table a body names rows of, with the table's
 // columns that have no rule (what is published beside the named row).
-func (b *bodyScan) findings(set *rules.Set) []Finding {
+func (b *bodyScan) findings(set *rules.Set, linked bool) []Finding {
 	if b == nil {
 		return nil
 	}
@@ -105,13 +108,23 @@ func (b *bodyScan) findings(set *rules.Set) []Finding {
 		}
 		sort.Strings(unmarked)
 		rows := "the rows whose " + k.col + " is that value (" + k.col + " is not a unique key: maybe few)"
-		if uniqueColumn(t, k.col) {
+		switch {
+		case f.like:
+			rows = "the rows whose " + k.col + " matches a pattern (a domain names a group)"
+		case uniqueColumn(t, k.col):
 			rows = "exactly one row (" + k.col + " is a unique key)"
 		}
+		if !linked {
+			out = append(out, Finding{Table: k.table, Reasons: []string{fmt.Sprintf(
+				"%s: a literal compared with %s.%s names %s; anonymize gives it a fake no row has, so the published body names no row (and no longer matches that row when it runs); "+
+					"with --keep-body-linkage it would get the rows' fake and point at the row, whose columns without a rule (%s) would be published as its own",
+				strings.Join(seen[k], ", "), k.table, k.col, rows, strings.Join(unmarked, ", "))}})
+			continue
+		}
 		out = append(out, Finding{Table: k.table, Reasons: []string{fmt.Sprintf(
-			"%s: a literal compared with %s.%s gets that column's fake, so the body still works, and so names %s in the published dump; "+
+			"%s: a literal compared with %s.%s gets that column's fake (--keep-body-linkage), so the body still works, and so names %s in the published dump; "+
 				"that row's columns without a rule are published as its own: %s (and the rows of other tables that reference it stay linked to it). "+
-				"Suggested: give them rules (their kinds, or keep once reviewed), or leave this body out of the donated dump",
+				"Suggested: give them rules (their kinds, or keep once reviewed), drop --keep-body-linkage, or leave this body out of the donated dump",
 			strings.Join(seen[k], ", "), k.table, k.col, rows, strings.Join(unmarked, ", "))}})
 	}
 	return out

@@ -2,6 +2,8 @@ package anonymize
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"strings"
 
@@ -11,15 +13,29 @@ import (
 
 // Bodies of views, triggers, routines and events, and the expressions of
 // CREATE TABLE (CHECK, generated columns, partitions). A literal compared
-// with, assigned to or inserted into a marked column becomes that
-// column's fake, the one its rows get, so a trigger still fires for the
-// same (anonymized) row; any other literal is spotted (spot.go); the rest
+// with, assigned to or inserted into a marked column becomes a fake of
+// that column's kind; any other literal is spotted (spot.go); the rest
 // of a body stays byte for byte.
+//
+// In CREATE TABLE the fake is the one the rows get: rows must still pass
+// their CHECKs and land in their partitions. In a body it is by default
+// a fake no row has: the rows' fake would point a reader of the published
+// dump at the row a trigger was written for (one VIP customer), and so
+// at everything left unmarked beside it (attack1, F5); a LIKE pattern's
+// domain would name a group of rows the same way. The body still loads
+// and runs; it no longer fires for that row. Options.KeepBodyLinkage
+// (--keep-body-linkage) gives bodies the rows' fakes, for an operator
+// who needs the trigger to fire on the same row and has reviewed what the
+// row publishes (fuzzy audit reports it).
 
 // routine handles CREATE VIEW/TRIGGER/PROCEDURE/FUNCTION/EVENT.
 func (x *stmt) routine(obj string) error {
 	x.definer()
 	x.comments()
+	x.rows = x.w
+	if !x.e.opts.KeepBodyLinkage {
+		x.w = x.e.unlinkedWorker()
+	}
 	x.tables = map[string]string{}
 	x.vars = map[string]bool{}
 	at := -1
@@ -55,6 +71,23 @@ func (x *stmt) routine(obj string) error {
 	}
 	return nil
 }
+
+// unlinkedSalt derives the key of a body's fakes from the run's key.
+const unlinkedSalt = "fuzzy: literals of bodies, linked to no row"
+
+// unlinkedWorker returns a worker whose fakes are those of a key derived
+// from the run's: of the same kinds and forms as the rows' fakes, and as
+// consistent (one original, one fake, in every body), but independent of
+// them, so that a body's literal equals no row's value but by the chance
+// of two fakes meeting. Bodies are few: one is made per body.
+func (e *Engine) unlinkedWorker() *worker {
+	m := hmac.New(sha256.New, e.opts.Key.secret)
+	m.Write([]byte(unlinkedSalt))
+	return newWorker(&Key{secret: m.Sum(nil)})
+}
+
+// linked reports whether the statement's literals get the rows' fakes.
+func (x *stmt) linked() bool { return x.rows == nil || x.rows == x.w }
 
 // eventTimes: AT/STARTS/ENDS 'datetime' are when the donor scheduled the
 // event; they get the dump's datetime shift.
@@ -500,7 +533,11 @@ func (x *stmt) decideLit(p int, c column, op string) error {
 			if x.strict {
 				return fmt.Errorf("a literal that rows of %s.%s must match looks confidential, but the column has no rule: give %s.%s a rule (its rows and this literal then get the same fake) or keep", c.table, c.name, c.table, c.name)
 			}
-			x.e.warn(x.stats, x.line(), fmt.Sprintf("%s: a literal of unmarked column %s.%s (its DEFAULT, or compared with or assigned to it) looked confidential and was replaced; give the column a rule so that literal and rows get the same fake", x.name(), c.table, c.name))
+			hint := "give the column a rule so that literal and rows get the same fake"
+			if !x.linked() {
+				hint = "give the column a rule so that its rows are anonymized too"
+			}
+			x.e.warn(x.stats, x.line(), fmt.Sprintf("%s: a literal of unmarked column %s.%s (its DEFAULT, or compared with or assigned to it) looked confidential and was replaced; %s", x.name(), c.table, c.name, hint))
 		}
 		return nil
 	}
@@ -513,12 +550,17 @@ func (x *stmt) decideLit(p int, c column, op string) error {
 		x.done[x.code[p]] = true
 		return nil // empty stays empty, as in the rows
 	}
+	if x.tables != nil && x.self == "" {
+		if x.e.tied != nil && (op == "LIKE" || equalityOps[op] && op != ":=") {
+			x.e.tied(x.name(), x.line(), c, op == "LIKE") // a body names rows by a value or pattern (audit)
+		}
+		if !x.linked() {
+			x.e.warn(x.stats, x.line(), fmt.Sprintf("%s: a literal compared with or assigned to %s.%s got a fake no row has, so that the published body names no row (it no longer matches the row it was written for); --keep-body-linkage gives it the rows' fake", x.name(), c.table, c.name))
+		}
+	}
 	if op == "LIKE" {
 		x.set(p, x.literal(p, likeFake(x.w, v)))
 		return nil
-	}
-	if x.e.tied != nil && equalityOps[op] && op != ":=" && x.tables != nil && x.self == "" {
-		x.e.tied(x.name(), x.line(), c) // a body names rows by a value (audit)
 	}
 	out, null, err := x.e.fake(x.w, c, v)
 	if err != nil {

@@ -29,6 +29,11 @@ type Options struct {
 	Progress func(offset int64)
 	// System says what happens to system data (around.go).
 	System SystemPolicy
+	// KeepBodyLinkage gives a literal in a view, trigger, routine or
+	// event body the fake its rows get, so the body still names the same
+	// row (which then points at it); by default it gets a fake no row
+	// has (bodies.go).
+	KeepBodyLinkage bool
 }
 
 // ColumnStats counts what happened to one column.
@@ -160,8 +165,8 @@ type Engine struct {
 	fam     families
 	roots   map[string]bool // columns other columns reference
 	coll    *collisions
-	seqs    map[string]string                     // sequence -> the value it is reset to (ddl.go)
-	tied    func(what string, line int, c column) // audit: a body's literal names rows of c (audit_bodies.go)
+	seqs    map[string]string                                // sequence -> the value it is reset to (ddl.go)
+	tied    func(what string, line int, c column, like bool) // audit: a body's literal names rows of c (audit_bodies.go)
 	workers sync.Pool
 	stmts   sync.Pool // recycled statement buffers
 	sink    uint64    // keeps resolveCollisions' prefetching loads

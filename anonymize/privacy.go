@@ -55,7 +55,7 @@ func (i Inferred) String() string {
 // binary data, text or string for text. set must be Prepared; the caller
 // propagates the new rules (set.Propagate) before anonymizing.
 func PrivacyByDefault(r *sqldump.Reader, set *rules.Set, schema *sqldump.Schema, sample int) ([]Inferred, error) {
-	profs, _, err := profiles(r, set, sample)
+	profs, _, _, err := profiles(r, set, sample)
 	if err != nil {
 		return nil, err
 	}

@@ -43,8 +43,9 @@ const maxDistinct = 64
 
 // profiles samples up to sample non-empty values of every column of the
 // dump. It also returns the dump-level findings (system data,
-// replication coordinates, INSERTs whose columns are unknown).
-func profiles(r *sqldump.Reader, set *rules.Set, sample int) ([]*colProfile, []Finding, error) {
+// replication coordinates, INSERTs whose columns are unknown), and the
+// bodies that name rows (audit_bodies.go).
+func profiles(r *sqldump.Reader, set *rules.Set, sample int) ([]*colProfile, []Finding, *bodyScan, error) {
 	cols := map[string]*colProfile{}
 	var order []*colProfile
 	get := func(db, table, name string, c *sqldump.Column) *colProfile {
@@ -70,7 +71,7 @@ func profiles(r *sqldump.Reader, set *rules.Set, sample int) ([]*colProfile, []F
 			break
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if t := st.Table(); t != nil {
 			for i := range t.Columns {
@@ -119,12 +120,11 @@ func profiles(r *sqldump.Reader, set *rules.Set, sample int) ([]*colProfile, []F
 		}
 	}
 	dumpFindings = append(dumpFindings, sys.findings()...)
-	dumpFindings = append(dumpFindings, bodies.findings(set)...)
 	for _, p := range order {
 		p.ndistinct = len(p.distinct)
 		p.distinct = nil // values are not kept
 	}
-	return order, dumpFindings, nil
+	return order, dumpFindings, bodies, nil
 }
 
 // add looks at one value.

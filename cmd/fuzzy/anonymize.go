@@ -16,6 +16,8 @@ import (
 
 type spooled = cliutil.Spooled
 
+var keepLinkageFlag = &cli.BoolFlag{Name: "keep-body-linkage", Usage: "give a literal a view, trigger, routine or event compares with a marked column the fake its rows get, so the body still matches the same row (which it then points at in the published dump: see fuzzy audit); by default it gets a fake no row has"}
+
 var (
 	keyFileFlag     = cliutil.KeyFileFlag
 	outputFlags     = cliutil.OutputFlags
@@ -35,6 +37,7 @@ func anonymizeCommand() *cli.Command {
 			&cli.IntFlag{Name: "workers", Usage: "parallel workers (default: number of CPUs)"},
 			&cli.BoolFlag{Name: "two-pass", Usage: "read the dump's schema first, then rewrite (stdin is spooled to a temp file); by default the dump is read once, and again only when a later table changes how an earlier one is anonymized"},
 			&cli.StringFlag{Name: "system", Value: "refuse", Usage: "system data (accounts, grants, servers, statistics, the mysql schema): refuse (an error) or drop (each statement dropped with a warning)"},
+			keepLinkageFlag,
 		}, outputFlags...),
 		Action: func(c *cli.Context) error {
 			if c.Bool("two-pass") || c.Bool("privacy-by-default") {
@@ -92,7 +95,7 @@ func anonymizeOnePass(c *cli.Context) error {
 		}
 		progress, done := progressFor(size, "anonymizing")
 		defer done()
-		eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key, Workers: c.Int("workers"), Progress: progress, System: system})
+		eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key, Workers: c.Int("workers"), Progress: progress, System: system, KeepBodyLinkage: c.Bool("keep-body-linkage")})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -143,7 +146,7 @@ func anonymizeTwoPass(c *cli.Context, key *anonymize.Key, out *fileio.File, w *s
 		return err
 	}
 	progress, done := progressFor(in.Size, "anonymizing")
-	eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key, Schema: schema, Workers: c.Int("workers"), Progress: progress, System: system})
+	eng, err := anonymize.New(anonymize.Options{Rules: set, Key: key, Schema: schema, Workers: c.Int("workers"), Progress: progress, System: system, KeepBodyLinkage: c.Bool("keep-body-linkage")})
 	if err != nil {
 		abort()
 		return err

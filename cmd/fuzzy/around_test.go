@@ -43,3 +43,46 @@ func TestAnonymizeSystemData(t *testing.T) {
 		t.Errorf("--system=keep was accepted")
 	}
 }
+
+// --keep-body-linkage reaches the engine: a trigger's literal gets the
+// rows' fake with it and another fake without it; audit warns of the
+// trigger by default and fails --strict on it with the flag.
+func TestKeepBodyLinkageFlag(t *testing.T) {
+	dir := t.TempDir()
+	dump := "CREATE TABLE `t` (`id` int NOT NULL, `email` varchar(99), `plan` varchar(9), PRIMARY KEY (`id`), UNIQUE KEY (`email`));\n" +
+		"INSERT INTO `t` VALUES (1,'vip@acme-corp.com','gold');\n" +
+		"DELIMITER ;;\nCREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW BEGIN IF NEW.email = 'vip@acme-corp.com' THEN SET NEW.plan = 'x'; END IF; END;;\nDELIMITER ;\n"
+	os.WriteFile(filepath.Join(dir, "d.sql"), []byte(dump), 0o644)
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("tables:\n  t: {email: email}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "k"), []byte("000102030405060708090a0b0c0d0e0f"), 0o600)
+	linked := map[bool]bool{}
+	for _, keep := range []bool{false, true} {
+		args := []string{"anonymize", "--rules", "r.yaml", "--key-file", "k", "-o", "out.sql", "d.sql"}
+		if keep {
+			args = append(args[:1], append([]string{"--keep-body-linkage"}, args[1:]...)...)
+		}
+		r := fuzzy(t, dir, nil, args...)
+		if r.code != 0 {
+			t.Fatalf("keep %v: exit %d:\n%s", keep, r.code, r.stderr)
+		}
+		if !keep && !strings.Contains(r.stderr, "got a fake no row has") {
+			t.Errorf("no warning for the unlinked literal:\n%s", r.stderr)
+		}
+		out, _ := os.ReadFile(filepath.Join(dir, "out.sql"))
+		s := string(out)
+		row := s[strings.Index(s, "VALUES (1,'")+len("VALUES (1,'"):]
+		row = row[:strings.IndexByte(row, '\'')]
+		linked[keep] = strings.Contains(s, "NEW.email = '"+row+"'")
+	}
+	if linked[false] || !linked[true] {
+		t.Errorf("the trigger's literal is the row's fake: %v without --keep-body-linkage, %v with it", linked[false], linked[true])
+	}
+	r := fuzzy(t, dir, nil, "audit", "--rules", "r.yaml", "--strict", "d.sql")
+	if r.code != 0 || !strings.Contains(r.stdout, "warning: t: CREATE TRIGGER") {
+		t.Errorf("audit --strict: exit %d, want 0 and a warning of the trigger:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = fuzzy(t, dir, nil, "audit", "--rules", "r.yaml", "--strict", "--keep-body-linkage", "d.sql")
+	if r.code != 1 || !strings.Contains(r.stdout, "exactly one row") {
+		t.Errorf("audit --strict --keep-body-linkage: exit %d, want 1 and the finding:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -142,10 +142,11 @@ func auditCommand() *cli.Command {
 		Flags: []cli.Flag{modelsFlag, rulesFlag,
 			&cli.IntFlag{Name: "sample", Value: 1000, Usage: "values sampled per column"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit 1 when any unmarked column looks confidential"},
+			keepLinkageFlag,
 		},
 		Action: func(c *cli.Context) error {
 			return withPrepared(c, func(r *sqldump.Reader, setup *anonymizeSetup) error {
-				rep, err := anonymize.Audit(r, setup.set, c.Int("sample"))
+				rep, err := anonymize.AuditWith(r, setup.set, anonymize.AuditOptions{Sample: c.Int("sample"), KeepBodyLinkage: c.Bool("keep-body-linkage")})
 				if err != nil {
 					return err
 				}

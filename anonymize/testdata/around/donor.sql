@@ -54,7 +54,7 @@ CREATE DEFINER=`dbadmin`@`bastion.donor-corp.com` EVENT ev_cleanup ON SCHEDULE E
   DO DELETE FROM audit_log WHERE email = 'vip@donor-corp.com';;
 DELIMITER ;
 CREATE DEFINER=`dbadmin`@`bastion.donor-corp.com` SQL SECURITY DEFINER VIEW vip_users AS
-  SELECT id, email, 'vip' AS label FROM users WHERE email = 'vip@donor-corp.com' OR host = 'db1.donor-corp.com';
+  SELECT id, email, 'vip' AS label FROM users WHERE email = 'vip@donor-corp.com' OR host = 'db1.donor-corp.com' OR email LIKE '%@donor-corp.com';
 CREATE TABLE logins (
   id INT NOT NULL,
   region VARCHAR(20) NOT NULL,
