@@ -43,6 +43,7 @@ type Hit struct {
 	Word bool
 
 	digits     bool // the match is a number
+	timed      bool // the match is a date with a time of day
 	partOfName bool // the match is inside a name, not all of it
 	chance     bool // the match cannot be its value (see Report.Chance)
 }
@@ -93,11 +94,17 @@ type Report struct {
 	Hits  int // whole original values found
 	Words int // words of original values found (in data, literals and comments)
 	Short int // matches of values shorter than MinLength (MinDigits), not counted as hits
-	// Dates counts matches of datetime and date-of-birth values: a
-	// date's fake is one of few enough (some 36,500 days of birth, a
-	// timeline of seconds) that in a dump of many it is often some
-	// other row's original, telling nothing. Hits only with FailOnDates.
+	// Dates counts matches of datetime and date-of-birth values in rows,
+	// and of days (no time of day) anywhere: a date's fake is one of few
+	// enough (some 36,500 days of birth, a timeline of seconds) that in a
+	// dump of many rows it is often some other row's original, telling
+	// nothing. Hits only with FailOnDates. A time to the second outside
+	// the rows (a DEFAULT, an event's STARTS, a comment) is a hit: fuzzy
+	// writes few of them, so one equal to an original is the donor's.
 	Dates int
+	// DatesBy counts Dates by table.column: a column whose dates
+	// mostly match was not anonymized.
+	DatesBy map[string]int
 	// Chance counts matches that cannot be their value: not in its
 	// kind's shape (an IP's digits inside a date), an integer's digits
 	// inside other text, a piece of a name of the schema.
@@ -176,7 +183,7 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 	if opts.MinDigits <= 0 {
 		opts.MinDigits = 8
 	}
-	rep := &Report{ByTable: map[string]int{}}
+	rep := &Report{ByTable: map[string]int{}, DatesBy: map[string]int{}}
 	order := make(chan *job, 4*workers)
 	work := make(chan *job, 4*workers)
 	free := make(chan *sqldump.Statement, 8*workers+2)
@@ -221,6 +228,7 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 				s.Find(j.st.Raw, func(m scrub.Match) {
 					h := loc.hit(j, m)
 					h.digits = numeric(j.st.Raw[m.Start:m.End])
+					h.timed = timeOfDay(j.st.Raw[m.Start:m.End])
 					h.chance = h.partOfName || !inShape(h.Kind, j.st.Raw[m.Start:m.End])
 					if opts.classify(m, &h) {
 						j.hits = append(j.hits, h)
@@ -243,8 +251,9 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 			case h.chance:
 				rep.Chance++
 				continue
-			case dateKinds[h.Kind] && !opts.FailOnDates:
+			case dateKinds[h.Kind] && !opts.FailOnDates && (h.Row > 0 || !h.timed):
 				rep.Dates++
+				rep.DatesBy[h.Table+"."+h.Column]++
 				continue
 			default:
 				rep.Hits++
@@ -298,6 +307,21 @@ func inShape(kind string, text []byte) bool {
 		return len(t) >= 6 && strings.ContainsAny(t, "-:/") && t[0] >= '0' && t[0] <= '9'
 	}
 	return true
+}
+
+// timeOfDay: the text holds a time of day other than midnight (hh:mm
+// with digits that are not all zero).
+func timeOfDay(b []byte) bool {
+	i := bytes.IndexByte(b, ':')
+	if i < 2 {
+		return false
+	}
+	for _, c := range b[i-2:] {
+		if c >= '1' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // encodedRun: a 0x-hex run or a base64-looking run (16+ characters of

@@ -245,9 +245,12 @@ func TestEveryForm(t *testing.T) {
 	}
 }
 
-// TestDates: a date or time equal to an original one is counted apart
-// (in a dump of many rows a fake date is often another row's original),
-// a hit with FailOnDates; other kinds in the same row still are hits.
+// TestDates: a date or time equal to an original one in a row, or a day
+// anywhere, is counted apart (in a dump of many rows a fake date is often
+// another row's original), a hit with FailOnDates; other kinds in the
+// same row still are hits. A time to the second outside the rows (a
+// DEFAULT, a comment, an event's schedule) is a hit: fuzzy writes few,
+// one equal to an original is the donor's.
 func TestDates(t *testing.T) {
 	base := cleanDump(t)
 	ix := scrub.NewIndex()
@@ -264,5 +267,31 @@ func TestDates(t *testing.T) {
 	hits, rep = check(t, s, dump, verify.Options{FailOnDates: true})
 	if rep.Dates != 0 || rep.Hits != 3 || len(hits) != 3 || !rep.Failed(verify.Options{FailOnDates: true}) {
 		t.Errorf("dates as hits: hits %v, report %+v", hits, rep)
+	}
+	if rep.DatesBy != nil && len(rep.DatesBy) != 0 {
+		t.Errorf("dates counted apart with FailOnDates: %v", rep.DatesBy)
+	}
+	for _, tc := range []struct {
+		name, sql string
+		hit       bool
+	}{
+		{"DEFAULT time", "CREATE TABLE `t8` (`c` datetime DEFAULT '2019-03-14 09:12:44');\n", true},
+		{"comment time", "/* last run 2019-03-14 09:12:44 */ SELECT 1;\n", true},
+		{"event time", "DELIMITER ;;\nCREATE EVENT e ON SCHEDULE EVERY 1 DAY STARTS '2019-03-14 09:12:44' DO DELETE FROM t7;;\nDELIMITER ;\n", true},
+		{"DEFAULT day", "CREATE TABLE `t8` (`b` date DEFAULT '1969-08-14');\n", false},
+		{"row time", "INSERT INTO `t7` VALUES ('1970-01-02','2019-03-14 09:12:44','x');\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits, rep := check(t, s, append(append([]byte{}, dump...), tc.sql...), verify.Options{})
+			if got := rep.Hits == 2 && len(hits) == 2; got != tc.hit || rep.Hits != 1 && rep.Hits != 2 {
+				t.Errorf("a date %s: hit %v, want %v (hits %v, report %+v)", tc.name, got, tc.hit, hits, rep)
+			}
+			if !tc.hit && rep.Dates != 3 {
+				t.Errorf("a date %s is not counted apart: %+v", tc.name, rep)
+			}
+		})
+	}
+	if _, rep := check(t, s, dump, verify.Options{}); rep.DatesBy["t7.b"] != 1 || rep.DatesBy["t7.c"] != 1 {
+		t.Errorf("dates apart by column: %v", rep.DatesBy)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/fuzzyduck/fuzzyduck/internal/cliutil"
 	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
@@ -103,7 +104,7 @@ func verifyCommand() *cli.Command {
 				notes += fmt.Sprintf("; %d matches that cannot be their value (not in their kind's shape, a piece of a name) not counted", rep.Chance)
 			}
 			if rep.Dates > 0 {
-				notes += fmt.Sprintf("; %d matches of dates and times not counted (a fake date is often another row's original; --fail-on-dates counts them)", rep.Dates)
+				notes += fmt.Sprintf("; %d matches of dates and times in rows, or of days, not counted (a fake date is often another row's original; --fail-on-dates counts them): %s", rep.Dates, datesBy(rep.DatesBy))
 			}
 			if rep.Short > 0 {
 				notes += fmt.Sprintf("; %d matches of values shorter than %d bytes (numbers: %d digits) not counted", rep.Short, vo.MinLength, vo.MinDigits)
@@ -128,4 +129,24 @@ func verifyCommand() *cli.Command {
 			return cli.Exit(fmt.Sprintf("fuzzy verify: %s: %d original values found in %d statements, %d bytes%s: do not ship this dump", name, rep.Hits, rep.Statements, rep.Bytes, notes), 1)
 		},
 	}
+}
+
+// datesBy lists the columns of dates counted apart, the most first: a
+// column whose every row matches was not anonymized.
+func datesBy(by map[string]int) string {
+	cols := make([]string, 0, len(by))
+	for c := range by {
+		cols = append(cols, c)
+	}
+	sort.Slice(cols, func(i, j int) bool {
+		return by[cols[i]] > by[cols[j]] || by[cols[i]] == by[cols[j]] && cols[i] < cols[j]
+	})
+	if len(cols) > 5 {
+		cols = cols[:5]
+	}
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = fmt.Sprintf("%s %d", strings.Trim(c, "."), by[c])
+	}
+	return strings.Join(parts, ", ")
 }
