@@ -39,10 +39,15 @@ type Index struct {
 	Tokens   []uint64            `json:"-"`    // sorted fingerprints of word keys
 	Prefixes []uint64            `json:"-"`    // sorted fingerprints of prefix keys
 	Strict   []uint64            `json:"-"`    // sorted fingerprints of strict keys (keys.go)
+	Pieces   []uint64            `json:"-"`    // sorted fingerprints of piece keys (pieces.go)
 
 	// The bit tables, built by Finish (from pending) or read.
 	skel, fold *table
 	pending    [2]keyHashes // per rep kind, until Finish
+	// pieces: the pieces' filter, built by Finish from pendingPieces
+	// (their filter hashes), or read.
+	pieces        *pieceFilter
+	pendingPieces []uint64
 
 	// Lookup structures built by Finish and LoadIndex: every kind's
 	// fingerprints in one set, each with its kind; a fingerprint in two
@@ -53,6 +58,7 @@ type Index struct {
 	tokenSet  *fpSet
 	prefixSet *fpSet
 	strictSet *fpSet
+	pieceSet  *fpSet
 
 	// macs holds keyed HMACs: scrub workers look values up in parallel,
 	// and a hash.Hash is not safe for concurrent use.
@@ -110,6 +116,10 @@ func (ix *Index) Add(kind, value string) {
 			ix.Prefixes = append(ix.Prefixes, fp)
 		case domStrict:
 			ix.Strict = append(ix.Strict, fp)
+		case domPiece:
+			ix.Pieces = append(ix.Pieces, fp)
+			ix.pendingPieces = append(ix.pendingPieces, gramHash(k.b, pieceSeed(ix.Seed)))
+			continue
 		default:
 			ix.Values[kind] = append(ix.Values[kind], fp)
 		}
@@ -150,6 +160,16 @@ func (ix *Index) Finish() {
 	ix.Prefixes = slices.Compact(ix.Prefixes)
 	slices.Sort(ix.Strict)
 	ix.Strict = slices.Compact(ix.Strict)
+	slices.Sort(ix.Pieces)
+	ix.Pieces = slices.Compact(ix.Pieces)
+	if len(ix.pendingPieces) > 0 {
+		f := ix.pieces.grownBy(len(ix.pendingPieces))
+		f.seed = pieceSeed(ix.Seed)
+		for _, h := range ix.pendingPieces {
+			f.addHash(h)
+		}
+		ix.pieces, ix.pendingPieces = f, nil
+	}
 	for e, t := range ix.probeTables() {
 		t.build(&ix.pending[e])
 	}
@@ -191,6 +211,7 @@ func (ix *Index) index() {
 	ix.tokenSet = newFPSet(ix.Tokens)
 	ix.prefixSet = newFPSet(ix.Prefixes)
 	ix.strictSet = newFPSet(ix.Strict)
+	ix.pieceSet = newFPSet(ix.Pieces)
 }
 
 // verify looks a candidate key up by its fingerprint; the tag is cached
@@ -213,6 +234,8 @@ func (ix *Index) lookup(dom byte, fp uint64) (entry, bool) {
 		return entry{KindPrefix, "index"}, ix.prefixSet.has(fp)
 	case domStrict:
 		return entry{"", "index"}, ix.strictSet.has(fp)
+	case domPiece:
+		return entry{KindPiece, "index"}, ix.pieceSet.has(fp)
 	}
 	if i := ix.valueSet.find(fp); i >= 0 {
 		return entry{ix.kindNames[ix.valueKind[i]], "index"}, true
@@ -275,10 +298,12 @@ func (ix *Index) perKind() map[string][]uint64 {
 // but the arrays, with their sizes), then the arrays as little-endian
 // uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
-// heads, spans, pairs; folded anchors, ends, heads, spans, pairs). Format 5: ends
+// heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
+// the pieces' fingerprints and their filter's words. Format 6: pieces
+// (pieces.go). Format 5: ends
 // words hold every domain's pair, anchors as pairs, heads, prefixes in
 // the spans table (prefixBit), pairs.
-const indexMagic = "fuzzyduck-index-5\n"
+const indexMagic = "fuzzyduck-index-6\n"
 
 type tableHeader struct {
 	AnchorWords int   `json:"anchor_words"`
@@ -292,12 +317,15 @@ type tableHeader struct {
 
 type indexHeader struct {
 	*Index
-	Counts map[string]int `json:"counts"`
-	NTok   int            `json:"n_tokens"`
-	NPre   int            `json:"n_prefixes"`
-	NStr   int            `json:"n_strict"`
-	Skel   tableHeader    `json:"skeleton_table"`
-	Fold   tableHeader    `json:"folded_table"`
+	Counts  map[string]int `json:"counts"`
+	NTok    int            `json:"n_tokens"`
+	NPre    int            `json:"n_prefixes"`
+	NStr    int            `json:"n_strict"`
+	NPiece  int            `json:"n_pieces"`
+	PieceW1 int            `json:"piece_filter_words_1"`
+	PieceW  int            `json:"piece_filter_words"`
+	Skel    tableHeader    `json:"skeleton_table"`
+	Fold    tableHeader    `json:"folded_table"`
 }
 
 func headerOf(t *table) tableHeader {
@@ -324,9 +352,12 @@ func (ix *Index) Save(path string) error {
 	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
 	bw := bufio.NewWriterSize(zw, 1<<20)
 	values := ix.perKind()
-	h := indexHeader{Index: ix, Counts: map[string]int{}, NTok: len(ix.Tokens), NPre: len(ix.Prefixes), NStr: len(ix.Strict), Skel: headerOf(ix.skel), Fold: headerOf(ix.fold)}
+	h := indexHeader{Index: ix, Counts: map[string]int{}, NTok: len(ix.Tokens), NPre: len(ix.Prefixes), NStr: len(ix.Strict), NPiece: len(ix.Pieces), Skel: headerOf(ix.skel), Fold: headerOf(ix.fold)}
 	for k, v := range values {
 		h.Counts[k] = len(v)
+	}
+	if ix.pieces != nil {
+		h.PieceW1, h.PieceW = len(ix.pieces.l1.w), len(ix.pieces.l2.w)
 	}
 	hdr, err := json.Marshal(h)
 	if err != nil {
@@ -360,7 +391,15 @@ func (ix *Index) arrays(values map[string][]uint64) [][]uint64 {
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		out = append(out, values[k])
 	}
-	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.heads.w, ix.skel.spans.w, ix.skel.pairs, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.heads.w, ix.fold.spans.w, ix.fold.pairs)
+	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.heads.w, ix.skel.spans.w, ix.skel.pairs, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.heads.w, ix.fold.spans.w, ix.fold.pairs, ix.Pieces, ix.pieceWords())
+}
+
+// pieceWords: the pieces' filter's words (none without pieces).
+func (ix *Index) pieceWords() []uint64 {
+	if ix.pieces == nil {
+		return nil
+	}
+	return append(append([]uint64(nil), ix.pieces.l1.w...), ix.pieces.l2.w...)
 }
 
 // LoadIndex reads an index written by Save.
@@ -471,6 +510,20 @@ func LoadIndex(path string) (*Index, error) {
 	}
 	if ix.fold, err = readTable(h.Fold, 3, foldSeed(ix.Seed)); err != nil {
 		return nil, fmt.Errorf("index %s: folded table: %w", path, err)
+	}
+	if ix.Pieces, err = read(h.NPiece); err != nil {
+		return nil, fmt.Errorf("index %s: pieces: %w", path, err)
+	}
+	if n := h.PieceW; n != 0 {
+		n1 := h.PieceW1
+		if n < 0 || n&(n-1) != 0 || n1 <= 0 || n1&(n1-1) != 0 {
+			return nil, fmt.Errorf("index %s: bad pieces filter size %d", path, n)
+		}
+		words, err := read(n1 + n)
+		if err != nil {
+			return nil, fmt.Errorf("index %s: pieces filter: %w", path, err)
+		}
+		ix.pieces = &pieceFilter{l1: bitTable{w: words[:n1], mask: uint64(n1*64 - 1)}, l2: bitTable{w: words[n1:], mask: uint64(n*64 - 1)}, seed: pieceSeed(ix.Seed)}
 	}
 	ix.index()
 	ix.Values = nil // the merged set has them all; Save rebuilds the lists

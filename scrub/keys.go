@@ -23,7 +23,9 @@ import (
 //	T  token: the skeleton of a longer word of a multi-word value
 //	   ("Østergaard" of a full name);
 //	P  prefix: the first PrefixLen skeleton bytes of a long value
-//	   (messages cut long values short).
+//	   (messages cut long values short);
+//	G  piece: each run of pieceRunes runes of the skeleton (pieces.go),
+//	   found anywhere by a filter of its own, not by the tables.
 const (
 	domLoose  = 'L'
 	domDigits = 'D'
@@ -79,6 +81,11 @@ func keysOf(text string) []key {
 		keys = append(keys, key{domExact, clone(fo.b), clone(fo.b)})
 	default:
 		return nil
+	}
+	if d := keys[0].dom; d == domLoose || d == domDigits {
+		for _, g := range piecesOf(sk, nil) {
+			keys = append(keys, key{domPiece, g, nil})
+		}
 	}
 	if len(sk.b) >= prefixMin {
 		keys = append(keys, key{domPrefix, clone(sk.b[:PrefixLen]), clone(sk.b[:PrefixLen])})

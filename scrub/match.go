@@ -19,23 +19,37 @@ import (
 // matcher holds what the search needs; workers share it read-only.
 type matcher struct {
 	skel, fold  *table
+	pieces      *pieceFilter // nil: no piece keys
 	verifiers   []verifier
 	minAnywhere int
 }
 
-func newMatcher(ix *Index, vs *valueSet, minLength int) *matcher {
+func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matcher {
 	m := &matcher{minAnywhere: minLength}
 	var skel, fold *table
+	var pieces *pieceFilter
 	if ix != nil {
-		skel, fold = ix.skel, ix.fold
+		skel, fold, pieces = ix.skel, ix.fold, ix.pieces
 		if vs.len() > 0 {
 			skel, fold = skel.clone(), fold.clone()
+			if len(vs.pieces) > 0 {
+				pieces = pieces.grownBy(len(vs.pieces))
+			}
 		}
 	} else {
 		var b [8]byte
 		rand.Read(b[:])
 		seed := binary.LittleEndian.Uint64(b[:])
 		skel, fold = newTable(4, seed), newTable(3, foldSeed(seed))
+		if len(vs.pieces) > 0 {
+			pieces = newPieceFilter(len(vs.pieces), pieceSeed(seed))
+		}
+	}
+	for _, g := range vs.pieces {
+		pieces.add(g)
+	}
+	if withPieces && pieces != nil && !pieces.empty() {
+		m.pieces = pieces
 	}
 	var hs [2]keyHashes
 	for _, k := range vs.keys {
@@ -65,7 +79,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int) *matcher {
 	return m
 }
 
-func (m *matcher) active() bool { return m.skel != nil || m.fold != nil }
+func (m *matcher) active() bool { return m.skel != nil || m.fold != nil || m.pieces != nil }
 
 func (m *matcher) verify(w *worker, dom byte, key []byte) (entry, uint32, bool) {
 	for _, v := range m.verifiers {
@@ -415,9 +429,14 @@ func (m *matcher) scanFoldFrom(w *worker, r *rep, anywhere bool, from, to int, h
 func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 	m := w.m
 	w.hits = w.hits[:0]
-	if m.skel != nil {
+	if m.skel != nil || m.pieces != nil {
 		w.sk.skeleton(v.text)
-		w.hits = m.scanSkel(w, &w.sk, anywhere, w.hits)
+		if m.skel != nil {
+			w.hits = m.scanSkel(w, &w.sk, anywhere, w.hits)
+		}
+		if m.pieces != nil {
+			w.hits = m.scanPieces(w, &w.sk, w.hits)
+		}
 		spans = w.mapHits(v, &w.sk, spans)
 	}
 	return w.scanFolded(v, anywhere, spans)

@@ -16,7 +16,7 @@ type verifier interface {
 }
 
 // domains in the order valueSet keeps their maps.
-var domains = [...]byte{domLoose, domDigits, domStrict, domExact, domToken, domPrefix}
+var domains = [...]byte{domLoose, domDigits, domStrict, domExact, domToken, domPrefix, domPiece}
 
 var domIdx [256]uint8
 
@@ -40,8 +40,9 @@ type valueSet struct {
 	slots   []atomic.Uint64
 	mask    uint64
 	entries []entry
-	keys    []key // every scanned key, for the filters
-	n       int   // values with a key
+	keys    []key    // every scanned key, for the filters
+	pieces  [][]byte // every piece key, for the pieces' filter
+	n       int      // values with a key
 }
 
 // A slot: fingerprint << 32 | entry << 17 | has-tag << 16 | tag.
@@ -62,7 +63,7 @@ func fpOf(h uint64) uint64 {
 	return 1
 }
 
-func newValueSet(vals []Value) *valueSet {
+func newValueSet(vals []Value, pieces bool) *valueSet {
 	vs := &valueSet{seed: maphash.MakeSeed()}
 	ids := map[entry]uint64{}
 	id := func(e entry) uint64 {
@@ -93,12 +94,17 @@ func newValueSet(vals []Value) *valueSet {
 		}
 		vs.n++
 		for _, k := range keys {
+			if k.dom == domPiece && !pieces {
+				continue
+			}
 			e := entry{v.Kind, src}
 			switch k.dom {
 			case domToken:
 				e.kind = KindWord
 			case domPrefix:
 				e.kind = KindPrefix
+			case domPiece:
+				e.kind = KindPiece
 			}
 			h := vs.hash(k.dom, k.b)
 			if seen[h] {
@@ -108,6 +114,9 @@ func newValueSet(vals []Value) *valueSet {
 			all = append(all, pending{h, id(e)})
 			if k.scan != nil {
 				vs.keys = append(vs.keys, k)
+			}
+			if k.dom == domPiece {
+				vs.pieces = append(vs.pieces, k.b)
 			}
 		}
 	}
