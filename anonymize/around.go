@@ -152,6 +152,7 @@ func (x *stmt) decide() (bool, error) {
 		if x.is(1, "GLOBAL") || x.is(1, "PERSIST") || bytes.HasPrefix(bytes.ToLower(x.tok(1).Text(x.src)), []byte("@@global.")) {
 			return false, fmt.Errorf("sets a global server variable: not something a dump fuzzy understands carries")
 		}
+		x.timeZone()
 		return false, x.generic()
 	case "LOCK", "UNLOCK", "START", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "TRUNCATE",
 		"PREPARE", "EXECUTE", "DEALLOCATE", "SELECT", "DO":
@@ -190,6 +191,25 @@ func (x *stmt) generic() error {
 	x.comments()
 	x.spotRest()
 	return nil
+}
+
+// timeZone neutralizes SET time_zone = '...': mariadb-dump writes the
+// zone each event, trigger and routine was created in before it, and a
+// named zone or an offset tells where the donor is. UTC and the loading
+// server's zone say nothing; any other becomes SYSTEM (an event's
+// schedule is a fake date already).
+func (x *stmt) timeZone() {
+	for p := 1; p+2 < len(x.code); p++ {
+		if !strings.EqualFold(x.nameAt(p), "time_zone") || !x.is(p+1, "=") || x.tok(p+2).Kind != sqldump.TokString {
+			continue
+		}
+		switch strings.ToUpper(string(x.value(p + 2))) {
+		case "SYSTEM", "+00:00", "UTC", "+0:00":
+			x.done[x.code[p+2]] = true
+		default:
+			x.set(p+2, []byte("'SYSTEM'"))
+		}
+	}
 }
 
 // comments replaces every COMMENT [=] 'text' with fake text of the same

@@ -29,7 +29,7 @@ var planted = []string{
 	"dc2.donor-corp.com", "donor-corp", "bastion", "dbadmin", "10.20.30.4", "hunter2", "SECRETTOKEN123", "Adm1nPassw0rd",
 	"AppSecret99", "ReplPassw0rd", "Jane Donor", "Donor Corp", "Vera Ip", "Sam Second", "2023-03-14", "SKU-DONOR",
 	"IDENTIFIED BY PASSWORD", "binlog.0", "MASTER_LOG_POS", "gtid_slave_pos", "Server version", "Dump completed on",
-	"10.11.", "mariadb.sys",
+	"10.11.", "mariadb.sys", "+05:45",
 }
 
 // counters the donor's history left: AUTO_INCREMENT=5001 after 5000
@@ -178,17 +178,7 @@ func TestAroundTheRowsRealDumps(t *testing.T) {
 	if out, err := dbtest.RunTool(s, []string{"mariadb", "mysql"}, string(donor), "--comments"); err != nil {
 		t.Fatalf("loading the donor database: %v\n%s", err, out)
 	}
-	// mariadb-install-db made accounts for this machine's host name, which
-	// the server (without name resolution) cannot show: --system=users
-	// would fail on them.
-	if _, err := dbtest.RunTool(s, []string{"mariadb", "mysql"}, `
-		DELIMITER //
-		FOR u IN (SELECT user, host FROM mysql.global_priv WHERE user IN ('root', '') AND host NOT IN ('localhost', '127.0.0.1', '::1')) DO
-			EXECUTE IMMEDIATE CONCAT('DROP USER ', QUOTE(u.user), '@', QUOTE(u.host));
-		END FOR //
-		DELIMITER ;`); err != nil {
-		t.Fatalf("dropping the host-named accounts: %v", err)
-	}
+	dropHostAccounts(t, s)
 	common := []string{"--routines", "--triggers", "--events"}
 	dumps := []struct {
 		name string
@@ -426,5 +416,20 @@ func checkLoaded(t *testing.T, db *sql.DB, linked bool) {
 	}
 	if got := q("SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA='shop' AND DEFINER LIKE 'root@%'"); got != "1" {
 		t.Errorf("the event is missing or not defined by the loading user: %s", got)
+	}
+}
+
+// dropHostAccounts drops the accounts mariadb-install-db made for this
+// machine's host name, which the server (without name resolution)
+// cannot show: --system=users would fail on them.
+func dropHostAccounts(t *testing.T, s *dbserver.Server) {
+	t.Helper()
+	if _, err := dbtest.RunTool(s, []string{"mariadb", "mysql"}, `
+		DELIMITER //
+		FOR u IN (SELECT user, host FROM mysql.global_priv WHERE user IN ('root', '') AND host NOT IN ('localhost', '127.0.0.1', '::1')) DO
+			EXECUTE IMMEDIATE CONCAT('DROP USER ', QUOTE(u.user), '@', QUOTE(u.host));
+		END FOR //
+		DELIMITER ;`); err != nil {
+		t.Fatalf("dropping the host-named accounts: %v", err)
 	}
 }

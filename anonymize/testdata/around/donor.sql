@@ -1,7 +1,8 @@
 -- The donor database of the around-the-rows tests: every literal that
 -- mentions donor-corp, 10.20.30.x, bastion, hunter2, SECRETTOKEN123,
 -- Jane Donor, 2023-03-14, 4711 or 5001 is a planted original that no
--- anonymized dump may show.
+-- anonymized dump may show, and so is the donor's time zone (+05:45,
+-- the event's).
 CREATE DATABASE shop COMMENT 'Donor Corp production, owner ops@donor-corp.com';
 USE shop;
 CREATE USER 'dbadmin'@'bastion.donor-corp.com' IDENTIFIED BY 'Adm1nPassw0rd!';
@@ -49,9 +50,11 @@ BEGIN
 END;;
 CREATE DEFINER=CURRENT_USER FUNCTION f_is_vip(e VARCHAR(100)) RETURNS INT DETERMINISTIC
   RETURN e = 'vip@donor-corp.com';;
+SET time_zone = '+05:45';;
 CREATE DEFINER=`dbadmin`@`bastion.donor-corp.com` EVENT ev_cleanup ON SCHEDULE EVERY 1 DAY STARTS '2023-03-14 02:00:00'
   COMMENT 'purge for jane.donor@donor-corp.com'
   DO DELETE FROM audit_log WHERE email = 'vip@donor-corp.com';;
+SET time_zone = SYSTEM;;
 DELIMITER ;
 CREATE DEFINER=`dbadmin`@`bastion.donor-corp.com` SQL SECURITY DEFINER VIEW vip_users AS
   SELECT id, email, 'vip' AS label FROM users WHERE email = 'vip@donor-corp.com' OR host = 'db1.donor-corp.com' OR email LIKE '%@donor-corp.com';
