@@ -592,14 +592,22 @@ func (e *Engine) fake(w *worker, c column, v []byte) ([]byte, bool, error) {
 }
 
 // likeFake fakes a LIKE pattern piece by piece: wildcards stay, pieces
-// that look confidential get their kind's fake (a domain the one the
-// column's e-mails got), other pieces random characters of their shape.
+// that look confidential get their kind's fake (a domain after '@' the
+// one the column's e-mails got), other pieces random characters of their
+// shape.
 func likeFake(w *worker, pat []byte) []byte {
 	var out []byte
 	run := []byte{}
 	flush := func() {
 		if len(run) == 0 {
 			return
+		}
+		if len(out) > 0 && out[len(out)-1] == '@' {
+			if d, ok := w.emailDomain(run); ok {
+				out = append(out, d...) // '%@acme.example': the domain the e-mails got
+				run = run[:0]
+				return
+			}
 		}
 		if f, ok := spot(w, run); ok {
 			out = append(out, f...)

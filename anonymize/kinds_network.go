@@ -315,23 +315,51 @@ func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
 
 // emailDomain is the fake of an address's domain (lower-cased), from a
 // cache: a column's addresses share a handful of domains. ok is false
-// when the domain is not a hostname.
+// when the domain is not a hostname. The fake is one keyed draw for the
+// whole domain, of a shape the draw picks (one or two words, one or two
+// labels before the top-level one): the original's label count (a
+// country's "co.uk", a department's subdomain), its labels' lengths and
+// digits say whose it is, so none of them shows. Addresses at one domain
+// share its fake.
 func (w *worker) emailDomain(d []byte) ([]byte, bool) {
 	w.lower = appendLower(w.lower[:0], d)
 	if out, ok := w.domains[string(w.lower)]; ok {
 		return out, out != nil
 	}
 	key := string(w.lower)
-	dom := kindHostname(w, &colInfo{}, []byte(key), 0) // fakeLabel reuses w.lower
 	var out []byte
-	if !dom.fallback {
-		out = dom.out
+	if labels := strings.Split(strings.TrimSuffix(key, "."), "."); len(labels) >= 2 && allLabels(labels) {
+		w.rng("email-domain", w.lower, 0)
+		word := func() string { return strings.ReplaceAll(w.pick(nounWords), " ", "") }
+		out = append(out, word()...)
+		switch w.prf.rng.IntN(4) {
+		case 1:
+			out = append(append(out, '-'), word()...)
+		case 2:
+			out = append(append([]byte(w.pick(mailHosts)), '.'), out...)
+		}
+		out = append(append(out, '.'), w.pick(mailTLDs)...)
 	}
 	if len(w.domains) >= labelsMax {
 		clear(w.domains)
 	}
 	w.domains[key] = out
 	return out, out != nil
+}
+
+// mailHosts and mailTLDs make fake domains look like mail domains.
+var (
+	mailHosts = []string{"mail", "corp", "mx", "staff", "office", "intra"}
+	mailTLDs  = []string{"com", "net", "org", "io", "example", "test"}
+)
+
+func allLabels(labels []string) bool {
+	for _, l := range labels {
+		if !isLabel([]byte(l)) {
+			return false
+		}
+	}
+	return true
 }
 
 // appendLower appends b lower-cased as bytes.ToLower would, without its

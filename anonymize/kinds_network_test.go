@@ -3,6 +3,7 @@ package anonymize
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -24,7 +25,7 @@ var networkCases = []kindCase{
 	{kind: "mac", in: "00-1B-44-11-3A-B7", check: re(`[0-9A-F]{2}(-[0-9A-F]{2}){5}`)},
 	{kind: "hostname", in: "compute-0042.cloud.example.com", check: re(`[a-z]+-\d{4}\.[a-z]+-[a-z]{3}\.[a-z]+-[a-z]{3}\.[a-z]+`)},
 	{kind: "hostname", in: "db1", col: colInfo{maxLen: 8}, check: re(`[a-z0-9-]{1,8}`)},
-	{kind: "email", in: "Jane.Doe@corp.example.org", check: re(`[a-z.]+@[a-z]+-[a-z]{3}\.[a-z]+-[a-z]{3}\.[a-z]+`)},
+	{kind: "email", in: "Jane.Doe@corp.example.org", check: re(`[a-z]+\.[a-z]+@([a-z]+\.)?[a-z]+(-[a-z]+)?\.[a-z]+`)},
 }
 
 func TestKindsNetwork(t *testing.T) { runKindCases(t, networkCases, "testdata/kinds_network.golden") }
@@ -51,5 +52,38 @@ func TestIPRangesDoNotShareTheirHostBits(t *testing.T) {
 	}
 	if same24 > 0 || same16 > 2 {
 		t.Errorf("host bits shared: 10/8 and 127/8 %d of 2000, 192.168/16 and 169.254/16 %d", same24, same16)
+	}
+}
+
+// The attacker's side of e-mail domains: the red team read a company's
+// country ("co.uk") and subdomains from the fake domain's label count.
+// Over domains of two and of four labels (with digits), the attacker
+// guesses "four" when the fake has more than two labels, and a digit in
+// the original when the fake has one: no better than chance. One domain
+// keeps one fake (its users stay colleagues).
+func TestEmailDomainShapeTellsNothing(t *testing.T) {
+	w := newWorker(testKey(t, "email-shape"))
+	right, total := 0, 0
+	for i := 0; i < 400; i++ {
+		long := i%2 == 1
+		dom := fmt.Sprintf("firm%c%c.com", 'a'+i%26, 'a'+i/26)
+		if long {
+			dom = fmt.Sprintf("mail%d.dept.firm%c%c.co.uk", i, 'a'+i%26, 'a'+i/26)
+		}
+		out := string(kindEmail(w, &noColumn, []byte("x@"+dom), 0).out)
+		fake := out[strings.IndexByte(out, '@')+1:]
+		if strings.ContainsAny(fake, "0123456789") {
+			t.Fatalf("%s -> %s: digits in the fake domain", dom, fake)
+		}
+		if again := string(kindEmail(w, &noColumn, []byte("y@"+strings.ToUpper(dom)), 0).out); !strings.HasSuffix(again, "@"+fake) {
+			t.Fatalf("%s: %s and %s", dom, out, again)
+		}
+		total++
+		if (strings.Count(fake, ".") > 1) == long {
+			right++
+		}
+	}
+	if rate := float64(right) / float64(total); rate > 0.6 {
+		t.Errorf("the fake's label count tells a long domain from a short one %.0f%% of the time", 100*rate)
 	}
 }

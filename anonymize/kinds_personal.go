@@ -10,8 +10,8 @@ import (
 
 // Personal data kinds: fakes that keep the format an application checks
 // (a card number still passes Luhn, an IBAN its mod-97, an SSN its
-// ranges, a phone number its separators and digit count), so a
-// migration that validates them still runs. A value that does not parse
+// ranges, a phone number a plausible format), so a migration that
+// validates them still runs. A value that does not parse
 // as its kind gets the fallback, like every kind.
 
 // shapeDigits replaces every digit after the first keep digits.
@@ -29,24 +29,78 @@ func shapeDigits(r *mrand.Rand, in []byte, keep int) []byte {
 	return out
 }
 
-// kindPhoneNumber: the same separators, '+', parentheses and number of digits;
-// the country code after '+' and a leading trunk 0 stay (they say which
-// country, not whose number).
+// kindPhoneNumber: a number of a national format the key picks for the
+// column (a column of one application is written one way). The
+// original's separators, length, trunk 0 and country code say where its
+// owner lives, so none of them is kept; a country code is written only
+// when the rules give one (phone:country=44).
 func kindPhoneNumber(w *worker, c *colInfo, in []byte, n int) result {
 	if !isPhone(in) && !hasDigitsOnlyPhone(in) {
 		return fallback(w, c, in, n)
 	}
-	keep := 0
-	t := bytes.TrimSpace(in)
-	switch {
-	case len(t) > 0 && t[0] == '0':
-		keep = 1
-	case len(t) > 1 && t[0] == '+':
-		// the country code, up to its separator
-		for keep = 0; keep+1 < len(t) && t[keep+1] >= '0' && t[keep+1] <= '9' && keep < 3; keep++ {
+	format := w.phoneFormat(c)
+	r := w.rng("phone", in, n)
+	out := make([]byte, 0, len(format)+4)
+	for i := 0; i < len(format); i++ {
+		switch ch := format[i]; ch {
+		case 'X':
+			out = append(out, byte('2'+r.IntN(8)))
+		case 'N':
+			out = append(out, byte('0'+r.IntN(10)))
+		case 'C':
+			out = append(out, c.params["country"]...)
+			for i+1 < len(format) && format[i+1] == 'C' {
+				i++
+			}
+		default:
+			out = append(out, ch)
 		}
 	}
-	return result{out: shapeDigits(w.rng("phone", in, n), in, keep)}
+	return result{out: out}
+}
+
+// phoneFormats: 'X' a digit 2-9 (an area code, an exchange), 'N' any
+// digit, 'C' the rules' country code. Each passes isPhone and none is
+// another kind's shape (an SSN's NNN-NN-NNNN).
+var phoneFormats = []string{
+	"(XNN) XNN-NNNN", "XNN-XNN-NNNN", "XNN.XNN.NNNN", "XNN XNN NNNN",
+	"0XNN XNNNNNN", "0XN XNNN NNNN", "0X NN NN NN NN", "0XNNN XNNNNN",
+}
+
+var phoneIntlFormats = []string{"+C XNN XNN NNNN", "+C XNNNNNNNNN", "+C XN NNNN NNNN", "+CXNNNNNNNNN", "+C (XNN) XNN-NNNN"}
+
+// phoneFormat: the column's format, drawn from the key and the column's
+// name (its family root: related columns agree), one that fits the
+// column.
+func (w *worker) phoneFormat(c *colInfo) string {
+	pf := &w.phoneFmt // the last column's, as values come column by column
+	if pf.format == "" || pf.family != c.family || pf.maxLen != c.maxLen || pf.country != c.params["country"] {
+		*pf = phoneFmtCache{c.family, c.params["country"], c.maxLen, w.drawPhoneFormat(c)}
+	}
+	return pf.format
+}
+
+type phoneFmtCache struct {
+	family, country string
+	maxLen          int
+	format          string
+}
+
+func (w *worker) drawPhoneFormat(c *colInfo) string {
+	formats := phoneFormats
+	extra := 0
+	if cc := c.params["country"]; cc != "" {
+		formats, extra = phoneIntlFormats, len(cc)-1
+	}
+	r := w.rng("phone-format", []byte(c.family), 0)
+	first := r.IntN(len(formats))
+	for k := range formats {
+		f := formats[(first+k)%len(formats)]
+		if c.maxLen <= 0 || len(f)+extra <= c.maxLen {
+			return f
+		}
+	}
+	return "XNNXNNNNNN"[:min(10, max(c.maxLen, 7))] // a column too narrow for separators
 }
 
 // hasDigitsOnlyPhone: 7-15 bare digits (a phone stored without

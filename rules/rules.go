@@ -41,7 +41,8 @@ var aliases = map[string]string{
 var KindParams = map[string][]string{
 	"json":     {"paths", "keys"},
 	"fixed":    {"value"},
-	"datetime": {"window"}, // how far one entity's dates may move from another's
+	"datetime": {"window"},  // how far one entity's dates may move from another's
+	"phone":    {"country"}, // the country code fakes carry (none without it)
 }
 
 // DefaultWindow is datetime's window when the rules set none.
@@ -70,6 +71,11 @@ func ParseWindow(s string) (time.Duration, error) {
 func checkParams(k Kind) error {
 	if _, ok := k.Params["value"]; k.Name == "fixed" && !ok {
 		return fmt.Errorf("kind fixed needs a value (fixed:value=...)")
+	}
+	if cc, ok := k.Params["country"]; ok && k.Name == "phone" {
+		if len(cc) == 0 || len(cc) > 3 || strings.Trim(cc, "0123456789") != "" || cc[0] == '0' {
+			return fmt.Errorf("country %q: want a country calling code of 1 to 3 digits, e.g. 44", cc)
+		}
 	}
 	if w, ok := k.Params["window"]; ok && k.Name == "datetime" {
 		if _, err := ParseWindow(w); err != nil {

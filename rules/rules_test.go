@@ -177,6 +177,18 @@ func TestDatetimeWindow(t *testing.T) {
 	}
 }
 
+func TestPhoneCountry(t *testing.T) {
+	for _, tc := range []struct {
+		in  string
+		bad bool
+	}{{"phone:country=44", false}, {"phone:country=1", false}, {"phone:country=358", false},
+		{"phone:country=+44", true}, {"phone:country=044", true}, {"phone:country=1234", true}, {"phone:country=", true}, {"phone:country=uk", true}} {
+		if _, err := ParseKind(tc.in); (err != nil) != tc.bad {
+			t.Errorf("%s: error %v, want one: %v", tc.in, err, tc.bad)
+		}
+	}
+}
+
 // Names match as MySQL's do: columns in any case, tables in any case
 // only under lower_case_table_names.
 func TestNamesMatchAsMySQL(t *testing.T) {
