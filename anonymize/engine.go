@@ -146,6 +146,7 @@ type tablePlan struct {
 	// columns); context: the row's originals are kept for url and json.
 	entity  *entityPlan
 	context bool
+	salt    *saltPlan // rows name themselves for perRow kinds (rowctx.go)
 }
 
 // bijective kinds cannot collide: distinct inputs give distinct outputs.
@@ -303,6 +304,7 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 		p.cols[i] = cp
 		p.any = true
 	}
+	p.salt = e.planSalt(p, in.Table(), names, schema)
 	e.plans[key] = p
 	return p, nil
 }
@@ -413,7 +415,7 @@ func (e *Engine) transform(j *job, memos *memoSet, cols []*colMemo) []*colMemo {
 	if memos != nil {
 		cols = memos.forPlan(j.plan, cols)
 	}
-	rowCtx := j.plan.entity != nil || j.plan.context
+	rowCtx := j.plan.entity != nil || j.plan.context || j.plan.salt != nil
 	for row := 0; row < in.Rows(); row++ {
 		if memos != nil && row%memoBatch == 0 {
 			buf = memos.prefetch(in, cols, row, buf)

@@ -68,9 +68,20 @@ func kindString(w *worker, c *colInfo, in []byte, n int) result {
 
 // kindText: sentence-like words filling a length drawn for the value
 // between the original's and a quarter more (textLength), so texts of
-// nearby lengths cannot be told apart by it.
+// nearby lengths cannot be told apart by it. In a column of perRow free
+// text the draw follows the row too: a repeated text has no one fake to
+// count.
 func kindText(w *worker, c *colInfo, in []byte, n int) result {
-	r := w.rng("text", in, n)
+	var r *mrand.Rand
+	if c.perRow {
+		// equal texts of two rows differ (rowctx.go): a salt, then the value
+		s := w.row.salt
+		w.saltBuf = append(w.saltBuf[:0], byte(s), byte(s>>8), byte(s>>16), byte(s>>24), byte(s>>32), byte(s>>40), byte(s>>48), byte(s>>56))
+		w.saltBuf = append(append(append(w.saltBuf, c.family...), 0), in...)
+		r = w.rng("text-row", w.saltBuf, n)
+	} else {
+		r = w.rng("text", in, n)
+	}
 	length := textLength(r, runeLen(in))
 	if c.maxLen > 0 && length > c.maxLen {
 		length = c.maxLen

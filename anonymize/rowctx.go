@@ -17,6 +17,9 @@ type rowCtx struct {
 	window  int64  // the window shift was drawn for
 	vals    []rowVal
 	buf     []byte // holds the originals vals point into
+	// salt names the row (its primary key, or all its values) for the
+	// kinds whose fake differs row by row (perRow: free text).
+	salt uint64
 }
 
 // rowVal is an original value of one marked column of the row.
@@ -71,10 +74,92 @@ func (e *Engine) planEntity(table string, names []string, schema *sqldump.Table)
 	return ep
 }
 
+// Free text is no join key, and a text that repeats (a fault message
+// written 1,200 times) would give its fake away by its count if equal
+// texts shared one fake. A text column that nothing joins or keeps
+// unique (no relation, no reference, no unique key, no collision check)
+// therefore draws its fake from the value and the row: equal texts in
+// two rows differ, the same row (and its shadow_ copy) gets the same.
+// (A kind's columns are collision-checked when one of them is in a
+// unique key: "tracked" says nothing of this column.)
+
+// saltPlan: the columns that name a table's rows for perRow kinds (its
+// primary key; nil: every column).
+type saltPlan struct{ cols []int }
+
+// planSalt marks the perRow columns of p and says how its rows are
+// named (nil: it has none).
+func (e *Engine) planSalt(p *tablePlan, table string, names []string, schema *sqldump.Table) *saltPlan {
+	any := false
+	for _, cp := range p.cols {
+		if cp == nil || cp.kind != "text" || cp.unique {
+			continue
+		}
+		own := baseTable(table) + "." + cp.info.name
+		if cp.info.family != own || e.roots[own] {
+			continue // joined: equal texts stay equal
+		}
+		// no collision check either: a column of its own that is no key
+		// needs no distinct fakes, and a re-derived value would follow
+		// its value alone (resolveCollisions)
+		cp.info.perRow, cp.tracked, any = true, false, true
+	}
+	if !any {
+		return nil
+	}
+	sp := &saltPlan{}
+	if schema != nil {
+		for _, pk := range schema.PrimaryKey {
+			for i, n := range names {
+				if n == pk {
+					sp.cols = append(sp.cols, i)
+				}
+			}
+		}
+		if len(sp.cols) != len(schema.PrimaryKey) {
+			sp.cols = nil
+		}
+	}
+	return sp
+}
+
+// rowSalt hashes the row's naming values (FNV-1a, each value's length
+// first; NULL apart).
+func rowSalt(sp *saltPlan, in *sqldump.Insert, row int, buf []byte) (uint64, []byte) {
+	h := uint64(14695981039346656037)
+	add := func(col int) {
+		v := in.Value(row, col)
+		if v.IsNull() {
+			h = (h ^ 0xff) * 1099511628211
+			return
+		}
+		buf = v.Bytes(buf[:0])
+		for _, c := range [...]byte{byte(len(buf)), byte(len(buf) >> 8), byte(len(buf) >> 16), byte(len(buf) >> 24)} {
+			h = (h ^ uint64(c)) * 1099511628211
+		}
+		for _, c := range buf {
+			h = (h ^ uint64(c)) * 1099511628211
+		}
+	}
+	if sp.cols != nil {
+		for _, col := range sp.cols {
+			add(col)
+		}
+	} else {
+		for col := 0; col < in.Width(); col++ {
+			add(col)
+		}
+	}
+	return h, buf
+}
+
 // setRow records row's context on w before its values are rewritten.
 func (w *worker) setRow(p *tablePlan, in *sqldump.Insert, row int) {
 	rc := &w.row
 	rc.shiftOK = false
+	if p.salt != nil {
+		rc.salt, rc.buf = rowSalt(p.salt, in, row, rc.buf)
+	}
 	rc.buf = rc.buf[:0]
 	rc.entity = rc.entity[:0]
 	if p.entity != nil {
@@ -123,7 +208,7 @@ func (w *worker) setRow(p *tablePlan, in *sqldump.Insert, row int) {
 
 // clearRow forgets the row's context (values outside an INSERT row).
 func (w *worker) clearRow() {
-	w.row.entity, w.row.vals, w.row.shiftOK = w.row.entity[:0], w.row.vals[:0], false
+	w.row.entity, w.row.vals, w.row.shiftOK, w.row.salt = w.row.entity[:0], w.row.vals[:0], false, 0
 }
 
 // rowValue finds a marked column of the row whose original value is v.
