@@ -25,6 +25,7 @@ type stmt struct {
 	// what the literals of a body refer to (bodies.go)
 	trigger string            // the trigger's table
 	rows    *worker           // the rows' worker when w is a body's unlinked one (bodies.go)
+	warned  map[string]bool   // columns whose unlinked literals were warned of
 	tables  map[string]string // lower-case table name or alias -> table name
 	vars    map[string]bool   // lower-case names of parameters and variables
 	self    string            // the table a CREATE TABLE defines

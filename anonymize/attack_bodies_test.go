@@ -145,7 +145,7 @@ func TestBodyLiteralSinglesOutARow(t *testing.T) {
 				if len(named) != 0 {
 					t.Errorf("the published bodies name %d rows of users (%v): a body literal still equals a row's value or its domain", len(named), named)
 				}
-				if !strings.Contains(warned, "CREATE TRIGGER: a literal compared with or assigned to users.email got a fake no row has") || !strings.Contains(warned, "CREATE VIEW") {
+				if !strings.Contains(warned, "CREATE TRIGGER: literals compared with or assigned to users.email got fakes no row has") || !strings.Contains(warned, "CREATE VIEW") {
 					t.Errorf("anonymize does not warn that it unlinked the bodies' literals:\n%s", warned)
 				}
 				if len(fs) != 0 {

@@ -511,6 +511,9 @@ func (x *stmt) literals(from, to int) error {
 			return err
 		}
 		if !ok {
+			if err := x.aroundColumn(p); err != nil {
+				return err
+			}
 			x.spotAt(p)
 			continue
 		}
@@ -554,9 +557,7 @@ func (x *stmt) decideLit(p int, c column, op string) error {
 		if x.e.tied != nil && (op == "LIKE" || equalityOps[op] && op != ":=") {
 			x.e.tied(x.name(), x.line(), c, op == "LIKE") // a body names rows by a value or pattern (audit)
 		}
-		if !x.linked() {
-			x.e.warn(x.stats, x.line(), fmt.Sprintf("%s: a literal compared with or assigned to %s.%s got a fake no row has, so that the published body names no row (it no longer matches the row it was written for); --keep-body-linkage gives it the rows' fake", x.name(), c.table, c.name))
-		}
+		x.warnUnlinked(c)
 	}
 	if op == "LIKE" {
 		x.set(p, x.literal(p, likeFake(x.w, v)))
@@ -576,19 +577,25 @@ func (x *stmt) decideLit(p int, c column, op string) error {
 
 // fake is column c's fake of v, as its rows get it.
 func (e *Engine) fake(w *worker, c column, v []byte) ([]byte, bool, error) {
+	out, null, _, err := e.fakeOf(w, c, v)
+	return out, null, err
+}
+
+// fakeOf is fake, and whether v did not parse as the column's kind.
+func (e *Engine) fakeOf(w *worker, c column, v []byte) (out []byte, null, fallback bool, err error) {
 	info, err := e.columnInfo(c.table, c.name, c.t, c.rule)
 	if err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
 	if kindFuncs[c.rule.Kind.Name] == nil {
-		return nil, false, fmt.Errorf("kind %s is not implemented", c.rule.Kind.Name)
+		return nil, false, false, fmt.Errorf("kind %s is not implemented", c.rule.Kind.Name)
 	}
 	res := w.embed(c.rule.Kind.Name, &info, v) // the column's fake, re-derived if it was
 	if res.null {
-		return nil, true, nil
+		return nil, true, false, nil
 	}
-	out, err := fit(&colPlan{kind: c.rule.Kind.Name, info: info}, res.out)
-	return append([]byte(nil), out...), false, err
+	out, err = fit(&colPlan{kind: c.rule.Kind.Name, info: info}, res.out)
+	return append([]byte(nil), out...), false, res.fallback, err
 }
 
 // likeFake fakes a LIKE pattern piece by piece: wildcards stay, pieces

@@ -65,7 +65,7 @@ func TestKeepBodyLinkageFlag(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("keep %v: exit %d:\n%s", keep, r.code, r.stderr)
 		}
-		if !keep && !strings.Contains(r.stderr, "got a fake no row has") {
+		if !keep && !strings.Contains(r.stderr, "got fakes no row has") {
 			t.Errorf("no warning for the unlinked literal:\n%s", r.stderr)
 		}
 		out, _ := os.ReadFile(filepath.Join(dir, "out.sql"))

@@ -36,6 +36,8 @@ BEGIN
     SET NEW.tier = 'gold';
   END IF;
   IF NEW.host = 'db1.donor-corp.com' THEN SET NEW.name = 'internal'; END IF;
+  IF LOWER(NEW.name) = 'vera ip' OR NEW.name BETWEEN 'Sam Second' AND 'Sam Second' THEN SET NEW.tier = 'silver'; END IF;
+  CASE NEW.name WHEN 'Jane Donor' THEN SET NEW.tier = 'staff'; ELSE BEGIN END; END CASE;
 END;;
 CREATE DEFINER=`dbadmin`@`bastion.donor-corp.com` TRIGGER users_ai AFTER INSERT ON users FOR EACH ROW
   INSERT INTO audit_log (email, note) VALUES (NEW.email, 'created, notify ops@donor-corp.com from 10.20.30.40');;

@@ -1,0 +1,56 @@
+package anonymize_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fuzzyduck/fuzzyduck/anonymize"
+)
+
+// TestBodyLiteralsAroundAColumn: a literal compared with a marked column
+// through a function, a CASE, BETWEEN or a list in a string is a value of
+// that column as much as one compared directly; the attacker reads the
+// original names straight from the trigger unless each is faked. A
+// literal the kind cannot read (a date format) stays.
+func TestBodyLiteralsAroundAColumn(t *testing.T) {
+	const schema = "CREATE TABLE `users` (`id` int NOT NULL, `name` varchar(100), `host` varchar(100), `created` datetime, `tier` varchar(9), PRIMARY KEY (`id`));\n"
+	const rulesDoc = "tables:\n  users: {name: person_name, host: hostname, created: datetime}\n"
+	for _, tc := range []struct {
+		name, cond string
+		originals  []string // must not survive (any case)
+		stays      []string // must survive as written
+	}{
+		{"function", "LOWER(NEW.name) = 'vera ip'", []string{"vera ip"}, nil},
+		{"function on the right", "'sam second' = LOWER(TRIM(NEW.name))", []string{"sam second"}, nil},
+		{"between", "NEW.name BETWEEN 'Aaron Alpha' AND 'Zed Zulu'", []string{"aaron alpha", "zed zulu"}, nil},
+		{"regexp", "NEW.name REGEXP 'Kim Kappa'", []string{"kim kappa"}, nil},
+		{"coalesce", "COALESCE(NEW.name, 'Una Upsilon') = 'Una Upsilon'", []string{"una upsilon"}, nil},
+		{"find_in_set", "FIND_IN_SET(NEW.name, 'Rho Rita,Sig Ma')", []string{"rho rita", "sig ma"}, nil},
+		{"if()", "IF(NEW.name = '', 'Tau Tim', NEW.name) = 'x'", []string{"tau tim"}, nil},
+		{"a date format stays", "DATE_FORMAT(NEW.created, '%Y-%m-%d') = DATE_FORMAT(NOW(), '%Y-%m-%d')", nil, []string{"'%Y-%m-%d'"}},
+		{"an unmarked column's literal stays", "UPPER(NEW.tier) = 'GOLD'", nil, []string{"'GOLD'"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dump := schema + "DELIMITER ;;\nCREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW BEGIN\n  IF " + tc.cond + " THEN SET NEW.tier = 'gold'; END IF;\n" +
+				"  CASE NEW.name WHEN 'Jane Donor' THEN SET NEW.tier = 'a'; WHEN 'Olga Other' THEN SET NEW.tier = 'b'; ELSE BEGIN END; END CASE;\nEND;;\nDELIMITER ;\n"
+			out, stats, err := runWith(t, []byte(dump), rulesDoc, anonymize.Options{Key: key(t, "around")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			low := strings.ToLower(string(out))
+			for _, o := range append(tc.originals, "jane donor", "olga other") {
+				if strings.Contains(low, o) {
+					t.Errorf("the original %q survives in the trigger:\n%s", o, out)
+				}
+			}
+			for _, s := range tc.stays {
+				if !strings.Contains(string(out), s) {
+					t.Errorf("%s was rewritten:\n%s", s, out)
+				}
+			}
+			if !strings.Contains(strings.Join(stats.Warnings, "\n"), "users.name got fakes no row has") {
+				t.Errorf("no warning for the unlinked literals: %q", stats.Warnings)
+			}
+		})
+	}
+}
