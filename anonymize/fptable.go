@@ -16,8 +16,8 @@ import (
 //
 // The table is eight shards by the digest's top bits, each grown on its
 // own: a growth holds the old and the new array of one shard at once,
-// an eighth of what one array would (a million values: 4 MB more at the
-// peak, not 32).
+// an eighth of what one array would (a million values: 2 MB more at the
+// peak, not 16).
 type fpTable struct {
 	shards [1 << fpShardBits]fpShard
 }
@@ -175,15 +175,11 @@ func (t *fpShard) insert(s fpSlot) {
 	t.slots[i] = s
 }
 
-// grow doubles: between 3/8 and 3/4 full, 16 bytes a value take 21 to
-// 43 bytes of table. Growing by half kept it at 21 to 32, but every table
-// on the way is fresh memory the kernel zeroes and the old entries move
-// again: doubling writes two tables' worth in all where growing by half
-// wrote three (a million unique values: a third less of the collision
-// stage's time).
+// grow by half: between half and three quarters full, 16 bytes a value
+// take 21 to 32 bytes of table.
 func (t *fpShard) grow() {
 	old, mapped := t.slots, t.mapped
-	size := 2 * len(old)
+	size := len(old) + len(old)/2
 	if size == 0 {
 		size = 1 << 8
 	}
