@@ -274,21 +274,36 @@ func kindHostname(w *worker, c *colInfo, in []byte, n int) result {
 }
 
 func isEmail(b []byte) bool {
-	at := bytes.IndexByte(b, '@')
-	if at <= 0 || at != bytes.LastIndexByte(b, '@') || at == len(b)-1 {
-		return false
-	}
-	if bytes.IndexByte(b[at+1:], '.') <= 0 {
-		return false
-	}
-	// No spaces or quotes: one '@' in a sentence is not an address.
-	for _, c := range b {
-		if c <= ' ' || c == '"' || c == '<' || c == '>' || c == '(' || c == ')' || c == ',' || c == ';' || c == '\\' {
+	at, dot := -1, -1 // the '@', the first '.' after it
+	for i, c := range b {
+		switch {
+		case emailStop[c]:
 			return false
+		case c == '@':
+			if at >= 0 {
+				return false
+			}
+			at = i
+		case c == '.' && at >= 0 && dot < 0:
+			dot = i
 		}
 	}
-	return true
+	return at > 0 && at < len(b)-1 && dot > at+1
 }
+
+// emailStop: bytes no address holds (one '@' in a sentence is not an
+// address): spaces and controls, quotes, brackets, separators. One table
+// lookup a byte, in the same pass that finds the '@' (a fifth of the
+// e-mail kind's time went to nine comparisons a byte).
+var emailStop = func() (t [256]bool) {
+	for c := 0; c <= ' '; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte(`"<>(),;\`) {
+		t[c] = true
+	}
+	return t
+}()
 
 // kindEmail: a fake local part at the domain mapped as a hostname.
 func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
