@@ -26,6 +26,7 @@ type stmt struct {
 	trigger string            // the trigger's table
 	rows    *worker           // the rows' worker when w is a body's unlinked one (bodies.go)
 	warned  map[string]bool   // columns whose unlinked literals were warned of
+	tainted map[string]column // variables compared with or assigned to a marked column (bodies_around.go)
 	tables  map[string]string // lower-case table name or alias -> table name
 	vars    map[string]bool   // lower-case names of parameters and variables
 	self    string            // the table a CREATE TABLE defines

@@ -63,6 +63,9 @@ func (x *stmt) routine(obj string) error {
 	}
 	x.declares()
 	x.scope()
+	if err := x.taintVars(); err != nil {
+		return err
+	}
 	if err := x.insertValues(0, len(x.code)); err != nil {
 		return err
 	}

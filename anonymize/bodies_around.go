@@ -10,8 +10,9 @@ import (
 // A body's literal that is not compared with a column directly can still
 // be a value of one: LOWER(NEW.name) = 'vera ip', CASE NEW.name WHEN
 // 'Jane Donor', NEW.name BETWEEN 'A' AND 'B', COALESCE(NEW.name, '...'),
-// FIND_IN_SET(NEW.name, '...,...'), IF(NEW.name = '', '...', NEW.name).
-// Fail closed: a string literal in the same condition or expression as a
+// FIND_IN_SET(NEW.name, '...,...'), IF(NEW.name = '', '...', NEW.name),
+// and one held in a variable first (DECLARE who ... DEFAULT '...', SET
+// @who = '...', then WHERE name = who). Fail closed: a string literal in the same condition or expression as a
 // marked column gets a fake of that column's kind (a body's fakes match
 // no row by default, so nothing is lost that the direct comparison would
 // keep). A literal the kind cannot read (a DATE_FORMAT pattern, a REGEXP)
@@ -149,10 +150,84 @@ func (x *stmt) markedIn(lo, hi int) (column, bool, error) {
 	return column{}, false, nil
 }
 
+// varAt returns the lower-case name of the variable at p (@user or a
+// local one), or "".
+func (x *stmt) varAt(p int) string {
+	if x.tok(p).Kind == sqldump.TokVariable {
+		return strings.ToLower(string(x.tok(p).Text(x.src)))
+	}
+	if n := x.nameAt(p); n != "" && x.vars[strings.ToLower(n)] && !x.is(p-1, ".") && !x.is(p+1, ".") {
+		return strings.ToLower(n)
+	}
+	return ""
+}
+
+// taintVars finds the variables a body compares with or assigns to a
+// marked column (name = who, SET NEW.name = who): a literal put into
+// one is a value of that column.
+func (x *stmt) taintVars() error {
+	for p := range x.code {
+		v := x.varAt(p)
+		if v == "" || x.tainted[v].rule != nil {
+			continue
+		}
+		var parts []string
+		if t := x.tok(p - 1); t.Kind == sqldump.TokPunct && cmpOps[string(t.Text(x.src))] {
+			parts = x.refBefore(p - 2)
+		}
+		if t := x.tok(p + 1); len(parts) == 0 && t.Kind == sqldump.TokPunct && cmpOps[string(t.Text(x.src))] {
+			if ps, next := x.qualified(p + 2); !x.is(next, "(") {
+				parts = ps
+			}
+		}
+		if len(parts) == 0 || x.varAt(p-2) != "" && len(parts) == 1 {
+			continue
+		}
+		c, ok, err := x.resolve(parts)
+		if err != nil {
+			return err
+		}
+		if ok && c.rule != nil && c.rule.Kind.Name != "keep" {
+			if x.tainted == nil {
+				x.tainted = map[string]column{}
+			}
+			x.tainted[v] = c
+		}
+	}
+	return nil
+}
+
+// heldBy returns the marked column of the variable the literal at p is
+// put into (SET v = '...', DECLARE v ... DEFAULT '...'), if any.
+func (x *stmt) heldBy(p int) (column, bool) {
+	lo, _ := x.litBounds(p)
+	if x.is(lo-1, "=") || x.is(lo-1, ":=") {
+		c, ok := x.tainted[x.varAt(lo-2)]
+		return c, ok
+	}
+	if !x.is(lo-1, "DEFAULT") {
+		return column{}, false
+	}
+	for q := lo - 2; q >= 0 && !x.is(q, ";"); q-- {
+		if x.is(q, "DECLARE") {
+			for r := q + 1; r < lo; r++ {
+				if c, ok := x.tainted[x.varAt(r)]; ok {
+					return c, true
+				}
+			}
+			break
+		}
+	}
+	return column{}, false
+}
+
 // aroundColumn decides a body's string literal at p that is compared
 // with no column directly by the marked column of the expression around
-// it, if there is one.
+// it, or of the variable it is put into, if there is one.
 func (x *stmt) aroundColumn(p int) error {
+	if x.self != "" && x.strict {
+		return x.checkAround(p)
+	}
 	if x.tables == nil || x.self != "" || x.tok(p).Kind != sqldump.TokString || x.done[x.code[p]] {
 		return nil
 	}
@@ -160,10 +235,14 @@ func (x *stmt) aroundColumn(p int) error {
 	if len(v) == 0 {
 		return nil
 	}
-	lo, hi, clo, chi := x.exprAround(p)
-	c, ok, err := x.markedIn(lo, hi)
-	if err == nil && !ok && clo >= 0 {
-		c, ok, err = x.markedIn(clo, chi)
+	c, ok := x.heldBy(p)
+	var err error
+	if !ok {
+		lo, hi, clo, chi := x.exprAround(p)
+		c, ok, err = x.markedIn(lo, hi)
+		if err == nil && !ok && clo >= 0 {
+			c, ok, err = x.markedIn(clo, chi)
+		}
 	}
 	if err != nil || !ok {
 		return err
@@ -198,4 +277,35 @@ func (x *stmt) warnUnlinked(c column) {
 	}
 	x.warned[k] = true
 	x.e.warn(x.stats, x.line(), fmt.Sprintf("%s: literals compared with or assigned to %s got fakes no row has, so that the published body names no row (it no longer matches the rows it was written for); --keep-body-linkage gives them the rows' fakes", x.name(), k))
+}
+
+// checkAround decides a CHECK's string literal compared with an
+// expression of a marked column (LOWER(name) <> '...'). Rows must still
+// pass the CHECK: where it excludes the value (<>, !=, NOT IN, NOT LIKE)
+// the rows' fake keeps them passing, and a LIKE pattern keeps its
+// wildcards; where rows must equal it through a function (=, IN) no fake
+// can follow, and the literal is only spotted.
+func (x *stmt) checkAround(p int) error {
+	if x.tok(p).Kind != sqldump.TokString || x.done[x.code[p]] || len(x.value(p)) == 0 {
+		return nil
+	}
+	lo, hi, _, _ := x.exprAround(p)
+	c, ok, err := x.markedIn(lo, hi)
+	if err != nil || !ok {
+		return err
+	}
+	l, _ := x.litBounds(p)
+	q := l - 1
+	for x.is(q, ",") && x.isLit(q-1) {
+		q -= 2
+	}
+	switch {
+	case x.is(l-1, "<>") || x.is(l-1, "!="):
+		return x.decideLit(p, c, "<>")
+	case x.is(l-1, "LIKE"):
+		return x.decideLit(p, c, "LIKE")
+	case x.is(q, "(") && x.is(q-1, "IN") && x.is(q-2, "NOT"):
+		return x.decideLit(p, c, "<>")
+	}
+	return nil
 }

@@ -27,6 +27,7 @@ func TestBodyLiteralsAroundAColumn(t *testing.T) {
 		{"coalesce", "COALESCE(NEW.name, 'Una Upsilon') = 'Una Upsilon'", []string{"una upsilon"}, nil},
 		{"find_in_set", "FIND_IN_SET(NEW.name, 'Rho Rita,Sig Ma')", []string{"rho rita", "sig ma"}, nil},
 		{"if()", "IF(NEW.name = '', 'Tau Tim', NEW.name) = 'x'", []string{"tau tim"}, nil},
+		{"a variable", "TRUE; BEGIN DECLARE who VARCHAR(99) DEFAULT 'Vic Victor'; SET @whom = 'Wes West'; SET NEW.name = IF(NEW.name = who OR @whom = NEW.name, 'x', NEW.name); END; IF TRUE", []string{"vic victor", "wes west"}, nil},
 		{"a date format stays", "DATE_FORMAT(NEW.created, '%Y-%m-%d') = DATE_FORMAT(NOW(), '%Y-%m-%d')", nil, []string{"'%Y-%m-%d'"}},
 		{"an unmarked column's literal stays", "UPPER(NEW.tier) = 'GOLD'", nil, []string{"'GOLD'"}},
 	} {
@@ -50,6 +51,42 @@ func TestBodyLiteralsAroundAColumn(t *testing.T) {
 			}
 			if !strings.Contains(strings.Join(stats.Warnings, "\n"), "users.name got fakes no row has") {
 				t.Errorf("no warning for the unlinked literals: %q", stats.Warnings)
+			}
+		})
+	}
+}
+
+// TestCheckLiteralsAroundAColumn: a CHECK compares a literal with a
+// function of a marked column. Where it excludes the value the literal
+// gets the rows' fake (the rows still pass), a LIKE pattern keeps its
+// wildcards; a DEFAULT expression's pieces are the column's value too.
+func TestCheckLiteralsAroundAColumn(t *testing.T) {
+	for _, tc := range []struct {
+		name, def string
+		originals []string
+		stays     []string
+	}{
+		{"not equal", "`nick2` int, CONSTRAINT c CHECK (LOWER(`name`) <> 'jane donor')", []string{"jane donor"}, nil},
+		{"not in", "`nick2` int, CONSTRAINT c CHECK (TRIM(`name`) NOT IN ('Jane Donor', 'Olga Other'))", []string{"jane donor", "olga other"}, nil},
+		{"like", "`nick2` int, CONSTRAINT c CHECK (LOWER(`email`) LIKE '%@%')", nil, []string{"'%@%'"}},
+		{"default expression", "`nick2` varchar(99) DEFAULT concat('Jane',' Donor')", []string{"jane", " donor"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dump := "CREATE TABLE `users` (`id` int NOT NULL, `name` varchar(100), `email` varchar(100), `nick` varchar(99), " + tc.def + ", PRIMARY KEY (`id`));\n"
+			out, _, err := runWith(t, []byte(dump), "tables:\n  users: {name: person_name, email: email, nick: string, nick2: string}\n", anonymize.Options{Key: key(t, "around")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			low := strings.ToLower(string(out))
+			for _, o := range tc.originals {
+				if strings.Contains(low, o) {
+					t.Errorf("the original %q survives:\n%s", o, out)
+				}
+			}
+			for _, s := range tc.stays {
+				if !strings.Contains(string(out), s) {
+					t.Errorf("%s was rewritten:\n%s", s, out)
+				}
 			}
 		})
 	}

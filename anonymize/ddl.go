@@ -151,6 +151,17 @@ func (x *stmt) element(t *sqldump.Table, a, b int) error {
 				}
 				continue
 			}
+			if marked && x.nameAt(q) != "" && x.is(q+1, "(") {
+				// DEFAULT concat('...', '...'): pieces of the column's value
+				for r := q + 2; r < x.matching(q+1); r++ {
+					if x.tok(r).Kind == sqldump.TokString && len(x.value(r)) > 0 && !x.done[x.code[r]] {
+						if err := x.decideLit(r, col, "="); err != nil {
+							return fmt.Errorf("DEFAULT of %s.%s: %w", t.Name, c.Name, err)
+						}
+					}
+				}
+				continue
+			}
 			if !x.isLit(q) || x.is(q, "NULL") {
 				continue
 			}

@@ -20,6 +20,7 @@ CREATE TABLE users (
   ip VARCHAR(45) DEFAULT '10.20.30.40',
   UNIQUE KEY (email),
   CONSTRAINT chk_email CHECK (email <> 'banned@donor-corp.com'),
+  CONSTRAINT chk_name CHECK (LOWER(name) <> 'vera ip'),
   CONSTRAINT chk_at CHECK (email LIKE '%@%'),
   CONSTRAINT chk_host CHECK (host NOT IN ('evil.donor-corp.com', 'gone.donor-corp.com'))
 ) ENGINE=InnoDB COMMENT='Donor Corp customers, exported for Jane Donor';
@@ -47,6 +48,11 @@ BEGIN
   /* call alice on 10.20.30.41 */
   DECLARE hook VARCHAR(200) DEFAULT 'https://admin:hunter2@api.donor-corp.com/hook?key=SECRETTOKEN123';
   SELECT id FROM users WHERE email = 'vip@donor-corp.com';
+  BEGIN
+    DECLARE who VARCHAR(100) DEFAULT 'Jane Donor';
+    SET @whom = 'Sam Second';
+    SELECT id FROM users WHERE name = who OR name = @whom;
+  END;
   UPDATE users u SET u.tier = 'gold' WHERE u.email IN ('vip@donor-corp.com', 'second@donor-corp.com');
   SET @x = X'7365636f6e6440646f6e6f722d636f72702e636f6d';
 END;;
