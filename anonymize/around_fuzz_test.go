@@ -19,6 +19,9 @@ func FuzzAround(f *testing.F) {
 		"-- Host: db1.acme-corp.com    Database: shop\n-- WHERE: x\nSET GLOBAL gtid_slave_pos='0-1-99';\nCHANGE MASTER TO MASTER_LOG_POS=4;\n",
 		"CREATE TABLE `t` (`a` enum('x','y') DEFAULT 'x' COMMENT 'c', CHECK (`a` <> 'z')) PARTITION BY LIST COLUMNS(`a`) (PARTITION p VALUES IN ('x','y'));\n",
 		"DELIMITER ;;\nCREATE DEFINER=CURRENT_USER PROCEDURE p(IN e INT) COMMENT 'x' BEGIN DECLARE v INT DEFAULT 0; INSERT INTO users (email) VALUES ('q@r.io'); END ;;\nDELIMITER ;\n",
+		"DELIMITER ;;\nCREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW BEGIN IF LOWER(NEW.email) = 'a@b.c' OR NEW.email BETWEEN 'a' AND 'b' THEN SET NEW.plan = IF(NEW.email = '', 'x', NEW.plan); END IF; CASE NEW.email WHEN 'q@r.io' THEN BEGIN END; END CASE; END;;\nDELIMITER ;\n",
+		"DELIMITER ;;\nCREATE PROCEDURE p() BEGIN DECLARE who VARCHAR(9) DEFAULT 'z@y.x'; SET @w = 'k'; SELECT id FROM users WHERE email = who OR @w = email; END;;\nDELIMITER ;\n",
+		"CREATE TABLE `t2` (`e` varchar(9) DEFAULT concat('a','b'), CHECK (LOWER(`e`) <> 'q' AND TRIM(`e`) NOT IN ('r')));\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -443,6 +443,12 @@ func (x *stmt) insertValues(from, to int) error {
 				cols = append(cols, n)
 			}
 		}
+		if x.is(q+1, "SELECT") {
+			if err := x.insertSelect(table, cols, q+2, to); err != nil {
+				return err
+			}
+			continue
+		}
 		if !x.is(q+1, "VALUES") && !x.is(q+1, "VALUE") {
 			continue
 		}
@@ -473,6 +479,37 @@ func (x *stmt) insertValues(from, to int) error {
 			}
 			q++
 		}
+	}
+	return nil
+}
+
+// insertSelect ties the literals of INSERT INTO t (a, b) SELECT x, '...'
+// to their columns, by position in the select list.
+func (x *stmt) insertSelect(table string, cols []string, from, to int) error {
+	i, depth, start := 0, 0, from
+	for q := from; q <= to; q++ {
+		switch {
+		case x.is(q, "("):
+			depth++
+			continue
+		case x.is(q, ")") && depth > 0:
+			depth--
+			continue
+		case depth > 0:
+			continue
+		case q < to && !x.is(q, ",") && !x.is(q, ")") && !x.is(q, ";") && !x.is(q, "FROM") && !x.is(q, "WHERE") && !x.is(q, "UNION") && x.tok(q).Kind != sqldump.TokDelimiter:
+			continue
+		}
+		if lit := x.soleLit(start, q); lit >= 0 && i < len(cols) {
+			if err := x.tie(lit, []string{table, cols[i]}, "VALUES"); err != nil {
+				return err
+			}
+		}
+		if !x.is(q, ",") {
+			return nil
+		}
+		i++
+		start = q + 1
 	}
 	return nil
 }
