@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/bits"
 	mrand "math/rand/v2"
 	"os"
 	"strings"
@@ -111,4 +112,27 @@ func (p *prf) seed(domain string, value []byte, n int) *mrand.Rand {
 		p.src.s[0] = 1
 	}
 	return p.rng
+}
+
+// digitsPerDraw: the decimal digits appendDigits takes from one 64-bit
+// output, the leading digits of its value read as a fraction in [0, 1)
+// (multiply by ten, the high word is the digit, the low word the rest):
+// the k-th comes from a value uniform on the multiples of 2^(k-1), so it
+// is off uniform by at most 2^(k-65).
+const digitsPerDraw = 12
+
+// appendDigits appends n random decimal digits drawn from r, twelve from
+// each output: a phone number's ten digits cost one or two draws where a
+// draw a digit (r.IntN(10)) cost ten.
+func appendDigits(out []byte, r *mrand.Rand, n int) []byte {
+	for n > 0 {
+		x, k := r.Uint64(), min(n, digitsPerDraw)
+		for ; k > 0; k-- {
+			var d uint64
+			d, x = bits.Mul64(x, 10)
+			out = append(out, byte('0'+d))
+			n--
+		}
+	}
+	return out
 }

@@ -155,9 +155,9 @@ func fakeRun(out []byte, r *mrand.Rand, run []byte, words *wordSpans) []byte {
 		j := i
 		if charClass(run[i]) == 3 {
 			for j < len(run) && charClass(run[j]) == 3 {
-				out = append(out, digitsABC[r.IntN(10)])
 				j++
 			}
+			out = appendDigits(out, r, j-i)
 			i = j
 			continue
 		}
