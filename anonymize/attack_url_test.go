@@ -70,3 +70,47 @@ func TestJSONCopiesFollowTheirRow(t *testing.T) {
 		t.Errorf("an original survives: %s", out)
 	}
 }
+
+// TestURLNumbersTellNoCount: the red team read the row count from the
+// digit count of ids inside URLs (/events/1234: thousands of events).
+// A number copying a marked integer column of its row takes that
+// column's fake (the link still names its row); any other number gets a
+// digit count that does not follow the original's: the attacker's guess
+// of an id's magnitude from its fake's length is no better than chance,
+// and one number keeps one fake wherever it appears.
+func TestURLNumbersTellNoCount(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE `hooks` (`id` int NOT NULL, `ext_id` int NOT NULL, `link` varchar(255), PRIMARY KEY (`id`));\n")
+	const n = 400
+	for i := 1; i <= n; i++ {
+		ev := i * 7 // 1 to 4 digits
+		if i%2 == 0 {
+			ev = 100000 + i*997 // 6 digits
+		}
+		fmt.Fprintf(&b, "INSERT INTO `hooks` VALUES (%d,%d,'https://hooks.acme.example/v2/events/%d?ext=%d&marker=%d');\n", i, 5000+i, ev, 5000+i, ev)
+	}
+	doc := "tables:\n  hooks: {ext_id: integer, link: url}\n"
+	out, _, err := run(t, []byte(b.String()), doc, key(t, "url-numbers"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	right := 0
+	for i, r := range dumptest.Rows(t, out, "hooks") {
+		link := r["link"]
+		q := strings.Index(link, "?")
+		seg := link[strings.LastIndex(link[:q], "/")+1 : q]
+		if !strings.Contains(link, "ext="+r["ext_id"]+"&") {
+			t.Errorf("row %d: %s does not name its ext_id's fake %s", i+1, link, r["ext_id"])
+		}
+		if !strings.HasSuffix(link, "marker="+seg) {
+			t.Errorf("row %d: %s: one number, two fakes", i+1, link)
+		}
+		long := (i+1)%2 == 0
+		if (len(seg) >= 5) == long { // the attacker: a long fake stands for a long id
+			right++
+		}
+	}
+	if rate := float64(right) / n; rate > 0.65 {
+		t.Errorf("the fakes' digit counts tell 6-digit ids from short ones %.0f%% of the time", 100*rate)
+	}
+}

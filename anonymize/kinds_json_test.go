@@ -252,7 +252,8 @@ func FuzzJSON(f *testing.F) {
 					both[tok] = true
 				}
 				for _, tok := range leakedTokens(string(v), string(a.out), keep) {
-					if both[tok] && !strings.Contains(string(dropValue([]byte(in), v)), tok) {
+					// (the tokens are compared in any case: so is what else holds them)
+					if both[tok] && !strings.Contains(strings.ToLower(string(dropValue([]byte(in), v))), strings.ToLower(tok)) {
 						t.Fatalf("%q\n -> %q\n -> %q\nkeeps %q of the url %q", in, a.out, b.out, tok, v)
 					}
 				}

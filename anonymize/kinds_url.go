@@ -188,6 +188,9 @@ func (w *worker) urlHostElem(out, e []byte, n int) []byte {
 		host, port = e[:i], e[i:]
 	}
 	out = w.urlHost(out, host, n)
+	if len(port) > 0 && port[0] != ':' {
+		return w.urlPart(out, port) // after "[addr]": no port, but a part to replace
+	}
 	if len(port) > 0 {
 		out = append(out, ':')
 		if isDigits(port[1:]) {

@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"bytes"
+	mrand "math/rand/v2"
 	"net/netip"
 	"strings"
 )
@@ -218,10 +219,26 @@ func (w *worker) urlRuns(out, s []byte) []byte {
 			out = append(out, run...)
 		case ok:
 			out = appendEscaped(out, fake)
+		case run[0] > '0' && isDigits(run):
+			out = fakeURLNumber(out, w.rng("url-number", run, 0))
 		default:
 			out = fakeRun(out, w.rng("url-run", run, 0), run, nil)
 		}
 		i = j
+	}
+	return out
+}
+
+// fakeURLNumber: a number in a URL that copies no column of its row
+// (/events/1234, ?marker=20571) is an id or a count, and its digit
+// count says how many rows there are: the fake's count is drawn, 1 to
+// 8 digits whatever the original's. (A zero-padded number, 05 or
+// 00042, keeps its width: that is a format.)
+func fakeURLNumber(out []byte, r *mrand.Rand) []byte {
+	n := 1 + r.IntN(8)
+	out = append(out, byte('1'+r.IntN(9)))
+	for i := 1; i < n; i++ {
+		out = append(out, byte('0'+r.IntN(10)))
 	}
 	return out
 }

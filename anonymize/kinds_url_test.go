@@ -23,7 +23,7 @@ var urlCases = []kindCase{
 	// the red team's webhook: a hash in the query keeps no digit mask, an
 	// MD5 account id is an id
 	{kind: "url", in: "https://hook-17:p@ss:w/rd17@api.bigbank.example:8443/v2.0/AUTH_70efdf2ec9b086079795c442636b55fb/events/17?token=wh_4e1243bd22c66e76c2ba&tenant=17#frag17",
-		check: re(`https://[a-z]+\d+:[A-Za-z0-9]{16}:[A-Za-z0-9]{16}@[a-z0-9.-]+:8443/v2\.0/AUTH_[0-9a-f]{32}/[a-z]+/\d\d\?token=wh_[0-9a-f]{20}&tenant=\d\d#[a-z]+\d\d`)},
+		check: re(`https://[a-z]+\d+:[A-Za-z0-9]{16}:[A-Za-z0-9]{16}@[a-z0-9.-]+:8443/v2\.0/AUTH_[0-9a-f]{32}/[a-z]+/[1-9]\d{0,7}\?token=wh_[0-9a-f]{20}&tenant=[1-9]\d{0,7}#[a-z]+\d\d`)},
 	{kind: "url", in: "https://api.example.org/cb?sig=dGhpcyBpcyBhIHNlY3JldCBzaWduYXR1cmU%3D&key=AbC%2BdEf%2FgHiJkLmNoPqRsTuV", check: re(`https://[a-z0-9.-]+/[a-z]+\?sig=[A-Za-z0-9+/]+%3D&key=[A-Za-z0-9%]+`)},
 }
 
