@@ -26,22 +26,21 @@ func isJSONNumber(b []byte) bool {
 	if i >= len(b) {
 		return false
 	}
-	if b[i] == '0' {
-		i++
-	} else if b[i] >= '1' && b[i] <= '9' {
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	} else {
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
+	digits := func() int { // skips a run of digits, says how long
 		d := i
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 			i++
 		}
-		if i == d {
+		return i - d
+	}
+	if b[i] == '0' {
+		i++
+	} else if b[i] < '1' || b[i] > '9' || digits() == 0 {
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
 			return false
 		}
 	}
@@ -50,11 +49,7 @@ func isJSONNumber(b []byte) bool {
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if digits() == 0 {
 			return false
 		}
 	}

@@ -321,3 +321,12 @@ func TestFindIDMatchesTheRegexp(t *testing.T) {
 		}
 	}
 }
+
+// isJSONNumber agrees with encoding/json on numbers and near misses.
+func TestIsJSONNumberAgrees(t *testing.T) {
+	for _, s := range []string{"0", "-0", "12", "-12.5", "1e5", "1E+5", "2.5e-3", "01", "-", "1.", ".5", "1e", "1e+", "+1", "0x10", "00", "1.2.3", "9007199254740993", "-0.0e0"} {
+		if got, want := isJSONNumber([]byte(s)), json.Valid([]byte(s)); got != want {
+			t.Errorf("%q: %v, encoding/json says %v", s, got, want)
+		}
+	}
+}
