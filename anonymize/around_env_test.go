@@ -72,15 +72,7 @@ func donorFacts(t *testing.T, s *dbserver.Server) map[string]string {
 // --dump-date, --where, --system=users,servers,stats) and looks for the
 // facts of the donor's server and dump run in the anonymized output.
 func TestAroundTheRowsDonorFacts(t *testing.T) {
-	s := dbtest.Start(t, dbserver.Options{ExtraFlags: []string{"--log-bin=donorbin", "--server-id=7"}})
-	donor, err := os.ReadFile("testdata/around/donor.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out, err := dbtest.RunTool(s, []string{"mariadb", "mysql"}, string(donor), "--comments"); err != nil {
-		t.Fatalf("loading the donor database: %v\n%s", err, out)
-	}
-	dropHostAccounts(t, s)
+	s := startDonor(t, "--log-bin=donorbin", "--server-id=7")
 	facts := donorFacts(t, s)
 	common := []string{"--routines", "--triggers", "--events", "--comments", "--dump-date", "--master-data=2"}
 	for _, d := range []struct {

@@ -168,17 +168,7 @@ func namedRows(t *testing.T, dump []byte) []string {
 // and attacks the output; the outputs load, and the triggers, view,
 // function, CHECKs and partitions work on the anonymized values.
 func TestAroundTheRowsRealDumps(t *testing.T) {
-	s := dbtest.Start(t, dbserver.Options{ExtraFlags: []string{"--log-bin=binlog", "--server-id=1"}})
-	donor, err := os.ReadFile("testdata/around/donor.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// --comments: keep the comments inside trigger and routine bodies, as
-	// a donor's tools may.
-	if out, err := dbtest.RunTool(s, []string{"mariadb", "mysql"}, string(donor), "--comments"); err != nil {
-		t.Fatalf("loading the donor database: %v\n%s", err, out)
-	}
-	dropHostAccounts(t, s)
+	s := startDonor(t, "--log-bin=binlog", "--server-id=1")
 	common := []string{"--routines", "--triggers", "--events"}
 	dumps := []struct {
 		name string
@@ -432,4 +422,21 @@ func dropHostAccounts(t *testing.T, s *dbserver.Server) {
 		DELIMITER ;`); err != nil {
 		t.Fatalf("dropping the host-named accounts: %v", err)
 	}
+}
+
+// startDonor starts a server with flags and loads the donor database.
+func startDonor(t *testing.T, flags ...string) *dbserver.Server {
+	t.Helper()
+	s := dbtest.Start(t, dbserver.Options{ExtraFlags: flags})
+	donor, err := os.ReadFile("testdata/around/donor.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// --comments: keep the comments inside trigger and routine bodies, as
+	// a donor's tools may.
+	if out, err := dbtest.RunTool(s, []string{"mariadb", "mysql"}, string(donor), "--comments"); err != nil {
+		t.Fatalf("loading the donor database: %v\n%s", err, out)
+	}
+	dropHostAccounts(t, s)
+	return s
 }

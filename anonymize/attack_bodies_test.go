@@ -1,7 +1,6 @@
 package anonymize_test
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -92,24 +91,12 @@ func TestBodyLiteralSinglesOutARow(t *testing.T) {
 	if named := singledOut(t, dump); len(named) != len(bank) || named["1"] != fmt.Sprint(vipBalance) {
 		t.Fatalf("on the original dump the attacker names %d rows (%v), want the %d bank customers and the VIP: the attack is broken", len(named), named, len(bank))
 	}
-	auditWith := func(doc string, keep bool) *anonymize.AuditReport {
+	auditRules := func(doc string, keep bool) *anonymize.AuditReport {
 		set, err := rules.Parse("rules.yaml", []byte(doc))
 		if err != nil {
 			t.Fatal(err)
 		}
-		schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := anonymize.Prepare(set, schema); err != nil {
-			t.Fatal(err)
-		}
-		r, _ := sqldump.NewReader(bytes.NewReader(dump))
-		rep, err := anonymize.AuditWith(r, set, anonymize.AuditOptions{Sample: 1000, KeepBodyLinkage: keep})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rep
+		return auditWith(t, dump, set, anonymize.AuditOptions{Sample: 1000, KeepBodyLinkage: keep})
 	}
 	findings := func(rep *anonymize.AuditReport) []string {
 		var out []string
@@ -137,7 +124,7 @@ func TestBodyLiteralSinglesOutARow(t *testing.T) {
 				t.Fatal(err)
 			}
 			named := singledOut(t, out)
-			rep := auditWith(tc.rules, tc.keep)
+			rep := auditRules(tc.rules, tc.keep)
 			fs := findings(rep)
 			warned := strings.Join(stats.Warnings, "\n")
 			switch tc.name {

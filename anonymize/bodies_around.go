@@ -42,88 +42,84 @@ func (x *stmt) endsExpr(p int) bool {
 // after WHEN, the operand of its CASE.
 func (x *stmt) exprAround(p int) (lo, hi, caseLo, caseHi int) {
 	caseLo, caseHi = -1, -1
+	lo = x.exprEnd(p, -1, func(q int) {
+		if x.is(q, "WHEN") {
+			caseLo, caseHi = x.caseOperand(q)
+		}
+	})
+	hi = x.exprEnd(p, 1, nil)
+	return lo, hi, caseLo, caseHi
+}
+
+// exprEnd walks from p in direction dir (-1 or 1) through parentheses to
+// the last token before the end of the expression, and calls at (if set)
+// with the end.
+func (x *stmt) exprEnd(p, dir int, at func(int)) int {
+	open, closing := "(", ")"
+	if dir < 0 {
+		open, closing = ")", "("
+	}
+	depth, last := 0, p
+	for q := p + dir; q >= 0 && q < len(x.code); q += dir {
+		switch {
+		case x.is(q, open):
+			depth++
+		case x.is(q, closing):
+			if depth > 0 {
+				depth--
+			}
+		case depth == 0 && x.is(q, "AND") && x.betweenBefore(q):
+		case depth == 0 && x.endsExpr(q):
+			if at != nil {
+				at(q)
+			}
+			return last
+		}
+		last = q
+	}
+	return last
+}
+
+// walkBack calls stop with each position before p that is not inside
+// parentheses it passes, and returns the first where stop is true, or -1.
+func (x *stmt) walkBack(p int, stop func(q int) bool) int {
 	depth := 0
-	lo = p
 	for q := p - 1; q >= 0; q-- {
 		switch {
 		case x.is(q, ")"):
 			depth++
 		case x.is(q, "("):
-			if depth > 0 {
-				depth--
-			}
-		case depth == 0 && x.is(q, "AND") && x.betweenBefore(q):
-		case depth == 0 && x.endsExpr(q):
-			if x.is(q, "WHEN") {
-				caseLo, caseHi = x.caseOperand(q)
-			}
-			q = -1
-			continue
+			depth--
+		case depth <= 0 && stop(q):
+			return q
 		}
-		lo = q
 	}
-	depth = 0
-	hi = p
-	for q := p + 1; q < len(x.code); q++ {
-		switch {
-		case x.is(q, "("):
-			depth++
-		case x.is(q, ")"):
-			if depth > 0 {
-				depth--
-			}
-		case depth == 0 && x.is(q, "AND") && x.betweenBefore(q):
-		case depth == 0 && x.endsExpr(q):
-			return lo, hi, caseLo, caseHi
-		}
-		hi = q
-	}
-	return lo, hi, caseLo, caseHi
+	return -1
 }
 
 // betweenBefore: the AND at p is BETWEEN's (a BETWEEN comes before it,
 // with no other end between).
 func (x *stmt) betweenBefore(p int) bool {
-	depth := 0
-	for q := p - 1; q >= 0; q-- {
-		switch {
-		case x.is(q, ")"):
-			depth++
-		case x.is(q, "("):
-			depth--
-		case depth == 0 && x.is(q, "BETWEEN"):
-			return true
-		case depth <= 0 && x.endsExpr(q):
-			return false
-		}
-	}
-	return false
+	q := x.walkBack(p, func(q int) bool { return x.is(q, "BETWEEN") || x.endsExpr(q) })
+	return q >= 0 && x.is(q, "BETWEEN")
 }
 
 // caseOperand finds the operand of the CASE a WHEN at p belongs to
-// (CASE NEW.name WHEN ...): its bounds, or -1 for a searched CASE.
+// (CASE NEW.name WHEN ...): its bounds, or -1 for a searched CASE (or
+// where another CASE ended first: not ours to guess).
 func (x *stmt) caseOperand(p int) (int, int) {
-	depth := 0
-	for q := p - 1; q >= 0; q-- {
-		switch {
-		case x.is(q, ")"):
-			depth++
-		case x.is(q, "("):
-			depth--
-		case depth == 0 && x.is(q, "CASE"):
-			end := q + 1
-			for end < p && !x.is(end, "WHEN") {
-				end++
-			}
-			if end == q+1 {
-				return -1, -1
-			}
-			return q + 1, end - 1
-		case depth == 0 && x.is(q, "END") && x.is(q+1, "CASE"):
-			return -1, -1 // another CASE ended: not ours to guess
-		}
+	q := x.walkBack(p, func(q int) bool { return x.is(q, "CASE") && !x.is(q-1, "END") || x.is(q, "END") && x.is(q+1, "CASE") })
+	if q < 0 || !x.is(q, "CASE") {
+		return -1, -1
 	}
-	return -1, -1
+	end := q + 1
+	for end < p && !x.is(end, "WHEN") {
+		end++
+	}
+	if end == q+1 {
+		return -1, -1
+	}
+	return q + 1, end - 1
 }
 
 // markedIn returns the first marked column (not keep) referenced in

@@ -28,6 +28,7 @@ func TestBodyLiteralsAroundAColumn(t *testing.T) {
 		{"find_in_set", "FIND_IN_SET(NEW.name, 'Rho Rita,Sig Ma')", []string{"rho rita", "sig ma"}, nil},
 		{"if()", "IF(NEW.name = '', 'Tau Tim', NEW.name) = 'x'", []string{"tau tim"}, nil},
 		{"a variable", "TRUE; BEGIN DECLARE who VARCHAR(99) DEFAULT 'Vic Victor'; SET @whom = 'Wes West'; SET NEW.name = IF(NEW.name = who OR @whom = NEW.name, 'x', NEW.name); END; IF TRUE", []string{"vic victor", "wes west"}, nil},
+		{"a case after another", "TRUE THEN CASE NEW.host WHEN 'h.example.org' THEN BEGIN END; END CASE; CASE NEW.name WHEN 'Yul Ypsilon' THEN BEGIN END; END CASE; END IF; IF TRUE", []string{"yul ypsilon"}, nil},
 		{"insert select", "TRUE THEN INSERT INTO users (id, name, host) SELECT NEW.id + 1, 'Xia Xi', NEW.host FROM DUAL; END IF; IF TRUE", []string{"xia xi"}, nil},
 		{"a date format stays", "DATE_FORMAT(NEW.created, '%Y-%m-%d') = DATE_FORMAT(NOW(), '%Y-%m-%d')", nil, []string{"'%Y-%m-%d'"}},
 		{"an unmarked column's literal stays", "UPPER(NEW.tier) = 'GOLD'", nil, []string{"'GOLD'"}},

@@ -16,6 +16,12 @@ import (
 
 func audit(t *testing.T, dump []byte, set *rules.Set) *anonymize.AuditReport {
 	t.Helper()
+	return auditWith(t, dump, set, anonymize.AuditOptions{Sample: 1000})
+}
+
+// auditWith is audit with options.
+func auditWith(t *testing.T, dump []byte, set *rules.Set, opts anonymize.AuditOptions) *anonymize.AuditReport {
+	t.Helper()
 	schema, err := anonymize.ReadSchema(bytes.NewReader(dump))
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +30,7 @@ func audit(t *testing.T, dump []byte, set *rules.Set) *anonymize.AuditReport {
 		t.Fatal(err)
 	}
 	r, _ := sqldump.NewReader(bytes.NewReader(dump))
-	rep, err := anonymize.Audit(r, set, 1000)
+	rep, err := anonymize.AuditWith(r, set, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
