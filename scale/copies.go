@@ -1,6 +1,7 @@
 package scale
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -53,7 +54,8 @@ func (p *Plan) decide() error {
 }
 
 // factors sets each table's factor: the global one, overrides, targets
-// (which, without a global factor, set it), keyed noise on root tables.
+// (which, without a global factor, set it) or the size, and each table's
+// keyed draw within the jitter's spread.
 func (p *Plan) factors() error {
 	o := &p.opts
 	for name := range o.Tables {
@@ -80,7 +82,9 @@ func (p *Plan) factors() error {
 		logSum += math.Log(float64(n) / float64(t.rows))
 		nTargets++
 	}
-	if o.Factor == 0 {
+	if o.Size > 0 {
+		o.Factor = 1 // the size sets it below, once the draws are known
+	} else if o.Factor == 0 {
 		o.Factor = math.Exp(logSum / float64(nTargets))
 	}
 	keep := map[string]bool{}
@@ -90,10 +94,7 @@ func (p *Plan) factors() error {
 	for _, k := range o.Keep {
 		keep[k] = true
 	}
-	noise := 0.01
-	if o.Jitter > 0 {
-		noise = o.Jitter / 100
-	}
+	logSpread := math.Log(Spread(o.Jitter))
 	for _, t := range p.order {
 		t.factor = o.Factor
 		if keep[t.name] || isSeqTable(t) {
@@ -109,10 +110,16 @@ func (p *Plan) factors() error {
 		if base, ok := strings.CutPrefix(t.name, "shadow_"); ok && p.tables[tkey(t.db, base)] != nil {
 			continue // set below from the twin
 		}
-		if t.root && !t.exact && !p.identity {
-			// Never exactly factor x n: a count divisible by the factor
-			// (or counts sharing it) would give it away.
-			t.factor *= 1 + noise*(2*p.prf.unit(dJitter, t.id, 0)-1)
+		if o.Exact {
+			t.exact = t.exact || t.root
+		} else if !t.exact && !p.identity {
+			// Each table draws its own factor, log-uniform within
+			// ×/÷ the spread: a count is the original times a factor
+			// the attacker cannot guess closer than the spread, and
+			// the ratio of two tables' counts is not the original's.
+			// (A child's draw counts only for its rows without a
+			// parent; the others follow their parents' copies.)
+			t.factor *= math.Exp(logSpread * (2*p.prf.unit(dJitter, t.id, 0) - 1))
 		}
 	}
 	for _, t := range p.order {
@@ -120,6 +127,50 @@ func (p *Plan) factors() error {
 			t.factor = p.tables[tkey(t.db, base)].factor
 		}
 	}
+	if o.Size > 0 {
+		return p.sizeFactors()
+	}
+	return nil
+}
+
+// familyRoot is the root table whose copies a table's rows follow.
+func familyRoot(t *table) *table {
+	for seen := 0; seen < 64; seen++ { // relations have no cycles; bound it anyway
+		rel := firstParent(t)
+		if rel == nil {
+			break
+		}
+		t = rel.parent
+	}
+	return t
+}
+
+// sizeFactors scales the drawn factors so that the rows written come to
+// about Size bytes: a table's bytes follow the factor of its family's
+// root. The original's size is then nowhere in the output's.
+func (p *Plan) sizeFactors() error {
+	var fixed, scaled float64
+	for _, t := range p.order {
+		if t.keep {
+			fixed += float64(t.bytes)
+			continue
+		}
+		scaled += float64(t.bytes) * familyRoot(t).factor
+	}
+	room := float64(p.opts.Size) - fixed
+	if scaled == 0 {
+		return errors.New("--size: the dump has no rows to scale")
+	}
+	if room <= 0 {
+		return fmt.Errorf("--size %d: the tables written as they are take %.0f bytes already", p.opts.Size, fixed)
+	}
+	k := room / scaled
+	for _, t := range p.order {
+		if !t.keep {
+			t.factor *= k
+		}
+	}
+	p.opts.Factor = k
 	return nil
 }
 

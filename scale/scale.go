@@ -44,10 +44,17 @@ type Options struct {
 	// (children follow their parents); Targets asks for row counts.
 	Tables  map[string]float64
 	Targets map[string]int
-	// Jitter perturbs each root or independent table's factor by a keyed
-	// pseudo-random amount within ±Jitter percent. Without it the factor
-	// still moves by up to ±1%, so that counts are not exact multiples.
+	// Size asks for about this many bytes of rows in the output (instead
+	// of Factor or Targets): the output's size then says nothing about
+	// the original's.
+	Size int64
+	// Jitter, in percent, multiplies or divides each table's factor by a
+	// keyed amount up to 1+Jitter/100 (log-uniform): an attacker who
+	// guesses the factor still does not have the count. Zero means
+	// DefaultJitter; Exact turns it off (and the size then leaks to
+	// whoever guesses the factor).
 	Jitter float64
+	Exact  bool
 	// Window bounds how far a copy's datetimes move (DefaultWindow if 0);
 	// a table too sparse for it gets a wider one.
 	Window time.Duration
@@ -61,6 +68,33 @@ type Options struct {
 	// Workers write in parallel (0: GOMAXPROCS); the output does not
 	// depend on it.
 	Workers int
+}
+
+// DefaultJitter: each factor is multiplied or divided by up to 3, so an
+// attacker who knows the factor asked for lands within ±25% of a table's
+// count with probability ln(5/3)/ln 9 (23%), by luck.
+const DefaultJitter = 200
+
+// MaxJitter bounds --jitter (×/÷ 11).
+const MaxJitter = 1000
+
+// Spread is the ratio by which a jitter of P percent may multiply or
+// divide a factor.
+func Spread(jitter float64) float64 { return 1 + jitter/100 }
+
+// DefaultSpread is the default jitter's spread.
+func DefaultSpread() float64 { return Spread(DefaultJitter) }
+
+// GuessChance is the probability that an attacker who knows the factor
+// and the jitter lands within ±25% of a table's original count: the
+// best guess is the factor itself, and the drawn factor falls within
+// [0.75, 1.25] times it with that probability.
+func GuessChance(jitter float64) float64 {
+	s := Spread(jitter)
+	if s <= 1 {
+		return 1
+	}
+	return math.Min(1, math.Log(1.25/0.75)/(2*math.Log(s)))
 }
 
 // DefaultKeep: migration tools' version tables.
@@ -157,7 +191,8 @@ type Plan struct {
 }
 
 // Count reports a table's rows before and after. Original, Target and
-// Factor tell the original size: show them to the operator only.
+// Factor (the factor drawn within the jitter, for a child its family
+// root's) tell the original size: show them to the operator only.
 type Count struct {
 	Table          string  `json:"table"`
 	Original       int     `json:"original,omitempty"`
@@ -171,8 +206,14 @@ const null = "\x00NULL"
 
 // NewPlan reads a dump (pass 1) and decides every row's copies.
 func NewPlan(r *sqldump.Reader, o Options) (*Plan, error) {
-	if math.IsNaN(o.Factor) || math.IsInf(o.Factor, 0) || o.Factor < 0 || o.Factor == 0 && len(o.Targets) == 0 {
-		return nil, fmt.Errorf("scale factor must be > 0 (got %v), or give row targets", o.Factor)
+	if o.Size < 0 {
+		return nil, fmt.Errorf("--size must be > 0 (got %d)", o.Size)
+	}
+	if o.Size > 0 && (o.Factor != 0 || len(o.Targets) > 0 || len(o.Tables) > 0) {
+		return nil, errors.New("--size sets every factor: give it without --factor, --rows or --table")
+	}
+	if math.IsNaN(o.Factor) || math.IsInf(o.Factor, 0) || o.Factor < 0 || o.Factor == 0 && len(o.Targets) == 0 && o.Size == 0 {
+		return nil, fmt.Errorf("scale factor must be > 0 (got %v), or give row targets or a size", o.Factor)
 	}
 	for t, f := range o.Tables {
 		if f <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
@@ -184,8 +225,14 @@ func NewPlan(r *sqldump.Reader, o Options) (*Plan, error) {
 			return nil, fmt.Errorf("--rows %s=%d: the target must be > 0", t, n)
 		}
 	}
-	if o.Jitter < 0 || o.Jitter >= 100 || math.IsNaN(o.Jitter) {
-		return nil, fmt.Errorf("--jitter must be in [0, 100) percent (got %v)", o.Jitter)
+	if o.Jitter < 0 || o.Jitter > MaxJitter || math.IsNaN(o.Jitter) {
+		return nil, fmt.Errorf("--jitter must be in [0, %d] percent (got %v)", MaxJitter, o.Jitter)
+	}
+	jitterAsked, factorAsked := o.Jitter > 0, o.Factor > 0 || len(o.Tables) > 0
+	if o.Exact {
+		o.Jitter = 0
+	} else if o.Jitter == 0 {
+		o.Jitter = DefaultJitter
 	}
 	if o.Window < 0 {
 		return nil, fmt.Errorf("the datetime window must be >= 0 (got %v)", o.Window)
@@ -204,14 +251,33 @@ func NewPlan(r *sqldump.Reader, o Options) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{opts: o, tables: map[string]*table{}, prf: f, seed: maphash.MakeSeed(), profile: true}
-	p.identity = o.Factor == 1 && len(o.Tables) == 0 && len(o.Targets) == 0 && o.Jitter == 0
+	// factor 1 alone writes the dump as it is (a jitter asked for
+	// scales around 1)
+	p.identity = o.Factor == 1 && len(o.Tables) == 0 && len(o.Targets) == 0 && !jitterAsked
 	if err := p.read(r); err != nil {
 		return nil, err
 	}
 	if err := p.decide(); err != nil {
 		return nil, err
 	}
+	p.warnLeaks(factorAsked)
 	return p, nil
+}
+
+// warnLeaks says when the counts give the size away to an attacker who
+// guesses the factor asked for (targets and sizes do not depend on the
+// original: nothing to guess).
+func (p *Plan) warnLeaks(factorAsked bool) {
+	o := p.opts
+	switch guessable := factorAsked && o.Size == 0; {
+	case p.identity:
+		p.Warnings = append(p.Warnings, "factor 1: the dump is written as it is; its size is the original's")
+	case !guessable:
+	case o.Exact:
+		p.Warnings = append(p.Warnings, "--jitter 0: every table's count is the factor times the original's, so whoever guesses the factor has the size (the default jitter, or --size, hides it)")
+	case GuessChance(o.Jitter) > GuessChance(DefaultJitter)+1e-9:
+		p.Warnings = append(p.Warnings, fmt.Sprintf("--jitter %g: an attacker who guesses the factor lands within ±25%% of a table's count with probability %.0f%% (the default jitter: %.0f%%; --size: no estimate)", o.Jitter, 100*GuessChance(o.Jitter), 100*GuessChance(DefaultJitter)))
+	}
 }
 
 // Counts lists planned row counts per table; with original false, only
@@ -221,7 +287,12 @@ func (p *Plan) Counts(original bool) []Count {
 	for _, t := range p.order {
 		c := Count{Table: t.label(), Planned: t.out, FollowsParents: !t.root && !t.keep}
 		if original {
-			c.Original, c.Target, c.Factor = t.rows, t.factor*float64(t.rows), t.factor
+			// the factor the rows follow: a child's is its family root's
+			f := t.factor
+			if !t.keep && !t.root {
+				f = familyRoot(t).factor
+			}
+			c.Original, c.Target, c.Factor = t.rows, f*float64(t.rows), f
 		}
 		out = append(out, c)
 	}

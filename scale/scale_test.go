@@ -137,6 +137,13 @@ func testKey(t *testing.T) *anonymize.Key {
 
 func scaleDump(t *testing.T, dump []byte, o Options) []byte {
 	t.Helper()
+	out, _ := scalePlan(t, dump, o)
+	return out
+}
+
+// scalePlan scales a dump and returns the plan too (its drawn factors).
+func scalePlan(t *testing.T, dump []byte, o Options) ([]byte, *Plan) {
+	t.Helper()
 	r, _ := sqldump.NewReader(bytes.NewReader(dump))
 	plan, err := NewPlan(r, o)
 	if err != nil {
@@ -149,7 +156,7 @@ func scaleDump(t *testing.T, dump []byte, o Options) []byte {
 		t.Fatal(err)
 	}
 	w.Close()
-	return out.Bytes()
+	return out.Bytes(), plan
 }
 
 func analyzeDump(t *testing.T, dump []byte, set *rules.Set) *Analysis {
@@ -175,7 +182,7 @@ func TestScaleOnRealServer(t *testing.T) {
 	orig := analyzeDump(t, dump, set)
 	for _, factor := range []float64{0.1, 0.5, 1, 2.5, 10} {
 		t.Run(fmt.Sprint(factor), func(t *testing.T) {
-			out := scaleDump(t, dump, Options{Factor: factor, Key: testKey(t), Rules: set})
+			out, plan := scalePlan(t, dump, Options{Factor: factor, Key: testKey(t), Rules: set})
 			if factor == 1 && !bytes.Equal(out, dump) {
 				t.Error("factor 1 changed the dump")
 			}
@@ -221,26 +228,44 @@ func TestScaleOnRealServer(t *testing.T) {
 			if p := cmp.Problems(); len(p) > 0 {
 				t.Errorf("problems: %v", p)
 			}
+			// Each table's count against the factor it drew (within the
+			// default jitter: the plan knows it, the output does not).
+			drawn := map[string]Count{}
+			for _, c := range plan.Counts(true) {
+				drawn[c.Table] = c
+			}
+			hostsOut := 0
 			for _, tc := range cmp.Tables {
-				// Root tables get their factor within the ±1% noise that
-				// keeps counts from being multiples of it; children
-				// follow their sampled or resized families.
+				d := drawn[tc.Table]
+				if tc.Table == "hosts" {
+					hostsOut = tc.Actual
+				}
+				// Root tables get their drawn factor (a few rows off, so
+				// that counts are no multiples of it); children follow
+				// their sampled or resized families.
 				tol := 0.02
 				if tc.Table != "hosts" && tc.Table != "settings" {
 					tol = 0.10
 					if factor <= 0.1 {
-						tol = 0.20 // 20 host families: grandchildren vary
+						tol = 0.25 // a few host families: grandchildren vary
 					}
 				}
+				dev := (float64(tc.Actual) - d.Target) / d.Target
 				if factor == 1 && tc.Actual != tc.Original {
 					t.Errorf("%s: %d rows at factor 1", tc.Table, tc.Actual)
-				} else if math.Abs(tc.Deviation) > tol && math.Abs(float64(tc.Actual)-tc.Target) > 2 {
-					t.Errorf("%s: %d rows, target %.1f (%+.1f%%)", tc.Table, tc.Actual, tc.Target, 100*tc.Deviation)
+				} else if math.Abs(dev) > tol && math.Abs(float64(tc.Actual)-d.Target) > 2 {
+					t.Errorf("%s: %d rows, drawn target %.1f (factor %.3f, %+.1f%%)", tc.Table, tc.Actual, d.Target, d.Factor, 100*dev)
 				}
 			}
 			for _, rc := range cmp.Relations {
-				if rc.Similarity < 0.95 {
-					t.Errorf("%s: fan-out similarity %.3f < 0.95", rc.Relation, rc.Similarity)
+				// KS over fewer than 50 families (a factor 0.1 drawn
+				// down to 0.08: 16 hosts) is noise past 0.05
+				floor := 0.95
+				if hostsOut < 50 {
+					floor = 0.90
+				}
+				if rc.Similarity < floor {
+					t.Errorf("%s: fan-out similarity %.3f < %.2f", rc.Relation, rc.Similarity, floor)
 				}
 			}
 		})

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -94,16 +95,38 @@ func parseWindow(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// parseSize reads a byte count with an optional k, M or G (powers of
+// 1024); empty is 0.
+func parseSize(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	mult := int64(1)
+	num := strings.TrimSuffix(strings.TrimSuffix(s, "B"), "i")
+	for unit, m := range map[string]int64{"k": 1 << 10, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40} {
+		if n, ok := strings.CutSuffix(num, unit); ok {
+			num, mult = n, m
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f <= 0 || math.IsInf(f, 0) || f*float64(mult) > math.MaxInt64/2 {
+		return 0, fmt.Errorf("--size %q: want a byte count such as 800k, 500M or 2G", s)
+	}
+	return int64(f * float64(mult)), nil
+}
+
 func scaleCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "scale",
 		Usage:     "write a scaled copy of a dump (two passes: keys and decisions, then the rows)",
 		ArgsUsage: "[DUMP|-]",
 		Flags: append([]cli.Flag{cliutil.ModelsFlag, cliutil.RulesFlag, cliutil.KeyFileFlag,
-			&cli.Float64Flag{Name: "factor", Usage: "> 1 scales up, between 0 and 1 down (without it, --rows sets it)"},
+			&cli.StringFlag{Name: "size", Usage: "about this many bytes of rows (800k, 500M, 2G: powers of 1024), whatever the original's size: hides the size (recommended)"},
+			&cli.Float64Flag{Name: "factor", Usage: "> 1 scales up, between 0 and 1 down, each table's factor drawn within the --jitter (a guessed factor then gives a table's count within ±25% with a probability of " + fmt.Sprintf("%.0f%%", 100*scale.GuessChance(scale.DefaultJitter)) + ", by luck)"},
 			&cli.StringSliceFlag{Name: "table", Usage: "TABLE=FACTOR for a root or independent table (children follow their parents)"},
 			&cli.StringSliceFlag{Name: "rows", Usage: "TABLE=N: a target row count (without --factor, any table's target sets the factor)"},
-			&cli.Float64Flag{Name: "jitter", Usage: "perturb each root table's factor by up to ±P percent (keyed; default ±1), so counts and ratios do not reveal the original"},
+			&cli.Float64Flag{Name: "jitter", Value: scale.DefaultJitter, Usage: "multiply or divide each table's factor by up to 1+P/100 (keyed, log-uniform), so that a guessed factor does not give the counts; 0: the factors as given, and the size leaks to whoever guesses them"},
 			&cli.StringFlag{Name: "window", Value: "21d", Usage: "how far a copy's datetimes may move (21d, 3w, 36h); sparse tables get more"},
 			&cli.BoolFlag{Name: "json", Usage: "print the written counts as JSON (without the original counts)"},
 			&cli.BoolFlag{Name: "original", Usage: "also print the original counts, even when stderr is not a terminal (they reveal the size: never publish them)"},
@@ -121,12 +144,20 @@ func scaleCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			if !c.IsSet("factor") && len(targets) == 0 {
-				return cli.Exit("duckface scale: give --factor, or --rows TABLE=N", 2)
+			size, err := parseSize(c.String("size"))
+			if err != nil {
+				return err
+			}
+			if !c.IsSet("factor") && len(targets) == 0 && size == 0 {
+				return cli.Exit("duckface scale: give --size, --factor, or --rows TABLE=N", 2)
 			}
 			window, err := parseWindow(c.String("window"))
 			if err != nil {
 				return err
+			}
+			jitter := 0.0 // the default, unless asked (--factor 1 alone writes the dump as it is)
+			if c.IsSet("jitter") {
+				jitter = c.Float64("jitter")
 			}
 			in, err := cliutil.Spool(c.Args().First())
 			if err != nil {
@@ -141,7 +172,7 @@ func scaleCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			plan, err := scale.NewPlan(r, scale.Options{Factor: c.Float64("factor"), Tables: tables, Targets: targets, Jitter: c.Float64("jitter"), Window: window, Key: key, Rules: set})
+			plan, err := scale.NewPlan(r, scale.Options{Factor: c.Float64("factor"), Size: size, Tables: tables, Targets: targets, Jitter: jitter, Exact: c.IsSet("jitter") && jitter == 0, Window: window, Key: key, Rules: set})
 			f.Close()
 			if err != nil {
 				return err

@@ -46,15 +46,33 @@ func TestScaleStatsCompare(t *testing.T) {
 		t.Fatalf("compare: %d\n%s%s", code, o, e)
 	}
 	// --json leaves the originals out unless --original asks for them.
-	// Three rows x3: about 9, a few rows off so that the count is no
-	// multiple of the factor by rule.
+	// Three rows x3, the factor drawn within ×/÷3 and a few rows off (so
+	// that the count is no multiple of the factor by rule): 1 to 29.
 	_, e, _ = run(t, dir, "scale", "--factor", "3", "--json", "-o", "out.sql.gz", "in.sql")
 	var counts []struct {
 		Table   string `json:"table"`
 		Written int    `json:"written"`
 	}
-	if err := json.Unmarshal([]byte(e), &counts); err != nil || len(counts) != 2 || counts[0].Table != "p" || counts[0].Written < 7 || counts[0].Written > 11 || strings.Contains(e, "original") {
+	if err := json.Unmarshal([]byte(e), &counts); err != nil || len(counts) != 2 || counts[0].Table != "p" || counts[0].Written < 1 || counts[0].Written > 29 || strings.Contains(e, "original") {
 		t.Errorf("--json: %v %s", err, e)
+	}
+	// --jitter 0: the factor as given, with a warning that the size leaks.
+	_, e, code = run(t, dir, "scale", "--factor", "3", "--jitter", "0", "--json", "-o", "exact.sql", "in.sql")
+	if code != 0 || !strings.Contains(e, `"table":"p","written":9`) || !strings.Contains(e, "warning: --jitter 0") || !strings.Contains(e, "size") {
+		t.Errorf("--jitter 0: exit %d %s", code, e)
+	}
+	// --size: about that many bytes of rows, whatever the input's.
+	_, e, code = run(t, dir, "scale", "--size", "4k", "--json", "-o", "sized.sql", "in.sql")
+	if st, err := os.Stat(filepath.Join(dir, "sized.sql")); code != 0 || err != nil || st.Size() < 2<<10 || st.Size() > 8<<10 {
+		t.Errorf("--size 4k: exit %d %v %s", code, err, e)
+	}
+	for _, bad := range []string{"0", "-3M", "12Q", "k"} {
+		if _, e, code := run(t, dir, "scale", "--size", bad, "-o", "bad.sql", "in.sql"); code == 0 || !strings.Contains(e, "--size") {
+			t.Errorf("--size %s: exit %d %s", bad, code, e)
+		}
+	}
+	if _, e, code := run(t, dir, "scale", "--size", "1M", "--factor", "2", "-o", "bad.sql", "in.sql"); code == 0 || !strings.Contains(e, "--size") {
+		t.Errorf("--size with --factor: exit %d %s", code, e)
 	}
 	_, e, _ = run(t, dir, "scale", "--factor", "3", "--json", "--original", "-o", "j.sql", "in.sql")
 	if !strings.Contains(e, `"original":3`) {
