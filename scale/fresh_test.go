@@ -78,6 +78,40 @@ func TestFreshJSON(t *testing.T) {
 	if g["tags"].([]any)[0] == "web" && g["tags"].([]any)[1] == "db" {
 		t.Errorf("a list of words kept: %v", g["tags"])
 	}
+	// JSON inside a JSON string (and inside that one) stays JSON: its
+	// booleans, numbers and keys stay, its ids change.
+	nested := `{"prefs": "{\"dark\": true, \"n\": 3, \"id\": \"c6852a13-1769-4f65-a52d-af5d95d365ed\", \"deep\": \"[false, null, \\\"x\\\"]\"}", "list": ["{\"ok\": false}"]}`
+	var nv map[string]any
+	if err := json.Unmarshal([]byte(nested), &nv); err != nil {
+		t.Fatalf("the test's document: %v", err)
+	}
+	for seed := range uint64(20) {
+		r := stream{s: seed}
+		out, ok := appendFreshJSON(nil, sqlEscapeBody([]byte(nested)), nil, &r)
+		if !ok {
+			t.Fatal("nested: not JSON")
+		}
+		var doc struct {
+			Prefs string   `json:"prefs"`
+			List  []string `json:"list"`
+		}
+		if err := json.Unmarshal(sqlBody(out), &doc); err != nil {
+			t.Fatalf("nested: output is not JSON: %v\n%s", err, sqlBody(out))
+		}
+		var prefs struct {
+			Dark *bool  `json:"dark"`
+			N    int    `json:"n"`
+			ID   string `json:"id"`
+			Deep string `json:"deep"`
+		}
+		var inList map[string]bool
+		var deep []any
+		if err := json.Unmarshal([]byte(doc.Prefs), &prefs); err != nil || prefs.Dark == nil || !*prefs.Dark || prefs.N != 3 ||
+			prefs.ID == "c6852a13-1769-4f65-a52d-af5d95d365ed" || len(prefs.ID) != 36 || json.Unmarshal([]byte(prefs.Deep), &deep) != nil || len(deep) != 3 || deep[0] != false ||
+			len(doc.List) != 1 || json.Unmarshal([]byte(doc.List[0]), &inList) != nil || inList["ok"] {
+			t.Errorf("nested JSON: %v\n%s", err, sqlBody(out))
+		}
+	}
 	if _, ok := appendFreshJSON(nil, []byte(`{"a": `), nil, &r); ok {
 		t.Error("a cut document passed as JSON")
 	}

@@ -1,6 +1,11 @@
 package scale
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/fuzzyduck/fuzzyduck/sqldump"
+)
 
 // appendFreshJSON writes a new version of a JSON document: structure,
 // spacing, keys, booleans and short numbers stay; a string leaf changes
@@ -45,8 +50,16 @@ func appendFreshJSON(dst, v []byte, keys map[string]bool, r *stream) ([]byte, bo
 			}
 			s := v[i+w : j]
 			dst = append(dst, v[i:i+w]...)
+			isKey := len(inObject) > 0 && inObject[len(inObject)-1] && !afterColon
+			if !isKey && len(s) > 0 && (s[0] == '{' || s[0] == '[') {
+				if out, ok := appendNestedJSON(dst, s, r); ok {
+					dst = append(out, v[j:j+cw]...)
+					i = j + cw
+					continue
+				}
+			}
 			switch {
-			case len(inObject) > 0 && inObject[len(inObject)-1] && !afterColon:
+			case isKey:
 				lastKey = s
 				dst = append(dst, s...)
 			case len(inObject) > 0 && !inObject[len(inObject)-1]:
@@ -205,4 +218,49 @@ func hasIDRun(s []byte) bool {
 		}
 	}
 	return false
+}
+
+// appendNestedJSON: a string leaf that holds a JSON document of its own
+// (settings kept as a JSON string inside a profile) is renewed as a
+// document, so that it stays JSON: shaped as text, its `true` became a
+// word. s is the leaf as the dump has it (SQL escapes over JSON string
+// escapes); ok is false when the leaf is no JSON document.
+func appendNestedJSON(dst, s []byte, r *stream) ([]byte, bool) {
+	var inner string
+	quoted := append(append([]byte{'"'}, sqlBody(s)...), '"')
+	if json.Unmarshal(quoted, &inner) != nil || !json.Valid([]byte(inner)) {
+		return dst, false
+	}
+	fresh, ok := appendFreshJSON(nil, sqlEscapeBody([]byte(inner)), nil, r)
+	if !ok {
+		return dst, false
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(string(sqlBody(fresh))) != nil {
+		return dst, false
+	}
+	str := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	str = bytes.TrimSpace(str)
+	return append(dst, sqlEscapeBody(str[1:len(str)-1])...), true
+}
+
+// sqlBody unescapes the body of an SQL string literal (backslash
+// escapes, as mariadb-dump writes them).
+func sqlBody(raw []byte) []byte {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); {
+		c, w := logical(raw, i)
+		out = append(out, c)
+		i += w
+	}
+	return out
+}
+
+// sqlEscapeBody escapes text as the body of an SQL string literal, as
+// mariadb-dump does.
+func sqlEscapeBody(text []byte) []byte {
+	q := sqldump.AppendQuoted(nil, text)
+	return q[1 : len(q)-1]
 }
