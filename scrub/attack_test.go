@@ -42,7 +42,7 @@ func TestAttackCorpus(t *testing.T) {
 	for _, mode := range []struct {
 		name string
 		opts Options
-	}{{"values", Options{Values: vals}}, {"index", Options{Index: ix}}, {"values+pieces", Options{Values: vals, Pieces: true}}, {"index+pieces", Options{Index: ix, Pieces: true}}} {
+	}{{"values", Options{Values: vals}}, {"index", Options{Index: ix}}, {"values-nopieces", Options{Values: vals, NoPieces: true}}, {"index-nopieces", Options{Index: ix, NoPieces: true}}} {
 		t.Run(mode.name, func(t *testing.T) {
 			s, err := New(mode.opts)
 			if err != nil {

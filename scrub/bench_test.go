@@ -49,8 +49,13 @@ var benchLog = sync.OnceValue(func() []byte {
 // BenchmarkScrubValues: log text against 100k plaintext values (every
 // encoded form of each in one Aho-Corasick automaton) plus the built-in
 // patterns. Target: >= 100 MB/s.
-func BenchmarkScrubValues(b *testing.B) {
-	s, err := New(Options{Values: benchValues(100000)})
+func BenchmarkScrubValues(b *testing.B) { benchScrubValues(b, false) }
+
+// BenchmarkScrubValuesNoPieces: the same without pieces (NoPieces).
+func BenchmarkScrubValuesNoPieces(b *testing.B) { benchScrubValues(b, true) }
+
+func benchScrubValues(b *testing.B, noPieces bool) {
+	s, err := New(Options{Values: benchValues(100000), NoPieces: noPieces})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -125,13 +130,18 @@ func BenchmarkBuild100k(b *testing.B) {
 
 // BenchmarkScrubIndex: the same log against an index of the same 100k
 // values (fingerprints only: candidates are cut from the log and hashed).
-func BenchmarkScrubIndex(b *testing.B) {
+func BenchmarkScrubIndex(b *testing.B) { benchScrubIndex(b, false) }
+
+// BenchmarkScrubIndexNoPieces: the same without pieces (NoPieces).
+func BenchmarkScrubIndexNoPieces(b *testing.B) { benchScrubIndex(b, true) }
+
+func benchScrubIndex(b *testing.B, noPieces bool) {
 	ix := NewIndex()
 	for _, v := range benchValues(100000) {
 		ix.Add(v.Kind, v.Text)
 	}
 	ix.Finish()
-	s, _ := New(Options{Index: ix, NoBuiltin: true})
+	s, _ := New(Options{Index: ix, NoBuiltin: true, NoPieces: noPieces})
 	log := benchLog()
 	b.SetBytes(int64(len(log)))
 	cpu := cpuTime()
@@ -181,4 +191,30 @@ func TestIndexScrubParallel(t *testing.T) {
 	if i := strings.Index(out.String(), "example.net"); i >= 0 {
 		t.Errorf("a known hostname survived: %q", out.String()[max(0, i-40):i+11])
 	}
+}
+
+// BenchmarkScanPieces: the pieces' scan alone over the skeleton of the
+// benchmark log (against its 100k values' pieces), one goroutine.
+func BenchmarkScanPieces(b *testing.B) {
+	s, err := New(Options{Values: benchValues(100000), NoBuiltin: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	log := benchLog()[:4<<20]
+	var reps []*rep
+	for _, l := range bytes.SplitAfter(log, []byte("\n")) {
+		r := &rep{}
+		r.skeleton(l)
+		reps = append(reps, r)
+	}
+	w := s.newWorker()
+	b.SetBytes(int64(len(log)))
+	cpu := cpuTime()
+	var hits []hit
+	for b.Loop() {
+		for _, r := range reps {
+			hits = s.m.scanPieces(w, r, hits[:0])
+		}
+	}
+	reportCPU(b, cpu, len(log))
 }

@@ -47,7 +47,7 @@ type Index struct {
 	// pieces: the pieces' filter, built by Finish from pendingPieces
 	// (their filter hashes), or read.
 	pieces        *pieceFilter
-	pendingPieces []uint64
+	pendingPieces [][3]uint64
 
 	// Lookup structures built by Finish and LoadIndex: every kind's
 	// fingerprints in one set, each with its kind; a fingerprint in two
@@ -118,7 +118,7 @@ func (ix *Index) Add(kind, value string) {
 			ix.Strict = append(ix.Strict, fp)
 		case domPiece:
 			ix.Pieces = append(ix.Pieces, fp)
-			ix.pendingPieces = append(ix.pendingPieces, gramHash(k.b, pieceSeed(ix.Seed)))
+			ix.pendingPieces = append(ix.pendingPieces, (&pieceFilter{seed: pieceSeed(ix.Seed)}).hashes(k))
 			continue
 		default:
 			ix.Values[kind] = append(ix.Values[kind], fp)
@@ -166,7 +166,7 @@ func (ix *Index) Finish() {
 		f := ix.pieces.grownBy(len(ix.pendingPieces))
 		f.seed = pieceSeed(ix.Seed)
 		for _, h := range ix.pendingPieces {
-			f.addHash(h)
+			f.addHashes(h)
 		}
 		ix.pieces, ix.pendingPieces = f, nil
 	}
@@ -299,11 +299,12 @@ func (ix *Index) perKind() map[string][]uint64 {
 // uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
-// the pieces' fingerprints and their filter's words. Format 6: pieces
+// the pieces' fingerprints and their filter's words. Format 7: the
+// pieces' first level holds grams of their first runes. Format 6: pieces
 // (pieces.go). Format 5: ends
 // words hold every domain's pair, anchors as pairs, heads, prefixes in
 // the spans table (prefixBit), pairs.
-const indexMagic = "fuzzyduck-index-6\n"
+const indexMagic = "fuzzyduck-index-7\n"
 
 type tableHeader struct {
 	AnchorWords int   `json:"anchor_words"`

@@ -43,9 +43,10 @@ const PrefixLen = 16
 const prefixMin = 24
 
 type key struct {
-	dom  byte
-	b    []byte // what is looked up
-	scan []byte // what is scanned for (nil: nothing, S is only looked up)
+	dom   byte
+	b     []byte    // what is looked up
+	scan  []byte    // what is scanned for (nil: nothing, S is only looked up)
+	grams [2][2]int // a piece's two first-level grams (pieces.go): [from, to) of b
 }
 
 // keysOf derives the keys of a value (trimmed); the first is the main
@@ -74,21 +75,19 @@ func keysOf(text string) []key {
 	var keys []key
 	switch {
 	case len(sk.b) >= 4 && letters > 0 && 3*seps <= runes:
-		keys = append(keys, key{domLoose, clone(sk.b), clone(sk.b)})
+		keys = append(keys, key{dom: domLoose, b: clone(sk.b), scan: clone(sk.b)})
 	case len(sk.b) >= 4:
-		keys = append(keys, key{domDigits, clone(sk.b), clone(sk.b)}, key{domStrict, squeeze(sk, 0, len(sk.b), nil), nil})
+		keys = append(keys, key{dom: domDigits, b: clone(sk.b), scan: clone(sk.b)}, key{dom: domStrict, b: squeeze(sk, 0, len(sk.b), nil), scan: nil})
 	case len(fo.b) > 0:
-		keys = append(keys, key{domExact, clone(fo.b), clone(fo.b)})
+		keys = append(keys, key{dom: domExact, b: clone(fo.b), scan: clone(fo.b)})
 	default:
 		return nil
 	}
 	if d := keys[0].dom; d == domLoose || d == domDigits {
-		for _, g := range piecesOf(sk, nil) {
-			keys = append(keys, key{domPiece, g, nil})
-		}
+		keys = piecesOf(sk, keys)
 	}
 	if len(sk.b) >= prefixMin {
-		keys = append(keys, key{domPrefix, clone(sk.b[:PrefixLen]), clone(sk.b[:PrefixLen])})
+		keys = append(keys, key{dom: domPrefix, b: clone(sk.b[:PrefixLen]), scan: clone(sk.b[:PrefixLen])})
 	}
 	// Words of short multi-word values: a long text (a traceback) is
 	// found whole or by its first bytes; its words are every log's.
@@ -101,7 +100,7 @@ func keysOf(text string) []key {
 			}
 			tk.skeleton([]byte(w))
 			if len(tk.b) >= 4 && string(tk.b) != string(keys[0].scan) {
-				keys = append(keys, key{domToken, clone(tk.b), clone(tk.b)})
+				keys = append(keys, key{dom: domToken, b: clone(tk.b), scan: clone(tk.b)})
 			}
 		}
 	}

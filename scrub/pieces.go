@@ -179,7 +179,7 @@ func pieceAt(b []byte, i, e int) ([]byte, bool) {
 }
 
 // piecesOf appends the distinctive pieces of a value's skeleton rep.
-func piecesOf(sk *rep, out [][]byte) [][]byte {
+func piecesOf(sk *rep, out []key) []key {
 	var starts []int
 	for i := range sk.b {
 		if sk.fl[i]&flStart != 0 {
@@ -205,34 +205,111 @@ func piecesOf(sk *rep, out [][]byte) [][]byte {
 		if c.commonPiece(g, gap) {
 			continue
 		}
-		out = append(out, clone(g))
+		out = append(out, key{dom: domPiece, b: clone(g), grams: [2][2]int{{0, starts[k+gramRunes] - i}, {starts[k+1] - i, starts[k+pieceRunes] - i}}})
 	}
 	return out
 }
 
-// pieceFilter is a lossy set of pieces in two levels: a small one (a
-// pair of bits, about 8 bits a piece: most of it stays in cache, as it
-// is read at every rune of the text) and, where that passes (about one
-// time in 20), a larger one of two more pairs (32 bits a piece): a
-// stranger passes both about one time in a million.
+// pieceFilter is a lossy set of pieces in two levels. The first holds
+// grams of gramRunes runes, the two of each piece's first pieceRunes
+// runes (a 12-digit hex piece's first six), so that the scan tests only
+// every other place where runes are one byte each (any piece there
+// starts at the place or just before it), with one load and two
+// multiplies (hash5): a pair of bits in one word, about 8 bits a gram
+// (most of it stays in cache). Where that passes (about one time in 20),
+// the pieces there are hashed whole for the second level, two more pairs
+// (32 bits a piece): a stranger passes both about one time in a million.
+// Grams of digits only are not held (any log's numbers would pass): a
+// piece has at most one, and is found by its other.
 type pieceFilter struct {
 	l1, l2 bitTable
 	seed   uint64
 }
 
+// gramRunes: the first level's grams are a piece's first pieceRunes
+// runes but one.
+const gramRunes = pieceRunes - 1
+
 func newPieceFilter(n int, seed uint64) *pieceFilter {
 	return &pieceFilter{l1: newBitTable(n / 2), l2: newBitTable(2 * n), seed: seed}
 }
 
-func (f *pieceFilter) add(g []byte) { f.addHash(gramHash(g, f.seed)) }
-
-func (f *pieceFilter) addHash(h uint64) {
-	f.l1.setPair(h)
-	f.l2.setPair(mix(h ^ 0x5851f42d4c957f2d))
-	f.l2.setPair(mix(h ^ 0x14057b7ef767814f))
+// gramHash1 is the first level's hash of a gram of gramRunes runes.
+func (f *pieceFilter) gramHash1(g []byte) uint64 {
+	if len(g) == gramRunes {
+		return hash5(load5(g), f.seed)
+	}
+	return gramHash(g, f.seed^gramSeed)
 }
 
-// has2 is the second level's answer for a hash that passed the first.
+// gramSeed: the first level's hashes of longer grams differ from the
+// second's.
+const gramSeed = 0x7a3c1f95d2e84b61
+
+// hash5 hashes five bytes (v's low 40 bits): the scan's hot path.
+func hash5(v, seed uint64) uint64 {
+	h := (v ^ seed) * 0x9e3779b97f4a7c15
+	h ^= h >> 32
+	h *= 0xd6e8feb86659fd93
+	return h ^ h>>29
+}
+
+// digits5 tells whether v's five low bytes (ASCII) are digits: adding
+// 0x46 to a byte past '9' sets its top bit, taking 0x30 from one below
+// '0' too (the lowest such byte's, whatever it borrows).
+func digits5(v uint64) bool {
+	return (v|(v+0x4646464646)|(v-0x3030303030))&0x8080808080 == 0
+}
+
+// load5 is five bytes as a number.
+func load5(g []byte) uint64 {
+	var v uint64
+	for i, c := range g[:gramRunes] {
+		v |= uint64(c) << (8 * i)
+	}
+	return v
+}
+
+// hashes are a piece's first level's hashes (its two grams; 0: digits
+// only, not held) and its second's (of all of it).
+func (f *pieceFilter) hashes(k key) [3]uint64 {
+	var h [3]uint64
+	for j, c := range k.grams {
+		if g := k.b[c[0]:c[1]]; !allDigits(g) {
+			h[j] = f.gramHash1(g)
+		}
+	}
+	h[2] = gramHash(k.b, f.seed)
+	return h
+}
+
+func allDigits(g []byte) bool {
+	for _, c := range g {
+		if !digit[c] {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *pieceFilter) add(k key) { f.addHashes(f.hashes(k)) }
+
+func (f *pieceFilter) addHashes(h [3]uint64) {
+	for _, g := range h[:2] {
+		if g != 0 {
+			f.l1.setPair(g)
+		}
+	}
+	f.l2.setPair(mix(h[2] ^ 0x5851f42d4c957f2d))
+	f.l2.setPair(mix(h[2] ^ 0x14057b7ef767814f))
+}
+
+func (f *pieceFilter) has1(h uint64) bool {
+	p := pairBits(h)
+	return f.l1.w[(h&f.l1.mask)>>6]&p == p
+}
+
+// has2 is the second level's answer for a piece that passed the first.
 func (f *pieceFilter) has2(h uint64) bool {
 	return f.l2.hasPair(mix(h^0x5851f42d4c957f2d)) && f.l2.hasPair(mix(h^0x14057b7ef767814f))
 }
@@ -240,68 +317,139 @@ func (f *pieceFilter) has2(h uint64) bool {
 // pieceSeed: the filter's hashes differ from the tables'.
 func pieceSeed(seed uint64) uint64 { return seed ^ 0x2545f4914f6cdd1d }
 
-// pieceBatch: the places scanPieces takes a stage at a time.
+// pieceBatch: the places scanPieces hashes before it reads their
+// first level's words.
 const pieceBatch = 64
 
+// starts5 has the flStart bit of six flags bytes: five one-byte runes
+// and the start of the next.
+const starts5 = 0x010101010101 * flStart
+
 // scanPieces finds runs of known pieces in a skeleton rep: each run of
-// overlapping pieces found is one hit.
+// overlapping pieces found is one hit. Where five one-byte runes start
+// (nearly everywhere in logs) the gram there is one 8-byte load and the
+// next place is skipped (a piece starting there holds the gram after
+// it, tested next); elsewhere the gram's runes are counted and every
+// rune start is tested.
 func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 	f := m.pieces
-	starts := w.pieceStarts[:0]
-	for i := range r.b {
-		if r.fl[i]&flStart != 0 {
-			starts = append(starts, int32(i))
-		}
-	}
-	starts = append(starts, int32(len(r.b)))
-	w.pieceStarts = starts
+	b, fl := r.b, r.fl
 	runI, runE := -1, -1
 	var ent entry
-	flush := func() {
-		if runI >= 0 {
-			hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, r.b[runI:runE])})
+	found := func(i int) {
+		g, en, ok := m.pieceAt(w, b, fl, i)
+		if !ok {
+			return
 		}
-		runI, runE = -1, -1
+		if i >= runE {
+			if runI >= 0 {
+				hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, b[runI:runE])})
+			}
+			runI, ent = i, en
+		}
+		runE = max(runE, i+len(g))
 	}
-	// In stages over a batch of places (their first level's words are
-	// read independently, in flight together), then in order.
-	var hs [pieceBatch]uint64
-	var ws [pieceBatch]uint64
-	var at [pieceBatch]bool
-	for from := 0; from+pieceRunes < len(starts); from += pieceBatch {
-		n := min(pieceBatch, len(starts)-pieceRunes-from)
-		for k := 0; k < n; k++ {
-			i := int(starts[from+k])
-			g, ok := pieceAt(r.b, i, int(starts[from+k+pieceRunes]))
-			at[k] = ok
-			if ok {
-				hs[k] = gramHash(g, f.seed)
+	// In batches: the places' grams are hashed, then their first level's
+	// words read (independent reads, mostly cache misses, in flight
+	// together), then tested in order.
+	var at [pieceBatch]int32 // the place; -1-place: its gram is digits only
+	var hs, ws [pieceBatch]uint64
+	var skips [pieceBatch]bool // whether the place before was not tested
+	skipped := false
+	for i := 0; i+gramRunes <= len(b); {
+		n := 0
+		for ; n < pieceBatch && i+gramRunes <= len(b); n++ {
+			fast := i+8 <= len(b) && binary.LittleEndian.Uint64(fl[i:])&starts5 == starts5
+			at[n], skips[n] = int32(i), skipped
+			switch {
+			case fast:
+				v := binary.LittleEndian.Uint64(b[i:]) & (1<<40 - 1)
+				if digits5(v) {
+					at[n] = -1 - int32(i)
+				}
+				hs[n] = hash5(v, f.seed)
+				i, skipped = i+2, true
+				continue
+			case fl[i]&flStart == 0:
+				n--
+			default:
+				e := runesEnd(fl, i, gramRunes)
+				if e < 0 {
+					n--
+					i = len(b) // (fewer runes left than a gram)
+					continue
+				}
+				if e-i == gramRunes && allDigits(b[i:e]) {
+					at[n] = -1 - int32(i)
+				}
+				hs[n] = f.gramHash1(b[i:e])
 			}
+			i, skipped = i+1, false
 		}
 		for k := 0; k < n; k++ {
-			if at[k] {
-				ws[k] = f.l1.word(hs[k])
-			}
+			ws[k] = f.l1.w[(hs[k]&f.l1.mask)>>6]
 		}
 		for k := 0; k < n; k++ {
-			if b := pairBits(hs[k]); !at[k] || ws[k]&b != b || !f.has2(hs[k]) {
+			i, skip := int(at[k]), skips[k]
+			if i >= 0 {
+				if p := pairBits(hs[k]); ws[k]&p == p {
+					if skip {
+						found(i - 1)
+					}
+					found(i)
+				}
 				continue
 			}
-			i := int(starts[from+k])
-			g, _ := pieceAt(r.b, i, int(starts[from+k+pieceRunes]))
-			e, _, ok := m.verify(w, domPiece, g)
-			if !ok {
-				continue
+			// Digits only, not held: a piece starting before has its
+			// first gram held, one starting here its second.
+			i = -1 - i
+			if skip && !digit[b[i-1]] && f.has1(hash5(load5(b[i-1:]), f.seed)) {
+				found(i - 1)
 			}
-			if i >= runE {
-				flush()
-				runI, ent = i, e
+			if i+pieceRunes <= len(b) && !digit[b[i+gramRunes]] {
+				if e := runesEnd(fl, i+1, gramRunes); e >= 0 && f.has1(f.gramHash1(b[i+1:e])) {
+					found(i)
+				}
 			}
-			runE = max(runE, i+len(g))
 		}
 	}
-	flush()
+	if runI >= 0 {
+		hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, b[runI:runE])})
+	}
 	return hits
+}
+
+// pieceAt is the known piece starting at rune start i of skeleton b, if
+// any (after the first level passed).
+func (m *matcher) pieceAt(w *worker, b []byte, fl []uint8, i int) ([]byte, entry, bool) {
+	e := runesEnd(fl, i, pieceRunes)
+	if e < 0 {
+		return nil, entry{}, false
+	}
+	g, ok := pieceAt(b, i, e)
+	if !ok || !m.pieces.has2(gramHash(g, m.pieces.seed)) {
+		return nil, entry{}, false
+	}
+	en, _, ok := m.verify(w, domPiece, g)
+	return g, en, ok
+}
+
+// runesEnd is where the n runes from rune start i end (-1: the rep ends
+// first).
+func runesEnd(fl []uint8, i, n int) int {
+	k := 0
+	for j := i; j < len(fl); j++ {
+		if fl[j]&flStart != 0 {
+			if k == n {
+				return j
+			}
+			k++
+		}
+	}
+	if k == n {
+		return len(fl)
+	}
+	return -1
 }
 
 // grownBy returns a copy of f (nil: a new filter) with room for n more

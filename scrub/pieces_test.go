@@ -6,20 +6,14 @@ import (
 	"testing"
 )
 
-// TestPieces: with Pieces, a known value glued to other text, cut short
+// TestPieces: by default a known value glued to other text, cut short
 // or wrapped loses every distinctive piece of six letters or more, known
-// as plaintext or through an index; without it the glued value stays
-// (the default's word boundaries); pieces of common words, of digits
+// as plaintext or through an index; with NoPieces the glued value stays
+// (NoPieces: word boundaries only); pieces of common words, of digits
 // only and short hex runs stay.
 func TestPieces(t *testing.T) {
 	vals := []string{"Jürgen Müller-Lüdenscheidt", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "ghp_A1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvWx", "Дмитрий Шостаковичев", "correct horse battery staple"}
-	var vs []Value
-	ix := NewIndex()
-	for _, v := range vals {
-		vs = append(vs, Value{Kind: "secret", Text: v})
-		ix.Add("secret", v)
-	}
-	ix.Finish()
+	vs, ix := secretsOf(vals)
 	cases := []struct {
 		line, gone string // gone: what must not survive ("": the line stays)
 	}{
@@ -36,14 +30,8 @@ func TestPieces(t *testing.T) {
 		{"req-9f86d0 and 123456 and the battery", ""},
 		{"Got an error reading communication packets", ""},
 	}
-	for _, mode := range []struct {
-		name string
-		opts Options
-	}{{"values", Options{Values: vs, Pieces: true, NoBuiltin: true}}, {"index", Options{Index: ix, Pieces: true, NoBuiltin: true}}} {
-		s, err := New(mode.opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, mode := range scrubbersOf(t, vs, ix) {
+		s := mode.s
 		for _, c := range cases {
 			var out bytes.Buffer
 			if _, err := s.Scrub(&out, strings.NewReader(c.line+"\n")); err != nil {
@@ -58,11 +46,78 @@ func TestPieces(t *testing.T) {
 			}
 		}
 	}
-	// Without Pieces, the glued value is left as before.
-	s, _ := New(Options{Values: vs, NoBuiltin: true})
+	// With NoPieces, the glued value is left (what the switch gives up).
+	s, _ := New(Options{Values: vs, NoBuiltin: true, NoPieces: true})
 	var out bytes.Buffer
 	s.Scrub(&out, strings.NewReader("xx9f86d081884c7d659a2feaa0c55ad015yy\n"))
 	if !strings.Contains(out.String(), "9f86d081884c") {
-		t.Errorf("without Pieces: %q", out.String())
+		t.Errorf("NoPieces: %q", out.String())
 	}
+}
+
+// TestPiecesAnyPlace: a piece of a known value is found at every offset
+// from the start of the skeleton (the scan tests every other place where
+// runes are one byte), after digits (grams of digits only are not held),
+// next to runes of two bytes and more, and at the very end of a line.
+func TestPiecesAnyPlace(t *testing.T) {
+	vals := []string{"Zx93kq-Wvb8-Pl2m", "Ærøskøbing Ølsen", "12345Qw-98765", "Дмитрий Шостаковичев"}
+	vs, ix := secretsOf(vals)
+	pieces := []string{"93kqWv", "kqWvb8", "b8Pl2m", "røskøb", "øskøbi", "345Qw9", "5Qw987", "2345Qw", "Qw9876", "w98765", "12345Q", "Шостак", "рийШос"}
+	befores := []string{"", "a", "ab", "abc", "1", "12", "123", "é", "xé", "9é9", "Ж", "ЖЖ", "1234567"}
+	afters := []string{"", "z", "zz", "1", "123", "é", "Ж"}
+	for _, mode := range scrubbersOf(t, vs, ix) {
+		s := mode.s
+		for _, p := range pieces {
+			for _, b := range befores {
+				for _, a := range afters {
+					line := b + p + a
+					var out bytes.Buffer
+					if _, err := s.Scrub(&out, strings.NewReader(line+"\n")); err != nil {
+						t.Fatal(err)
+					}
+					if strings.Contains(out.String(), p) {
+						t.Errorf("%s: %q -> %q", mode.name, line, out.String())
+					}
+				}
+			}
+		}
+	}
+}
+
+// secretsOf is vals as values and as an index.
+func secretsOf(vals []string) ([]Value, *Index) {
+	var vs []Value
+	ix := NewIndex()
+	for _, v := range vals {
+		vs = append(vs, Value{Kind: "secret", Text: v})
+		ix.Add("secret", v)
+	}
+	ix.Finish()
+	return vs, ix
+}
+
+// scrubbersOf: a scrubber knowing vs, and one knowing ix (no patterns).
+func scrubbersOf(t *testing.T, vs []Value, ix *Index) []struct {
+	name string
+	s    *Scrubber
+} {
+	t.Helper()
+	var out []struct {
+		name string
+		s    *Scrubber
+	}
+	for _, m := range []struct {
+		name string
+		opts Options
+	}{{"values", Options{Values: vs, NoBuiltin: true}}, {"index", Options{Index: ix, NoBuiltin: true}}} {
+		s, err := New(m.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, struct {
+			name string
+			s    *Scrubber
+		}{m.name, s})
+	}
+	return out
 }

@@ -46,10 +46,11 @@ type Options struct {
 	MarkerKey []byte
 	// NoBuiltin disables the built-in patterns.
 	NoBuiltin bool
-	// Pieces: every distinctive piece of pieceRunes runes or more of a
-	// known value is found anywhere, with no word boundary (pieces.go);
-	// about half the speed, so asked for.
-	Pieces bool
+	// NoPieces turns off the pieces: by default every distinctive piece
+	// of pieceRunes runes of a known value is found anywhere, with no word
+	// boundary (pieces.go). Without them a value glued to other letters,
+	// cut short or wrapped survives: weaker, for speed only.
+	NoPieces bool
 }
 
 // Report counts what was scrubbed, never what it was.
@@ -119,7 +120,7 @@ func New(opts Options) (*Scrubber, error) {
 		}
 	}
 	s.hintSet = newHints(s.hints)
-	s.m = newMatcher(opts.Index, newValueSet(opts.Values, opts.Pieces), opts.MinLength, opts.Pieces)
+	s.m = newMatcher(opts.Index, newValueSet(opts.Values, !opts.NoPieces), opts.MinLength, !opts.NoPieces)
 	return s, nil
 }
 
@@ -148,11 +149,9 @@ type worker struct {
 	// boundsOf: the rep bounds is of (nil: none yet in this scan).
 	boundsOf *rep
 	foldAt   []int // places a short key may start (scanFolded)
-	// pieceStarts: the rune starts of the rep scanPieces scans.
-	pieceStarts []int32
-	sq          []byte
-	bufs        [][]byte // per blob depth: decoded bytes
-	seamRep     rep
+	sq       []byte
+	bufs     [][]byte // per blob depth: decoded bytes
+	seamRep  rep
 	// markers: a keyed MAC and the tags of recent secrets.
 	markMAC    hash.Hash
 	markSum    [sha256.Size]byte

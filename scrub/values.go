@@ -40,9 +40,9 @@ type valueSet struct {
 	slots   []atomic.Uint64
 	mask    uint64
 	entries []entry
-	keys    []key    // every scanned key, for the filters
-	pieces  [][]byte // every piece key, for the pieces' filter
-	n       int      // values with a key
+	keys    []key // every scanned key, for the filters
+	pieces  []key // every piece key, for the pieces' filter
+	n       int   // values with a key
 }
 
 // A slot: fingerprint << 32 | entry << 17 | has-tag << 16 | tag.
@@ -116,7 +116,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 				vs.keys = append(vs.keys, k)
 			}
 			if k.dom == domPiece {
-				vs.pieces = append(vs.pieces, k.b)
+				vs.pieces = append(vs.pieces, k)
 			}
 		}
 	}

@@ -54,7 +54,7 @@ var benchCase = sync.OnceValues(func() ([]byte, *scrub.Scrubber) {
 		panic(err)
 	}
 	w.Close()
-	s, err := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	s, err := scrub.New(scrub.Options{Index: ix, NoBuiltin: true, NoPieces: true})
 	if err != nil {
 		panic(err)
 	}

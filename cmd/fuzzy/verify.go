@@ -39,8 +39,11 @@ func verifyCommand() *cli.Command {
 				return cli.Exit("fuzzy verify: give the dump to check (- for stdin)", 2)
 			}
 			// Only the known values: the built-in patterns (password=,
-			// URLs with credentials) describe logs, not a dump's fakes.
-			opts := scrub.Options{NoBuiltin: true}
+			// URLs with credentials) describe logs, not a dump's fakes;
+			// and whole values, not their 6-letter pieces: fakes drawn
+			// from the same word lists share those with originals by
+			// chance, while a dump holds a leaked value whole in a field.
+			opts := scrub.Options{NoBuiltin: true, NoPieces: true}
 			if p := c.String("index"); p != "" {
 				ix, err := scrub.LoadIndex(p)
 				if err != nil {

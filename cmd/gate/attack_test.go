@@ -127,7 +127,7 @@ var (
 		{Kind: "password", Text: "q#zz:x/yb41"}, {Kind: "token", Text: "wh_0a1b2c3d4e5f60718293"},
 		{Kind: "hostname", Text: "api.southgate.example"}, {Kind: "tenant", Text: "0f1e2d3c4b5a69788796a5b4c3d2e1f0"},
 		{Kind: "password", Text: "T4ll3t/y8"}, {Kind: "hostname", Text: "mq-2.southgate.example"},
-		{Kind: "user", Text: "app-queue"}, {Kind: "name", Text: "Hildegard Oosterbaan"},
+		{Kind: "user", Text: "app-queue"}, {Kind: "name", Text: "Wilhelmina Oosterbaan"},
 		{Kind: "ip", Text: "10.62.8.13"}, {Kind: "hostname", Text: "wiki-5.southgate.example"},
 	}
 )

@@ -19,7 +19,7 @@ var scrubFlags = []cli.Flag{
 	&cli.StringSliceFlag{Name: "values", Usage: "file of plaintext values to scrub, one per line (kind<TAB>value allowed)"},
 	&cli.StringFlag{Name: "rules", Usage: "scrub configuration (YAML: min_length, env, values, patterns)"},
 	&cli.IntFlag{Name: "min-length", Value: scrub.DefaultMinLength, Usage: "values shorter than this match only as whole tokens"},
-	&cli.BoolFlag{Name: "pieces", Usage: "also scrub every piece of 6 or more letters of a known value, anywhere (glued to other text, cut short, wrapped); about half the speed"},
+	&cli.BoolFlag{Name: "no-pieces", Usage: "do not scrub the pieces of 6 or more letters of a known value found anywhere (glued to other text, cut short, wrapped): weaker, a value's parts survive; for speed only"},
 	&cli.StringFlag{Name: "marker-key", Usage: "file with a key for the tags in markers (stable tags across runs)"},
 }
 
@@ -44,7 +44,7 @@ const minMarkerKey = 16
 
 // scrubOptions reads the scrub flags.
 func scrubOptions(c *cli.Context) (scrub.Options, error) {
-	opts := scrub.Options{MinLength: c.Int("min-length"), Pieces: c.Bool("pieces")}
+	opts := scrub.Options{MinLength: c.Int("min-length"), NoPieces: c.Bool("no-pieces")}
 	if n := opts.MinLength; n < 1 || n > 1000 {
 		return opts, fmt.Errorf("--min-length: want a whole number from 1 to 1000")
 	}
