@@ -27,7 +27,11 @@ const fpShardBits = 3
 type fpShard struct {
 	slots  []fpSlot
 	n      int
-	mapped bool // slots are a mapping (allocSlots), not Go memory
+	mapped bool // slots are a mapping of their own (allocSlots), not Go memory
+	// res: a reservation of resSlots slots (reserveSlots) that slots
+	// begins; the table grows in place inside it (growInPlace). nil: none.
+	res      unsafe.Pointer
+	resSlots int
 }
 
 type fpSlot struct{ key, val uint64 }
@@ -52,7 +56,8 @@ func freeSlots(s []fpSlot, mapped bool) {
 }
 
 // fpKey: 0 marks an empty slot, so a digest of 0 is stored as 1 (one more
-// digest collision in 2^61).
+// digest collision in 2^61). Keys are digests below 2^61: the top bit is
+// growInPlace's mark.
 func fpKey(k uint64) uint64 {
 	if k == 0 {
 		return 1
@@ -95,7 +100,7 @@ func (t *fpTable) len() int {
 // free returns the table's memory.
 func (t *fpTable) free() {
 	for i := range t.shards {
-		freeSlots(t.shards[i].slots, t.shards[i].mapped)
+		t.shards[i].release()
 		t.shards[i] = fpShard{}
 	}
 }
@@ -176,20 +181,91 @@ func (t *fpShard) insert(s fpSlot) {
 }
 
 // grow by half: between half and three quarters full, 16 bytes a value
-// take 21 to 32 bytes of table.
+// take 21 to 32 bytes of table. Inside a reservation the table grows in
+// place (only the new part is fresh memory, and no second table is held
+// while the first is read); else, or past the reservation, it is copied
+// into a new one (a reservation where one can be had).
 func (t *fpShard) grow() {
-	old, mapped := t.slots, t.mapped
-	size := len(old) + len(old)/2
+	size := len(t.slots) + len(t.slots)/2
 	if size == 0 {
 		size = 1 << 8
 	}
-	t.slots, t.mapped = allocSlots(size)
+	if t.res != nil && size <= t.resSlots && commitSlots(t.res, len(t.slots), size) {
+		old := len(t.slots)
+		t.slots = unsafe.Slice((*fpSlot)(t.res), size)
+		t.growInPlace(old)
+		return
+	}
+	old, mapped, res, resSlots := t.slots, t.mapped, t.res, t.resSlots
+	if p, n, ok := reserveSlots(size, fpReserve); ok {
+		t.slots, t.mapped, t.res, t.resSlots = unsafe.Slice((*fpSlot)(p), size), false, p, n
+	} else {
+		t.slots, t.mapped = allocSlots(size)
+		t.res, t.resSlots = nil, 0
+	}
 	for _, s := range old {
 		if s.key != 0 {
 			t.insert(s)
 		}
 	}
-	freeSlots(old, mapped)
+	(&fpShard{slots: old, mapped: mapped, res: res, resSlots: resSlots}).release()
+}
+
+// fpReserve: a reservation holds this many times the slots it is first
+// made for (address space only: its pages are made usable as the table
+// reaches them), so a shard grows in place about ten times before it is
+// copied into a larger reservation.
+const fpReserve = 64
+
+// fpMoving marks, while the table grows in place, an entry not yet at
+// its place in the larger table.
+const fpMoving = 1 << 63
+
+// growInPlace rehashes the table's first old slots (the table as it was)
+// into all of t.slots (the slots past old are empty): every entry is
+// marked as moving, then, from the last slot down, each marked entry goes
+// to the first slot from its new home that is empty or still holds a
+// marked entry (then the two swap, and the one brought back is placed in
+// turn). An entry placed is never moved again, and every slot between
+// its home and it held a placed entry when it was placed, so each is
+// found from its home as in a table built afresh. Homes keep the keys'
+// order and grow with the table, so an entry's new place is mostly at
+// or past the part already swept (no swap), and the sweep reads one
+// region and writes another, both back to front.
+func (t *fpShard) growInPlace(old int) {
+	s := t.slots
+	for i := range s[:old] {
+		if s[i].key != 0 {
+			s[i].key |= fpMoving
+		}
+	}
+	for i := old - 1; i >= 0; i-- {
+		for s[i].key&fpMoving != 0 {
+			e := s[i]
+			e.key &^= fpMoving
+			j := t.slot(e.key)
+			for s[j].key != 0 && s[j].key&fpMoving == 0 {
+				if j++; j == len(s) {
+					j = 0
+				}
+			}
+			if j == i {
+				s[i] = e
+				break
+			}
+			s[i], s[j] = s[j], e
+		}
+	}
+}
+
+// release returns the shard's memory (a reservation, a mapping; Go
+// memory is the collector's).
+func (t *fpShard) release() {
+	if t.res != nil {
+		unreserveSlots(t.res, t.resSlots)
+		return
+	}
+	freeSlots(t.slots, t.mapped)
 }
 
 // fpHash is the keyed 64-bit digest of the collision sets: a polynomial

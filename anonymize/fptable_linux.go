@@ -49,3 +49,58 @@ func mappedSize(size int) int {
 func unmapTable(p unsafe.Pointer, size int) {
 	unix.MunmapPtr(p, uintptr(mappedSize(size)))
 }
+
+// reserveSlots reserves address space for factor times n slots (at least
+// fpReserveMin bytes; 2 MB-aligned, offered for huge pages) of which the
+// first n are usable (zeroed); the rest costs no memory until
+// commitSlots makes it usable. It returns the reservation's size in
+// slots, or false (no reservation under an address-space limit: it could
+// starve Go's own heap).
+func reserveSlots(n, factor int) (unsafe.Pointer, int, bool) {
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_AS, &lim); err != nil || lim.Cur != unix.RLIM_INFINITY {
+		return nil, 0, false
+	}
+	const slot = int(unsafe.Sizeof(fpSlot{}))
+	size := (max(n*factor*slot, fpReserveMin) + hugePage - 1) &^ (hugePage - 1)
+	p, err := unix.MmapPtr(-1, 0, nil, uintptr(size+hugePage), unix.PROT_NONE, unix.MAP_ANON|unix.MAP_PRIVATE|unix.MAP_NORESERVE)
+	if err != nil {
+		return nil, 0, false
+	}
+	head := uintptr(-uintptr(p) & (hugePage - 1))
+	if head > 0 {
+		unix.MunmapPtr(p, head)
+	}
+	if tail := uintptr(hugePage) - head; tail > 0 {
+		unix.MunmapPtr(unsafe.Add(p, head+uintptr(size)), tail)
+	}
+	p = unsafe.Add(p, head)
+	// a hint, for the whole reservation at once (so that its usable part
+	// stays one mapping): whole 2 MB pieces get huge pages
+	unix.Madvise(unsafe.Slice((*byte)(p), size), unix.MADV_HUGEPAGE)
+	if !commitSlots(p, 0, n) {
+		unix.MunmapPtr(p, uintptr(size))
+		return nil, 0, false
+	}
+	return p, size / slot, true
+}
+
+// fpReserveMin is the least address space a reservation takes (4 M
+// slots; a variable for tests).
+var fpReserveMin = 64 << 20
+
+// commitSlots makes the reservation at p usable up to slot n (from slot
+// old on it is fresh: zero); false if the kernel refuses.
+func commitSlots(p unsafe.Pointer, old, n int) bool {
+	const slot = int(unsafe.Sizeof(fpSlot{}))
+	from, to := old*slot&^4095, mappedSize(n*slot) // whole pages (old's last one again)
+	if to <= from {
+		return true
+	}
+	return unix.Mprotect(unsafe.Slice((*byte)(unsafe.Add(p, from)), to-from), unix.PROT_READ|unix.PROT_WRITE) == nil
+}
+
+// unreserveSlots returns a reservation of n slots made by reserveSlots.
+func unreserveSlots(p unsafe.Pointer, n int) {
+	unix.MunmapPtr(p, uintptr(n)*unsafe.Sizeof(fpSlot{}))
+}

@@ -22,3 +22,10 @@ func mapTable(size int) (unsafe.Pointer, bool) {
 func unmapTable(p unsafe.Pointer, size int) {
 	syscall.Munmap(unsafe.Slice((*byte)(p), size))
 }
+
+// reserveSlots: no reservations here (tables are copied as they grow).
+func reserveSlots(n, factor int) (unsafe.Pointer, int, bool) { return nil, 0, false }
+
+func commitSlots(p unsafe.Pointer, old, n int) bool { return false }
+
+func unreserveSlots(p unsafe.Pointer, n int) {}
