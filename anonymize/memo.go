@@ -164,12 +164,18 @@ func (s *memoSet) prefetch(in *sqldump.Insert, cols []*colMemo, row int, buf []b
 			s.hashes = append(s.hashes, h)
 		}
 	}
-	// The loads alone, so that they are all in flight at once.
-	for k, h := range s.hashes {
-		if m := cols[k%len(cols)]; h != 0 && len(m.slots) > 0 {
-			s.sink += m.slots[int(h>>32)&(len(m.slots)-1)].tag
+	// The loads alone, so that they are all in flight at once (the sum in
+	// a register, the column by a loop, not a division: nothing between
+	// two loads waits for the first).
+	var sink uint64
+	for k := 0; k < len(s.hashes); k += len(cols) {
+		for col, h := range s.hashes[k : k+len(cols)] {
+			if m := cols[col]; h != 0 && len(m.slots) > 0 {
+				sink += m.slots[int(h>>32)&(len(m.slots)-1)].tag
+			}
 		}
 	}
+	s.sink += sink
 	s.first = row
 	return buf
 }
