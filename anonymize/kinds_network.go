@@ -378,20 +378,40 @@ func allLabels(labels []string) bool {
 }
 
 // appendLower appends b lower-cased as bytes.ToLower would, without its
-// allocation for ASCII.
+// allocation for ASCII: copied whole, then lowered in place eight bytes at
+// a time (a byte in A-Z gets 0x20 added; one of 0x80 or more sends the
+// whole of b through bytes.ToLower).
 func appendLower(dst, b []byte) []byte {
-	for _, c := range b {
-		if c >= 0x80 {
-			return append(dst, bytes.ToLower(b)...)
+	start := len(dst)
+	dst = append(dst, b...)
+	t := dst[start:]
+	for len(t) >= 8 {
+		v := binary.LittleEndian.Uint64(t)
+		if v&hiBits != 0 {
+			return append(dst[:start], bytes.ToLower(b)...)
 		}
+		binary.LittleEndian.PutUint64(t, v|upperMask(v)>>2)
+		t = t[8:]
 	}
-	for _, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
+	for i, c := range t {
+		if c >= 0x80 {
+			return append(dst[:start], bytes.ToLower(b)...)
 		}
-		dst = append(dst, c)
+		if c >= 'A' && c <= 'Z' {
+			t[i] = c + 'a' - 'A'
+		}
 	}
 	return dst
+}
+
+const hiBits = 0x8080808080808080
+
+// upperMask: 0x80 in each byte of v (all below 0x80) that is in A-Z.
+func upperMask(v uint64) uint64 {
+	const ones = 0x0101010101010101
+	geA := v + ones*(0x80-'A')   // high bit: byte >= 'A'
+	gtZ := v + ones*(0x80-'Z'-1) // high bit: byte > 'Z'
+	return geA &^ gtZ & hiBits
 }
 
 // mayBeAddr: whether s has only the bytes an IP address can (zone aside),
