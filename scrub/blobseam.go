@@ -205,3 +205,65 @@ func (w *worker) viewGroups(v *view, spans []span) []span {
 	}
 	return spans
 }
+
+// Spaced hex: bytes written as hex with a separator between them
+// (`4f 79 73`, `4f:79:73`, hexdump -C's and xxd's rows `4f79 7374`): the
+// digits of a run of such groups are read as one hex blob.
+
+// minSpacedGroups: fewer groups are a MAC address's or a time's, not
+// text's.
+const minSpacedGroups = 4
+
+// spacedHexSpans appends the spans of spaced hex runs holding a known
+// value (the whole run goes).
+func (w *worker) spacedHexSpans(v *view, depth int, spans []span) []span {
+	t := v.text
+	if depth >= maxDepth || bytes.IndexAny(t, " :-") < 0 {
+		return spans
+	}
+	var digits []byte
+	for i := 0; i < len(t); {
+		n := hexRunLen(t, i)
+		if n != 2 && n != 4 || i > 0 && isHexByte(t[i-1]) {
+			i += max(n, 1)
+			continue
+		}
+		// Groups of n digits, each after one or two separators.
+		digits = append(digits[:0], t[i:i+n]...)
+		groups, end := 1, i+n
+		for j := end; ; {
+			k := j
+			for k < len(t) && k-j < 2 && (t[k] == ' ' || t[k] == ':' || t[k] == '-') {
+				k++
+			}
+			if k == j || hexRunLen(t, k) != n {
+				break
+			}
+			digits = append(digits, t[k:k+n]...)
+			groups, end, j = groups+1, k+n, k+n
+		}
+		if groups >= minSpacedGroups {
+			if sp, ok := w.blobHit(digits, depth); ok {
+				sp.start, sp.end = v.source(i, end)
+				spans = append(spans, sp)
+			}
+		}
+		i = end
+	}
+	return spans
+}
+
+// hexRunLen is the number of hex digits from i, when a letter or digit
+// does not follow them (0 otherwise).
+func hexRunLen(t []byte, i int) int {
+	j := i
+	for j < len(t) && isHexByte(t[j]) {
+		j++
+	}
+	if j < len(t) && (t[j] >= 0x80 || asciiAlnum[t[j]] != 0) {
+		return 0
+	}
+	return j - i
+}
+
+func isHexByte(c byte) bool { return hexVal(c) >= 0 }

@@ -101,7 +101,7 @@ func (ix *Index) fingerprint(dom byte, v []byte) uint64 {
 
 // Add records a confidential value of a kind.
 func (ix *Index) Add(kind, value string) {
-	keys := keysOf(value)
+	keys := keysOfForms(value)
 	if len(keys) == 0 {
 		return
 	}

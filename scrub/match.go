@@ -625,7 +625,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 			}
 		}
 	}
-	if bytes.Count(v.text, []byte{0}) >= 2 {
+	if bytes.Count(v.text, []byte{0}) >= 2 || utf16Text(v.text) {
 		for off := 0; off < 2; off++ {
 			for _, big := range [2]bool{false, true} {
 				u := &view{}
@@ -671,6 +671,7 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 		return spans
 	}
 	t := v.text
+	spans = w.spacedHexSpans(v, depth, spans)
 	for i := 0; i < len(t); {
 		if !isB64(t[i]) {
 			i++

@@ -202,8 +202,8 @@ func piecesOf(sk *rep, out []key) []key {
 		for j := i; j < i+len(g); j++ {
 			gap = append(gap, sk.fl[j]&flGap != 0)
 		}
-		if c.commonPiece(g, gap) {
-			continue
+		if !(len(g) == pieceHex && allHex(g)) && c.commonPiece(g, gap) {
+			continue // (12 hex digits say something in any spacing)
 		}
 		out = append(out, key{dom: domPiece, b: clone(g), grams: [2][2]int{{0, starts[k+gramRunes] - i}, {starts[k+1] - i, starts[k+pieceRunes] - i}}})
 	}

@@ -84,7 +84,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 	var all []pending
 	seen := map[uint64]bool{}
 	for _, v := range vals {
-		keys := keysOf(v.Text)
+		keys := keysOfForms(v.Text)
 		if len(keys) == 0 {
 			continue
 		}

@@ -689,14 +689,15 @@ func textLike(b []byte) bool {
 	return hi*4 <= len(b) || utf8.Valid(b)
 }
 
-// utf16Like: every other byte is mostly NUL (UTF-16 of Latin text).
+// utf16Like: every other byte is mostly NUL (UTF-16 of Latin text) or
+// another control byte (of Greek and Cyrillic: 0x03, 0x04).
 func utf16Like(b []byte) (off int, ok bool) {
 	if len(b) < 8 {
 		return 0, false
 	}
 	var z [2]int
 	for i, c := range b {
-		if c == 0 {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
 			z[i&1]++
 		}
 	}
@@ -708,4 +709,19 @@ func utf16Like(b []byte) (off int, ok bool) {
 		return 1, true // big endian
 	}
 	return 0, false
+}
+
+// utf16Text: a line that may hold UTF-16 without NULs (of Greek,
+// Cyrillic: control bytes 0x03, 0x04 between the letters; of CJK: bytes
+// that are no UTF-8), so its UTF-16 views are scanned too.
+func utf16Text(t []byte) bool {
+	n := 0
+	for _, c := range t {
+		if c > 0 && c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0x1b {
+			if n++; n >= 2 {
+				return true
+			}
+		}
+	}
+	return !utf8.Valid(t)
 }

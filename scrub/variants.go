@@ -1,0 +1,261 @@
+package scrub
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Variants: a log may print a known value in a form no decoder brings
+// back to it (a name written the German way, UTF-8 read as Latin-1, a
+// phone number's digits, an address as one number), so each value also stands for these forms of it, made when the
+// matcher (or the index) is built: each is a value of its own, with its
+// keys and pieces.
+
+// keysOfForms is the keys of a value and of its variants.
+func keysOfForms(text string) []key {
+	keys := keysOf(text)
+	if len(keys) == 0 {
+		return nil
+	}
+	for _, v := range variants(text) {
+		keys = append(keys, keysOf(v)...)
+	}
+	// A host name's first label alone is a word of it (its marker says
+	// word, as for the words of a multi-word value).
+	if l := hostLabel(text); l != "" {
+		if lk := keysOf(l); len(lk) > 0 && lk[0].dom == domLoose {
+			keys = append(keys, key{dom: domToken, b: lk[0].b, scan: lk[0].scan})
+		}
+	}
+	return keys
+}
+
+// maxVariantText: longer values (notes, tracebacks) get no variants (a
+// long text is found by its pieces; its hex alone would be 3 times as
+// long).
+const maxVariantText = 256
+
+// variants returns the other forms of a value (not the value itself).
+func variants(text string) []string {
+	text = strings.TrimSpace(text)
+	if len(text) > maxVariantText || text == "" {
+		return nil
+	}
+	var out []string
+	add := func(v string) {
+		if v != "" && v != text {
+			out = append(out, v)
+		}
+	}
+	if !isASCII(text) {
+		m := mojibake(text, false)
+		add(m)
+		add(mojibake(m, false))
+		w := mojibake(text, true)
+		add(w)
+		add(mojibake(w, true))
+		add(transliterate(text, true))
+		add(transliterate(text, false))
+	}
+	for _, v := range phoneForms(text) {
+		add(v)
+	}
+	for _, v := range ipForms(text) {
+		add(v)
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// cp1252High: what Windows-1252 shows for bytes 0x80-0x9f (the five it
+// leaves undefined pass through as C1 controls, as most decoders do).
+var cp1252High = [32]rune{
+	'€', 0x81, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0x8d, 'Ž', 0x8f,
+	0x90, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0x9d, 'ž', 'Ÿ',
+}
+
+// mojibake is text's UTF-8 read as Latin-1 (cp1252: as Windows-1252)
+// and written as UTF-8 again: "Jürgen" shows as "JÃ¼rgen".
+func mojibake(text string, cp1252 bool) string {
+	if isASCII(text) {
+		return text
+	}
+	var b strings.Builder
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if cp1252 && c >= 0x80 && c < 0xa0 {
+			b.WriteRune(cp1252High[c-0x80])
+		} else {
+			b.WriteRune(rune(c))
+		}
+	}
+	return b.String()
+}
+
+// digraphs: letters written with two Latin letters when a keyboard or a
+// system lacks them (German, Scandinavian, Icelandic, Dutch, French
+// ligatures); the fold already takes the others to their base letter
+// (é to e, ł to l, ñ to n).
+var digraphs = map[rune]string{
+	'ä': "ae", 'ö': "oe", 'ü': "ue", 'Ä': "Ae", 'Ö': "Oe", 'Ü': "Ue",
+	'ø': "oe", 'Ø': "Oe", 'å': "aa", 'Å': "Aa", 'æ': "ae", 'Æ': "Ae",
+	'œ': "oe", 'Œ': "Oe", 'þ': "th", 'Þ': "Th", 'ð': "d", 'Ð': "D",
+	'ß': "ss", 'ĳ': "ij", 'Ĳ': "Ij",
+}
+
+// latinOf: Cyrillic and Greek letters in Latin (one common scheme: the
+// ones passports and most systems use).
+var latinOf = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z", 'и': "i", 'й': "y",
+	'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u", 'ф': "f",
+	'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ъ': "", 'ы': "y", 'ь': "", 'э': "e", 'ю': "yu", 'я': "ya",
+	'і': "i", 'ї': "yi", 'є': "ye", 'ґ': "g",
+	'α': "a", 'β': "v", 'γ': "g", 'δ': "d", 'ε': "e", 'ζ': "z", 'η': "i", 'θ': "th", 'ι': "i", 'κ': "k", 'λ': "l",
+	'μ': "m", 'ν': "n", 'ξ': "x", 'ο': "o", 'π': "p", 'ρ': "r", 'σ': "s", 'ς': "s", 'τ': "t", 'υ': "y", 'φ': "f",
+	'χ': "ch", 'ψ': "ps", 'ω': "o", 'ά': "a", 'έ': "e", 'ή': "i", 'ί': "i", 'ό': "o", 'ύ': "y", 'ώ': "o", 'ϊ': "i", 'ϋ': "y", 'ΐ': "i", 'ΰ': "y",
+}
+
+// transliterate writes text's letters in Latin: with digraphs (Müller
+// as Mueller, Ødegård as Oedegaard), or with their first letter alone
+// (Odegard; þ stays th), Cyrillic and Greek by latinOf either way; ""
+// when text has none of these letters.
+func transliterate(text string, withDigraphs bool) string {
+	var b strings.Builder
+	changed := false
+	for _, r := range text {
+		lower := unicode.ToLower(r)
+		if s, ok := latinOf[lower]; ok {
+			if lower != r && s != "" {
+				s = strings.ToUpper(s[:1]) + s[1:]
+			}
+			b.WriteString(s)
+			changed = true
+			continue
+		}
+		if s, ok := digraphs[r]; ok {
+			if !withDigraphs && lower != 'þ' {
+				s = s[:1]
+			}
+			b.WriteString(s)
+			changed = true
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if !changed {
+		return ""
+	}
+	return b.String()
+}
+
+// phoneForms: a phone number's other spellings: its digits alone, with
+// a + (E.164), with 00, with dashes, dots or spaces between its groups,
+// and without its country code when it has one (+1, +49 ...).
+func phoneForms(text string) []string {
+	var digits strings.Builder
+	var groups []string
+	cur := ""
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits.WriteByte(c)
+			cur += string(c)
+		case strings.IndexByte(" ()+-./", c) >= 0:
+			if cur != "" {
+				groups = append(groups, cur)
+				cur = ""
+			}
+		default:
+			return nil
+		}
+	}
+	if cur != "" {
+		groups = append(groups, cur)
+	}
+	d := digits.String()
+	if len(d) < 7 || len(d) > 15 || len(groups) < 2 && text[0] != '+' || isDate(groups) {
+		return nil
+	}
+	if _, err := netip.ParseAddr(text); err == nil {
+		return nil
+	}
+	out := []string{d, "+" + d, "00" + d, "tel:+" + d}
+	for _, sep := range []string{"-", ".", " "} {
+		out = append(out, strings.Join(groups, sep))
+	}
+	if text[0] == '+' && len(groups) >= 2 {
+		// Without the country code (the first group): the national number.
+		rest := strings.Join(groups[1:], "")
+		out = append(out, rest, "0"+rest, strings.Join(groups[1:], " "), strings.Join(groups[1:], "-"))
+	}
+	return out
+}
+
+// isDate: groups that read as a date (2026-11-21, 21.11.2026): a known
+// date's digits alone are any log's timestamps.
+func isDate(groups []string) bool {
+	if len(groups) < 3 {
+		return false
+	}
+	return len(groups[0]) == 4 && len(groups[1]) <= 2 && len(groups[2]) <= 2 ||
+		len(groups[0]) <= 2 && len(groups[1]) <= 2 && len(groups[2]) == 4
+}
+
+// ipForms: an IPv4 address as one number (decimal, hex), with its
+// octets zero-padded, mapped into IPv6 (::ffff:a.b.c.d, ::ffff:hhhh:hhhh);
+// an IPv6 address written out whole.
+func ipForms(text string) []string {
+	a, err := netip.ParseAddr(text)
+	if err != nil {
+		return nil
+	}
+	if a.Is6() {
+		e := a.StringExpanded()
+		return []string{e, strings.ToUpper(e)}
+	}
+	b := a.As4()
+	n := binary.BigEndian.Uint32(b[:])
+	return []string{
+		strconv.FormatUint(uint64(n), 10),
+		fmt.Sprintf("0x%08x", n), fmt.Sprintf("0x%x", n),
+		fmt.Sprintf("%03d.%03d.%03d.%03d", b[0], b[1], b[2], b[3]),
+		"::ffff:" + text,
+		fmt.Sprintf("::ffff:%x:%x", n>>16, n&0xffff),
+		fmt.Sprintf("0:0:0:0:0:ffff:%x:%x", n>>16, n&0xffff),
+	}
+}
+
+// hostLabel is a host name's first label alone, when it says something:
+// 6 runes or more, not a common word (db-primary-07 of
+// db-primary-07.internal.acme-corp.net; not "server" or "mail").
+func hostLabel(text string) string {
+	text = strings.TrimSuffix(text, ".")
+	dot := strings.IndexByte(text, '.')
+	if dot <= 0 || strings.ContainsAny(text, " /@:\t") || strings.Count(text, ".") < 1 {
+		return ""
+	}
+	for _, l := range strings.Split(text, ".") {
+		if l == "" {
+			return ""
+		}
+	}
+	label := text[:dot]
+	if utf8.RuneCountInString(label) < pieceRunes || allDigits([]byte(label)) || commonWord(label) || commonWord(strings.ReplaceAll(label, "-", "")) {
+		return ""
+	}
+	return label
+}
