@@ -15,7 +15,8 @@ import (
 func FuzzDecoders(f *testing.F) {
 	for _, s := range []string{`J\xc3\xb6rg \u00d6 \U0001F600 \ud83d\ude00 %C3%96+x %u00f6 &ouml;&#214;&#xD6;&amp ''x""`,
 		"K\x00\xf6\x00n\x00", "SGVsbG8gV29ybGQh", "H4sIAAAAAAAA/w==", "4a6f7267", `\x`, `&#`, "%", "\xff\xfe\xc3",
-		`qp=Aur=C3=A9lie Gr=C3=BCnewald-=C3=98 =F8 =3D =?utf-8?q?a=09b_c?= =`, `"\303\230stergaard" \0 \01 \377`, `\u{d8} \x{1F600} \u{} \x{110000} \u{d8`} {
+		`qp=Aur=C3=A9lie Gr=C3=BCnewald-=C3=98 =F8 =3D =?utf-8?q?a=09b_c?= =`, `"\303\230stergaard" \0 \01 \377`, `\u{d8} \x{1F600} \u{} \x{110000} \u{d8`,
+		"+1 (415) 555-0199", "10.77.3.141", "Ødegård Łukasz Дмитрий", "\xd0\x94\xd0", "4f 79:73-74 6569"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -31,6 +32,15 @@ func FuzzDecoders(f *testing.F) {
 		decodeBase64(b, ri, buf, func([]byte) bool { return false })
 		decodeHex(b, buf, func([]byte) bool { return false })
 		inflate(b, inflateBudget)
+		if c := cutRunes(b); len(c) > len(b) || !bytes.Contains(b, c) {
+			t.Fatalf("cutRunes(%q) = %q", b, c)
+		}
+		utf16Text(b)
+		for _, v := range variants(string(b)) {
+			if v == "" {
+				t.Fatalf("an empty variant of %q", b)
+			}
+		}
 		var r rep
 		r.skeleton(b)
 		r.folded(b)
@@ -102,8 +112,26 @@ func FuzzScrubPlanted(f *testing.F) {
 			if again.String() != out.String() {
 				t.Fatalf("scrubbing twice changed the text:\n%q\n%q", out.String(), again.String())
 			}
+			gluedPiecesGone(t, s, value)
 		}
 	})
+}
+
+// gluedPiecesGone: the value glued to letters and digits on both sides
+// (no word boundary) loses every distinctive piece (the pieces' path).
+func gluedPiecesGone(t *testing.T, s *Scrubber, value string) {
+	t.Helper()
+	var out bytes.Buffer
+	if _, err := s.Scrub(&out, strings.NewReader("idX"+value+"2q\n")); err != nil {
+		t.Fatal(err)
+	}
+	var sk rep
+	sk.skeleton(out.Bytes())
+	for _, k := range keysOf(value) {
+		if k.dom == domPiece && bytes.Contains(sk.b, k.b) {
+			t.Fatalf("glued: piece %q of the value survives in %q", k.b, out.String())
+		}
+	}
 }
 
 // plantable: a value found in every form: printable, one line, with

@@ -61,6 +61,7 @@ func variants(text string) []string {
 		add(mojibake(w, true))
 		add(transliterate(text, true))
 		add(transliterate(text, false))
+		add(dotted(text))
 	}
 	for _, v := range phoneForms(text) {
 		add(v)
@@ -69,6 +70,18 @@ func variants(text string) []string {
 		add(v)
 	}
 	return out
+}
+
+// dotted is text as a hex dump's ASCII column shows it: a dot for each
+// byte that is no printable ASCII.
+func dotted(text string) string {
+	b := []byte(text)
+	for i, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			b[i] = '.'
+		}
+	}
+	return string(b)
 }
 
 func isASCII(s string) bool {
@@ -216,7 +229,9 @@ func isDate(groups []string) bool {
 }
 
 // ipForms: an IPv4 address as one number (decimal, hex), with its
-// octets zero-padded, mapped into IPv6 (::ffff:a.b.c.d, ::ffff:hhhh:hhhh);
+// octets zero-padded, mapped into IPv6 in hex (::ffff:hhhh:hhhh;
+// ::ffff:a.b.c.d holds the address's own form, found as it is: a
+// variant's words would match it without the address's shape);
 // an IPv6 address written out whole.
 func ipForms(text string) []string {
 	a, err := netip.ParseAddr(text)
@@ -233,7 +248,6 @@ func ipForms(text string) []string {
 		strconv.FormatUint(uint64(n), 10),
 		fmt.Sprintf("0x%08x", n), fmt.Sprintf("0x%x", n),
 		fmt.Sprintf("%03d.%03d.%03d.%03d", b[0], b[1], b[2], b[3]),
-		"::ffff:" + text,
 		fmt.Sprintf("::ffff:%x:%x", n>>16, n&0xffff),
 		fmt.Sprintf("0:0:0:0:0:ffff:%x:%x", n>>16, n&0xffff),
 	}

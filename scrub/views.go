@@ -686,7 +686,24 @@ func textLike(b []byte) bool {
 	if bad*20 > len(b) {
 		return false
 	}
-	return hi*4 <= len(b) || utf8.Valid(b)
+	return hi*4 <= len(b) || utf8.Valid(b) || utf8.Valid(cutRunes(b))
+}
+
+// cutRunes is b without the parts of runes cut at its ends (a hex
+// dump's row of 16 bytes cuts them anywhere).
+func cutRunes(b []byte) []byte {
+	for k := 0; k < 3 && len(b) > 0 && !utf8.RuneStart(b[0]); k++ {
+		b = b[1:]
+	}
+	for k := 1; k <= 3 && k <= len(b); k++ {
+		if c := b[len(b)-k]; utf8.RuneStart(c) {
+			if r, _ := utf8.DecodeRune(b[len(b)-k:]); r == utf8.RuneError && c >= 0xc0 {
+				b = b[:len(b)-k]
+			}
+			break
+		}
+	}
+	return b
 }
 
 // utf16Like: every other byte is mostly NUL (UTF-16 of Latin text) or
