@@ -15,26 +15,30 @@ import (
 // address: syscall.Munmap only unmaps what syscall.Mmap returned, whole.)
 func mapTable(size int) (unsafe.Pointer, bool) {
 	size = mappedSize(size)
-	extra := 0
-	if size >= hugePage {
-		extra = hugePage
+	if size < hugePage {
+		p, err := unix.MmapPtr(-1, 0, nil, uintptr(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+		return p, err == nil
 	}
-	p, err := unix.MmapPtr(-1, 0, nil, uintptr(size+extra), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+	return mapHuge(size, unix.PROT_READ|unix.PROT_WRITE, 0)
+}
+
+// mapHuge maps size bytes (a multiple of 4 KB) 2 MB-aligned, offered for
+// huge pages: it maps 2 MB more, keeps the aligned part and unmaps the
+// rest.
+func mapHuge(size, prot, flags int) (unsafe.Pointer, bool) {
+	p, err := unix.MmapPtr(-1, 0, nil, uintptr(size+hugePage), prot, unix.MAP_ANON|unix.MAP_PRIVATE|flags)
 	if err != nil {
 		return nil, false
 	}
-	if extra > 0 {
-		// Keep the aligned part, unmap the rest.
-		head := uintptr(-uintptr(p) & (hugePage - 1))
-		if head > 0 {
-			unix.MunmapPtr(p, head)
-		}
-		if tail := uintptr(extra) - head; tail > 0 {
-			unix.MunmapPtr(unsafe.Add(p, head+uintptr(size)), tail)
-		}
-		p = unsafe.Add(p, head)
-		unix.Madvise(unsafe.Slice((*byte)(p), size), unix.MADV_HUGEPAGE) // a hint: without THP, 4 KB pages
+	head := uintptr(-uintptr(p) & (hugePage - 1))
+	if head > 0 {
+		unix.MunmapPtr(p, head)
 	}
+	if tail := uintptr(hugePage) - head; tail > 0 {
+		unix.MunmapPtr(unsafe.Add(p, head+uintptr(size)), tail)
+	}
+	p = unsafe.Add(p, head)
+	unix.Madvise(unsafe.Slice((*byte)(p), size), unix.MADV_HUGEPAGE) // a hint: without THP, 4 KB pages
 	return p, true
 }
 
@@ -63,21 +67,12 @@ func reserveSlots(n, factor int) (unsafe.Pointer, int, bool) {
 	}
 	const slot = int(unsafe.Sizeof(fpSlot{}))
 	size := (max(n*factor*slot, fpReserveMin) + hugePage - 1) &^ (hugePage - 1)
-	p, err := unix.MmapPtr(-1, 0, nil, uintptr(size+hugePage), unix.PROT_NONE, unix.MAP_ANON|unix.MAP_PRIVATE|unix.MAP_NORESERVE)
-	if err != nil {
+	// PROT_NONE until commitSlots; huge pages asked for the whole
+	// reservation at once, so that its usable part stays one mapping
+	p, ok := mapHuge(size, unix.PROT_NONE, unix.MAP_NORESERVE)
+	if !ok {
 		return nil, 0, false
 	}
-	head := uintptr(-uintptr(p) & (hugePage - 1))
-	if head > 0 {
-		unix.MunmapPtr(p, head)
-	}
-	if tail := uintptr(hugePage) - head; tail > 0 {
-		unix.MunmapPtr(unsafe.Add(p, head+uintptr(size)), tail)
-	}
-	p = unsafe.Add(p, head)
-	// a hint, for the whole reservation at once (so that its usable part
-	// stays one mapping): whole 2 MB pieces get huge pages
-	unix.Madvise(unsafe.Slice((*byte)(p), size), unix.MADV_HUGEPAGE)
 	if !commitSlots(p, 0, n) {
 		unix.MunmapPtr(p, uintptr(size))
 		return nil, 0, false
