@@ -157,7 +157,7 @@ func fakeRun(out []byte, r *mrand.Rand, run []byte, words *wordSpans) []byte {
 			for j < len(run) && charClass(run[j]) == 3 {
 				j++
 			}
-			out = appendDigits(out, r, j-i)
+			out = appendRunNumber(out, r, run[i:j])
 			i = j
 			continue
 		}
@@ -170,6 +170,31 @@ func fakeRun(out []byte, r *mrand.Rand, run []byte, words *wordSpans) []byte {
 		}
 		out = fakeWord(out, r, run[i:j], words)
 		i = j
+	}
+	return out
+}
+
+// runNumberDigits bounds the drawn digit count of a number in a word.
+const runNumberDigits = 6
+
+// appendRunNumber fakes a digit run of a word (node12, compute-17, a
+// number in text): a zero-padded run (0042) keeps its width, a format;
+// any other gets a drawn count of digits, as its own count told the size
+// of the id inside and, in row order, the largest one.
+func appendRunNumber(out []byte, r *mrand.Rand, run []byte) []byte {
+	if len(run) > 1 && run[0] == '0' {
+		return appendDigits(out, r, len(run))
+	}
+	return appendKeyedNumber(out, r, runNumberDigits)
+}
+
+// appendKeyedNumber appends a number of 1 to max digits (the count drawn
+// from r) without a leading zero.
+func appendKeyedNumber(out []byte, r *mrand.Rand, max int) []byte {
+	n := 1 + r.IntN(max)
+	out = append(out, byte('1'+r.IntN(9)))
+	for i := 1; i < n; i++ {
+		out = append(out, byte('0'+r.IntN(10)))
 	}
 	return out
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// kindIP: a valid address of the same family (IPv4 in 10.0.0.0/8, IPv6 in
+// kindIP: a valid address of the same family (private IPv4 in 240.0.0.0/4, IPv6 in
 // fd00::/8); a CIDR-suffixed value keeps its prefix length.
 func kindIP(w *worker, c *colInfo, in []byte, n int) result {
 	s := string(in)
@@ -25,31 +25,44 @@ func kindIP(w *worker, c *colInfo, in []byte, n int) result {
 	return result{out: fakeAddr(w, a, n).AppendTo(nil)}
 }
 
-// IPv4 ranges and where their addresses go. Private and shared ranges map
-// into the reserved 240.0.0.0/4 ("future use", never assigned), so a fake
-// can never equal a real address of the donor's network; loopback and
-// link-local stay in place (nothing to hide); public addresses are
+// IPv4 ranges and where their addresses go. Private and shared ranges
+// map into the reserved 240.0.0.0/4 ("future use", never assigned), so a
+// fake can never equal a real address of the donor's network; loopback
+// and link-local stay in place (nothing to hide); public addresses are
 // permuted among public addresses. Every mapping is a permutation, so
 // distinct addresses stay distinct.
 //
-// Each range permutes its host bits under its own tweak: with one for
-// all, the loopback's well-known 127.0.0.1 would show what 10.0.0.1
-// became (the same 24 bits after 240.), and the metadata service's
-// 169.254.169.254 what 192.168.169.254 did.
+// The private and shared ranges are one pool: each has its place (off)
+// in one index space, permuted as a whole over all of 240.0.0.0/4, so a
+// fake's range does not tell 10/8 from 172.16/12, 192.168/16 or
+// 100.64/10 (with a fixed target per range it did, whatever the key).
+//
+// Each other range permutes its host bits under its own tweak: with one
+// for all, the loopback's well-known 127.0.0.1 would show what 10.0.0.1
+// became, and the metadata service's 169.254.169.254 what
+// 192.168.169.254 did.
 var v4Ranges = []struct {
 	base   uint32
 	bits   uint
 	to     uint32
 	domain string
+	pooled bool   // in the private pool, at off
+	off    uint32 // the range's first index in the pool
 }{
-	{10 << 24, 24, 240 << 24, "ipv4/10"},
-	{172<<24 | 16<<16, 20, 241 << 24, "ipv4/172.16"},
-	{192<<24 | 168<<16, 16, 241<<24 | 16<<16, "ipv4/192.168"},
-	{100<<24 | 64<<16, 22, 242 << 24, "ipv4/100.64"},
-	{127 << 24, 24, 127 << 24, "ipv4/127"},
-	{169<<24 | 254<<16, 16, 169<<24 | 254<<16, "ipv4/169.254"},
-	{240 << 24, 28, 240 << 24, "ipv4/240"}, // reserved space itself (fakes read back)
+	{base: 10 << 24, bits: 24, pooled: true, off: 0},
+	{base: 172<<24 | 16<<16, bits: 20, pooled: true, off: 1 << 24},
+	{base: 192<<24 | 168<<16, bits: 16, pooled: true, off: 1<<24 + 1<<20},
+	{base: 100<<24 | 64<<16, bits: 22, pooled: true, off: 1<<24 + 1<<20 + 1<<16},
+	{base: 127 << 24, bits: 24, to: 127 << 24, domain: "ipv4/127"},
+	{base: 169<<24 | 254<<16, bits: 16, to: 169<<24 | 254<<16, domain: "ipv4/169.254"},
+	{base: 240 << 24, bits: 28, to: 240 << 24, domain: "ipv4/240"}, // reserved space itself (fakes read back)
 }
+
+// v4Pool: the private pool's target, 240.0.0.0/4.
+const (
+	v4PoolTo   = 240 << 24
+	v4PoolBits = 28
+)
 
 func v4Range(a uint32) int {
 	for i, r := range v4Ranges {
@@ -69,7 +82,19 @@ func fakeAddr(w *worker, a netip.Addr, n int) netip.Addr {
 		if i := v4Range(x); i >= 0 {
 			r := v4Ranges[i]
 			mask := uint32(1)<<r.bits - 1
-			out = r.to | uint32(w.permuteIn(r.domain, uint64(x&mask), uint64(mask)+1, n))
+			if r.pooled {
+				// walked past the broadcast 255.255.255.255 (still one-to-one)
+				y := uint64(r.off + x&mask)
+				for {
+					y = w.permuteIn("ipv4/private", y, 1<<v4PoolBits, n)
+					if y != 1<<v4PoolBits-1 {
+						break
+					}
+				}
+				out = v4PoolTo | uint32(y)
+			} else {
+				out = r.to | uint32(w.permuteIn(r.domain, uint64(x&mask), uint64(mask)+1, n))
+			}
 		} else {
 			y := uint64(x)
 			for {
@@ -217,20 +242,21 @@ func (w *worker) newLabel(label []byte, n int) []byte {
 	if word == "" {
 		word = "host"
 	}
-	digits := 0
-	for _, c := range label {
-		if c >= '0' && c <= '9' {
-			digits++
-		}
-	}
+	digits, padded := labelDigits(label)
 	out := []byte(word)
-	if digits > 0 {
+	if padded {
 		out = append(out, '-')
 		for i := 0; i < digits; i++ {
 			out = append(out, byte('0'+w.prf.rng.IntN(10)))
 		}
-	} else if len(label) > 3 && n == 0 {
-		// keep some entropy for labels without digits
+	} else if digits > 0 {
+		// The digit count is drawn: kept, it told the size of the id
+		// inside (pc-4861, node12), and in row order the largest one.
+		out = append(out, '-')
+		out = appendKeyedNumber(out, w.prf.rng, labelNumberDigits)
+	} else if n == 0 {
+		// keep some entropy for labels without digits (whatever their
+		// length: kept for long ones only, it told a short label)
 		out = append(out, '-')
 		out = append(out, w.letters(3)...)
 	}
@@ -241,6 +267,45 @@ func (w *worker) newLabel(label []byte, n int) []byte {
 		out = out[:63]
 	}
 	return out
+}
+
+// hostTLDs: the top-level labels of fake host names, long and short
+// alike, so that a fake's does not tell the original's length.
+var hostTLDs = []string{"com", "net", "org", "io", "dev", "cloud", "internal", "local", "lan", "example", "test", "corp", "site", "tech", "online", "services"}
+
+// fakeTLD maps a host name's last label to one of hostTLDs, a keyed draw
+// on the label alone (the same label keeps one fake; from the cache of
+// labels, under a key no label has).
+func (w *worker) fakeTLD(label []byte) []byte {
+	w.lower = appendLower(append(w.lower[:0], '.'), label)
+	if out, ok := w.labels[string(w.lower)]; ok {
+		return out
+	}
+	w.rng("hostname-tld", w.lower[1:], 0)
+	out := []byte(w.pick(hostTLDs))
+	if len(w.labels) >= labelsMax {
+		clear(w.labels)
+	}
+	w.labels[string(w.lower)] = out
+	return out
+}
+
+// labelNumberDigits bounds the drawn digit count of a label's number.
+const labelNumberDigits = 6
+
+// labelDigits counts a label's digits and says whether one of its digit
+// runs is zero-padded (instance-0042: a format, whose width stays).
+func labelDigits(label []byte) (digits int, padded bool) {
+	for i, c := range label {
+		if c >= '0' && c <= '9' {
+			digits++
+			if c == '0' && (i == 0 || label[i-1] < '0' || label[i-1] > '9') &&
+				i+1 < len(label) && label[i+1] >= '0' && label[i+1] <= '9' {
+				padded = true
+			}
+		}
+	}
+	return digits, padded
 }
 
 // kindHostname: the same number of labels, each label mapped on its own
@@ -264,6 +329,9 @@ func kindHostname(w *worker, c *colInfo, in []byte, n int) result {
 		ln := 0
 		if i == 0 {
 			ln = n // collisions are resolved on the first label
+		} else if i == len(labels)-1 {
+			out = append(out, w.fakeTLD(l)...)
+			continue
 		}
 		out = append(out, w.fakeLabel(l, ln)...)
 	}

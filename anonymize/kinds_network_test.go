@@ -8,8 +8,8 @@ import (
 )
 
 var networkCases = []kindCase{
-	{kind: "ip_address", in: "10.1.2.3", check: re(`240\.\d+\.\d+\.\d+`)},
-	{kind: "ip_address", in: "192.168.7.9", check: re(`241\.16\.\d+\.\d+`)},
+	{kind: "ip_address", in: "10.1.2.3", check: re(`(24\d|25[0-5])\.\d+\.\d+\.\d+`)},
+	{kind: "ip_address", in: "192.168.7.9", check: re(`(24\d|25[0-5])\.\d+\.\d+\.\d+`)},
 	{kind: "ip_address", in: "203.0.113.77", check: func(s string) error {
 		a, err := netip.ParseAddr(s)
 		if err != nil || !a.Is4() || a.IsPrivate() {
@@ -18,8 +18,8 @@ var networkCases = []kindCase{
 		return nil
 	}},
 	{kind: "ip_address_v6", in: "2001:db8::1", check: re(`fd[0-9a-f:]+`)},
-	{kind: "ip_address with-prefix", in: "10.20.0.0/16", check: re(`240\.\d+\.\d+\.\d+/16`)},
-	{kind: "cidr", in: "192.168.0.0/24", check: re(`241\.16\.\d+\.0/24`)},
+	{kind: "ip_address with-prefix", in: "10.20.0.0/16", check: re(`(24\d|25[0-5])\.\d+\.\d+\.\d+/16`)},
+	{kind: "cidr", in: "192.168.0.0/24", check: re(`(24\d|25[0-5])\.\d+\.\d+\.0/24`)},
 	{kind: "cidr", in: "2001:db8:1::/48", check: re(`fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/48`)},
 	{kind: "mac", in: "fa:16:3e:12:34:56", check: re(`[0-9a-f]{2}(:[0-9a-f]{2}){5}`)},
 	{kind: "mac", in: "00-1B-44-11-3A-B7", check: re(`[0-9A-F]{2}(-[0-9A-F]{2}){5}`)},
@@ -55,6 +55,71 @@ func TestIPRangesDoNotShareTheirHostBits(t *testing.T) {
 	}
 }
 
+// TestPrivateFakesHideTheirClass: with a fixed target per private range
+// (10/8 to 240/8, 192.168/16 to 241.16/16) a fake's range told which
+// private class its original was in. The attacker knows half of the
+// originals (10/8, 172.16/12, 192.168/16, 100.64/10), learns which class
+// each /12 of the fakes holds most, and guesses the class of the other
+// half from their fakes: no better than chance (1 in 4). Every fake stays
+// in the reserved 240.0.0.0/4, and distinct originals keep distinct fakes.
+func TestPrivateFakesHideTheirClass(t *testing.T) {
+	w := newWorker(testKey(t, "ip-classes"))
+	classes := []func(i int) string{
+		func(i int) string { return fmt.Sprintf("10.%d.%d.%d", i*37>>16&255, i*37>>8&255, i*37&255) },
+		func(i int) string { return fmt.Sprintf("172.%d.%d.%d", 16+i*37>>16&15, i*37>>8&255, i*37&255) },
+		func(i int) string { return fmt.Sprintf("192.168.%d.%d", i*37>>8&255, i*37&255) },
+		func(i int) string { return fmt.Sprintf("100.%d.%d.%d", 64+i*37>>16&63, i*37>>8&255, i*37&255) },
+	}
+	const n = 1500
+	type fake struct {
+		class  int
+		bucket uint32
+	}
+	var train, test []fake
+	seen := map[netip.Addr]string{}
+	for c, addr := range classes {
+		for i := 0; i < n; i++ {
+			orig := addr(i)
+			a := fakeAddr(w, netip.MustParseAddr(orig), 0)
+			if a.As4()[0] < 240 {
+				t.Fatalf("%s became %s: outside 240.0.0.0/4", orig, a)
+			}
+			if o, ok := seen[a]; ok && o != orig {
+				t.Fatalf("%s and %s both became %s", o, orig, a)
+			}
+			seen[a] = orig
+			b := a.As4()
+			f := fake{c, uint32(b[0])<<4 | uint32(b[1])>>4}
+			if i%2 == 0 {
+				train = append(train, f)
+			} else {
+				test = append(test, f)
+			}
+		}
+	}
+	votes := map[uint32][4]int{}
+	for _, f := range train {
+		v := votes[f.bucket]
+		v[f.class]++
+		votes[f.bucket] = v
+	}
+	right := 0
+	for _, f := range test {
+		v, best := votes[f.bucket], 0
+		for c := range v {
+			if v[c] > v[best] {
+				best = c
+			}
+		}
+		if best == f.class {
+			right++
+		}
+	}
+	if rate := float64(right) / float64(len(test)); rate > 0.4 {
+		t.Errorf("the fake's /12 tells the original's private class %.0f%% of the time (chance: 25%%)", 100*rate)
+	}
+}
+
 // The attacker's side of e-mail domains: the red team read a company's
 // country ("co.uk") and subdomains from the fake domain's label count.
 // Over domains of two and of four labels (with digits), the attacker
@@ -85,5 +150,57 @@ func TestEmailDomainShapeTellsNothing(t *testing.T) {
 	}
 	if rate := float64(right) / float64(total); rate > 0.6 {
 		t.Errorf("the fake's label count tells a long domain from a short one %.0f%% of the time", 100*rate)
+	}
+}
+
+// TestFakeTLDsTellNoLength: a host name's fake top-level label showed
+// whether the original's had 3 letters or fewer (a .seafood fake read
+// .com-like, a .com fake a bare word). The attacker guesses "short" from
+// the fake TLD's length class and shape, learnt on half the names, and is right no more often than chance; a domain's
+// hosts keep sharing their parent's fake.
+func TestFakeTLDsTellNoLength(t *testing.T) {
+	w := newWorker(testKey(t, "tlds"))
+	tlds := []string{"com", "net", "org", "io", "de", "uk", "fr", "nl", "ch", "se", "us", "eu", "jp", "cn", "ru", "it",
+		"seafood", "cloud", "online", "systems", "example", "internal", "company", "services", "network", "digital", "travel", "agency", "capital", "ventures", "support", "hosting"}
+	fake := func(h string) []string {
+		out := string(kindHostname(w, &colInfo{}, []byte(h), 0).out)
+		return strings.Split(out, ".")
+	}
+	// the attacker's feature of a fake TLD: its length class and a '-'
+	feature := func(f string) string { return fmt.Sprint(len(f) > 3, strings.Contains(f, "-")) }
+	// the attacker's table: for each feature, how many short and long originals it stood for
+	seen := map[string][2]int{}
+	type guess struct {
+		tld   string
+		short bool
+	}
+	var test []guess
+	for i, tld := range tlds {
+		short := len(tld) <= 3
+		a, b := fake("www.acme."+tld), fake("db.acme."+tld)
+		if a[1] != b[1] || a[2] != b[2] {
+			t.Errorf("hosts of acme.%s do not share its fake: %v, %v", tld, a, b)
+		}
+		if i%2 == 0 {
+			s := seen[feature(a[2])]
+			if short {
+				s[0]++
+			} else {
+				s[1]++
+			}
+			seen[feature(a[2])] = s
+		} else {
+			test = append(test, guess{feature(a[2]), short})
+		}
+	}
+	right := 0
+	for _, g := range test {
+		s := seen[g.tld]
+		if s[0] != s[1] && (s[0] > s[1]) == g.short || s[0] == s[1] && !g.short {
+			right++
+		}
+	}
+	if rate := float64(right) / float64(len(test)); rate > 0.75 {
+		t.Errorf("the fake TLD tells a short original TLD from a long one %.0f%% of the time (chance: 50%%)", 100*rate)
 	}
 }

@@ -235,12 +235,7 @@ func (w *worker) urlRuns(out, s []byte) []byte {
 // 8 digits whatever the original's. (A zero-padded number, 05 or
 // 00042, keeps its width: that is a format.)
 func fakeURLNumber(out []byte, r *mrand.Rand) []byte {
-	n := 1 + r.IntN(8)
-	out = append(out, byte('1'+r.IntN(9)))
-	for i := 1; i < n; i++ {
-		out = append(out, byte('0'+r.IntN(10)))
-	}
-	return out
+	return appendKeyedNumber(out, r, 8)
 }
 
 func isAlnum(c byte) bool {
