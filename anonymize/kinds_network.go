@@ -269,9 +269,11 @@ func (w *worker) newLabel(label []byte, n int) []byte {
 	return out
 }
 
-// hostTLDs: the top-level labels of fake host names, long and short
-// alike, so that a fake's does not tell the original's length.
-var hostTLDs = []string{"com", "net", "org", "io", "dev", "cloud", "internal", "local", "lan", "example", "test", "corp", "site", "tech", "online", "services"}
+// hostTLDs: the top-level labels of fake host names, drawn whatever the
+// original's length (so a fake's does not tell it); all short, as words
+// of four letters or more would read as a survivor of any original
+// holding them.
+var hostTLDs = []string{"com", "net", "org", "io", "dev", "lan", "app", "biz", "co", "me", "cc", "tv", "ai", "eu", "sh", "to"}
 
 // fakeTLD maps a host name's last label to one of hostTLDs, a keyed draw
 // on the label alone (the same label keeps one fake; from the cache of
