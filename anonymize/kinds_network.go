@@ -435,7 +435,7 @@ func (w *worker) emailDomain(d []byte) ([]byte, bool) {
 // mailHosts and mailTLDs make fake domains look like mail domains.
 var (
 	mailHosts = []string{"mail", "corp", "mx", "staff", "office", "intra"}
-	mailTLDs  = []string{"com", "net", "org", "io", "example", "test"}
+	mailTLDs  = []string{"com", "net", "org", "io", "co", "me"} // none of 4 letters or more: read as a survivor of an original holding it
 )
 
 func allLabels(labels []string) bool {
