@@ -84,7 +84,8 @@ var commonParts = sync.OnceValue(func() *common {
 // began) says nothing: inside one word, a piece of a common word; across
 // words, the end of a common word, common words, the start of one
 // ("ation p" of "Corporation primary" is every "communication
-// packets"'s), a part of two letters or fewer counting as common.
+// packets"'s), a part of two letters or fewer counting as common; but
+// four parts or more are no text's words (a password's punctuation).
 func (c *common) commonPiece(g []byte, gap []bool) bool {
 	var cuts []int
 	for k := 1; k < len(g); k++ {
@@ -102,6 +103,9 @@ func (c *common) commonPiece(g []byte, gap []bool) bool {
 		}
 		_, ok := set[gramHash(part, 0)]
 		return ok
+	}
+	if len(cuts) >= 3 {
+		return false // four words in six runes: no text's ("p@ss:w/rd#")
 	}
 	cuts = append(cuts, len(g))
 	prev := 0
