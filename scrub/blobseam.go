@@ -215,25 +215,36 @@ func (w *worker) viewGroups(v *view, spans []span) []span {
 const minSpacedGroups = 4
 
 // spacedHexSpans appends the spans of spaced hex runs holding a known
-// value (the whole run goes).
+// value (the whole run goes). A run's separator is one byte, once or
+// twice (hexdump -C's middle gap); digits-only groups must be many (a
+// timestamp's 10:42:17 is no hex).
 func (w *worker) spacedHexSpans(v *view, depth int, spans []span) []span {
 	t := v.text
-	if depth >= maxDepth || bytes.IndexAny(t, " :-") < 0 {
+	if depth >= maxDepth {
 		return spans
 	}
 	var digits []byte
-	for i := 0; i < len(t); {
-		n := hexRunLen(t, i)
-		if n != 2 && n != 4 || i > 0 && isHexByte(t[i-1]) {
-			i += max(n, 1)
+	for i := 0; i+5 <= len(t); i++ {
+		// A group starts here: two or four hex digits after no letter or
+		// digit, then a separator.
+		if !anyHex[t[i]] || !anyHex[t[i+1]] || i > 0 && (t[i-1] >= 0x80 || asciiAlnum[t[i-1]] != 0) {
 			continue
 		}
-		// Groups of n digits, each after one or two separators.
+		n := 2
+		if anyHex[t[i+2]] {
+			if n = 4; i+5 >= len(t) || !anyHex[t[i+3]] {
+				continue
+			}
+		}
+		sep := t[i+n]
+		if sep != ' ' && sep != ':' && sep != '-' {
+			continue
+		}
 		digits = append(digits[:0], t[i:i+n]...)
 		groups, end := 1, i+n
 		for j := end; ; {
 			k := j
-			for k < len(t) && k-j < 2 && (t[k] == ' ' || t[k] == ':' || t[k] == '-') {
+			for k < len(t) && k-j < 2 && t[k] == sep {
 				k++
 			}
 			if k == j || hexRunLen(t, k) != n {
@@ -242,22 +253,30 @@ func (w *worker) spacedHexSpans(v *view, depth int, spans []span) []span {
 			digits = append(digits, t[k:k+n]...)
 			groups, end, j = groups+1, k+n, k+n
 		}
-		if groups >= minSpacedGroups {
+		if groups >= minSpacedGroups && (groups >= 2*minSpacedGroups || !allDigits(digits)) {
 			if sp, ok := w.blobHit(digits, depth); ok {
 				sp.start, sp.end = v.source(i, end)
 				spans = append(spans, sp)
 			}
 		}
-		i = end
+		i = end - 1
 	}
 	return spans
 }
+
+// anyHex: hex digits of either case.
+var anyHex = func() (t [256]bool) {
+	for c := range t {
+		t[c] = hexVal(byte(c)) >= 0
+	}
+	return t
+}()
 
 // hexRunLen is the number of hex digits from i, when a letter or digit
 // does not follow them (0 otherwise).
 func hexRunLen(t []byte, i int) int {
 	j := i
-	for j < len(t) && isHexByte(t[j]) {
+	for j < len(t) && anyHex[t[j]] {
 		j++
 	}
 	if j < len(t) && (t[j] >= 0x80 || asciiAlnum[t[j]] != 0) {
@@ -265,5 +284,3 @@ func hexRunLen(t []byte, i int) int {
 	}
 	return j - i
 }
-
-func isHexByte(c byte) bool { return hexVal(c) >= 0 }
