@@ -126,7 +126,7 @@ func gluedPiecesGone(t *testing.T, s *Scrubber, value string) {
 		t.Fatal(err)
 	}
 	var sk rep
-	sk.skeleton(out.Bytes())
+	sk.skeleton(markerRe.ReplaceAll(out.Bytes(), []byte(" "))) // (a marker's letters are none of the value's)
 	for _, k := range keysOf(value) {
 		if k.dom == domPiece && bytes.Contains(sk.b, k.b) {
 			t.Fatalf("glued: piece %q of the value survives in %q", k.b, out.String())
