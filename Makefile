@@ -49,6 +49,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseModels$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./modelmarkup/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRules$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzFresh$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scale/
+	$(GO) test -run '^$$' -fuzz '^FuzzRenumber$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scale/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecoders$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzScrubPlanted$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./scrub/

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -327,7 +328,7 @@ func (p *Plan) familyOrder(t *table, rows []int) []int {
 	}
 	rs := make([]ranked, len(rows))
 	for i, row := range rows {
-		rs[i] = ranked{int32(row), p.prf.hash(dOrder, t.id, uint64(row), nil)}
+		rs[i] = ranked{int32(row), p.base.hash(dOrder, t.id, uint64(row), nil)}
 	}
 	sort.Slice(rs, func(i, j int) bool {
 		a, b := rs[i].row, rs[j].row
@@ -348,12 +349,61 @@ func (p *Plan) familyOrder(t *table, rows []int) []int {
 	return out
 }
 
+// familySizes are the sizes of a relation's families (parents with
+// children), sorted: up, a copy's family size is another family's,
+// drawn near its own in that order, so the sizes' distribution is the
+// original's (noise added to each would widen it), and where few
+// families share a size (the tail) a keyed lognormal factor (sigma 0.15)
+// moves it too: a large family is not repeated exactly in every copy
+// (repeats would pair copies with their original and count them).
+type familySizes struct {
+	sorted []int32
+	width  int
+}
+
+func newFamilySizes(first []int32) *familySizes {
+	f := &familySizes{}
+	for i := 0; i+1 < len(first); i++ {
+		if m := first[i+1] - first[i]; m > 0 {
+			f.sorted = append(f.sorted, m)
+		}
+	}
+	slices.Sort(f.sorted)
+	f.width = max(2, len(f.sorted)/25)
+	return f
+}
+
+// draw is the size of one copy (of a family of m, keyed by x).
+func (f *familySizes) draw(p *Plan, tid uint64, m int, x uint64) int {
+	n := len(f.sorted)
+	lo, _ := slices.BinarySearch(f.sorted, int32(m))
+	hi, _ := slices.BinarySearch(f.sorted, int32(m)+1)
+	h := p.prf.hash(dFanout, tid, x, nil)
+	r := lo + int(h%uint64(max(hi-lo, 1)))
+	// a rank within ±width, reflected at the ends (clamping would pile
+	// copies on the smallest and largest families)
+	r += int(mix64(h)%uint64(2*f.width+1)) - f.width
+	for r < 0 || r >= n {
+		if r < 0 {
+			r = -r - 1
+		} else {
+			r = 2*n - 1 - r
+		}
+	}
+	size := int(f.sorted[r])
+	lo, _ = slices.BinarySearch(f.sorted, int32(size))
+	hi, _ = slices.BinarySearch(f.sorted, int32(size)+1)
+	if hi-lo < 4 && size > 1 {
+		z := p.prf.normal(dFanout, tid^0x5a5a, x)
+		size = max(1, int(math.Round(float64(size)*math.Exp(0.15*z))))
+	}
+	return size
+}
+
 // families decides a child table's copies from its family relation. Up,
-// copy k of a parent with m children gets a family of about m (a keyed
-// lognormal factor, sigma 0.15; at least one child): a large family is
-// not repeated exactly in every copy (repeats would pair copies with
-// their original and count them), while the distribution of family sizes
-// keeps its shape. Children are picked in a keyed order; a larger family
+// copy k of a parent with m children gets a family of about m (see
+// familySizes; at least one child), while the distribution of family
+// sizes keeps its shape. Children are picked in a keyed order; a larger family
 // takes some children twice (not when a unique key holds the reference,
 // where it can only shrink).
 func (p *Plan) families(t *table) {
@@ -391,6 +441,7 @@ func (p *Plan) families(t *table) {
 			fill[pr]++
 		}
 	}
+	sizes := newFamilySizes(first)
 	type pair struct {
 		child int32
 		k     uint16
@@ -407,9 +458,8 @@ func (p *Plan) families(t *table) {
 		}
 		for k := 0; k < cp; k++ {
 			size := m
-			if t.up && m > 1 {
-				z := p.prf.normal(dFanout, t.id, uint64(prow)<<16|uint64(k))
-				size = max(1, int(math.Round(float64(m)*math.Exp(0.15*z))))
+			if t.up && (m > 1 || grow) {
+				size = sizes.draw(p, t.id, m, uint64(prow)<<16|uint64(k))
 				if !grow {
 					size = min(size, m)
 				}

@@ -55,9 +55,7 @@ func (p *Plan) planKeys() error {
 				}
 			}
 		}
-		if t.up {
-			p.shuffle(t)
-		}
+		p.shuffle(t)
 		if t.pk >= 0 && t.intPK && t.cols[t.pk] == nil {
 			t.cols[t.pk] = &colPlan{class: cKey, key: &keyCol{mode: keyID}}
 		}
@@ -250,10 +248,17 @@ func (p *Plan) keyValue(dst []byte, t *table, c, row, k int) ([]byte, bool) {
 // within blocks offset by half a block (so no block edge shows). The
 // copies of one row end up far apart, the ids follow the output, and no
 // row moves by more than 1.5 blocks, which bounds the writer's memory.
+// Down, the kept rows are real rows: their order and their ids are a
+// keyed shuffle of the whole table (up to 64 MB of rows: the writer holds
+// them), so that no order of the original (ids, dates, the lengths of
+// numbers in text) shows along the output.
 func (p *Plan) shuffle(t *table) {
 	t.block = 16 << 10
 	if t.rows > 0 {
 		t.block = int(min(max(2<<20/max(t.bytes/int64(t.rows), 1), 64), 16<<10))
+		if !t.up {
+			t.block = int(max(min(int64(t.out), 64<<20/max(t.bytes/int64(t.rows), 1)), 1))
+		}
 	}
 	n, b := t.out, t.block
 	r := stream{s: p.prf.hash(dShuffle, t.id, 0, nil)}
@@ -322,6 +327,9 @@ func (p *Plan) planSequences() {
 	for _, t := range p.order {
 		if !t.keep && t.pk >= 0 && t.intPK {
 			global = max(global, int64(t.out))
+		}
+		if !t.keep {
+			p.numSpan = max(p.numSpan, t.out)
 		}
 	}
 	byName := func(name string) int64 {

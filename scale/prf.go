@@ -39,6 +39,17 @@ func newPRF(k *anonymize.Key) (*prf, error) {
 	return &prf{k0: binary.LittleEndian.Uint64(sum), k1: binary.LittleEndian.Uint64(sum[8:])}, nil
 }
 
+// salted is the source of one run's decisions: the key's, mixed with a
+// digest of the run's options (the factor asked for, the targets, the
+// size, the jitter, the window...). Two dumps scaled differently under
+// one key then draw independently (their counts' ratio is not the ratio
+// of the factors asked for), and the same command gives the same output.
+func (p *prf) salted(run []byte) *prf {
+	a := p.hash(dRun, 0, 0, run)
+	b := p.hash(dRun, 1, 0, run)
+	return &prf{k0: mix64(p.k0 ^ a), k1: mix64(p.k1 ^ b)}
+}
+
 // hash is SipHash-2-4 of (domain, a, b, data).
 func (p *prf) hash(domain uint64, a, b uint64, data []byte) uint64 {
 	s := sipState{v0: p.k0 ^ 0x736f6d6570736575, v1: p.k1 ^ 0x646f72616e646f6d, v2: p.k0 ^ 0x6c7967656e657261, v3: p.k1 ^ 0x7465646279746573}
@@ -105,6 +116,7 @@ const (
 	dRow
 	dSoft
 	dTemplate
+	dRun
 )
 
 // unit maps a hash to [0, 1).

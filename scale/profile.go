@@ -51,6 +51,7 @@ type profile struct {
 	templates [][]byte
 	tbytes    int
 	tseen     int
+	nums      []numSlot // numbers inside the text, per place (digits.go)
 }
 
 // A fresh value takes the shape of another row's value (a template):
@@ -110,7 +111,12 @@ func (t *table) profileRow(p *Plan, in *sqldump.Insert, row int) {
 			}
 		}
 		if !pr.numeric && !pr.time {
-			pr.sampleTemplate(freshSource(v, isBinaryType(t.schema.Columns[c].Type), buf[:0]))
+			bin := isBinaryType(t.schema.Columns[c].Type)
+			src := freshSource(v, bin, buf[:0])
+			pr.sampleTemplate(src)
+			if !bin && v.Kind == sqldump.KindString {
+				pr.scanNumbers(src)
+			}
 		}
 		if pr.numeric {
 			buf = v.Bytes(buf[:0])
@@ -208,6 +214,7 @@ type colPlan struct {
 	shapes   [][]byte // fresh: templates of the column's values
 	ownShape bool     // fresh: the value keeps its own shape (ids, addresses)
 	loose    bool     // fresh: words need not keep their lengths
+	numSlots []bool   // fresh text: the places of numbers that follow an id (digits.go)
 }
 
 // catValue is one value of a low-cardinality column. A value seen m
@@ -285,6 +292,9 @@ func (p *Plan) classify(t *table) {
 				break // a fixed menu of values: kept
 			}
 			cp.class = cFresh
+			if isStringType(col.Type) && !cp.binary && !p.namesRows(t, pr.templates) {
+				cp.numSlots = numberSlots(pr)
+			}
 			if !inKey[c] {
 				cp.shapes = pr.templates
 			}

@@ -17,6 +17,7 @@ type gen struct {
 	vals [][]byte    // the current input row's values to renew (raw bodies, or decoded)
 	own  [][]byte    // buffers for decoded values (vals may point into the statement)
 	vh   []uint64    // and their keyed digests
+	nums []byte      // a fresh value whose numbers are renewed
 	home uint64      // the row's home copy
 	// one PRF output per input row, mixed (bijectively) with a column's
 	// tweak and the copy for the decisions of each column and copy
@@ -228,7 +229,12 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 				if v.Kind == sqldump.KindString && !cp.binary {
 					q := len(v.Raw) - len(g.vals[c]) - 2 // the opening quote
 					dst = append(dst, v.Raw[:q+1]...)
+					mark := len(dst)
 					dst = g.fresh(dst, t, c, cp, cp.shape(g.vals[c], seed), seed)
+					if cp.numSlots != nil {
+						g.nums = append(g.nums[:0], dst[mark:]...)
+						dst = g.renumber(dst[:mark], g.nums, t, c, cp)
+					}
 					dst = append(dst, v.Raw[len(v.Raw)-1])
 				} else {
 					g.buf = g.fresh(g.buf[:0], t, c, cp, cp.shape(g.vals[c], seed), seed)
@@ -237,9 +243,30 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 				continue
 			}
 		}
+		if !t.up && cp.numSlots != nil && v.Kind == sqldump.KindString && !cp.binary {
+			// a kept row of a downscale: its numbers that follow an id
+			b := body(v.Raw)
+			q := len(v.Raw) - len(b) - 2 // the opening quote
+			dst = append(dst, v.Raw[:q+1]...)
+			dst = g.renumber(dst, b, t, c, cp)
+			dst = append(dst, v.Raw[len(v.Raw)-1])
+			continue
+		}
 		dst = append(dst, v.Raw...)
 	}
 	return append(dst, ')')
+}
+
+// renumber appends v (a string's body, as escaped) with its numbers that
+// follow an id renewed, or as it is when the new value would not fit the
+// column.
+func (g *gen) renumber(dst, v []byte, t *table, c int, cp *colPlan) []byte {
+	mark := len(dst)
+	dst = g.p.renumber(dst, v, cp.numSlots, g.p.numSpan)
+	if l := t.schema.Columns[c].Length; l > 0 && len(dst)-mark > l && utf8.RuneCount(dst[mark:]) > l {
+		dst = append(dst[:mark], v...)
+	}
+	return dst
 }
 
 // shape is what a fresh value is made from: a template (another row's

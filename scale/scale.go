@@ -26,6 +26,7 @@ import (
 	"hash/maphash"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -180,10 +181,12 @@ type Plan struct {
 	tables    map[string]*table
 	order     []*table
 	relations []*relation
-	prf       *prf
+	prf       *prf // the run's: the key's mixed with the options
+	base      *prf // the key's alone: which rows a downscale keeps
 	seed      maphash.Seed
 	identity  bool // factor 1 and nothing else asked: the dump as it is
 	sequences map[string]int64
+	numSpan   int // numbers in text that follow an id: 1..numSpan (digits.go)
 	seqValue  func(name string) int64
 	profile   bool // pass 1 profiles columns (not for stats)
 	errs      []error
@@ -250,7 +253,7 @@ func NewPlan(r *sqldump.Reader, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{opts: o, tables: map[string]*table{}, prf: f, seed: maphash.MakeSeed(), profile: true}
+	p := &Plan{opts: o, tables: map[string]*table{}, prf: f.salted(runSalt(o)), base: f, seed: maphash.MakeSeed(), profile: true}
 	// factor 1 alone writes the dump as it is (a jitter asked for
 	// scales around 1)
 	p.identity = o.Factor == 1 && len(o.Tables) == 0 && len(o.Targets) == 0 && !jitterAsked
@@ -262,6 +265,34 @@ func NewPlan(r *sqldump.Reader, o Options) (*Plan, error) {
 	}
 	p.warnLeaks(factorAsked)
 	return p, nil
+}
+
+// runSalt is a canonical text of the options that shape a run: under
+// one key, another command draws anew.
+func runSalt(o Options) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "factor=%v size=%d jitter=%v exact=%v window=%d", o.Factor, o.Size, o.Jitter, o.Exact, int64(o.Window))
+	for _, m := range []map[string]float64{o.Tables, intMap(o.Targets)} {
+		names := make([]string, 0, len(m))
+		for n := range m {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		b.WriteString(";")
+		for _, n := range names {
+			fmt.Fprintf(&b, " %s=%v", n, m[n])
+		}
+	}
+	fmt.Fprintf(&b, "; keep=%q", o.Keep)
+	return []byte(b.String())
+}
+
+func intMap(m map[string]int) map[string]float64 {
+	out := make(map[string]float64, len(m))
+	for k, v := range m {
+		out[k] = float64(v)
+	}
+	return out
 }
 
 // warnLeaks says when the counts give the size away to an attacker who

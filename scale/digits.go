@@ -1,0 +1,206 @@
+package scale
+
+import (
+	"bytes"
+	"math/bits"
+	"strconv"
+)
+
+// Numbers inside text that follow an id. An anonymizer fakes an id
+// written into text (a host pc-4861.dom, a URL's tenant=NNN) with as many
+// digits as the id, and the share of 1-, 2-, 3- and 4-digit numbers among
+// the rows then gives the largest id (999 × rows / rows below 1000),
+// whatever else changes. Pass 1 finds, per column, the numbers (digit
+// runs with no letter or digit on either side) at each place in the
+// value (the i-th number) whose digit counts vary, or that are
+// zero-padded, and that reach past what an IP's octet or a date's part
+// holds; copies, and the kept rows of a downscale, get new numbers there,
+// keyed by the number and drawn from 1 to the table's output rows, so
+// their lengths follow the output.
+
+const (
+	numSlots    = 16  // places per value followed
+	numMinMax   = 300 // a number of varying length must reach past this (an octet does not)
+	numPadMax   = 100 // a zero-padded one past this, and 3 digits or more
+	numMaxDigit = 18
+)
+
+// numSlot is what pass 1 saw at one place of a column's values.
+type numSlot struct {
+	lens   uint32 // bit L: a number of L digits was seen
+	padded bool   // a zero-padded number of 3 digits or more was seen
+	max    uint64
+}
+
+// eachNumber calls fn with the place, start and end of every number in v
+// (a digit run with no letter or digit next to it), in order, until fn
+// returns false.
+func eachNumber(v []byte, fn func(k, start, end int) bool) {
+	k := 0
+	for i := 0; i < len(v); {
+		if v[i]-'0' > 9 {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(v) && v[j]-'0' <= 9 {
+			j++
+		}
+		if (i == 0 || !wordByte(v[i-1])) && (j == len(v) || !wordByte(v[j])) && !inFixedForm(v, i, j) {
+			if !fn(k, i, j) {
+				return
+			}
+			k++
+		}
+		i = j
+	}
+}
+
+// inFixedForm: the digits v[i:j] are a part of a UUID, an IPv4 address
+// or a colon-separated form (IPv6, MAC, a time): forms whose parts have
+// their own ranges, which a new number would break.
+func inFixedForm(v []byte, i, j int) bool {
+	lo, hi := i, j
+	for lo > 0 && tokenByte(v[lo-1]) {
+		lo--
+	}
+	for hi < len(v) && tokenByte(v[hi]) {
+		hi++
+	}
+	tok := v[lo:hi]
+	if len(tok) == 36 && isUUIDText(tok) {
+		return true
+	}
+	if bytes.Count(tok, []byte(":")) >= 2 {
+		return true
+	}
+	if c := bytes.IndexByte(tok, ':'); c >= 0 {
+		tok = tok[:c] // an address's port
+	}
+	dots := 0
+	for _, c := range tok {
+		if c == '.' {
+			dots++
+		} else if !isDigit(c) {
+			return false
+		}
+	}
+	return dots == 3
+}
+
+func tokenByte(c byte) bool { return isAlnum(c) || c == '-' || c == '.' || c == ':' || c == '_' }
+
+// wordByte: a letter or digit (of any script) next to a run makes it
+// part of a word (a hex token, a name), not a number.
+func wordByte(c byte) bool { return isAlnum(c) || c >= 0x80 }
+
+// scanNumbers records the numbers of one value.
+func (pr *profile) scanNumbers(v []byte) {
+	eachNumber(v, func(k, i, j int) bool {
+		if k >= numSlots {
+			return false
+		}
+		for len(pr.nums) <= k {
+			pr.nums = append(pr.nums, numSlot{})
+		}
+		s := &pr.nums[k]
+		n := j - i
+		if n > numMaxDigit {
+			return true
+		}
+		s.lens |= 1 << uint(n)
+		if v[i] == '0' && n >= 3 {
+			s.padded = true
+		}
+		x := uint64(0)
+		for _, c := range v[i:j] {
+			x = x*10 + uint64(c-'0')
+		}
+		s.max = max(s.max, x)
+		return true
+	})
+}
+
+// numberSlots: the places of a column whose numbers follow an id (nil
+// if none).
+func numberSlots(pr *profile) []bool {
+	var out []bool
+	for k, s := range pr.nums {
+		if bits.OnesCount32(s.lens) >= 2 && s.max >= numMinMax || s.padded && s.max >= numPadMax {
+			if out == nil {
+				out = make([]bool, len(pr.nums))
+			}
+			out[k] = true
+		}
+	}
+	for len(out) > 0 && !out[len(out)-1] {
+		out = out[:len(out)-1] // renumber stops at the last place renewed
+	}
+	return out
+}
+
+// renumber appends v with the numbers at the column's places replaced:
+// keyed by the number alone (the same number, the same new one in every
+// column, so a name two tables hold stays one name), from 1 to span,
+// zero-padded to its width where it was.
+func (p *Plan) renumber(dst, v []byte, slots []bool, span int) []byte {
+	last := 0
+	eachNumber(v, func(k, i, j int) bool {
+		if k >= len(slots) {
+			return false // past the last place renewed
+		}
+		if !slots[k] {
+			return true
+		}
+		dst = append(dst, v[last:i]...)
+		x := 1 + p.prf.hash(dNumber, 0, 0, v[i:j])%uint64(max(span, 1))
+		if v[i] == '0' && j-i > 1 {
+			// a zero-padded number keeps its width (and fits in it)
+			w := j - i
+			if w < 19 {
+				x %= ipow10(w)
+			}
+			dst = appendPadded(dst, int(x), w)
+		} else {
+			dst = strconv.AppendUint(dst, x, 10)
+		}
+		last = j
+		return true
+	})
+	return append(dst, v[last:]...)
+}
+
+func ipow10(n int) uint64 {
+	x := uint64(1)
+	for range n {
+		x *= 10
+	}
+	return x
+}
+
+// namesRows: most of a column's sampled values are values of a string
+// key of a table (Nova's instances.host names compute_nodes.host): its
+// numbers are part of names other rows hold, and stay as they are (the
+// names of a downscale's kept rows are kept).
+func (p *Plan) namesRows(t *table, sample [][]byte) bool {
+	if len(sample) == 0 {
+		return false
+	}
+	for _, u := range p.order {
+		for _, k := range u.unique {
+			if len(k) != 1 || u.vals[k[0]] == nil || isInt(u.schema.Columns[k[0]].Type) {
+				continue
+			}
+			found := 0
+			for _, v := range sample {
+				if len(u.lookup(k, string(v))) > 0 {
+					found++
+				}
+			}
+			if 2*found > len(sample) {
+				return true
+			}
+		}
+	}
+	return false
+}
