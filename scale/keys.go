@@ -249,15 +249,15 @@ func (p *Plan) keyValue(dst []byte, t *table, c, row, k int) ([]byte, bool) {
 // copies of one row end up far apart, the ids follow the output, and no
 // row moves by more than 1.5 blocks, which bounds the writer's memory.
 // Down, the kept rows are real rows: their order and their ids are a
-// keyed shuffle of the whole table (up to 64 MB of rows: the writer holds
-// them), so that no order of the original (ids, dates, the lengths of
-// numbers in text) shows along the output.
+// keyed shuffle of the whole table (or of 32 MB blocks of rows: the
+// writer holds up to 1.5 blocks), so that no order of the original (ids,
+// dates, the lengths of numbers in text) shows along the output.
 func (p *Plan) shuffle(t *table) {
 	t.block = 16 << 10
 	if t.rows > 0 {
 		t.block = int(min(max(2<<20/max(t.bytes/int64(t.rows), 1), 64), 16<<10))
 		if !t.up {
-			t.block = int(max(min(int64(t.out), 64<<20/max(t.bytes/int64(t.rows), 1)), 1))
+			t.block = int(max(min(int64(t.out), 32<<20/max(t.bytes/int64(t.rows), 1)), 1))
 		}
 	}
 	n, b := t.out, t.block
