@@ -1,6 +1,7 @@
 package scale
 
 import (
+	"bytes"
 	"hash/maphash"
 	"strconv"
 	"unicode/utf8"
@@ -18,6 +19,8 @@ type gen struct {
 	own  [][]byte    // buffers for decoded values (vals may point into the statement)
 	vh   []uint64    // and their keyed digests
 	nums []byte      // a fresh value whose numbers are renewed
+	same []int       // per column: an earlier column whose text it equals (-1: none, -2: none, and a text)
+	span [][2]int    // per column: where the current copy's new text is in dst
 	home uint64      // the row's home copy
 	// one PRF output per input row, mixed (bijectively) with a column's
 	// tweak and the copy for the decisions of each column and copy
@@ -71,17 +74,34 @@ func (g *gen) prepare(t *table, in *sqldump.Insert, row, r int) {
 		g.vals = make([][]byte, in.Width())
 		g.own = make([][]byte, in.Width())
 		g.vh = make([]uint64, in.Width())
+		g.same = make([]int, in.Width())
+		g.span = make([][2]int, in.Width())
 	}
 	// the copy that keeps every low-cardinality value of the row
 	g.home = g.p.prf.hash(dHome, t.id, uint64(r), nil) % uint64(t.copies[r])
 	for c, cp := range t.cols {
 		g.cats[c] = nil
+		g.same[c] = -1
 		if cp == nil {
 			continue
 		}
 		v := in.Value(row, c)
 		if v.IsNull() {
 			continue
+		}
+		if cp.class == cFresh && v.Kind == sqldump.KindString && !cp.binary && len(body(v.Raw)) > 0 {
+			// a text equal to an earlier column's (an email in two
+			// places): copies write the earlier one's new value again
+			b := body(v.Raw)
+			for e := 0; e < c; e++ {
+				if g.same[e] == -2 && bytes.Equal(g.vals[e], b) {
+					g.same[c] = e
+					break
+				}
+			}
+			if g.same[c] == -1 {
+				g.same[c] = -2 // a string fresh column others may equal
+			}
 		}
 		switch cp.class {
 		case cCategorical:
@@ -230,11 +250,16 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 					q := len(v.Raw) - len(g.vals[c]) - 2 // the opening quote
 					dst = append(dst, v.Raw[:q+1]...)
 					mark := len(dst)
-					dst = g.fresh(dst, t, c, cp, cp.shape(g.vals[c], seed), seed)
-					if cp.numSlots != nil {
-						g.nums = append(g.nums[:0], dst[mark:]...)
-						dst = g.renumber(dst[:mark], g.nums, t, c, cp)
+					if e := g.same[c]; e >= 0 && g.fits(t, c, dst[g.span[e][0]:g.span[e][1]]) {
+						dst = append(dst, dst[g.span[e][0]:g.span[e][1]]...)
+					} else {
+						dst = g.fresh(dst, t, c, cp, cp.shape(g.vals[c], seed), seed)
+						if cp.numSlots != nil {
+							g.nums = append(g.nums[:0], dst[mark:]...)
+							dst = g.renumber(dst[:mark], g.nums, t, c, cp)
+						}
 					}
+					g.span[c] = [2]int{mark, len(dst)}
 					dst = append(dst, v.Raw[len(v.Raw)-1])
 				} else {
 					g.buf = g.fresh(g.buf[:0], t, c, cp, cp.shape(g.vals[c], seed), seed)
@@ -255,6 +280,12 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 		dst = append(dst, v.Raw...)
 	}
 	return append(dst, ')')
+}
+
+// fits: the body v fits column c.
+func (g *gen) fits(t *table, c int, v []byte) bool {
+	l := t.schema.Columns[c].Length
+	return l <= 0 || len(v) <= l || utf8.RuneCount(v) <= l
 }
 
 // renumber appends v (a string's body, as escaped) with its numbers that
