@@ -46,7 +46,13 @@ func eachNumber(v []byte, fn func(k, start, end int) bool) {
 		for j < len(v) && v[j]-'0' <= 9 {
 			j++
 		}
-		if (i == 0 || !wordByte(v[i-1])) && (j == len(v) || !wordByte(v[j])) && !inFixedForm(v, i, j) {
+		if (i == 0 || !wordByte(v[i-1])) && (j == len(v) || !wordByte(v[j])) {
+			if i > 0 && joiner(v[i-1]) || j < len(v) && joiner(v[j]) {
+				if end, fixed := fixedForm(v, i, j); fixed {
+					i = end // the whole form
+					continue
+				}
+			}
 			if !fn(k, i, j) {
 				return
 			}
@@ -56,10 +62,13 @@ func eachNumber(v []byte, fn func(k, start, end int) bool) {
 	}
 }
 
-// inFixedForm: the digits v[i:j] are a part of a UUID, an IPv4 address
-// or a colon-separated form (IPv6, MAC, a time): forms whose parts have
-// their own ranges, which a new number would break.
-func inFixedForm(v []byte, i, j int) bool {
+func joiner(c byte) bool { return c == '-' || c == '.' || c == ':' }
+
+// fixedForm: the digits v[i:j] (next to a joiner) are a part of a UUID,
+// an IPv4 address or a colon-separated form (IPv6, MAC, a time): forms
+// whose parts have their own ranges, which a new number would break. end
+// is where the form ends.
+func fixedForm(v []byte, i, j int) (end int, fixed bool) {
 	lo, hi := i, j
 	for lo > 0 && tokenByte(v[lo-1]) {
 		lo--
@@ -68,11 +77,8 @@ func inFixedForm(v []byte, i, j int) bool {
 		hi++
 	}
 	tok := v[lo:hi]
-	if len(tok) == 36 && isUUIDText(tok) {
-		return true
-	}
-	if bytes.Count(tok, []byte(":")) >= 2 {
-		return true
+	if len(tok) == 36 && isUUIDText(tok) || bytes.Count(tok, []byte(":")) >= 2 {
+		return hi, true
 	}
 	if c := bytes.IndexByte(tok, ':'); c >= 0 {
 		tok = tok[:c] // an address's port
@@ -82,10 +88,10 @@ func inFixedForm(v []byte, i, j int) bool {
 		if c == '.' {
 			dots++
 		} else if !isDigit(c) {
-			return false
+			return 0, false
 		}
 	}
-	return dots == 3
+	return hi, dots == 3
 }
 
 func tokenByte(c byte) bool { return isAlnum(c) || c == '-' || c == '.' || c == ':' || c == '_' }

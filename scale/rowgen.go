@@ -253,10 +253,11 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 					if e := g.same[c]; e >= 0 && g.fits(t, c, dst[g.span[e][0]:g.span[e][1]]) {
 						dst = append(dst, dst[g.span[e][0]:g.span[e][1]]...)
 					} else {
-						dst = g.fresh(dst, t, c, cp, cp.shape(g.vals[c], seed), seed)
 						if cp.numSlots != nil {
-							g.nums = append(g.nums[:0], dst[mark:]...)
-							dst = g.renumber(dst[:mark], g.nums, t, c, cp)
+							g.nums = g.fresh(g.nums[:0], t, c, cp, cp.shape(g.vals[c], seed), seed)
+							dst = g.renumber(dst, g.nums, t, c, cp)
+						} else {
+							dst = g.fresh(dst, t, c, cp, cp.shape(g.vals[c], seed), seed)
 						}
 					}
 					g.span[c] = [2]int{mark, len(dst)}
