@@ -69,6 +69,21 @@ func joiner(c byte) bool { return c == '-' || c == '.' || c == ':' }
 // whose parts have their own ranges, which a new number would break. end
 // is where the form ends.
 func fixedForm(v []byte, i, j int) (end int, fixed bool) {
+	// a group of a UUID within a longer token (volume-<uuid>)
+	var starts []int
+	switch j - i {
+	case 8:
+		starts = []int{i}
+	case 4:
+		starts = []int{i - 9, i - 14, i - 19}
+	case 12:
+		starts = []int{i - 24}
+	}
+	for _, s := range starts {
+		if s >= 0 && s+36 <= len(v) && isUUIDText(v[s:s+36]) {
+			return s + 36, true
+		}
+	}
 	lo, hi := i, j
 	for lo > 0 && tokenByte(v[lo-1]) {
 		lo--
