@@ -394,7 +394,11 @@ func (f *familySizes) draw(p *Plan, tid uint64, m int, x uint64) int {
 	lo, _ = slices.BinarySearch(f.sorted, int32(size))
 	hi, _ = slices.BinarySearch(f.sorted, int32(size)+1)
 	if hi-lo < 4 && size > 1 {
-		z := p.prf.normal(dFanout, tid^0x5a5a, x)
+		// a near-normal deviate from four 16-bit parts of one hash
+		// (Irwin-Hall, variance 1 after scaling): no logarithm or cosine
+		g := p.prf.hash(dFanout, tid^0x5a5a, x, nil)
+		u := float64(g&0xffff+g>>16&0xffff+g>>32&0xffff+g>>48) / 65536
+		z := (u - 2) * math.Sqrt(3)
 		size = max(1, int(math.Round(float64(size)*math.Exp(0.15*z))))
 	}
 	return size

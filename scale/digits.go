@@ -12,9 +12,9 @@ import (
 // the rows then gives the largest id (999 × rows / rows below 1000),
 // whatever else changes. Pass 1 finds, per column, the numbers (digit
 // runs with no letter or digit on either side) at each place in the
-// value (the i-th number) whose digit counts vary, or that are
-// zero-padded, and that reach past what an IP's octet or a date's part
-// holds; copies, and the kept rows of a downscale, get new numbers there,
+// value (the i-th number) that most values hold, whose digit counts
+// vary, or that are zero-padded, and that reach past what an IP's octet
+// or a date's part holds; copies, and the kept rows of a downscale, get new numbers there,
 // keyed by the number and drawn from 1 to the table's output rows, so
 // their lengths follow the output.
 
@@ -23,10 +23,13 @@ const (
 	numMinMax   = 300 // a number of varying length must reach past this (an octet does not)
 	numPadMax   = 100 // a zero-padded one past this, and 3 digits or more
 	numMaxDigit = 18
+	numScanMax  = 4 << 10 // pass 1 reads a value's first 4 KB for them
+	numSample   = 4096
 )
 
 // numSlot is what pass 1 saw at one place of a column's values.
 type numSlot struct {
+	n      int    // values with a number there
 	lens   uint32 // bit L: a number of L digits was seen
 	padded bool   // a zero-padded number of 3 digits or more was seen
 	max    uint64
@@ -47,7 +50,7 @@ func eachNumber(v []byte, fn func(k, start, end int) bool) {
 			j++
 		}
 		if (i == 0 || !wordByte(v[i-1])) && (j == len(v) || !wordByte(v[j])) {
-			if i > 0 && joiner(v[i-1]) || j < len(v) && joiner(v[j]) {
+			if mayBeFixed(v, i, j) {
 				if end, fixed := fixedForm(v, i, j); fixed {
 					i = end // the whole form
 					continue
@@ -62,7 +65,24 @@ func eachNumber(v []byte, fn func(k, start, end int) bool) {
 	}
 }
 
-func joiner(c byte) bool { return c == '-' || c == '.' || c == ':' }
+// mayBeFixed: v[i:j] could be a part of a fixed form: next to a . or :,
+// or a UUID group's length next to a -.
+func mayBeFixed(v []byte, i, j int) bool {
+	for _, k := range [2]int{i - 1, j} {
+		if k < 0 || k >= len(v) {
+			continue
+		}
+		switch v[k] {
+		case '.', ':':
+			return true
+		case '-':
+			if n := j - i; n == 4 || n == 8 || n == 12 {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // fixedForm: the digits v[i:j] (next to a joiner) are a part of a UUID,
 // an IPv4 address or a colon-separated form (IPv6, MAC, a time): forms
@@ -115,8 +135,14 @@ func tokenByte(c byte) bool { return isAlnum(c) || c == '-' || c == '.' || c == 
 // part of a word (a hex token, a name), not a number.
 func wordByte(c byte) bool { return isAlnum(c) || c >= 0x80 }
 
-// scanNumbers records the numbers of one value.
+// scanNumbers records the numbers of one value: of every value up to
+// numSample, then of one in 8 (the places, lengths and ranges of a
+// column's numbers show in a sample).
 func (pr *profile) scanNumbers(v []byte) {
+	if pr.numSeen++; pr.numSeen > numSample && pr.numSeen%8 != 0 {
+		return
+	}
+	pr.numVals++
 	eachNumber(v, func(k, i, j int) bool {
 		if k >= numSlots {
 			return false
@@ -125,6 +151,7 @@ func (pr *profile) scanNumbers(v []byte) {
 			pr.nums = append(pr.nums, numSlot{})
 		}
 		s := &pr.nums[k]
+		s.n++
 		n := j - i
 		if n > numMaxDigit {
 			return true
@@ -143,10 +170,16 @@ func (pr *profile) scanNumbers(v []byte) {
 }
 
 // numberSlots: the places of a column whose numbers follow an id (nil
-// if none).
+// if none): held by most values (an id written into a text is in every
+// row's; a place a few values reach is some other number, an all-digit
+// hex token), of varying digit counts or zero-padded, and past what an
+// IP's octet or a date's part holds.
 func numberSlots(pr *profile) []bool {
 	var out []bool
 	for k, s := range pr.nums {
+		if 2*s.n < pr.numVals {
+			continue
+		}
 		if bits.OnesCount32(s.lens) >= 2 && s.max >= numMinMax || s.padded && s.max >= numPadMax {
 			if out == nil {
 				out = make([]bool, len(pr.nums))

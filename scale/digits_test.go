@@ -23,6 +23,7 @@ func TestNumberSlots(t *testing.T) {
 		{"IPv4 in JSON", []string{`{"ip": "10.0.0.7", "n": 4}`, `{"ip": "10.252.219.31", "n": 12345}`}, []bool{true}},
 		{"a UUID inside a name", []string{"n 7 volume-3e299802-5108-4ae3-a78d-62058c8f66c4", "n 52 volume-12345678-abcd-4ab7-1234-123456789012", "n 481 volume-e5b5a92f-3af2-45b7-a603-2a6c492eeafb"}, []bool{true}},
 		{"IPv4 with a port", []string{`"10.0.0.7:3260" 7`, `"10.252.219.31:80" 12345`}, []bool{true}},
+		{"a place few values reach", []string{"a 1 b", "a 2 b", "a 3 b 77", "a 4 b", "a 5 b 31337"}, nil},
 		{"IPv6 and times", []string{"2001:db8::7 at 04:59:52", "2001:db8:41ef:3362::1d7b at 14:09:02"}, nil},
 	} {
 		pr := &profile{}

@@ -52,6 +52,8 @@ type profile struct {
 	tbytes    int
 	tseen     int
 	nums      []numSlot // numbers inside the text, per place (digits.go)
+	numVals   int       // values scanned for them
+	numSeen   int       // values that could have been
 }
 
 // A fresh value takes the shape of another row's value (a template):
@@ -114,8 +116,9 @@ func (t *table) profileRow(p *Plan, in *sqldump.Insert, row int) {
 			bin := isBinaryType(t.schema.Columns[c].Type)
 			src := freshSource(v, bin, buf[:0])
 			pr.sampleTemplate(src)
-			if !bin && v.Kind == sqldump.KindString {
-				pr.scanNumbers(src)
+			if !bin && v.Kind == sqldump.KindString && t.vals[c] == nil {
+				// (a key's or a reference's column is never renewed as text)
+				pr.scanNumbers(src[:min(len(src), numScanMax)])
 			}
 		}
 		if pr.numeric {
