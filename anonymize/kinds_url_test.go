@@ -127,6 +127,9 @@ func leakedTokens(in, out string, keep map[string]bool) []string {
 		for k := range keep {
 			inKept = inKept || strings.Contains(k, lt)
 		}
+		for _, w := range alnumRuns(in) { // so does a protocol word the input has ("serviCes" holds host "rviCes")
+			inKept = inKept || isURLWord([]byte(w)) && strings.Contains(strings.ToLower(w), lt)
+		}
 		if outRuns[lt] || len(t) >= 6 && !inKept && strings.Contains(low, lt) {
 			leaks = append(leaks, t)
 		}
