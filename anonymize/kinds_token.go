@@ -316,6 +316,9 @@ func modularCrypt(out []byte, r *mrand.Rand, in []byte) ([]byte, bool) {
 	if len(segs[last]) < 8 || !isCryptSeg(segs[last]) {
 		return nil, false
 	}
+	// A cost or a round count is the software's only after a scheme's
+	// name: in "0$00A0$1000$..." the 1000 is the value's own.
+	named := isAlgorithmName(segs[0]) || len(segs[0]) == 0 && isAlgorithmName(segs[1])
 	for i, s := range segs {
 		if i > 0 {
 			out = append(out, '$')
@@ -325,7 +328,7 @@ func modularCrypt(out []byte, r *mrand.Rand, in []byte) ([]byte, bool) {
 			out = randomToken(out, r, s)
 		case i == 0 && (len(s) == 0 || isAlgorithmName(s)):
 			out = append(out, s...)
-		case i == 1 && len(segs[0]) == 0 && isAlgorithmName(s) || i > 0 && isCryptParam(s):
+		case i == 1 && len(segs[0]) == 0 && isAlgorithmName(s) || named && i > 0 && isCryptParam(s):
 			out = append(out, s...)
 		case isCryptSeg(s):
 			out = randomToken(out, r, s)
