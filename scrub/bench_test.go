@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -116,6 +119,46 @@ func BenchmarkScrubNames(b *testing.B) {
 		}
 	}
 	reportCPU(b, cpu, len(text))
+}
+
+// BenchmarkGrepNames: `grep -c -F -f values.txt` on BenchmarkScrubNames'
+// text and values, the issue's yardstick for dump-like text (grep looks
+// for the plain text only and stops at a line's first hit). MB/cpu-s is
+// grep's own user + system time.
+func BenchmarkGrepNames(b *testing.B) {
+	grep, err := exec.LookPath("grep")
+	if err != nil {
+		b.Skip("grep is not installed: no yardstick for BenchmarkScrubNames")
+	}
+	text, vals := namesText()
+	dir := b.TempDir()
+	tf, vf := filepath.Join(dir, "names.sql"), filepath.Join(dir, "values.txt")
+	var vb strings.Builder
+	for _, v := range vals {
+		vb.WriteString(v.Text + "\n")
+	}
+	if err := os.WriteFile(tf, text, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(vf, []byte(vb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(text)))
+	var cpu time.Duration
+	for b.Loop() {
+		cmd := exec.Command(grep, "-c", "-F", "-f", vf, tf)
+		out, err := cmd.Output()
+		if err != nil {
+			b.Fatalf("grep: %v", err)
+		}
+		if strings.TrimSpace(string(out)) == "0" {
+			b.Fatal("grep found none of the values")
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	if cpu > 0 {
+		b.ReportMetric(float64(len(text))*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
+	}
 }
 
 // BenchmarkBuild100k: building the matcher for 100k values.
