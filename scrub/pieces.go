@@ -334,25 +334,12 @@ const starts5 = 0x010101010101 * flStart
 // (nearly everywhere in logs) the gram there is one 8-byte load and the
 // next place is skipped (a piece starting there holds the gram after
 // it, tested next); elsewhere the gram's runes are counted and every
-// rune start is tested.
+// rune start is tested. The places that pass the first level are
+// gathered, then looked up (pieceRuns).
 func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 	f := m.pieces
 	b, fl := r.b, r.fl
-	runI, runE := -1, -1
-	var ent entry
-	found := func(i int) {
-		g, en, ok := m.pieceAt(w, b, fl, i)
-		if !ok {
-			return
-		}
-		if i >= runE {
-			if runI >= 0 {
-				hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, b[runI:runE])})
-			}
-			runI, ent = i, en
-		}
-		runE = max(runE, i+len(g))
-	}
+	ps := w.piecePlaces[:0]
 	// In batches: the places' grams are hashed, then their first level's
 	// words read (independent reads, mostly cache misses, in flight
 	// together), then tested in order.
@@ -398,9 +385,9 @@ func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 			if i >= 0 {
 				if p := pairBits(hs[k]); ws[k]&p == p {
 					if skip {
-						found(i - 1)
+						ps = append(ps, int32(i-1))
 					}
-					found(i)
+					ps = append(ps, int32(i))
 				}
 				continue
 			}
@@ -408,14 +395,57 @@ func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 			// first gram held, one starting here its second.
 			i = -1 - i
 			if skip && !digit[b[i-1]] && f.has1(hash5(load5(b[i-1:]), f.seed)) {
-				found(i - 1)
+				ps = append(ps, int32(i-1))
 			}
 			if i+pieceRunes <= len(b) && !digit[b[i+gramRunes]] {
 				if e := runesEnd(fl, i+1, gramRunes); e >= 0 && f.has1(f.gramHash1(b[i+1:e])) {
-					found(i)
+					ps = append(ps, int32(i))
 				}
 			}
 		}
+	}
+	w.piecePlaces = ps
+	return m.pieceRuns(w, r, ps, hits)
+}
+
+// pieceRuns looks up the pieces at places ps (rising) and appends each
+// run of overlapping known pieces as one hit. A piece that starts later
+// ends later (a 12-digit hex piece's next places start hex pieces too,
+// or none, until its seventh digit), so inside a run the furthest
+// reaching piece is the last one found: the places inside are tried
+// from the last back, and the first found stands for those before it
+// (in dump-like text nearly every place starts a known piece: one
+// lookup for up to five). The runs are those of looking every place up
+// in order (TestPieceRunsInOrder).
+func (m *matcher) pieceRuns(w *worker, r *rep, ps []int32, hits []hit) []hit {
+	b, fl := r.b, r.fl
+	runI, runE := -1, -1
+	var ent entry
+	for k := 0; k < len(ps); {
+		i := int(ps[k])
+		if runI < 0 || i >= runE {
+			if runI >= 0 {
+				hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, b[runI:runE])})
+				runI = -1
+			}
+			k++
+			if g, en, ok := m.pieceAt(w, b, fl, i); ok {
+				runI, runE, ent = i, i+len(g), en
+			}
+			continue
+		}
+		end := k // ps[k:end] start inside the run
+		for end < len(ps) && int(ps[end]) < runE {
+			end++
+		}
+		for q := end - 1; q >= k; q-- {
+			j := int(ps[q])
+			if g, ok := pieceBytes(b, fl, j); ok && j+len(g) > runE && m.knownPiece(w, g) {
+				runE = j + len(g)
+				break
+			}
+		}
+		k = end
 	}
 	if runI >= 0 {
 		hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, b[runI:runE])})
@@ -423,14 +453,29 @@ func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 	return hits
 }
 
+// pieceBytes is the piece of skeleton b at rune start i, if one may
+// start there (no lookup).
+func pieceBytes(b []byte, fl []uint8, i int) ([]byte, bool) {
+	e := runesEnd(fl, i, pieceRunes)
+	if e < 0 {
+		return nil, false
+	}
+	return pieceAt(b, i, e)
+}
+
+// knownPiece looks piece g up: the second level, then the keys.
+func (m *matcher) knownPiece(w *worker, g []byte) bool {
+	if !m.pieces.has2(gramHash(g, m.pieces.seed)) {
+		return false
+	}
+	_, _, ok := m.verify(w, domPiece, g)
+	return ok
+}
+
 // pieceAt is the known piece starting at rune start i of skeleton b, if
 // any (after the first level passed).
 func (m *matcher) pieceAt(w *worker, b []byte, fl []uint8, i int) ([]byte, entry, bool) {
-	e := runesEnd(fl, i, pieceRunes)
-	if e < 0 {
-		return nil, entry{}, false
-	}
-	g, ok := pieceAt(b, i, e)
+	g, ok := pieceBytes(b, fl, i)
 	if !ok || !m.pieces.has2(gramHash(g, m.pieces.seed)) {
 		return nil, entry{}, false
 	}

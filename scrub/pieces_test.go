@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -120,4 +121,62 @@ func scrubbersOf(t *testing.T, vs []Value, ix *Index) []struct {
 		}{m.name, s})
 	}
 	return out
+}
+
+// TestPieceRunsInOrder: pieceRuns (places inside a run tried from the
+// last back) gives the runs of looking every place up in order, on
+// dump-like text, logs, and hex next to letters (12-digit pieces reach
+// further than 6-rune ones).
+func TestPieceRunsInOrder(t *testing.T) {
+	text, vals := namesText()
+	hexVals := []Value{{Kind: "token", Text: "0123456789abcdef0123"}, {Kind: "name", Text: "Brünhilde Quixotic"}}
+	vals = append(vals[:20000:20000], hexVals...)
+	s, err := New(Options{Values: vals, NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(text[:1<<20], []byte("\n"))
+	lines = append(lines, bytes.SplitAfter(benchLog()[:1<<18], []byte("\n"))...)
+	lines = append(lines, []byte("x=Quixotic0123456789abcdef0123brünhildeQuixo 9876543210abcdef0123456789abcdef01"),
+		[]byte("abcdef0123456789abcdef0123 zzBrünhildeQuixoticzz"))
+	w := s.newWorker()
+	var r rep
+	runs := 0
+	for _, l := range lines {
+		r.skeleton(l)
+		got := s.m.scanPieces(w, &r, nil)
+		want := inOrderRuns(s.m, w, &r, w.piecePlaces)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%q:\ngot  %v\nwant %v", l, got, want)
+		}
+		runs += len(got)
+	}
+	if runs < len(lines) {
+		t.Errorf("only %d runs in %d lines: the text has too few pieces to say anything", runs, len(lines))
+	}
+}
+
+// inOrderRuns is pieceRuns the plain way: every place looked up.
+func inOrderRuns(m *matcher, w *worker, r *rep, ps []int32) []hit {
+	var hits []hit
+	runI, runE := -1, -1
+	var ent entry
+	for _, p := range ps {
+		i := int(p)
+		g, en, ok := m.pieceAt(w, r.b, r.fl, i)
+		if !ok {
+			continue
+		}
+		if i >= runE {
+			if runI >= 0 {
+				hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, r.b[runI:runE])})
+			}
+			runI, ent = i, en
+		}
+		runE = max(runE, i+len(g))
+	}
+	if runI >= 0 {
+		hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, r.b[runI:runE])})
+	}
+	return hits
 }

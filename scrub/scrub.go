@@ -142,6 +142,8 @@ type worker struct {
 	hits    []hit
 	cands   []cand
 	places  []place
+	// piecePlaces: where a piece may start (scanPieces).
+	piecePlaces []int32
 	// blobTags, when set, gathers the tags of every value a blob holds
 	// (blobGroups).
 	blobTags *[]span
