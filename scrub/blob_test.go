@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/hex"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -168,6 +169,39 @@ func TestNameWordsInBase64(t *testing.T) {
 		}
 		if tried < 500 {
 			t.Fatalf("%s: only %d tried", mode, tried)
+		}
+	}
+}
+
+// TestBlobMissesExact: a run remembered as noise hides no other run,
+// not even one in the same slot of the same length (the base64 of a
+// known value after a word that shares its slot).
+func TestBlobMissesExact(t *testing.T) {
+	s, err := New(Options{Values: []Value{{Kind: "password", Text: "Hildegard9!x"}}, NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := s.newWorker()
+	val := []byte(base64.RawStdEncoding.EncodeToString([]byte("Hildegard9!x")))
+	r := rand.New(rand.NewPCG(5, 6))
+	noise := make([]byte, len(val))
+	for {
+		for i := range noise {
+			noise[i] = "abcdefghijklmnopqrstuvwxyz"[r.IntN(26)]
+		}
+		if w.misses.slot(noise) == w.misses.slot(val) {
+			break
+		}
+	}
+	if _, ok := w.blobHit(noise, 0); ok {
+		t.Fatalf("noise %q read as a value", noise)
+	}
+	if !w.misses.has(noise) {
+		t.Fatalf("noise %q not remembered: the test says nothing", noise)
+	}
+	for range 2 {
+		if _, ok := w.blobHit(val, 0); !ok {
+			t.Fatalf("the base64 of a known value %q was not found after noise in its slot", val)
 		}
 	}
 }

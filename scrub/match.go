@@ -702,8 +702,56 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 	return spans
 }
 
+// blobMisses remembers, per worker, short runs none of whose decodings
+// was even worth scanning (each read as noise, or the run is an id): a
+// log repeats its words ("migration", "instances") line after line, and
+// each would be decoded again to the same end. The runs are kept whole
+// and compared byte for byte: a run is skipped only when it is one seen.
+type blobMisses struct {
+	n     [blobMissSlots]uint8 // the run's length (0: empty slot)
+	b     [blobMissSlots][blobMissLen]byte
+	scans int // scanBlob calls, to tell whether a run's decodings were scanned
+}
+
+const (
+	blobMissSlots = 512
+	blobMissLen   = 31 // (shorter than the runs that are scanned whatever they decode to)
+)
+
+func (c *blobMisses) slot(run []byte) int { return int(gramHash(run, 0) & (blobMissSlots - 1)) }
+
+func (c *blobMisses) has(run []byte) bool {
+	if len(run) > blobMissLen {
+		return false
+	}
+	k := c.slot(run)
+	return int(c.n[k]) == len(run) && string(c.b[k][:len(run)]) == string(run)
+}
+
+func (c *blobMisses) add(run []byte) {
+	if len(run) > blobMissLen {
+		return
+	}
+	k := c.slot(run)
+	c.n[k] = uint8(len(run))
+	copy(c.b[k][:], run)
+}
+
 // blobHit reports the first known value inside a run's decoded forms.
 func (w *worker) blobHit(run []byte, depth int) (span, bool) {
+	if w.misses.has(run) {
+		return span{}, false
+	}
+	scans := w.misses.scans
+	sp, ok := w.decodedHit(run, depth)
+	if !ok && w.misses.scans == scans {
+		w.misses.add(run)
+	}
+	return sp, ok
+}
+
+// decodedHit is blobHit's search.
+func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 	for len(w.bufs) <= depth {
 		w.bufs = append(w.bufs, nil)
 	}
@@ -754,6 +802,7 @@ func plausible(b []byte) bool {
 // Bytes that read as nothing are searched for whole words of values of
 // minAnywhere or more (shorter ones turn up in noise by chance).
 func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
+	w.misses.scans++
 	if out, ok, over := inflate(b, w.inflateRoom()); over {
 		// More than the line may inflate to: not read whole, so
 		// scrubbed whole.

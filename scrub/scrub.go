@@ -153,6 +153,7 @@ type worker struct {
 	foldAt   []int // places a short key may start (scanFolded)
 	sq       []byte
 	bufs     [][]byte // per blob depth: decoded bytes
+	misses   blobMisses
 	seamRep  rep
 	// markers: a keyed MAC and the tags of recent secrets.
 	markMAC    hash.Hash
