@@ -2,6 +2,8 @@ package scrub
 
 import (
 	"bytes"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -64,4 +66,32 @@ func TestFindConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestSkelBoundsBytewise: skelBounds.of (eight flags at a time) agrees
+// with reading them one by one, on random flags of every length.
+func TestSkelBoundsBytewise(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	var sb skelBounds
+	for n := 0; n < 300; n++ {
+		for round := 0; round < 20; round++ {
+			rp := &rep{b: make([]byte, n), fl: make([]uint8, n)}
+			for i := range rp.fl {
+				rp.fl[i] = uint8(r.IntN(64))
+			}
+			sb.of(rp)
+			words, runes := make(bitset, n/64+1), make(bitset, n/64+1)
+			for e := 0; e <= n; e++ {
+				if e == n || rp.fl[e]&flStart != 0 {
+					runes[e>>6] |= 1 << (e & 63)
+					if e == n || rp.fl[e]&(flGap|flCJK|flAfterCJK) != 0 || e > 0 && rp.fl[e-1]&flCJK != 0 {
+						words[e>>6] |= 1 << (e & 63)
+					}
+				}
+			}
+			if !slices.Equal(sb.words, words) || !slices.Equal(sb.runes, runes) {
+				t.Fatalf("flags %v:\nwords %x want %x\nrunes %x want %x", rp.fl, sb.words, words, sb.runes, runes)
+			}
+		}
+	}
 }

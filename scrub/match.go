@@ -142,20 +142,41 @@ type skelBounds struct{ words, runes bitset }
 func (sb *skelBounds) of(r *rep) {
 	n := len(r.b)/64 + 1
 	sb.words, sb.runes = resize(sb.words, n), resize(sb.runes, n)
-	for e := 0; e < len(r.b); e++ {
-		f := r.fl[e]
+	fl := r.fl[:len(r.b)]
+	// Eight flags at a time: each byte's flStart bit, and whether a gap
+	// or a script without spaces is there or just before, gathered into
+	// eight bits (movemask).
+	e := 0
+	var prevCJK uint64 // the last byte's flCJK, moved to the next's bit 0
+	for ; e+8 <= len(fl); e += 8 {
+		x := binary.LittleEndian.Uint64(fl[e:])
+		start := x & lowBits
+		gap := ((x&(lowBits*(flGap|flCJK|flAfterCJK)))+lowBits*0x0f)>>4&lowBits | (x>>2&lowBits)<<8 | prevCJK
+		prevCJK = x >> 58 & 1
+		sb.runes[e>>6] |= gather8(start) << (e & 63)
+		sb.words[e>>6] |= gather8(start&gap) << (e & 63)
+	}
+	for ; e < len(fl); e++ {
+		f := fl[e]
 		if f&flStart == 0 {
 			continue
 		}
 		sb.runes[e>>6] |= 1 << (e & 63)
-		if f&(flGap|flCJK|flAfterCJK) != 0 || e > 0 && r.fl[e-1]&flCJK != 0 {
+		if f&(flGap|flCJK|flAfterCJK) != 0 || e > 0 && fl[e-1]&flCJK != 0 {
 			sb.words[e>>6] |= 1 << (e & 63)
 		}
 	}
-	e := len(r.b)
+	e = len(r.b)
 	sb.runes[e>>6] |= 1 << (e & 63)
 	sb.words[e>>6] |= 1 << (e & 63)
 }
+
+// lowBits is bit 0 of every byte.
+const lowBits = 0x0101010101010101
+
+// gather8 packs bit 0 of each of x's bytes (the others zero) into eight
+// bits, byte k's as bit k.
+func gather8(x uint64) uint64 { return (x << 7) * 0x0002040810204081 >> 56 }
 
 // resize returns b with n zero words.
 func resize(b bitset, n int) bitset {
