@@ -603,13 +603,16 @@ func (x *stmt) decideLit(p int, c column, op string) error {
 		x.set(p, x.literal(p, likeFake(x.w, v)))
 		return nil
 	}
-	out, null, err := x.e.fake(x.w, c, v)
+	out, null, fb, err := x.e.fakeOf(x.w, c, v)
 	if err != nil {
 		return fmt.Errorf("%s.%s: %w", c.table, c.name, err)
 	}
 	if null {
 		x.set(p, []byte("NULL"))
 		return nil
+	}
+	if fb && tk.Kind == sqldump.TokNumber {
+		out = fakeDigits(x.w, v) // a decimal of an integer-kind column: a number of its shape, not text
 	}
 	x.set(p, x.literal(p, out))
 	return nil

@@ -125,25 +125,11 @@ func (x *stmt) caseOperand(p int) (int, int) {
 // markedIn returns the first marked column (not keep) referenced in
 // [lo, hi].
 func (x *stmt) markedIn(lo, hi int) (column, bool, error) {
-	for q := lo; q >= 0 && q <= hi; q++ {
-		if x.nameAt(q) == "" || x.is(q-1, ".") || x.tok(q).Kind == sqldump.TokWord && exprEnds[x.upper(q)] {
-			continue
-		}
-		parts, next := x.qualified(q)
-		if x.is(next, "(") {
-			q = next - 1
-			continue // a function
-		}
-		c, ok, err := x.resolve(parts)
-		if err != nil {
-			return column{}, false, err
-		}
-		if ok && c.rule != nil && c.rule.Kind.Name != "keep" {
-			return c, true, nil
-		}
-		q = next - 1
+	cs, err := x.markedAll(lo, hi)
+	if err != nil || len(cs) == 0 {
+		return column{}, false, err
 	}
-	return column{}, false, nil
+	return cs[0], true, nil
 }
 
 // varAt returns the lower-case name of the variable at p (@user or a
@@ -217,45 +203,153 @@ func (x *stmt) heldBy(p int) (column, bool) {
 	return column{}, false
 }
 
-// aroundColumn decides a body's string literal at p that is compared
-// with no column directly by the marked column of the expression around
-// it, or of the variable it is put into, if there is one.
+// aroundColumn decides a body's literal at p that is compared with no
+// column directly by the marked columns around it: the variable it is
+// put into, the columns of the condition or expression around it (a
+// string only), and the columns it is assigned to or compared with
+// through a function or CASE (SET NEW.created_at = IF(NEW.email = '...',
+// '2019-03-14 00:00:00', NOW())). The first of them whose kind reads the
+// literal gives its fake: the e-mail's kind cannot read the date, the
+// datetime's can.
 func (x *stmt) aroundColumn(p int) error {
 	if x.self != "" && x.strict {
 		return x.checkAround(p)
 	}
-	if x.tables == nil || x.self != "" || x.tok(p).Kind != sqldump.TokString || x.done[x.code[p]] {
+	kind := x.tok(p).Kind
+	if x.tables == nil || x.self != "" || kind != sqldump.TokString && kind != sqldump.TokNumber || x.done[x.code[p]] {
 		return nil
 	}
 	v := x.value(p)
 	if len(v) == 0 {
 		return nil
 	}
-	c, ok := x.heldBy(p)
-	var err error
-	if !ok {
+	var cands []column
+	if c, ok := x.heldBy(p); ok {
+		cands = append(cands, c)
+	}
+	if kind == sqldump.TokString {
 		lo, hi, clo, chi := x.exprAround(p)
-		c, ok, err = x.markedIn(lo, hi)
-		if err == nil && !ok && clo >= 0 {
-			c, ok, err = x.markedIn(clo, chi)
+		cs, err := x.markedAll(lo, hi)
+		if err != nil {
+			return err
+		}
+		cands = append(cands, cs...)
+		if clo >= 0 {
+			if cs, err = x.markedAll(clo, chi); err != nil {
+				return err
+			}
+			cands = append(cands, cs...)
 		}
 	}
-	if err != nil || !ok {
+	cs, err := x.assignedTo(p)
+	if err != nil {
 		return err
 	}
-	out, null, fallback, err := x.e.fakeOf(x.w, c, v)
-	if err != nil {
-		return fmt.Errorf("%s.%s: %w", c.table, c.name, err)
+	cands = append(cands, cs...)
+	for _, c := range cands {
+		out, null, fallback, err := x.e.fakeOf(x.w, c, v)
+		if err != nil {
+			return fmt.Errorf("%s.%s: %w", c.table, c.name, err)
+		}
+		if fallback {
+			continue // not a value of this kind: the next column's, or spotted as any literal
+		}
+		if null {
+			out = nil
+		}
+		x.set(p, x.literal(p, out))
+		x.warnUnlinked(c)
+		return nil
 	}
-	if fallback {
-		return nil // not a value of the kind: spotted as any literal
+	if len(cands) > 0 && kind == sqldump.TokNumber {
+		// a number no kind of its columns reads (a decimal of an
+		// integer-kind column): a number of its shape under the key
+		x.set(p, x.literal(p, fakeDigits(x.w, v)))
+		x.warnUnlinked(cands[0])
 	}
-	if null {
-		out = nil
-	}
-	x.set(p, x.literal(p, out))
-	x.warnUnlinked(c)
 	return nil
+}
+
+// markedAll returns the marked columns (not keep) referenced in [lo, hi],
+// in order.
+func (x *stmt) markedAll(lo, hi int) ([]column, error) {
+	var out []column
+	for q := lo; q >= 0 && q <= hi; q++ {
+		if x.nameAt(q) == "" || x.is(q-1, ".") || x.tok(q).Kind == sqldump.TokWord && exprEnds[x.upper(q)] {
+			continue
+		}
+		parts, next := x.qualified(q)
+		if x.is(next, "(") {
+			q = next - 1
+			continue // a function
+		}
+		c, ok, err := x.resolve(parts)
+		if err != nil {
+			return nil, err
+		}
+		if ok && c.rule != nil && c.rule.Kind.Name != "keep" {
+			out = append(out, c)
+		}
+		q = next - 1
+	}
+	return out, nil
+}
+
+// assignEnds end the walk back from a literal to what it is assigned to:
+// the start of a statement or clause.
+var assignEnds = map[string]bool{";": true, "SET": true, "BEGIN": true, "DO": true, "SELECT": true, "WHERE": true, "FROM": true,
+	"VALUES": true, "VALUE": true, "RETURN": true, "DECLARE": true, "CALL": true, "ELSEIF": true, "WHILE": true, "UNTIL": true,
+	"HAVING": true, "ON": true, "INTO": true, "LIMIT": true, "ORDER": true, "GROUP": true}
+
+// assignedTo returns the marked columns a literal at p is assigned to or
+// compared with through the functions and CASEs it is an argument or
+// branch of (NEW.x = IF(..., '...', ...), NEW.x = CASE WHEN ... THEN
+// '...' END, NEW.x = COALESCE(@v, '...')), nearest first. A column of
+// another item of the same list (SET a = '...', b = IF(...)) is not
+// one; a statement IF (not IF( ) ends the walk.
+func (x *stmt) assignedTo(p int) ([]column, error) {
+	lo, _ := x.litBounds(p)
+	var out []column
+	depth, sibling, sibDepth := 0, false, 0
+	for q := lo - 1; q >= 0; q-- {
+		t := x.tok(q)
+		switch {
+		case x.is(q, ")"):
+			depth++
+			continue
+		case x.is(q, "("):
+			depth--
+			if sibling && depth < sibDepth {
+				sibling = false
+			}
+			continue
+		case depth > 0:
+			continue
+		case t.Kind == sqldump.TokDelimiter,
+			t.Kind == sqldump.TokWord && (assignEnds[x.upper(q)] || x.upper(q) == "IF" && !x.is(q+1, "(")),
+			t.Kind == sqldump.TokPunct && assignEnds[string(t.Text(x.src))]:
+			return out, nil
+		case x.is(q, ","):
+			if !sibling {
+				sibling, sibDepth = true, depth
+			}
+			continue
+		case t.Kind != sqldump.TokPunct || !cmpOps[string(t.Text(x.src))] || sibling && depth >= sibDepth:
+			continue
+		}
+		parts := x.refBefore(q - 1)
+		if len(parts) == 0 {
+			continue
+		}
+		c, ok, err := x.resolve(parts)
+		if err != nil {
+			return nil, err
+		}
+		if ok && c.rule != nil && c.rule.Kind.Name != "keep" {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // warnUnlinked says once per statement and column that a body's literals
