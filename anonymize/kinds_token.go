@@ -317,8 +317,18 @@ func modularCrypt(out []byte, r *mrand.Rand, in []byte) ([]byte, bool) {
 		return nil, false
 	}
 	// A cost or a round count is the software's only after a scheme's
-	// name: in "0$00A0$1000$..." the 1000 is the value's own.
-	named := isAlgorithmName(segs[0]) || len(segs[0]) == 0 && isAlgorithmName(segs[1])
+	// name: in "0$00A0$1000$..." the 1000 is the value's own; and only
+	// right after the name of a scheme that writes one: in "$1$0100$..."
+	// the 0100 is md5-crypt's salt.
+	name := -1
+	switch {
+	case isAlgorithmName(segs[0]):
+		name = 0
+	case len(segs[0]) == 0 && isAlgorithmName(segs[1]):
+		name = 1
+	}
+	named := name >= 0
+	counted := named && countSchemes[string(bytes.ToLower(segs[name]))]
 	for i, s := range segs {
 		if i > 0 {
 			out = append(out, '$')
@@ -328,7 +338,7 @@ func modularCrypt(out []byte, r *mrand.Rand, in []byte) ([]byte, bool) {
 			out = randomToken(out, r, s)
 		case i == 0 && (len(s) == 0 || isAlgorithmName(s)):
 			out = append(out, s...)
-		case i == 1 && len(segs[0]) == 0 && isAlgorithmName(s) || named && i > 0 && isCryptParam(s):
+		case i == 1 && len(segs[0]) == 0 && isAlgorithmName(s) || named && i > 0 && isCryptParam(s, counted && i == name+1):
 			out = append(out, s...)
 		case isCryptSeg(s):
 			out = randomToken(out, r, s)
@@ -348,11 +358,19 @@ func isCryptSeg(s []byte) bool {
 	return len(s) > 0
 }
 
-// isCryptParam: a cost (12), iterations (260000), rounds=5000, v=19,
+// isCryptParam: a cost (12), iterations (260000: digits alone only
+// where count says a scheme writes them), rounds=5000, v=19,
 // m=65536,t=3,p=4.
-func isCryptParam(s []byte) bool {
-	return len(s) > 0 && (len(s) <= 3 || len(s) <= 8 && isDigits(s) || bytes.IndexByte(s, '=') > 0 && bytes.IndexAny(s, "+/") < 0)
+func isCryptParam(s []byte, count bool) bool {
+	return len(s) > 0 && (len(s) <= 3 || count && len(s) <= 8 && isDigits(s) || bytes.IndexByte(s, '=') > 0 && bytes.IndexAny(s, "+/") < 0)
 }
+
+// countSchemes write a cost or a round count of digits alone right after
+// their name (bcrypt's 12, PBKDF2's 260000, passlib's sha1_crypt, Django's
+// scrypt N); the others' next segment is a salt or holds '='.
+var countSchemes = map[string]bool{"2": true, "2a": true, "2b": true, "2x": true, "2y": true, "bcrypt": true, "sha1_crypt": true, "scrypt": true,
+	"pbkdf2": true, "pbkdf2_sha1": true, "pbkdf2_sha256": true, "pbkdf2_sha512": true, "pbkdf2-sha1": true, "pbkdf2-sha256": true, "pbkdf2-sha512": true,
+	"django_pbkdf2_sha256": true}
 
 // isAlgorithmName: a hash scheme's name that software writes (crypt(3)
 // ids after a leading '$', Django's and passlib's hashers). Only known
