@@ -211,6 +211,18 @@ func kindCardNumber(w *worker, c *colInfo, in []byte, n int) result {
 			digits = append(digits, i)
 		}
 	}
+	// Two digits kept name the issuer, but for 6011 and Mastercard's
+	// 2221-2720: their next two are drawn inside the range (2745... is
+	// no card number).
+	set := func(v int) { out[digits[2]], out[digits[3]] = byte('0'+v/10), byte('0'+v%10) }
+	switch p2 := int(out[digits[0]]-'0')*10 + int(out[digits[1]]-'0'); {
+	case p2 == 60:
+		set(11)
+	case p2 == 22:
+		set(21 + r.IntN(79))
+	case p2 == 27:
+		set(r.IntN(21))
+	}
 	sum := 0
 	for k := len(digits) - 2; k >= 0; k-- {
 		d := int(out[digits[k]] - '0')

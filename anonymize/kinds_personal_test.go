@@ -42,6 +42,9 @@ var personalCases = []kindCase{
 	{kind: "card_number", in: "4111111111111111", check: valid("card number", isCardNumber)},
 	{kind: "card_number", in: "5500 0000 0000 0004", check: shaped(`^55\d\d \d{4} \d{4} \d{4}$`)},
 	{kind: "card_number", in: "378282246310005", check: valid("card number", isCardNumber)},
+	{kind: "card_number", in: "6011111111111117", check: valid("card number", isCardNumber)}, // (two digits do not make the issuer)
+	{kind: "card_number", in: "2223003122003222", check: valid("card number", isCardNumber)},
+	{kind: "card_number", in: "2702346310005", check: valid("card number", isCardNumber)}, // (FuzzPersonalKinds' find)
 	{kind: "person_name", in: "Maria González", check: valid("person name", isPersonName)},
 	{kind: "person_name", in: "Jan van der Berg", check: shaped(`^[A-Z][a-z]+ van der [A-Z][a-z]+$`)},
 	{kind: "street_address", in: "1234 Elm Street", check: shaped(`^\d{4} [A-Z][a-z]+ Street$`)},
