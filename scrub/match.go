@@ -22,10 +22,11 @@ type matcher struct {
 	pieces      *pieceFilter // nil: no piece keys
 	verifiers   []verifier
 	minAnywhere int
+	plainOnly   bool // no index: a lookup is a hash and a read, not a keyed MAC
 }
 
 func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matcher {
-	m := &matcher{minAnywhere: minLength}
+	m := &matcher{minAnywhere: minLength, plainOnly: ix == nil}
 	var skel, fold *table
 	var pieces *pieceFilter
 	if ix != nil {

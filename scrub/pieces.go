@@ -463,9 +463,12 @@ func pieceBytes(b []byte, fl []uint8, i int) ([]byte, bool) {
 	return pieceAt(b, i, e)
 }
 
-// knownPiece looks piece g up: the second level, then the keys.
+// knownPiece looks a piece inside a run up: the second level, then the
+// keys; with plaintext keys only, the keys alone (inside a run the piece
+// is mostly known, and a miss in the keys' table costs one read, the
+// second level's two).
 func (m *matcher) knownPiece(w *worker, g []byte) bool {
-	if !m.pieces.has2(gramHash(g, m.pieces.seed)) {
+	if !m.plainOnly && !m.pieces.has2(gramHash(g, m.pieces.seed)) {
 		return false
 	}
 	_, _, ok := m.verify(w, domPiece, g)
