@@ -584,6 +584,9 @@ func (x *stmt) decideLit(p int, c column, op string) error {
 		}
 		return nil
 	}
+	if x.strict && x.unl != nil && x.w != x.unl && x.excludes(p, op) {
+		return x.unlinked(func() error { return x.decideLit(p, c, op) })
+	}
 	if tk.Kind == sqldump.TokNumber && !equalityOps[op] {
 		x.done[x.code[p]] = true
 		return nil // an order comparison with a permuted number means nothing either way

@@ -40,6 +40,9 @@ func (x *stmt) createTable() error {
 		return fmt.Errorf("a CREATE TABLE fuzzy cannot read (see the reader's warning): it refuses to pass it through")
 	}
 	x.self = t.Name
+	if !x.e.opts.KeepBodyLinkage {
+		x.unl = x.e.unlinkedWorker()
+	}
 	x.tables = map[string]string{strings.ToLower(t.Name): t.Name}
 	x.vars = map[string]bool{}
 	open := -1
@@ -136,49 +139,100 @@ func (x *stmt) element(t *sqldump.Table, a, b int) error {
 	for p := a + 1; p < b; p++ {
 		switch {
 		case x.is(p, "DEFAULT"):
-			q := p + 1
-			if x.is(q, "(") {
-				q++
-			}
-			if x.tok(q).Kind == sqldump.TokWord && strings.HasPrefix(string(x.tok(q).Text(x.src)), "_") {
-				q++
-			}
-			if x.is(q, "-") && x.tok(q+1).Kind == sqldump.TokNumber {
-				if marked {
-					if err := x.negative(q, col); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			if marked && x.nameAt(q) != "" && x.is(q+1, "(") {
-				// DEFAULT concat('...', '...'): pieces of the column's value
-				for r := q + 2; r < x.matching(q+1); r++ {
-					if x.tok(r).Kind == sqldump.TokString && len(x.value(r)) > 0 && !x.done[x.code[r]] {
-						if err := x.decideLit(r, col, "="); err != nil {
-							return fmt.Errorf("DEFAULT of %s.%s: %w", t.Name, c.Name, err)
-						}
-					}
-				}
-				continue
-			}
-			if !x.isLit(q) || x.is(q, "NULL") {
-				continue
-			}
-			if err := x.decideLit(q, col, "="); err != nil {
-				return fmt.Errorf("DEFAULT of %s.%s: %w", t.Name, c.Name, err)
+			if err := x.unlinked(func() error { return x.defaultAt(p, col, marked) }); err != nil {
+				return err
 			}
 		case x.is(p, "CHECK") && x.is(p+1, "("):
 			if err := x.strictLiterals(p+1, x.matching(p+1)); err != nil {
 				return fmt.Errorf("CHECK of %s.%s: %w", t.Name, c.Name, err)
 			}
 		case x.is(p, "AS") && x.is(p+1, "("):
-			if err := x.literals(p+1, x.matching(p+1)); err != nil {
+			if err := x.unlinked(func() error { return x.literals(p+1, x.matching(p+1)) }); err != nil {
 				return fmt.Errorf("generated column %s.%s: %w", t.Name, c.Name, err)
 			}
 		}
 	}
 	return nil
+}
+
+// defaultAt fakes the DEFAULT at p of column col: a literal, -N, or the
+// pieces of an expression (concat('...', '...')).
+func (x *stmt) defaultAt(p int, col column, marked bool) error {
+	q := p + 1
+	if x.is(q, "(") {
+		q++
+	}
+	if x.tok(q).Kind == sqldump.TokWord && strings.HasPrefix(string(x.tok(q).Text(x.src)), "_") {
+		q++
+	}
+	if x.is(q, "-") && x.tok(q+1).Kind == sqldump.TokNumber {
+		if marked {
+			if err := x.negative(q, col); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if marked && x.nameAt(q) != "" && x.is(q+1, "(") {
+		// DEFAULT concat('...', '...'): pieces of the column's value
+		for r := q + 2; r < x.matching(q+1); r++ {
+			if x.tok(r).Kind == sqldump.TokString && len(x.value(r)) > 0 && !x.done[x.code[r]] {
+				if err := x.decideLit(r, col, "="); err != nil {
+					return fmt.Errorf("DEFAULT of %s.%s: %w", col.table, col.name, err)
+				}
+			}
+		}
+		return nil
+	}
+	if !x.isLit(q) || x.is(q, "NULL") {
+		return nil
+	}
+	if err := x.decideLit(q, col, "="); err != nil {
+		return fmt.Errorf("DEFAULT of %s.%s: %w", col.table, col.name, err)
+	}
+	return nil
+}
+
+// unlinked runs f with the body key's worker (x.unl) as the statement's:
+// a CREATE TABLE literal no row must match (a DEFAULT, a generated
+// column's, one a CHECK excludes) gets a fake no row has, as a body's
+// literal does. With --keep-body-linkage x.unl is nil and f gets the rows'.
+func (x *stmt) unlinked(f func() error) error {
+	if x.unl == nil || x.w == x.unl {
+		return f()
+	}
+	rows := x.w
+	x.w, x.rows = x.unl, rows
+	defer func() { x.w, x.rows = rows, nil }()
+	return f()
+}
+
+// excludes: the CHECK literal at p, tied through op, is a value rows must
+// not have (<>, !=, NOT IN, NOT LIKE). A number keeps the rows' fake: a
+// permutation maps a value no row has to a fake no row has, while
+// another key's fake of a small number could land on a row's and fail
+// its load.
+func (x *stmt) excludes(p int, op string) bool {
+	if x.tok(p).Kind == sqldump.TokNumber {
+		return false
+	}
+	lo, _ := x.litBounds(p)
+	switch op {
+	case "<>", "!=":
+		return true
+	case "LIKE":
+		return x.is(lo-1, "LIKE") && x.is(lo-2, "NOT")
+	case "IN":
+		q := lo - 1
+		for x.is(q, ",") && x.isLit(q-1) {
+			q -= 2
+			if l, _ := x.litBounds(q + 1); l < q+1 {
+				q = l - 1
+			}
+		}
+		return x.is(q, "(") && x.is(q-1, "IN") && x.is(q-2, "NOT")
+	}
+	return false
 }
 
 // negative fakes DEFAULT -N of a marked column (sign and number).

@@ -16,7 +16,7 @@ import (
 
 type spooled = cliutil.Spooled
 
-var keepLinkageFlag = &cli.BoolFlag{Name: "keep-body-linkage", Usage: "give a literal a view, trigger, routine or event compares with a marked column the fake its rows get, so the body still matches the same row (which it then points at in the published dump: see fuzzy audit); by default it gets a fake no row has"}
+var keepLinkageFlag = &cli.BoolFlag{Name: "keep-body-linkage", Usage: "give a literal a view, trigger, routine or event compares with a marked column (and a CREATE TABLE's DEFAULT, generated-column and excluded CHECK literals) the fake its rows get, so the body still matches the same row (which it then points at in the published dump: see fuzzy audit); by default it gets a fake no row has"}
 
 var (
 	keyFileFlag     = cliutil.KeyFileFlag
