@@ -360,9 +360,20 @@ func isCryptSeg(s []byte) bool {
 
 // isCryptParam: a cost (12), iterations (260000: digits alone only
 // where count says a scheme writes them), rounds=5000, v=19,
-// m=65536,t=3,p=4.
+// m=65536,t=3,p=4 (a name of letters before '=': "1000=" is no
+// parameter).
 func isCryptParam(s []byte, count bool) bool {
-	return len(s) > 0 && (len(s) <= 3 || count && len(s) <= 8 && isDigits(s) || bytes.IndexByte(s, '=') > 0 && bytes.IndexAny(s, "+/") < 0)
+	return len(s) > 0 && (len(s) <= 3 || count && len(s) <= 8 && isDigits(s) || isLetters(s[:max(bytes.IndexByte(s, '='), 0)]) && bytes.IndexAny(s, "+/") < 0)
+}
+
+// isLetters: s is one or more ASCII letters.
+func isLetters(s []byte) bool {
+	for _, c := range s {
+		if c|0x20 < 'a' || c|0x20 > 'z' {
+			return false
+		}
+	}
+	return len(s) > 0
 }
 
 // countSchemes write a cost or a round count of digits alone right after
