@@ -38,8 +38,11 @@ func TestSecretKeepsOnlyKnownSchemes(t *testing.T) {
 		{"wrongname$260000$Qx1vXqJDa0nU$kRq3O8m4yGWxYl7F", "", "wrongname"},
 		{"sha1$1234567890123$Qx1vXqJDa0nU$kRq3O8m4yGWxYl7F", "sha1$", "1234567890123"},
 		{"$1$0100$abcdefgh12345678", "$1$", "0100"}, // md5-crypt: a salt, no count
-		{"1$0100$00000000", "1$", "0100"},
-		{"1$1000=$00000000", "1$", "1000"},                                                  // no name before '=': no parameter (FuzzURL's find)                                                   // (FuzzURL's find)
+		{"1$0100$00000000", "1$", "0100"},           // (FuzzURL's find)
+		{"1$1000=$00000000", "1$", "1000"},          // no parameter's name before '=' (FuzzURL's find)
+		{"1$AAAA=$00000000", "1$", "AAAA"},          // (FuzzURL's find)
+		{"$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E", "$scrypt$ln=16,r=8,p=1$", "aM15713r3X"},
+		{"$bcrypt-sha256$v=2,t=2b,r=12$n79VH.0Q2TMWmt3Oqt9uku$Kq4Noyk3094Y2QlB8NdRT8SvGiI4ft2", "$bcrypt-sha256$v=2,t=2b,r=12$", "n79VH.0Q2T"},
 		{"$pbkdf2-sha256$29000$N2bsXQ$abcdefgh12345678", "$pbkdf2-sha256$29000$", "N2bsXQ"}, // a count stays
 		{"$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW", "$2b$12$", "R9h/cIPz"},
 	} {

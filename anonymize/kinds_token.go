@@ -360,21 +360,24 @@ func isCryptSeg(s []byte) bool {
 
 // isCryptParam: a cost (12), iterations (260000: digits alone only
 // where count says a scheme writes them), rounds=5000, v=19,
-// m=65536,t=3,p=4 (a name of letters before '=': "1000=" is no
-// parameter).
+// m=65536,t=3,p=4: name=value pairs of the schemes' own names ("1000="
+// and "AAAA=" are the value's own text).
 func isCryptParam(s []byte, count bool) bool {
-	return len(s) > 0 && (len(s) <= 3 || count && len(s) <= 8 && isDigits(s) || isLetters(s[:max(bytes.IndexByte(s, '='), 0)]) && bytes.IndexAny(s, "+/") < 0)
-}
-
-// isLetters: s is one or more ASCII letters.
-func isLetters(s []byte) bool {
-	for _, c := range s {
-		if c|0x20 < 'a' || c|0x20 > 'z' {
+	if len(s) > 0 && (len(s) <= 3 || count && len(s) <= 8 && isDigits(s)) {
+		return true
+	}
+	for p := range bytes.SplitSeq(s, []byte(",")) {
+		name, v, ok := bytes.Cut(p, []byte("="))
+		if !ok || !cryptParamNames[string(name)] || len(v) == 0 || len(v) > 10 || !isDigits(v) && len(v) > 3 {
 			return false
 		}
 	}
 	return len(s) > 0
 }
+
+// cryptParamNames: the names of crypt(3)'s, argon2's, scrypt's and
+// passlib's parameters.
+var cryptParamNames = map[string]bool{"rounds": true, "v": true, "m": true, "t": true, "p": true, "r": true, "ln": true, "n": true}
 
 // countSchemes write a cost or a round count of digits alone right after
 // their name (bcrypt's 12, PBKDF2's 260000, passlib's sha1_crypt, Django's
