@@ -25,6 +25,8 @@ import (
 //     versioned objects nest their fields under "nova_object.data") or at
 //     a configured path (json:paths=a.b,c.*.d, array levels transparent,
 //     * any one key);
+//   - strings that look like data (text, names, phone and card numbers:
+//     kinds_json_data.go) as a whole;
 //   - in any other string: JSON inside it (Nova's network_info and cells
 //     carry JSON in strings, escaped one or more levels) rewritten the same
 //     way, and IPs, CIDRs, hostnames with a domain, e-mails, URLs, MACs and
@@ -321,6 +323,9 @@ func (j *jsonRewriter) leaf(key []byte, s []byte, under bool) []byte {
 			j.count++
 			return out
 		}
+	}
+	if out, ok := j.dataLeaf(s); ok {
+		return out // text, a name, a phone or card number: data as a whole
 	}
 	return s
 }
