@@ -48,6 +48,10 @@ type Index struct {
 	// (their filter hashes), or read.
 	pieces        *pieceFilter
 	pendingPieces [][3]uint64
+	// mains: the fingerprints of the values Add was given (their own
+	// main keys, not their other forms'), until Finish counts them.
+	mains    []uint64
+	distinct int
 
 	// Lookup structures built by Finish and LoadIndex: every kind's
 	// fingerprints in one set, each with its kind; a fingerprint in two
@@ -107,8 +111,11 @@ func (ix *Index) Add(kind, value string) {
 	}
 	ix.ensureValues()
 	probe := ix.probeTables()
-	for _, k := range keys {
+	for i, k := range keys {
 		fp := ix.fingerprint(k.dom, k.b)
+		if i == 0 {
+			ix.mains = append(ix.mains, fp)
+		}
 		switch k.dom {
 		case domToken:
 			ix.Tokens = append(ix.Tokens, fp)
@@ -150,6 +157,9 @@ func foldSeed(seed uint64) uint64 { return seed ^ 0x9e3779b97f4a7c15 }
 // Finish sorts and deduplicates the fingerprints and builds the tables.
 func (ix *Index) Finish() {
 	ix.ensureValues()
+	slices.Sort(ix.mains)
+	ix.distinct += len(slices.Compact(ix.mains))
+	ix.mains = nil
 	for k, v := range ix.Values {
 		slices.Sort(v)
 		ix.Values[k] = slices.Compact(v)
@@ -257,7 +267,12 @@ func (ix *Index) Lookup(value string) string {
 	return e.kind
 }
 
-// Len is the number of distinct value fingerprints.
+// Distinct is the number of distinct values Add was given before Finish
+// (0 for a loaded index: it holds keys, not values).
+func (ix *Index) Distinct() int { return ix.distinct }
+
+// Len is the number of distinct value keys: of the values and of their
+// other forms (variants.go), so more than Distinct.
 func (ix *Index) Len() int {
 	if ix.Values == nil && ix.valueSet != nil { // loaded: the lists were merged
 		return len(ix.valueSet.keys)

@@ -127,7 +127,7 @@ func indexCommand() *cli.Command {
 				if err := ix.Save(c.String("output")); err != nil {
 					return err
 				}
-				fmt.Fprintf(os.Stderr, "fuzzy: index %s: %d distinct values, %d tokens\n", c.String("output"), ix.Len(), len(ix.Tokens))
+				fmt.Fprintf(os.Stderr, "fuzzy: index %s: %d distinct values; with their other forms %d value keys and %d word keys\n", c.String("output"), ix.Distinct(), ix.Len(), len(ix.Tokens))
 				return nil
 			})
 		},
