@@ -694,6 +694,7 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 	}
 	t := v.text
 	spans = w.spacedHexSpans(v, depth, spans)
+	spans = w.numListSpans(v, depth, spans)
 	for i := 0; i < len(t); {
 		if !isB64(t[i]) {
 			i++
@@ -801,7 +802,7 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 	if ri.id {
 		return span{}, false
 	}
-	if decodeBase64(run, ri, buf, try) {
+	if decodeBase64(run, ri, buf, try) || decodeBase32(run, buf, try) {
 		return found, ok
 	}
 	return span{}, false

@@ -63,6 +63,8 @@ func variants(text string) []string {
 		add(transliterate(text, false))
 		add(dotted(text))
 	}
+	add(reversed(text))
+	add(rot13(text))
 	for _, v := range phoneForms(text) {
 		add(v)
 	}
@@ -70,6 +72,31 @@ func variants(text string) []string {
 		add(v)
 	}
 	return out
+}
+
+// reversed is text's runes in reverse order (a migration that stores
+// a string backwards, Python's s[::-1]).
+func reversed(text string) string {
+	r := []rune(text)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}
+
+// rot13 is text with its ASCII letters rotated by 13 (Python's
+// codecs.encode(s, "rot13"), tr A-Za-z N-ZA-Mn-za-m).
+func rot13(text string) string {
+	b := []byte(text)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = 'a' + (c-'a'+13)%26
+		case c >= 'A' && c <= 'Z':
+			b[i] = 'A' + (c-'A'+13)%26
+		}
+	}
+	return string(b)
 }
 
 // dotted is text as a hex dump's ASCII column shows it: a dot for each

@@ -1,0 +1,158 @@
+package scrub
+
+import (
+	"encoding/base32"
+	"unicode/utf8"
+)
+
+// More encodings a program can write a value in, each decoded like a
+// blob (a known value inside scrubs the whole run):
+//   - numbers lists: the value's characters or bytes as decimal numbers
+//     (SQL's CHAR(74,252,114 USING utf8mb4), Python's [ord(c) for c in s]
+//     and list(s.encode()), a JavaScript char code array);
+//   - base32 (RFC 4648, either case, with or without padding).
+
+// minNumList: fewer numbers are a tuple's or a version's, not text's.
+const minNumList = 4
+
+// numListSpans appends the spans of v's numbers lists that hold a known
+// value: a run of minNumList or more decimal numbers, separated by a
+// comma and spaces, read as the code points they are and, when all are
+// bytes, as the UTF-8 they spell.
+func (w *worker) numListSpans(v *view, depth int, spans []span) []span {
+	t := v.text
+	if depth >= maxDepth || !hasListComma(t) {
+		return spans
+	}
+	var runes, bytes []byte
+	for i := 0; i < len(t); i++ {
+		if !isDigit(t[i]) || i > 0 && (t[i-1] >= 0x80 || asciiAlnum[t[i-1]] != 0 || t[i-1] == '.') {
+			continue
+		}
+		runes, bytes = runes[:0], bytes[:0]
+		n, end, allBytes := 0, i, true
+		for j := i; ; {
+			k, x := j, 0
+			for k < len(t) && isDigit(t[k]) && k-j < 8 {
+				x = x*10 + int(t[k]-'0')
+				k++
+			}
+			if k == j || k < len(t) && (t[k] >= 0x80 || asciiAlnum[t[k]] != 0 || t[k] == '.') {
+				break
+			}
+			if x > utf8.MaxRune || x >= 0xd800 && x < 0xe000 {
+				break
+			}
+			runes = utf8.AppendRune(runes, rune(x))
+			if x < 256 {
+				bytes = append(bytes, byte(x))
+			} else {
+				allBytes = false
+			}
+			n, end = n+1, k
+			// The next number: after a comma, and spaces.
+			if k >= len(t) || t[k] != ',' {
+				break
+			}
+			k++
+			for k < len(t) && t[k] == ' ' {
+				k++
+			}
+			j = k
+		}
+		if n >= minNumList {
+			if sp, ok := w.listHit(runes, bytes, allBytes, depth); ok {
+				sp.start, sp.end = v.source(i, end)
+				spans = append(spans, sp)
+			}
+		}
+		i = end
+	}
+	return spans
+}
+
+// hasListComma: t has a digit, a comma, maybe a space and a digit
+// (what a numbers list needs; most lines have none).
+func hasListComma(t []byte) bool {
+	for i := 1; i+1 < len(t); i++ {
+		if t[i] != ',' || !isDigit(t[i-1]) {
+			continue
+		}
+		j := i + 1
+		if t[j] == ' ' && j+1 < len(t) {
+			j++
+		}
+		if isDigit(t[j]) {
+			return true
+		}
+	}
+	return false
+}
+
+// listHit scans a numbers list's decoded forms.
+func (w *worker) listHit(runes, bytes []byte, allBytes bool, depth int) (span, bool) {
+	if sp, ok, _ := w.scanBlob(runes, depth+1); ok {
+		return sp, true
+	}
+	if allBytes && string(bytes) != string(runes) {
+		if sp, ok, _ := w.scanBlob(bytes, depth+1); ok {
+			return sp, true
+		}
+	}
+	return span{}, false
+}
+
+// minB32 is the shortest base32 run decoded: 5 bytes (a name's word
+// alone, as for base64).
+const minB32 = 8
+
+var rawBase32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// isB32 reports whether run is base32 in one case: letters and the
+// digits 2-7 only, and not all of them digits.
+func isB32(run []byte) bool {
+	if len(run) < minB32 {
+		return false
+	}
+	lower, upper := false, false
+	for _, c := range run {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= '2' && c <= '7':
+		default:
+			return false
+		}
+	}
+	return lower != upper
+}
+
+// decodeBase32 tries a base32 run (without padding) from each of the 8
+// start offsets (a run cut off before it), calling try until it reports
+// a find.
+func decodeBase32(run, buf []byte, try func([]byte) bool) bool {
+	if !isB32(run) {
+		return false
+	}
+	up := make([]byte, len(run))
+	for i, c := range run {
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		up[i] = c
+	}
+	for off := 0; off < 8 && len(up)-off >= minB32; off++ {
+		r := up[off:]
+		switch len(r) % 8 { // lengths no base32 text has: drop the tail
+		case 1, 3, 6:
+			r = r[:len(r)-1]
+		}
+		n, err := rawBase32.Decode(buf[:cap(buf)][:rawBase32.DecodedLen(len(r))], r)
+		if err == nil && try(buf[:n]) {
+			return true
+		}
+	}
+	return false
+}
