@@ -143,6 +143,9 @@ func computeFold(r rune) folded {
 		if d == 'ς' {
 			d = 'σ'
 		}
+		if l, ok := latinLookalike[d]; ok {
+			d = l
+		}
 		out = utf8.AppendRune(out, d)
 	}
 	f.b = string(out)
@@ -158,6 +161,21 @@ func computeFold(r rune) folded {
 		f.b = string(keep)
 	}
 	return f
+}
+
+// latinLookalike: Cyrillic and Greek letters that look like a Latin one
+// (in either case: the fold forgets case), folded to it, so a value
+// written with lookalikes (Cyrillic а for Latin a, a homoglyph attack
+// or a keyboard-layout slip) is still the value. Values and text fold
+// alike: a Cyrillic or Greek value is found as before.
+var latinLookalike = map[rune]rune{
+	// Cyrillic
+	'а': 'a', 'в': 'b', 'е': 'e', 'ѕ': 's', 'і': 'i', 'ј': 'j', 'к': 'k', 'м': 'm',
+	'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't', 'у': 'y', 'х': 'x', 'һ': 'h',
+	'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'ү': 'y', 'ӏ': 'l',
+	// Greek
+	'α': 'a', 'β': 'b', 'ε': 'e', 'ζ': 'z', 'η': 'h', 'ι': 'i', 'κ': 'k', 'μ': 'm',
+	'ν': 'n', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'y', 'χ': 'x',
 }
 
 // decodeRune reads one rune; a byte that does not start valid UTF-8 is

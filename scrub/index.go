@@ -314,12 +314,15 @@ func (ix *Index) perKind() map[string][]uint64 {
 // uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
-// the pieces' fingerprints and their filter's words. Format 7: the
+// the pieces' fingerprints and their filter's words. Format 8: as 7,
+// but Cyrillic and Greek lookalikes of Latin letters fold to them
+// (fold.go) and values have more variants (reversed, ROT13): a format 7
+// index would miss them silently. Format 7: the
 // pieces' first level holds grams of their first runes. Format 6: pieces
 // (pieces.go). Format 5: ends
 // words hold every domain's pair, anchors as pairs, heads, prefixes in
 // the spans table (prefixBit), pairs.
-const indexMagic = "fuzzyduck-index-7\n"
+const indexMagic = "fuzzyduck-index-8\n"
 
 type tableHeader struct {
 	AnchorWords int   `json:"anchor_words"`
