@@ -802,7 +802,9 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 	if ri.id {
 		return span{}, false
 	}
-	if decodeBase64(run, ri, buf, try) || decodeBase32(run, buf, try) {
+	// (Base32 first, but only a find ends it: base64 of capitals may be
+	// in base32's alphabet too.)
+	if decodeBase32(run, buf, func(b []byte) bool { return try(b) && ok }) || decodeBase64(run, ri, buf, try) {
 		return found, ok
 	}
 	return span{}, false

@@ -90,16 +90,15 @@ func hasListComma(t []byte) bool {
 }
 
 // listHit scans a numbers list's decoded forms.
+// Bytes that spell UTF-8 are read as that only (as code points they are
+// mojibake, which the mojibake variants cover).
 func (w *worker) listHit(runes, bytes []byte, allBytes bool, depth int) (span, bool) {
-	if sp, ok, _ := w.scanBlob(runes, depth+1); ok {
-		return sp, true
+	b := runes
+	if allBytes && utf8.Valid(bytes) {
+		b = bytes
 	}
-	if allBytes && string(bytes) != string(runes) {
-		if sp, ok, _ := w.scanBlob(bytes, depth+1); ok {
-			return sp, true
-		}
-	}
-	return span{}, false
+	sp, ok, _ := w.scanBlob(b, depth+1)
+	return sp, ok
 }
 
 // minB32 is the shortest base32 run decoded: 5 bytes (a name's word
@@ -109,12 +108,13 @@ const minB32 = 8
 var rawBase32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // isB32 reports whether run is base32 in one case: letters and the
-// digits 2-7 only, and not all of them digits.
+// digits 2-7 only. A short lowercase run needs a digit too: words are
+// lowercase runs (base32 of 5 to 19 bytes has one 4 to 8 times in 10).
 func isB32(run []byte) bool {
 	if len(run) < minB32 {
 		return false
 	}
-	lower, upper := false, false
+	lower, upper, digit := false, false, false
 	for _, c := range run {
 		switch {
 		case c >= 'A' && c <= 'Z':
@@ -122,16 +122,17 @@ func isB32(run []byte) bool {
 		case c >= 'a' && c <= 'z':
 			lower = true
 		case c >= '2' && c <= '7':
+			digit = true
 		default:
 			return false
 		}
 	}
-	return lower != upper
+	return lower != upper && (upper || digit || len(run) >= 32)
 }
 
 // decodeBase32 tries a base32 run (without padding) from each of the 8
-// start offsets (a run cut off before it), calling try until it reports
-// a find.
+// start offsets (a run cut off before it; a short run from its start
+// only), calling try until it reports a find.
 func decodeBase32(run, buf []byte, try func([]byte) bool) bool {
 	if !isB32(run) {
 		return false
@@ -144,6 +145,9 @@ func decodeBase32(run, buf []byte, try func([]byte) bool) bool {
 		up[i] = c
 	}
 	for off := 0; off < 8 && len(up)-off >= minB32; off++ {
+		if len(up) < 32 && off > 0 {
+			break // a short run is a whole encoding or none
+		}
 		r := up[off:]
 		switch len(r) % 8 { // lengths no base32 text has: drop the tail
 		case 1, 3, 6:

@@ -25,6 +25,22 @@ func keysOfForms(text string) []key {
 	for _, v := range variants(text) {
 		keys = append(keys, keysOf(v)...)
 	}
+	// Written backwards or in ROT13, the value is found whole and by its
+	// words, not by its pieces: which pieces are common (a reversed
+	// "exampl") only the plain text tells.
+	t := strings.TrimSpace(text)
+	if len(t) <= maxVariantText {
+		for _, v := range [2]string{reversed(t), rot13(t)} {
+			if v == t {
+				continue
+			}
+			for _, k := range keysOf(v) {
+				if k.dom != domPiece {
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
 	// A host name's first label alone is a word of it (its marker says
 	// word, as for the words of a multi-word value).
 	if l := hostLabel(text); l != "" {
@@ -63,8 +79,6 @@ func variants(text string) []string {
 		add(transliterate(text, false))
 		add(dotted(text))
 	}
-	add(reversed(text))
-	add(rot13(text))
 	for _, v := range phoneForms(text) {
 		add(v)
 	}

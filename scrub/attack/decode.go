@@ -23,8 +23,9 @@ import (
 // escapes (\xNN as bytes and as Latin-1), URL escapes, HTML entities,
 // SQL's doubled quotes, base64 runs at every offset (and gzip or zlib
 // inside), hex runs (bare, X'..', 0x..), UTF-16 in either byte order and
-// alignment, and the lines joined (with and without the next line's log
-// header). Every view is case-folded.
+// alignment, the lines joined (with and without the next line's log
+// header), and the hostile forms' decodings (hostile.go). Every view is
+// case-folded.
 func Views(text string) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -101,6 +102,7 @@ func decodeAll(s string) []string {
 		}
 	}
 	out = append(out, blobs(s)...)
+	out = append(out, hostileViews(s)...)
 	if strings.Count(s, "\x00") >= 2 {
 		out = append(out, fromUTF16(s)...)
 	}
