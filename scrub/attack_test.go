@@ -111,15 +111,28 @@ func TestMarkerTagsPerValue(t *testing.T) {
 	}
 	ix.Finish()
 	tagRe := regexp.MustCompile(`\[scrubbed:([a-z-]+):([0-9a-f]{4})\]`)
+	ownTag := map[string]bool{}
+	for _, f := range attack.Forms {
+		ownTag[f.Name] = f.OwnTag
+	}
 	tags := func(opts Options, v attack.Value) map[string]int {
-		log, _, _ := attack.Log([]attack.Value{v}, nil, nil)
+		log, probes, _ := attack.Log([]attack.Value{v}, nil, nil)
 		s, _ := New(opts)
 		var out bytes.Buffer
 		if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
 			t.Fatal(err)
 		}
+		// (The forms found as variants of their own carry their own tag.)
+		lines := strings.SplitAfter(out.String(), "\n")
+		for _, p := range probes {
+			if ownTag[p.Form] {
+				for i := p.First; i < p.First+p.N && i < len(lines); i++ {
+					lines[i] = ""
+				}
+			}
+		}
 		got := map[string]int{}
-		for _, m := range tagRe.FindAllStringSubmatch(out.String(), -1) {
+		for _, m := range tagRe.FindAllStringSubmatch(strings.Join(lines, ""), -1) {
 			if m[1] == v.Kind || m[1] == "password" && !opts.NoBuiltin {
 				got[m[2]]++
 			}

@@ -33,6 +33,9 @@ type Form struct {
 	// Secret: the form puts the value where a built-in pattern rightly
 	// scrubs any value (a URL's password); twins are not rendered in it.
 	Secret bool
+	// OwnTag: the scrubber knows the form as a variant of the value (the
+	// value reversed, in ROT13), so its marker's tag is the variant's.
+	OwnTag bool
 }
 
 // splittable: a value long enough that both of its halves are

@@ -22,8 +22,8 @@ var hostileForms = []Form{
 	{Name: "base32-lower-at-3", Render: func(v string) string {
 		return "seed=" + strings.ToLower(strings.TrimRight(base32.StdEncoding.EncodeToString([]byte("k:x"+v)), "="))
 	}},
-	{Name: "reversed", Render: func(v string) string { return "stored " + Reverse(v) + " (reversed)" }},
-	{Name: "rot13", Render: func(v string) string { return "obfuscated: " + ROT13(v) }},
+	{Name: "reversed", OwnTag: true, Render: func(v string) string { return "stored " + Reverse(v) + " (reversed)" }},
+	{Name: "rot13", OwnTag: true, Render: func(v string) string { return "obfuscated: " + ROT13(v) }},
 	{Name: "homoglyph", Render: func(v string) string { return "user " + homoglyphs.Replace(v) + " logged in" }},
 }
 
