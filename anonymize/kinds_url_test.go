@@ -120,7 +120,9 @@ func leakedTokens(in, out string, keep map[string]bool) []string {
 	var leaks []string
 	for _, t := range alnumRuns(in) {
 		lt := strings.ToLower(t)
-		if len(t) < 4 || keep[lt] || isURLWord([]byte(t)) || ldapAttrs[lt] || zerosOnly(t) { // the nil id is the software's
+		// (the nil id is the software's; so is a word software puts
+		// before its tokens, which a token's fake keeps: "token-<id>")
+		if len(t) < 4 || keep[lt] || isURLWord([]byte(t)) || ldapAttrs[lt] || zerosOnly(t) || tokenWords[lt] {
 			continue
 		}
 		inKept := false // a kept token holds it: the attacker learns nothing new
