@@ -113,14 +113,7 @@ func orderDump(n int) ([]byte, int) {
 		for x = mix64(x); x%7 == 0; x = mix64(x) {
 			id++ // a deleted row
 		}
-		if i%400 == 0 {
-			if i > 0 {
-				b.WriteString(";\n")
-			}
-			b.WriteString("INSERT INTO `users` VALUES ")
-		} else {
-			b.WriteString(",")
-		}
+		batchRow(&b, i, "users")
 		// a fake with as many digits as the id
 		d := len(fmt.Sprint(id))
 		lo := int(math.Pow10(d - 1))

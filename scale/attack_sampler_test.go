@@ -33,20 +33,26 @@ func samplerDonor(n int, seed uint64) []byte {
 	b.WriteString("CREATE TABLE `users` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `email` varchar(64) NOT NULL,\n  `login_count` int(11) NOT NULL,\n  `balance_cents` bigint(20) NOT NULL,\n  `created_at` datetime NOT NULL,\n  `profile` text NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n")
 	t0 := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := 0; i < n; i++ {
-		if i%400 == 0 {
-			if i > 0 {
-				b.WriteString(";\n")
-			}
-			b.WriteString("INSERT INTO `users` VALUES ")
-		} else {
-			b.WriteString(",")
-		}
+		batchRow(&b, i, "users")
 		email := fmt.Sprintf("%s.%s%d@example.org", attackWords[rng.IntN(len(attackWords))], attackWords[rng.IntN(len(attackWords))], rng.IntN(1000))
 		at := t0.Add(time.Duration(rng.Int64N(int64(4 * 365 * 24 * time.Hour))))
 		fmt.Fprintf(&b, "(%d,'%s',%d,%d,'%s','{\\\"contact\\\": {\\\"email\\\": \\\"%s\\\"}}')", i+1, email, rng.IntN(5000), rng.Int64N(10_000_000), at.Format("2006-01-02 15:04:05"), email)
 	}
 	b.WriteString(";\n")
 	return []byte(b.String())
+}
+
+// batchRow starts row i of a generated dump's table: a new INSERT every
+// 400 rows.
+func batchRow(b *strings.Builder, i int, table string) {
+	switch {
+	case i == 0:
+		fmt.Fprintf(b, "INSERT INTO `%s` VALUES ", table)
+	case i%400 == 0:
+		fmt.Fprintf(b, ";\nINSERT INTO `%s` VALUES ", table)
+	default:
+		b.WriteString(",")
+	}
 }
 
 var samplerSizes = []int{500, 1000, 2000, 4000}

@@ -228,6 +228,12 @@ func (p *Plan) decideCopies() {
 			fillOnes(t.copies)
 			continue
 		}
+		// Down, a kept row is as new as a copy: verbatim, it would be
+		// an original row published, and its style (links between
+		// columns, the original's numbers) would tell a downscale from
+		// an upscale, so that each dump says on which side of its count
+		// the original lies (red team duckatk3, E1).
+		t.renew = true
 		t.fam = firstParent(t)
 		if t.fam == nil {
 			t.up = t.factor > 1

@@ -134,12 +134,13 @@ func (p *Plan) keyPlan(t *table, c int) (*colPlan, error) {
 	if r := p.opts.Rules.RuleIn(t.db, t.name, col.Name); r != nil {
 		kind = r.Kind.Name
 	}
-	// Up, every copy gets a new value, the first one too: a copy that
+	// Every copy gets a new value, the first one too (and so does a
+	// downscale's kept row): a copy that
 	// kept the input's value would be told from the others wherever
 	// the value also appears (another table, a text, a log), and
 	// counting such copies counts the original rows. A column the rules
 	// keep keeps its value in the first copy.
-	renew0 := t.up && kind != "keep" && kind != "fixed"
+	renew0 := t.renew && kind != "keep" && kind != "fixed"
 	switch {
 	case isInt(col.Type):
 		cp.key = &keyCol{mode: keyPerm, perm: newPerm(p.prf, cp.tweak, t.out)}

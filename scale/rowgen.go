@@ -43,7 +43,7 @@ func (g *gen) rowCopies(dst []byte, t *table, in *sqldump.Insert, row, r int, em
 	if n == 0 {
 		return dst
 	}
-	if t.up {
+	if t.renew {
 		g.prepare(t, in, row, r)
 	}
 	for j := 0; j < n; j++ {
@@ -59,9 +59,9 @@ func (g *gen) rowCopies(dst []byte, t *table, in *sqldump.Insert, row, r int, em
 }
 
 // catAt is the current row's low-cardinality value of column c (nil
-// when the table is not copied up: prepare ran for up tables only).
+// when the table is not renewed: prepare ran for renewed tables only).
 func (g *gen) catAt(t *table, c int) *catValue {
-	if !t.up || c >= len(g.cats) {
+	if !t.renew || c >= len(g.cats) {
 		return nil
 	}
 	return g.cats[c]
@@ -205,7 +205,7 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 				continue
 			}
 		case cTime:
-			if t.up {
+			if t.renew {
 				familyOnce()
 				if !warpKnown {
 					w, warpKnown = newWarp(p.prf, root, rootT.window), true
@@ -243,7 +243,7 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 			dst = append(dst, lit...)
 			continue
 		case cFresh:
-			if t.up && len(g.vals[c]) > 0 {
+			if t.renew && len(g.vals[c]) > 0 {
 				familyOnce()
 				seed := g.vh[c] ^ lbl
 				if v.Kind == sqldump.KindString && !cp.binary {
@@ -269,7 +269,7 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 				continue
 			}
 		}
-		if !t.up && cp.numSlots != nil && v.Kind == sqldump.KindString && !cp.binary {
+		if !t.renew && cp.numSlots != nil && v.Kind == sqldump.KindString && !cp.binary {
 			// a kept row of a downscale: its numbers that follow an id
 			b := body(v.Raw)
 			q := len(v.Raw) - len(b) - 2 // the opening quote

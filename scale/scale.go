@@ -158,7 +158,8 @@ type table struct {
 	exact   bool // a row target: no noise on the count
 	root    bool
 	keep    bool // written as it is
-	up      bool // copies get new contents
+	up      bool // scaled up: rows are copied
+	renew   bool // written rows get new contents (copies, and the kept rows of a downscale)
 	copies  []uint16
 	fam     *relation // the relation whose families the rows follow
 	famRow  []int32   // per row: its parent row in fam, -1 for none
