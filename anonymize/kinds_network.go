@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// kindIP: a valid address of the same family (private IPv4 in 240.0.0.0/4, IPv6 in
-// fd00::/8); a CIDR-suffixed value keeps its prefix length.
+// kindIP: a valid address of the same family (IPv6 in fd00::/8); a
+// CIDR-suffixed value keeps its prefix length.
 func kindIP(w *worker, c *colInfo, in []byte, n int) result {
 	s := string(in)
 	if bytes.IndexByte(in, '/') >= 0 { // only then a prefix: a failed parse costs an error value
@@ -25,44 +25,31 @@ func kindIP(w *worker, c *colInfo, in []byte, n int) result {
 	return result{out: fakeAddr(w, a, n).AppendTo(nil)}
 }
 
-// IPv4 ranges and where their addresses go. Private and shared ranges
-// map into the reserved 240.0.0.0/4 ("future use", never assigned), so a
-// fake can never equal a real address of the donor's network; loopback
-// and link-local stay in place (nothing to hide); public addresses are
-// permuted among public addresses. Every mapping is a permutation, so
-// distinct addresses stay distinct.
+// IPv4 ranges that keep their place: loopback and link-local (nothing
+// to hide: every host has them) and the reserved 240.0.0.0/4 (with the
+// broadcast address; what holds these is no donor's network). Each
+// permutes its host bits under its own tweak: with one for all, the
+// loopback's well-known 127.0.0.1 would show what 10.0.0.1 became, and
+// the metadata service's 169.254.169.254 what 192.168.169.254 did.
 //
-// The private and shared ranges are one pool: each has its place (off)
-// in one index space, permuted as a whole over all of 240.0.0.0/4, so a
-// fake's range does not tell 10/8 from 172.16/12, 192.168/16 or
-// 100.64/10 (with a fixed target per range it did, whatever the key).
-//
-// Each other range permutes its host bits under its own tweak: with one
-// for all, the loopback's well-known 127.0.0.1 would show what 10.0.0.1
-// became, and the metadata service's 169.254.169.254 what
-// 192.168.169.254 did.
+// Every other address, private (10/8, 172.16/12, 192.168/16, the shared
+// 100.64/10) and public alike, is one pool, permuted as a whole (cycle
+// walking past the ranges above), so distinct addresses stay distinct
+// and a fake's value tells nothing of its original's class: a private
+// address becomes a private one only as often as a public one does (by
+// the pool's share of private space, 0.5%). With private space mapped
+// into 240/4 and public space among public addresses (as before), every
+// fake said which class its original was in (F7).
 var v4Ranges = []struct {
 	base   uint32
 	bits   uint
 	to     uint32
 	domain string
-	pooled bool   // in the private pool, at off
-	off    uint32 // the range's first index in the pool
 }{
-	{base: 10 << 24, bits: 24, pooled: true, off: 0},
-	{base: 172<<24 | 16<<16, bits: 20, pooled: true, off: 1 << 24},
-	{base: 192<<24 | 168<<16, bits: 16, pooled: true, off: 1<<24 + 1<<20},
-	{base: 100<<24 | 64<<16, bits: 22, pooled: true, off: 1<<24 + 1<<20 + 1<<16},
 	{base: 127 << 24, bits: 24, to: 127 << 24, domain: "ipv4/127"},
 	{base: 169<<24 | 254<<16, bits: 16, to: 169<<24 | 254<<16, domain: "ipv4/169.254"},
-	{base: 240 << 24, bits: 28, to: 240 << 24, domain: "ipv4/240"}, // reserved space itself (fakes read back)
+	{base: 240 << 24, bits: 28, to: 240 << 24, domain: "ipv4/240"},
 }
-
-// v4Pool: the private pool's target, 240.0.0.0/4.
-const (
-	v4PoolTo   = 240 << 24
-	v4PoolBits = 28
-)
 
 func v4Range(a uint32) int {
 	for i, r := range v4Ranges {
@@ -82,19 +69,7 @@ func fakeAddr(w *worker, a netip.Addr, n int) netip.Addr {
 		if i := v4Range(x); i >= 0 {
 			r := v4Ranges[i]
 			mask := uint32(1)<<r.bits - 1
-			if r.pooled {
-				// walked past the broadcast 255.255.255.255 (still one-to-one)
-				y := uint64(r.off + x&mask)
-				for {
-					y = w.permuteIn("ipv4/private", y, 1<<v4PoolBits, n)
-					if y != 1<<v4PoolBits-1 {
-						break
-					}
-				}
-				out = v4PoolTo | uint32(y)
-			} else {
-				out = r.to | uint32(w.permuteIn(r.domain, uint64(x&mask), uint64(mask)+1, n))
-			}
+			out = r.to | uint32(w.permuteIn(r.domain, uint64(x&mask), uint64(mask)+1, n))
 		} else {
 			y := uint64(x)
 			for {
