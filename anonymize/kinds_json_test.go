@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var jsonCases = []kindCase{
@@ -282,16 +283,23 @@ func ownFFFD(out []byte, in string) []byte {
 	return bytes.ReplaceAll(bytes.ReplaceAll(out, []byte(`\ufffd`), []byte("\uFFFD")), []byte(`\uFFFD`), []byte("\uFFFD"))
 }
 
-// holdsData: whether v has a letter or digit (or a byte of a non-ASCII
-// rune): every kind keeps ASCII punctuation and spacing by design, so a
-// phone of four spaces that stays tells nothing.
+// holdsData: whether v has a letter or digit, or a byte of another
+// rune or of none: every kind keeps ASCII punctuation and spacing by
+// design (a phone of four spaces that stays tells nothing), and U+FFFD
+// stands for bytes that were no UTF-8 (the kind's \ufffd of them).
 func holdsData(v []byte) bool {
-	for _, c := range v {
-		if c >= 0x80 || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+	for len(v) > 0 {
+		r, n := utf8.DecodeRune(v)
+		if r == utf8.RuneError && n == 1 || r >= 0x80 && r != utf8.RuneError || r < 0x80 && isAlnumASCII(byte(r)) {
 			return true
 		}
+		v = v[n:]
 	}
 	return false
+}
+
+func isAlnumASCII(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // holdsAddr: whether s holds the address or network v whole (no hex
