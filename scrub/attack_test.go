@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -67,9 +68,21 @@ func TestAttackCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			leaks = slices.DeleteFunc(leaks, func(l attack.Leak) bool { return ownTagForm(l.Probe.Form) })
 			reportAttack(t, wprobes, leaks, altered, strings.SplitAfter(wlog, "\n"), strings.SplitAfter(out.String(), "\n"))
 		})
 	}
+}
+
+// ownTagForm: the form is one the scrubber knows as a variant of the
+// whole value (attack.Form.OwnTag).
+func ownTagForm(name string) bool {
+	for _, f := range attack.Forms {
+		if f.Name == name {
+			return f.OwnTag
+		}
+	}
+	return false
 }
 
 func reportAttack(t *testing.T, probes []attack.Probe, leaks []attack.Leak, altered []int, in, out []string) {

@@ -25,9 +25,10 @@ func keysOfForms(text string) []key {
 	for _, v := range variants(text) {
 		keys = append(keys, keysOf(v)...)
 	}
-	// Written backwards or in ROT13, the value is found whole and by its
-	// words, not by its pieces: which pieces are common (a reversed
-	// "exampl") only the plain text tells.
+	// Written backwards or in ROT13, the value is found whole only: not
+	// by its pieces (which are common, a reversed "exampl", only the
+	// plain text tells), nor by its words or prefix (their keys cost a
+	// seventh of an index scrub's speed).
 	t := strings.TrimSpace(text)
 	if len(t) <= maxVariantText {
 		for _, v := range [2]string{reversed(t), rot13(t)} {
@@ -35,7 +36,7 @@ func keysOfForms(text string) []key {
 				continue
 			}
 			for _, k := range keysOf(v) {
-				if k.dom != domPiece {
+				if k.dom != domPiece && k.dom != domToken && k.dom != domPrefix {
 					keys = append(keys, k)
 				}
 			}
