@@ -209,15 +209,17 @@ func TestURLOpaqueFallback(t *testing.T) {
 // FuzzURL: the url kind never panics, and no token of the input (4 or
 // more letters and digits, not a protocol word, scheme, port or query
 // key) survives it. A fake word can hit an input word by chance under
-// one key, rarely under two ("aodh sink cme" -> "house army sink" and
-// "sink doctor town"): a token is a leak when both outputs hold it in the
-// input's place (the same run of letters and digits), or when a third
-// key's output holds it too.
+// one key, rarely under two or three ("aodh sink cme" -> "house army
+// sink" and "sink doctor town"; "aodh sink ck cme" under three keys): a
+// token is a leak when both outputs hold it in the input's place (the
+// same run of letters and digits), or when three more keys' outputs
+// all hold it too (a kept token is in every output).
 func FuzzURL(f *testing.F) {
 	for _, s := range urlCorpus {
 		f.Add(s)
 	}
-	w1, w2, w3 := newWorker(testKey(f, "fuzz-url-1")), newWorker(testKey(f, "fuzz-url-2")), newWorker(testKey(f, "fuzz-url-3"))
+	w1, w2 := newWorker(testKey(f, "fuzz-url-1")), newWorker(testKey(f, "fuzz-url-2"))
+	more := []*worker{newWorker(testKey(f, "fuzz-url-3")), newWorker(testKey(f, "fuzz-url-4")), newWorker(testKey(f, "fuzz-url-5"))}
 	f.Fuzz(func(t *testing.T, in string) {
 		a := kindURL(w1, &noColumn, []byte(in), 0)
 		b := kindURL(w2, &noColumn, []byte(in), 0)
@@ -229,7 +231,7 @@ func FuzzURL(f *testing.F) {
 		for _, tok := range leakedTokens(in, string(b.out), keep) {
 			both[tok] = true
 		}
-		var third map[string]bool
+		var others []map[string]bool
 		for _, tok := range leakedTokens(in, string(a.out), keep) {
 			if !both[tok] {
 				continue
@@ -237,14 +239,17 @@ func FuzzURL(f *testing.F) {
 			if inPlace(in, string(a.out), tok) && inPlace(in, string(b.out), tok) {
 				t.Fatalf("%q\n -> %q\n -> %q\nkeeps %q in its place", in, a.out, b.out, tok)
 			}
-			if third == nil {
-				third = map[string]bool{}
-				for _, tok := range leakedTokens(in, string(kindURL(w3, &noColumn, []byte(in), 0).out), keep) {
-					third[tok] = true
+			if others == nil {
+				for _, w := range more {
+					m := map[string]bool{}
+					for _, tok := range leakedTokens(in, string(kindURL(w, &noColumn, []byte(in), 0).out), keep) {
+						m[tok] = true
+					}
+					others = append(others, m)
 				}
 			}
-			if third[tok] {
-				t.Fatalf("%q\n -> %q\n -> %q\nkeeps %q under three keys", in, a.out, b.out, tok)
+			if others[0][tok] && others[1][tok] && others[2][tok] {
+				t.Fatalf("%q\n -> %q\n -> %q\nkeeps %q under five keys", in, a.out, b.out, tok)
 			}
 		}
 	})
