@@ -207,10 +207,15 @@ func secretShape(r *mrand.Rand, in []byte) ([]byte, bool) {
 	if len(in) < 8 || len(in) > 4096 {
 		return nil, false
 	}
+	maybe := in[0] == '*' || in[0] == '{' // (the shapes below that need no letter and no '$')
 	for _, c := range in {
 		if c <= ' ' || c >= 0x7f || c == '\'' || c == '"' || c == '\\' {
 			return nil, false
 		}
+		maybe = maybe || charClass(c) == 1 || charClass(c) == 2 || c == '$'
+	}
+	if !maybe { // digits and punctuation (a phone number, a date): no shape below matches
+		return nil, false
 	}
 	var out []byte // (allocated by the shape that matches, if one does)
 	switch {

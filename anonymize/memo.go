@@ -107,7 +107,7 @@ func (s *memoSet) forPlan(p *tablePlan, dst []*colMemo) []*colMemo {
 	dst = dst[:0]
 	for _, cp := range p.cols {
 		var m *colMemo
-		if cp != nil && memoKinds[cp.kind] && !cp.info.perRow {
+		if cp != nil && memoKinds[cp.kind] && !cp.info.perRow && !cp.unique {
 			if m = s.cols[cp]; m == nil {
 				m = &colMemo{set: s}
 				s.cols[cp] = m
