@@ -148,6 +148,9 @@ func fakeRun(out []byte, r *mrand.Rand, run []byte, words *wordSpans) []byte {
 			changes++
 		}
 	}
+	if changes == 0 && charClass(run[0]) == 3 {
+		return appendRunNumber(out, r, run) // digits alone: no token (isTokenBody wants a letter or a class change)
+	}
 	if changes >= 2 || isTokenBody(run) {
 		return randomToken(out, r, asciiOnly(run))
 	}

@@ -319,33 +319,29 @@ func kindHostname(w *worker, c *colInfo, in []byte, n int) result {
 }
 
 func isEmail(b []byte) bool {
-	at, dot := -1, -1 // the '@', the first '.' after it
-	for i, c := range b {
-		switch {
-		case emailStop[c]:
-			return false
-		case c == '@':
-			if at >= 0 {
-				return false
-			}
-			at = i
-		case c == '.' && at >= 0 && dot < 0:
-			dot = i
-		}
+	at := bytes.IndexByte(b, '@') // (the '@', then the first '.' after it)
+	if at <= 0 || at >= len(b)-1 || bytes.IndexByte(b[at+1:], '@') >= 0 || bytes.IndexByte(b[at+1:], '.') <= 0 {
+		return false
 	}
-	return at > 0 && at < len(b)-1 && dot > at+1
+	var stop uint8
+	for _, c := range b {
+		stop |= emailStop[c]
+	}
+	return stop == 0
 }
 
 // emailStop: bytes no address holds (one '@' in a sentence is not an
 // address): spaces and controls, quotes, brackets, separators. One table
-// lookup a byte, in the same pass that finds the '@' (a fifth of the
-// e-mail kind's time went to nine comparisons a byte).
-var emailStop = func() (t [256]bool) {
+// lookup a byte ORed together, with no branch (a fifth of the e-mail
+// kind's time went to nine comparisons a byte, then a tenth to a loop
+// that branched on each byte; the '@' and the '.' are found by
+// IndexByte).
+var emailStop = func() (t [256]uint8) {
 	for c := 0; c <= ' '; c++ {
-		t[c] = true
+		t[c] = 1
 	}
 	for _, c := range []byte(`"<>(),;\`) {
-		t[c] = true
+		t[c] = 1
 	}
 	return t
 }()
