@@ -137,6 +137,12 @@ type colPlan struct {
 	inFP, outFP fpHash
 	sets        *kindSets
 	stats       *ColumnStats
+	// rowsHint: the rows the table's AUTO_INCREMENT announces (at most
+	// fpHintMax; 0: none) for a unique tracked column, which the
+	// collision stage makes room for at once (hinted) rather than grow
+	// its table step by step
+	rowsHint int
+	hinted   bool
 }
 
 type tablePlan struct {
@@ -284,6 +290,9 @@ func (e *Engine) plan(in *sqldump.Insert) (*tablePlan, error) {
 		if cp.tracked {
 			cp.inFP, cp.outFP = e.fp[r.Kind.Name][0], e.fp[r.Kind.Name][1]
 			cp.sets = e.coll.of(r.Kind.Name)
+			if cp.unique && schema.AutoIncrement > 1 {
+				cp.rowsHint = int(min(schema.AutoIncrement-1, fpHintMax))
+			}
 		}
 		if cp.info, err = e.columnInfo(in.Table(), name, schema, r); err != nil {
 			return nil, err
@@ -711,6 +720,11 @@ func (c *collisions) free() {
 	}
 }
 
+// fpHintMax bounds the rows a table's AUTO_INCREMENT makes room for (a
+// counter can run far ahead of the rows): 2^20 values, a 21 MB table,
+// about what growing to that many would have reached anyway.
+const fpHintMax = 1 << 20
+
 // prefetchBatch is how many values' slots the in-order stage loads in one
 // tight loop before it probes them: loads with nothing between them are
 // in flight together, so a batch waits for memory about once, where a
@@ -724,6 +738,12 @@ const prefetchBatch = 16
 func (e *Engine) resolveCollisions(w *worker, j *job) error {
 	if len(j.tracked) == 0 {
 		return nil
+	}
+	for _, cp := range j.plan.cols {
+		if cp != nil && cp.rowsHint > 0 && !cp.hinted {
+			cp.hinted = true
+			cp.sets.taken.reserve(cp.sets.taken.len() + cp.rowsHint)
+		}
 	}
 	in := j.st.Insert()
 	var sink uint64

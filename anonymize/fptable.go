@@ -105,6 +105,18 @@ func (t *fpTable) free() {
 	}
 }
 
+// reserve makes room for n keys in all (spread evenly over the shards)
+// before they come: one growth to the size they need, not one growth by
+// half after another.
+func (t *fpTable) reserve(n int) {
+	per := n/len(t.shards) + 1
+	for i := range t.shards {
+		if s := &t.shards[i]; 4*per > 3*len(s.slots) {
+			s.growTo(per*4/3 + 1)
+		}
+	}
+}
+
 // touchSum loads the home slot of k so that a probe that follows finds
 // it in the cache; the caller sums the results only so the loads stay.
 func (t *fpTable) touchSum(k uint64) uint64 {
@@ -190,6 +202,11 @@ func (t *fpShard) grow() {
 	if size == 0 {
 		size = 1 << 8
 	}
+	t.growTo(size)
+}
+
+// growTo rehashes the shard into size slots (more than it has).
+func (t *fpShard) growTo(size int) {
 	if t.res != nil && size <= t.resSlots && commitSlots(t.res, len(t.slots), size) {
 		old := len(t.slots)
 		t.slots = unsafe.Slice((*fpSlot)(t.res), size)
