@@ -720,9 +720,10 @@ func (c *collisions) free() {
 	}
 }
 
-// fpHintMax bounds the rows a table's AUTO_INCREMENT makes room for (a
-// counter can run far ahead of the rows): 2^20 values, a 21 MB table,
-// about what growing to that many would have reached anyway.
+// fpHintMax bounds the values AUTO_INCREMENTs make room for in a kind's
+// table, whatever the number of tables (a counter can run far ahead of
+// the rows): 2^20 values, a 21 MB table, about what growing to that many
+// would have reached anyway.
 const fpHintMax = 1 << 20
 
 // prefetchBatch is how many values' slots the in-order stage loads in one
@@ -742,7 +743,7 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 	for _, cp := range j.plan.cols {
 		if cp != nil && cp.rowsHint > 0 && !cp.hinted {
 			cp.hinted = true
-			cp.sets.taken.reserve(cp.sets.taken.len() + cp.rowsHint)
+			cp.sets.taken.reserve(min(cp.sets.taken.len()+cp.rowsHint, fpHintMax))
 		}
 	}
 	in := j.st.Insert()
