@@ -88,3 +88,41 @@ func TestFPHashDistinct(t *testing.T) {
 		add(append([]byte("x"), make([]byte, n)...))
 	}
 }
+
+// reserve sizes the table once for the keys announced: none of them
+// makes it grow, all are found, and reserving again (also in a table
+// already holding keys, or for fewer) keeps what it holds.
+func TestFPTableReserve(t *testing.T) {
+	var tb fpTable
+	defer tb.free()
+	tb.put(7, 70)
+	tb.reserve(100000)
+	sizes := func() (n [len(tb.shards)]int) {
+		for i := range tb.shards {
+			n[i] = len(tb.shards[i].slots)
+		}
+		return n
+	}
+	before := sizes()
+	r := rand.New(rand.NewPCG(3, 4))
+	keys := make([]uint64, 0, 90000)
+	for len(keys) < cap(keys) {
+		keys = append(keys, r.Uint64()>>3|8)
+	}
+	for i, k := range keys {
+		tb.getOrPut(k, uint64(i))
+	}
+	if got := sizes(); got != before {
+		t.Errorf("shard sizes %v after 90000 keys reserved for, %v before", got, before)
+	}
+	tb.reserve(10)
+	tb.reserve(400000)
+	for i, k := range keys {
+		if v, ok := tb.get(k); !ok || v != uint64(i) {
+			t.Fatalf("get(%#x) = %d, %v after reserving; want %d", k, v, ok, i)
+		}
+	}
+	if v, ok := tb.get(7); !ok || v != 70 {
+		t.Fatalf("get(7) = %d, %v; want 70", v, ok)
+	}
+}
