@@ -57,6 +57,29 @@ type worker struct {
 	// emb, when set, takes embedded values of collision-checked kinds to
 	// the collision stage (embedded.go)
 	emb *embedTracker
+	// slab: where newOut carves fakes' slices from
+	slab []byte
+}
+
+// slabSize is the size of a worker's slab of fakes (newOut).
+const slabSize = 32 << 10
+
+// newOut returns an empty slice of capacity n for a fake, carved from the
+// worker's slab (one allocation for a few thousand short fakes where
+// each took its own): a slice handed out is never handed out again nor
+// written by the slab, so a fake stays valid as long as it is held, and
+// an append past n moves it elsewhere. A fake longer than a slab's
+// sixty-fourth gets an allocation of its own.
+func (w *worker) newOut(n int) []byte {
+	if n > slabSize/64 {
+		return make([]byte, 0, n)
+	}
+	if cap(w.slab)-len(w.slab) < n {
+		w.slab = make([]byte, 0, slabSize)
+	}
+	at := len(w.slab)
+	w.slab = w.slab[:at+n]
+	return w.slab[at : at : at+n]
 }
 
 // labelsMax bounds the label cache; it is cleared when full.
@@ -168,7 +191,7 @@ func fallback(w *worker, c *colInfo, in []byte, n int) result {
 		res.fallback = true
 		return res
 	}
-	return result{out: freeText(w.rng("fallback", in, n), in, c.maxLen), fallback: true}
+	return result{out: freeText(w.newOut(len(in)+8), w.rng("fallback", in, n), in, c.maxLen), fallback: true}
 }
 
 func isHexByte(c byte) bool { return hexDigit[c] != 0 }

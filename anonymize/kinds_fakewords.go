@@ -65,9 +65,9 @@ func pickNoun(r *mrand.Rand, lo, hi int) string {
 // tokens, the rest letter run by letter run (see the top of the file);
 // punctuation and spacing stay. max > 0 bounds the result's length:
 // fake words are shortened first, so numbers (which keep unique
-// columns unique) survive the cut.
-func freeText(r *mrand.Rand, in []byte, max int) []byte {
-	out := make([]byte, 0, len(in)+8)
+// columns unique) survive the cut. The fake is appended to out (empty;
+// its capacity, len(in)+8 or so, saves growing it).
+func freeText(out []byte, r *mrand.Rand, in []byte, max int) []byte {
 	var words wordSpans // of the fake words in out
 	for i := 0; i < len(in); {
 		c := in[i]

@@ -360,7 +360,7 @@ func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
 	if !ok {
 		return fallback(w, c, in, n)
 	}
-	out := make([]byte, 0, len(first)+len(last)+2+len(dom))
+	out := w.newOut(len(first) + len(last) + 2 + len(dom))
 	out = append(out, first...)
 	out = append(out, '.')
 	out = append(out, last...)

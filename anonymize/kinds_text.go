@@ -63,7 +63,7 @@ func kindString(w *worker, c *colInfo, in []byte, n int) result {
 	if c.secret {
 		return kindSecret(w, c, in, n)
 	}
-	return result{out: withCounter(freeText(w.rng("string", in, n), in, c.maxLen), n)}
+	return result{out: withCounter(freeText(w.newOut(len(in)+8), w.rng("string", in, n), in, c.maxLen), n)}
 }
 
 // kindText: sentence-like words filling a length drawn for the value
