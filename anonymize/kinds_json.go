@@ -341,6 +341,8 @@ func (j *jsonRewriter) jsonThenText(sub *jsonRewriter, s []byte) []byte {
 	} else if o, changed := j.w.rewriteText(rest, j.visit); changed {
 		j.count++
 		out = o
+	} else if o, ok := j.dataLeaf(rest); ok {
+		out = o // data as a whole, as in a string that is no JSON (Ghijkl stayed in "\"Abc\"Ghijkl")
 	} else {
 		out = rest
 	}

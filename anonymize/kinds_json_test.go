@@ -443,3 +443,16 @@ func TestJSONDataStringsReplaced(t *testing.T) {
 		t.Errorf("a capitalised word (a name, as far as fuzzy can tell) stays: %s", out)
 	}
 }
+
+// A string holding a quoted word and text after it: the text is data
+// too, not only the word ("\"Abcdef]\"Ghijkl]\"" kept Ghijkl; the
+// fuzzer's "\"Y]\x80\"Y]\x80\"" kept its second Y).
+func TestJSONTextAfterQuotedWord(t *testing.T) {
+	w := newWorker(testKey(t, "json-after-quoted"))
+	for _, in := range []string{`"\"Abcdef]\"Ghijkl]\""`, `"\"Abcdef\"Ghijkl"`, `{"note": "\"Abcdef]\"Ghijkl]\""}`} {
+		out := kindJSON(w, &noColumn, []byte(in), 0).out
+		if bytes.Contains(out, []byte("Ghijkl")) || bytes.Contains(out, []byte("Abcdef")) {
+			t.Errorf("%s -> %s keeps a word", in, out)
+		}
+	}
+}
