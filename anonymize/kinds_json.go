@@ -255,7 +255,7 @@ func (j *jsonRewriter) sep(close byte) (done bool, err error) {
 
 // leaf decides what a string leaf becomes.
 func (j *jsonRewriter) leaf(key []byte, s []byte, under bool) []byte {
-	if len(s) == 0 {
+	if len(s) == 0 || isObjectEnvelope(key) {
 		return s
 	}
 	if len(j.w.row.vals) > 0 {
@@ -463,4 +463,21 @@ func parseKeys(spec string) map[string]bool {
 		}
 	}
 	return m
+}
+
+// isObjectEnvelope: a key of oslo.versionedobjects' envelope
+// ("nova_object.name": "Flavor", "cinder_object.version": "1.3"): its
+// value is the software's class name or version, which the code reading
+// the object needs as written ("Flavor" looks like a name,
+// "InstanceNUMATopology" like a token).
+func isObjectEnvelope(key []byte) bool {
+	dot := bytes.LastIndexByte(key, '.')
+	if dot < 0 || !bytes.HasSuffix(key[:dot], []byte("_object")) {
+		return false
+	}
+	switch string(key[dot+1:]) {
+	case "name", "namespace", "version", "changes":
+		return true
+	}
+	return false
 }

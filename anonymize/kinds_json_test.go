@@ -456,3 +456,31 @@ func TestJSONTextAfterQuotedWord(t *testing.T) {
 		}
 	}
 }
+
+// oslo.versionedobjects' envelope names the class the reading code
+// builds: Nova's instance_extra.flavor holds "nova_object.name":
+// "Flavor", which the data rule took for a name (and fuzzy index then
+// listed "Flavor" as an original value, so verify flagged the column
+// `flavor` in CREATE TABLE); "InstanceNUMATopology" was taken for a
+// token. The envelope stays; the object's data does not.
+func TestJSONObjectEnvelopeKept(t *testing.T) {
+	w := newWorker(testKey(t, "json-envelope"))
+	in := `{"cur": {"nova_object.name": "Flavor", "nova_object.namespace": "nova", "nova_object.version": "1.2", "nova_object.data": {"name": "Aurélie Grünewald", "extra_specs": {}}, "nova_object.changes": ["name"]}, ` +
+		`"numa": {"nova_object.name": "InstanceNUMATopology", "nova_object.version": "1.3", "nova_object.data": {"cells": [{"nova_object.name": "InstanceNUMACell", "nova_object.data": {"id": 0}}]}}, ` +
+		`"vol": {"cinder_object.name": "Volume", "cinder_object.namespace": "cinder", "cinder_object.data": {"display_name": "Payroll Østergaard"}}}`
+	out := string(kindJSON(w, &noColumn, []byte(in), 0).out)
+	for _, keep := range []string{`"nova_object.name": "Flavor"`, `"nova_object.name": "InstanceNUMATopology"`, `"nova_object.name": "InstanceNUMACell"`, `"nova_object.version": "1.2"`, `"nova_object.changes": ["name"]`, `"cinder_object.name": "Volume"`, `"cinder_object.namespace": "cinder"`} {
+		if !strings.Contains(out, keep) {
+			t.Errorf("%s was rewritten: %s", keep, out)
+		}
+	}
+	for _, data := range []string{"Aurélie", "Grünewald", "Payroll", "Østergaard"} {
+		if strings.Contains(out, data) {
+			t.Errorf("%s survives inside the object's data: %s", data, out)
+		}
+	}
+	// a key that only looks like the envelope's is data as before
+	if out := string(kindJSON(w, &noColumn, []byte(`{"user.name": "Aurélie"}`), 0).out); strings.Contains(out, "Aurélie") {
+		t.Errorf("user.name's value stays: %s", out)
+	}
+}
