@@ -90,7 +90,8 @@ func urlProtocol(in string) map[string]bool {
 func zerosOnly(t string) bool { return strings.Trim(t, "0") == "" }
 
 // nilIDs: the nil id's 32 zeros, inside a longer run ("N" and the nil
-// id: the fake of "N" may end in n under two keys).
+// id: the fake of "N" may end in n under two keys, and "Gown" before
+// the nil id held "n00000" of another word).
 var nilIDs = regexp.MustCompile(`0{32,}`)
 
 var portRe = regexp.MustCompile(`:(\d+)(?:[/,?#]|$)`)
@@ -110,6 +111,7 @@ func alnumRuns(s string) []string {
 // more long, not protocol words) that the attacker finds in out, as a
 // whole token or, for 6 and more, anywhere in it (case ignored).
 func leakedTokens(in, out string, keep map[string]bool) []string {
+	out = nilIDs.ReplaceAllString(out, " ") // the software's, no part of a run around it
 	outRuns := map[string]bool{}
 	for _, t := range alnumRuns(out) {
 		outRuns[strings.ToLower(t)] = true
@@ -259,7 +261,7 @@ func FuzzURL(f *testing.F) {
 // ignored) for an i where in's is, or out holds tok inside a longer run
 // (a leak that is not a whole word has no place to compare).
 func inPlace(in, out, tok string) bool {
-	ins, outs := alnumRuns(in), alnumRuns(out)
+	ins, outs := alnumRuns(nilIDs.ReplaceAllString(in, " ")), alnumRuns(nilIDs.ReplaceAllString(out, " ")) // (alike: the places stay)
 	whole := false
 	for i, r := range outs {
 		if !strings.EqualFold(r, tok) {
