@@ -138,17 +138,24 @@ func loot(t *testing.T, log, label string) string {
 	if err != nil {
 		t.Fatalf("loot %s: %v", label, err)
 	}
-	for i, j := 0, len(d)-1; i < j; i, j = i+1, j-1 {
-		d[i], d[j] = d[j], d[i]
+	return string(unloot(d))
+}
+
+// unloot undoes hostile.sh's loot form once base64 is decoded: each byte
+// shifted back by 90, then the text reversed.
+func unloot(d []byte) []byte {
+	r := make([]byte, len(d))
+	for i, c := range d {
+		r[len(d)-1-i] = c - 90
 	}
-	return string(d)
+	return r
 }
 
 var b64Token = regexp.MustCompile(`[A-Za-z0-9+/]{12,}={0,2}`)
 
 // recover reads every artifact as an attacker would: as it is, and with
-// every base64 run decoded, as is and reversed. It returns the planted
-// secrets it finds, by place.
+// every base64 run decoded, as is and undone as hostile.sh's loot. It
+// returns the planted secrets it finds, by place.
 func recover(t *testing.T, dir string, ps []planted) map[string]string {
 	t.Helper()
 	found := map[string]string{}
@@ -175,11 +182,7 @@ func recover(t *testing.T, dir string, ps []planted) map[string]string {
 					continue
 				}
 				look(p, d)
-				r := []byte(string(d))
-				for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
-					r[i], r[j] = r[j], r[i]
-				}
-				look(p, r)
+				look(p, unloot(d))
 			}
 		}
 		return nil

@@ -1,8 +1,9 @@
 #!/bin/bash
 # A hostile migration for gate's sandbox test: before migrating, it tries
 # to read, list and write the worker's files, reach the network and read
-# files through the database, and prints what it got reversed and
-# base64-encoded ("loot LABEL DATA"), a form no scrubber can undo. Then it
+# files through the database, and prints what it got reversed, each byte
+# shifted by 90 and base64-encoded ("loot LABEL DATA"), a form no
+# scrubber can undo (reversed base64 alone it now does). Then it
 # runs the real migration. Usage: hostile.sh TOKEN TARGET [USER]
 # TOKEN names the files the test planted (/tmp/gate-plant-TOKEN.txt, ...)
 # and the ones this script tries to write (gate-wrote-TOKEN); the test's
@@ -12,7 +13,7 @@
 tok=$1
 shift
 loot() { # label, data on stdin
-  printf 'loot %s %s\n' "$1" "$(head -c 65536 | rev | base64 -w0)"
+  printf 'loot %s %s\n' "$1" "$(head -c 65536 | rev | LC_ALL=C tr '\000-\377' '\132-\377\000-\131' | base64 -w0)"
 }
 root=${GATE_HOSTILE_ROOT:-/nonexistent}
 sock=${MYSQL_UNIX_PORT:-/nonexistent}
