@@ -31,6 +31,7 @@ type stmt struct {
 	vars    map[string]bool   // lower-case names of parameters and variables
 	self    string            // the table a CREATE TABLE defines
 	strict  bool              // literals that rows must match (CHECK, partitions)
+	check   int               // strict inside a CHECK: its '(' plus one (0: none; ddl_polarity.go)
 	unl     *worker           // CREATE TABLE: the body key's worker for literals no row must match (ddl.go)
 	head    []string          // the statement's leading words, upper-cased
 	triv    struct {

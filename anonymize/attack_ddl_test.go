@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fuzzyduck/fuzzyduck/anonymize"
+	"github.com/fuzzyduck/fuzzyduck/dbserver/dbtest"
 	"github.com/fuzzyduck/fuzzyduck/internal/dumptest"
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
@@ -75,6 +76,106 @@ func TestDDLLiteralNamesNoRow(t *testing.T) {
 			if named < tc.min || named > tc.max {
 				t.Errorf("%d DDL literals name a row, want %d..%d:\n%s", named, tc.min, tc.max, out)
 			}
+		})
+	}
+}
+
+// checkPolarityCases: CHECKs on t.email around the VIP's address V, and
+// whether rows must match V (the literal must be the rows' fake) or
+// are kept away from it (a fake no row has, or the DDL names the VIP
+// whose address is a row of another table).
+var checkPolarityCases = []struct {
+	check  string
+	linked bool
+}{
+	{"`email` = 'V'", true},
+	{"`email` <> 'V'", false},
+	{"NOT (`email` = 'V')", false},
+	{"NOT `email` = 'V'", false},
+	{"!(`email` = 'V')", false},
+	{"(`email` = 'V') IS FALSE", false},
+	{"(`email` = 'V') IS NOT TRUE", false},
+	{"(`email` = 'V') = 0", false},
+	{"(`email` = 'V') IS TRUE", true},
+	{"NOT (NOT (`email` = 'V'))", true},
+	{"NOT (`email` <> 'V')", true},
+	{"NOT (`email` IN ('V', 'other@bigbank.com'))", false},
+	{"NOT (LOWER(`email`) = 'V')", false},
+	{"`id` > 0 AND NOT (`email` = 'V' OR `email` IS NULL)", false},
+	{"NOT (`id` BETWEEN 100 AND 200 OR `email` = 'V')", false},
+	{"(`id` > 0 AND (NOT (`email` = 'V')))", false},
+}
+
+const (
+	checkVIP   = "vip.customer@bigbank.com"
+	checkRules = "tables:\n  t:\n    email: email\n  u:\n    email: email\n"
+)
+
+// checkPolarityDump: t under the CHECK, with a row that passes it (the
+// VIP where rows must match her, someone else where they must not), and
+// u holding the VIP's address as a row.
+func checkPolarityDump(check string, linked bool) string {
+	row := "someone.else@bigbank.com"
+	if linked {
+		row = checkVIP
+	}
+	return "CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  `email` varchar(100) DEFAULT NULL,\n" +
+		"  CONSTRAINT `c` CHECK (" + strings.ReplaceAll(check, "V", checkVIP) + "),\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n" +
+		"INSERT INTO `t` VALUES (1,'" + row + "');\n" +
+		"CREATE TABLE `u` (`id` int(11) NOT NULL, `email` varchar(100), PRIMARY KEY (`id`)) ENGINE=InnoDB;\n" +
+		"INSERT INTO `u` VALUES (1,'" + checkVIP + "');\n"
+}
+
+// checkNamesVIP anonymizes dump and reports whether a CREATE TABLE
+// literal is the rows' fake of the VIP.
+func checkNamesVIP(t *testing.T, dump []byte) ([]byte, bool) {
+	t.Helper()
+	out, _, err := runWith(t, dump, checkRules, anonymize.Options{Key: key(t, "check-polarity")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "bigbank") {
+		t.Fatalf("an original survives:\n%s", out)
+	}
+	fake := dumptest.Rows(t, out, "u")[0]["email"]
+	named := false
+	for _, l := range ddlLiterals(t, out) {
+		named = named || l == fake
+	}
+	return out, named
+}
+
+// TestCheckPolarity: a negation around the comparison (NOT (email =
+// '...'), IS FALSE, = 0) excludes the value as `<>` does; a double
+// negation, or one around `<>`, makes it a value rows must match.
+func TestCheckPolarity(t *testing.T) {
+	for _, tc := range checkPolarityCases {
+		t.Run(tc.check, func(t *testing.T) {
+			out, named := checkNamesVIP(t, []byte(checkPolarityDump(tc.check, tc.linked)))
+			if named != tc.linked {
+				t.Errorf("CHECK (%s): the literal is the rows' fake of the VIP: %v, want %v\n%s", tc.check, named, tc.linked, out)
+			}
+		})
+	}
+}
+
+// TestCheckPolarityRealServer: the same CHECKs as MariaDB writes them
+// back (mariadb-dump of a real server: most negations become <>, but
+// `email = '...' is false`, `is not true` and `= 0` stay), and the
+// anonymized dump loads: its rows pass every CHECK.
+func TestCheckPolarityRealServer(t *testing.T) {
+	s := dbtest.Shared(t)
+	for _, tc := range checkPolarityCases {
+		t.Run(tc.check, func(t *testing.T) {
+			_, name := dbtest.NewDB(t, s)
+			dbtest.Client(t, s, name, checkPolarityDump(tc.check, tc.linked))
+			dump := dbtest.Dump(t, s, name)
+			out, named := checkNamesVIP(t, dump)
+			if named != tc.linked {
+				t.Errorf("CHECK (%s) as dumped: the literal is the rows' fake of the VIP: %v, want %v\n%s", tc.check, named, tc.linked, out)
+			}
+			_, name2 := dbtest.NewDB(t, s)
+			dbtest.Client(t, s, name2, string(out))
 		})
 	}
 }

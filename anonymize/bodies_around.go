@@ -374,7 +374,8 @@ func (x *stmt) warnUnlinked(c column) {
 // pass the CHECK: where it excludes the value (<>, !=, NOT IN, NOT LIKE)
 // the rows' fake keeps them passing, and a LIKE pattern keeps its
 // wildcards; where rows must equal it through a function (=, IN) no fake
-// can follow, and the literal is only spotted.
+// can follow, and the literal is only spotted; under a negation (NOT
+// (LOWER(name) = '...')) it is excluded and gets a fake no row has.
 func (x *stmt) checkAround(p int) error {
 	if x.tok(p).Kind != sqldump.TokString || x.done[x.code[p]] || len(x.value(p)) == 0 {
 		return nil
@@ -384,12 +385,16 @@ func (x *stmt) checkAround(p int) error {
 	if err != nil || !ok {
 		return err
 	}
-	l, _ := x.litBounds(p)
+	l, h := x.litBounds(p)
 	q := l - 1
 	for x.is(q, ",") && x.isLit(q-1) {
 		q -= 2
 	}
 	switch {
+	case x.is(l-1, "=") && x.check > 0 && x.negatedAround(l, h):
+		// NOT (LOWER(name) = '...'): no row may match it, so a fake no
+		// row has keeps them passing and names none
+		return x.unlinked(func() error { return x.decideLit(p, c, "=") })
 	case x.is(l-1, "<>") || x.is(l-1, "!="):
 		return x.decideLit(p, c, "<>")
 	case x.is(l-1, "LIKE"):

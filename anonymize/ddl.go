@@ -216,12 +216,14 @@ func (x *stmt) excludes(p int, op string) bool {
 	if x.tok(p).Kind == sqldump.TokNumber {
 		return false
 	}
-	lo, _ := x.litBounds(p)
+	lo, hi := x.litBounds(p)
+	neg := false
 	switch op {
 	case "<>", "!=":
-		return true
+		neg = true
+	case "=", "<=>":
 	case "LIKE":
-		return x.is(lo-1, "LIKE") && x.is(lo-2, "NOT")
+		neg = x.is(lo-1, "LIKE") && x.is(lo-2, "NOT")
 	case "IN":
 		q := lo - 1
 		for x.is(q, ",") && x.isLit(q-1) {
@@ -230,9 +232,20 @@ func (x *stmt) excludes(p int, op string) bool {
 				q = l - 1
 			}
 		}
-		return x.is(q, "(") && x.is(q-1, "IN") && x.is(q-2, "NOT")
+		if !x.is(q, "(") || !x.is(q-1, "IN") {
+			return false
+		}
+		neg = x.is(q-2, "NOT")
+		lo, hi = q, x.matching(q)
+	default:
+		return false
 	}
-	return false
+	// NOT (email = '...') excludes as email <> '...' does (and NOT of
+	// that includes again): a negation around the comparison flips it.
+	if x.check > 0 && x.negatedAround(lo, hi) {
+		neg = !neg
+	}
+	return neg
 }
 
 // negative fakes DEFAULT -N of a marked column (sign and number).
@@ -256,8 +269,8 @@ func (x *stmt) negative(q int, col column) error {
 
 // strictLiterals decides the literals of an expression rows must satisfy.
 func (x *stmt) strictLiterals(from, to int) error {
-	x.strict = true
-	defer func() { x.strict = false }()
+	x.strict, x.check = true, from+1
+	defer func() { x.strict, x.check = false, 0 }()
 	return x.literals(from, to)
 }
 
