@@ -457,7 +457,9 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 			w.hits = m.scanSkel(w, &w.sk, anywhere, w.hits)
 		}
 		if m.pieces != nil {
+			n := len(w.hits)
 			w.hits = m.scanPieces(w, &w.sk, w.hits)
+			w.trimPieceEdges(v.text, &w.sk, w.hits[:n], w.hits[n:])
 		}
 		spans = w.mapHits(v, &w.sk, spans)
 	}

@@ -524,3 +524,77 @@ func (f *pieceFilter) empty() bool {
 	}
 	return true
 }
+
+// edgeRunes: a piece run's part beyond its first or last separator of
+// at most this many runes is no distinctive text of its own (a part of
+// two letters or fewer counts as common: commonPiece).
+const edgeRunes = 2
+
+// trimPieceEdges: where a whole known value found in the skeleton ends
+// at a run of pieces' last separator, that separator holds white space,
+// and at most edgeRunes runes of the run come after it, those runes are
+// left out of the run (and the same at the run's start): the value
+// shows where it ends, and a piece of another value that goes on over
+// the separator would take a letter or two of the next word
+// ("bigbank.com/~l" of a URL read as "bigbank.com l" of "bigbank.com
+// logged in"). A run stays whole where only a word of a value ends there
+// (the value's next word may be cut short: "Ismail" of "...ail Çağlayan"),
+// or the separator is punctuation (a password's "S3cr3t!#&/@:p").
+func (w *worker) trimPieceEdges(text []byte, r *rep, found, runs []hit) {
+	if len(found) == 0 {
+		return
+	}
+	for k := range runs {
+		h := &runs[k]
+		i, e := h.i, h.e
+		first, last := -1, -1 // the run's first and last separator
+		for j := i + 1; j < e; j++ {
+			if r.fl[j]&flGap != 0 {
+				if first < 0 {
+					first = j
+				}
+				last = j
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		if runesIn(r.fl[last:e]) <= edgeRunes && wholeAt(found, last, false) && spaceAt(text, r, last) {
+			e = last
+		}
+		if first < e && runesIn(r.fl[i:first]) <= edgeRunes && wholeAt(found, first, true) && spaceAt(text, r, first) {
+			i = first
+		}
+		if i != h.i || e != h.e {
+			h.i, h.e = i, e
+			h.tag = w.tagOf(classSkel, r.b[i:e])
+		}
+	}
+}
+
+func runesIn(fl []uint8) int {
+	n := 0
+	for _, f := range fl {
+		if f&flStart != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// wholeAt: a whole value (no word or head of one) among hs starts (or
+// ends) at skeleton byte j.
+func wholeAt(hs []hit, j int, starts bool) bool {
+	for _, h := range hs {
+		if h.dom != domToken && h.dom != domPrefix && (starts && h.i == j || !starts && h.e == j) {
+			return true
+		}
+	}
+	return false
+}
+
+// spaceAt: the separator before skeleton byte j (a gap) holds white space.
+func spaceAt(text []byte, r *rep, j int) bool {
+	a, b := runeEnd(text, int(r.src[j-1])), int(r.src[j])
+	return a < b && bytes.ContainsAny(text[a:b], " \t\r\n")
+}
