@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fuzzyduck/fuzzyduck/anonymize"
 	"github.com/fuzzyduck/fuzzyduck/internal/dumptest"
 )
 
@@ -81,4 +82,71 @@ func TestTextRepeatsHaveNoCount(t *testing.T) {
 	if len(shadow) != 1 || shadow[0]["message"] != rows[0]["message"] {
 		t.Errorf("the shadow_ copy of row 1 got %v, the row %q", shadow, rows[0]["message"])
 	}
+}
+
+// TestLongHexKeepsNoPiece replays red team fuzzatk4's finding: a hex run
+// longer than a Keystone id (a SHA-1, a SHA-256, a token) inside free
+// text, JSON or a URL was mapped as a 32-digit id followed by hex the
+// kinds left alone, so a SHA-1 kept its last 8 digits, and a SHA-256's
+// two halves were mapped alike (equal halves stayed equal). The
+// attacker looks for any 8 digits of the original in the output, and
+// for a fake whose halves repeat where the original's did.
+func TestLongHexKeepsNoPiece(t *testing.T) {
+	hexes := []string{
+		"da39a3ee5e6b4b0d3255bfef95601890afd80709",                         // SHA-1
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", // SHA-256 of repeating halves
+		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", // SHA-256
+		"3f2a1b4c5d6e7f8091a2b3c4d5e6f708192",                              // 35 digits
+		strings.Repeat("c0ffee42", 16),                                     // 128
+	}
+	var b strings.Builder
+	b.WriteString("CREATE TABLE `t` (`id` int NOT NULL, `note` text, `u` varchar(400), `j` text, PRIMARY KEY (`id`));\n")
+	for i, h := range hexes {
+		fmt.Fprintf(&b, "INSERT INTO `t` VALUES (%d,'checksum %s verified','https://cdn.example.org/blobs/%s/data?sig=%s','{\"data\": {\"digest\": \"%s\", \"note\": \"sha %s x\"}}');\n", i+1, h, h, h, h, h)
+	}
+	out, _, err := runWith(t, []byte(b.String()), "tables:\n  t:\n    note: text\n    u: url\n    j: json\n", anonymize.Options{Key: key(t, "long-hex")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := dumptest.Rows(t, out, "t")
+	kept := 0
+	for i, h := range hexes {
+		for _, col := range []string{"note", "u", "j"} {
+			v := rows[i][col]
+			for k := 0; k+8 <= len(h); k++ {
+				if strings.Contains(v, h[k:k+8]) {
+					kept++
+					t.Errorf("%s of row %d keeps %q of %s: %s", col, i+1, h[k:k+8], h, v)
+					break
+				}
+			}
+		}
+	}
+	for _, col := range []string{"note", "u", "j"} {
+		v := rows[1][col]
+		if repeatsHalf(v) {
+			t.Errorf("%s: the fake of %s repeats its half as the original does: %s", col, hexes[1], v)
+		}
+	}
+	t.Logf("%d of %d hex values keep 8 digits somewhere", kept, 3*len(hexes))
+}
+
+// repeatsHalf: whether s holds a 64-digit hex run made of two equal
+// halves.
+func repeatsHalf(s string) bool {
+	for i := 0; i+64 <= len(s); i++ {
+		if isHex(s[i:i+64]) && s[i:i+32] == s[i+32:i+64] {
+			return true
+		}
+	}
+	return false
+}
+
+func isHex(s string) bool {
+	for _, c := range []byte(s) {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
