@@ -218,7 +218,8 @@ func transliterate(text string, withDigraphs bool) string {
 
 // phoneForms: a phone number's other spellings: its digits alone, with
 // a + (E.164), with 00, with dashes, dots or spaces between its groups,
-// and without its country code when it has one (+1, +49 ...).
+// and without its country code when it has one (+1, +49 ...), and then
+// without its area code when the local number has 7 digits or more.
 func phoneForms(text string) []string {
 	var digits strings.Builder
 	var groups []string
@@ -257,17 +258,34 @@ func phoneForms(text string) []string {
 		rest := strings.Join(groups[1:], "")
 		out = append(out, rest, "0"+rest, strings.Join(groups[1:], " "), strings.Join(groups[1:], "-"))
 	}
+	if text[0] == '+' && len(groups) >= 4 {
+		// Without the area code too: the local number (7946 0958 of
+		// +44 20 7946 0958), when it still has 7 digits or more.
+		if local := strings.Join(groups[2:], ""); len(local) >= 7 {
+			out = append(out, local, strings.Join(groups[2:], " "), strings.Join(groups[2:], "-"))
+		}
+	}
 	return out
 }
 
 // isDate: groups that read as a date (2026-11-21, 21.11.2026): a known
-// date's digits alone are any log's timestamps.
+// date's digits alone are any log's timestamps. Three groups only, and
+// only a real day and month: +44 20 7946 0958 is a London number, not
+// the 44th of a month (its E.164 form was never looked for).
 func isDate(groups []string) bool {
-	if len(groups) < 3 {
+	if len(groups) != 3 {
 		return false
 	}
-	return len(groups[0]) == 4 && len(groups[1]) <= 2 && len(groups[2]) <= 2 ||
-		len(groups[0]) <= 2 && len(groups[1]) <= 2 && len(groups[2]) == 4
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	day := func(d, m string) bool { return n(d) >= 1 && n(d) <= 31 && n(m) >= 1 && n(m) <= 12 }
+	y := groups
+	switch {
+	case len(y[0]) == 4 && len(y[1]) <= 2 && len(y[2]) <= 2:
+		return day(y[2], y[1]) || day(y[1], y[2])
+	case len(y[0]) <= 2 && len(y[1]) <= 2 && len(y[2]) == 4:
+		return day(y[0], y[1]) || day(y[1], y[0])
+	}
+	return false
 }
 
 // ipForms: an IPv4 address as one number (decimal, hex), with its

@@ -14,7 +14,7 @@ import (
 // goes, with --values and with an index; ordinary lines stay.
 func TestVariants(t *testing.T) {
 	vals := []string{"Jürgen Müller-Lüdenscheidt", "Øystein Ødegård", "Łukasz Żółkiewski", "Дмитрий Шостаковичев",
-		"Αλέξανδρος Παπαδόπουλος", "王小明", "+1 (415) 555-0199", "+49 30 12345678", "10.77.3.141",
+		"Αλέξανδρος Παπαδόπουλος", "王小明", "+1 (415) 555-0199", "+49 30 12345678", "+44 20 7946 0958", "10.77.3.141",
 		"db-primary-07.internal.acme-corp.net", "bücher-lager.köln-süd.example", "Staple7Battery!"}
 	vs, ix := secretsOf(vals)
 	cases := []struct{ line, gone string }{
@@ -35,6 +35,15 @@ func TestVariants(t *testing.T) {
 		{"call 415.555.0199", "555.0199"},
 		{"fax 004930 12345678", "12345678"},
 		{"tel:+493012345678", "3012345678"},
+		{"call +442079460958 now", "2079460958"},
+		{"call 00442079460958 now", "2079460958"},
+		{"call 020-7946-0958 now", "7946-0958"},
+		{"call 020 7946 0958 now", "7946 0958"},
+		{"call 02079460958 now", "2079460958"},
+		{"call +44 (0)20 7946 0958 now", "7946 0958"},
+		{"local 7946 0958 now", "7946 0958"},
+		{"local 79460958 now", "79460958"},
+		{"local 555-0199 now", "555-0199"},
 		{"peer 172819341 down", "172819341"},
 		{"peer 0x0a4d038d down", "0a4d038d"},
 		{"peer 010.077.003.141 down", "010.077.003.141"},
