@@ -32,7 +32,7 @@ func (s *Scrubber) Find(buf []byte, found func(Match)) {
 	inKey := false
 	off := 0
 	w.scanLines(buf, nil, nil, &inKey, func(line []byte, spans []span) {
-		for _, sp := range mergeSpans(dropInMarkers(line, spans)) {
+		for _, sp := range mergeSpans(w.dropInMarkers(line, spans)) {
 			found(Match{Start: off + sp.start, End: off + sp.end, Kind: sp.kind, Source: sp.source})
 		}
 		off += len(line)

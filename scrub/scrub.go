@@ -216,7 +216,7 @@ func (w *worker) scrub(b *block, inKey bool) {
 	b.rep = &Report{Counts: map[string]int{}}
 	w.setCuts(b)
 	w.scanLines(b.in, b.prev, b.next, &inKey, func(line []byte, spans []span) {
-		if spans = dropInMarkers(line, spans); len(spans) == 0 {
+		if spans = w.dropInMarkers(line, spans); len(spans) == 0 {
 			b.out = append(b.out, line...)
 		} else {
 			b.out = w.apply(b.out, line, spans, b.rep)
@@ -447,15 +447,19 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, [2]seamSide) {
 		}
 		spans, sides = s.knownSpans(line, spans)
 	}
-	return dropInMarkers(line, spans), sides
+	return s.dropInMarkers(line, spans), sides
 }
 
 var markerRe = regexp.MustCompile(`\[scrubbed:[A-Za-z0-9_.-]+:[0-9a-f]{4}\]`)
 
 // dropInMarkers drops spans that start inside markers already there
 // (the marker's own text may look like "password:..."): scrubbing twice
-// changes nothing.
-func dropInMarkers(line []byte, spans []span) []span {
+// changes nothing. Only a marker this scrubber could have written is
+// one: its kind is a value kind, a pattern's name or blob. Anything else
+// shaped like one is text and scrubbed as text: a hostile migration's
+// [scrubbed:<the secret in hex>:0000] was copied through whole (red
+// team scrubatk5).
+func (s *Scrubber) dropInMarkers(line []byte, spans []span) []span {
 	if len(spans) == 0 || !bytes.Contains(line, []byte("[scrubbed:")) {
 		return spans
 	}
@@ -464,7 +468,7 @@ func dropInMarkers(line []byte, spans []span) []span {
 	for _, sp := range spans {
 		inside := false
 		for _, m := range markers {
-			if sp.start >= m[0] && sp.start < m[1] {
+			if sp.start >= m[0] && sp.start < m[1] && s.markerKind(line[m[0]+len("[scrubbed:"):m[1]-len(":0000]")]) {
 				inside = true
 				break
 			}
@@ -474,6 +478,19 @@ func dropInMarkers(line []byte, spans []span) []span {
 		}
 	}
 	return kept
+}
+
+// markerKind: whether kind is one this scrubber writes in markers.
+func (s *Scrubber) markerKind(kind []byte) bool {
+	if IsValueKind(string(kind)) || string(kind) == kindBlob || string(kind) == "private-key" {
+		return true
+	}
+	for _, p := range s.patterns {
+		if p.Name == string(kind) {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeSpans sorts spans and merges overlapping ones (the first keeps its

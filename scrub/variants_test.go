@@ -2,6 +2,8 @@ package scrub
 
 import (
 	"bytes"
+	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -105,4 +107,23 @@ func checkGone(t *testing.T, vs []Value, ix *Index, cases []lineCase) {
 			}
 		}
 	}
+}
+
+// TestForgedMarkers replays red team scrubatk5's hostile channel: text
+// shaped like a marker ([scrubbed:KIND:TAG]) was copied through whole,
+// so a migration could publish every secret as a "kind" in hex, base64url
+// or plain. Only a marker this scrubber writes (a value kind, a
+// pattern's name, blob) is left alone; a marker that is real stays
+// byte for byte (scrubbing twice changes nothing).
+func TestForgedMarkers(t *testing.T) {
+	vs, ix := secretsOf([]string{"Staple7Battery!", "vip.customer@bigbank.com"})
+	hexed := fmt.Sprintf("%x", "Staple7Battery!")
+	b64 := base64.RawURLEncoding.EncodeToString([]byte("vip.customer@bigbank.com"))
+	checkGone(t, vs, ix, []lineCase{
+		{"note [scrubbed:" + hexed + ":0000] done", hexed[:12]},
+		{"note [scrubbed:" + b64 + ":0000] done", b64[:12]},
+		{"note [scrubbed:Staple7Battery:1a2b] done", "Staple7"},
+		{"note [scrubbed:vip.customer-bigbank.com:0000]", "customer"},
+		{"note [scrubbed:email:1a2b] and [scrubbed:secret:ffff] and [scrubbed:password:0000]", ""},
+	})
 }
