@@ -150,3 +150,25 @@ func isHex(s string) bool {
 	}
 	return true
 }
+
+// TestJSONListedKeyAnyDepth replays red team fuzzatk4's finding: with
+// json:keys=qos_specs, the leaves of the object under qos_specs
+// ("consumer": "summit", a customer's name) stayed, though a listed key
+// covers every leaf under it, at any depth, in arrays too.
+func TestJSONListedKeyAnyDepth(t *testing.T) {
+	doc := `{"data": {"qos_specs": {"consumer": "summit", "tiers": ["goldcust", {"owner": "acmecorp"}]}, "other": "keepme"}}`
+	dump := "CREATE TABLE `t` (`id` int NOT NULL, `j` text, PRIMARY KEY (`id`));\nINSERT INTO `t` VALUES (1,'" + doc + "');\n"
+	out, _, err := runWith(t, []byte(dump), "tables:\n  t:\n    j: \"json:keys=qos_specs\"\n", anonymize.Options{Key: key(t, "json-listed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := dumptest.Rows(t, out, "t")[0]["j"]
+	for _, v := range []string{"summit", "goldcust", "acmecorp"} {
+		if strings.Contains(got, v) {
+			t.Errorf("%q under the listed key survives: %s", v, got)
+		}
+	}
+	if !strings.Contains(got, `"keepme"`) || !strings.Contains(got, `"consumer"`) {
+		t.Errorf("a leaf outside the listed key, or a key, changed: %s", got)
+	}
+}

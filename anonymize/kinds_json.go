@@ -286,7 +286,7 @@ func (j *jsonRewriter) leaf(key []byte, s []byte, under bool) []byte {
 	if under || j.isSecret(key) {
 		return j.replace("secret", s)
 	}
-	if j.pathMatches() || j.c.keys[string(key)] {
+	if j.pathMatches() || j.listed() {
 		return j.replace("string", s)
 	}
 	if kind := j.keyKind(key); kind != "" {
@@ -377,6 +377,21 @@ func isDateLike(s []byte) bool {
 	}
 	return true
 }
+// listed: the leaf is under a key of keys=a,b at any depth (the leaf's
+// own key, or one around it: "qos_specs": {"consumer": "summit"} kept
+// the customer's name, red team fuzzatk4).
+func (j *jsonRewriter) listed() bool {
+	if len(j.c.keys) == 0 {
+		return false
+	}
+	for _, k := range j.path {
+		if j.c.keys[string(k)] {
+			return true
+		}
+	}
+	return false
+}
+
 func (j *jsonRewriter) pathMatches() bool {
 	for _, p := range j.c.paths {
 		if len(p) != len(j.path) {
