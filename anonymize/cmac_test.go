@@ -3,6 +3,7 @@ package anonymize
 import (
 	"crypto/aes"
 	"encoding/hex"
+	"fmt"
 	"testing"
 )
 
@@ -29,5 +30,40 @@ func TestCMACVectors(t *testing.T) {
 		if hex.EncodeToString(got[:]) != tc.want {
 			t.Errorf("CMAC of %d bytes = %x, want %s", tc.n, got, tc.want)
 		}
+	}
+}
+
+// TestCMACTagHeader: tag, which starts from the kept state after a
+// header, is the plain CMAC of header || value for every value length
+// (one block, several, none), domains of one and two header blocks,
+// counters, and more (domain, counter) pairs than it keeps.
+func TestCMACTagHeader(t *testing.T) {
+	c := newCMAC([]byte("0123456789abcdef0123456789abcdef"))
+	ref := newCMAC([]byte("0123456789abcdef0123456789abcdef"))
+	value := []byte("+1-499-782-8366 dennis.martin2@example.com, a longer value of several blocks")
+	domains := []string{"string", "email-local", "fingerprint-key", "json-secret-number", "a", "", "hostname-label", "phone", "uuid", "text"}
+	seen := map[[16]byte]string{}
+	for round := 0; round < 2; round++ {
+		for _, d := range domains {
+			for _, n := range []int{0, 1, 2, 300} {
+				for l := 0; l <= len(value); l++ {
+					got := c.tag(d, 0, value[:l], n)
+					want := ref.sum(append(appendHeader(nil, d, 0, n), value[:l]...))
+					if got != want {
+						t.Fatalf("tag(%q, 0, %d bytes, %d) = %x, CMAC of its encoding %x", d, l, n, got, want)
+					}
+					if round == 0 {
+						what := fmt.Sprintf("%q %d %d", d, l, n)
+						if prev, ok := seen[got]; ok {
+							t.Fatalf("tag of %s equals that of %s", what, prev)
+						}
+						seen[got] = what
+					}
+				}
+			}
+		}
+	}
+	if c.tag("x", 1, []byte("v"), 0) == c.tag("x", 0, []byte("v"), 0) {
+		t.Error("the separator byte does not change the tag")
 	}
 }

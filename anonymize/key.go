@@ -88,9 +88,9 @@ func GenerateKeyFile(path string) (*Key, error) {
 	return NewKey(secret)
 }
 
-// prf computes HMAC-SHA256(key, domain 0x00 value [0x00 counter]) for one
-// goroutine; it is not safe for concurrent use. The 32-byte output seeds a
-// xoshiro256** stream from which fakes draw.
+// prf computes the keyed tag of (domain, value, counter) (cmac.tag) for
+// one goroutine; it is not safe for concurrent use. The 16-byte tag seeds
+// a xoshiro256** stream from which fakes draw.
 type prf struct {
 	mac *cmac
 	src *xoshiro
