@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"bytes"
+	"math/bits"
 	mrand "math/rand/v2"
 )
 
@@ -192,12 +193,25 @@ func appendRunNumber(out []byte, r *mrand.Rand, run []byte) []byte {
 }
 
 // appendKeyedNumber appends a number of 1 to max digits (the count drawn
-// from r) without a leading zero.
+// from r) without a leading zero. The count, the first digit and the
+// others come from one 64-bit output read as a fraction, as appendDigits
+// reads it (multiply by the range: the high word is the draw, the low
+// word the rest), while max and the digits fit in digitsPerDraw draws:
+// a draw a digit (r.IntN) cost a phone number's digit runs a twentieth
+// of the run.
 func appendKeyedNumber(out []byte, r *mrand.Rand, max int) []byte {
-	n := 1 + r.IntN(max)
-	out = append(out, byte('1'+r.IntN(9)))
-	for i := 1; i < n; i++ {
-		out = append(out, byte('0'+r.IntN(10)))
+	if max+1 > digitsPerDraw {
+		n := 1 + r.IntN(max)
+		out = append(out, byte('1'+r.IntN(9)))
+		return appendDigits(out, r, n-1)
+	}
+	x := r.Uint64()
+	n, x := bits.Mul64(x, uint64(max))
+	d, x := bits.Mul64(x, 9)
+	out = append(out, byte('1'+d))
+	for ; n > 0; n-- {
+		d, x = bits.Mul64(x, 10)
+		out = append(out, byte('0'+d))
 	}
 	return out
 }
