@@ -169,19 +169,22 @@ func (w *worker) cell(cp *colPlan, v []byte, row, col int) result {
 // fake when known (known).
 func (e *Engine) claim(w *worker, kind string, c *colInfo, orig []byte, inFP, outFP uint64, known bool) (int, error) {
 	sets := e.coll.of(kind)
+	fn, fp := kindFuncs[kind], e.fp[kind][1]
+	if !known {
+		outFP = fp.sum(fn(w, c, orig, 0).out)
+	}
+	// as in resolveCollisions: redo only when the first fake is another's
+	if owner, ok := sets.taken.getOrPut(outFP, inFP); !ok || owner == inFP {
+		return 0, nil
+	}
 	if rn, ok := sets.redo.get(inFP); ok {
 		return int(rn), nil
 	}
-	fn, fp := kindFuncs[kind], e.fp[kind][1]
-	for n := 0; ; n++ {
-		if n > 0 || !known {
-			outFP = fp.sum(fn(w, c, orig, n).out)
-		}
+	for n := 1; ; n++ {
+		outFP = fp.sum(fn(w, c, orig, n).out)
 		owner, ok := sets.taken.getOrPut(outFP, inFP)
 		if !ok || owner == inFP {
-			if n > 0 {
-				sets.redo.put(inFP, uint64(n))
-			}
+			sets.redo.put(inFP, uint64(n))
 			return n, nil
 		}
 		if n > 1000 {

@@ -555,9 +555,11 @@ func (e *Engine) count(j *job, stats *Stats) {
 	}
 }
 
+// clone copies the statement the reader just returned (its values' spans
+// moved, not copied: the reader goroutine reads nothing of st after).
 func (e *Engine) clone(st *sqldump.Statement) *sqldump.Statement {
 	dst, _ := e.stmts.Get().(*sqldump.Statement)
-	return st.CloneInto(dst)
+	return st.MoveInto(dst)
 }
 
 // Run anonymizes a dump from r to w. The output is deterministic for a
@@ -736,6 +738,11 @@ const prefetchBatch = 16
 // resolveCollisions runs in input order: the first input to claim an
 // output keeps it; a later, different input is re-derived (n = 1, 2, ...)
 // and remembered, so every later occurrence gets the same re-derived value.
+// The memory of re-derivations (redo) is read only when the value's first
+// fake is another input's: an input that was re-derived lost its first
+// fake to another (claims are never undone), so a first fake that is free
+// or its own says n = 0 without a look in redo (most values: a probe of
+// the table of outputs alone, one random memory access instead of two).
 func (e *Engine) resolveCollisions(w *worker, j *job) error {
 	if len(j.tracked) == 0 {
 		return nil
@@ -750,8 +757,7 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 	var sink uint64
 	touch := func(i int) {
 		tv := &j.tracked[i]
-		sets := j.plan.cols[tv.col].sets
-		sink += sets.taken.touchSum(tv.outFP) + sets.redo.touchSum(tv.inFP)
+		sink += j.plan.cols[tv.col].sets.taken.touchSum(tv.outFP)
 	}
 	for i := range j.tracked {
 		if i%prefetchBatch == 0 {
@@ -762,11 +768,14 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 		tv := &j.tracked[i]
 		cp := j.plan.cols[tv.col]
 		taken, redo := &cp.sets.taken, &cp.sets.redo
-		orig := j.origs[tv.origAt:tv.origEnd]
 		inFP := tv.inFP
+		if owner, ok := taken.getOrPut(tv.outFP, inFP); !ok || owner == inFP {
+			continue // n = 0: the worker's fake stands
+		}
+		orig := j.origs[tv.origAt:tv.origEnd]
+		var out []byte
 		rn, wasRedone := redo.get(inFP)
 		n := int(rn)
-		var out []byte
 		if wasRedone {
 			res := cp.fn(w, &cp.info, orig, n)
 			o, err := fit(cp, res.out)
@@ -775,18 +784,14 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 			}
 			out = o
 		} else {
-			outFP := tv.outFP
-			for n = 0; ; n++ {
-				if n > 0 {
-					res := cp.fn(w, &cp.info, orig, n)
-					o, err := fit(cp, res.out)
-					if err != nil {
-						return err
-					}
-					out = o
-					outFP = cp.outFP.sum(out)
+			for n = 1; ; n++ {
+				res := cp.fn(w, &cp.info, orig, n)
+				o, err := fit(cp, res.out)
+				if err != nil {
+					return err
 				}
-				owner, ok := taken.getOrPut(outFP, inFP)
+				out = o
+				owner, ok := taken.getOrPut(cp.outFP.sum(out), inFP)
 				if !ok || owner == inFP {
 					break
 				}
@@ -794,14 +799,10 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 					return fmt.Errorf("table %s column %s: cannot find a unique %s value for row %d at line %d after 1000 tries", cp.info.table, cp.info.name, cp.kind, tv.row+1, j.st.Line)
 				}
 			}
-			if n > 0 {
-				redo.put(inFP, uint64(n))
-				cp.stats.Rederived++
-			}
+			redo.put(inFP, uint64(n))
+			cp.stats.Rederived++
 		}
-		if n > 0 {
-			setValue(in, tv.row, tv.col, in.Value(tv.row, tv.col), out, tv.hex)
-		}
+		setValue(in, tv.row, tv.col, in.Value(tv.row, tv.col), out, tv.hex)
 	}
 	e.sink = sink
 	return nil
