@@ -157,7 +157,16 @@ func (s *Statement) Clone() *Statement { return s.CloneInto(nil) }
 
 // CloneInto is Clone reusing dst's buffers (dst may be nil): a pipeline
 // that recycles its statements allocates nothing per statement.
-func (s *Statement) CloneInto(dst *Statement) *Statement {
+func (s *Statement) CloneInto(dst *Statement) *Statement { return s.cloneInto(dst, false) }
+
+// MoveInto is CloneInto for the statement the Reader's Next just
+// returned, when the caller reads only the copy: the values' spans and
+// row bounds (about as many bytes as the statement's text) are handed
+// over instead of copied, and the Reader takes dst's old ones for its
+// next statement. s's Insert must not be read after it.
+func (s *Statement) MoveInto(dst *Statement) *Statement { return s.cloneInto(dst, true) }
+
+func (s *Statement) cloneInto(dst *Statement, move bool) *Statement {
 	if dst == nil {
 		dst = &Statement{}
 	}
@@ -181,8 +190,13 @@ func (s *Statement) CloneInto(dst *Statement) *Statement {
 	if s.insert.columns != nil {
 		ins.columns = append(cols[:0], s.insert.columns...)
 	}
-	ins.spans = append(spans[:0], s.insert.spans...)
-	ins.rowAt = append(rowAt[:0], s.insert.rowAt...)
+	if move {
+		ins.spans, s.insert.spans = s.insert.spans, spans[:0]
+		ins.rowAt, s.insert.rowAt = s.insert.rowAt, rowAt[:0]
+	} else {
+		ins.spans = append(spans[:0], s.insert.spans...)
+		ins.rowAt = append(rowAt[:0], s.insert.rowAt...)
+	}
 	if cap(arena) < len(dst.Raw)/2 {
 		// Room for rewritten values: about as long as the originals.
 		arena = make([]byte, 0, len(dst.Raw)/2+len(s.insert.arena))

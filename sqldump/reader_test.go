@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -545,5 +547,76 @@ func TestQuotedEveryPosition(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMoveInto: a statement moved out of the reader (spans handed over,
+// the reader given the recycled ones) holds the same values as a clone,
+// stays valid while the reader reads on into the recycled buffers, and
+// rewrites as a clone does.
+func TestMoveInto(t *testing.T) {
+	var in strings.Builder
+	for s := 0; s < 6; s++ {
+		in.WriteString("INSERT INTO `t` VALUES ")
+		for row := 0; row < 40+s*7; row++ {
+			if row > 0 {
+				in.WriteString(",")
+			}
+			fmt.Fprintf(&in, "(%d,'%s\\'%d',NULL,0x%02X)", row, strings.Repeat("v", s+1), row, row) // (offsets differ between statements)
+		}
+		in.WriteString(";\n")
+	}
+	values := func(st *sqldump.Statement) []string {
+		var out []string
+		ins := st.Insert()
+		for row := 0; row < ins.Rows(); row++ {
+			for col := 0; col < ins.Width(); col++ {
+				v := ins.Value(row, col)
+				out = append(out, fmt.Sprintf("%d:%s", v.Kind, v.Bytes(nil)))
+			}
+		}
+		return out
+	}
+	r, err := sqldump.NewReader(strings.NewReader(in.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moved, clones []*sqldump.Statement
+	var spare *sqldump.Statement
+	for st := range statements(t, r) {
+		if n := len(moved); n > 0 { // the reader has parsed st into its buffers
+			if got, want := values(moved[n-1]), values(clones[n-1]); !slices.Equal(got, want) {
+				t.Fatalf("statement %d changed when the reader read on: %q, want %q", n-1, got, want)
+			}
+		}
+		c := st.Clone()
+		m := st.MoveInto(spare)
+		if got, want := values(m), values(c); !slices.Equal(got, want) {
+			t.Fatalf("statement %d: moved values %q, cloned %q", len(moved), got, want)
+		}
+		moved, clones = append(moved, m), append(clones, c)
+		if len(moved) >= 2 {
+			spare = moved[len(moved)-2] // recycled: its buffers go back to the reader
+			moved[len(moved)-2] = nil
+		}
+	}
+	last := moved[len(moved)-1]
+	if got, want := values(last), values(clones[len(clones)-1]); !slices.Equal(got, want) {
+		t.Fatalf("the last moved statement changed after the reader read on: %q, want %q", got, want)
+	}
+	last.Insert().SetString(0, 1, []byte("new"))
+	clones[len(clones)-1].Insert().SetString(0, 1, []byte("new"))
+	var a, b bytes.Buffer
+	wa, wb := sqldump.NewWriter(&a), sqldump.NewWriter(&b)
+	if err := wa.Write(last); err != nil {
+		t.Fatal(err)
+	}
+	if err := wb.Write(clones[len(clones)-1]); err != nil {
+		t.Fatal(err)
+	}
+	wa.Close()
+	wb.Close()
+	if a.String() != b.String() || !strings.Contains(a.String(), "(0,'new',NULL,0x00)") {
+		t.Fatalf("the moved statement writes %q, the clone %q", a.String(), b.String())
 	}
 }
