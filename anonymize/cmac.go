@@ -110,7 +110,13 @@ func (c *cmac) block(x0, x1 uint64) (uint64, uint64) {
 // encoding is injective: the length byte says where the domain ends, the
 // header's length follows from it, and the counter has a fixed place
 // (so no value can pose as another value's re-derivation). Domains are
-// the kinds' fixed names, under 256 bytes.
+// the kinds' fixed names, under 256 bytes. The kept state is CBC's
+// intermediate block after the header under the same AES key, never
+// output: every tag is bit for bit CMAC(K, header || value)
+// (TestCMACTagHeader checks it against the plain computation), so CMAC's
+// bound holds as it is (it needs no prefix-free encoding, unlike raw
+// CBC-MAC: the final block is masked with K1 or K2). The key is as it
+// was: one 256-bit AES key derived from the secret by HMAC-SHA256.
 func (c *cmac) tag(domain string, sep byte, value []byte, n int) [16]byte {
 	if len(value) == 0 { // the header is the whole message: its last block is final
 		c.msg = appendHeader(c.msg[:0], domain, sep, n)
