@@ -565,11 +565,19 @@ type verdict struct {
 
 // countsLuck: the estimate is the count (within 2%) or the count over a
 // small integer k (within 1%: a guess that the factor was k), and closer
-// to that than to the truth: it lands near the truth because the count
-// (or the count over k) does, by the luck of the count's draw.
+// to that than to the truth, or the count itself is within ±25% of the
+// truth and nearer it than the estimate: the estimate lands near the
+// truth because the count (or the count over k) does, by the luck of the
+// count's draw.
 func countsLuck(x trial, truth float64) bool {
 	off := math.Abs(x.est - truth)
 	if math.Abs(x.est/x.out-1) <= 0.02 && math.Abs(x.est-x.out) <= off {
+		return true
+	}
+	// the count itself landed within ±25% (a draw of the jitter, which
+	// TestAttackerGuessesTheFactor bounds) and the estimate is no nearer
+	// the truth than the count: it says nothing the count did not
+	if math.Abs(x.out/truth-1) <= 0.25 && off >= math.Abs(x.out-truth) {
 		return true
 	}
 	for k := 2.0; k <= 12; k++ {
@@ -580,20 +588,25 @@ func countsLuck(x trial, truth float64) bool {
 	return false
 }
 
-// judge tells a structural leak from the luck of a count's draw. An
-// estimator that is the table's count under every key (within 10%, or
-// the count over one small integer k within 1%, or estimate/count nearly
-// constant while the counts differ) says only what the count says: its
-// hits are the count's luck, which TestAttackerGuessesTheFactor bounds;
+// judge tells a structural leak from the luck of a count's draw. keys
+// is the number of keys the scenario ran: an estimator that gives no
+// estimate under a key (its statistic saw nothing to count) missed
+// there. An estimator that is the table's count under every key (within
+// 10%, or the count over one small integer k within 1%, or
+// estimate/count nearly constant while the counts differ), or under
+// every key but one of four or more, says only what the count says: its
+// hits are the count's luck, which TestAttackerGuessesTheFactor bounds
+// (the one key left out holds at most one hit, which is chance below);
 // so is a hit that is closer to its count (or the count over k) than to
-// the truth. Every other estimator leaks when it lands within ±25% under
-// two keys or more, or under the only key, or under most keys: a
-// statistic that lands near the truth under one key of several is
-// chance. An estimator right under every key fails whatever the counts:
-// it is closer to the truth than to them.
-func judge(tr []trial, truth float64) verdict {
+// the truth, or that is no closer to the truth than its count when the
+// count itself landed within ±25%. Every other estimator leaks when it lands within
+// ±25% under two keys or more, or under the only key, or under most
+// keys: a statistic that lands near the truth under one key of several
+// is chance. An estimator right under every key fails whatever the
+// counts: it is closer to the truth than to them.
+func judge(tr []trial, truth float64, keys int) verdict {
+	keys = max(keys, len(tr))
 	v := verdict{rLo: math.Inf(1)}
-	oLo, oHi := math.Inf(1), 0.0
 	var ests []string
 	for _, x := range tr {
 		if math.Abs(x.est/truth-1) <= 0.25 {
@@ -603,10 +616,27 @@ func judge(tr []trial, truth float64) verdict {
 			}
 		}
 		v.rLo, v.rHi = math.Min(v.rLo, x.est/x.out), math.Max(v.rHi, x.est/x.out)
-		oLo, oHi = math.Min(oLo, x.out), math.Max(oHi, x.out)
 		ests = append(ests, fmt.Sprintf("%.0f/%.0f", x.est, x.out))
 	}
 	v.ests = strings.Join(ests, " ")
+	v.follows = followsCount(tr)
+	if !v.follows && len(tr) >= 4 && v.raw < len(tr) {
+		for i := range tr {
+			rest := append(append([]trial(nil), tr[:i]...), tr[i+1:]...)
+			if followsCount(rest) {
+				v.follows = true
+				break
+			}
+		}
+	}
+	v.leak = !v.follows && v.hits > 0 && (keys == 1 || v.hits >= 2 || 2*v.hits > keys)
+	return v
+}
+
+// followsCount: the estimate is the count within 10%, or the count over
+// one small integer k within 1%, or estimate/count is nearly constant
+// (its spread a quarter of the counts') while the counts differ.
+func followsCount(tr []trial) bool {
 	within := func(k, tol float64) bool {
 		for _, x := range tr {
 			if math.Abs(x.est*k/x.out-1) > tol {
@@ -615,15 +645,20 @@ func judge(tr []trial, truth float64) verdict {
 		}
 		return true
 	}
-	v.follows = within(1, 0.1)
-	for k := 2.0; k <= 12 && !v.follows; k++ {
-		v.follows = within(k, 0.01)
+	if within(1, 0.1) {
+		return true
 	}
-	if !v.follows && len(tr) >= 2 && oHi > oLo*1.05 {
-		v.follows = math.Log(v.rHi/v.rLo) <= 0.25*math.Log(oHi/oLo)
+	for k := 2.0; k <= 12; k++ {
+		if within(k, 0.01) {
+			return true
+		}
 	}
-	v.leak = !v.follows && v.hits > 0 && (len(tr) == 1 || v.hits >= 2 || 2*v.hits > len(tr))
-	return v
+	rLo, rHi, oLo, oHi := math.Inf(1), 0.0, math.Inf(1), 0.0
+	for _, x := range tr {
+		rLo, rHi = math.Min(rLo, x.est/x.out), math.Max(rHi, x.est/x.out)
+		oLo, oHi = math.Min(oLo, x.out), math.Max(oHi, x.out)
+	}
+	return len(tr) >= 2 && oHi > oLo*1.05 && math.Log(rHi/rLo) <= 0.25*math.Log(oHi/oLo)
 }
 
 // TestJudge: the leniency of the attacker test cannot hide a structural
@@ -635,19 +670,27 @@ func TestJudge(t *testing.T) {
 		tr      []trial
 		follows bool
 		leak    bool
+		keys    int // the keys the scenario ran (0: as many as trials)
 	}{
-		{"right under every key", []trial{{1010, 3000}, {990, 500}, {1005, 1200}, {980, 2100}}, false, true},
-		{"right under every key, counts near the truth", []trial{{1010, 1050}, {990, 960}, {1005, 1020}, {980, 1100}}, false, true},
-		{"right under two keys of four", []trial{{1010, 3000}, {2990, 500}, {1005, 1200}, {80, 2100}}, false, true},
-		{"right under the only key", []trial{{1010, 3000}}, false, true},
-		{"half-way to the truth", []trial{{math.Sqrt(1000 * 3000), 3000}, {math.Sqrt(1000 * 500), 500}, {math.Sqrt(1000 * 1200), 1200}, {math.Sqrt(1000 * 900), 900}}, false, true},
-		{"the count", []trial{{3000, 3000}, {520, 500}, {1010, 1000}, {880, 900}}, true, false},
-		{"the count over 3", []trial{{1000, 3000}, {167, 500}, {400, 1200}, {300, 900}}, true, false},
-		{"once by chance", []trial{{1100, 3000}, {3990, 500}, {40, 1200}, {4000, 900}}, false, false},
-		{"the count where the count is near the truth", []trial{{1040, 1040}, {500, 3000}, {1000, 1010}, {600, 1700}}, false, false},
-		{"the count over k, k varying", []trial{{1000, 2000}, {750, 3000}, {1100, 2200}}, false, false},
+		{"right under every key", []trial{{1010, 3000}, {990, 500}, {1005, 1200}, {980, 2100}}, false, true, 0},
+		{"right under every key, counts near the truth", []trial{{1010, 1050}, {990, 960}, {1005, 1020}, {980, 1100}}, false, true, 0},
+		{"right under two keys of four", []trial{{1010, 3000}, {2990, 500}, {1005, 1200}, {80, 2100}}, false, true, 0},
+		{"right under the only key", []trial{{1010, 3000}}, false, true, 0},
+		{"half-way to the truth", []trial{{math.Sqrt(1000 * 3000), 3000}, {math.Sqrt(1000 * 500), 500}, {math.Sqrt(1000 * 1200), 1200}, {math.Sqrt(1000 * 900), 900}}, false, true, 0},
+		{"the count", []trial{{3000, 3000}, {520, 500}, {1010, 1000}, {880, 900}}, true, false, 0},
+		{"the count over 3", []trial{{1000, 3000}, {167, 500}, {400, 1200}, {300, 900}}, true, false, 0},
+		{"once by chance", []trial{{1100, 3000}, {3990, 500}, {40, 1200}, {4000, 900}}, false, false, 0},
+		{"the count where the count is near the truth", []trial{{1040, 1040}, {500, 3000}, {1000, 1010}, {600, 1700}}, false, false, 0},
+		{"the count over k, k varying", []trial{{1000, 2000}, {750, 3000}, {1100, 2200}}, false, false, 0},
+		{"right under three keys of four", []trial{{1010, 3000}, {990, 500}, {1005, 1200}, {5000, 2100}}, false, true, 0},
+		{"right under two keys of four, no estimate under the others", []trial{{1010, 3000}, {990, 500}}, false, true, 4},
+		{"right under one key of four, no estimate under the others", []trial{{1010, 3000}}, false, false, 4},
+		// duckface's x1.1 hosts: the largest soft-deleted id is about
+		// 0.87 x the count but under one key (few deleted rows)
+		{"the count under every key but one", []trial{{940, 1109}, {2109, 2353}, {158, 413}, {1234, 1402}}, true, false, 0},
+		{"no nearer the truth than counts near it", []trial{{788, 1000}, {815, 891}, {707, 707}}, false, false, 4},
 	} {
-		v := judge(tc.tr, truth)
+		v := judge(tc.tr, truth, max(tc.keys, len(tc.tr)))
 		if v.follows != tc.follows || v.leak != tc.leak {
 			t.Errorf("%s: follows %v leak %v, want %v %v (%s)", tc.name, v.follows, v.leak, tc.follows, tc.leak, v.ests)
 		}
@@ -726,7 +769,7 @@ func TestAttackerCannotCountRows(t *testing.T) {
 				if !ok || n == 0 {
 					continue
 				}
-				v := judge(tr, float64(n))
+				v := judge(tr, float64(n), sc.keys)
 				switch {
 				case strings.HasPrefix(id[1], "written/"):
 					guessHits += v.raw // chance, at the jitter's rate
