@@ -620,3 +620,36 @@ func TestMoveInto(t *testing.T) {
 		t.Fatalf("the moved statement writes %q, the clone %q", a.String(), b.String())
 	}
 }
+
+// TestAppendQuotedEveryPosition: AppendQuoted (eight bytes at a time
+// until a word may hold an escape) escapes as the byte-by-byte rule does,
+// for every byte at every position of strings of 0 to 40 bytes.
+func TestAppendQuotedEveryPosition(t *testing.T) {
+	ref := func(s []byte) []byte {
+		out := []byte{'\''}
+		for _, c := range s {
+			if e := strings.IndexByte("\x00\n\r\\'\"\x1a", c); e >= 0 {
+				out = append(out, '\\', "0nr\\'\"Z"[e])
+			} else {
+				out = append(out, c)
+			}
+		}
+		return append(out, '\'')
+	}
+	for n := 0; n <= 40; n++ {
+		for p := 0; p < max(n, 1); p++ {
+			for b := 0; b < 256; b++ {
+				s := []byte(strings.Repeat("a", n))
+				if n > 0 {
+					s[p] = byte(b)
+					if p+3 < n {
+						s[p+3] = '\'' // a second escape after the first
+					}
+				}
+				if got, want := sqldump.AppendQuoted([]byte("x"), s), append([]byte("x"), ref(s)...); !bytes.Equal(got, want) {
+					t.Fatalf("%q: %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}

@@ -190,12 +190,18 @@ var quoteEscape = [256]byte{0: '0', '\n': 'n', '\r': 'r', '\\': '\\', '\'': '\''
 
 // AppendQuoted appends s as a single-quoted SQL string literal, escaped the
 // way mysqldump escapes (mysql_real_escape_string).
+// Eight bytes at a time it first skips the words that hold no byte to
+// escape (a fake rarely does), then goes byte by byte.
 func AppendQuoted(dst, s []byte) []byte {
 	dst = slices.Grow(dst, len(s)+2)
 	dst = append(dst, '\'')
+	i := 0
+	for i+8 <= len(s) && !mayEscape(le64(s[i:])) {
+		i += 8
+	}
 	last := 0
-	for i, c := range s {
-		e := quoteEscape[c]
+	for ; i < len(s); i++ {
+		e := quoteEscape[s[i]]
 		if e == 0 {
 			continue
 		}
@@ -205,6 +211,17 @@ func AppendQuoted(dst, s []byte) []byte {
 	}
 	dst = append(dst, s[last:]...)
 	return append(dst, '\'')
+}
+
+// mayEscape says whether w, eight bytes, holds a byte quoteEscape
+// escapes: one below 0x20 (NUL, newline, return, ^Z and the other
+// controls, which then go byte by byte), a quote, a double quote or a
+// backslash. "Any byte" is exact for each test (a borrow only runs
+// upward from a byte that matched).
+func mayEscape(w uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	x, y, z := w^(lo*'\''), w^(lo*'"'), w^(lo*'\\')
+	return ((w-lo*0x20)&^w|(x-lo)&^x|(y-lo)&^y|(z-lo)&^z)&hi != 0
 }
 
 // String builds a single-quoted string literal value.
