@@ -45,12 +45,15 @@ type worker struct {
 	// nearly every hostname.
 	labels map[string][]byte
 	// domains caches e-mail domains' fakes (nil: not a hostname).
-	domains  map[string][]byte
-	lower    []byte
-	saltBuf  []byte        // perRow kinds' PRF input
-	phoneFmt phoneFmtCache // the phone format last drawn
-	row      rowCtx        // the row being rewritten (engine runs, fuzzy index)
-	ids      []idPair      // ids replaced in the current document (prefix lookups)
+	domains map[string][]byte
+	// recentDomains: some of domains' entries, one compare away, looked
+	// at before the map is hashed (a column's addresses share a handful)
+	recentDomains [16]recentDomain
+	lower         []byte
+	saltBuf       []byte        // perRow kinds' PRF input
+	phoneFmt      phoneFmtCache // the phone format last drawn
+	row           rowCtx        // the row being rewritten (engine runs, fuzzy index)
+	ids           []idPair      // ids replaced in the current document (prefix lookups)
 	// visitPart, when set, is told each part of a URL that the url kind
 	// would replace (fuzzy index: urlParts); the parts are kept.
 	visitPart func(kind string, v []byte)

@@ -379,7 +379,11 @@ func kindEmail(w *worker, c *colInfo, in []byte, n int) result {
 // share its fake.
 func (w *worker) emailDomain(d []byte) ([]byte, bool) {
 	w.lower = appendLower(w.lower[:0], d)
+	if r := &w.recentDomains[recentSlot(w.lower)]; r.set && int(r.n) == len(w.lower) && bytes.Equal(r.key[:r.n], w.lower) {
+		return r.out, r.out != nil
+	}
 	if out, ok := w.domains[string(w.lower)]; ok {
+		w.rememberDomain(w.lower, out)
 		return out, out != nil
 	}
 	key := string(w.lower)
@@ -400,7 +404,38 @@ func (w *worker) emailDomain(d []byte) ([]byte, bool) {
 		clear(w.domains)
 	}
 	w.domains[key] = out
+	w.rememberDomain(w.lower, out)
 	return out, out != nil
+}
+
+// recentDomain is one of a worker's recent e-mail domains (lower-cased,
+// inline: no allocation) and its fake.
+type recentDomain struct {
+	set bool
+	n   uint8
+	key [48]byte
+	out []byte
+}
+
+// recentSlot is a domain's place among the recent ones: its length and
+// two of its bytes (a cheap index; the entry holds the whole domain).
+func recentSlot(key []byte) int {
+	n := len(key)
+	if n == 0 {
+		return 0
+	}
+	return (n*131 + int(key[n/2])*31 + int(key[n/3])) & (len(worker{}.recentDomains) - 1)
+}
+
+// rememberDomain keeps key's fake in its recent slot (a fake is a
+// function of the domain alone, so an entry never goes stale); a domain
+// longer than an entry holds is not kept.
+func (w *worker) rememberDomain(key, out []byte) {
+	if len(key) > len(recentDomain{}.key) {
+		return
+	}
+	r := &w.recentDomains[recentSlot(key)]
+	r.set, r.n, r.out = true, uint8(copy(r.key[:], key)), out
 }
 
 // mailHosts and mailTLDs make fake domains look like mail domains.

@@ -244,3 +244,23 @@ func TestFakeTLDsTellNoLength(t *testing.T) {
 		t.Errorf("the fake TLD tells a short original TLD from a long one %.0f%% of the time (chance: 50%%)", 100*rate)
 	}
 }
+
+// TestEmailDomainRecent: the worker's few recent domains give the fakes
+// its map (and a fresh worker) gives, with more domains in turn than it
+// keeps, cases mixed, and a domain too long to keep.
+func TestEmailDomainRecent(t *testing.T) {
+	k := testKey(t, "email-domains")
+	w := newWorker(k)
+	c := &colInfo{}
+	domains := []string{"example.org", "Example.COM", "corp.example.com", "a.b.example.net", "mail.example.io", "x.example.org", "example.co.uk",
+		strings.Repeat("long", 15) + ".example.com", "not a domain"}
+	for round := 0; round < 3; round++ {
+		for i, d := range domains {
+			in := []byte(fmt.Sprintf("user%d@%s", i, d))
+			got := string(kindEmail(w, c, in, 0).out)
+			if want := string(kindEmail(newWorker(k), c, in, 0).out); got != want {
+				t.Fatalf("round %d, %s: %q, a fresh worker %q", round, in, got, want)
+			}
+		}
+	}
+}
