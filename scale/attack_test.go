@@ -565,20 +565,23 @@ type verdict struct {
 
 // countsLuck: the estimate is the count (within 2%) or the count over a
 // small integer k (within 1%: a guess that the factor was k), and closer
-// to that than to the truth, or the count itself is within ±25% of the
-// truth and nearer it than the estimate: the estimate lands near the
-// truth because the count (or the count over k) does, by the luck of the
-// count's draw.
-func countsLuck(x trial, truth float64) bool {
+// to that than to the truth, or the count itself (or the count over a
+// factor the attacker guesses, nominal) is within ±25% of the truth and
+// nearer it than the estimate: the estimate lands near the truth because
+// the count (or the count over k) does, by the luck of the count's draw.
+func countsLuck(x trial, truth float64, nominal []float64) bool {
 	off := math.Abs(x.est - truth)
 	if math.Abs(x.est/x.out-1) <= 0.02 && math.Abs(x.est-x.out) <= off {
 		return true
 	}
-	// the count itself landed within ±25% (a draw of the jitter, which
-	// TestAttackerGuessesTheFactor bounds) and the estimate is no nearer
-	// the truth than the count: it says nothing the count did not
-	if math.Abs(x.out/truth-1) <= 0.25 && off >= math.Abs(x.out-truth) {
-		return true
+	// the count (or the guess written/f) itself landed within ±25% (a
+	// draw of the jitter, which TestAttackerGuessesTheFactor bounds) and
+	// the estimate is no nearer the truth: it says nothing that guess did
+	// not
+	for _, f := range append([]float64{1}, nominal...) {
+		if g := x.out / f; math.Abs(g/truth-1) <= 0.25 && off >= math.Abs(g-truth) {
+			return true
+		}
 	}
 	for k := 2.0; k <= 12; k++ {
 		if math.Abs(x.est*k/x.out-1) <= 0.01 && math.Abs(x.est-x.out/k) <= off {
@@ -598,20 +601,21 @@ func countsLuck(x trial, truth float64) bool {
 // hits are the count's luck, which TestAttackerGuessesTheFactor bounds
 // (the one key left out holds at most one hit, which is chance below);
 // so is a hit that is closer to its count (or the count over k) than to
-// the truth, or that is no closer to the truth than its count when the
-// count itself landed within ±25%. Every other estimator leaks when it lands within
+// the truth, or that is no closer to the truth than its count (or the
+// count over a factor the attacker guesses) when that itself landed
+// within ±25%. Every other estimator leaks when it lands within
 // ±25% under two keys or more, or under the only key, or under most
 // keys: a statistic that lands near the truth under one key of several
 // is chance. An estimator right under every key fails whatever the
 // counts: it is closer to the truth than to them.
-func judge(tr []trial, truth float64, keys int) verdict {
+func judge(tr []trial, truth float64, keys int, nominal []float64) verdict {
 	keys = max(keys, len(tr))
 	v := verdict{rLo: math.Inf(1)}
 	var ests []string
 	for _, x := range tr {
 		if math.Abs(x.est/truth-1) <= 0.25 {
 			v.raw++
-			if !countsLuck(x, truth) {
+			if !countsLuck(x, truth, nominal) {
 				v.hits++
 			}
 		}
@@ -690,10 +694,23 @@ func TestJudge(t *testing.T) {
 		{"the count under every key but one", []trial{{940, 1109}, {2109, 2353}, {158, 413}, {1234, 1402}}, true, false, 0},
 		{"no nearer the truth than counts near it", []trial{{788, 1000}, {815, 891}, {707, 707}}, false, false, 4},
 	} {
-		v := judge(tc.tr, truth, max(tc.keys, len(tc.tr)))
+		v := judge(tc.tr, truth, max(tc.keys, len(tc.tr)), nil)
 		if v.follows != tc.follows || v.leak != tc.leak {
 			t.Errorf("%s: follows %v leak %v, want %v %v (%s)", tc.name, v.follows, v.leak, tc.follows, tc.leak, v.ests)
 		}
+	}
+	// duckface's x10 instances under two keys that drew nearly the same
+	// count: a fixed share of the count (the terminated rows' dates) is
+	// no nearer the truth than the guess written/10, which lands there too
+	share := []trial{{1166, 10818}, {1125, 10528}}
+	if v := judge(share, truth, 2, []float64{10}); v.leak {
+		t.Errorf("a share of the count no nearer the truth than written/10: leak (%s)", v.ests)
+	}
+	if v := judge(share, truth, 2, nil); !v.leak {
+		t.Errorf("the same without a guessed factor: no leak (%s)", v.ests)
+	}
+	if v := judge([]trial{{1010, 10818}, {990, 10528}}, truth, 2, []float64{10}); !v.leak {
+		t.Errorf("nearer the truth than written/10 under both keys: no leak (%s)", v.ests)
 	}
 }
 
@@ -740,7 +757,7 @@ func TestAttackerCannotCountRows(t *testing.T) {
 		{"x3", Options{Factor: 3}, []float64{3}, len(keys)},
 		{"x0.5", Options{Factor: 0.5}, []float64{0.5}, len(keys)},
 		{"x1.1", Options{Factor: 1.1}, []float64{1.1}, len(keys)},
-		{"x10", Options{Factor: 10}, []float64{10}, 2},
+		{"x10", Options{Factor: 10}, []float64{10}, 3}, // (two keys can draw nearly one count: then est/count cannot tell a share of the count from the truth)
 		{"--size 8 MB", Options{Size: 8 << 20}, nil, len(keys)},
 		{"--rows instances=9000 (no --factor)", Options{Targets: map[string]int{"instances": 9000}}, nil, len(keys)},
 		{"x2 --table projects=4 --table usage_samples=0.4", Options{Factor: 2, Tables: map[string]float64{"projects": 4, "usage_samples": 0.4}}, []float64{2, 4, 0.4}, len(keys)},
@@ -769,7 +786,7 @@ func TestAttackerCannotCountRows(t *testing.T) {
 				if !ok || n == 0 {
 					continue
 				}
-				v := judge(tr, float64(n), sc.keys)
+				v := judge(tr, float64(n), sc.keys, sc.nominal)
 				switch {
 				case strings.HasPrefix(id[1], "written/"):
 					guessHits += v.raw // chance, at the jitter's rate
