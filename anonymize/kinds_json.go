@@ -377,6 +377,7 @@ func isDateLike(s []byte) bool {
 	}
 	return true
 }
+
 // listed: the leaf is under a key of keys=a,b at any depth (the leaf's
 // own key, or one around it: "qos_specs": {"consumer": "summit"} kept
 // the customer's name, red team fuzzatk4).
