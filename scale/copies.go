@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -134,21 +133,9 @@ func (p *Plan) factors() error {
 	return nil
 }
 
-// familyRoot is the root table whose copies a table's rows follow.
-func familyRoot(t *table) *table {
-	for seen := 0; seen < 64; seen++ { // relations have no cycles; bound it anyway
-		rel := firstParent(t)
-		if rel == nil {
-			break
-		}
-		t = rel.parent
-	}
-	return t
-}
-
 // sizeFactors scales the drawn factors so that the rows written come to
-// about Size bytes: a table's bytes follow the factor of its family's
-// root. The original's size is then nowhere in the output's.
+// about Size bytes: a table's bytes follow the factor its rows follow
+// (rowsFactor). The original's size is then nowhere in the output's.
 func (p *Plan) sizeFactors() error {
 	var fixed, scaled float64
 	for _, t := range p.order {
@@ -156,7 +143,7 @@ func (p *Plan) sizeFactors() error {
 			fixed += float64(t.bytes)
 			continue
 		}
-		scaled += float64(t.bytes) * familyRoot(t).factor
+		scaled += float64(t.bytes) * p.rowsFactor(t)
 	}
 	room := float64(p.opts.Size) - fixed
 	if scaled == 0 {
@@ -265,12 +252,19 @@ func (p *Plan) allocate(t *table, rows []int, f float64) {
 		return
 	}
 	x := f * float64(n)
-	if whole := len(rows) == t.rows; whole && !t.exact && f > 1 {
+	whole := len(rows) == t.rows
+	if whole && !t.exact && f > 1 {
 		// A few rows more or less: the factor's noise moves no count of
 		// a small table, which would stay an exact multiple of it.
 		x += 2 * (2*p.prf.unit(dNoise, t.id, 1) - 1)
 	}
 	total := max(1, int(math.Round(x)))
+	if whole && f > 1 {
+		// An upscale never writes a lone row: a table of one row would
+		// show it in every output (a downscale keeps one), and its
+		// children per parent with it.
+		total = max(total, 2)
+	}
 	order := p.familyOrder(t, rows)
 	start := p.prf.unit(dStart, t.id, 0)
 	if total <= n && f <= 1 {
@@ -355,61 +349,6 @@ func (p *Plan) familyOrder(t *table, rows []int) []int {
 	return out
 }
 
-// familySizes are the sizes of a relation's families (parents with
-// children), sorted: up, a copy's family size is another family's,
-// drawn near its own in that order, so the sizes' distribution is the
-// original's (noise added to each would widen it), and where few
-// families share a size (the tail) a keyed lognormal factor (sigma 0.15)
-// moves it too: a large family is not repeated exactly in every copy
-// (repeats would pair copies with their original and count them).
-type familySizes struct {
-	sorted []int32
-	width  int
-}
-
-func newFamilySizes(first []int32) *familySizes {
-	f := &familySizes{}
-	for i := 0; i+1 < len(first); i++ {
-		if m := first[i+1] - first[i]; m > 0 {
-			f.sorted = append(f.sorted, m)
-		}
-	}
-	slices.Sort(f.sorted)
-	f.width = max(2, len(f.sorted)/25)
-	return f
-}
-
-// draw is the size of one copy (of a family of m, keyed by x).
-func (f *familySizes) draw(p *Plan, tid uint64, m int, x uint64) int {
-	n := len(f.sorted)
-	lo, _ := slices.BinarySearch(f.sorted, int32(m))
-	hi, _ := slices.BinarySearch(f.sorted, int32(m)+1)
-	h := p.prf.hash(dFanout, tid, x, nil)
-	r := lo + int(h%uint64(max(hi-lo, 1)))
-	// a rank within ±width, reflected at the ends (clamping would pile
-	// copies on the smallest and largest families)
-	r += int(mix64(h)%uint64(2*f.width+1)) - f.width
-	for r < 0 || r >= n {
-		if r < 0 {
-			r = -r - 1
-		} else {
-			r = 2*n - 1 - r
-		}
-	}
-	size := int(f.sorted[r])
-	lo, _ = slices.BinarySearch(f.sorted, int32(size))
-	hi, _ = slices.BinarySearch(f.sorted, int32(size)+1)
-	if hi-lo < 4 && size > 1 {
-		// a near-normal deviate from four 16-bit parts of one hash
-		// (Irwin-Hall, variance 1 after scaling): no logarithm or cosine
-		g := p.prf.hash(dFanout, tid^0x5a5a, x, nil)
-		u := float64(g&0xffff+g>>16&0xffff+g>>32&0xffff+g>>48) / 65536
-		z := (u - 2) * math.Sqrt(3)
-		size = max(1, int(math.Round(float64(size)*math.Exp(0.15*z))))
-	}
-	return size
-}
-
 // families decides a child table's copies from its family relation. Up,
 // copy k of a parent with m children gets a family of about m (see
 // familySizes; at least one child), while the distribution of family
@@ -425,14 +364,7 @@ func (p *Plan) families(t *table) {
 			free = append(free, r)
 		}
 	}
-	grow := true
-	for _, u := range t.unique {
-		for _, c := range u {
-			for _, fc := range rel.ccols {
-				grow = grow && c != fc
-			}
-		}
-	}
+	grow := p.canGrow(t, rel)
 	// children of each parent row, in row order (a counting sort)
 	first := make([]int32, rel.parent.rows+1)
 	for _, pr := range t.famRow {
@@ -452,6 +384,7 @@ func (p *Plan) families(t *table) {
 		}
 	}
 	sizes := newFamilySizes(first)
+	g, spread := p.familyScale(t, rel, first)
 	type pair struct {
 		child int32
 		k     uint16
@@ -468,8 +401,14 @@ func (p *Plan) families(t *table) {
 		}
 		for k := 0; k < cp; k++ {
 			size := m
-			if t.up && (m > 1 || grow) {
-				size = sizes.draw(p, t.id, m, uint64(prow)<<16|uint64(k))
+			if m > 1 || grow {
+				x := uint64(prow)<<16 | uint64(k)
+				if t.up {
+					size = sizes.draw(p, t.id, m, x)
+				}
+				if spread > 0 {
+					size = max(1, int(math.Round(float64(size)*g*math.Exp(spread*p.prf.normal(dFanScale, t.id, x)))))
+				}
 				if !grow {
 					size = min(size, m)
 				}

@@ -117,6 +117,7 @@ const (
 	dSoft
 	dTemplate
 	dRun
+	dFanScale
 )
 
 // unit maps a hash to [0, 1).

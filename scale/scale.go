@@ -319,10 +319,11 @@ func (p *Plan) Counts(original bool) []Count {
 	for _, t := range p.order {
 		c := Count{Table: t.label(), Planned: t.out, FollowsParents: !t.root && !t.keep}
 		if original {
-			// the factor the rows follow: a child's is its family root's
+			// the factor the rows follow: a child's is its family
+			// root's, or its own where its parents are few
 			f := t.factor
 			if !t.keep && !t.root {
-				f = familyRoot(t).factor
+				f = p.rowsFactor(t)
 			}
 			c.Original, c.Target, c.Factor = t.rows, f*float64(t.rows), f
 		}
