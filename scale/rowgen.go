@@ -11,17 +11,18 @@ import (
 
 // gen renders output rows; one per worker.
 type gen struct {
-	p    *Plan
-	val  []byte
-	buf  []byte
-	cats []*catValue // the current input row's low-cardinality values
-	vals [][]byte    // the current input row's values to renew (raw bodies, or decoded)
-	own  [][]byte    // buffers for decoded values (vals may point into the statement)
-	vh   []uint64    // and their keyed digests
-	nums []byte      // a fresh value whose numbers are renewed
-	same []int       // per column: an earlier column whose text it equals (-1: none, -2: none, and a text)
-	span [][2]int    // per column: where the current copy's new text is in dst
-	home uint64      // the row's home copy
+	p     *Plan
+	val   []byte
+	buf   []byte
+	cats  []*catValue // the current input row's low-cardinality values
+	vals  [][]byte    // the current input row's values to renew (raw bodies, or decoded)
+	own   [][]byte    // buffers for decoded values (vals may point into the statement)
+	vh    []uint64    // and their keyed digests
+	nums  []byte      // a fresh value whose numbers are renewed
+	same  []int       // per column: an earlier column whose text it equals (-1: none, -2: none, and a text)
+	span  [][2]int    // per column: where the current copy's new text is in dst
+	home  uint64      // the row's home copy
+	later dupLater    // the current copy's levels of duplication (familyCopy)
 	// one PRF output per input row, mixed (bijectively) with a column's
 	// tweak and the copy for the decisions of each column and copy
 	secretT *table
@@ -125,17 +126,17 @@ func (g *gen) prepare(t *table, in *sqldump.Insert, row, r int) {
 // familyCopy: the root row and copy of the family a copy belongs to, a
 // label for its new values (the same within one family copy, so a value
 // a parent and its children share stays shared; children taken twice
-// into one family copy differ), and how much later than its family's
-// warp a child taken twice (and its subtree) is dated, so that the two
-// do not carry the same datetimes.
-func (t *table) familyCopy(p *Plan, r, j int) (*table, uint64, uint64, float64) {
+// into one family copy differ), and (into dl) how much later than its
+// family's warp a child taken twice (and its subtree) is dated, so that
+// the two do not carry the same datetimes.
+func (t *table) familyCopy(p *Plan, r, j int, dl *dupLater) (*table, uint64, uint64) {
 	path := uint64(0)
 	type level struct {
 		id  uint64
 		row int
 		dup uint64
 	}
-	var dups [8]level
+	var dups [len(dl.lv)]level
 	nd := 0
 	for t.famRow != nil && t.famRow[r] >= 0 {
 		lst := t.attach[t.at[r]:t.at[r+1]]
@@ -154,11 +155,12 @@ func (t *table) familyCopy(p *Plan, r, j int) (*table, uint64, uint64, float64) 
 		t, r, j = t.fam.parent, int(t.famRow[r]), int(k)
 	}
 	root := p.prf.hash(dFamily, t.id, uint64(r)<<16|uint64(j), nil)
-	extra := 0.0
-	for _, d := range dups[:nd] {
-		extra += p.prf.unit(dWarp, root^d.id, uint64(d.row)<<16|d.dup) * min(t.window/10, 86400)
+	dl.n = nd
+	for i, d := range dups[:nd] {
+		h := p.prf.hash(dWarp, root^d.id, uint64(d.row)<<16|d.dup, nil)
+		dl.lv[i] = newDupTerm(h, min(t.window/10, 86400))
 	}
-	return t, root, root ^ path*0x9e3779b97f4a7c15, extra
+	return t, root, root ^ path*0x9e3779b97f4a7c15
 }
 
 // appendRow renders copy j of a row.
@@ -169,12 +171,11 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 		famDone    bool
 		rootT      *table
 		root, lbl  uint64
-		later      float64
 		w          warp
 		warpKnown  bool
 		familyOnce = func() {
 			if !famDone {
-				rootT, root, lbl, later = t.familyCopy(p, r, j)
+				rootT, root, lbl = t.familyCopy(p, r, j, &g.later)
 				famDone = true
 			}
 		}
@@ -209,7 +210,7 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 				familyOnce()
 				if !warpKnown {
 					w, warpKnown = newWarp(p.prf, root, rootT.window), true
-					w.shift += later
+					w.dup = &g.later
 				}
 				if v.Kind == sqldump.KindString {
 					q := len(v.Raw) - len(g.vals[c]) - 2 // the opening quote

@@ -17,6 +17,36 @@ const DefaultWindow = 21 * 24 * time.Hour
 // count the originals). |warp(t) - t| <= the window.
 type warp struct {
 	shift, amp, period, phase float64
+	dup                       *dupLater // nil, or a child taken twice's terms
+}
+
+// dupLater: a child taken twice into one family copy (and its subtree)
+// is dated later than its family's warp, by one keyed term per level of
+// duplication (the same term for the whole subtree below it). A term is
+// a shift plus a sinus no larger than it (never negative: the subtree
+// stays after its parents), with a slope of at most 0.05 (the warp's own
+// is at least 0.5, and there are at most 8 terms: order within a row
+// holds), so that the intervals between a row's datetimes differ from
+// its twin's: a shift alone kept them, and the distinct intervals
+// counted the twins as one row.
+type dupLater struct {
+	n  int
+	lv [8]dupTerm
+}
+
+type dupTerm struct{ shift, amp, period, phase float64 }
+
+// newDupTerm: a term from one PRF output, shifting by up to most.
+func newDupTerm(h uint64, most float64) dupTerm {
+	u := func(i uint) float64 { return float64(h>>(16*i)&0xffff) / (1 << 16) }
+	d := dupTerm{shift: (0.05 + 0.95*u(0)) * most, phase: u(2) * 2 * math.Pi}
+	d.amp = d.shift * (0.5 + 0.5*u(1))
+	// slope amp*2*pi/period between 0.025 and 0.05
+	d.period = 40 * math.Pi * d.amp * (1 + u(3))
+	if d.period < 1 {
+		d.amp, d.period = 0, 1
+	}
+	return d
 }
 
 func newWarp(p *prf, root uint64, window float64) warp {
@@ -36,7 +66,13 @@ func newWarp(p *prf, root uint64, window float64) warp {
 }
 
 func (w warp) at(sec float64) float64 {
-	return sec + w.shift + w.amp*math.Sin(2*math.Pi*sec/w.period+w.phase)
+	out := sec + w.shift + w.amp*math.Sin(2*math.Pi*sec/w.period+w.phase)
+	if w.dup != nil {
+		for _, d := range w.dup.lv[:w.dup.n] {
+			out += d.shift + d.amp*math.Sin(2*math.Pi*sec/d.period+d.phase)
+		}
+	}
+	return out
 }
 
 // A datetime literal as MariaDB dumps it: YYYY-MM-DD[ HH:MM:SS[.f...]].
