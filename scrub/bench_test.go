@@ -171,6 +171,22 @@ func BenchmarkBuild100k(b *testing.B) {
 	}
 }
 
+// BenchmarkBuildNames: building the matcher for the 100k values of
+// dump-like text (names, e-mails, host names: many pieces each), what
+// gate scrub pays before its first line.
+func BenchmarkBuildNames(b *testing.B) {
+	_, vals := namesText()
+	cpu := cpuTime()
+	for b.Loop() {
+		if _, err := New(Options{Values: vals}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if d := cpuTime() - cpu; d > 0 {
+		b.ReportMetric(d.Seconds()/float64(b.N), "cpu-s/op")
+	}
+}
+
 // BenchmarkScrubIndex: the same log against an index of the same 100k
 // values (fingerprints only: candidates are cut from the log and hashed).
 func BenchmarkScrubIndex(b *testing.B) { benchScrubIndex(b, false) }

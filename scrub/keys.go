@@ -51,7 +51,14 @@ type key struct {
 
 // keysOf derives the keys of a value (trimmed); the first is the main
 // key, nil when the value is too short to tell from noise.
-func keysOf(text string) []key {
+func keysOf(text string) []key { return keysOfParts(text, true) }
+
+// wholeKeysOf is keysOf without the keys of parts (pieces, words,
+// prefix): a reversed or ROT13 form is found whole only (keysOfForms),
+// and its pieces cost most of a value's keys' time.
+func wholeKeysOf(text string) []key { return keysOfParts(text, false) }
+
+func keysOfParts(text string, parts bool) []key {
 	t := strings.TrimSpace(text)
 	if t == "" {
 		return nil
@@ -82,6 +89,9 @@ func keysOf(text string) []key {
 		keys = append(keys, key{dom: domExact, b: clone(fo.b), scan: clone(fo.b)})
 	default:
 		return nil
+	}
+	if !parts {
+		return keys
 	}
 	if d := keys[0].dom; d == domLoose || d == domDigits {
 		keys = piecesOf(sk, keys)

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	_ "embed"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -39,23 +40,23 @@ var wordsGz []byte
 // common: what is no distinctive piece. in: the pieces of common words;
 // heads, tails: their beginnings and ends shorter than a piece; whole:
 // common words shorter than a piece (all hashes with seed 0).
-type common struct{ in, heads, tails, whole map[uint64]struct{} }
+type common struct{ in, heads, tails, whole *hashSet }
 
 var commonParts = sync.OnceValue(func() *common {
-	c := &common{map[uint64]struct{}{}, map[uint64]struct{}{}, map[uint64]struct{}{}, map[uint64]struct{}{}}
+	c := &common{newHashSet(0), newHashSet(0), newHashSet(0), newHashSet(0)}
 	var sk rep
 	add := func(w string) {
 		sk.skeleton([]byte(w))
 		b := sk.b
 		for i := 0; i+pieceRunes <= len(b); i++ {
-			c.in[gramHash(b[i:i+pieceRunes], 0)] = struct{}{}
+			c.in.add(gramHash(b[i:i+pieceRunes], 0))
 		}
 		if len(b) < pieceRunes {
-			c.whole[gramHash(b, 0)] = struct{}{}
+			c.whole.add(gramHash(b, 0))
 		}
 		for n := 1; n < pieceRunes && n <= len(b); n++ {
-			c.heads[gramHash(b[:n], 0)] = struct{}{}
-			c.tails[gramHash(b[len(b)-n:], 0)] = struct{}{}
+			c.heads.add(gramHash(b[:n], 0))
+			c.tails.add(gramHash(b[len(b)-n:], 0))
 		}
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(wordsGz))
@@ -94,15 +95,10 @@ func (c *common) commonPiece(g []byte, gap []bool) bool {
 		}
 	}
 	if len(cuts) == 0 {
-		_, ok := c.in[gramHash(g, 0)]
-		return ok
+		return c.in.has(gramHash(g, 0))
 	}
-	in := func(set map[uint64]struct{}, part []byte) bool {
-		if utf8.RuneCount(part) <= 2 {
-			return true
-		}
-		_, ok := set[gramHash(part, 0)]
-		return ok
+	in := func(set *hashSet, part []byte) bool {
+		return utf8.RuneCount(part) <= 2 || set.has(gramHash(part, 0))
 	}
 	if len(cuts) >= 3 {
 		return false // four words in six runes: no text's ("p@ss:w/rd#")
@@ -184,7 +180,8 @@ func pieceAt(b []byte, i, e int) ([]byte, bool) {
 
 // piecesOf appends the distinctive pieces of a value's skeleton rep.
 func piecesOf(sk *rep, out []key) []key {
-	var starts []int
+	var startsBuf [64]int
+	starts := startsBuf[:0]
 	for i := range sk.b {
 		if sk.fl[i]&flStart != 0 {
 			starts = append(starts, i)
@@ -195,10 +192,15 @@ func piecesOf(sk *rep, out []key) []key {
 		return out // (the whole value is its own key)
 	}
 	c := commonParts()
-	gap := make([]bool, 0, 4*pieceHex)
+	var gapBuf [4 * pieceHex]bool
+	gap := gapBuf[:0]
+	// (the pieces are slices of one copy of the skeleton, and out grows
+	// once: a value has a piece a rune)
+	b := clone(sk.b)
+	out = slices.Grow(out, len(starts)-pieceRunes)
 	for k := 0; k+pieceRunes < len(starts); k++ {
 		i := starts[k]
-		g, ok := pieceAt(sk.b, i, starts[k+pieceRunes])
+		g, ok := pieceAt(b, i, starts[k+pieceRunes])
 		if !ok {
 			continue
 		}
@@ -209,7 +211,7 @@ func piecesOf(sk *rep, out []key) []key {
 		if !(len(g) == pieceHex && allHex(g)) && c.commonPiece(g, gap) {
 			continue // (12 hex digits say something in any spacing)
 		}
-		out = append(out, key{dom: domPiece, b: clone(g), grams: [2][2]int{{0, starts[k+gramRunes] - i}, {starts[k+1] - i, starts[k+pieceRunes] - i}}})
+		out = append(out, key{dom: domPiece, b: g[:len(g):len(g)], grams: [2][2]int{{0, starts[k+gramRunes] - i}, {starts[k+1] - i, starts[k+pieceRunes] - i}}})
 	}
 	return out
 }

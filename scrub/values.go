@@ -2,6 +2,8 @@ package scrub
 
 import (
 	"hash/maphash"
+	"runtime"
+	"sync"
 	"sync/atomic"
 )
 
@@ -82,9 +84,13 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 	}
 	type pending struct{ h, ent uint64 }
 	var all []pending
-	seen := map[uint64]bool{}
-	for _, v := range vals {
-		keys := keysOfForms(v.Text)
+	seen := newHashSet(0)
+	var forms [][]key
+	for vi, v := range vals {
+		if vi%keysWindow == 0 {
+			forms = keysOfAll(vals[vi:min(vi+keysWindow, len(vals))], forms)
+		}
+		keys := forms[vi%keysWindow]
 		if len(keys) == 0 {
 			continue
 		}
@@ -107,10 +113,9 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 				e.kind = KindPiece
 			}
 			h := vs.hash(k.dom, k.b)
-			if seen[h] {
+			if !seen.add(h) {
 				continue // the first value with a key names it
 			}
-			seen[h] = true
 			all = append(all, pending{h, id(e)})
 			if k.scan != nil {
 				vs.keys = append(vs.keys, k)
@@ -133,6 +138,36 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 		vs.slots[j].Store(fpOf(p.h)<<32 | p.ent<<17)
 	}
 	return vs
+}
+
+// keysWindow: the values whose keys are derived together (keysOfAll).
+const keysWindow = 2048
+
+// keysOfAll is keysOfForms of each value, on every core (a value's keys
+// are its own: the order they are taken in stays the values'), in out's
+// room.
+func keysOfAll(vals []Value, out [][]key) [][]key {
+	out = append(out[:0], make([][]key, len(vals))...)
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(vals)/256))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(256)) - 256
+				if i >= len(vals) {
+					return
+				}
+				for j := i; j < min(i+256, len(vals)); j++ {
+					out[j] = keysOfForms(vals[j].Text)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // find returns the slot of a key, or -1.

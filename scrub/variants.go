@@ -35,7 +35,7 @@ func keysOfForms(text string) []key {
 			if v == t {
 				continue
 			}
-			for _, k := range keysOf(v) {
+			for _, k := range wholeKeysOf(v) {
 				if k.dom != domPiece && k.dom != domToken && k.dom != domPrefix {
 					keys = append(keys, k)
 				}
