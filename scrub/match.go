@@ -713,7 +713,7 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 		if depth == 0 && j-i >= minB64 && w.atCut(v, i, k) {
 			a, b := v.source(i, k)
 			spans = append(spans, span{start: a, end: b, kind: kindBlob, source: sourceLimit})
-		} else if j-i >= minB64 {
+		} else if j-i >= minB64 && !covered(spans, v, i, k) {
 			if sp, ok := w.blobHit(t[i:j], depth); ok {
 				sp.start, sp.end = v.source(i, k) // the run, tagged as the value inside
 				spans = append(spans, sp)
@@ -725,6 +725,22 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 		}
 	}
 	return spans
+}
+
+// covered: view bytes [i,k) are inside a span found already, which
+// replaces them whatever they decode to (in dump-like text most runs are
+// a known value's words: their decoding would change nothing).
+func covered(spans []span, v *view, i, k int) bool {
+	if len(spans) == 0 {
+		return false
+	}
+	a, b := v.source(i, k)
+	for _, sp := range spans {
+		if sp.start <= a && b <= sp.end {
+			return true
+		}
+	}
+	return false
 }
 
 // blobMisses remembers, per worker, short runs none of whose decodings

@@ -407,7 +407,54 @@ func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 		}
 	}
 	w.piecePlaces = ps
+	if len(hits) > 0 {
+		ps = w.outsideFound(r, ps, hits)
+	}
 	return m.pieceRuns(w, r, ps, hits)
+}
+
+// outsideFound drops the places whose piece lies inside a key found
+// already (hits): it would add nothing to what goes (in dump-like text
+// nearly every word is a known value or a word of one, and a piece's
+// lookup is a cache miss). The runs found are then the runs of all
+// places less those inside keys; what they cover with the keys is the
+// same (a run the dropped places joined overlaps the key on either side
+// of them, in the text too).
+func (w *worker) outsideFound(r *rep, ps []int32, hits []hit) []int32 {
+	cover := w.cover[:0]
+	for _, h := range hits {
+		cover = append(cover, [2]int32{int32(h.i), int32(h.e)})
+	}
+	slices.SortFunc(cover, func(a, b [2]int32) int { return int(a[0] - b[0]) })
+	// (merged where they overlap, not where one starts as the last ends:
+	// the text between them, a separator, is no key's; a piece across
+	// it holds it)
+	n := 0
+	for _, c := range cover {
+		if n > 0 && c[0] < cover[n-1][1] {
+			cover[n-1][1] = max(cover[n-1][1], c[1])
+			continue
+		}
+		cover[n] = c
+		n++
+	}
+	cover = cover[:n]
+	w.cover = cover
+	kept := w.outside[:0]
+	k := 0
+	for _, p := range ps {
+		for k < len(cover) && cover[k][1] <= p {
+			k++
+		}
+		if k < len(cover) && cover[k][0] <= p {
+			if g, ok := pieceBytes(r.b, r.fl, int(p)); !ok || p+int32(len(g)) <= cover[k][1] {
+				continue
+			}
+		}
+		kept = append(kept, p)
+	}
+	w.outside = kept
+	return kept
 }
 
 // pieceRuns looks up the pieces at places ps (rising) and appends each
@@ -539,7 +586,8 @@ const edgeRunes = 2
 // shows where it ends, and a piece of another value that goes on over
 // the separator would take a letter or two of the next word
 // ("bigbank.com/~l" of a URL read as "bigbank.com l" of "bigbank.com
-// logged in"). A run stays whole where only a word of a value ends there
+// logged in"). A run stays whole where a known key holds the edge, where
+// only a word of a value ends there
 // (the value's next word may be cut short: "Ismail" of "...ail Çağlayan"),
 // or the separator is punctuation (a password's "S3cr3t!#&/@:p").
 func (w *worker) trimPieceEdges(text []byte, r *rep, found, runs []hit) {
@@ -561,10 +609,10 @@ func (w *worker) trimPieceEdges(text []byte, r *rep, found, runs []hit) {
 		if first < 0 {
 			continue
 		}
-		if runesIn(r.fl[last:e]) <= edgeRunes && wholeAt(found, last, false) && spaceAt(text, r, last) {
+		if runesIn(r.fl[last:e]) <= edgeRunes && wholeAt(found, last, false) && !overlaps(found, last, e) && spaceAt(text, r, last) {
 			e = last
 		}
-		if first < e && runesIn(r.fl[i:first]) <= edgeRunes && wholeAt(found, first, true) && spaceAt(text, r, first) {
+		if first < e && runesIn(r.fl[i:first]) <= edgeRunes && wholeAt(found, first, true) && !overlaps(found, i, first) && spaceAt(text, r, first) {
 			i = first
 		}
 		if i != h.i || e != h.e {
@@ -589,6 +637,19 @@ func runesIn(fl []uint8) int {
 func wholeAt(hs []hit, j int, starts bool) bool {
 	for _, h := range hs {
 		if h.dom != domToken && h.dom != domPrefix && (starts && h.i == j || !starts && h.e == j) {
+			return true
+		}
+	}
+	return false
+}
+
+// overlaps: a key among hs holds some of skeleton bytes [i,e) (then the
+// edge is no stranger's word: "Kaylee Kennedy", a value and a word of
+// another, joined by a piece; and outsideFound dropped the places inside
+// the word, which would have taken the run further).
+func overlaps(hs []hit, i, e int) bool {
+	for _, h := range hs {
+		if h.i < e && h.e > i {
 			return true
 		}
 	}

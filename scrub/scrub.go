@@ -144,6 +144,9 @@ type worker struct {
 	places  []place
 	// piecePlaces: where a piece may start (scanPieces).
 	piecePlaces []int32
+	// cover, outside: outsideFound's keys found and places kept.
+	cover   [][2]int32
+	outside []int32
 	// blobTags, when set, gathers the tags of every value a blob holds
 	// (blobGroups).
 	blobTags *[]span
