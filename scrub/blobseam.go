@@ -43,30 +43,7 @@ func (w *worker) blobGroups(data, prev, next []byte) []lineSpan {
 	var alpha runInfo // the alphabets run can be in
 	var last []byte   // the line before the one looked at
 	flush := func() {
-		if len(group) >= 2 {
-			if sp, ok := w.newInGroup(group, run); ok {
-				// Not the lines at either end that the value does not
-				// need (a date after a body).
-				for len(group) > 2 {
-					last := group[len(group)-1]
-					if s2, ok := w.newInGroup(group[:len(group)-1], run[:len(run)-last.n]); !ok || s2.tag != sp.tag {
-						break
-					}
-					run, group = run[:len(run)-last.n], group[:len(group)-1]
-				}
-				for len(group) > 2 {
-					if s2, ok := w.newInGroup(group[1:], run[group[0].n:]); !ok || s2.tag != sp.tag {
-						break
-					}
-					run, group = run[group[0].n:], group[1:]
-				}
-				for _, g := range group {
-					if g.line >= 0 {
-						out = append(out, lineSpan{g.line, span{g.from, g.to, sp.kind, sp.source, sp.tag}})
-					}
-				}
-			}
-		}
+		out = w.groupSpans(group, run, out)
 		group, run = group[:0], run[:0]
 	}
 	look := func(line []byte, at int) {
@@ -126,6 +103,40 @@ func (w *worker) blobGroups(data, prev, next []byte) []lineSpan {
 	return out
 }
 
+// groupSpans appends the spans of a group's lines (group, their runs
+// joined in run) when the runs read together hold a value that no
+// line's part holds alone.
+func (w *worker) groupSpans(group []groupLine, run []byte, out []lineSpan) []lineSpan {
+	if len(group) < 2 {
+		return out
+	}
+	sp, ok := w.newInGroup(group, run)
+	if !ok {
+		return out
+	}
+	// Not the lines at either end that the value does not need (a date
+	// after a body).
+	for len(group) > 2 {
+		last := group[len(group)-1]
+		if s2, ok := w.newInGroup(group[:len(group)-1], run[:len(run)-last.n]); !ok || s2.tag != sp.tag {
+			break
+		}
+		run, group = run[:len(run)-last.n], group[:len(group)-1]
+	}
+	for len(group) > 2 {
+		if s2, ok := w.newInGroup(group[1:], run[group[0].n:]); !ok || s2.tag != sp.tag {
+			break
+		}
+		run, group = run[group[0].n:], group[1:]
+	}
+	for _, g := range group {
+		if g.line >= 0 {
+			out = append(out, lineSpan{g.line, span{g.from, g.to, sp.kind, sp.source, sp.tag}})
+		}
+	}
+	return out
+}
+
 // trimEOL drops a line's end.
 func trimEOL(line []byte) []byte {
 	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
@@ -136,10 +147,8 @@ func trimEOL(line []byte) []byte {
 
 // indexEOL is the length of data's first line, its '\n' included.
 func indexEOL(data []byte) int {
-	for i, c := range data {
-		if c == '\n' {
-			return i + 1
-		}
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1
 	}
 	return len(data)
 }

@@ -18,7 +18,8 @@ func FuzzDecoders(f *testing.F) {
 		"K\x00\xf6\x00n\x00", "SGVsbG8gV29ybGQh", "H4sIAAAAAAAA/w==", "4a6f7267", `\x`, `&#`, "%", "\xff\xfe\xc3",
 		`qp=Aur=C3=A9lie Gr=C3=BCnewald-=C3=98 =F8 =3D =?utf-8?q?a=09b_c?= =`, `"\303\230stergaard" \0 \01 \377`, `\u{d8} \x{1F600} \u{} \x{110000} \u{d8`,
 		"+1 (415) 555-0199", "10.77.3.141", "Ødegård Łukasz Дмитрий", "\xd0\x94\xd0", "4f 79:73-74 6569",
-		"CHAR(74,252,114,103 USING utf8mb4) [74, 195, 188, 114] 1114112,55296,0,", "KRUGKIDROVUWG2ZAMJZG653O====", "krugkidrovuwg2zambzg653o", "Ткрупп Αλέ"} {
+		"CHAR(74,252,114,103 USING utf8mb4) [74, 195, 188, 114] 1114112,55296,0,", "KRUGKIDROVUWG2ZAMJZG653O====", "krugkidrovuwg2zambzg653o", "Ткрупп Αλέ",
+		"00000010: 7274 6877 696e 642d 6c61 6273 2e69 6f    rthwind-labs.io", "00000000  75 73 65 72 3d 53 74 61  70 6c 65 37 42 61 74 74  |user=Staple7Batt|"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -40,6 +41,9 @@ func FuzzDecoders(f *testing.F) {
 			return false
 		})
 		hasListComma(b)
+		if from, to, ok := parseDumpRow(b); ok && (from >= to || to > len(b) || len(appendHex(nil, b[from:to])) > 32) {
+			t.Fatalf("dump row of %q at [%d,%d)", b, from, to)
+		}
 		if utf8.Valid(b) {
 			if r := reversed(string(b)); reversed(r) != string(b) || rot13(rot13(string(b))) != string(b) {
 				t.Fatalf("reversed or rot13 of %q is not undone by itself", b)

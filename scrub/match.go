@@ -560,16 +560,18 @@ const maxDepth = 3
 // returns the line's sides for the seam with the next line: its text as
 // it is and fully decoded (when that differs), each with where a value
 // may start that goes on past its end.
-func (w *worker) knownSpans(line []byte, spans []span) ([]span, [2]seamSide) {
+func (w *worker) knownSpans(line []byte, spans []span) ([]span, seamSides) {
 	plain := &view{text: bytes.TrimRight(line, "\r\n")}
 	w.lineGoesOn, w.plainGoesOn = tailFrom{at: -1}, tailFrom{at: -1}
 	w.curLine = line
 	w.inflated = 0
+	w.oneSides = w.oneSides[:0]
 	spans, final := w.viewsSpans(plain, 0, false, spans)
-	sides := [2]seamSide{{plain, w.plainGoesOn}}
+	sides := seamSides{{plain, w.plainGoesOn}}
 	if final != plain {
 		sides[1] = seamSide{final, w.lineGoesOn}
 	}
+	copy(sides[2:], w.oneSides)
 	return spans, sides
 }
 
@@ -639,7 +641,14 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 			if unescapeOnly(v.text, one, f) {
 				one.compose(v)
 				if one.touched&touchSkel != 0 {
+					w.goesOn = false
 					spans = w.scanView(one, anywhere, spans)
+					if depth == 0 && w.m.skel != nil {
+						if t := w.tailOf(&w.sk); t.at >= 0 {
+							w.oneSides = append(w.oneSides, seamSide{one, t})
+						}
+						spans = w.seamHere(depth, one, spans)
+					}
 				} else {
 					spans = w.scanFolded(one, anywhere, spans)
 				}
@@ -668,10 +677,7 @@ func (w *worker) noteGoesOn(depth int) {
 	if depth > 0 {
 		return
 	}
-	w.lineGoesOn = tailFrom{at: -1}
-	if w.goesOn {
-		w.lineGoesOn = tailFrom{w.goesOnAt, w.goesOnRest}
-	}
+	w.lineGoesOn = w.tailOf(&w.sk)
 }
 
 // seamHere scans the seam with the line before, if one is pending, with

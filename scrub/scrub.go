@@ -183,6 +183,7 @@ type worker struct {
 	goesOn                  bool
 	goesOnAt, goesOnRest    int
 	lineGoesOn, plainGoesOn tailFrom
+	oneSides                []seamSide // the line's one-family views that a value may go on from
 }
 
 func (s *Scrubber) newWorker() *worker {
@@ -400,7 +401,7 @@ var (
 
 // spans finds the secrets in one line (not those across its seams);
 // it also returns the line's sides for the seam with the next line.
-func (s *worker) spans(line []byte, inKey *bool) ([]span, [2]seamSide) {
+func (s *worker) spans(line []byte, inKey *bool) ([]span, seamSides) {
 	var spans []span
 	// Private key blocks span lines: everything from BEGIN to END goes.
 	if *inKey {
@@ -410,7 +411,7 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, [2]seamSide) {
 		} else {
 			body := bytes.TrimRight(line, "\r\n")
 			if len(body) == 0 {
-				return nil, [2]seamSide{}
+				return nil, seamSides{}
 			}
 			spans = append(spans, span{start: 0, end: len(body), kind: "private-key", source: "pattern"})
 		}
@@ -442,7 +443,7 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, [2]seamSide) {
 			spans = append(spans, span{start: st, end: en, kind: p.Name, source: "pattern"})
 		}
 	}
-	var sides [2]seamSide
+	var sides seamSides
 	if s.m.active() {
 		if alt := s.wordBreaks(line); alt != nil {
 			// First: the line's own scan below leaves the seam state.

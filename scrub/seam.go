@@ -1,6 +1,10 @@
 package scrub
 
-import "bytes"
+import (
+	"bytes"
+	"cmp"
+	"slices"
+)
 
 // Seams: a value cut over two lines ("...password=Correct9" on one,
 // "Horse! ..." on the next; pprint's ('Customer ACME '\n 'Corp')). The
@@ -16,12 +20,27 @@ const seamBytes = 4 * maxScan
 type lineResult struct {
 	line  []byte
 	spans []span
-	sides [2]seamSide // as it is and decoded (nil: the same)
+	sides seamSides
 }
+
+// seamSides are a line's views a value may go on from into the next
+// line: as it is, fully decoded, and (a line with several escape
+// families) each family alone, as a value may hold another family's
+// escape literally ("%12" of a password in a quoted-printable line cut
+// by a soft break).
+type seamSides [2 + famCount]seamSide
+
+// famCount is the number of escape families.
+const famCount = 7
 
 // goesOn: a value may go on from this line into the next.
 func (l *lineResult) goesOn() bool {
-	return l.sides[0].tail.at >= 0 || l.sides[1].v != nil && l.sides[1].tail.at >= 0
+	for _, a := range l.sides {
+		if a.v != nil && a.tail.at >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // scanLines finds the secrets of every line in data ('\n'-terminated,
@@ -41,6 +60,10 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 	}
 	first := true
 	groups := w.blobGroups(data, prev, next)
+	if dumps := w.hexDumpGroups(data, prev, next); len(dumps) > 0 {
+		groups = append(groups, dumps...)
+		slices.SortStableFunc(groups, func(a, b lineSpan) int { return cmp.Compare(a.line, b.line) })
+	}
 	off := 0
 	for len(data) > 0 {
 		n := bytes.IndexByte(data, '\n') + 1
@@ -115,10 +138,36 @@ func (w *worker) tailGoesOn(v *view) tailFrom {
 	from := max(0, len(v.text)-seamBytes)
 	w.sk.skeleton(v.text[from:])
 	w.hits = w.m.scanSkel(w, &w.sk, false, w.hits[:0])
-	if !w.goesOn {
+	t := w.tailOf(&w.sk)
+	if t.at >= 0 {
+		t.at += from
+	}
+	return t
+}
+
+// tailOf is where a value may start in the text of skeleton r (just
+// scanned) that goes on past its end: the key scanSkel found may, or
+// else the last word when it is shorter than an anchor but starts a key
+// (no key can be told from it: "abc" + "\n" + "12345678"; the seam
+// tests the anchor across the join first).
+func (w *worker) tailOf(r *rep) tailFrom {
+	if w.goesOn {
+		return tailFrom{w.goesOnAt, w.goesOnRest}
+	}
+	t := w.m.skel
+	if t == nil || len(r.b) == 0 {
 		return tailFrom{at: -1}
 	}
-	return tailFrom{from + w.goesOnAt, w.goesOnRest}
+	k := len(r.b) - 1
+	for k > 0 && r.fl[k]&(flGap|flCJK|flAfterCJK) == 0 {
+		k--
+	}
+	// (One letter is no value's start worth a seam, nor a number: most
+	// log lines end with one; two must start a key.)
+	if n := len(r.b) - k; n < 2 || n >= t.anchorLen || n >= t.maxLen || r.fl[k]&flStart == 0 || allDigits(r.b[k:]) || !t.startsPair(r.b[k:]) {
+		return tailFrom{at: -1}
+	}
+	return tailFrom{int(r.src[k]), len(r.b) - k}
 }
 
 // sharedHeader is how many bytes of b are a log header a shares (the
@@ -167,8 +216,8 @@ func (w *worker) seam(aline []byte, a seamSide, bline []byte, bv *view, bs *rep,
 	j := &w.seamRep
 	j.skeleton(tail)
 	at := len(j.b)
-	if at == 0 {
-		return
+	if at == 0 || a.tail.rest < w.m.skel.anchorLen && !w.anchorAcross(j, at, bs.b[k0:k1]) {
+		return // (a short tail: no key's anchor starts in it)
 	}
 	// Glued (no separator at the join) unless either side has one there.
 	hs := int(bs.src[k0])
@@ -204,6 +253,29 @@ func (w *worker) seam(aline []byte, a seamSide, bline []byte, bv *view, bs *rep,
 		w.seamA = append(w.seamA, span{st, aEnd, h.ent.kind, h.ent.source, h.tag})
 		*sb = append(*sb, span{bStart, en, h.ent.kind, h.ent.source, h.tag})
 	}
+}
+
+// anchorAcross: a key's anchor starts at a word of j's first at bytes
+// (a short tail's skeleton) and goes on in next (the next line's).
+func (w *worker) anchorAcross(j *rep, at int, next []byte) bool {
+	t := w.m.skel
+	var buf [16]byte
+	for i := 0; i < at; i++ {
+		if j.fl[i]&(flGap|flCJK|flAfterCJK) == 0 {
+			continue
+		}
+		n := copy(buf[:], j.b[i:at])
+		if n+len(next) < t.anchorLen {
+			return false
+		}
+		copy(buf[n:], next)
+		// (As scanSkel's places: the anchor, then the lengths of the
+		// keys it starts.)
+		if a := load(buf[:], t.anchorLen); t.anchors.hasPair(mix(a^t.seed)) && t.spans.at(t.spanHashOf(a))&t.lenBits != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // isAlnumEnd: text ends with a letter or digit.

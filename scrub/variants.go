@@ -78,7 +78,9 @@ func variants(text string) []string {
 		add(mojibake(w, true))
 		add(transliterate(text, true))
 		add(transliterate(text, false))
-		add(dotted(text))
+		if d := dotted(text); asciiAlnumCount(d) >= DefaultMinLength {
+			add(d) // (a name all dots, "王小明"'s, is every hexdump's)
+		}
 	}
 	for _, v := range phoneForms(text) {
 		add(v)
@@ -124,6 +126,17 @@ func dotted(text string) string {
 		}
 	}
 	return string(b)
+}
+
+// asciiAlnumCount is the number of ASCII letters and digits in s.
+func asciiAlnumCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if asciiAlnum[s[i]] != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 func isASCII(s string) bool {
