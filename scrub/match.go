@@ -591,7 +591,7 @@ type tailFrom struct{ at, rest int }
 func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]span, *view) {
 	w.goesOn = false
 	spans = w.scanView(v, anywhere, spans)
-	w.noteGoesOn(depth)
+	w.noteGoesOn(depth, v)
 	if depth == 0 {
 		w.plainGoesOn = w.lineGoesOn
 	}
@@ -614,7 +614,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 		if touched&touchSkel != 0 {
 			w.goesOn = false
 			spans = w.scanView(next, anywhere, spans)
-			w.noteGoesOn(depth)
+			w.noteGoesOn(depth, next)
 			spans = w.seamHere(depth, next, spans)
 			last = next
 		} else {
@@ -644,7 +644,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 					w.goesOn = false
 					spans = w.scanView(one, anywhere, spans)
 					if depth == 0 && w.m.skel != nil {
-						if t := w.tailOf(&w.sk); t.at >= 0 {
+						if t := w.tailOf(&w.sk, one.text); t.at >= 0 {
 							w.oneSides = append(w.oneSides, seamSide{one, t})
 						}
 						spans = w.seamHere(depth, one, spans)
@@ -673,11 +673,11 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 
 // noteGoesOn keeps, for a line's view (depth 0), where a value may go
 // on past its end: the last view scanned is the line's final view.
-func (w *worker) noteGoesOn(depth int) {
+func (w *worker) noteGoesOn(depth int, v *view) {
 	if depth > 0 {
 		return
 	}
-	w.lineGoesOn = w.tailOf(&w.sk)
+	w.lineGoesOn = w.tailOf(&w.sk, v.text)
 }
 
 // seamHere scans the seam with the line before, if one is pending, with

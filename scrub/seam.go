@@ -138,7 +138,7 @@ func (w *worker) tailGoesOn(v *view) tailFrom {
 	from := max(0, len(v.text)-seamBytes)
 	w.sk.skeleton(v.text[from:])
 	w.hits = w.m.scanSkel(w, &w.sk, false, w.hits[:0])
-	t := w.tailOf(&w.sk)
+	t := w.tailOf(&w.sk, v.text[from:])
 	if t.at >= 0 {
 		t.at += from
 	}
@@ -150,7 +150,7 @@ func (w *worker) tailGoesOn(v *view) tailFrom {
 // else the last word when it is shorter than an anchor but starts a key
 // (no key can be told from it: "abc" + "\n" + "12345678"; the seam
 // tests the anchor across the join first).
-func (w *worker) tailOf(r *rep) tailFrom {
+func (w *worker) tailOf(r *rep, text []byte) tailFrom {
 	if w.goesOn {
 		return tailFrom{w.goesOnAt, w.goesOnRest}
 	}
@@ -162,9 +162,13 @@ func (w *worker) tailOf(r *rep) tailFrom {
 	for k > 0 && r.fl[k]&(flGap|flCJK|flAfterCJK) == 0 {
 		k--
 	}
-	// (One letter is no value's start worth a seam, nor a number: most
-	// log lines end with one; two must start a key.)
-	if n := len(r.b) - k; n < 2 || n >= t.anchorLen || n >= t.maxLen || r.fl[k]&flStart == 0 || allDigits(r.b[k:]) || !t.startsPair(r.b[k:]) {
+	// (One letter is no value's start worth a seam, nor a number, most
+	// log lines end with one, but for a phone's "(555)" or "+49"; two
+	// must start a key.)
+	if n := len(r.b) - k; n < 2 || n >= t.anchorLen || n >= t.maxLen || r.fl[k]&flStart == 0 || !t.startsPair(r.b[k:]) {
+		return tailFrom{at: -1}
+	}
+	if at := int(r.src[k]); allDigits(r.b[k:]) && (at == 0 || text[at-1] != '(' && text[at-1] != '+') {
 		return tailFrom{at: -1}
 	}
 	return tailFrom{int(r.src[k]), len(r.b) - k}

@@ -121,7 +121,7 @@ func init() {
 	escapeFam['&'] = famHTML
 	escapeFam['\''], escapeFam['"'] = famQuote, famQuote
 	escapeFam['='] = famQP
-	escapeFam[0x1b] = famANSI
+	escapeFam[0x1b], escapeFam['\b'] = famANSI, famANSI
 	escapeFam['x'], escapeFam['X'] = famIDNA, famIDNA
 }
 
@@ -134,7 +134,7 @@ func families(text []byte) uint8 {
 			continue
 		}
 		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) || e == famQP && qpLen(text, i) == 0 && !mimeQ(text, i) ||
-			e == famANSI && csiLen(text, i) == 0 || e == famIDNA && punyLabel(text, i) == 0 {
+			e == famANSI && (c != '\b' || i == 0) && csiLen(text, i) == 0 || e == famIDNA && punyLabel(text, i) == 0 {
 			continue
 		}
 		f |= e
@@ -204,7 +204,7 @@ func unescapeOnly(src []byte, v *view, fams uint8) bool {
 		}
 		at := len(v.text)
 		if n := decodeEscape(src, i, v); n > 0 {
-			v.touched |= touches(src[i:i+n]) | touches(v.text[at:])
+			v.touched |= touches(src[i:i+n]) | touches(v.text[min(at, len(v.text)):])
 			i += n
 			changed = true
 			continue
@@ -243,6 +243,17 @@ func decodeEscape(src []byte, i int, v *view) int {
 		return decodeEntity(src, i, v)
 	case 0x1b:
 		return csiLen(src, i) // (nothing: a terminal shows none of it)
+	case '\b':
+		// A backspace: what comes next overwrites the rune before (nroff's
+		// bold "P\bP" and underline "_\bP", a typo "JürX\bgen").
+		if len(v.text) == 0 {
+			return 0
+		}
+		_, n := utf8.DecodeLastRune(v.text)
+		k := len(v.text) - n
+		v.text, v.start, v.end = v.text[:k], v.start[:k], v.end[:k]
+		v.touched |= touchSkel | touchB64
+		return 1
 	case 'x', 'X':
 		return decodePuny(src, i, v)
 	case '=':

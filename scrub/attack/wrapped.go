@@ -9,8 +9,9 @@ import (
 
 // Forms that cut a value over lines or rows as tools print it: a
 // formatter wrapping at a space, a Windows log's CRLF, xxd and
-// hexdump -C rows (hex and the ASCII column), base64 -w N, nroff's
-// overstrikes (man pages, script(1) captures).
+// hexdump -C rows (hex and the ASCII column), base64 -w N, a
+// terminal's backspaces (nroff's overstrikes in man pages, a typo in a
+// script(1) capture).
 var wrappedForms = []Form{
 	{Name: "wrap-at-word", Bare: true, Applies: wordCut, Render: func(v string) string {
 		a, b := cutAtWord(v)
@@ -24,6 +25,12 @@ var wrappedForms = []Form{
 	{Name: "hexdump-C", Bare: true, Render: func(v string) string { return Xxd([]byte("user="+v+"\n"), true) }},
 	{Name: "base64-w20", Bare: true, Render: func(v string) string {
 		return "secret (base64 -w 20):\n" + wrapAt(base64.StdEncoding.EncodeToString([]byte(v+"\n")), 20)
+	}},
+	{Name: "typed-backspace", Bare: true, Render: func(v string) string {
+		// A script(1) capture: a typo erased with a backspace.
+		r := []rune(v)
+		k := min(3, len(r))
+		return "Script started on 2026-11-21\n$ echo '" + string(r[:k]) + "x\b" + string(r[k:]) + "' | pass insert -e db/prod"
 	}},
 	{Name: "nroff-bold", Bare: true, Render: func(v string) string { return "NAME\n       " + overstrike(v) + " - account" }},
 }
