@@ -88,17 +88,7 @@ func (w *worker) blobGroups(data, prev, next []byte) []lineSpan {
 		}
 		last = text
 	}
-	if prev != nil {
-		look(prev, -1)
-	}
-	for off := 0; off < len(data); {
-		n := indexEOL(data[off:])
-		look(data[off:off+n], off)
-		off += n
-	}
-	if next != nil && len(group) > 0 {
-		look(next, -1)
-	}
+	groupLines(data, prev, next, func() bool { return len(group) > 0 }, look)
 	flush()
 	return out
 }
@@ -135,6 +125,22 @@ func (w *worker) groupSpans(group []groupLine, run []byte, out []lineSpan) []lin
 		}
 	}
 	return out
+}
+
+// groupLines calls look with prev (at -1), each of data's lines (at
+// its offset), then next (at -1) when a group goes on (open).
+func groupLines(data, prev, next []byte, open func() bool, look func(line []byte, at int)) {
+	if prev != nil {
+		look(prev, -1)
+	}
+	for off := 0; off < len(data); {
+		n := indexEOL(data[off:])
+		look(data[off:off+n], off)
+		off += n
+	}
+	if next != nil && open() {
+		look(next, -1)
+	}
 }
 
 // trimEOL drops a line's end.

@@ -36,17 +36,7 @@ func (w *worker) hexDumpGroups(data, prev, next []byte) []lineSpan {
 		}
 		flush()
 	}
-	if prev != nil {
-		look(prev, -1)
-	}
-	for off := 0; off < len(data); {
-		n := indexEOL(data[off:])
-		look(data[off:off+n], off)
-		off += n
-	}
-	if next != nil && len(group) > 0 {
-		look(next, -1)
-	}
+	groupLines(data, prev, next, func() bool { return len(group) > 0 }, look)
 	flush()
 	return out
 }
