@@ -448,7 +448,7 @@ func appendFreshKind(dst, v []byte, kind string, keys map[string]bool, r *stream
 // appendFreshText is the new value of an unmarked string: JSON keeps its
 // structure, an address its form, anything else its shape.
 func appendFreshText(dst, v []byte, r *stream) []byte {
-	if t := bytes.TrimSpace(v); len(t) > 1 && (t[0] == '{' || t[0] == '[') {
+	if looksJSON(v) {
 		if out, ok := appendFreshJSON(dst, v, nil, r); ok {
 			return out
 		}
@@ -556,4 +556,10 @@ func (nb *numbers) appendNew(dst, raw []byte, u float64) []byte {
 		dec = len(raw) - k - 1
 	}
 	return strconv.AppendFloat(dst, y, 'f', dec, 64)
+}
+
+// looksJSON: v starts like a JSON object or list.
+func looksJSON(v []byte) bool {
+	t := bytes.TrimSpace(v)
+	return len(t) > 1 && (t[0] == '{' || t[0] == '[')
 }

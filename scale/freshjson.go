@@ -3,6 +3,7 @@ package scale
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 
 	"github.com/fuzzyduck/fuzzyduck/sqldump"
 )
@@ -20,10 +21,156 @@ import (
 // digits that stand for themselves are replaced, every escape is copied,
 // so nothing needs unescaping or escaping again.
 func appendFreshJSON(dst, v []byte, keys map[string]bool, r *stream) ([]byte, bool) {
+	return appendFreshJSONNums(dst, v, keys, nil, r)
+}
+
+// jsonNums: the numbers of a JSON column's documents, per place (the
+// path of keys to a leaf, ids in keys read as one name), summed up from
+// the column's templates like a numeric column's values. A copy's number
+// (a JSON number, or an integer written as a JSON string: Nova's stats
+// hold {"num_instances": "3"}) is drawn from its place's summary: kept,
+// a template's counts would be repeated in every copy, and counts (of
+// instances per host, per project) sum to the original's rows (red team
+// duckatk4).
+type jsonNums struct {
+	at      map[string]*numbers
+	collect map[string][]float64 // while summing up: the numbers seen
+	ints    map[string]bool      // while summing up: only integers seen
+}
+
+// maxJSONPlaces bounds the places followed per column.
+const maxJSONPlaces = 256
+
+// newJSONNums sums up the numbers of a column's templates (nil when they
+// hold none, or are no JSON).
+func newJSONNums(templates [][]byte) *jsonNums {
+	jn := &jsonNums{collect: map[string][]float64{}, ints: map[string]bool{}}
+	var r stream
+	for _, v := range templates {
+		if t := bytes.TrimSpace(v); len(t) < 2 || t[0] != '{' && t[0] != '[' {
+			continue
+		}
+		appendFreshJSONNums(nil, v, nil, jn, &r)
+	}
+	jn.at = map[string]*numbers{}
+	for place, xs := range jn.collect {
+		if len(xs) >= 2 {
+			jn.at[place] = newNumbers(xs, jn.ints[place], -1)
+		}
+	}
+	jn.collect, jn.ints = nil, nil
+	if len(jn.at) == 0 {
+		return nil
+	}
+	return jn
+}
+
+// number writes the copy's number at place for raw (nil: no summary
+// there, the caller decides).
+func (jn *jsonNums) number(dst []byte, place, raw []byte, r *stream) ([]byte, bool) {
+	if jn == nil {
+		return dst, false
+	}
+	if jn.collect != nil {
+		x, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return dst, false
+		}
+		xs, ok := jn.collect[string(place)]
+		if !ok {
+			if len(jn.collect) >= maxJSONPlaces {
+				return dst, false
+			}
+			jn.ints[string(place)] = true
+		}
+		jn.collect[string(place)] = append(xs, x)
+		if bytes.ContainsAny(raw, ".eE") {
+			jn.ints[string(place)] = false
+		}
+		return dst, false
+	}
+	nb := jn.at[string(place)]
+	if nb == nil {
+		return dst, false
+	}
+	return nb.appendNew(dst, raw, unit(r.next())), true
+}
+
+// isIntText: an integer of up to 18 digits (a count written as a string).
+func isIntText(s []byte) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > 18 {
+		return false
+	}
+	for _, c := range s {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// appendPlaceKey appends a key to a place: its id runs (num_proj_<project
+// id>) read as one name.
+func appendPlaceKey(place, key []byte) []byte {
+	place = append(place, '/')
+	if !hasIDRun(key) {
+		return append(place, key...)
+	}
+	return appendIDRuns(place, key, nil)
+}
+
+// appendIDRuns writes s with its runs of 8 or more hex digits (with a
+// digit among them) replaced: by new hex digits from r (the case kept),
+// or by * when r is nil.
+func appendIDRuns(dst, s []byte, r *stream) []byte {
+	for i := 0; i < len(s); {
+		if !isHexDigit(s[i]) {
+			dst = append(dst, s[i])
+			i++
+			continue
+		}
+		j, digit := i, false
+		for j < len(s) && isHexDigit(s[j]) {
+			digit = digit || isDigit(s[j])
+			j++
+		}
+		switch {
+		case j-i < 8 || !digit:
+			dst = append(dst, s[i:j]...)
+		case r == nil:
+			dst = append(dst, '*')
+		default:
+			for _, c := range s[i:j] {
+				dst = append(dst, randHex(r, c >= 'A' && c <= 'F'))
+			}
+		}
+		i = j
+	}
+	return dst
+}
+
+// appendFreshJSONNums is appendFreshJSON with the column's numbers (jn,
+// or nil: short numbers are kept).
+func appendFreshJSONNums(dst, v []byte, keys map[string]bool, jn *jsonNums, r *stream) ([]byte, bool) {
 	start := len(dst)
 	var inObject []bool // per open bracket: an object (else an array)
 	var lastKey []byte
 	afterColon := false
+	// the place of the current leaf: the keys (or [] for a list) down to
+	// it, and where each open bracket's place ends
+	var place []byte
+	var placeEnd []int
+	// ids in keys map the same way throughout the document
+	idSeed := r.s ^ 0x6a736f6e2d6b6579
+	leafPlace := func() []byte {
+		if len(inObject) > 0 && inObject[len(inObject)-1] {
+			return appendPlaceKey(place, lastKey)
+		}
+		return append(place, "/[]"...)
+	}
 	for i := 0; i < len(v); {
 		c, w := logical(v, i)
 		if w == 2 && c != '"' && c != '\n' && c != '\r' && c != '\t' {
@@ -31,6 +178,10 @@ func appendFreshJSON(dst, v []byte, keys map[string]bool, r *stream) ([]byte, bo
 		}
 		switch {
 		case c == '{' || c == '[':
+			placeEnd = append(placeEnd, len(place))
+			if len(inObject) > 0 {
+				place = leafPlace()
+			}
 			inObject = append(inObject, c == '{')
 			afterColon = false
 		case c == '}' || c == ']':
@@ -38,6 +189,8 @@ func appendFreshJSON(dst, v []byte, keys map[string]bool, r *stream) ([]byte, bo
 				return dst[:start], false
 			}
 			inObject = inObject[:len(inObject)-1]
+			place = place[:placeEnd[len(placeEnd)-1]]
+			placeEnd = placeEnd[:len(placeEnd)-1]
 		case c == ':':
 			afterColon = true
 		case c == ',':
@@ -58,10 +211,24 @@ func appendFreshJSON(dst, v []byte, keys map[string]bool, r *stream) ([]byte, bo
 					continue
 				}
 			}
+			if !isKey && isIntText(s) {
+				if out, ok := jn.number(dst, leafPlace(), s, r); ok {
+					dst = append(out, v[j:j+cw]...)
+					i = j + cw
+					continue
+				}
+			}
 			switch {
 			case isKey:
 				lastKey = s
-				dst = append(dst, s...)
+				if hasIDRun(s) {
+					// an id in a key (Nova's num_proj_<project id>):
+					// copied, it would repeat in every copy
+					ks := stream{s: mix64(idSeed ^ nameHash(string(s)))}
+					dst = appendIDRuns(dst, s, &ks)
+				} else {
+					dst = append(dst, s...)
+				}
 			case len(inObject) > 0 && !inObject[len(inObject)-1]:
 				dst = appendShaped(dst, s, r) // a list of words: free-form
 			default:
@@ -78,7 +245,9 @@ func appendFreshJSON(dst, v []byte, keys map[string]bool, r *stream) ([]byte, bo
 				}
 				j++
 			}
-			if digits >= 5 {
+			if out, ok := jn.number(dst, leafPlace(), v[i:j], r); ok {
+				dst = out
+			} else if digits >= 5 {
 				dst = appendDigitsIn(dst, v[i:j], r)
 			} else {
 				dst = append(dst, v[i:j]...)

@@ -118,6 +118,7 @@ const (
 	dTemplate
 	dRun
 	dFanScale
+	dIDs
 )
 
 // unit maps a hash to [0, 1).

@@ -213,11 +213,13 @@ type colPlan struct {
 	cat      map[uint64]*catValue
 	donors   []*catValue
 	nums     *numbers
-	soft     *softRef // a low-cardinality column naming rows of another table
-	shapes   [][]byte // fresh: templates of the column's values
-	ownShape bool     // fresh: the value keeps its own shape (ids, addresses)
-	loose    bool     // fresh: words need not keep their lengths
-	numSlots []bool   // fresh text: the places of numbers that follow an id (digits.go)
+	soft     *softRef  // a low-cardinality column naming rows of another table
+	shapes   [][]byte  // fresh: templates of the column's values
+	ownShape bool      // fresh: the value keeps its own shape (ids, addresses)
+	loose    bool      // fresh: words need not keep their lengths
+	numSlots []bool    // fresh text: the places of numbers that follow an id (digits.go)
+	jnums    *jsonNums // fresh JSON: its numbers, per place (freshjson.go)
+	ids      *idMap    // a low-cardinality column of ids of entities the dump has no table for (ids.go)
 }
 
 // catValue is one value of a low-cardinality column. A value seen m
@@ -288,6 +290,7 @@ func (p *Plan) classify(t *table) {
 		case t.lowCardinality(c):
 			cp.class = cCategorical
 			p.categories(cp, pr)
+			p.planIDs(t, c, cp, pr)
 		case !pr.over && len(pr.counts) == 0:
 			// only NULLs
 		case isNumeric(col.Type) || isStringType(col.Type) || col.Type == "enum" || col.Type == "set":
@@ -300,6 +303,9 @@ func (p *Plan) classify(t *table) {
 			}
 			if !inKey[c] {
 				cp.shapes = pr.templates
+			}
+			if isStringType(col.Type) && !cp.binary && (cp.kind == "" || cp.kind == "json") {
+				cp.jnums = newJSONNums(pr.templates)
 			}
 			// Words of another length too where the templates are most
 			// of the table's values: the new values would have as many

@@ -128,8 +128,8 @@ func (g *gen) prepare(t *table, in *sqldump.Insert, row, r int) {
 // a parent and its children share stays shared; children taken twice
 // into one family copy differ), and (into dl) how much later than its
 // family's warp a child taken twice (and its subtree) is dated, so that
-// the two do not carry the same datetimes.
-func (t *table) familyCopy(p *Plan, r, j int, dl *dupLater) (*table, uint64, uint64) {
+// the two do not carry the same datetimes; and the copy of the root row.
+func (t *table) familyCopy(p *Plan, r, j int, dl *dupLater) (*table, uint64, uint64, int) {
 	path := uint64(0)
 	type level struct {
 		id  uint64
@@ -160,7 +160,7 @@ func (t *table) familyCopy(p *Plan, r, j int, dl *dupLater) (*table, uint64, uin
 		h := p.prf.hash(dWarp, root^d.id, uint64(d.row)<<16|d.dup, nil)
 		dl.lv[i] = newDupTerm(h, min(t.window/10, 86400))
 	}
-	return t, root, root ^ path*0x9e3779b97f4a7c15
+	return t, root, root ^ path*0x9e3779b97f4a7c15, j
 }
 
 // appendRow renders copy j of a row.
@@ -171,11 +171,12 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 		famDone    bool
 		rootT      *table
 		root, lbl  uint64
+		rootJ      int // the copy of the family's root row
 		w          warp
 		warpKnown  bool
 		familyOnce = func() {
 			if !famDone {
-				rootT, root, lbl = t.familyCopy(p, r, j, &g.later)
+				rootT, root, lbl, rootJ = t.familyCopy(p, r, j, &g.later)
 				famDone = true
 			}
 		}
@@ -237,6 +238,12 @@ func (g *gen) appendRow(dst []byte, t *table, in *sqldump.Insert, row, r, j int)
 			}
 			if cp.soft != nil {
 				if out, ok := g.softValue(cp, lit, r, j); ok {
+					dst = appendLiteral(dst, v, out)
+					continue
+				}
+			} else if cp.ids != nil && t.renew {
+				familyOnce()
+				if out, ok := g.idValue(cp, lit, rootJ); ok {
 					dst = appendLiteral(dst, v, out)
 					continue
 				}
@@ -329,6 +336,12 @@ func (g *gen) fresh(dst []byte, t *table, c int, cp *colPlan, v []byte, seed uin
 			dst = append(dst, byte(r.next()))
 		}
 		return dst
+	case cp.jnums != nil && (cp.kind == "json" || cp.kind == "" && looksJSON(v)):
+		out, ok := appendFreshJSONNums(dst, v, cp.jsonKeys, cp.jnums, &r)
+		if !ok {
+			out = appendFreshKind(dst, v, cp.kind, cp.jsonKeys, &r)
+		}
+		dst = out
 	case cp.kind != "":
 		dst = appendFreshKind(dst, v, cp.kind, cp.jsonKeys, &r)
 	default:
