@@ -119,15 +119,20 @@ func foldRune(r rune) folded {
 }
 
 func computeFold(r rune) folded {
+	r = asRune(r) // (confusables.go)
 	var f folded
 	f.cjk = unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
-	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r) {
+	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r) || ignorable(r) {
 		// An accent, or an invisible (a zero-width space or joiner, a
 		// soft hyphen, a BOM): part of the letter before, folds away.
 		f.alnum = true
 		return f
 	}
-	f.alnum = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r)
+	if l, ok := enclosedLetter(r); ok { // (confusables.go)
+		f.alnum, f.upper, f.b = true, true, string(l)
+		return f
+	}
+	f.alnum = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) || enclosedAlnum(r)
 	f.upper, f.lower = unicode.IsUpper(r) || unicode.IsTitle(r), unicode.IsLower(r)
 	var out []byte
 	for _, d := range norm.NFKD.String(string(r)) {
@@ -144,6 +149,8 @@ func computeFold(r rune) folded {
 			d = 'σ'
 		}
 		if l, ok := latinLookalike[d]; ok {
+			d = l
+		} else if l, ok := confusable[d]; ok {
 			d = l
 		}
 		out = utf8.AppendRune(out, d)

@@ -105,7 +105,7 @@ func (ix *Index) fingerprint(dom byte, v []byte) uint64 {
 
 // Add records a confidential value of a kind.
 func (ix *Index) Add(kind, value string) {
-	keys := keysOfForms(value)
+	keys := keysOfKind(kind, value)
 	if len(keys) == 0 {
 		return
 	}
@@ -314,7 +314,11 @@ func (ix *Index) perKind() map[string][]uint64 {
 // uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
-// the pieces' fingerprints and their filter's words. Format 8: as 7,
+// the pieces' fingerprints and their filter's words. Format 9: as 8,
+// but confusables fold (confusables.go: small capitals, Armenian,
+// Cherokee, enclosed letters, tag characters) and values have more
+// variants (every Caesar shift, Atbash, upside down, reverse DNS,
+// e-mail spelled out, host labels reversed). Format 8: as 7,
 // but Cyrillic and Greek lookalikes of Latin letters fold to them
 // (fold.go) and values have more variants (reversed, ROT13): a format 7
 // index would miss them silently. Format 7: the
@@ -322,7 +326,7 @@ func (ix *Index) perKind() map[string][]uint64 {
 // (pieces.go). Format 5: ends
 // words hold every domain's pair, anchors as pairs, heads, prefixes in
 // the spans table (prefixBit), pairs.
-const indexMagic = "fuzzyduck-index-8\n"
+const indexMagic = "fuzzyduck-index-9\n"
 
 type tableHeader struct {
 	AnchorWords int   `json:"anchor_words"`

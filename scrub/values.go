@@ -161,7 +161,7 @@ func keysOfAll(vals []Value, out [][]key) [][]key {
 					return
 				}
 				for j := i; j < min(i+256, len(vals)); j++ {
-					out[j] = keysOfForms(vals[j].Text)
+					out[j] = keysOfKind(vals[j].Kind, vals[j].Text)
 				}
 			}
 		}()

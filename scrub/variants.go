@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -31,7 +32,7 @@ func keysOfForms(text string) []key {
 	// seventh of an index scrub's speed).
 	t := strings.TrimSpace(text)
 	if len(t) <= maxVariantText {
-		for _, v := range [2]string{reversed(t), rot13(t)} {
+		for _, v := range wholeOnlyForms(t) {
 			if v == t {
 				continue
 			}
@@ -50,6 +51,14 @@ func keysOfForms(text string) []key {
 		}
 	}
 	return keys
+}
+
+// wholeOnlyForms: a value written backwards, in ROT13, Caesar's shift
+// of 3 or a shift of 1, in Atbash, upside down (confusables.go). Not
+// every shift: each costs a value's whole keys (25 shifts made building
+// 100,000 values' keys several times slower).
+func wholeOnlyForms(t string) []string {
+	return []string{reversed(t), rot13(t), caesar(t, 1), caesar(t, 3), atbash(t), upsideDown(t)}
 }
 
 // maxVariantText: longer values (notes, tracebacks) get no variants (a
@@ -88,7 +97,29 @@ func variants(text string) []string {
 	for _, v := range ipForms(text) {
 		add(v)
 	}
+	for _, v := range nameForms(text) {
+		add(v)
+	}
 	return out
+}
+
+// nameForms: an e-mail address spelled out against harvesters (user
+// at example dot com: the skeleton ignores the brackets of [at]), a
+// host name's labels in reverse order (Java package and reverse-DNS
+// style: net.example.db-primary-07).
+func nameForms(text string) []string {
+	if strings.ContainsAny(text, " \t") {
+		return nil
+	}
+	if at := strings.LastIndexByte(text, '@'); at > 0 && at < len(text)-1 && strings.Contains(text[at:], ".") {
+		return []string{text[:at] + " at " + strings.ReplaceAll(text[at+1:], ".", " dot ")}
+	}
+	if _, err := netip.ParseAddr(text); err == nil || strings.ContainsAny(text, "/@:") || strings.Count(text, ".") < 1 {
+		return nil
+	}
+	l := strings.Split(strings.TrimSuffix(text, "."), ".")
+	slices.Reverse(l)
+	return []string{strings.Join(l, ".")}
 }
 
 // reversed is text's runes in reverse order (a migration that stores
@@ -103,18 +134,7 @@ func reversed(text string) string {
 
 // rot13 is text with its ASCII letters rotated by 13 (Python's
 // codecs.encode(s, "rot13"), tr A-Za-z N-ZA-Mn-za-m).
-func rot13(text string) string {
-	b := []byte(text)
-	for i, c := range b {
-		switch {
-		case c >= 'a' && c <= 'z':
-			b[i] = 'a' + (c-'a'+13)%26
-		case c >= 'A' && c <= 'Z':
-			b[i] = 'A' + (c-'A'+13)%26
-		}
-	}
-	return string(b)
-}
+func rot13(text string) string { return caesar(text, 13) }
 
 // dotted is text as a hex dump's ASCII column shows it: a dot for each
 // byte that is no printable ASCII.
@@ -323,6 +343,8 @@ func ipForms(text string) []string {
 		fmt.Sprintf("%03d.%03d.%03d.%03d", b[0], b[1], b[2], b[3]),
 		fmt.Sprintf("::ffff:%x:%x", n>>16, n&0xffff),
 		fmt.Sprintf("0:0:0:0:0:ffff:%x:%x", n>>16, n&0xffff),
+		// reverse DNS: the octets backwards (PTR names, in-addr.arpa)
+		fmt.Sprintf("%d.%d.%d.%d", b[3], b[2], b[1], b[0]),
 	}
 }
 

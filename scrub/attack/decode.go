@@ -52,6 +52,11 @@ func Views(text string) []string {
 			break
 		}
 	}
+	// The lookalike and cipher readings of the text as it is (not of
+	// every view: each round would multiply them).
+	for _, v := range lookalikeViews(text) {
+		add(v)
+	}
 	for i, v := range out {
 		out[i] = Fold(v)
 	}
