@@ -42,7 +42,7 @@ func TestShortPartsGo(t *testing.T) {
 		{"tag Ⓣⓡ0ⓤⓑ4ⓓⓞⓡ&3!#ⓧ set", "ⓤⓑ4ⓓⓞⓡ"},
 		{"flag 🇹🇷0🇺🇧4🇩🇴🇷&3!#🇽 set", "🇺🇧4🇩🇴🇷"},
 		{"name: T\u3164r\u31640\u3164u\u3164b\u31644\u3164d\u3164o\u3164r end", "r\u31640\u3164u"},
-		{"ok " + tagText("Tr0ub4dor&3!#x") + " done", tagText("ub4dor")},
+		{"ok " + attack.ToTags("Tr0ub4dor&3!#x") + " done", attack.ToTags("ub4dor")},
 		{"user Zօë Ångstrօm-Kօwalczyk logged in", "Kօwalczyk"},
 	}
 	ix := NewIndex()
@@ -78,14 +78,6 @@ func TestShortPartsGo(t *testing.T) {
 	}
 }
 
-func tagText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r > 0x20 && r < 0x7f {
-			return 0xE0000 + r
-		}
-		return r
-	}, s)
-}
 
 // ordinaryLookalike: log lines the lookalike folds, the ciphers'
 // variants, name words and punctuated pieces could hit.

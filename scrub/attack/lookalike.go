@@ -19,7 +19,7 @@ var LookalikeForms = []Form{
 	{Name: "regional", Render: func(v string) string { return "flag " + shiftLetters(strings.ToUpper(v), 0x1F1E6, 0x1F1E6) + " set" }},
 	{Name: "armenian", Render: func(v string) string { return "user " + mapRunes(v, latinToArmenian) + " logged in" }},
 	{Name: "hangul-filler", Render: func(v string) string { return "name: " + between(v, "\u3164") + " end" }},
-	{Name: "tag-chars", Render: func(v string) string { return "ok " + toTags(v) + " done" }},
+	{Name: "tag-chars", Render: func(v string) string { return "ok " + ToTags(v) + " done" }},
 	{Name: "caesar1", OwnTag: true, Render: func(v string) string { return "enc: " + Caesar(v, 1) }},
 	{Name: "caesar3", OwnTag: true, Render: func(v string) string { return "enc: " + Caesar(v, 3) }},
 	{Name: "atbash", OwnTag: true, Render: func(v string) string { return "enc: " + Atbash(v) }},
@@ -99,8 +99,8 @@ func shiftLetters(v string, upper, lower rune) string {
 	}, v)
 }
 
-// toTags writes v's ASCII as tag characters (invisible).
-func toTags(v string) string {
+// ToTags writes v's ASCII as tag characters (invisible).
+func ToTags(v string) string {
 	return strings.Map(func(r rune) rune {
 		if r > 0x20 && r < 0x7f {
 			return 0xE0000 + r
