@@ -78,7 +78,6 @@ func TestShortPartsGo(t *testing.T) {
 	}
 }
 
-
 // ordinaryLookalike: log lines the lookalike folds, the ciphers'
 // variants, name words and punctuated pieces could hit.
 var ordinaryLookalike = []string{
