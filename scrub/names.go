@@ -26,7 +26,6 @@ func keysOfKind(kind, text string) []key {
 	if len(keys) == 0 {
 		return nil
 	}
-	keys = append(keys, punctPieceKeys(kind, text)...) // (punct.go)
 	if !nameKinds[kind] {
 		return keys
 	}
