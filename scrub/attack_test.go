@@ -33,13 +33,7 @@ func ordinaryLines(t *testing.T) []string {
 // clean corpus lines in between must come out byte-identical.
 func TestAttackCorpus(t *testing.T) {
 	log, probes, cleanLines := attack.Log(attack.Corpus, attack.Twins, ordinaryLines(t))
-	var vals []Value
-	ix := NewIndex()
-	for _, v := range attack.Corpus {
-		vals = append(vals, Value{Kind: v.Kind, Text: v.Text, Source: "values"})
-		ix.Add(v.Kind, v.Text)
-	}
-	ix.Finish()
+	vals, ix := corpusSecrets("values")
 	for _, mode := range []struct {
 		name string
 		opts Options
@@ -116,13 +110,7 @@ func reportAttack(t *testing.T, probes []attack.Probe, leaks []attack.Leak, alte
 // another key gives another. (A word of a value, its cut-short start and
 // the few bytes of it MariaDB quotes have tags of their own.)
 func TestMarkerTagsPerValue(t *testing.T) {
-	var vals []Value
-	ix := NewIndex()
-	for _, v := range attack.Corpus {
-		vals = append(vals, Value{Kind: v.Kind, Text: v.Text})
-		ix.Add(v.Kind, v.Text)
-	}
-	ix.Finish()
+	vals, ix := corpusSecrets("")
 	tagRe := regexp.MustCompile(`\[scrubbed:([a-z-]+):([0-9a-f]{4})\]`)
 	ownTag := map[string]bool{}
 	for _, f := range attack.Forms {
@@ -179,4 +167,17 @@ func TestMarkerTagsPerValue(t *testing.T) {
 			t.Errorf("%q: the same tag %s under another key", v.Text, tv)
 		}
 	}
+}
+
+// corpusSecrets: the attack corpus's values as a values list (source
+// set when given) and as an index.
+func corpusSecrets(source string) ([]Value, *Index) {
+	var vals []Value
+	ix := NewIndex()
+	for _, v := range attack.Corpus {
+		vals = append(vals, Value{Kind: v.Kind, Text: v.Text, Source: source})
+		ix.Add(v.Kind, v.Text)
+	}
+	ix.Finish()
+	return vals, ix
 }

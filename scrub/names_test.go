@@ -90,13 +90,7 @@ var ordinaryLookalike = []string{
 // lookalike and cipher form (attack.LookalikeForms) is gone, known as
 // plaintext and from an index.
 func TestLookalikeForms(t *testing.T) {
-	var vals []Value
-	ix := NewIndex()
-	for _, v := range attack.Corpus {
-		vals = append(vals, Value{Kind: v.Kind, Text: v.Text})
-		ix.Add(v.Kind, v.Text)
-	}
-	ix.Finish()
+	vals, ix := corpusSecrets("")
 	for _, opts := range []Options{{Values: vals}, {Index: ix}} {
 		s, err := New(opts)
 		if err != nil {
