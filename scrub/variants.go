@@ -31,7 +31,9 @@ func keysOfForms(text string) []key {
 	// plain text tells), nor by its words or prefix (their keys cost a
 	// seventh of an index scrub's speed).
 	t := strings.TrimSpace(text)
-	if len(t) <= maxVariantText {
+	if len(t) <= maxVariantText && alnumRunes(t) >= DefaultMinLength {
+		// (a short value's cipher is any short word: the run's host
+		// name "vm" in Atbash is "en", in Caesar 3 "yp")
 		for _, v := range wholeOnlyForms(t) {
 			if v == t {
 				continue
@@ -367,4 +369,15 @@ func hostLabel(text string) string {
 		return ""
 	}
 	return label
+}
+
+// alnumRunes counts the letters and digits of t.
+func alnumRunes(t string) int {
+	n := 0
+	for _, r := range t {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
 }
