@@ -31,9 +31,10 @@ func keysOfForms(text string) []key {
 	// plain text tells), nor by its words or prefix (their keys cost a
 	// seventh of an index scrub's speed).
 	t := strings.TrimSpace(text)
-	if len(t) <= maxVariantText && alnumRunes(t) >= DefaultMinLength {
-		// (a short value's cipher is any short word: the run's host
-		// name "vm" in Atbash is "en", in Caesar 3 "yp")
+	if len(t) <= maxVariantText && (alnumRunes(t) >= DefaultMinLength || !isASCII(t)) {
+		// (a short ASCII value's cipher is any short word: the run's
+		// host name "vm" in Atbash is "en", in Caesar 3 "yp"; a short
+		// name in CJK, 王小明, is distinctive written backwards too)
 		for _, v := range wholeOnlyForms(t) {
 			if v == t {
 				continue
