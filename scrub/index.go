@@ -19,6 +19,8 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/fuzzyduck/fuzzyduck/internal/fileio"
@@ -40,6 +42,7 @@ type Index struct {
 	Prefixes []uint64            `json:"-"`    // sorted fingerprints of prefix keys
 	Strict   []uint64            `json:"-"`    // sorted fingerprints of strict keys (keys.go)
 	Pieces   []uint64            `json:"-"`    // sorted fingerprints of piece keys (pieces.go)
+	Puncts   []uint64            `json:"-"`    // sorted fingerprints of punctuated pieces (punct.go)
 
 	// The bit tables, built by Finish (from pending) or read.
 	skel, fold *table
@@ -48,6 +51,10 @@ type Index struct {
 	// (their filter hashes), or read.
 	pieces        *pieceFilter
 	pendingPieces [][3]uint64
+	// punct: the punctuated pieces' filter, built by Finish from
+	// pendingPunct (their filter hashes), or read.
+	punct        *punctFilter
+	pendingPunct []uint64
 	// mains: the fingerprints of the values Add was given (their own
 	// main keys, not their other forms'), until Finish counts them.
 	mains    []uint64
@@ -63,6 +70,7 @@ type Index struct {
 	prefixSet *fpSet
 	strictSet *fpSet
 	pieceSet  *fpSet
+	punctSet  *fpSet
 
 	// macs holds keyed HMACs: scrub workers look values up in parallel,
 	// and a hash.Hash is not safe for concurrent use.
@@ -127,6 +135,10 @@ func (ix *Index) Add(kind, value string) {
 			ix.Pieces = append(ix.Pieces, fp)
 			ix.pendingPieces = append(ix.pendingPieces, (&pieceFilter{seed: pieceSeed(ix.Seed)}).hashes(k))
 			continue
+		case domPunct:
+			ix.Puncts = append(ix.Puncts, fp)
+			ix.pendingPunct = append(ix.pendingPunct, (&punctFilter{seed: punctSeed(ix.Seed)}).hash(k.b))
+			continue
 		default:
 			ix.Values[kind] = append(ix.Values[kind], fp)
 		}
@@ -180,6 +192,18 @@ func (ix *Index) Finish() {
 		}
 		ix.pieces, ix.pendingPieces = f, nil
 	}
+	slices.Sort(ix.Puncts)
+	ix.Puncts = slices.Compact(ix.Puncts)
+	if len(ix.pendingPunct) > 0 {
+		f := newPunctFilter(len(ix.pendingPunct), punctSeed(ix.Seed))
+		if ix.punct != nil {
+			f = ix.punct.grownBy(len(ix.pendingPunct))
+		}
+		for _, h := range ix.pendingPunct {
+			f.addHash(h)
+		}
+		ix.punct, ix.pendingPunct = f, nil
+	}
 	for e, t := range ix.probeTables() {
 		t.build(&ix.pending[e])
 	}
@@ -222,6 +246,7 @@ func (ix *Index) index() {
 	ix.prefixSet = newFPSet(ix.Prefixes)
 	ix.strictSet = newFPSet(ix.Strict)
 	ix.pieceSet = newFPSet(ix.Pieces)
+	ix.punctSet = newFPSet(ix.Puncts)
 }
 
 // verify looks a candidate key up by its fingerprint; the tag is cached
@@ -246,6 +271,8 @@ func (ix *Index) lookup(dom byte, fp uint64) (entry, bool) {
 		return entry{"", "index"}, ix.strictSet.has(fp)
 	case domPiece:
 		return entry{KindPiece, "index"}, ix.pieceSet.has(fp)
+	case domPunct:
+		return entry{KindPiece, "index"}, ix.punctSet.has(fp)
 	}
 	if i := ix.valueSet.find(fp); i >= 0 {
 		return entry{ix.kindNames[ix.valueKind[i]], "index"}, true
@@ -314,7 +341,10 @@ func (ix *Index) perKind() map[string][]uint64 {
 // uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
-// the pieces' fingerprints and their filter's words. Format 9: as 8,
+// the pieces' fingerprints and their filter's words, then the punctuated
+// pieces' fingerprints and their filter's words. Format 10: as 9, with
+// punctuated pieces (punct.go): a format 9 index would miss the
+// punctuation-heavy parts of values silently. Format 9: as 8,
 // but confusables fold (confusables.go: small capitals, Armenian,
 // Cherokee, enclosed letters, tag characters) and values have more
 // variants (every Caesar shift, Atbash, upside down, reverse DNS,
@@ -326,7 +356,11 @@ func (ix *Index) perKind() map[string][]uint64 {
 // (pieces.go). Format 5: ends
 // words hold every domain's pair, anchors as pairs, heads, prefixes in
 // the spans table (prefixBit), pairs.
-const indexMagic = "fuzzyduck-index-9\n"
+const (
+	indexMagicPrefix = "fuzzyduck-index-"
+	indexFormat      = 10
+	indexMagic       = indexMagicPrefix + "10\n"
+)
 
 type tableHeader struct {
 	AnchorWords int   `json:"anchor_words"`
@@ -345,6 +379,8 @@ type indexHeader struct {
 	NPre    int            `json:"n_prefixes"`
 	NStr    int            `json:"n_strict"`
 	NPiece  int            `json:"n_pieces"`
+	NPunct  int            `json:"n_punct_pieces"`
+	PunctW  int            `json:"punct_filter_words"`
 	PieceW1 int            `json:"piece_filter_words_1"`
 	PieceW  int            `json:"piece_filter_words"`
 	Skel    tableHeader    `json:"skeleton_table"`
@@ -382,6 +418,10 @@ func (ix *Index) Save(path string) error {
 	if ix.pieces != nil {
 		h.PieceW1, h.PieceW = len(ix.pieces.l1.w), len(ix.pieces.l2.w)
 	}
+	h.NPunct = len(ix.Puncts)
+	if ix.punct != nil {
+		h.PunctW = len(ix.punct.t.w)
+	}
 	hdr, err := json.Marshal(h)
 	if err != nil {
 		f.Abort()
@@ -414,7 +454,7 @@ func (ix *Index) arrays(values map[string][]uint64) [][]uint64 {
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		out = append(out, values[k])
 	}
-	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.heads.w, ix.skel.spans.w, ix.skel.pairs, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.heads.w, ix.fold.spans.w, ix.fold.pairs, ix.Pieces, ix.pieceWords())
+	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.heads.w, ix.skel.spans.w, ix.skel.pairs, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.heads.w, ix.fold.spans.w, ix.fold.pairs, ix.Pieces, ix.pieceWords(), ix.Puncts, ix.punctWords())
 }
 
 // pieceWords: the pieces' filter's words (none without pieces).
@@ -423,6 +463,28 @@ func (ix *Index) pieceWords() []uint64 {
 		return nil
 	}
 	return append(append([]uint64(nil), ix.pieces.l1.w...), ix.pieces.l2.w...)
+}
+
+// punctWords: the punctuated pieces' filter's words (none without them).
+func (ix *Index) punctWords() []uint64 {
+	if ix.punct == nil {
+		return nil
+	}
+	return ix.punct.t.w
+}
+
+// olderFormat: the format of an index magic line written by an older
+// fuzzy index (2 up to indexFormat-1), or 0.
+func olderFormat(magic string) int {
+	rest, ok := strings.CutPrefix(magic, indexMagicPrefix)
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(rest, "\n"))
+	if err != nil || n < 2 || n >= indexFormat {
+		return 0
+	}
+	return n
 }
 
 // LoadIndex reads an index written by Save.
@@ -438,8 +500,8 @@ func LoadIndex(path string) (*Index, error) {
 	}
 	br := bufio.NewReaderSize(zr, 1<<20)
 	magic, err := br.ReadString('\n')
-	if err == nil && len(magic) == len(indexMagic) && magic[:len(magic)-2] == indexMagic[:len(indexMagic)-2] && magic[len(magic)-2] >= '2' && magic[len(magic)-2] < indexMagic[len(indexMagic)-2] {
-		return nil, fmt.Errorf("index %s: written by an older fuzzy index (format %c); rebuild it with fuzzy index", path, magic[len(magic)-2])
+	if n := olderFormat(magic); err == nil && n > 0 {
+		return nil, fmt.Errorf("index %s: written by an older fuzzy index (format %d); rebuild it with fuzzy index", path, n)
 	}
 	if err != nil || magic != indexMagic {
 		return nil, fmt.Errorf("index %s: not an index file (wrong magic)", path)
@@ -547,6 +609,19 @@ func LoadIndex(path string) (*Index, error) {
 			return nil, fmt.Errorf("index %s: pieces filter: %w", path, err)
 		}
 		ix.pieces = &pieceFilter{l1: bitTable{w: words[:n1], mask: uint64(n1*64 - 1)}, l2: bitTable{w: words[n1:], mask: uint64(n*64 - 1)}, seed: pieceSeed(ix.Seed)}
+	}
+	if ix.Puncts, err = read(h.NPunct); err != nil {
+		return nil, fmt.Errorf("index %s: punctuated pieces: %w", path, err)
+	}
+	if n := h.PunctW; n != 0 {
+		if n < 0 || n&(n-1) != 0 {
+			return nil, fmt.Errorf("index %s: bad punctuated pieces filter size %d", path, n)
+		}
+		words, err := read(n)
+		if err != nil {
+			return nil, fmt.Errorf("index %s: punctuated pieces filter: %w", path, err)
+		}
+		ix.punct = &punctFilter{t: bitTable{w: words, mask: uint64(n*64 - 1)}, seed: punctSeed(ix.Seed)}
 	}
 	ix.index()
 	ix.Values = nil // the merged set has them all; Save rebuilds the lists

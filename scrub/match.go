@@ -20,6 +20,7 @@ import (
 type matcher struct {
 	skel, fold  *table
 	pieces      *pieceFilter // nil: no piece keys
+	punct       *punctFilter // nil: no punctuated pieces (punct.go)
 	verifiers   []verifier
 	minAnywhere int
 	plainOnly   bool // no index: a lookup is a hash and a read, not a keyed MAC
@@ -52,6 +53,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 	if withPieces && pieces != nil && !pieces.empty() {
 		m.pieces = pieces
 	}
+	m.punct = punctMatcher(ix, vs)
 	var hs [2]keyHashes
 	for _, k := range vs.keys {
 		e, t := 0, skel
@@ -80,7 +82,9 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 	return m
 }
 
-func (m *matcher) active() bool { return m.skel != nil || m.fold != nil || m.pieces != nil }
+func (m *matcher) active() bool {
+	return m.skel != nil || m.fold != nil || m.pieces != nil || m.punct != nil
+}
 
 func (m *matcher) verify(w *worker, dom byte, key []byte) (entry, uint32, bool) {
 	for _, v := range m.verifiers {
@@ -463,7 +467,11 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 		}
 		spans = w.mapHits(v, &w.sk, spans)
 	}
-	return w.scanFolded(v, anywhere, spans)
+	spans = w.scanFolded(v, anywhere, spans)
+	if m.punct != nil {
+		spans = w.scanPunct(v, spans)
+	}
+	return spans
 }
 
 // foldStarts: for ASCII text without NULs (its folded text is its bytes

@@ -26,6 +26,7 @@ func keysOfKind(kind, text string) []key {
 	if len(keys) == 0 {
 		return nil
 	}
+	keys = append(keys, punctKeysOf(text)...) // (punct.go)
 	if !nameKinds[kind] {
 		return keys
 	}

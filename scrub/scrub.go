@@ -139,6 +139,7 @@ type worker struct {
 	*Scrubber
 	enabled []bool
 	sk, fo  rep
+	pu      rep // scanPunct's
 	hits    []hit
 	cands   []cand
 	places  []place

@@ -44,6 +44,7 @@ type valueSet struct {
 	entries []entry
 	keys    []key // every scanned key, for the filters
 	pieces  []key // every piece key, for the pieces' filter
+	puncts  []key // every punctuated piece, for their filter (punct.go)
 	n       int   // values with a key
 }
 
@@ -109,7 +110,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 				e.kind = KindWord
 			case domPrefix:
 				e.kind = KindPrefix
-			case domPiece:
+			case domPiece, domPunct:
 				e.kind = KindPiece
 			}
 			h := vs.hash(k.dom, k.b)
@@ -120,8 +121,11 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 			if k.scan != nil {
 				vs.keys = append(vs.keys, k)
 			}
-			if k.dom == domPiece {
+			switch k.dom {
+			case domPiece:
 				vs.pieces = append(vs.pieces, k)
+			case domPunct:
+				vs.puncts = append(vs.puncts, k)
 			}
 		}
 	}

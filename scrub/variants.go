@@ -31,10 +31,11 @@ func keysOfForms(text string) []key {
 	// plain text tells), nor by its words or prefix (their keys cost a
 	// seventh of an index scrub's speed).
 	t := strings.TrimSpace(text)
-	if len(t) <= maxVariantText && (alnumRunes(t) >= DefaultMinLength || !isASCII(t)) {
+	if len(t) <= maxVariantText && (alnumRunes(t) >= DefaultMinLength || !isASCII(t) || len(t) >= DefaultMinLength && hasRare([]byte(t))) {
 		// (a short ASCII value's cipher is any short word: the run's
 		// host name "vm" in Atbash is "en", in Caesar 3 "yp"; a short
-		// name in CJK, 王小明, is distinctive written backwards too)
+		// name in CJK, 王小明, is distinctive written backwards too, and
+		// so is a 6-character one with a password's mark, "Kx9#pQ")
 		for _, v := range wholeOnlyForms(t) {
 			if v == t {
 				continue

@@ -39,6 +39,9 @@ type Form struct {
 	// words' keys of these variants cost a seventh of an index scrub's
 	// speed).
 	OwnTag bool
+	// Pieces: only the pieces of a value find it in the form (a part of
+	// it, the value glued to letters), so Options.NoPieces leaves it.
+	Pieces bool
 }
 
 // splittable: a value long enough that both of its halves are

@@ -35,6 +35,9 @@ var Corpus = []Value{
 	{"name", "Straße Müller GmbH"},                // ß (upper case is SS)
 	{"hostname", "bücher-lager.köln-süd.example"}, // IDNA (xn--)
 	{"name", "İlkay Işıkoğlu"},                    // Turkish dotted and dotless i
+	{"password", "Tr0ub4dor&3!#x"},                // mostly punctuation at its end
+	{"secret", "Gh7\tk#Lm@9/q"},                   // a tab, then punctuation
+	{"password", "Kx9#pQ"},                        // six characters, one a mark
 }
 
 // Twins are clean values shaped like Corpus (same classes, same
@@ -63,6 +66,9 @@ var Twins = []Value{
 	{"name", "Königsallee Bäcker AG"},
 	{"hostname", "äpfel-markt.düren-ost.example"},
 	{"name", "Gülşen Yıldırımtepe"},
+	{"password", "Bl4ckc0ff&9?%q"},
+	{"secret", "Wq2\tn%Rp@4/z"},
+	{"password", "Vt3$mZ"},
 }
 
 // Words are the words of 6 or more letters of the multi-word values

@@ -1,0 +1,279 @@
+package scrub
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"slices"
+)
+
+// Punctuated pieces: the skeleton's pieces (pieces.go) count letters and
+// digits only, so the part of a value that is mostly punctuation
+// ("or&3!#x" of "Tr0ub4dor&3!#x": 4 letters and digits), its half after
+// a tab ("k#Lm@9/q" of "Gh7<TAB>k#Lm@9/q") or a 6-character value glued
+// to a letter ("xKx9#pQ") was no piece. So every window of pieceRunes
+// folded runes of a value (separators and all) that holds a letter or
+// digit and a rare mark (rarePunct: a password's punctuation, not a
+// log's own dots, dashes, colons, quotes and brackets) and no space is a
+// key of its own (domain W), found anywhere (no word boundary) by a
+// filter of its own, its marker's kind KindPiece as the skeleton's
+// pieces' (the value's own kind would take a tag of its own in the
+// marker: one tag per value). A window is distinctive when it holds two
+// marks or more (a log's words have one, at most, between letters:
+// "user@host"), or its letters and digits are no common words' parts
+// (commonPiece: "i@mail" of any e-mail is not, "kx9#pq" is).
+const domPunct = 'W'
+
+// rarePunct: the marks a window must hold one of (scanPunct looks only
+// around them, so they must be rare in logs: not ':', '=', quotes,
+// brackets, commas, dots, dashes, slashes, underscores).
+const rarePunct = "!#$%&*;?@\\^`|~<>+\t"
+
+var rareByte [256]bool
+
+func init() {
+	for i := 0; i < len(rarePunct); i++ {
+		rareByte[rarePunct[i]] = true
+	}
+}
+
+// punctSpace: what a window may not hold (a value's words are found by
+// the skeleton's pieces across their spaces).
+func punctSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+
+// punctKeysOf returns the punctuated pieces of a value (none when it has
+// no rare mark or is longer than maxVariantText: a note's or a
+// traceback's marks are every log's).
+func punctKeysOf(text string) []key {
+	t := []byte(trimSpace(text))
+	if len(t) > maxVariantText || !hasRare(t) {
+		return nil
+	}
+	var fo rep
+	fo.folded(t)
+	var starts []int
+	for i := range fo.b {
+		if fo.fl[i]&flStart != 0 {
+			starts = append(starts, i)
+		}
+	}
+	starts = append(starts, len(fo.b))
+	c := commonParts()
+	var out []key
+	seen := map[string]bool{}
+	for k := 0; k+pieceRunes < len(starts); k++ {
+		g := fo.b[starts[k]:starts[k+pieceRunes]]
+		if !punctDistinctive(c, g, fo.fl[starts[k]:starts[k+pieceRunes]]) || seen[string(g)] {
+			continue
+		}
+		seen[string(g)] = true
+		out = append(out, key{dom: domPunct, b: clone(g)})
+	}
+	return out
+}
+
+func trimSpace(s string) string {
+	i, e := 0, len(s)
+	for i < e && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	for e > i && (s[e-1] == ' ' || s[e-1] == '\t' || s[e-1] == '\n' || s[e-1] == '\r') {
+		e--
+	}
+	return s[i:e]
+}
+
+func hasRare(b []byte) bool {
+	for _, c := range b {
+		if rareByte[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// punctDistinctive: a window of folded bytes g (flags fl) is a key.
+func punctDistinctive(c *common, g []byte, fl []uint8) bool {
+	rare, marks := false, 0
+	var sk []byte
+	var gap []bool
+	for i, b := range g {
+		if punctSpace(b) {
+			return false
+		}
+		if fl[i]&flAlnum != 0 {
+			if fl[i]&flStart != 0 {
+				gap = append(gap, len(sk) > 0 && fl[i]&flGap != 0)
+			} else {
+				gap = append(gap, false)
+			}
+			sk = append(sk, b)
+			continue
+		}
+		if fl[i]&flStart != 0 {
+			marks++
+		}
+		rare = rare || rareByte[b]
+	}
+	if !rare || len(sk) == 0 {
+		return false
+	}
+	if marks >= 2 {
+		return true
+	}
+	return !c.commonPiece(sk, gap)
+}
+
+// punctFilter is a lossy set of punctuated pieces: two pairs of bits a
+// piece (about 32 bits a piece: a stranger passes about one time in
+// 4000), then the lookup.
+type punctFilter struct {
+	t    bitTable
+	seed uint64
+}
+
+func newPunctFilter(n int, seed uint64) *punctFilter {
+	return &punctFilter{t: newBitTable(2 * n), seed: seed}
+}
+
+func (f *punctFilter) hash(g []byte) uint64 { return gramHash(g, f.seed) }
+
+func (f *punctFilter) add(g []byte) { f.addHash(f.hash(g)) }
+
+func (f *punctFilter) addHash(h uint64) {
+	f.t.setPair(mix(h ^ 0x5851f42d4c957f2d))
+	f.t.setPair(mix(h ^ 0x14057b7ef767814f))
+}
+
+func (f *punctFilter) has(g []byte) bool {
+	h := f.hash(g)
+	return f.t.hasPair(mix(h^0x5851f42d4c957f2d)) && f.t.hasPair(mix(h^0x14057b7ef767814f))
+}
+
+// punctSeed: the punctuated pieces' hashes differ from the others'.
+func punctSeed(seed uint64) uint64 { return seed ^ 0x6a09e667f3bcc909 }
+
+// grownBy returns a copy of f with room for n more pieces, every bit
+// kept.
+func (f *punctFilter) grownBy(n int) *punctFilter {
+	more := newBitTable(2*n + len(f.t.w)*64/16)
+	return &punctFilter{t: f.t.grown(more), seed: f.seed}
+}
+
+func (f *punctFilter) empty() bool {
+	return f == nil || !slices.ContainsFunc(f.t.w, func(x uint64) bool { return x != 0 })
+}
+
+// scanPunct finds the punctuated pieces in a view: only the windows of
+// pieceRunes runes around a rare mark are tested, so text without one
+// costs one pass over its bytes. Overlapping pieces found are one span.
+func (w *worker) scanPunct(v *view, spans []span) []span {
+	f := w.m.punct
+	text := v.text
+	first := -1
+	ascii := true
+	for i, c := range text {
+		if rareByte[c] && first < 0 {
+			first = i
+		}
+		if c >= 0x80 || c == 0 {
+			ascii = false
+		}
+	}
+	if first < 0 {
+		return spans
+	}
+	r := &w.pu
+	if ascii {
+		// (folded ASCII is its bytes in lower case, one a rune)
+		r.reset(len(text))
+		for i, c := range text {
+			fl := uint8(flStart)
+			if asciiAlnum[c] != 0 {
+				fl |= flAlnum
+			}
+			r.push(asciiLower[c], i, fl)
+		}
+	} else {
+		r.folded(text)
+	}
+	b, fl := r.b, r.fl
+	runI, runE := -1, -1
+	var ent entry
+	flush := func() {
+		if runI >= 0 {
+			st, en := int(r.src[runI]), runeEnd(text, int(r.src[runE-1]))
+			a, z := v.source(st, en)
+			spans = append(spans, span{a, z, ent.kind, ent.source, w.tagOf(classFold, b[runI:runE])})
+			runI = -1
+		}
+	}
+	next := 0 // the first start not tested yet
+	for p := 0; p < len(b); p++ {
+		if !rareByte[b[p]] {
+			continue
+		}
+		// Starts from pieceRunes-1 runes before p up to p.
+		s := p
+		for n := 0; n < pieceRunes-1 && s > 0; {
+			s--
+			if fl[s]&flStart != 0 {
+				n++
+			}
+		}
+		s = max(s, next)
+		for ; s <= p; s++ {
+			if fl[s]&flStart == 0 {
+				continue
+			}
+			e := runesEnd(fl, s, pieceRunes)
+			if e < 0 {
+				break
+			}
+			g := b[s:e]
+			if runI >= 0 && s < runE && e <= runE {
+				continue // (inside the run: adds nothing)
+			}
+			if !f.has(g) {
+				continue
+			}
+			en, _, ok := w.m.verify(w, domPunct, g)
+			if !ok {
+				continue
+			}
+			if runI >= 0 && s < runE {
+				runE = e
+				continue
+			}
+			flush()
+			runI, runE, ent = s, e, en
+		}
+		next = p + 1
+	}
+	flush()
+	return spans
+}
+
+// punctMatcher is the filter of an index's punctuated pieces and of a
+// values list's (nil: none). NoPieces leaves them on: they are looked
+// for only around rare marks, and a short value with one ("Kx9#pQ": 5
+// letters and digits) glued to other text is found by them alone.
+func punctMatcher(ix *Index, vs *valueSet) *punctFilter {
+	var f *punctFilter
+	if ix != nil && ix.punct != nil {
+		f = ix.punct
+		if len(vs.puncts) > 0 {
+			f = f.grownBy(len(vs.puncts))
+		}
+	} else if len(vs.puncts) > 0 {
+		var b [8]byte
+		rand.Read(b[:])
+		f = newPunctFilter(len(vs.puncts), binary.LittleEndian.Uint64(b[:]))
+	}
+	for _, k := range vs.puncts {
+		f.add(k.b)
+	}
+	if f.empty() {
+		return nil
+	}
+	return f
+}
