@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"slices"
@@ -12,7 +13,7 @@ import (
 // a tab ("k#Lm@9/q" of "Gh7<TAB>k#Lm@9/q") or a 6-character value glued
 // to a letter ("xKx9#pQ") was no piece. So every window of pieceRunes
 // folded runes of a value (separators and all) that holds a letter or
-// digit and a rare mark (rarePunct: a password's punctuation, not a
+// digit (two, and four distinct bytes) and a rare mark (rarePunct: a password's punctuation, not a
 // log's own dots, dashes, colons, quotes and brackets) and no space is a
 // key of its own (domain W), found anywhere (no word boundary) by a
 // filter of its own, its marker's kind KindPiece as the skeleton's
@@ -41,11 +42,12 @@ func init() {
 func punctSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
 
 // punctKeysOf returns the punctuated pieces of a value (none when it has
-// no rare mark or is longer than maxVariantText: a note's or a
-// traceback's marks are every log's).
+// no rare mark, is longer than maxVariantText: a note's or a
+// traceback's marks are every log's, or is a URL: its windows are every
+// URL's ".html?t", and its parts are keys of their own).
 func punctKeysOf(text string) []key {
 	t := []byte(trimSpace(text))
-	if len(t) > maxVariantText || !hasRare(t) {
+	if len(t) > maxVariantText || !hasRare(t) || bytes.Contains(t, []byte("://")) {
 		return nil
 	}
 	var fo rep
@@ -114,13 +116,26 @@ func punctDistinctive(c *common, g []byte, fl []uint8) bool {
 		}
 		rare = rare || rareByte[b]
 	}
-	if !rare || len(sk) == 0 {
-		return false
+	if !rare || len(sk) < 2 || distinct(g) < 4 {
+		return false // ("----a!", "ab!!!!": a rule's, a banner's)
 	}
 	if marks >= 2 {
 		return true
 	}
 	return !c.commonPiece(sk, gap)
+}
+
+// distinct counts the distinct bytes of g.
+func distinct(g []byte) int {
+	var seen [256]bool
+	n := 0
+	for _, c := range g {
+		if !seen[c] {
+			seen[c] = true
+			n++
+		}
+	}
+	return n
 }
 
 // punctFilter is a lossy set of punctuated pieces: two pairs of bits a
@@ -203,7 +218,7 @@ func (w *worker) scanPunct(v *view, spans []span) []span {
 		if runI >= 0 {
 			st, en := int(r.src[runI]), runeEnd(text, int(r.src[runE-1]))
 			a, z := v.source(st, en)
-			spans = append(spans, span{a, z, ent.kind, ent.source, w.tagOf(classFold, b[runI:runE])})
+			spans = widenOrAdd(spans, span{a, z, ent.kind, ent.source, w.tagOf(classFold, b[runI:runE])})
 			runI = -1
 		}
 	}
@@ -276,4 +291,19 @@ func punctMatcher(ix *Index, vs *valueSet) *punctFilter {
 		return nil
 	}
 	return f
+}
+
+// widenOrAdd adds sp to spans, or, where it overlaps a span of a known
+// value's own kind, widens that one over it: the marker says the value's
+// kind ("#pQ8xW7zL" found whole from its 'p' and by a window from its
+// '#'), a piece's only where nothing else was found.
+func widenOrAdd(spans []span, sp span) []span {
+	for k := range spans {
+		o := &spans[k]
+		if o.start < sp.end && sp.start < o.end && o.kind != KindPiece {
+			o.start, o.end = min(o.start, sp.start), max(o.end, sp.end)
+			return spans
+		}
+	}
+	return append(spans, sp)
 }
