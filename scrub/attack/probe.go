@@ -2,6 +2,7 @@ package attack
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -225,13 +226,20 @@ func Check(log, scrubbed string, probes []Probe, cleanLines []int) (leaks []Leak
 		}
 	}
 	for _, p := range probes {
-		text := strings.Join(out[p.First:p.First+p.N], "")
+		text := markerTag.ReplaceAllString(strings.Join(out[p.First:p.First+p.N], ""), "${1}]")
 		if l, ok := leak(p, text); ok {
 			leaks = append(leaks, l)
 		}
 	}
 	return leaks, altered, nil
 }
+
+// markerTag finds the scrubber's markers: their 4-digit tag is keyed
+// noise, and a value's digit or hex token ("0000", "cafe") matching it
+// by chance (1 in 65,536 per marker; the fuzzer found one) is not the
+// attacker learning anything. The marker's words stay, to keep its two
+// sides apart.
+var markerTag = regexp.MustCompile(`(\[scrubbed:[A-Za-z0-9_.-]+:)[0-9a-f]{4}\]`)
 
 func leak(p Probe, text string) (Leak, bool) {
 	raw, skel := Pieces(p.Value.Text)
