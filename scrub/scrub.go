@@ -90,6 +90,9 @@ type Scrubber struct {
 	always   []int // patterns without hints: always tried
 	mac      []byte
 	workers  sync.Pool
+	// kinds: the value kinds this scrubber's markers may name beyond
+	// IsValueKind's (an API caller's own, an index's).
+	kinds map[string]bool
 }
 
 // New builds a scrubber.
@@ -121,6 +124,15 @@ func New(opts Options) (*Scrubber, error) {
 	}
 	s.hintSet = newHints(s.hints)
 	s.m = newMatcher(opts.Index, newValueSet(opts.Values, !opts.NoPieces), opts.MinLength, !opts.NoPieces)
+	s.kinds = map[string]bool{KindPiece: true}
+	for _, v := range opts.Values {
+		s.kinds[v.Kind] = true
+	}
+	if opts.Index != nil {
+		for _, k := range opts.Index.kindNames {
+			s.kinds[k] = true
+		}
+	}
 	return s, nil
 }
 
@@ -457,9 +469,11 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, seamSides) {
 
 var markerRe = regexp.MustCompile(`\[scrubbed:[A-Za-z0-9_.-]+:[0-9a-f]{4}\]`)
 
-// dropInMarkers drops spans that start inside markers already there
-// (the marker's own text may look like "password:..."): scrubbing twice
-// changes nothing. Only a marker this scrubber could have written is
+// dropInMarkers drops spans that reach into markers already there (the
+// marker's own text may look like "password:...", and a piece may match
+// across its edge: "0000" of a hex dump's offset and "sc" of the marker
+// make "0000sc" of "0000ßC0ü00", a FuzzScrubPlanted find): scrubbing
+// twice changes nothing. Only a marker this scrubber could have written is
 // one: its kind is a value kind, a pattern's name or blob. Anything else
 // shaped like one is text and scrubbed as text: a hostile migration's
 // [scrubbed:<the secret in hex>:0000] was copied through whole (red
@@ -473,7 +487,7 @@ func (s *Scrubber) dropInMarkers(line []byte, spans []span) []span {
 	for _, sp := range spans {
 		inside := false
 		for _, m := range markers {
-			if sp.start >= m[0] && sp.start < m[1] && s.markerKind(line[m[0]+len("[scrubbed:"):m[1]-len(":0000]")]) {
+			if sp.start < m[1] && sp.end > m[0] && s.markerKind(line[m[0]+len("[scrubbed:"):m[1]-len(":0000]")]) {
 				inside = true
 				break
 			}
@@ -487,7 +501,7 @@ func (s *Scrubber) dropInMarkers(line []byte, spans []span) []span {
 
 // markerKind: whether kind is one this scrubber writes in markers.
 func (s *Scrubber) markerKind(kind []byte) bool {
-	if IsValueKind(string(kind)) || string(kind) == kindBlob || string(kind) == "private-key" {
+	if IsValueKind(string(kind)) || s.kinds[string(kind)] || string(kind) == kindBlob || string(kind) == "private-key" {
 		return true
 	}
 	for _, p := range s.patterns {
