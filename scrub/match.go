@@ -666,6 +666,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 			}
 		}
 	}
+	spans = w.legacySpans(v, anywhere, spans)
 	if bytes.Count(v.text, []byte{0}) >= 2 || utf16Text(v.text) {
 		for off := 0; off < 2; off++ {
 			for _, big := range [2]bool{false, true} {
@@ -845,7 +846,7 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 // plausible: short decoded bytes that could be text, UTF-16 or a
 // compressed stream (what ordinary words decode to mostly cannot).
 func plausible(b []byte) bool {
-	if len(b) >= 2 && (b[0] == 0x1f && b[1] == 0x8b || b[0] == 0x78) {
+	if len(b) >= 2 && (b[0] == 0x1f && b[1] == 0x8b || b[0] == 0x78) || compressedLike(b) {
 		return true
 	}
 	if _, ok := utf16Like(b); ok {
@@ -860,14 +861,25 @@ func plausible(b []byte) bool {
 // minAnywhere or more (shorter ones turn up in noise by chance).
 func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 	w.misses.scans++
-	if out, ok, over := inflate(b, w.inflateRoom()); over {
+	if out, ok, over, raw := inflateRaw(b, w.inflateRoom()); over {
 		// More than the line may inflate to: not read whole, so
 		// scrubbed whole.
 		return span{kind: kindBlob, source: sourceLimit}, true, true
 	} else if ok {
 		w.inflated += len(out)
-		b, known = out, true
+		if sp, found, _ = w.scanBytes(out, depth); found || !raw {
+			return sp, found, true
+		}
+		// Raw deflate has no magic: the bytes may be text that reads
+		// as a stream too.
+		known = true
 	}
+	sp, found, k := w.scanBytes(b, depth)
+	return sp, found, known || k
+}
+
+// scanBytes is scanBlob's search in bytes already inflated.
+func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 	var spans []span
 	if off, ok := utf16Like(b); ok {
 		u := &view{}

@@ -1,13 +1,9 @@
 package scrub
 
 import (
-	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"encoding/base64"
 	"encoding/hex"
 	"html"
-	"io"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -599,7 +595,7 @@ func quad(url bool, r []byte) (q [3]byte, ok bool) {
 // plausible3: three bytes that may start text (UTF-8), UTF-16 or a gzip
 // or zlib stream.
 func plausible3(q [3]byte) bool {
-	if q[0] == 0x1f && q[1] == 0x8b || q[0] == 0x78 || q[0] == 0 || q[1] == 0 || q[2] == 0 {
+	if q[0] == 0x1f && q[1] == 0x8b || q[0] == 0x78 || q[0] == 0 || q[1] == 0 || q[2] == 0 || compressed3(q) {
 		return true
 	}
 	for i := 0; i < 3; {
@@ -649,34 +645,6 @@ func allHex(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// inflate returns what a gzip or zlib blob holds (as much as could be
-// read, up to limit bytes), whether it was one, and whether it holds
-// more than limit.
-func inflate(b []byte, limit int) (out []byte, ok, over bool) {
-	var r io.Reader
-	switch {
-	case len(b) >= 10 && b[0] == 0x1f && b[1] == 0x8b:
-		zr, err := gzip.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return nil, false, false
-		}
-		r = zr
-	case len(b) >= 6 && b[0]&0x0f == 8 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0:
-		zr, err := zlib.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return nil, false, false
-		}
-		r = zr
-	default:
-		return nil, false, false
-	}
-	out, _ = io.ReadAll(io.LimitReader(r, int64(limit)+1))
-	if len(out) > limit {
-		return out[:limit], true, true
-	}
-	return out, len(out) > 0, false
 }
 
 // textLike: b is printable text (UTF-8, or mostly ASCII with some
