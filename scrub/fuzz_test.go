@@ -2,6 +2,8 @@ package scrub
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -21,6 +23,18 @@ func FuzzDecoders(f *testing.F) {
 		"CHAR(74,252,114,103 USING utf8mb4) [74, 195, 188, 114] 1114112,55296,0,", "KRUGKIDROVUWG2ZAMJZG653O====", "krugkidrovuwg2zambzg653o", "Ткрупп Αλέ",
 		"00000010: 7274 6877 696e 642d 6c61 6273 2e69 6f    rthwind-labs.io", "00000000  75 73 65 72 3d 53 74 61  70 6c 65 37 42 61 74 74  |user=Staple7Batt|"} {
 		f.Add([]byte(s))
+	}
+	// Escapes of CSS and LDAP, raw cp1251, and the streams the real
+	// compressors wrote (bzip2, xz, lzma, zstd, gzip of gzip, raw deflate).
+	for _, s := range []string{`\0000eb \eb x\c3\ab\be\b \fffffff \`, "\xc4\xec\xe8\xf2\xf0 \xd8\xee"} {
+		f.Add([]byte(s))
+	}
+	if files, _ := filepath.Glob("testdata/compressed/*"); len(files) > 0 {
+		for _, fn := range files {
+			if b, err := os.ReadFile(fn); err == nil {
+				f.Add(b)
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var v view
@@ -49,7 +63,16 @@ func FuzzDecoders(f *testing.F) {
 				t.Fatalf("reversed or rot13 of %q is not undone by itself", b)
 			}
 		}
-		inflate(b, inflateBudget)
+		if out, _, _ := inflate(b, inflateBudget); len(out) > inflateBudget {
+			t.Fatalf("inflated %d bytes past the budget", len(out))
+		}
+		for k := 0; k < len(b); k++ {
+			var hv view
+			if n := hexEscape(b, k, &hv); n < 0 || k+n > len(b) {
+				t.Fatalf("hexEscape at %d of %d: %d", k, len(b), n)
+			}
+			checkView(t, &hv, len(b))
+		}
 		if c := cutRunes(b); len(c) > len(b) || !bytes.Contains(b, c) {
 			t.Fatalf("cutRunes(%q) = %q", b, c)
 		}

@@ -269,6 +269,9 @@ func decodeEscape(src []byte, i int, v *view) int {
 			return 0
 		}
 		n := src[i+1]
+		if k := hexEscape(src, i, v); k > 0 { // CSS's \0000eb, LDAP's \c3\ab
+			return k
+		}
 		switch n {
 		case 'x', 'X':
 			if x := hexN(src, i+2, 2); x >= 0 {

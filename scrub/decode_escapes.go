@@ -1,0 +1,47 @@
+package scrub
+
+import "unicode/utf8"
+
+// hexEscape decodes the backslash escapes of hex digits alone at src[i]:
+// CSS writes a character as \ and 1 to 6 hex digits (a space after
+// ends it and is part of it: "\0000eb " or "\eb "), an LDAP DN a byte as
+// \ and 2 hex digits ("\c3\ab", "\23" for '#'). Only what a C-style
+// escape does not mean: six digits, a non-ASCII character of 3 to 5
+// digits before a space, a byte of 0x80 or more or one LDAP escapes
+// ("\b" and "\0" stay C's, three octal digits are a byte in octal; two
+// hex digits before a space are LDAP's byte: a lone high byte reads as
+// Latin-1 anyway). It returns the length or 0.
+func hexEscape(src []byte, i int, v *view) int {
+	x, k := 0, 0
+	for k < 6 && i+1+k < len(src) {
+		d := hexVal(src[i+1+k])
+		if d < 0 {
+			break
+		}
+		x = x*16 + d
+		k++
+	}
+	end := i + 1 + k
+	space := end < len(src) && (src[end] == ' ' || src[end] == '\t')
+	octal := k >= 3 && src[i+1] <= '3' && isOctal(src[i+1]) && isOctal(src[i+2]) && isOctal(src[i+3])
+	switch {
+	case k == 6 && x <= utf8.MaxRune, k >= 3 && k < 6 && space && !octal && x >= 0x80:
+		if space {
+			end++
+		}
+		v.pushRune(rune(x), i, end)
+		return end - i
+	case k >= 2 && !octal && (hexN(src, i+1, 2) >= 0x80 || ldapSpecial[hexN(src, i+1, 2)]):
+		v.push(byte(hexN(src, i+1, 2)), i, i+3)
+		return 3
+	}
+	return 0
+}
+
+// ldapSpecial: the ASCII characters RFC 4514 escapes in a DN.
+var ldapSpecial = func() (t [256]bool) {
+	for _, c := range []byte(`,+"\\<>;=# `) {
+		t[c] = true
+	}
+	return t
+}()
