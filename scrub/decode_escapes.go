@@ -24,8 +24,11 @@ func hexEscape(src []byte, i int, v *view) int {
 	end := i + 1 + k
 	space := end < len(src) && (src[end] == ' ' || src[end] == '\t')
 	octal := k >= 3 && src[i+1] <= '3' && isOctal(src[i+1]) && isOctal(src[i+2]) && isOctal(src[i+3])
+	// right after an LDAP byte (\c3\9fe : the bytes c3 9f, then "e"), a
+	// short run is LDAP's next byte, not a CSS character
+	afterByte := i >= 3 && src[i-3] == '\\' && hexVal(src[i-2]) >= 0 && hexVal(src[i-1]) >= 0
 	switch {
-	case k == 6 && x <= utf8.MaxRune, k >= 3 && k < 6 && space && !octal && x >= 0x80:
+	case k == 6 && x <= utf8.MaxRune, k >= 3 && k < 6 && space && !octal && !afterByte && x >= 0x80:
 		if space {
 			end++
 		}
