@@ -60,7 +60,11 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 	}
 	first := true
 	groups := w.blobGroups(data, prev, next)
-	if dumps := w.hexDumpGroups(data, prev, next); len(dumps) > 0 {
+	dumps := w.hexDumpGroups(data, prev, next)
+	if cells := w.cellGroups(data, prev, next); len(cells) > 0 {
+		dumps = append(dumps, cells...)
+	}
+	if len(dumps) > 0 {
 		groups = append(groups, dumps...)
 		slices.SortStableFunc(groups, func(a, b lineSpan) int { return cmp.Compare(a.line, b.line) })
 	}

@@ -86,7 +86,7 @@ func joins(text string) []string {
 		}
 		out = append(out, glued.String(), spaced.String())
 	}
-	return out
+	return append(out, tableJoins(text)...)
 }
 
 func decodeAll(s string) []string {
