@@ -12,44 +12,64 @@ import (
 // (cut at the width or at spaces) loses every distinctive piece, known
 // as plaintext and through an index; an ordinary table stays as it is.
 func TestTableCells(t *testing.T) {
-	vals, ix := corpusSecrets("values")
 	clean := "+--------------------------------------+--------+--------+\n" +
 		"| ID                                   | Name   | Status |\n" +
 		"+--------------------------------------+--------+--------+\n" +
 		"| 3f1c2a9e-8d7b-4c1e-9f0a-1b2c3d4e5f60 | web-01 | ACTIVE |\n" +
 		"| 7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d | db-02  | ERROR  |\n" +
 		"+--------------------------------------+--------+--------+\n"
+	formsHold(t, "table-", clean)
+}
+
+// TestPythonCodecs: Python's namereplace handler and UTF-7 (plain and
+// IMAP's) hide no corpus value; ordinary '+' and '&' stay.
+func TestPythonCodecs(t *testing.T) {
+	formsHold(t, "py-", "GET /v2/servers?name=web+01&status=ACTIVE HTTP/1.1\nC++ a&&b +0000 x+y=z &amp; \\N{not a name}\n")
+	formsHold(t, "utf7", "")
+	formsHold(t, "imap-utf7", "")
+}
+
+// formsHold scrubs every corpus value in every attack form named with
+// prefix, knowing the values as plaintext and through an index, and
+// fails on any piece the attacker finds; clean must come out as it is.
+func formsHold(t *testing.T, prefix, clean string) {
+	t.Helper()
+	vals, ix := corpusSecrets("values")
 	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
 		s, err := New(mode)
 		if err != nil {
 			t.Fatal(err)
 		}
-		leaks := 0
+		leaks, probes := 0, 0
 		for _, v := range attack.Corpus {
 			for _, f := range attack.Forms {
-				if !strings.HasPrefix(f.Name, "table-") || f.Applies != nil && !f.Applies(v.Text) {
+				if !strings.HasPrefix(f.Name, prefix) || f.Applies != nil && !f.Applies(v.Text) {
 					continue
 				}
-				log, probes := attack.Plant("", "", v, f)
+				log, ps := attack.Plant("", "", v, f)
 				var out bytes.Buffer
 				if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
 					t.Fatal(err)
 				}
-				found, _, err := attack.Check(log, out.String(), probes, nil)
+				found, _, err := attack.Check(log, out.String(), ps, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
+				probes++
 				for _, l := range found {
 					leaks++
 					t.Errorf("index=%v: %s", mode.Index != nil, l)
 				}
 			}
 		}
+		if probes == 0 {
+			t.Fatalf("no attack form named %s*", prefix)
+		}
 		var out bytes.Buffer
 		s.Scrub(&out, strings.NewReader(clean))
 		if out.String() != clean {
-			t.Errorf("index=%v: an ordinary table changed:\n%s", mode.Index != nil, out.String())
+			t.Errorf("index=%v: clean text changed:\n%s", mode.Index != nil, out.String())
 		}
-		t.Logf("index=%v: %d leaks", mode.Index != nil, leaks)
+		t.Logf("%s* index=%v: %d leaks of %d probes", prefix, mode.Index != nil, leaks, probes)
 	}
 }

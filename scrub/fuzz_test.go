@@ -21,7 +21,8 @@ func FuzzDecoders(f *testing.F) {
 		`qp=Aur=C3=A9lie Gr=C3=BCnewald-=C3=98 =F8 =3D =?utf-8?q?a=09b_c?= =`, `"\303\230stergaard" \0 \01 \377`, `\u{d8} \x{1F600} \u{} \x{110000} \u{d8`,
 		"+1 (415) 555-0199", "10.77.3.141", "Ødegård Łukasz Дмитрий", "\xd0\x94\xd0", "4f 79:73-74 6569",
 		"CHAR(74,252,114,103 USING utf8mb4) [74, 195, 188, 114] 1114112,55296,0,", "KRUGKIDROVUWG2ZAMJZG653O====", "krugkidrovuwg2zambzg653o", "Ткрупп Αλέ",
-		"00000010: 7274 6877 696e 642d 6c61 6273 2e69 6f    rthwind-labs.io", "00000000  75 73 65 72 3d 53 74 61  70 6c 65 37 42 61 74 74  |user=Staple7Batt|"} {
+		"00000010: 7274 6877 696e 642d 6c61 6273 2e69 6f    rthwind-labs.io", `Zo\N{LATIN SMALL LETTER E WITH DIAERESIS} \N{} \N{x`,
+		"Zo+AOs- +BBQEPAQ4BEIEQAQ4BDk +AMU &AOs- &-x +0000 C++ +2D3eAA-", "00000000  75 73 65 72 3d 53 74 61  70 6c 65 37 42 61 74 74  |user=Staple7Batt|"} {
 		f.Add([]byte(s))
 	}
 	// Escapes of CSS and LDAP, raw cp1251, and the streams the real
@@ -77,6 +78,11 @@ func FuzzDecoders(f *testing.F) {
 			t.Fatalf("cutRunes(%q) = %q", b, c)
 		}
 		utf16Text(b)
+		for _, shift := range []byte{'+', '&'} {
+			if u := utf7View(b, shift); u != nil {
+				checkView(t, u, len(b))
+			}
+		}
 		for _, v := range variants(string(b)) {
 			if v == "" {
 				t.Fatalf("an empty variant of %q", b)

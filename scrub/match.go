@@ -667,6 +667,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 		}
 	}
 	spans = w.legacySpans(v, anywhere, spans)
+	spans = w.utf7Spans(v, anywhere, spans)
 	if bytes.Count(v.text, []byte{0}) >= 2 || utf16Text(v.text) {
 		for off := 0; off < 2; off++ {
 			for _, big := range [2]bool{false, true} {

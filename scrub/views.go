@@ -1,11 +1,14 @@
 package scrub
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"html"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/runename"
 )
 
 // Decoded views: a log line as an attacker would read it once escapes
@@ -303,6 +306,17 @@ func decodeEscape(src []byte, i int, v *view) int {
 				v.pushRune(rune(x), i, i+10)
 				return 10
 			}
+		case 'N':
+			// Python's \N{LATIN SMALL LETTER E WITH DIAERESIS} (its
+			// namereplace error handler writes these)
+			if i+3 < len(src) && src[i+2] == '{' {
+				if j := bytes.IndexByte(src[i+3:min(len(src), i+3+maxRuneName)], '}'); j > 0 {
+					if r, ok := runename.Lookup(string(src[i+3 : i+3+j])); ok {
+						v.pushRune(r, i, i+4+j)
+						return 4 + j
+					}
+				}
+			}
 		case 't':
 			v.push('\t', i, i+2)
 			return 2
@@ -329,6 +343,9 @@ func decodeEscape(src []byte, i int, v *view) int {
 	}
 	return 0
 }
+
+// maxRuneName bounds a Unicode name (the longest has 88 letters).
+const maxRuneName = 96
 
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 

@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/fuzzyduck/fuzzyduck/internal/runename"
 )
 
 // Views decodes text every way an attacker would try, a few rounds deep
@@ -101,6 +103,7 @@ func decodeAll(s string) []string {
 		func(s string) string { return strings.ReplaceAll(s, "''", "'") },
 		func(s string) string { return ansiSeq.ReplaceAllString(s, "") },
 		unPuny,
+		unUTF7,
 	} {
 		if d := f(s); d != s {
 			out = append(out, d)
@@ -167,6 +170,16 @@ func unbackslash(s string, latin1 bool) string {
 			v, _ := strconv.ParseUint(s[i+1:i+4], 8, 8)
 			b = append(b, byte(v))
 			i += 3
+		case n == 'N' && i+3 < len(s) && s[i+2] == '{' && strings.IndexByte(s[i+3:], '}') > 0:
+			j := strings.IndexByte(s[i+3:], '}')
+			r, ok := runename.Lookup(s[i+3 : i+3+j])
+			if !ok {
+				b = append(b, n)
+				i++
+				break
+			}
+			b = utf8.AppendRune(b, r)
+			i += 3 + j
 		case n == 't':
 			b = append(b, '\t')
 			i++
