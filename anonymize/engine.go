@@ -178,6 +178,7 @@ type Engine struct {
 	stmts   sync.Pool // recycled statement buffers
 	bufs    sync.Pool // recycled *jobBufs
 	sink    uint64    // keeps resolveCollisions' prefetching loads
+	orig    []byte    // resolveCollisions' original of a value to re-derive
 }
 
 // New prepares an engine: opts.Rules must already be Prepared, or, for
@@ -360,9 +361,9 @@ type job struct {
 	st   *sqldump.Statement
 	plan *tablePlan
 	// per value, for the in-order collision stage: the tracked values
-	// (row-major over tracked columns), their original bytes in origs.
+	// (row-major over tracked columns; their originals are still in the
+	// statement's text: Insert.Original).
 	tracked []trackedValue
-	origs   []byte
 	emb     *embedTracker // values inside the cells (embedded.go)
 	counts  []colCount    // per value position
 	err     error
@@ -379,32 +380,34 @@ type colCount struct{ values, nulls, empty, fallbacks int64 }
 // and growing them afresh each time cost a twentieth of the run.
 type jobBufs struct {
 	tracked []trackedValue
-	origs   []byte
 	counts  []colCount
 }
 
 // takeBufs gives j recycled slices (on its worker).
 func (e *Engine) takeBufs(j *job) {
 	if b, ok := e.bufs.Get().(*jobBufs); ok {
-		j.tracked, j.origs, j.counts = b.tracked[:0], b.origs[:0], b.counts[:0]
+		j.tracked, j.counts = b.tracked[:0], b.counts[:0]
 	}
 }
 
 // keepBufs recycles j's slices once j is written.
 func (e *Engine) keepBufs(j *job) {
-	if cap(j.tracked) > 0 || cap(j.origs) > 0 {
-		e.bufs.Put(&jobBufs{tracked: j.tracked, origs: j.origs, counts: j.counts})
+	if cap(j.tracked) > 0 {
+		e.bufs.Put(&jobBufs{tracked: j.tracked, counts: j.counts})
 	}
-	j.tracked, j.origs, j.counts = nil, nil, nil
+	j.tracked, j.counts = nil, nil
 }
 
 // trackedValue: the workers compute both fingerprints, so the in-order
-// stage only probes its sets (and re-derives the rare collision).
+// stage only probes its sets (and re-derives the rare collision, from
+// the original in the statement's text). 32 bytes: a statement's
+// tracked values are written on one core and read on another; with a
+// copy of each original and 24 more bytes of offsets, their stores were
+// a sixth of transform's own time in the profile (users1m).
 type trackedValue struct {
-	row, col        int
-	origAt, origEnd int // the original's bytes in job.origs
-	inFP, outFP     uint64
-	hex             bool
+	row, col    int32
+	inFP, outFP uint64
+	hex         bool
 }
 
 // transform rewrites the job's planned values (runs on a worker).
@@ -486,10 +489,7 @@ func (e *Engine) transform(j *job, memos *memoSet, cols []*colMemo) []*colMemo {
 			}
 			hexOut := v.Kind == sqldump.KindHex || v.Kind == sqldump.KindBit
 			if cp.tracked {
-				at := len(j.origs)
-				j.origs = append(j.origs, buf...)
-				j.tracked = append(j.tracked, trackedValue{row: row, col: col, origAt: at, origEnd: len(j.origs),
-					inFP: fake.inFP, outFP: fake.outFP, hex: hexOut})
+				j.tracked = append(j.tracked, trackedValue{row: int32(row), col: int32(col), inFP: fake.inFP, outFP: fake.outFP, hex: hexOut})
 			}
 			setValue(in, row, col, v, fake.out, hexOut)
 		}
@@ -772,7 +772,9 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 		if owner, ok := taken.getOrPut(tv.outFP, inFP); !ok || owner == inFP {
 			continue // n = 0: the worker's fake stands
 		}
-		orig := j.origs[tv.origAt:tv.origEnd]
+		row, col := int(tv.row), int(tv.col)
+		e.orig = in.Original(row, col).Bytes(e.orig[:0])
+		orig := e.orig
 		var out []byte
 		rn, wasRedone := redo.get(inFP)
 		n := int(rn)
@@ -796,13 +798,13 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 					break
 				}
 				if n > 1000 {
-					return fmt.Errorf("table %s column %s: cannot find a unique %s value for row %d at line %d after 1000 tries", cp.info.table, cp.info.name, cp.kind, tv.row+1, j.st.Line)
+					return fmt.Errorf("table %s column %s: cannot find a unique %s value for row %d at line %d after 1000 tries", cp.info.table, cp.info.name, cp.kind, row+1, j.st.Line)
 				}
 			}
 			redo.put(inFP, uint64(n))
 			cp.stats.Rederived++
 		}
-		setValue(in, tv.row, tv.col, in.Value(tv.row, tv.col), out, tv.hex)
+		setValue(in, row, col, in.Value(row, col), out, tv.hex)
 	}
 	e.sink = sink
 	return nil

@@ -30,6 +30,7 @@ type span struct {
 	rend       uint32
 	kind       ValueKind
 	flags      uint8
+	okind      ValueKind // kind as read (kind follows a replacement)
 }
 
 const (
@@ -81,6 +82,13 @@ func (in *Insert) Value(row, col int) Value {
 		return Value{Kind: sp.kind, Raw: in.arena[sp.rstart:sp.rend], escaped: true}
 	}
 	return Value{Kind: sp.kind, Raw: in.raw[sp.start:sp.end], escaped: sp.flags&flagEscaped != 0}
+}
+
+// Original returns the value at row, col as it was read, whatever Set
+// replaced it with (the statement's text is never changed).
+func (in *Insert) Original(row, col int) Value {
+	sp := &in.spans[row*in.width+col]
+	return Value{Kind: sp.okind, Raw: in.raw[sp.start:sp.end], escaped: sp.flags&flagEscaped != 0}
 }
 
 // Head returns the statement's text before its first row ("INSERT INTO

@@ -294,7 +294,7 @@ func (r *Reader) addSpan(start, end int, k ValueKind, esc bool) {
 		f = flagEscaped
 	}
 	// Offsets are kept relative to the statement: the buffer may move.
-	r.ins.spans = append(r.ins.spans, span{start: uint32(start - r.start), end: uint32(end - r.start), kind: k, flags: f})
+	r.ins.spans = append(r.ins.spans, span{start: uint32(start - r.start), end: uint32(end - r.start), kind: k, flags: f, okind: k})
 }
 
 // scanNumber reads [+-]digits[.digits][e[+-]digits].

@@ -415,7 +415,7 @@ func readAllBytes(b []byte) (int, []string, error) {
 }
 
 func TestWriterReplacesOnlyChangedValues(t *testing.T) {
-	input := "/* keep */ INSERT INTO `t` (`a`,`b`,`c`) VALUES\n(1, 'secret',  _binary 'x'),\n(2,NULL,0x00);\n"
+	input := "/* keep */ INSERT INTO `t` (`a`,`b`,`c`) VALUES\n(1, 'se\\'cret',  _binary 'x'),\n(2,NULL,0x00);\n"
 	r, _ := sqldump.NewReader(strings.NewReader(input))
 	st, err := r.Next()
 	if err != nil {
@@ -440,6 +440,16 @@ func TestWriterReplacesOnlyChangedValues(t *testing.T) {
 	}
 	if got := in.Value(0, 1).String(); got != "it's new\n" {
 		t.Errorf("replaced value reads back as %q", got)
+	}
+	// the originals stay readable, of their own kinds
+	for _, o := range []struct {
+		row, col int
+		kind     sqldump.ValueKind
+		want     string
+	}{{0, 1, sqldump.KindString, "se'cret"}, {0, 2, sqldump.KindString, "x"}, {1, 2, sqldump.KindHex, "\x00"}, {1, 0, sqldump.KindNumber, "2"}, {1, 1, sqldump.KindNull, ""}} {
+		if v := in.Original(o.row, o.col); v.Kind != o.kind || v.String() != o.want {
+			t.Errorf("Original(%d, %d) = %v %q, want %v %q", o.row, o.col, v.Kind, v.String(), o.kind, o.want)
+		}
 	}
 }
 
