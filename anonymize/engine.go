@@ -179,6 +179,7 @@ type Engine struct {
 	bufs    sync.Pool // recycled *jobBufs
 	sink    uint64    // keeps resolveCollisions' prefetching loads
 	orig    []byte    // resolveCollisions' original of a value to re-derive
+	homes   []*uint64 // prefetchTaken's slots to load
 }
 
 // New prepares an engine: opts.Rules must already be Prepared, or, for
@@ -733,7 +734,7 @@ const fpHintMax = 1 << 20
 // in flight together, so a batch waits for memory about once, where a
 // load issued a few values ahead of a long probe loop still stalled it
 // (the out-of-order window holds only a value or two of that loop).
-const prefetchBatch = 16
+const prefetchBatch = 64
 
 // resolveCollisions runs in input order: the first input to claim an
 // output keeps it; a later, different input is re-derived (n = 1, 2, ...)
@@ -754,16 +755,9 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 		}
 	}
 	in := j.st.Insert()
-	var sink uint64
-	touch := func(i int) {
-		tv := &j.tracked[i]
-		sink += j.plan.cols[tv.col].sets.taken.touchSum(tv.outFP)
-	}
 	for i := range j.tracked {
 		if i%prefetchBatch == 0 {
-			for k := i; k < i+prefetchBatch && k < len(j.tracked); k++ {
-				touch(k)
-			}
+			e.prefetchTaken(j, i)
 		}
 		tv := &j.tracked[i]
 		cp := j.plan.cols[tv.col]
@@ -806,6 +800,23 @@ func (e *Engine) resolveCollisions(w *worker, j *job) error {
 		}
 		setValue(in, row, col, in.Value(row, col), out, tv.hex)
 	}
-	e.sink = sink
 	return nil
+}
+
+// prefetchTaken loads the home slots of the outputs of j's tracked
+// values from..from+prefetchBatch: first their places, then the loads
+// alone in a loop, so that they are in flight together.
+func (e *Engine) prefetchTaken(j *job, from int) {
+	e.homes = e.homes[:0]
+	for k := from; k < from+prefetchBatch && k < len(j.tracked); k++ {
+		tv := &j.tracked[k]
+		if p := j.plan.cols[tv.col].sets.taken.home(tv.outFP); p != nil {
+			e.homes = append(e.homes, p)
+		}
+	}
+	var sink uint64
+	for _, p := range e.homes {
+		sink += *p
+	}
+	e.sink += sink
 }

@@ -11,7 +11,7 @@ import (
 // probing over arrays of pairs, so a probe is one cache line where Go's
 // map touches a control word and a slot. The collision stage runs in
 // input order on one goroutine, and with a million distinct values its
-// probes miss the cache; touchSum lets it fetch a job's slots ahead
+// probes miss the cache; home lets it fetch a job's slots ahead
 // (independent loads overlap) before it probes them one by one.
 //
 // The table is eight shards by the digest's top bits, each grown on its
@@ -117,15 +117,15 @@ func (t *fpTable) reserve(n int) {
 	}
 }
 
-// touchSum loads the home slot of k so that a probe that follows finds
-// it in the cache; the caller sums the results only so the loads stay.
-func (t *fpTable) touchSum(k uint64) uint64 {
+// home is the key of k's home slot, for a probe that follows to find in
+// the cache once the caller has loaded it (nil: the shard is empty).
+func (t *fpTable) home(k uint64) *uint64 {
 	k = fpKey(k)
 	s := t.shard(k)
 	if s.n == 0 {
-		return 0
+		return nil
 	}
-	return s.slots[s.slot(k)].key
+	return &s.slots[s.slot(k)].key
 }
 
 // slot is k's home: its place in [0, len) by k's bits below the shard's
