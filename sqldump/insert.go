@@ -34,8 +34,9 @@ type span struct {
 }
 
 const (
-	flagEscaped  uint8 = 1 << iota // string holds escapes or doubled quotes
-	flagReplaced                   // value replaced: bytes live in arena
+	flagEscaped    uint8 = 1 << iota // string holds escapes or doubled quotes
+	flagReplaced                     // value replaced: bytes live in arena
+	flagIntroduced                   // value read with a charset introducer (_binary)
 )
 
 // Table is the name of the table inserted into.
@@ -124,7 +125,9 @@ func (in *Insert) Set(row, col int, v Value) {
 func (in *Insert) SetString(row, col int, s []byte) {
 	sp := &in.spans[row*in.width+col]
 	var intro []byte
-	if sp.flags&flagReplaced == 0 && (sp.kind == KindString) {
+	// (the flag, not the text: the text was read on the reader's core,
+	// and its first byte's load here was a miss)
+	if sp.flags&(flagReplaced|flagIntroduced) == flagIntroduced && sp.kind == KindString {
 		intro = introducer(in.raw[sp.start:sp.end])
 	}
 	sp.rstart = arenaOffset(len(in.arena))

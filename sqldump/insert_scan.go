@@ -434,5 +434,6 @@ func (r *Reader) scanIntroduced(i int) (int, error) {
 		return 0, err
 	}
 	r.ins.spans[n].start = uint32(start - r.start)
+	r.ins.spans[n].flags |= flagIntroduced
 	return i, nil
 }
