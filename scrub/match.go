@@ -67,6 +67,10 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 			t.build(&hs[e])
 		}
 	}
+	// The keys are in the tables now: their lists go. Kept (the scrubber
+	// holds vs), their millions of small slices were marked at every GC of
+	// the scan.
+	vs.keys, vs.pieces = nil, nil
 	if vs.len() > 0 {
 		m.verifiers = append(m.verifiers, vs)
 	}

@@ -197,6 +197,8 @@ type worker struct {
 	goesOnAt, goesOnRest    int
 	lineGoesOn, plainGoesOn tailFrom
 	oneSides                []seamSide // the line's one-family views that a value may go on from
+	spanBufs                [2][]span  // spans' buffers, in turn
+	spanFlip                int
 }
 
 func (s *Scrubber) newWorker() *worker {
@@ -415,7 +417,13 @@ var (
 // spans finds the secrets in one line (not those across its seams);
 // it also returns the line's sides for the seam with the next line.
 func (s *worker) spans(line []byte, inKey *bool) ([]span, seamSides) {
-	var spans []span
+	// The line's spans are kept until the next line's are found (the seam
+	// between them), then emitted and done with: two buffers in turn, not
+	// a new slice a line (in dump-like text, dozens of spans a line were
+	// most of what the scan allocated, and so of its GC).
+	s.spanFlip ^= 1
+	spans := s.spanBufs[s.spanFlip][:0]
+	defer func() { s.spanBufs[s.spanFlip] = spans[:0] }()
 	// Private key blocks span lines: everything from BEGIN to END goes.
 	if *inKey {
 		if loc := endKey.FindIndex(line); loc != nil {
