@@ -803,9 +803,16 @@ func (w *worker) blobHit(run []byte, depth int) (span, bool) {
 	if w.misses.has(run) {
 		return span{}, false
 	}
-	scans := w.misses.scans
+	scans, inflated := w.misses.scans, w.inflated
 	sp, ok := w.decodedHit(run, depth)
-	if !ok && w.misses.scans == scans {
+	// A run whose decodings were scanned in vain is remembered too when
+	// it was a line's own (depth 0: its decodings were searched as deep
+	// as they go, for any depth after) and nothing was inflated (the
+	// line's inflate budget was not drawn on): its search is the same
+	// wherever the run is met. Since compressed streams are read (a word
+	// may decode to the start of a raw deflate stream, or to UTF-16), the
+	// words of ordinary logs were decoded and scanned on every line.
+	if !ok && (w.misses.scans == scans || depth == 0 && w.inflated == inflated) {
 		w.misses.add(run)
 	}
 	return sp, ok
