@@ -459,6 +459,7 @@ func (m *matcher) scanFoldFrom(w *worker, r *rep, anywhere bool, from, to int, h
 func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 	m := w.m
 	w.hits = w.hits[:0]
+	n0 := len(spans) // (this view's spans follow)
 	if m.skel != nil || m.pieces != nil {
 		w.sk.skeleton(v.text)
 		if m.skel != nil {
@@ -473,7 +474,7 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 	}
 	spans = w.scanFolded(v, anywhere, spans)
 	if m.punct != nil {
-		spans = w.scanPunct(v, spans)
+		spans = w.scanPunct(v, spans[n0:], spans)
 	}
 	return spans
 }

@@ -188,9 +188,11 @@ func piecesOf(sk *rep, out []key) []key {
 		}
 	}
 	starts = append(starts, len(sk.b))
-	if len(starts) <= pieceRunes+1 {
-		return out // (the whole value is its own key)
+	if len(starts) < pieceRunes+1 {
+		return out
 	}
+	// (a value of pieceRunes runes is its own one piece: its key is found
+	// where words begin and end, the piece anywhere, "fooAbc123bar")
 	c := commonParts()
 	var gapBuf [4 * pieceHex]bool
 	gap := gapBuf[:0]

@@ -180,3 +180,34 @@ func inOrderRuns(m *matcher, w *worker, r *rep, ps []int32) []hit {
 	}
 	return hits
 }
+
+// TestGluedWhole: a whole known value glued to letters on both sides
+// goes: a value of six letters and digits is its own one piece; a
+// longer one goes by its distinctive pieces (a host glued on both sides
+// keeps its common labels between them: "ernal.no" of
+// "xdb7.internal.northwind.iox", not tested); a near miss stays.
+func TestGluedWhole(t *testing.T) {
+	vs, ix := secretsOf([]string{"qz7vk2", "db7.internal.northwind.io", "Staple7Battery!"})
+	cases := []struct{ line, gone string }{
+		{"token=xqz7vk2y;", "qz7vk2"},
+		{"idQZ7VK2x", "QZ7VK2"},
+		{"hostdb7.internal.northwind.io:3306", "internal.north"},
+		{"pw=aStaple7Battery!z", "Battery"},
+		{"req-qz7vk3 and db8.internal.example.io", ""},
+	}
+	for _, mode := range scrubbersOf(t, vs, ix) {
+		for _, c := range cases {
+			var out bytes.Buffer
+			if _, err := mode.s.Scrub(&out, strings.NewReader(c.line+"\n")); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.TrimSuffix(out.String(), "\n")
+			if c.gone == "" && got != c.line {
+				t.Errorf("%s: %q altered: %q", mode.name, c.line, got)
+			}
+			if c.gone != "" && (got == c.line || strings.Contains(got, c.gone)) {
+				t.Errorf("%s: %q -> %q: %q survives", mode.name, c.line, got, c.gone)
+			}
+		}
+	}
+}

@@ -179,9 +179,11 @@ func (f *punctFilter) empty() bool {
 }
 
 // scanPunct finds the punctuated pieces in a view: only the windows of
-// pieceRunes runes around a rare mark are tested, so text without one
-// costs one pass over its bytes. Overlapping pieces found are one span.
-func (w *worker) scanPunct(v *view, spans []span) []span {
+// pieceRunes runes around a rare mark are tested, and not those inside
+// a span found in the view already (found: in dump-like text every
+// e-mail's '@' is inside the e-mail), so text without one costs one
+// pass over its bytes. Overlapping pieces found are one span.
+func (w *worker) scanPunct(v *view, found, spans []span) []span {
 	f := w.m.punct
 	text := v.text
 	first := -1
@@ -197,33 +199,61 @@ func (w *worker) scanPunct(v *view, spans []span) []span {
 	if first < 0 {
 		return spans
 	}
-	r := &w.pu
-	if ascii {
-		// (folded ASCII is its bytes in lower case, one a rune)
-		r.reset(len(text))
-		for i, c := range text {
-			fl := uint8(flStart)
-			if asciiAlnum[c] != 0 {
-				fl |= flAlnum
-			}
-			r.push(asciiLower[c], i, fl)
-		}
-	} else {
-		r.folded(text)
+	cover := w.punctCover[:0]
+	for _, sp := range found {
+		cover = append(cover, [2]int32{int32(sp.start), int32(sp.end)})
 	}
-	b, fl := r.b, r.fl
+	slices.SortFunc(cover, func(a, b [2]int32) int { return int(a[0] - b[0]) })
+	w.punctCover = cover
+	inside := func(a, z int) bool {
+		for _, c := range cover {
+			if int(c[0]) > a {
+				return false
+			}
+			if z <= int(c[1]) {
+				return true
+			}
+		}
+		return false
+	}
+	var b []byte
+	var fl []uint8
+	var r *rep
+	if ascii {
+		b = text // (folded ASCII is its bytes in lower case, one a rune)
+	} else {
+		r = &w.pu
+		r.folded(text)
+		b, fl = r.b, r.fl
+		first = 0 // (first is a byte of text, not of its folded rep)
+	}
+	// src, end: a window's bytes in the view's text.
+	src := func(i int) int {
+		if r == nil {
+			return i
+		}
+		return int(r.src[i])
+	}
+	var buf [4 * pieceRunes]byte
 	runI, runE := -1, -1
 	var ent entry
 	flush := func() {
 		if runI >= 0 {
-			st, en := int(r.src[runI]), runeEnd(text, int(r.src[runE-1]))
+			st, en := src(runI), runE
+			if r != nil {
+				en = runeEnd(text, int(r.src[runE-1]))
+			}
 			a, z := v.source(st, en)
-			spans = widenOrAdd(spans, span{a, z, ent.kind, ent.source, w.tagOf(classFold, b[runI:runE])})
+			g := append(buf[:0], b[runI:runE]...)
+			if r == nil {
+				lowerASCII(g)
+			}
+			spans = widenOrAdd(spans, span{a, z, ent.kind, ent.source, w.tagOf(classFold, g)})
 			runI = -1
 		}
 	}
 	next := 0 // the first start not tested yet
-	for p := 0; p < len(b); p++ {
+	for p := first; p < len(b); p++ {
 		if !rareByte[b[p]] {
 			continue
 		}
@@ -231,27 +261,43 @@ func (w *worker) scanPunct(v *view, spans []span) []span {
 		s := p
 		for n := 0; n < pieceRunes-1 && s > 0; {
 			s--
-			if fl[s]&flStart != 0 {
+			if r == nil || fl[s]&flStart != 0 {
 				n++
 			}
 		}
 		s = max(s, next)
 		for ; s <= p; s++ {
-			if fl[s]&flStart == 0 {
-				continue
+			e := s + pieceRunes
+			if r != nil {
+				if fl[s]&flStart == 0 {
+					continue
+				}
+				e = runesEnd(fl, s, pieceRunes)
 			}
-			e := runesEnd(fl, s, pieceRunes)
-			if e < 0 {
+			if e < 0 || e > len(b) {
 				break
 			}
-			g := b[s:e]
 			if runI >= 0 && s < runE && e <= runE {
 				continue // (inside the run: adds nothing)
+			}
+			var en int
+			if r == nil {
+				en = e
+			} else {
+				en = runeEnd(text, int(r.src[e-1]))
+			}
+			if a, z := v.source(src(s), en); inside(a, z) {
+				continue
+			}
+			g := b[s:e]
+			if r == nil {
+				g = append(buf[:0], g...)
+				lowerASCII(g)
 			}
 			if !f.has(g) {
 				continue
 			}
-			en, _, ok := w.m.verify(w, domPunct, g)
+			found, _, ok := w.m.verify(w, domPunct, g)
 			if !ok {
 				continue
 			}
@@ -260,7 +306,7 @@ func (w *worker) scanPunct(v *view, spans []span) []span {
 				continue
 			}
 			flush()
-			runI, runE, ent = s, e, en
+			runI, runE, ent = s, e, found
 		}
 		next = p + 1
 	}

@@ -152,9 +152,13 @@ type worker struct {
 	enabled []bool
 	sk, fo  rep
 	pu      rep // scanPunct's
-	hits    []hit
-	cands   []cand
-	places  []place
+	// punctCover: the spans a view's punctuated pieces are not looked
+	// for in (scanPunct).
+	punctCover [][2]int32
+	glueRep    rep // scanSkelIn's
+	hits       []hit
+	cands      []cand
+	places     []place
 	// piecePlaces: where a piece may start (scanPieces).
 	piecePlaces []int32
 	// cover, outside: outsideFound's keys found and places kept.

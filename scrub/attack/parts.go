@@ -27,9 +27,12 @@ var partForms = []Form{
 		}
 		return "customer: " + strings.Join(f, ", ")
 	}},
-	// (a value of common words only, "#ops-night-shift", glued to
-	// letters is found by its windows around a rare mark alone)
-	{Name: "glued-both", Pieces: true, Applies: func(v string) bool { return punctuated(v) && strings.ContainsAny(v, "0123456789") }, Render: func(v string) string { return "token=x" + v + "Q;" }},
+	// (a value with no digit may be common words only, "#ops-night-shift",
+	// "Holdings"; a host's or a path's labels are words too, "internal":
+	// glued to letters on both sides, such a value is found by its
+	// distinctive pieces only, the tables find it whole only where words
+	// begin and end)
+	{Name: "glued-both", Pieces: true, Applies: glueable, Render: func(v string) string { return "token=x" + v + "Q;" }},
 }
 
 func init() { Forms = append(Forms, partForms...) }
@@ -50,4 +53,10 @@ func punctuated(s string) bool {
 		}
 	}
 	return marks >= 2 && rare
+}
+
+// glueable: v is one word (no space, no label: '.' or '/') of 6 letters
+// and digits or more, with both.
+func glueable(v string) bool {
+	return !strings.ContainsAny(v, " ./") && len([]rune(Skeleton(v))) >= 6 && strings.IndexFunc(v, unicode.IsLetter) >= 0 && strings.IndexFunc(v, unicode.IsDigit) >= 0
 }
