@@ -473,7 +473,7 @@ func (e *Engine) transform(j *job, memos *memoSet, cols []*colMemo) []*colMemo {
 					}
 					fake.out = out
 					if cp.tracked {
-						fake.inFP, fake.outFP = cp.inFP.sum(buf), cp.outFP.sum(out)
+						fake.inFP, fake.outFP = sum2(cp.inFP, buf, cp.outFP, out)
 					}
 				}
 				if m != nil && w.emb.count() == recorded {

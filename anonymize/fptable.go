@@ -1,7 +1,6 @@
 package anonymize
 
 import (
-	"encoding/binary"
 	"math/bits"
 	"unsafe"
 )
@@ -318,13 +317,44 @@ func mulmod61(a, b uint64) uint64 {
 // sum digests v: its 7-byte words (each below the modulus), then its
 // length, so values that differ only by trailing zero bytes differ.
 func (h fpHash) sum(v []byte) uint64 {
-	acc := h.d
-	for len(v) >= 8 {
-		acc = mulmod61(acc+binary.LittleEndian.Uint64(v)&(1<<56-1), h.r)
-		v = v[7:]
+	acc, i := h.d, 0
+	for ; len(v)-i >= 8; i += 7 {
+		acc = mulmod61(acc+le64(v[i:])&(1<<56-1), h.r)
 	}
-	var last [8]byte
-	copy(last[:], v)
-	acc = mulmod61(acc+binary.LittleEndian.Uint64(last[:]), h.r)
-	return mulmod61(acc+uint64(len(v)), h.r)
+	return h.last(acc, v, i)
+}
+
+// last ends v's digest from acc after its words before i: the fewer
+// than 8 bytes left, zero-padded (read as the top of v's last 8 bytes
+// where v has 8), then their count.
+func (h fpHash) last(acc uint64, v []byte, i int) uint64 {
+	r := len(v) - i
+	var w uint64
+	if len(v) >= 8 {
+		w = le64(v[len(v)-8:]) >> (8 * (8 - r))
+	} else {
+		var b [8]byte
+		copy(b[:], v[i:])
+		w = le64(b[:])
+	}
+	acc = mulmod61(acc+w, h.r)
+	return mulmod61(acc+uint64(r), h.r)
+}
+
+// sum2 is h.sum(a), g.sum(b) with the two chains of multiplications
+// interleaved, so that they overlap (a worker digests each tracked
+// value and its fake).
+func sum2(h fpHash, a []byte, g fpHash, b []byte) (uint64, uint64) {
+	x, y, i, k := h.d, g.d, 0, 0
+	for ; len(a)-i >= 8 && len(b)-k >= 8; i, k = i+7, k+7 {
+		x = mulmod61(x+le64(a[i:])&(1<<56-1), h.r)
+		y = mulmod61(y+le64(b[k:])&(1<<56-1), g.r)
+	}
+	for ; len(a)-i >= 8; i += 7 {
+		x = mulmod61(x+le64(a[i:])&(1<<56-1), h.r)
+	}
+	for ; len(b)-k >= 8; k += 7 {
+		y = mulmod61(y+le64(b[k:])&(1<<56-1), g.r)
+	}
+	return h.last(x, a, i), g.last(y, b, k)
 }

@@ -53,6 +53,39 @@ func TestFPTable(t *testing.T) {
 // The digests of a million distinct values that differ little (a counter,
 // a trailing zero byte, a prefix of another) are distinct, the same for
 // the same key and domain, and unrelated across keys and domains.
+// sum and sum2 against the digest's definition, word by word from a
+// zero-padded copy, for every length up to 40 and random pairs.
+func TestFPHashSum(t *testing.T) {
+	ref := func(h fpHash, v []byte) uint64 {
+		acc := h.d
+		for len(v) >= 8 {
+			acc = mulmod61(acc+binary.LittleEndian.Uint64(v)&(1<<56-1), h.r)
+			v = v[7:]
+		}
+		var last [8]byte
+		copy(last[:], v)
+		acc = mulmod61(acc+binary.LittleEndian.Uint64(last[:]), h.r)
+		return mulmod61(acc+uint64(len(v)), h.r)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	h, g := fpHash{r: r.Uint64() & mersenne61, d: r.Uint64() & mersenne61}, fpHash{r: r.Uint64() & mersenne61, d: r.Uint64() & mersenne61}
+	buf := make([]byte, 40)
+	for i := range buf {
+		buf[i] = byte(r.Uint64())
+	}
+	for n := 0; n <= len(buf); n++ {
+		if got, want := h.sum(buf[:n]), ref(h, buf[:n]); got != want {
+			t.Fatalf("sum of %d bytes = %x, want %x", n, got, want)
+		}
+		for m := 0; m <= len(buf); m += 3 {
+			a, b := buf[:n], buf[len(buf)-m:]
+			if x, y := sum2(h, a, g, b); x != ref(h, a) || y != ref(g, b) {
+				t.Fatalf("sum2 of %d and %d bytes = %x %x, want %x %x", n, m, x, y, ref(h, a), ref(g, b))
+			}
+		}
+	}
+}
+
 func TestFPHashDistinct(t *testing.T) {
 	k1, _ := NewKey([]byte("0123456789abcdef0123456789abcdef"))
 	k2, _ := NewKey([]byte("0123456789abcdef0123456789abcdeF"))
