@@ -4,7 +4,8 @@
 # integration test starts privately), the real OpenStack Nova code
 # (python3-nova) for the Nova tests and the example pipeline, the
 # models of the other OpenStack projects and buildbot, Chromium for the
-# browser tests of gate's HTML reports, and bubblewrap, the sandbox gate
+# browser tests of gate's HTML reports, xxd, hexdump and uuencode (the
+# scrubber's tests of real tool dumps), and bubblewrap, the sandbox gate
 # runs each migration step in.
 set -euo pipefail
 
@@ -23,6 +24,10 @@ done
 [ -d /usr/lib/python3/dist-packages/buildbot ] || need+=(buildbot)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v git >/dev/null 2>&1 || need+=(git)
+# The real tool dumps gate scrub's tests scrub (od is coreutils').
+command -v xxd >/dev/null 2>&1 || need+=(xxd)
+command -v hexdump >/dev/null 2>&1 || need+=(bsdextrautils)
+command -v uuencode >/dev/null 2>&1 || need+=(sharutils)
 # gate's sandbox for migration steps.
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 

@@ -22,7 +22,13 @@ func FuzzDecoders(f *testing.F) {
 		"+1 (415) 555-0199", "10.77.3.141", "Ødegård Łukasz Дмитрий", "\xd0\x94\xd0", "4f 79:73-74 6569",
 		"CHAR(74,252,114,103 USING utf8mb4) [74, 195, 188, 114] 1114112,55296,0,", "KRUGKIDROVUWG2ZAMJZG653O====", "krugkidrovuwg2zambzg653o", "Ткрупп Αλέ",
 		"00000010: 7274 6877 696e 642d 6c61 6273 2e69 6f    rthwind-labs.io", `Zo\N{LATIN SMALL LETTER E WITH DIAERESIS} \N{} \N{x`,
-		"Zo+AOs- +BBQEPAQ4BEIEQAQ4BDk +AMU &AOs- &-x +0000 C++ +2D3eAA-", "00000000  75 73 65 72 3d 53 74 61  70 6c 65 37 42 61 74 74  |user=Staple7Batt|"} {
+		"Zo+AOs- +BBQEPAQ4BEIEQAQ4BDk +AMU &AOs- &-x +0000 C++ +2D3eAA-", "00000000  75 73 65 72 3d 53 74 61  70 6c 65 37 42 61 74 74  |user=Staple7Batt|",
+		// Tool dumps (tooldump.go) and other radixes (radix.go, bytelists.go).
+		"0000000   Z   o 303 253  \\t 001   \\   b", "0000000 6f5a abc3 c320 6e85", "   Z   o 303 253   a   b   c   d", " 5a 6f c3 ab 20 c3 85 6e",
+		"5a6fc3ab20c3856e67737472c3b66d2d", "  0x5a, 0x6f, 0xc3, 0xab, 0x20,", "00000006: 856e 6773 7472  .ngstr", "begin 644 row.bin",
+		"96F_#JR##A6YG<W1RP[9M+4MO=V%L8WIY:P  ", "Z=00o=00=EB=00 =00=C5=00n=00g=", "T5rRvAj5@jXLEFN!?tZLOK*2!Y-4(PYX", "blob=RB|wNVl-rLawan&BX|",
+		"<~>&V<Z+N&nNB6/08_mXD695f#_Ch%d:CB~>", "z~> <~zz!!", "B9NS7AP0OE2MSPRJEHPC7DJD5L5MUTR1DHHNKUBB", "567679609581363347387297810850566052890038821272992379205995",
+		"eajjJhBe 3yZe7d", "bytes=[90 111 195 171 32] [74, -61, -74, -128, -0] {0x5a, 0X6F,0x00}", "t5RrVaJ5[Jxlefn.)Tzlok/2.y?4^pyxatm"} {
 		f.Add([]byte(s))
 	}
 	// Escapes of CSS and LDAP, raw cp1251, and the streams the real
@@ -56,6 +62,27 @@ func FuzzDecoders(f *testing.F) {
 			return false
 		})
 		hasListComma(b)
+		decodeRadix(b, buf, func(d []byte) bool {
+			if len(d) > len(b)+1 {
+				t.Fatalf("radix decoding of %d bytes gave %d", len(b), len(d))
+			}
+			return false
+		})
+		for _, val := range [2]*[256]int8{&b85Val, &z85Val} {
+			if d := base85Decode(b, val, nil); len(d) > len(b) {
+				t.Fatalf("base85 of %d bytes decoded to %d", len(b), len(d))
+			}
+		}
+		if d := ascii85Decode(b, nil); len(d) > 4*len(b) {
+			t.Fatalf("ascii85 of %d bytes decoded to %d", len(b), len(d))
+		}
+		for s := rowShape(0); s < numShapes; s++ {
+			for _, cont := range []bool{false, true} {
+				if from, d, _, ok := parseRow(s, b, cont, nil); ok && (from < 0 || from > len(b) || len(d) > len(b)+3) { // (uuencode: trailing spaces a log cut)
+					t.Fatalf("row shape %d of %q: from %d, %d bytes", s, b, from, len(d))
+				}
+			}
+		}
 		if from, to, ok := parseDumpRow(b); ok && (from >= to || to > len(b) || len(appendHex(nil, b[from:to])) > 32) {
 			t.Fatalf("dump row of %q at [%d,%d)", b, from, to)
 		}

@@ -38,7 +38,7 @@ func (w *worker) hexDumpGroups(data, prev, next []byte) []lineSpan {
 	}
 	groupLines(data, prev, next, func() bool { return len(group) > 0 }, look)
 	flush()
-	return out
+	return append(out, w.toolDumpGroups(data, prev, next)...)
 }
 
 // dumpSpans appends the spans of a group's rows (their hex joined in
@@ -107,6 +107,9 @@ func appendHex(run, t []byte) []byte {
 // spaces; the ASCII column may follow. It returns where the hex starts
 // and ends.
 func parseDumpRow(text []byte) (from, to int, ok bool) {
+	if from, to, ok := xxdRow(text); ok {
+		return from, to, true
+	}
 	for i := 0; i+2 < len(text); i++ {
 		k := bytes.IndexByte(text[i:len(text)-2], '0')
 		if k < 0 {
@@ -159,4 +162,27 @@ func dumpHexEnd(text []byte, h int) int {
 		}
 	}
 	return end
+}
+
+// xxdRow finds a row of xxd with a row length other than 16 (xxd -c 6:
+// offsets 00000006, 0000000c): eight hex digits and ": " at the text's
+// start or after a space, then hex groups.
+func xxdRow(text []byte) (from, to int, ok bool) {
+	for i := 8; i+2 < len(text); i++ {
+		k := bytes.IndexByte(text[i:len(text)-2], ':')
+		if k < 0 {
+			break
+		}
+		if i += k; text[i+1] != ' ' || i > 8 && text[i-9] != ' ' && text[i-9] != '\t' {
+			continue
+		}
+		hexOff := true
+		for _, c := range text[i-8 : i] {
+			hexOff = hexOff && anyHex[c]
+		}
+		if e := dumpHexEnd(text, i+2); hexOff && e > i+2 {
+			return i + 2, e, true
+		}
+	}
+	return 0, 0, false
 }

@@ -718,8 +718,13 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 	t := v.text
 	spans = w.spacedHexSpans(v, depth, spans)
 	spans = w.numListSpans(v, depth, spans)
+	spans = w.byteListSpans(v, depth, spans)
+	tokEnd := 0 // (radixTokenSpans read the token up to here)
 	for i := 0; i < len(t); {
 		if !isB64(t[i]) {
+			if radixTrigger[t[i]] != 0 && i >= tokEnd && isRadixTrigger(t, i) {
+				spans, tokEnd = w.radixTokenSpans(v, i, depth, spans)
+			}
 			i++
 			continue
 		}
@@ -740,10 +745,7 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 				spans = append(spans, sp)
 			}
 		}
-		i = k
-		if i == j {
-			i = j + 1
-		}
+		i = k // (t[k] is no base64: the loop's other branch looks at it)
 	}
 	return spans
 }
@@ -836,6 +838,9 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 		}
 		found, ok, known = w.scanBlob(b, depth+1)
 		return ok || known // a run is one encoding: once it reads as one, done
+	}
+	if decodeRadix(run, buf, func(b []byte) bool { return try(b) && ok }) {
+		return found, ok
 	}
 	ri := scanRun(run)
 	h := run

@@ -30,7 +30,7 @@ func (w *worker) numListSpans(v *view, depth int, spans []span) []span {
 			continue
 		}
 		runes, bytes = runes[:0], bytes[:0]
-		n, end, allBytes := 0, i, true
+		n, end, allBytes, signed := 0, i, true, false
 		for j := i; ; {
 			k, x := j, 0
 			for k < len(t) && isDigit(t[k]) && k-j < 8 {
@@ -39,6 +39,13 @@ func (w *worker) numListSpans(v *view, depth int, spans []span) []span {
 			}
 			if k == j || k < len(t) && (t[k] >= 0x80 || asciiAlnum[t[k]] != 0 || t[k] == '.') {
 				break
+			}
+			if negative(t, j) {
+				// Java's signed bytes (Arrays.toString of a byte[]).
+				if x == 0 || x > 128 {
+					break
+				}
+				x, signed = 256-x, true
 			}
 			if x > utf8.MaxRune || x >= 0xd800 && x < 0xe000 {
 				break
@@ -58,7 +65,13 @@ func (w *worker) numListSpans(v *view, depth int, spans []span) []span {
 			for k < len(t) && t[k] == ' ' {
 				k++
 			}
+			if k+1 < len(t) && t[k] == '-' && isDigit(t[k+1]) {
+				k++
+			}
 			j = k
+		}
+		if signed {
+			runes = append(runes[:0], bytes...) // (no code points)
 		}
 		if n >= minNumList {
 			if sp, ok := w.listHit(runes, bytes, allBytes, depth); ok {
@@ -71,8 +84,13 @@ func (w *worker) numListSpans(v *view, depth int, spans []span) []span {
 	return spans
 }
 
-// hasListComma: t has a digit, a comma, maybe a space and a digit
-// (what a numbers list needs; most lines have none).
+// negative: the number at t[j] has a minus sign (not a range's dash).
+func negative(t []byte, j int) bool {
+	return j > 0 && t[j-1] == '-' && (j == 1 || t[j-2] < 0x80 && asciiAlnum[t[j-2]] == 0)
+}
+
+// hasListComma: t has a digit, a comma, maybe a space and a sign, and a
+// digit (what a numbers list needs; most lines have none).
 func hasListComma(t []byte) bool {
 	for i := 1; i+1 < len(t); i++ {
 		if t[i] != ',' || !isDigit(t[i-1]) {
@@ -80,6 +98,9 @@ func hasListComma(t []byte) bool {
 		}
 		j := i + 1
 		if t[j] == ' ' && j+1 < len(t) {
+			j++
+		}
+		if t[j] == '-' && j+1 < len(t) {
 			j++
 		}
 		if isDigit(t[j]) {

@@ -112,6 +112,7 @@ func decodeAll(s string) []string {
 	out = append(out, blobs(s)...)
 	out = append(out, hostileViews(s)...)
 	out = append(out, escapeViews(s)...)
+	out = append(out, toolViews(s)...)
 	if strings.Count(s, "\x00") >= 2 {
 		out = append(out, fromUTF16(s)...)
 	}

@@ -1,0 +1,116 @@
+package scrub
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// Byte lists in one line that numbers.go's comma lists are not: Go's
+// %v of a []byte ("[90 111 195 171]": spaces, in brackets) and a C or
+// Go array of hex bytes ("{0x5a, 0x6f, 0xc3}", xxd -i's rows, Go's %#v).
+// Each is read as the bytes it lists (and, when they are no UTF-8, as
+// Latin-1 code points), like a blob.
+
+// byteListSpans appends the spans of v's byte lists that hold a known
+// value.
+func (w *worker) byteListSpans(v *view, depth int, spans []span) []span {
+	if depth >= maxDepth {
+		return spans
+	}
+	t := v.text
+	var b []byte
+	for i := 0; i < len(t); {
+		k := bytes.IndexByte(t[i:], '[')
+		if k < 0 {
+			break
+		}
+		i += k + 1
+		if i >= len(t) || !isDigit(t[i]) {
+			continue
+		}
+		b = b[:0]
+		j := i
+		for {
+			x, e := 0, j
+			for e < len(t) && isDigit(t[e]) && e-j < 4 {
+				x = x*10 + int(t[e]-'0')
+				e++
+			}
+			if e == j || x > 255 || e < len(t) && t[e] != ' ' && t[e] != ']' {
+				break
+			}
+			b, j = append(b, byte(x)), e
+			if e >= len(t) || t[e] != ' ' || e+1 >= len(t) || !isDigit(t[e+1]) {
+				break
+			}
+			j = e + 1
+		}
+		if len(b) >= minNumList {
+			spans = w.byteListHit(v, b, i, j, depth, spans)
+		}
+		i = j
+	}
+	for i := 0; i+4 <= len(t); {
+		k := bytes.Index(t[i:], []byte("0x"))
+		if k < 0 {
+			break
+		}
+		i += k
+		if i > 0 && (t[i-1] >= 0x80 || asciiAlnum[t[i-1]] != 0) {
+			i += 2
+			continue
+		}
+		b = b[:0]
+		j := i
+		for j+4 <= len(t) && t[j] == '0' && (t[j+1] == 'x' || t[j+1] == 'X') {
+			x := hexN(t, j+2, 2)
+			if x < 0 || j+4 < len(t) && (t[j+4] >= 0x80 || asciiAlnum[t[j+4]] != 0) {
+				break
+			}
+			b, j = append(b, byte(x)), j+4
+			e := j
+			if e < len(t) && t[e] == ',' {
+				e++
+			}
+			for e < len(t) && t[e] == ' ' {
+				e++
+			}
+			if e == j {
+				break
+			}
+			if e+1 < len(t) && t[e] == '0' && (t[e+1] == 'x' || t[e+1] == 'X') {
+				j = e
+			}
+		}
+		if len(b) >= minNumList {
+			spans = w.byteListHit(v, b, i, j, depth, spans)
+		}
+		i = max(j, i+2)
+	}
+	return spans
+}
+
+// byteListHit appends the span of v.text[i:j] when the bytes b it lists
+// hold a known value.
+func (w *worker) byteListHit(v *view, b []byte, i, j, depth int, spans []span) []span {
+	if covered(spans, v, i, j) {
+		return spans
+	}
+	// (Bytes cut mid-rune at the list's ends, as xxd -i's rows cut them,
+	// are UTF-8 still: no Latin-1 reading of them.)
+	if c := cutRunes(b); utf8.Valid(c) {
+		b = c
+	}
+	runes := b
+	if !utf8.Valid(b) {
+		runes = nil
+		for _, c := range b {
+			runes = utf8.AppendRune(runes, rune(c))
+		}
+	}
+	if sp, ok := w.listHit(runes, b, true, depth); ok {
+		sp.start, sp.end = v.source(i, j)
+		spans = append(spans, sp)
+	}
+	return spans
+}

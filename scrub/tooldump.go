@@ -1,0 +1,455 @@
+package scrub
+
+import "bytes"
+
+// Tool dumps over rows, beyond xxd's and hexdump -C's (hexdump.go): od
+// -c (a byte a 4-column field: the character, a backslash escape or
+// three octal digits), od -x and BSD hexdump (16-bit little-endian
+// words: "6f5a" is "Zo"), od -An -tx1 (bare spaced hex), xxd -p (bare
+// hex lines), xxd -i (a C array, "0x5a, 0x6f,"), uuencode's lines and
+// quoted-printable of UTF-16 over soft line breaks. Each shape's
+// consecutive rows are decoded together into the bytes they show; a
+// known value in those bytes scrubs the rows it is in (all of them when
+// the bytes are no text: UTF-16, a compressed stream).
+//
+// Every check starts at the row's first bytes (an offset, an indent, a
+// length character) so an ordinary log line is turned down in a few
+// comparisons.
+
+type rowShape uint8
+
+const (
+	shapeOdC     rowShape = iota // od -c
+	shapeWords                   // od -x, hexdump: little-endian words
+	shapeSpaced                  // od -An -tx1
+	shapeHexLine                 // xxd -p
+	shapeCArray                  // xxd -i
+	shapeUU                      // uuencode
+	shapeQP16                    // quoted-printable of UTF-16
+	numShapes
+)
+
+// rowGroup is one shape's rows being gathered.
+type rowGroup struct {
+	rows []groupLine // n: the row's decoded bytes
+	b    []byte
+	// open: the next row goes on from the last whatever it looks like (a
+	// uuencode "begin" line, a soft line break).
+	open bool
+}
+
+// toolDumpGroups finds the tool dump rows of data's lines (and of prev
+// and next) and returns the spans of data's rows that hold a known value.
+func (w *worker) toolDumpGroups(data, prev, next []byte) []lineSpan {
+	var out []lineSpan
+	var gs [numShapes]rowGroup
+	flush := func(s rowShape) {
+		g := &gs[s]
+		// One row of bare hex (spaced or not, or a C array) is a line the
+		// line's own scan decodes.
+		if len(g.rows) > 1 || len(g.rows) == 1 && s != shapeHexLine && s != shapeSpaced && s != shapeCArray {
+			out = w.rowSpans(g.rows, g.b, out)
+		}
+		g.rows, g.b, g.open = g.rows[:0], g.b[:0], false
+	}
+	look := func(line []byte, at int) {
+		text := trimEOL(line)
+		for s := rowShape(0); s < numShapes; s++ {
+			g := &gs[s]
+			if len(g.rows) >= maxDumpGroup {
+				flush(s)
+			}
+			cont := len(g.rows) > 0 || g.open
+			before := len(g.b)
+			from, b, open, ok := parseRow(s, text, cont, g.b)
+			if !ok || len(b)-before > maxRowBytes {
+				flush(s)
+				if s == shapeUU && isUUBegin(text) {
+					g.open = true
+				}
+				continue
+			}
+			g.b = b
+			g.rows = append(g.rows, groupLine{at, from, len(text), len(b) - before})
+			g.open = open
+			if s == shapeQP16 && !open {
+				flush(s) // (no soft break: the text ends here)
+			}
+		}
+	}
+	groupLines(data, prev, next, func() bool {
+		for i := range gs {
+			if len(gs[i].rows) > 0 || gs[i].open {
+				return true
+			}
+		}
+		return false
+	}, look)
+	for s := rowShape(0); s < numShapes; s++ {
+		flush(s)
+	}
+	return out
+}
+
+// maxRowBytes bounds what one row decodes to (a row is a line of a
+// tool's output; longer lines are no dump rows).
+const maxRowBytes = 1 << 10
+
+// rowSpans appends the spans of a group's rows (their decoded bytes
+// joined in b) that hold a known value: the rows the value's bytes are
+// in when b is text, all of them otherwise.
+func (w *worker) rowSpans(rows []groupLine, b []byte, out []lineSpan) []lineSpan {
+	if len(b) == 0 {
+		return out
+	}
+	all := func(sp span) []lineSpan {
+		for _, g := range rows {
+			if g.line >= 0 {
+				out = append(out, lineSpan{g.line, span{g.from, g.to, sp.kind, sp.source, sp.tag}})
+			}
+		}
+		return out
+	}
+	if _, u16 := utf16Like(b); !u16 {
+		b = bytes.TrimRight(b, "\x00") // (od -x pads an odd byte count)
+	}
+	if _, u16 := utf16Like(b); u16 || isCompressed(b) || !textLike(b) {
+		if sp, ok, _ := w.scanBlob(b, 1); ok {
+			return all(sp)
+		}
+		return out
+	}
+	spans, _ := w.viewsSpans(&view{text: append([]byte(nil), b...)}, 1, true, nil)
+	at := 0
+	for _, g := range rows {
+		end := at + g.n
+		for _, s := range spans {
+			if s.start < end && s.end > at && g.line >= 0 {
+				out = append(out, lineSpan{g.line, span{g.from, g.to, s.kind, s.source, s.tag}})
+				break
+			}
+		}
+		at = end
+	}
+	return out
+}
+
+// parseRow reads text as a row of shape s (cont: a group of s goes on
+// from the line before, so a short last row is one) and appends the
+// bytes it shows to dst. It returns where the row starts and whether the
+// next line goes on from it whatever it looks like.
+func parseRow(s rowShape, text []byte, cont bool, dst []byte) (from int, out []byte, open, ok bool) {
+	if len(text) == 0 {
+		return 0, dst, false, false
+	}
+	switch s {
+	case shapeOdC:
+		from, out, ok = parseOdC(text, cont, dst)
+	case shapeWords:
+		from, out, ok = parseWords(text, cont, dst)
+	case shapeSpaced:
+		from, out, ok = parseSpaced(text, cont, dst)
+	case shapeHexLine:
+		from, out, ok = parseHexLine(text, cont, dst)
+	case shapeCArray:
+		from, out, ok = parseCArray(text, cont, dst)
+	case shapeUU:
+		from, out, ok = parseUU(text, cont, dst)
+	case shapeQP16:
+		return parseQP16(text, cont, dst)
+	}
+	return from, out, false, ok
+}
+
+// odOffset is where the row's fields start after an od or hexdump
+// offset (seven hex digits, od's octal among them, and a space) at
+// text's start or, for the first row, after a log header; 0 if none.
+func odOffset(text []byte) int {
+	if len(text) >= 8 && text[7] == ' ' {
+		ok := true
+		for _, c := range text[:7] {
+			ok = ok && anyHex[c]
+		}
+		if ok {
+			return 7
+		}
+	}
+	if i := bytes.Index(text, []byte(" 0000000 ")); i >= 0 {
+		return i + 8
+	}
+	return 0
+}
+
+// odEscapes: od -c's backslash escapes.
+var odEscapes = [256]byte{'0': 0, 'a': 7, 'b': 8, 'f': 12, 'n': 10, 'r': 13, 't': 9, 'v': 11}
+
+// parseOdC reads an od -c row: an offset (or none, -An, then the row
+// starts with a space), then 4-column fields.
+func parseOdC(text []byte, cont bool, dst []byte) (int, []byte, bool) {
+	h := odOffset(text)
+	if h == 0 && text[0] != ' ' {
+		// -An after a log header: the fields the line ends with.
+		if cont {
+			return 0, dst, false
+		}
+		k := len(text)
+		for k >= 4 && odField(text[k-4:k]) >= 0 {
+			k -= 4
+		}
+		if h = k; len(text)-k < 4*4 {
+			return 0, dst, false
+		}
+	}
+	body := bytes.TrimRight(text[h:], " ")
+	n := (len(body) + 3) / 4 // (a last field of a space may be trimmed)
+	if n == 0 || n > 32 || h == 0 && n < 4 && !cont {
+		return 0, dst, false
+	}
+	out := dst
+	for k := 0; k < n; k++ {
+		var f [4]byte
+		copy(f[:], "    ")
+		copy(f[:], body[4*k:min(4*k+4, len(body))])
+		c := odField(f[:])
+		if c < 0 {
+			return 0, dst, false
+		}
+		out = append(out, byte(c))
+	}
+	return h, out, true
+}
+
+// odField is the byte an od -c field shows, or -1.
+func odField(f []byte) int {
+	switch {
+	case f[0] != ' ':
+	case isOctal(f[1]) && isOctal(f[2]) && isOctal(f[3]) && f[1] <= '3':
+		return int(f[1]-'0')<<6 | int(f[2]-'0')<<3 | int(f[3]-'0')
+	case f[1] == ' ' && f[2] == '\\' && (odEscapes[f[3]] != 0 || f[3] == '0'):
+		return int(odEscapes[f[3]])
+	case f[1] == ' ' && f[2] == ' ' && f[3] >= 0x20 && f[3] < 0x7f:
+		return int(f[3])
+	}
+	return -1
+}
+
+// parseWords reads an od -x or hexdump row: an offset (or, -An, a
+// space), then up to eight words of four hex digits, one space apart,
+// each two bytes in little-endian order.
+func parseWords(text []byte, cont bool, dst []byte) (int, []byte, bool) {
+	h := odOffset(text)
+	if h == 0 && text[0] != ' ' {
+		return 0, dst, false
+	}
+	body := bytes.TrimRight(text[h:], " ")
+	if len(body)%5 != 0 || len(body) == 0 || len(body) > 5*8 || h == 0 && len(body) < 5*4 && !cont {
+		return 0, dst, false
+	}
+	out := dst
+	for k := 0; k < len(body); k += 5 {
+		hi, lo := hexN(body, k+1, 2), hexN(body, k+3, 2)
+		if body[k] != ' ' || hi < 0 || lo < 0 {
+			return 0, dst, false
+		}
+		out = append(out, byte(lo), byte(hi))
+	}
+	return h, out, true
+}
+
+// parseSpaced reads a row of bare spaced hex bytes (od -An -tx1,
+// hexdump -e '16/1 "%02x "'): two hex digits, one space apart; four at
+// least unless a group goes on.
+func parseSpaced(text []byte, cont bool, dst []byte) (int, []byte, bool) {
+	h := 0
+	for h < len(text) && (text[h] == ' ' || text[h] == '\t') && h < 8 {
+		h++
+	}
+	if !cont {
+		// The spaced hex the line ends with (after a log header, on a
+		// group's first row).
+		k := len(bytes.TrimRight(text, " "))
+		for k >= 3 && text[k-3] == ' ' && anyHex[text[k-2]] && anyHex[text[k-1]] {
+			k -= 3
+		}
+		switch {
+		case k == 2 && anyHex[text[0]] && anyHex[text[1]]:
+			h = 0
+		case k > 0 && k < len(text) && text[k] == ' ':
+			h = k + 1
+		default:
+			h = k
+		}
+	}
+	body := bytes.TrimRight(text[h:], " ")
+	if (len(body)+1)%3 != 0 || len(body) < 2 || len(body) > 3*32 || len(body) < 3*4 && !cont {
+		return 0, dst, false
+	}
+	out := dst
+	for k := 0; k < len(body); k += 3 {
+		x := hexN(body, k, 2)
+		if x < 0 || k+2 < len(body) && body[k+2] != ' ' {
+			return 0, dst, false
+		}
+		out = append(out, byte(x))
+	}
+	return h, out, true
+}
+
+// parseHexLine reads a line of bare hex (xxd -p: 60 digits a line, or
+// -c N), an even number of digits, 16 at least unless a group goes on.
+func parseHexLine(text []byte, cont bool, dst []byte) (int, []byte, bool) {
+	body := bytes.TrimRight(text, " ")
+	h := 0
+	if !cont {
+		// The hex word the line ends with (after a log header, on a
+		// group's first row).
+		h = len(body)
+		for h > 0 && anyHex[body[h-1]] {
+			h--
+		}
+		if h > 0 && body[h-1] != ' ' {
+			return 0, dst, false
+		}
+		body = body[h:]
+	}
+	if len(body)%2 != 0 || len(body) < 16 && !cont || len(body) > 2*maxRowBytes {
+		return 0, dst, false
+	}
+	out := dst
+	for k := 0; k < len(body); k += 2 {
+		x := hexN(body, k, 2)
+		if x < 0 {
+			return 0, dst, false
+		}
+		out = append(out, byte(x))
+	}
+	return h, out, true
+}
+
+// parseCArray reads a row of a C array of bytes (xxd -i: an indent,
+// then "0x5a, 0x6f," twelve a row), four at least unless a group goes
+// on.
+func parseCArray(text []byte, cont bool, dst []byte) (int, []byte, bool) {
+	h := 0
+	for h < len(text) && (text[h] == ' ' || text[h] == '\t') && h < 16 {
+		h++
+	}
+	if !cont && h < len(text) && text[h] != '0' {
+		// The first row after a log header.
+		if h = bytes.Index(text, []byte(" 0x")) + 1; h == 0 {
+			return 0, dst, false
+		}
+	}
+	if h+4 > len(text) || text[h] != '0' || text[h+1] != 'x' && text[h+1] != 'X' {
+		return 0, dst, false
+	}
+	out, n, k := dst, 0, h
+	for k+4 <= len(text) && text[k] == '0' && (text[k+1] == 'x' || text[k+1] == 'X') {
+		x := hexN(text, k+2, 2)
+		if x < 0 || k+4 < len(text) && anyHex[text[k+4]] {
+			return 0, dst, false
+		}
+		out, n, k = append(out, byte(x)), n+1, k+4
+		if k < len(text) && text[k] == ',' {
+			k++
+		}
+		for k < len(text) && text[k] == ' ' {
+			k++
+		}
+	}
+	if rest := bytes.TrimRight(text[k:], " ,};"); len(rest) > 0 || n < 4 && !cont {
+		return 0, dst, false
+	}
+	return h, out, true
+}
+
+// isUUBegin: text is uuencode's "begin 644 name" line.
+func isUUBegin(text []byte) bool {
+	i := bytes.Index(text, []byte("begin "))
+	if i > 0 && text[i-1] != ' ' {
+		return false
+	}
+	t := text[max(i, 0):]
+	return i >= 0 && len(t) > 10 && isOctal(t[6]) && isOctal(t[7]) && isOctal(t[8])
+}
+
+// parseUU reads a uuencoded line: a length character (' ' + n, 1 to 45
+// bytes), then four characters from ' ' to '`' for each three bytes.
+// Outside a group (after "begin") the line must be exactly as long as
+// its length character says; inside one, the trailing spaces a log may
+// have cut are allowed for.
+func parseUU(text []byte, cont bool, dst []byte) (int, []byte, bool) {
+	n := int(text[0]-' ') & 63
+	if text[0] < ' ' || text[0] > '`' || n == 0 || n > 45 {
+		return 0, dst, false
+	}
+	want := 1 + 4*((n+2)/3)
+	if len(text) != want && !(cont && len(text) >= want-3 && len(text) <= want+1) {
+		return 0, dst, false
+	}
+	if !cont && n < 4 {
+		return 0, dst, false
+	}
+	var q [4]byte
+	out := dst
+	for k := 1; k < want; k += 4 {
+		for j := range q {
+			c := byte(' ')
+			if k+j < len(text) {
+				c = text[k+j]
+			}
+			if c < ' ' || c > '`' {
+				return 0, dst, false
+			}
+			q[j] = (c - ' ') & 63
+		}
+		out = append(out, q[0]<<2|q[1]>>4, q[1]<<4|q[2]>>2, q[2]<<6|q[3])
+	}
+	return 0, out[:len(dst)+n], true
+}
+
+// parseQP16 reads quoted-printable of UTF-16 (Python's quopri of
+// UTF-16-LE: "Z=00o=00=EB=00"): a line with three escapes of control
+// bytes or more (text's QP has none but =09, =0A, =0D), from the word
+// the first is in; or, after a soft line break, the next line whole. A
+// line ending in '=' breaks softly.
+func parseQP16(text []byte, cont bool, dst []byte) (int, []byte, bool, bool) {
+	from := 0
+	if !cont {
+		first, n := -1, 0
+		for i := 0; ; {
+			k := bytes.IndexByte(text[i:], '=')
+			if k < 0 {
+				break
+			}
+			i += k
+			if x := hexN(text, i+1, 2); x >= 0 && x < 0x20 && x != '\t' && x != '\n' && x != '\r' {
+				if n++; first < 0 {
+					first = i
+				}
+			}
+			i++
+		}
+		if n < 3 {
+			return 0, dst, false, false
+		}
+		from = bytes.LastIndexByte(text[:first], ' ') + 1
+	}
+	out := dst
+	body := text[from:]
+	soft := len(body) > 0 && body[len(body)-1] == '='
+	if soft {
+		body = body[:len(body)-1]
+	}
+	for k := 0; k < len(body); k++ {
+		if body[k] == '=' {
+			if x := hexN(body, k+1, 2); x >= 0 {
+				out = append(out, byte(x))
+				k += 2
+				continue
+			}
+		}
+		out = append(out, body[k])
+	}
+	return from, out, soft, true
+}
