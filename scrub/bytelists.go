@@ -50,6 +50,9 @@ func (w *worker) byteListSpans(v *view, depth int, spans []span) []span {
 		}
 		i = j
 	}
+	if !commaHex(t) {
+		return spans
+	}
 	for i := 0; i+4 <= len(t); {
 		k := bytes.Index(t[i:], []byte("0x"))
 		if k < 0 {
@@ -113,4 +116,23 @@ func (w *worker) byteListHit(v *view, b []byte, i, j, depth int, spans []span) [
 		spans = append(spans, sp)
 	}
 	return spans
+}
+
+// commaHex: t has ",0x" or ", 0x" (a list of four hex bytes or more
+// has; most lines have no comma before a 0).
+func commaHex(t []byte) bool {
+	for i := 0; ; {
+		k := bytes.IndexByte(t[i:], ',')
+		if k < 0 {
+			return false
+		}
+		i += k + 1
+		j := i
+		if j < len(t) && t[j] == ' ' {
+			j++
+		}
+		if j+1 < len(t) && t[j] == '0' && (t[j+1] == 'x' || t[j+1] == 'X') {
+			return true
+		}
+	}
 }

@@ -196,9 +196,11 @@ var (
 		for _, c := range []byte("!#$%&*;<>?@^`{|}~") {
 			t[c] = 1
 		}
-		// Punctuation Z85 shares with ordinary text: a trigger next to a
-		// letter or digit, and the token must have both cases
-		// (nova.db.main and 10:42:17 are no Z85).
+		// Punctuation Z85 shares with ordinary text: a trigger with a
+		// capital at most three bytes away, and the token must have both
+		// cases (nova.db.main and 10:42:17 are no Z85). (A Z85 token
+		// with no other punctuation and no capital near is not read; one
+		// of 10 characters or more has one 9 times in 10.)
 		for _, c := range []byte(".:/()[]+=") {
 			t[c] = 2
 		}
@@ -212,7 +214,11 @@ func isRadixTrigger(t []byte, p int) bool {
 	case 1:
 		return true
 	case 2:
-		return p > 0 && t[p-1] < 0x80 && asciiAlnum[t[p-1]] != 0 || p+1 < len(t) && t[p+1] < 0x80 && asciiAlnum[t[p+1]] != 0
+		for k := max(p-3, 0); k < p+4 && k < len(t); k++ {
+			if t[k] >= 'A' && t[k] <= 'Z' {
+				return true
+			}
+		}
 	}
 	return false
 }

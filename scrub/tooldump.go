@@ -174,8 +174,11 @@ func odOffset(text []byte) int {
 			return 7
 		}
 	}
-	if i := bytes.Index(text, []byte(" 0000000 ")); i >= 0 {
-		return i + 8
+	// (A row ends in an od -c field or a word: most lines do not.)
+	if n := len(text); n >= 13 && (text[n-4] == ' ' && odField(text[n-4:]) >= 0 || text[n-5] == ' ' && hexN(text, n-4, 4) >= 0) {
+		if i := bytes.Index(text, []byte(" 0000000 ")); i >= 0 {
+			return i + 8
+		}
 	}
 	return 0
 }
@@ -274,7 +277,7 @@ func parseSpaced(text []byte, cont bool, dst []byte) (int, []byte, bool) {
 		switch {
 		case k == 2 && anyHex[text[0]] && anyHex[text[1]]:
 			h = 0
-		case k > 0 && k < len(text) && text[k] == ' ':
+		case k < len(text) && text[k] == ' ':
 			h = k + 1
 		default:
 			h = k
@@ -335,7 +338,11 @@ func parseCArray(text []byte, cont bool, dst []byte) (int, []byte, bool) {
 		h++
 	}
 	if !cont && h < len(text) && text[h] != '0' {
-		// The first row after a log header.
+		// The first row after a log header (it ends in a byte).
+		t := bytes.TrimRight(text, ", ")
+		if n := len(t); n < 4 || t[n-4] != '0' || t[n-3] != 'x' && t[n-3] != 'X' {
+			return 0, dst, false
+		}
 		if h = bytes.Index(text, []byte(" 0x")) + 1; h == 0 {
 			return 0, dst, false
 		}
