@@ -26,8 +26,10 @@ func (w *worker) hexDumpGroups(data, prev, next []byte) []lineSpan {
 		out = w.dumpSpans(group, run, out)
 		group, run = group[:0], run[:0]
 	}
+	var tools toolRows // (the other tools' rows, in the same pass)
 	look := func(line []byte, at int) {
 		text := trimEOL(line)
+		tools.look(w, text, at)
 		if from, n, ok := parseDumpRow(text); ok && len(group) < maxDumpGroup {
 			group = append(group, groupLine{at, from, len(text), 0})
 			run = appendHex(run, text[from:n])
@@ -36,9 +38,9 @@ func (w *worker) hexDumpGroups(data, prev, next []byte) []lineSpan {
 		}
 		flush()
 	}
-	groupLines(data, prev, next, func() bool { return len(group) > 0 }, look)
+	groupLines(data, prev, next, func() bool { return len(group) > 0 || tools.pending() }, look)
 	flush()
-	return append(out, w.toolDumpGroups(data, prev, next)...)
+	return append(out, tools.finish(w)...)
 }
 
 // dumpSpans appends the spans of a group's rows (their hex joined in

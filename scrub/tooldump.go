@@ -38,57 +38,69 @@ type rowGroup struct {
 	open bool
 }
 
-// toolDumpGroups finds the tool dump rows of data's lines (and of prev
-// and next) and returns the spans of data's rows that hold a known value.
-func (w *worker) toolDumpGroups(data, prev, next []byte) []lineSpan {
-	var out []lineSpan
-	var gs [numShapes]rowGroup
-	flush := func(s rowShape) {
-		g := &gs[s]
-		// One row of bare hex (spaced or not, or a C array) is a line the
-		// line's own scan decodes.
-		if len(g.rows) > 1 || len(g.rows) == 1 && s != shapeHexLine && s != shapeSpaced && s != shapeCArray {
-			out = w.rowSpans(g.rows, g.b, out)
-		}
-		g.rows, g.b, g.open = g.rows[:0], g.b[:0], false
+// toolRows gathers the tool dump rows of a block's lines (hexDumpGroups
+// shows it each line, in the same pass as its own rows) and the spans of
+// the block's rows that hold a known value.
+type toolRows struct {
+	gs  [numShapes]rowGroup
+	out []lineSpan
+}
+
+func (r *toolRows) flush(w *worker, s rowShape) {
+	g := &r.gs[s]
+	// One row of bare hex (spaced or not, or a C array) is a line the
+	// line's own scan decodes.
+	if len(g.rows) > 1 || len(g.rows) == 1 && s != shapeHexLine && s != shapeSpaced && s != shapeCArray {
+		r.out = w.rowSpans(g.rows, g.b, r.out)
 	}
-	look := func(line []byte, at int) {
-		text := trimEOL(line)
-		for s := rowShape(0); s < numShapes; s++ {
-			g := &gs[s]
-			if len(g.rows) >= maxDumpGroup {
-				flush(s)
-			}
-			cont := len(g.rows) > 0 || g.open
-			before := len(g.b)
-			from, b, open, ok := parseRow(s, text, cont, g.b)
-			if !ok || len(b)-before > maxRowBytes {
-				flush(s)
-				if s == shapeUU && isUUBegin(text) {
-					g.open = true
-				}
-				continue
-			}
-			g.b = b
-			g.rows = append(g.rows, groupLine{at, from, len(text), len(b) - before})
-			g.open = open
-			if s == shapeQP16 && !open {
-				flush(s) // (no soft break: the text ends here)
-			}
-		}
-	}
-	groupLines(data, prev, next, func() bool {
-		for i := range gs {
-			if len(gs[i].rows) > 0 || gs[i].open {
-				return true
-			}
-		}
-		return false
-	}, look)
+	g.rows, g.b, g.open = g.rows[:0], g.b[:0], false
+}
+
+// look reads text (the line at offset at of the block, -1: the line
+// before or after it) as a row of each shape.
+func (r *toolRows) look(w *worker, text []byte, at int) {
 	for s := rowShape(0); s < numShapes; s++ {
-		flush(s)
+		g := &r.gs[s]
+		if len(g.rows) >= maxDumpGroup {
+			r.flush(w, s)
+		}
+		cont := len(g.rows) > 0 || g.open
+		before := len(g.b)
+		from, b, open, ok := parseRow(s, text, cont, g.b)
+		if !ok || len(b)-before > maxRowBytes {
+			if cont {
+				r.flush(w, s)
+			}
+			if s == shapeUU && isUUBegin(text) {
+				g.open = true
+			}
+			continue
+		}
+		g.b = b
+		g.rows = append(g.rows, groupLine{at, from, len(text), len(b) - before})
+		g.open = open
+		if s == shapeQP16 && !open {
+			r.flush(w, s) // (no soft break: the text ends here)
+		}
 	}
-	return out
+}
+
+// pending: a group may go on into the next line.
+func (r *toolRows) pending() bool {
+	for i := range r.gs {
+		if len(r.gs[i].rows) > 0 || r.gs[i].open {
+			return true
+		}
+	}
+	return false
+}
+
+// finish flushes every group and returns the spans found.
+func (r *toolRows) finish(w *worker) []lineSpan {
+	for s := rowShape(0); s < numShapes; s++ {
+		r.flush(w, s)
+	}
+	return r.out
 }
 
 // maxRowBytes bounds what one row decodes to (a row is a line of a
