@@ -57,26 +57,11 @@ func (w *worker) dumpSpans(group []groupLine, run []byte, out []lineSpan) []line
 	}
 	b := make([]byte, len(run)/2)
 	if _, err := hex.Decode(b, run[:len(b)*2]); err != nil || isCompressed(b) || !textLike(b) {
-		for _, g := range group {
-			if g.line >= 0 {
-				out = append(out, lineSpan{g.line, span{g.from, g.to, sp.kind, sp.source, sp.tag}})
-			}
-		}
-		return out
+		return allRows(group, sp, out)
 	}
 	spans, _ := w.viewsSpans(&view{text: b}, 1, true, nil)
-	at := 0 // the row's first decoded byte
-	for _, g := range group {
-		end := (at*2 + g.n) / 2
-		for _, s := range spans {
-			if s.start < end && s.end > at && g.line >= 0 {
-				out = append(out, lineSpan{g.line, span{g.from, g.to, s.kind, s.source, s.tag}})
-				break
-			}
-		}
-		at = end
-	}
-	return out
+	// (A row's n is its hex digits: a byte cut between rows is the first's.)
+	return overlapRows(group, spans, func(at int, g groupLine) int { return (at*2 + g.n) / 2 }, out)
 }
 
 // isCompressed: b starts as a gzip or zlib stream does.

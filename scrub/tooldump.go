@@ -114,34 +114,42 @@ func (w *worker) rowSpans(rows []groupLine, b []byte, out []lineSpan) []lineSpan
 	if len(b) == 0 {
 		return out
 	}
-	all := func(sp span) []lineSpan {
-		for _, g := range rows {
-			if g.line >= 0 {
-				out = append(out, lineSpan{g.line, span{g.from, g.to, sp.kind, sp.source, sp.tag}})
-			}
-		}
-		return out
-	}
 	if _, u16 := utf16Like(b); !u16 {
 		b = bytes.TrimRight(b, "\x00") // (od -x pads an odd byte count)
 	}
 	if _, u16 := utf16Like(b); u16 || isCompressed(b) || !textLike(b) {
 		if sp, ok, _ := w.scanBlob(b, 1); ok {
-			return all(sp)
+			return allRows(rows, sp, out)
 		}
 		return out
 	}
 	spans, _ := w.viewsSpans(&view{text: append([]byte(nil), b...)}, 1, true, nil)
+	return overlapRows(rows, spans, func(at int, g groupLine) int { return at + g.n }, out)
+}
+
+// allRows appends sp over each of the block's rows.
+func allRows(rows []groupLine, sp span, out []lineSpan) []lineSpan {
+	for _, g := range rows {
+		if g.line >= 0 {
+			out = append(out, lineSpan{g.line, span{g.from, g.to, sp.kind, sp.source, sp.tag}})
+		}
+	}
+	return out
+}
+
+// overlapRows appends, over each of the block's rows whose decoded bytes
+// (from at to end(at, row)) a span of spans overlaps, the first such.
+func overlapRows(rows []groupLine, spans []span, end func(at int, g groupLine) int, out []lineSpan) []lineSpan {
 	at := 0
 	for _, g := range rows {
-		end := at + g.n
+		e := end(at, g)
 		for _, s := range spans {
-			if s.start < end && s.end > at && g.line >= 0 {
+			if s.start < e && s.end > at && g.line >= 0 {
 				out = append(out, lineSpan{g.line, span{g.from, g.to, s.kind, s.source, s.tag}})
 				break
 			}
 		}
-		at = end
+		at = e
 	}
 	return out
 }

@@ -52,21 +52,29 @@ func TestRealToolDumps(t *testing.T) {
 			for i, v := range attack.Corpus {
 				twin := run(tool, attack.Twins[i].Text) + "\n"
 				log, probes := attack.Plant("2026-11-21 10:00:00.000 1 INFO dump [-] row follows\n", "--\n"+twin, v, form)
-				var out bytes.Buffer
-				if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
-					t.Fatal(err)
-				}
-				leaks, _, err := attack.Check(log, out.String(), probes, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
+				out, leaks := scrubAndCheck(t, s, log, probes)
 				for _, l := range leaks {
-					t.Errorf("%s: %s: %s\n%s", mode.name, name, l, out.String())
+					t.Errorf("%s: %s: %s\n%s", mode.name, name, l, out)
 				}
-				if !strings.HasSuffix(out.String(), "--\n"+twin) {
-					t.Errorf("%s: %s: the twin %q's dump was altered:\n%s", mode.name, name, attack.Twins[i].Text, out.String())
+				if !strings.HasSuffix(out, "--\n"+twin) {
+					t.Errorf("%s: %s: the twin %q's dump was altered:\n%s", mode.name, name, attack.Twins[i].Text, out)
 				}
 			}
 		}
 	}
+}
+
+// scrubAndCheck scrubs log and returns the output and what the attacker
+// recovers of probes from it.
+func scrubAndCheck(t *testing.T, s *Scrubber, log string, probes []attack.Probe) (string, []attack.Leak) {
+	t.Helper()
+	var out bytes.Buffer
+	if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
+		t.Fatal(err)
+	}
+	leaks, _, err := attack.Check(log, out.String(), probes, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), leaks
 }

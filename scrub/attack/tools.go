@@ -121,28 +121,6 @@ func cHex(b []byte, sep string) string {
 	return strings.Join(s, sep)
 }
 
-// XxdC is xxd -c n's output: n bytes a row, in groups of two.
-func XxdC(b []byte, n int) string {
-	var out []string
-	for off := 0; off < len(b); off += n {
-		row := b[off:min(off+n, len(b))]
-		var hx, as strings.Builder
-		for i, c := range row {
-			if i > 0 && i%2 == 0 {
-				hx.WriteByte(' ')
-			}
-			fmt.Fprintf(&hx, "%02x", c)
-			if c >= 0x20 && c < 0x7f {
-				as.WriteByte(c)
-			} else {
-				as.WriteByte('.')
-			}
-		}
-		out = append(out, fmt.Sprintf("%08x: %-*s  %s", off, n*5/2, hx.String(), as.String()))
-	}
-	return strings.Join(out, "\n")
-}
-
 // javaBytes is Arrays.toString of a byte[] (signed).
 func javaBytes(b []byte) string {
 	var s []string

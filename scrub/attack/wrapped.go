@@ -54,10 +54,15 @@ func cutAtWord(v string) (string, string) {
 
 // Xxd renders b as xxd does (hexdump -C with c: two groups of eight,
 // the ASCII column between bars).
-func Xxd(b []byte, c bool) string {
+func Xxd(b []byte, c bool) string { return xxdRows(b, 16, c) }
+
+// XxdC renders b as xxd -c n does: n bytes a row.
+func XxdC(b []byte, n int) string { return xxdRows(b, n, false) }
+
+func xxdRows(b []byte, n int, c bool) string {
 	var out strings.Builder
-	for off := 0; off < len(b); off += 16 {
-		row := b[off:min(off+16, len(b))]
+	for off := 0; off < len(b); off += n {
+		row := b[off:min(off+n, len(b))]
 		var hx, as strings.Builder
 		for i, x := range row {
 			switch {
@@ -78,7 +83,7 @@ func Xxd(b []byte, c bool) string {
 		if c {
 			fmt.Fprintf(&out, "%08x  %-49s |%s|\n", off, hx.String(), as.String())
 		} else {
-			fmt.Fprintf(&out, "%08x: %-40s %s\n", off, hx.String(), as.String())
+			fmt.Fprintf(&out, "%08x: %-*s  %s\n", off, n/2*5-1, hx.String(), as.String())
 		}
 	}
 	return strings.TrimSuffix(out.String(), "\n")
