@@ -391,13 +391,21 @@ func parseCArray(text []byte, cont bool, dst []byte) (int, []byte, bool) {
 }
 
 // isUUBegin: text is uuencode's "begin 644 name" line.
+// (From the line's end: "begin", a mode of three or four octal digits,
+// the name; after a log header too.)
 func isUUBegin(text []byte) bool {
-	i := bytes.Index(text, []byte("begin "))
-	if i > 0 && text[i-1] != ' ' {
+	k := bytes.LastIndexByte(text, ' ') // before the name
+	if k < 9 || k == len(text)-1 {
 		return false
 	}
-	t := text[max(i, 0):]
-	return i >= 0 && len(t) > 10 && isOctal(t[6]) && isOctal(t[7]) && isOctal(t[8])
+	m := k - 1
+	for m >= 0 && k-m <= 4 && isOctal(text[m]) {
+		m--
+	}
+	if d := k - 1 - m; d < 3 || d > 4 || m < 5 || text[m] != ' ' || string(text[m-5:m]) != "begin" {
+		return false
+	}
+	return m == 5 || text[m-6] == ' '
 }
 
 // parseUU reads a uuencoded line: a length character (' ' + n, 1 to 45

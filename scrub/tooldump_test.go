@@ -132,3 +132,14 @@ func TestToolShapesOrdinaryLines(t *testing.T) {
 		}
 	}
 }
+
+func TestIsUUBegin(t *testing.T) {
+	for in, want := range map[string]bool{
+		"begin 644 row.bin": true, "2026-11-21 INFO x begin 0644 a b.txt": false, "2026-11-21 INFO x begin 0644 b.txt": true,
+		"begin 64 x": false, "xbegin 644 y": false, "begin 644 ": false, "please begin 755 now": true, "begin 6448 x": false,
+	} {
+		if got := isUUBegin([]byte(in)); got != want {
+			t.Errorf("isUUBegin(%q) = %v", in, got)
+		}
+	}
+}
