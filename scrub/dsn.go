@@ -23,9 +23,12 @@ func RunSecrets(dsn string) ([]Value, error) {
 		}
 		out = vals
 	}
-	if h, err := os.Hostname(); err == nil && h != "" && h != "localhost" {
+	// A name of fewer than DefaultMinLength letters and digits tells
+	// nothing and is every identifier's word: a CI machine called vm
+	// scrubbed Nova's vm_state everywhere (red team scrubatk6).
+	if h, err := os.Hostname(); err == nil && h != "localhost" && alnumRunes(h) >= DefaultMinLength {
 		out = append(out, Value{Kind: "hostname", Text: h, Source: "run"})
-		if short, _, ok := strings.Cut(h, "."); ok && len(short) >= 4 {
+		if short, _, ok := strings.Cut(h, "."); ok && alnumRunes(short) >= DefaultMinLength {
 			out = append(out, Value{Kind: "hostname", Text: short, Source: "run"})
 		}
 	}

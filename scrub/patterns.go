@@ -27,9 +27,9 @@ var builtins = []struct {
 	// go-sql-driver DSNs: user:password@tcp(host)/db.
 	{Pattern{"password", regexp.MustCompile(`(?:^|[\s'"=])[A-Za-z0-9_.-]+:([^\s'"]*?)@(?:tcp|tcp6|unix)\(`)}, []string{"@tcp", "@unix"}, false, nil},
 	// password = "..." / password='...' / "password": "..." / {"apiKey": ...}
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*[=:]\s*["']([^"']+)["']`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}, true, shellPWD},
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*[=:]\s*["']([^"']+)["']`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}, true, notAPassword},
 	// password=value, secret: value (unquoted)
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&]+)`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true, shellPWD},
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&]+)`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true, notAPassword},
 	// mysql -pSECRET (the client's password glued to -p)
 	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p([^\s'"]+)`)}, []string{" -p", "\t-p"}, false, nil},
 	// CREATE USER / GRANT ... IDENTIFIED BY 'secret'
@@ -68,6 +68,39 @@ var builtinSkips = func() []func([]byte, []int) bool {
 	}
 	return out
 }()
+
+// notAPassword: what follows "password =" or "secret:" is no password
+// (red team scrubatk6, clean lines it altered): the shell's PWD; MariaDB's
+// "(using password: YES)" and NO; a placeholder ("<not set>", "****",
+// "None", "$DB_PASS", "{{ vault_secret }}"); the source line of a model
+// in a traceback ("password = Column(String(255))", "secret =
+// sa.Column(sa.Text)", "password: str").
+func notAPassword(line []byte, m []int) bool {
+	if shellPWD(line, m) {
+		return true
+	}
+	vs, ve := m[2], m[3]
+	if vs < 0 || vs >= ve {
+		return false
+	}
+	v := line[vs:ve]
+	switch {
+	case (bytes.EqualFold(bytes.TrimRight(v, ")"), []byte("YES")) || bytes.EqualFold(bytes.TrimRight(v, ")"), []byte("NO"))) &&
+		bytes.HasSuffix(bytes.ToLower(line[max(0, m[0]-6):vs]), []byte("using password: ")):
+		return true
+	case placeholderRe.Match(v), codeRe.Match(v):
+		return true
+	}
+	return false
+}
+
+// placeholderRe: a value that stands for a password: a mask, nothing,
+// a variable of a shell or a template, a note in angle brackets.
+var placeholderRe = regexp.MustCompile(`^(?:[*xX•#]{3,}|\*+|<[^>]*>?|None|null|nil|NULL|undef|\(none\)|REDACTED|\[?(?:REDACTED|redacted|hidden|masked|secret)\]?|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*|%\([a-z_]+\)s|%s)[)\]}]*$`)
+
+// codeRe: a model's or a signature's source as a traceback prints it:
+// SQLAlchemy's Column(...), mapped_column(...), a type (str, sa.Text).
+var codeRe = regexp.MustCompile(`^(?:(?:sa|sqlalchemy|db|models|fields|types|orm)\.)?(?:Column|mapped_column|relationship|deferred|column_property|String|Text|Unicode|UnicodeText|LargeBinary|VARCHAR|CHAR|BLOB|Field|CharField|TextField|Mapped|Optional|str|bytes|int|bool|Any|SecretStr)(?:[(\[][^\s]*)?[,)\]]*$`)
 
 // shellPWD: the shell's working directory (PWD=/path, OLDPWD=/path in an
 // environment dump, declare -x PWD="/path"), not a password: the name in

@@ -85,8 +85,17 @@ func LoadValues(path string) ([]Value, error) {
 		}
 		return nil, fmt.Errorf("values %s: line %d: %w", path, n+1, err)
 	}
+	if len(out) == 0 {
+		// Fail closed: the step that writes the file may have failed,
+		// and scrubbing with nothing would publish the logs as they are.
+		return nil, fmt.Errorf("values %s: %w", path, ErrNoValues)
+	}
 	return out, nil
 }
+
+// ErrNoValues: a values file holds no value (only blank lines and
+// comments, or nothing).
+var ErrNoValues = errors.New("holds no values (an empty list would scrub nothing)")
 
 // isComment: "#" alone or before a space or TAB.
 func isComment(line []byte) bool {

@@ -23,7 +23,14 @@ func keysOfForms(text string) []key {
 	if len(keys) == 0 {
 		return nil
 	}
+	rl := reversedLabels(text)
 	for _, v := range variants(text) {
+		if v == rl {
+			// (its pieces are the labels' own run backwards: "oslo.db"
+			// of db-primary.oslo.example is every oslo_db line's)
+			keys = append(keys, wholeOnly(wholeKeysOf(v))...)
+			continue
+		}
 		keys = append(keys, keysOf(v)...)
 	}
 	// Written backwards or in ROT13, the value is found whole only: not
@@ -40,11 +47,7 @@ func keysOfForms(text string) []key {
 			if v == t {
 				continue
 			}
-			for _, k := range wholeKeysOf(v) {
-				if k.dom != domPiece && k.dom != domToken && k.dom != domPrefix {
-					keys = append(keys, k)
-				}
-			}
+			keys = append(keys, wholeOnly(wholeKeysOf(v))...)
 		}
 	}
 	// A host name's first label alone is a word of it (its marker says
@@ -55,6 +58,11 @@ func keysOfForms(text string) []key {
 		}
 	}
 	return keys
+}
+
+// wholeOnly drops the keys of pieces, words and a prefix, in place.
+func wholeOnly(keys []key) []key {
+	return slices.DeleteFunc(keys, func(k key) bool { return k.dom == domPiece || k.dom == domToken || k.dom == domPrefix })
 }
 
 // wholeOnlyForms: a value written backwards, in ROT13, Caesar's shift
@@ -118,12 +126,21 @@ func nameForms(text string) []string {
 	if at := strings.LastIndexByte(text, '@'); at > 0 && at < len(text)-1 && strings.Contains(text[at:], ".") {
 		return []string{text[:at] + " at " + strings.ReplaceAll(text[at+1:], ".", " dot ")}
 	}
-	if _, err := netip.ParseAddr(text); err == nil || strings.ContainsAny(text, "/@:") || strings.Count(text, ".") < 1 {
-		return nil
+	if rl := reversedLabels(text); rl != "" {
+		return []string{rl}
+	}
+	return nil
+}
+
+// reversedLabels is a host name's labels in reverse order ("": text is
+// no host name with a dot).
+func reversedLabels(text string) string {
+	if _, err := netip.ParseAddr(text); err == nil || strings.ContainsAny(text, "/@: \t") || strings.Count(text, ".") < 1 {
+		return ""
 	}
 	l := strings.Split(strings.TrimSuffix(text, "."), ".")
 	slices.Reverse(l)
-	return []string{strings.Join(l, ".")}
+	return strings.Join(l, ".")
 }
 
 // reversed is text's runes in reverse order (a migration that stores

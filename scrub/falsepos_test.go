@@ -1,0 +1,72 @@
+package scrub
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCleanLinesStay: ordinary log lines red team scrubatk6 saw altered
+// stay as they are, and the secrets beside them still go.
+func TestCleanLinesStay(t *testing.T) {
+	vals := []Value{
+		{Kind: "hostname", Text: "db-primary-07.oslo.nordvik-helse.internal"},
+	}
+	clean := []string{
+		"2026-12-02 INFO oslo_db.sqlalchemy.engines [-] MySQL server mode set to STRICT_TRANS_TABLES",
+		"ERROR nova (pymysql.err.OperationalError) (1045, \"Access denied for user 'nova'@'localhost' (using password: YES)\")",
+		"ERROR (1045, \"Access denied for user 'nova'@'localhost' (using password: NO)\")",
+		"    password = Column(String(255), nullable=True)",
+		"    secret = sa.Column(sa.Text)",
+		"  File \"x.py\", line 3, in login(password: str)",
+		"password = <not set>",
+		"api_key = ***",
+		"passwd=******",
+		"password=None",
+		"mysql --password=$DB_PASS nova",
+		"secret_key: \"{{ vault_secret }}\"",
+	}
+	secret := []string{
+		"password=Hunter2Secret!",
+		"password: \"Column9x\"",
+		"password=YES",
+		"host db-primary-07.oslo.nordvik-helse.internal down",
+		"reverse internal.nordvik-helse.oslo.db-primary-07",
+	}
+	s, err := New(Options{Values: vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range clean {
+		var out bytes.Buffer
+		s.Scrub(&out, strings.NewReader(l+"\n"))
+		if out.String() != l+"\n" {
+			t.Errorf("clean line altered:\n%s\n%s", l, out.String())
+		}
+	}
+	for _, l := range secret {
+		var out bytes.Buffer
+		s.Scrub(&out, strings.NewReader(l+"\n"))
+		if !strings.Contains(out.String(), "[scrubbed:") {
+			t.Errorf("secret kept: %s", out.String())
+		}
+	}
+}
+
+// TestEmptyValuesFile: a values file with no value is an error (fail
+// closed: scrubbing with nothing publishes the logs as they are).
+func TestEmptyValuesFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, body := range []string{"", "\n\n", "# only a comment\n"} {
+		p := filepath.Join(dir, "v.txt")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadValues(p); !errors.Is(err, ErrNoValues) {
+			t.Errorf("%q: err %v, want ErrNoValues", body, err)
+		}
+	}
+}
