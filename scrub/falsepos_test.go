@@ -14,6 +14,7 @@ import (
 func TestCleanLinesStay(t *testing.T) {
 	vals := []Value{
 		{Kind: "hostname", Text: "db-primary-07.oslo.nordvik-helse.internal"},
+		{Kind: "url", Text: "mysql+pymysql://nova:Xy7!pwQ2@db-primary-07/nova"},
 	}
 	clean := []string{
 		"2026-12-02 INFO oslo_db.sqlalchemy.engines [-] MySQL server mode set to STRICT_TRANS_TABLES",
@@ -28,6 +29,8 @@ func TestCleanLinesStay(t *testing.T) {
 		"password=None",
 		"mysql --password=$DB_PASS nova",
 		"secret_key: \"{{ vault_secret }}\"",
+		"  File \"/usr/lib/python3/dist-packages/pymysql/connections.py\", line 869, in _request_authentication",
+		"connection = mysql+pymysql://nova:REDACTED@127.0.0.1/nova?charset=utf8",
 	}
 	secret := []string{
 		"password=Hunter2Secret!",
@@ -35,6 +38,8 @@ func TestCleanLinesStay(t *testing.T) {
 		"password=YES",
 		"host db-primary-07.oslo.nordvik-helse.internal down",
 		"reverse internal.nordvik-helse.oslo.db-primary-07",
+		"connect mysql+pymysql://nova:Xy7!pwQ2@db-primary-07/nova",
+		"cut: mysql+pymysql://nova:Xy7!pwQ2@db-pri",
 	}
 	s, err := New(Options{Values: vals})
 	if err != nil {

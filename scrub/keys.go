@@ -93,15 +93,23 @@ func keysOfParts(text string, parts bool) []key {
 	if !parts {
 		return keys
 	}
-	if d := keys[0].dom; d == domLoose || d == domDigits {
-		keys = piecesOf(sk, keys)
+	// A URL's scheme is every URL's ("mysql+pymysql://" of a DSN made
+	// pymysql a piece and a word, and its prefix every connection line):
+	// its pieces, prefix and words begin after it.
+	rest, toks := sk, Tokens(t)
+	if m := urlScheme.FindStringIndex(t); m != nil && m[1] < len(t) {
+		rest = &sc[2]
+		rest.skeleton([]byte(t[m[1]:]))
+		toks = Tokens(t[m[1]:])
 	}
-	if len(sk.b) >= prefixMin {
-		keys = append(keys, key{dom: domPrefix, b: clone(sk.b[:PrefixLen]), scan: clone(sk.b[:PrefixLen])})
+	if d := keys[0].dom; d == domLoose || d == domDigits {
+		keys = piecesOf(rest, keys)
+	}
+	if len(rest.b) >= prefixMin {
+		keys = append(keys, key{dom: domPrefix, b: clone(rest.b[:PrefixLen]), scan: clone(rest.b[:PrefixLen])})
 	}
 	// Words of short multi-word values: a long text (a traceback) is
 	// found whole or by its first bytes; its words are every log's.
-	toks := Tokens(t)
 	if len(toks) > 1 && len(toks) <= maxTokens {
 		tk := &sc[2]
 		for _, w := range withParts(toks) {

@@ -20,10 +20,10 @@ var builtins = []struct {
 }{
 	// scheme://user:password@host, and oslo.messaging's further
 	// ",user:password@host" hosts; the password may hold '/' and '@'.
-	{Pattern{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#,;)'"\s]|$)`)}, []string{"://"}, false, nil},
+	{Pattern{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#,;)'"\s]|$)`)}, []string{"://"}, false, notAPassword},
 	// (apart: the first host's match takes the comma; a third host's
 	// password may take the second host with it)
-	{Pattern{"password", regexp.MustCompile(`,[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#;)'"\s]|$)`)}, []string{"://"}, false, nil},
+	{Pattern{"password", regexp.MustCompile(`,[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#;)'"\s]|$)`)}, []string{"://"}, false, notAPassword},
 	// go-sql-driver DSNs: user:password@tcp(host)/db.
 	{Pattern{"password", regexp.MustCompile(`(?:^|[\s'"=])[A-Za-z0-9_.-]+:([^\s'"]*?)@(?:tcp|tcp6|unix)\(`)}, []string{"@tcp", "@unix"}, false, nil},
 	// password = "..." / password='...' / "password": "..." / {"apiKey": ...}
