@@ -27,6 +27,7 @@ func TestPythonCodecs(t *testing.T) {
 	formsHold(t, "py-", "GET /v2/servers?name=web+01&status=ACTIVE HTTP/1.1\nC++ a&&b +0000 x+y=z &amp; \\N{not a name}\n")
 	formsHold(t, "utf7", "")
 	formsHold(t, "imap-utf7", "")
+	formsHold(t, "c-octal", "CSS: .x::before { content: \"\\0000eb \\201C\" } printf(\"%s\\056\\n\")\n")
 }
 
 // formsHold scrubs every corpus value in every attack form named with

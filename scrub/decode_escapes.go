@@ -1,6 +1,9 @@
 package scrub
 
-import "unicode/utf8"
+import (
+	"unicode"
+	"unicode/utf8"
+)
 
 // hexEscape decodes the backslash escapes of hex digits alone at src[i]:
 // CSS writes a character as \ and 1 to 6 hex digits (a space after
@@ -10,7 +13,9 @@ import "unicode/utf8"
 // digits before a space, a byte of 0x80 or more or one LDAP escapes
 // ("\b" and "\0" stay C's, three octal digits are a byte in octal; two
 // hex digits before a space are LDAP's byte: a lone high byte reads as
-// Latin-1 anyway). It returns the length or 0.
+// Latin-1 anyway; six digits that begin as three octal ones are CSS's
+// only when they name a printable character: C's "\056213" is ".213",
+// not U+56213). It returns the length or 0.
 func hexEscape(src []byte, i int, v *view) int {
 	x, k := 0, 0
 	for k < 6 && i+1+k < len(src) {
@@ -28,7 +33,7 @@ func hexEscape(src []byte, i int, v *view) int {
 	// short run is LDAP's next byte, not a CSS character
 	afterByte := i >= 3 && src[i-3] == '\\' && hexVal(src[i-2]) >= 0 && hexVal(src[i-1]) >= 0
 	switch {
-	case k == 6 && x <= utf8.MaxRune, k >= 3 && k < 6 && space && !octal && !afterByte && x >= 0x80:
+	case k == 6 && x <= utf8.MaxRune && (!octal || unicode.IsPrint(rune(x))), k >= 3 && k < 6 && space && !octal && !afterByte && x >= 0x80:
 		if space {
 			end++
 		}

@@ -2,20 +2,25 @@ package attack
 
 import (
 	"encoding/base64"
+	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/fuzzyduck/fuzzyduck/internal/runename"
 )
 
-// Forms Python's codecs write: the namereplace error handler
+// Forms C's and Python's escapes and codecs write: the namereplace error handler
 // ("Zo\N{LATIN SMALL LETTER E WITH DIAERESIS}"), UTF-7 and IMAP's
 // modified UTF-7 (a mail migration's folder names).
 var pyForms = []Form{
 	{Name: "py-namereplace", Applies: nonASCII, Render: func(v string) string { return "name=" + nameReplace(v) + " (ascii)" }},
 	{Name: "utf7", Applies: nonASCII, Render: func(v string) string { return "folder=" + utf7(v, '+', base64.RawStdEncoding) }},
+	// C's and Python's escaping of punctuation as three octal digits
+	// (a C string literal, a printf %o): digits follow the escape.
+	{Name: "c-octal-punct", Render: func(v string) string { return "str: " + octalPunct(v) }},
 	{Name: "imap-utf7", Applies: nonASCII, Render: func(v string) string {
 		return "SELECT \"INBOX." + utf7(v, '&', base64.RawStdEncoding) + "\""
 	}},
@@ -30,6 +35,19 @@ func nonASCII(v string) bool {
 		}
 	}
 	return false
+}
+
+// octalPunct writes v's ASCII punctuation and spaces as \ooo.
+func octalPunct(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		if r < 0x80 && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			fmt.Fprintf(&b, "\\%03o", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // nameReplace writes v's non-ASCII characters as \N{NAME}.
