@@ -50,7 +50,7 @@ func (w *worker) byteListSpans(v *view, depth int, spans []span) []span {
 		}
 		i = j
 	}
-	if !commaHex(t) {
+	if !commaHex(t) && !spacedHex(t) {
 		return spans
 	}
 	for i := 0; i+4 <= len(t); {
@@ -116,6 +116,22 @@ func (w *worker) byteListHit(v *view, b []byte, i, j, depth int, spans []span) [
 		spans = append(spans, sp)
 	}
 	return spans
+}
+
+// spacedHex: t has "0xHH 0x" (a list of 0x bytes with spaces alone
+// between, as a debug print or a hex editor's copy writes them).
+func spacedHex(t []byte) bool {
+	for i := 0; ; {
+		k := bytes.Index(t[i:], []byte(" 0x"))
+		if k < 0 {
+			return false
+		}
+		i += k
+		if i >= 4 && t[i-4] == '0' && t[i-3] == 'x' && hexN(t, i-2, 2) >= 0 {
+			return true
+		}
+		i += 3
+	}
 }
 
 // commaHex: t has ",0x" or ", 0x" (a list of four hex bytes or more

@@ -27,6 +27,7 @@ func TestPythonCodecs(t *testing.T) {
 	formsHold(t, "py-", "GET /v2/servers?name=web+01&status=ACTIVE HTTP/1.1\nC++ a&&b +0000 x+y=z &amp; \\N{not a name}\n")
 	formsHold(t, "utf7", "")
 	formsHold(t, "imap-utf7", "")
+	formsHold(t, "hex-", "regs: 0x00 0x1f 0x20 0x7f flags 0x0a 0x0b\nsha1=005a006f00eb002000c5006e0067\n")
 	formsHold(t, "c-octal", "CSS: .x::before { content: \"\\0000eb \\201C\" } printf(\"%s\\056\\n\")\n")
 }
 

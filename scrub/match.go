@@ -900,9 +900,16 @@ func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 	var spans []span
 	if off, ok := utf16Like(b); ok {
+		// NULs at even offsets: big endian from the start, or little
+		// endian a byte in (it read big endian a byte in, which is
+		// neither: 005a006f of "Zo" in hex read as U+5A00 U+6F00)
 		u := &view{}
-		utf16View(b, off, off == 1, u)
+		utf16View(b, 0, off == 1, u)
 		spans = w.scanView(&view{text: u.text}, true, spans)
+		if off == 1 {
+			utf16View(b, 1, false, u)
+			spans = w.scanView(&view{text: u.text}, true, spans)
+		}
 		known = true
 	} else if textLike(b) {
 		spans, _ = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)

@@ -2,6 +2,7 @@ package attack
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -21,6 +22,10 @@ var pyForms = []Form{
 	// C's and Python's escaping of punctuation as three octal digits
 	// (a C string literal, a printf %o): digits follow the escape.
 	{Name: "c-octal-punct", Render: func(v string) string { return "str: " + octalPunct(v) }},
+	// a byte buffer's debug print, and UCS-2 as hex (big endian: a
+	// column's HEX() of a ucs2 or utf16 value)
+	{Name: "hex-0x-spaced", Render: func(v string) string { return "buf: " + cHex([]byte(v), " ") }},
+	{Name: "hex-utf16be", Applies: func(v string) bool { return len(v) >= 4 }, Render: func(v string) string { return "ucs2=" + hex.EncodeToString(utf16BE(v)) }},
 	{Name: "imap-utf7", Applies: nonASCII, Render: func(v string) string {
 		return "SELECT \"INBOX." + utf7(v, '&', base64.RawStdEncoding) + "\""
 	}},
@@ -48,6 +53,15 @@ func octalPunct(v string) string {
 		}
 	}
 	return b.String()
+}
+
+// utf16BE is v in UTF-16, big endian.
+func utf16BE(v string) []byte {
+	var be []byte
+	for _, u := range utf16.Encode([]rune(v)) {
+		be = append(be, byte(u>>8), byte(u))
+	}
+	return be
 }
 
 // nameReplace writes v's non-ASCII characters as \N{NAME}.
