@@ -75,3 +75,43 @@ func TestEmptyValuesFile(t *testing.T) {
 		}
 	}
 }
+
+// TestDigests: a known value's MD5, SHA-1 or SHA-256 (of it, or of it in
+// lower case: a Gravatar URL's) is scrubbed, in either case, known as
+// plaintext and through an index: a published digest confirms a guess.
+func TestDigests(t *testing.T) {
+	vals, ix := corpusSecrets("values")
+	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
+		s, err := New(mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left, tried := 0, 0
+		for _, v := range vals {
+			if alnumRunes(strings.TrimSpace(v.Text)) < DefaultMinLength || len(v.Text) > maxVariantText {
+				continue
+			}
+			for _, d := range digestForms(strings.TrimSpace(v.Text)) {
+				for _, h := range []string{d, strings.ToUpper(d)} {
+					tried++
+					line := "avatar https://www.gravatar.com/avatar/" + h + "?s=80 ok\n"
+					var out bytes.Buffer
+					s.Scrub(&out, strings.NewReader(line))
+					if strings.Contains(strings.ToLower(out.String()), d) {
+						left++
+					}
+				}
+			}
+		}
+		if tried == 0 || left > 0 {
+			t.Errorf("index=%v: %d of %d digests left", mode.Index != nil, left, tried)
+		}
+	}
+	s, _ := New(Options{Values: vals})
+	var out bytes.Buffer
+	clean := "etag 9dd4e461268c8034f5c8564e155c67a6 sha256 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae\n"
+	s.Scrub(&out, strings.NewReader(clean))
+	if out.String() != clean {
+		t.Errorf("digests of nothing known altered: %s", out.String())
+	}
+}

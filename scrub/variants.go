@@ -1,7 +1,11 @@
 package scrub
 
 import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -50,6 +54,14 @@ func keysOfForms(text string) []key {
 			keys = append(keys, wholeOnly(wholeKeysOf(v))...)
 		}
 	}
+	// Its digests: a Gravatar URL holds the MD5 of the lower-case
+	// e-mail, and a log that "hides" a value by hashing it lets anyone
+	// check a guess (red team scrubatk6: md5 28/28). Whole only.
+	if len(t) <= maxVariantText && alnumRunes(t) >= DefaultMinLength {
+		for _, d := range digestForms(t) {
+			keys = append(keys, wholeOnly(wholeKeysOf(d))...)
+		}
+	}
 	// A host name's first label alone is a word of it (its marker says
 	// word, as for the words of a multi-word value).
 	if l := hostLabel(text); l != "" {
@@ -71,6 +83,20 @@ func wholeOnly(keys []key) []key {
 // 100,000 values' keys several times slower).
 func wholeOnlyForms(t string) []string {
 	return []string{reversed(t), rot13(t), caesar(t, 1), caesar(t, 3), atbash(t), upsideDown(t)}
+}
+
+// digestForms: the MD5, SHA-1 and SHA-256 of t and of t in lower case,
+// in hex.
+func digestForms(t string) []string {
+	var out []string
+	for i, s := range []string{t, strings.ToLower(t)} {
+		if i == 1 && s == t {
+			break
+		}
+		m, s1, s2 := md5.Sum([]byte(s)), sha1.Sum([]byte(s)), sha256.Sum256([]byte(s))
+		out = append(out, hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s2[:]))
+	}
+	return out
 }
 
 // maxVariantText: longer values (notes, tracebacks) get no variants (a
