@@ -76,8 +76,8 @@ func TestEmptyValuesFile(t *testing.T) {
 	}
 }
 
-// TestDigests: a known value's MD5, SHA-1 or SHA-256 (of it, or of it in
-// lower case: a Gravatar URL's) is scrubbed, in either case, known as
+// TestDigests: a known value's MD5 or SHA-256 (or the MD5 of it in lower
+// case: a Gravatar URL's) is scrubbed, in either case, known as
 // plaintext and through an index: a published digest confirms a guess.
 func TestDigests(t *testing.T) {
 	vals, ix := corpusSecrets("values")

@@ -2,7 +2,6 @@ package scrub
 
 import (
 	"crypto/md5"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -85,16 +84,15 @@ func wholeOnlyForms(t string) []string {
 	return []string{reversed(t), rot13(t), caesar(t, 1), caesar(t, 3), atbash(t), upsideDown(t)}
 }
 
-// digestForms: the MD5, SHA-1 and SHA-256 of t and of t in lower case,
-// in hex.
+// digestForms: the MD5 and SHA-256 of t and the MD5 of t in lower case
+// (Gravatar's), in hex. (Each is a key more a value: SHA-1 and the rest
+// were left out.)
 func digestForms(t string) []string {
-	var out []string
-	for i, s := range []string{t, strings.ToLower(t)} {
-		if i == 1 && s == t {
-			break
-		}
-		m, s1, s2 := md5.Sum([]byte(s)), sha1.Sum([]byte(s)), sha256.Sum256([]byte(s))
-		out = append(out, hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s2[:]))
+	m, s2 := md5.Sum([]byte(t)), sha256.Sum256([]byte(t))
+	out := []string{hex.EncodeToString(m[:]), hex.EncodeToString(s2[:])}
+	if l := strings.ToLower(t); l != t {
+		m = md5.Sum([]byte(l))
+		out = append(out, hex.EncodeToString(m[:]))
 	}
 	return out
 }
