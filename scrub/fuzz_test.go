@@ -206,20 +206,26 @@ func gluedPiecesGone(t *testing.T, s *Scrubber, value string) {
 }
 
 // plantable: a value found in every form: printable, one line, with
-// DefaultMinLength letters or digits (shorter ones match only as whole
+// DefaultMinLength letters or digits, four of them different (shorter ones match only as whole
 // words, and some forms glue the value to others).
 func plantable(v string) bool {
 	if !utf8.ValidString(v) || utf8.RuneCountInString(v) < 6 || strings.Contains(v, "scrubbed") {
 		return false
 	}
 	alnum := 0
+	distinct := map[rune]bool{}
 	for _, r := range v {
 		if !unicode.IsPrint(r) && r != '\t' || r == utf8.RuneError {
 			return false
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			alnum++
+			distinct[unicode.ToLower(r)] = true
 		}
 	}
-	return alnum >= DefaultMinLength
+	// Four different letters or digits at least: "0000000000002000000000"
+	// is no distinctive value, and its pieces are every hex dump's
+	// offsets and every log's times (the fuzzer's finds in od -c and
+	// xxd -c 6 rows).
+	return alnum >= DefaultMinLength && len(distinct) >= 4
 }

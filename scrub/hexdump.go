@@ -144,7 +144,10 @@ func dumpHexEnd(text []byte, h int) int {
 		n, digits, end = g, digits+g, k
 		for j = k; j < len(text) && j-k < 2 && text[j] == ' '; j++ {
 		}
-		if j == k {
+		if j == k || g == 4 && j-k == 2 {
+			// (xxd puts one space between its groups and two before
+			// the ASCII column, which may look like hex itself: "0000 0"
+			// of a row of digits in xxd -c 6)
 			break
 		}
 	}

@@ -176,7 +176,7 @@ func Pieces(v string) (raw, skel []string) {
 	raw = append(raw, f)
 	r := []rune(f)
 	for i := 0; i+6 <= len(r); i++ {
-		if w := string(r[i : i+6]); Skeleton(w) != "" { // (six spaces tell nothing)
+		if w := string(r[i : i+6]); Skeleton(w) != "" && !zeroRun(w) { // (six spaces tell nothing)
 			raw = append(raw, w)
 		}
 	}
@@ -189,10 +189,29 @@ func Pieces(v string) (raw, skel []string) {
 	if len(s) >= 6 {
 		skel = append(skel, string(s))
 		for i := 0; i+6 <= len(s); i++ {
-			skel = append(skel, string(s[i:i+6]))
+			if w := string(s[i : i+6]); !zeroRun(w) {
+				skel = append(skel, w)
+			}
 		}
 	}
 	return raw, skel
+}
+
+// zeroRun: w is digits alone, four of them zeros ("000002", "00:00.0"):
+// what every hex dump's offsets and every log's times hold, no piece of
+// a value (FuzzScrubPlanted's finds in od -c rows of a value of zeros).
+func zeroRun(w string) bool {
+	zeros := 0
+	for _, r := range w {
+		switch {
+		case r == '0':
+			zeros++
+		case r >= '1' && r <= '9', r == ':', r == '.', r == ' ':
+		default:
+			return false
+		}
+	}
+	return zeros >= 4
 }
 
 // Leak is a probe whose value the attacker still finds, and how.
