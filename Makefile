@@ -37,7 +37,7 @@ test: deps vet
 
 # The packages that run work in parallel, again under the race detector.
 race:
-	$(GO) test -race -count=1 -timeout 20m ./sqldump/ ./anonymize/ ./scale/ ./scrub/
+	$(GO) test -race -count=1 -timeout 45m ./sqldump/ ./anonymize/ ./scale/ ./scrub/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
