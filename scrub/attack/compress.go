@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"io"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
@@ -72,6 +73,8 @@ func uncompressed(b []byte) [][]byte {
 	return out
 }
 
+var flateReaders sync.Pool
+
 func uncompress1(b []byte) []byte {
 	var r io.Reader
 	var err error
@@ -92,7 +95,15 @@ func uncompress1(b []byte) []byte {
 	case len(b) >= 13 && b[0] == 0x5d:
 		r, err = lzma.ReaderConfig{DictCap: 1 << 24}.NewReader(bytes.NewReader(b))
 	case len(b) >= 3 && b[0]&0x06 != 0x06 && !printable(b):
-		r = flate.NewReader(bytes.NewReader(b))
+		// A flate reader is 40 KB to clear: reuse one.
+		fr, _ := flateReaders.Get().(io.ReadCloser)
+		if fr == nil {
+			fr = flate.NewReader(bytes.NewReader(b))
+		} else {
+			fr.(flate.Resetter).Reset(bytes.NewReader(b), nil)
+		}
+		defer flateReaders.Put(fr)
+		r = fr
 	default:
 		return nil
 	}

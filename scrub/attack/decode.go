@@ -343,8 +343,10 @@ func Fold(s string) string {
 		return r
 	}, norm.NFKD.String(s))
 	s = strings.ToLower(s)
-	return strings.NewReplacer("ß", "ss", "ς", "σ", "ẞ", "ss", "ı", "i").Replace(s)
+	return foldSpecial.Replace(s)
 }
+
+var foldSpecial = strings.NewReplacer("ß", "ss", "ς", "σ", "ẞ", "ss", "ı", "i")
 
 // ansiSeq: a terminal's control sequences (colours).
 var ansiSeq = regexp.MustCompile("\x1b\\[[0-?]*[ -/]*[@-~]")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -118,19 +119,15 @@ func Log(values, twins []Value, ordinary []string) (string, []Probe, []int) {
 	var probes []Probe
 	var cleanLines []int
 	line := 0
-	ctx := map[string][]string{}
 	ci := 0
 	for vi, v := range values {
 		for fi, f := range Forms {
 			if f.Applies != nil && !f.Applies(v.Text) {
 				continue
 			}
-			if _, ok := ctx[f.Name]; !ok {
-				ctx[f.Name] = Views(withHeaders(f, f.Render(filler), 0, 0))
-			}
 			text := withHeaders(f, f.Render(v.Text), vi, fi)
 			n := strings.Count(text, "\n")
-			probes = append(probes, Probe{Value: v, Form: f.Name, First: line, N: n, contextView: ctx[f.Name]})
+			probes = append(probes, Probe{Value: v, Form: f.Name, First: line, N: n, contextView: contextView(f)})
 			b.WriteString(text)
 			line += n
 			if vi < len(twins) && !f.Secret && (f.Applies == nil || f.Applies(twins[vi].Text)) {
@@ -151,6 +148,41 @@ func Log(values, twins []Value, ordinary []string) (string, []Probe, []int) {
 		}
 	}
 	return b.String(), probes, cleanLines
+}
+
+// memoMap holds results the judge computes again and again: the views of
+// each form's filler rendering (they depend on the form alone, and the
+// tests build many logs) and of scrubbed texts.
+type memoMap[V any] struct {
+	sync.Mutex
+	m map[string]V
+}
+
+var (
+	contextViews memoMap[[]string]
+	ctxSkels     memoMap[string]
+	outViews     memoMap[[]string]
+)
+
+func memo[V any](mm *memoMap[V], key string, f func() V) V {
+	mm.Lock()
+	v, ok := mm.m[key]
+	mm.Unlock()
+	if ok {
+		return v
+	}
+	v = f()
+	mm.Lock()
+	if mm.m == nil || len(mm.m) > 1<<16 { // bounded: a fuzzer's texts never repeat
+		mm.m = map[string]V{}
+	}
+	mm.m[key] = v
+	mm.Unlock()
+	return v
+}
+
+func contextView(f Form) []string {
+	return memo(&contextViews, f.Name, func() []string { return Views(withHeaders(f, f.Render(filler), 0, 0)) })
 }
 
 func withHeaders(f Form, text string, vi, fi int) string {
@@ -278,12 +310,16 @@ func skeletonParts(v string) string {
 func leak(p Probe, text string) (Leak, bool) {
 	raw, skel := Pieces(p.Value.Text)
 	ctxRaw := strings.Join(p.contextView, "\x00")
-	var sk []string
-	for _, v := range p.contextView {
-		sk = append(sk, Skeleton(v))
-	}
-	ctxSkel := strings.Join(sk, "\x00")
-	views := Views(text)
+	ctxSkel := memo(&ctxSkels, p.Form, func() string {
+		var sk []string
+		for _, v := range p.contextView {
+			sk = append(sk, Skeleton(v))
+		}
+		return strings.Join(sk, "\x00")
+	})
+	// The same scrubbed text comes back from every mode of a test (the
+	// markers' tags are masked): its views are read once.
+	views := memo(&outViews, text, func() []string { return Views(text) })
 	for _, v := range views {
 		for _, piece := range raw {
 			if strings.Contains(v, piece) && !strings.Contains(ctxRaw, piece) {
