@@ -199,8 +199,31 @@ func xzCapped(b []byte) (out []byte, capped, whole bool) {
 
 // flateReaders are kept between blobs: a raw deflate reader is mostly
 // tried on bytes that are not one, and a new one costs more than the
-// try.
+// try. Each comes with its source reader and, for compressedLike's
+// tries (one on nearly every line of an ordinary log: a request id's
+// decodings), a buffer for what it reads: those cost no allocation.
 var flateReaders sync.Pool
+
+type flateTry struct {
+	br  bytes.Reader
+	fr  io.ReadCloser
+	buf [compressedLikeMax + 1]byte
+}
+
+// getFlate is a pooled reader set to read b (nil: it could not be).
+func getFlate(b []byte) *flateTry {
+	t, _ := flateReaders.Get().(*flateTry)
+	if t == nil {
+		t = &flateTry{}
+	}
+	t.br.Reset(b)
+	if t.fr == nil {
+		t.fr = flate.NewReader(&t.br)
+	} else if t.fr.(flate.Resetter).Reset(&t.br, nil) != nil {
+		return nil
+	}
+	return t
+}
 
 // rawDeflate reads b as a raw deflate stream (no header): it counts as
 // one only if it reads to its final block without error and ends within
@@ -209,25 +232,55 @@ func rawDeflate(b []byte, limit int) ([]byte, bool) {
 	if len(b) < 3 || b[0]&0x06 == 0x06 { // block type 3 does not exist
 		return nil, false
 	}
-	br := bytes.NewReader(b)
-	var fr io.ReadCloser
-	if p, _ := flateReaders.Get().(io.ReadCloser); p != nil {
-		fr = p
-		if fr.(flate.Resetter).Reset(br, nil) != nil {
-			return nil, false
-		}
-	} else {
-		fr = flate.NewReader(br)
+	t := getFlate(b)
+	if t == nil {
+		return nil, false
 	}
-	defer flateReaders.Put(fr)
-	out, err := io.ReadAll(io.LimitReader(fr, int64(limit)+1))
+	defer flateReaders.Put(t)
+	out, err := io.ReadAll(io.LimitReader(t.fr, int64(limit)+1))
 	if len(out) > limit {
 		return out, true
 	}
-	if err != nil || len(out) == 0 || br.Len() > 8 {
+	if err != nil || len(out) == 0 || t.br.Len() > 8 {
 		return nil, false
 	}
 	return out, true
+}
+
+// rawDeflateText: b reads as a raw deflate stream (as rawDeflate says,
+// with compressedLikeMax for its limit) of text, read into the pooled
+// reader's own buffer.
+func rawDeflateText(b []byte) bool {
+	if len(b) < 3 || b[0]&0x06 == 0x06 {
+		return false
+	}
+	t := getFlate(b)
+	if t == nil {
+		return false
+	}
+	defer flateReaders.Put(t)
+	// (io.ReadAll's loop, into a fixed buffer: io.EOF ends it well)
+	n := 0
+	var err error
+	for n < len(t.buf) {
+		var k int
+		k, err = t.fr.Read(t.buf[n:])
+		n += k
+		if err != nil {
+			break
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	out := t.buf[:n]
+	if n > compressedLikeMax {
+		return textLike(out)
+	}
+	if err != nil || n == 0 || t.br.Len() > 8 {
+		return false
+	}
+	return textLike(out)
 }
 
 // compressed3: three bytes that may begin a compressed stream other
@@ -285,9 +338,11 @@ func compressedLike(b []byte) bool {
 	if !fixedText(b) && !(b[0]&0xfe == 0 && len(b) >= 5 && b[1] == ^b[3] && b[2] == ^b[4]) {
 		return false
 	}
-	out, ok := rawDeflate(b, 256)
-	return ok && textLike(out)
+	return rawDeflateText(b)
 }
+
+// compressedLikeMax: what compressedLike reads of a stream at most.
+const compressedLikeMax = 256
 
 // printableASCII: b is ASCII text; deflate's bytes of anything are not
 // (one in 2.7 of random bytes is printable ASCII, per byte).

@@ -574,7 +574,12 @@ const maxDepth = 3
 // it is and fully decoded (when that differs), each with where a value
 // may start that goes on past its end.
 func (w *worker) knownSpans(line []byte, spans []span) ([]span, seamSides) {
-	plain := &view{text: bytes.TrimRight(line, "\r\n")}
+	// (the plain views in a ring of three: a line's is kept, in its
+	// sides, while the next line is scanned, which may take two calls:
+	// wordBreaks' copy first)
+	w.plainFlip = (w.plainFlip + 1) % len(w.plains)
+	plain := &w.plains[w.plainFlip]
+	*plain = view{text: bytes.TrimRight(line, "\r\n")}
 	w.lineGoesOn, w.plainGoesOn = tailFrom{at: -1}, tailFrom{at: -1}
 	w.curLine = line
 	w.inflated = 0

@@ -203,6 +203,10 @@ type worker struct {
 	oneSides                []seamSide // the line's one-family views that a value may go on from
 	spanBufs                [2][]span  // spans' buffers, in turn
 	spanFlip                int
+	results                 [2]lineResult // scanLines' results, in turn
+	resFlip                 int
+	plains                  [3]view // knownSpans' plain views, in turn
+	plainFlip               int
 }
 
 func (s *Scrubber) newWorker() *worker {

@@ -74,7 +74,11 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 		if n == 0 {
 			n = len(data)
 		}
-		cur := &lineResult{line: data[:n]}
+		// (two results in turn, as the spans' buffers: the last line's
+		// is kept until this one's are found)
+		w.resFlip ^= 1
+		cur := &w.results[w.resFlip]
+		*cur = lineResult{line: data[:n]}
 		// The seam with the line before is scanned with this line's
 		// views (spans finds it: the views' skeletons are at hand).
 		w.seamPrev, w.seamA = nil, w.seamA[:0]
