@@ -36,8 +36,12 @@ test: deps vet
 	$(MAKE) fuzz
 
 # The packages that run work in parallel, again under the race detector.
+# RACESKIP: scrub's corpus tests judge a large log on one goroutine (the
+# attacker's views), so under -race they cost minutes and test no
+# concurrency; the step above runs them.
+RACESKIP ?= ^(TestAttackCorpus|TestMarkerTagsPerValue|TestRealToolDumps|TestPythonCodecs|TestLookalikeForms|TestTableCells)$$
 race:
-	$(GO) test -race -count=1 -timeout 45m ./sqldump/ ./anonymize/ ./scale/ ./scrub/
+	$(GO) test -race -count=1 -timeout 30m -skip '$(RACESKIP)' ./sqldump/ ./anonymize/ ./scale/ ./scrub/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) ./sqldump/
