@@ -91,6 +91,20 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 		if vi%keysWindow == 0 {
 			forms = keysOfAll(vals[vi:min(vi+keysWindow, len(vals))], forms)
 		}
+		if vi == 0 && len(vals) > keysWindow {
+			// The lists and the set sized once, from the first window's
+			// keys (its distinct ones, per value, for every value, and a
+			// tenth more): grown by doubling, their millions of keys were
+			// copied again and again (a key holds pointers: each copy
+			// with the GC's barriers), and the set rehashed.
+			// (Not the pieces: values share many, the first window's
+			// are too many.)
+			nAll, nScan := vs.firstKeys(forms[:keysWindow], pieces)
+			scale := func(n int) int { return n * len(vals) / keysWindow * 11 / 10 }
+			seen = newHashSet(scale(nAll))
+			all = make([]pending, 0, scale(nAll))
+			vs.keys = make([]key, 0, scale(nScan))
+		}
 		keys := forms[vi%keysWindow]
 		if len(keys) == 0 {
 			continue
@@ -142,6 +156,24 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 		vs.slots[j].Store(fpOf(p.h)<<32 | p.ent<<17)
 	}
 	return vs
+}
+
+// firstKeys counts the distinct keys of a window's values (newValueSet's
+// estimate): all of them, and those scanned.
+func (vs *valueSet) firstKeys(forms [][]key, pieces bool) (all, scan int) {
+	seen := newHashSet(0)
+	for _, keys := range forms {
+		for _, k := range keys {
+			if k.dom == domPiece && !pieces || !seen.add(vs.hash(k.dom, k.b)) {
+				continue
+			}
+			all++
+			if k.scan != nil {
+				scan++
+			}
+		}
+	}
+	return all, scan
 }
 
 // keysWindow: the values whose keys are derived together (keysOfAll).
