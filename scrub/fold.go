@@ -3,6 +3,7 @@ package scrub
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -92,7 +93,12 @@ type folded struct {
 	upper, lower bool // the rune's case
 }
 
-var foldCache sync.Map // rune -> folded, above the table
+// foldPages: the runes above the table, folded a page at a time when
+// one of its runes is first met (a sync.Map lookup a rune was a tenth
+// of the scan of dump-like text with names of every script).
+var foldPages [(unicode.MaxRune + 1) >> foldPageBits]atomic.Pointer[[1 << foldPageBits]folded]
+
+const foldPageBits = 8
 
 // foldTable: the runes below foldTableLen (Latin, Greek, Cyrillic, Hebrew,
 // Arabic; every byte of a Latin-1 log or a decoded blob) folded once.
@@ -110,12 +116,22 @@ func foldRune(r rune) folded {
 	if r >= 0 && r < foldTableLen {
 		return foldTable()[r]
 	}
-	if f, ok := foldCache.Load(r); ok {
-		return f.(folded)
+	if r < 0 || r > unicode.MaxRune {
+		return computeFold(r)
 	}
-	f := computeFold(r)
-	foldCache.Store(r, f)
-	return f
+	pg := &foldPages[r>>foldPageBits]
+	p := pg.Load()
+	if p == nil {
+		p = new([1 << foldPageBits]folded)
+		base := r &^ (1<<foldPageBits - 1)
+		for i := range p {
+			p[i] = computeFold(base + rune(i))
+		}
+		if !pg.CompareAndSwap(nil, p) {
+			p = pg.Load()
+		}
+	}
+	return p[r&(1<<foldPageBits-1)]
 }
 
 func computeFold(r rune) folded {
