@@ -50,7 +50,8 @@ func (w *worker) byteListSpans(v *view, depth int, spans []span) []span {
 		}
 		i = j
 	}
-	if !commaHex(t) && !spacedHex(t) {
+	// (both need a "0x" or "0X": most lines have neither)
+	if !bytes.Contains(t, []byte("0x")) && !bytes.Contains(t, []byte("0X")) || !commaHex(t) && !spacedHex(t) {
 		return spans
 	}
 	for i := 0; i+4 <= len(t); {

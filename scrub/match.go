@@ -676,9 +676,15 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 			}
 		}
 	}
-	spans = w.legacySpans(v, anywhere, spans)
+	// (Text of printable ASCII, tabs and line ends, as most log lines
+	// are, has no byte of a legacy charset, no NUL and no control byte:
+	// legacySpans and the UTF-16 views find nothing there.)
+	plain8 := printASCII(v.text)
+	if !plain8 {
+		spans = w.legacySpans(v, anywhere, spans)
+	}
 	spans = w.utf7Spans(v, anywhere, spans)
-	if bytes.Count(v.text, []byte{0}) >= 2 || utf16Text(v.text) {
+	if !plain8 && (bytes.Count(v.text, []byte{0}) >= 2 || utf16Text(v.text)) {
 		for off := 0; off < 2; off++ {
 			for _, big := range [2]bool{false, true} {
 				u := &view{}
@@ -689,6 +695,37 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 		}
 	}
 	return spans, last
+}
+
+// printASCII: t's bytes are all printable ASCII, tabs, line ends or ESC
+// (no byte of 0x80 or more, no NUL, no other control byte), eight at a
+// time.
+func printASCII(t []byte) bool {
+	i := 0
+	for ; i+8 <= len(t); i += 8 {
+		x := binary.LittleEndian.Uint64(t[i:])
+		if x&(lowBits*0x80) != 0 {
+			return false
+		}
+		if (x-lowBits*0x20)&^x&(lowBits*0x80) == 0 {
+			continue // (no byte below 0x20)
+		}
+		for _, c := range t[i : i+8] {
+			if !printByte(c) {
+				return false
+			}
+		}
+	}
+	for _, c := range t[i:] {
+		if !printByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func printByte(c byte) bool {
+	return c >= 0x20 && c < 0x80 || c == '\t' || c == '\n' || c == '\r' || c == 0x1b
 }
 
 // noteGoesOn keeps, for a line's view (depth 0), where a value may go
