@@ -311,3 +311,40 @@ func TestScrubValuesURLParts(t *testing.T) {
 		}
 	}
 }
+
+// TestScrubKnowsNothing: with no source of known values gate scrub
+// refuses (an empty $SCRUB_ARGS in a CI step would publish the logs as
+// they are) and writes nothing; --builtin-only asks for the patterns
+// alone, and with a source it is a contradiction.
+func TestScrubKnowsNothing(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"in.log": "customer Zoe Quillfeather-Brandt\npassword=Hunter2Qz9\n", "v.txt": "Zoe Quillfeather-Brandt\n"})
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-o", "out.log", "in.log"}, 2, "no known values"},
+		{[]string{"-o", "out.log", "-"}, 2, "no known values"},
+		{[]string{"--in-place", "."}, 2, "no known values"},
+		{[]string{"--builtin-only", "--values", "v.txt", "-o", "out.log", "in.log"}, 2, "--builtin-only"},
+		{[]string{"--builtin-only", "-o", "out.log", "in.log"}, 0, "1 replacements"},
+		{[]string{"--values", "v.txt", "-o", "out.log", "in.log"}, 0, "2 replacements"},
+	} {
+		os.Remove(filepath.Join(dir, "out.log"))
+		r := run(t, dir, "customer Zoe Quillfeather-Brandt\n", gateBin, append([]string{"scrub"}, tt.args...)...)
+		if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v: exit %d, want %d with %q: %s", tt.args, r.code, tt.code, tt.want, r.stderr)
+		}
+		if b, _ := os.ReadFile(filepath.Join(dir, "in.log")); !strings.Contains(string(b), "Quillfeather") {
+			t.Fatalf("%v: in.log was changed", tt.args)
+		}
+		out, err := os.ReadFile(filepath.Join(dir, "out.log"))
+		if tt.code != 0 && err == nil {
+			t.Errorf("%v: refused, but out.log was written", tt.args)
+		}
+		if tt.code == 0 && strings.Contains(string(out), "Hunter2Qz9") {
+			t.Errorf("%v: the password survived: %q", tt.args, out)
+		}
+	}
+}

@@ -192,7 +192,7 @@ func TestScrubInPlaceNothingSkipped(t *testing.T) {
 func TestScrubInPlaceNotADirectory(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"f": "Hunter2Qz9Vk7Lm"})
-	r := run(t, dir, "", gateBin, "scrub", "--in-place", "f")
+	r := run(t, dir, "", gateBin, "scrub", "--builtin-only", "--in-place", "f")
 	if r.code != 2 || !strings.Contains(r.stderr, "--in-place") || len(recovered(r.stdout+r.stderr, "Hunter2Qz9Vk7Lm")) > 0 {
 		t.Errorf("exit %d: %s", r.code, r.stderr)
 	}

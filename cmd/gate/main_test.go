@@ -87,13 +87,13 @@ func TestScrubCheckAndInPlace(t *testing.T) {
 	os.WriteFile(filepath.Join(logs, "sub", "b.log"), []byte("nothing secret\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "values.txt"), []byte("# known values\nhostname\tdb7.internal.example\n"), 0o644)
 
-	if r := run(t, dir, "", gateBin, "scrub", "--check", "--in-place", "logs"); r.code != 1 || !strings.Contains(r.stderr, "1 secrets would be scrubbed") {
+	if r := run(t, dir, "", gateBin, "scrub", "--builtin-only", "--check", "--in-place", "logs"); r.code != 1 || !strings.Contains(r.stderr, "1 secrets would be scrubbed") {
 		t.Errorf("--check: exit %d %s", r.code, r.stderr)
 	}
 	if b, _ := os.ReadFile(filepath.Join(logs, "a.log")); !strings.Contains(string(b), "hunter2x") {
 		t.Error("--check modified a file")
 	}
-	r := run(t, dir, "", gateBin, "scrub", "--in-place", "logs", "--report", "report.json")
+	r := run(t, dir, "", gateBin, "scrub", "--builtin-only", "--in-place", "logs", "--report", "report.json")
 	if r.code != 0 {
 		t.Fatal(r.stderr)
 	}
@@ -109,7 +109,7 @@ func TestScrubCheckAndInPlace(t *testing.T) {
 		t.Errorf("report = %s", rep)
 	}
 	// Now clean: --check passes.
-	if r := run(t, dir, "", gateBin, "scrub", "--check", "--in-place", "logs"); r.code != 0 {
+	if r := run(t, dir, "", gateBin, "scrub", "--builtin-only", "--check", "--in-place", "logs"); r.code != 0 {
 		t.Errorf("--check after scrubbing: exit %d %s", r.code, r.stderr)
 	}
 	// Plaintext values, the run's DSN password, env from a config file.

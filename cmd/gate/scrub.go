@@ -96,10 +96,14 @@ func scrubCommand() *cli.Command {
 			&cli.StringFlag{Name: "in-place", Usage: "scrub every file under this directory in place (each file replaced atomically)"},
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 if anything would be scrubbed"},
 			&cli.StringFlag{Name: "report", Usage: "write the report (counts by source and kind, never values) as JSON to this file"},
+			&cli.BoolFlag{Name: "builtin-only", Usage: "scrub with the built-in patterns and this machine's name alone, knowing no value (without it, gate scrub needs --index, --values, --dsn or --rules)"},
 		),
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			fileio.CleanupOnSignal()
+			if err := knowsSomething(c); err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
 			s, err := newScrubber(c)
 			if err != nil {
 				return cli.Exit(err.Error(), 2)
@@ -129,6 +133,21 @@ func scrubCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// knowsSomething fails closed: a CI step whose variable came out empty
+// (`gate scrub $SCRUB_ARGS -o out log`) would otherwise publish its logs
+// with every known value in them, scrubbed by the built-in patterns
+// alone. That must be asked for by name.
+func knowsSomething(c *cli.Context) error {
+	given := c.IsSet("index") || c.IsSet("values") || c.IsSet("dsn") || c.IsSet("rules")
+	switch {
+	case given && c.Bool("builtin-only"):
+		return fmt.Errorf("gate scrub: --builtin-only knows no value: give it without --index, --values, --dsn and --rules")
+	case !given && !c.Bool("builtin-only"):
+		return fmt.Errorf("gate scrub: no known values: give --index, --values, --dsn or --rules (or --builtin-only to scrub with the built-in patterns alone)")
+	}
+	return nil
 }
 
 func printReport(w io.Writer, r *scrub.Report) {
