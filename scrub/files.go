@@ -78,8 +78,8 @@ func (s *Scrubber) scrubFile(w io.Writer, name string) (*Report, error) {
 // would be published unscrubbed, or scrubbing would change a file
 // outside), a link to nothing, a special file (pipe, socket, device) or
 // a file gate scrub cannot read inside (NewInput) is an error naming it.
-// Links and special files are refused before any file is changed. check
-// changes nothing.
+// Links, special files and files of formats it cannot read are refused
+// before any file is changed. check changes nothing.
 func (s *Scrubber) ScrubTree(dir string, check bool) (*Report, error) {
 	root, err := filepath.EvalSymlinks(dir)
 	if err != nil {
@@ -108,6 +108,15 @@ func (s *Scrubber) ScrubTree(dir string, check bool) (*Report, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Every file's format is checked before any is changed: stopping at
+	// an archive halfway would leave the files before it scrubbed and
+	// those after it as they were, and a step that publishes its
+	// artifacts whatever the exit code would publish those.
+	for _, p := range files {
+		if err := readable(p); err != nil {
+			return nil, err
+		}
 	}
 	total := &Report{Counts: map[string]int{}}
 	for _, p := range files {
@@ -139,6 +148,20 @@ func linkInTree(root, p string) error {
 		return fmt.Errorf("%s: a symbolic link to a special file: remove it", p)
 	}
 	return nil
+}
+
+// readable: p opens and NewInput takes its format.
+func readable(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	in, err := NewInput(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	return in.Close()
 }
 
 // scrubInPlace scrubs one file of a tree.

@@ -76,6 +76,16 @@ func NewInput(r io.Reader) (*Input, error) {
 			br = bufio.NewReaderSize(gzipErrors{zr}, 256<<10)
 			continue
 		}
+		// A tar archive scrubbed as text comes back corrupt (its headers
+		// give each member's size and a checksum), so it is refused too.
+		if h, _ := br.Peek(262); len(h) == 262 && string(h[257:262]) == "ustar" {
+			in.Close()
+			what := "a tar archive"
+			if layer > 0 {
+				what += " inside gzip"
+			}
+			return nil, fmt.Errorf("%s: gate scrub reads text and gzip only; unpack it first", what)
+		}
 		for _, f := range opaqueFormats {
 			if bytes.HasPrefix(magic, f.magic) && (f.name != "bzip2" || isBzip2(magic)) {
 				in.Close()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -163,6 +164,30 @@ func TestScrubInPlaceNothingSkipped(t *testing.T) {
 				t.Errorf("exit %d, want 2 naming %s: %s", r.code, tt.names, r.stderr)
 			}
 			for _, f := range []string{"d/a.log", "outside.log"} {
+				if b, _ := os.ReadFile(filepath.Join(dir, f)); string(b) != secretLog {
+					t.Errorf("%s changed although the run was refused", f)
+				}
+			}
+		})
+	}
+	// A file gate scrub cannot read inside is refused before any file
+	// changes: those before it in the walk and those after it stay as
+	// they were (scrubatk7's finding 16), and a tar, which scrubbing as
+	// text would corrupt, is one of them.
+	var tb bytes.Buffer
+	tw := tar.NewWriter(&tb)
+	tw.WriteHeader(&tar.Header{Name: "step.log", Mode: 0o644, Size: int64(len(secretLog))})
+	tw.Write([]byte(secretLog))
+	tw.Close()
+	for name, content := range map[string]string{"d/m.log.xz": "\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46", "d/m.tar": tb.String(), "d/m.tgz": string(gz(tb.Bytes()))} {
+		t.Run("refuses "+name+" before changing any file", func(t *testing.T) {
+			dir := tree(t)
+			writeFiles(t, dir, map[string]string{name: content, "d/z/step.log": secretLog})
+			r := run(t, dir, "", gateBin, "scrub", "--values", "v.txt", "--in-place", "d")
+			if r.code != 2 || !strings.Contains(r.stderr, name) {
+				t.Errorf("exit %d, want 2 naming %s: %s", r.code, name, r.stderr)
+			}
+			for _, f := range []string{"d/a.log", "d/z/step.log"} {
 				if b, _ := os.ReadFile(filepath.Join(dir, f)); string(b) != secretLog {
 					t.Errorf("%s changed although the run was refused", f)
 				}
