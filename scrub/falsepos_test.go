@@ -31,6 +31,8 @@ func TestCleanLinesStay(t *testing.T) {
 		"secret_key: \"{{ vault_secret }}\"",
 		"  File \"/usr/lib/python3/dist-packages/pymysql/connections.py\", line 869, in _request_authentication",
 		"connection = mysql+pymysql://nova:REDACTED@127.0.0.1/nova?charset=utf8",
+		"alembic.util.exc.CommandError: Can't locate revision identified by 'a4c123b1612d'",
+		"FAILED: Can't locate revision identified by '16f1fbcab42b'",
 	}
 	secret := []string{
 		"password=Hunter2Secret!",
@@ -40,6 +42,10 @@ func TestCleanLinesStay(t *testing.T) {
 		"reverse internal.nordvik-helse.oslo.db-primary-07",
 		"connect mysql+pymysql://nova:Xy7!pwQ2@db-primary-07/nova",
 		"cut: mysql+pymysql://nova:Xy7!pwQ2@db-pri",
+		"create user 'nova'@'%' identified by 'Sekr3tPw!'",
+		"grant all on nova.* to nova identified by 'Sekr3tPw2'",
+		"alter user nova identified with mysql_native_password by 'Sekr3tPw4'",
+		"CREATE USER x IDENTIFIED BY 'Sekr3tPw3'",
 	}
 	s, err := New(Options{Values: vals})
 	if err != nil {

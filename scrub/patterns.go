@@ -33,7 +33,7 @@ var builtins = []struct {
 	// mysql -pSECRET (the client's password glued to -p)
 	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p([^\s'"]+)`)}, []string{" -p", "\t-p"}, false, nil},
 	// CREATE USER / GRANT ... IDENTIFIED BY 'secret'
-	{Pattern{"password", regexp.MustCompile(`(?i)\bidentified\s+(?:with\s+\S+\s+)?(?:by|as|using)\s+(?:password\s*\(?\s*)?["']([^"']*)["']`)}, []string{"identified"}, false, nil},
+	{Pattern{"password", regexp.MustCompile(`(?i)\bidentified\s+(?:with\s+\S+\s+)?(?:by|as|using)\s+(?:password\s*\(?\s*)?["']([^"']*)["']`)}, []string{"identified"}, false, proseIdentified},
 	// Authorization: Basic (user:password in base64), Bearer tokens
 	{Pattern{"credentials", regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?basic\s+([A-Za-z0-9+/=_-]+)`)}, []string{"authorization"}, true, nil},
 	{Pattern{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)}, []string{"bearer"}, false, nil},
@@ -136,3 +136,16 @@ var builtinHints = func() []patternHints {
 	}
 	return out
 }()
+
+// proseIdentified: "identified by" in words, not in SQL: alembic's
+// "Can't locate revision identified by 'a4c123b1612d'", the most common
+// error of a migration run, named a revision, not a password. SQL's
+// IDENTIFIED is in capitals or follows a user ('u'@'h', USER, a GRANT's
+// TO); words never are.
+func proseIdentified(line []byte, m []int) bool {
+	if bytes.HasPrefix(line[m[0]:], []byte("IDENTIFIED")) {
+		return false
+	}
+	before := bytes.ToLower(line[:m[0]])
+	return !bytes.Contains(before, []byte("@")) && !bytes.Contains(before, []byte("user")) && !bytes.Contains(before, []byte(" to "))
+}
