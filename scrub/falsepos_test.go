@@ -15,6 +15,8 @@ func TestCleanLinesStay(t *testing.T) {
 	vals := []Value{
 		{Kind: "hostname", Text: "db-primary-07.oslo.nordvik-helse.internal"},
 		{Kind: "url", Text: "mysql+pymysql://nova:Xy7!pwQ2@db-primary-07/nova"},
+		{Kind: "email", Text: "mirela.kovacevic@gmail.com"},
+		{Kind: "email", Text: "o.quist@blackfenmail.example"},
 	}
 	clean := []string{
 		"2026-12-02 INFO oslo_db.sqlalchemy.engines [-] MySQL server mode set to STRICT_TRANS_TABLES",
@@ -33,6 +35,9 @@ func TestCleanLinesStay(t *testing.T) {
 		"connection = mysql+pymysql://nova:REDACTED@127.0.0.1/nova?charset=utf8",
 		"alembic.util.exc.CommandError: Can't locate revision identified by 'a4c123b1612d'",
 		"FAILED: Can't locate revision identified by '16f1fbcab42b'",
+		"notify ops@gmail.com, dragovic@gmail.com and noc@example.org",
+		"compute-0042.cloud.example.net up; see https://docs.example.com/",
+		"mail to someone at gmail dot com",
 	}
 	secret := []string{
 		"password=Hunter2Secret!",
@@ -46,6 +51,11 @@ func TestCleanLinesStay(t *testing.T) {
 		"grant all on nova.* to nova identified by 'Sekr3tPw2'",
 		"alter user nova identified with mysql_native_password by 'Sekr3tPw4'",
 		"CREATE USER x IDENTIFIED BY 'Sekr3tPw3'",
+		"to Mirela.Kovacevic@Gmail.com",
+		"mirela.kovacevic at gmail dot com",
+		"idmirelakovacevic7",
+		"O.Quist [at] blackfenmail [dot] example",
+		"mail for blackfenmail.example",
 	}
 	s, err := New(Options{Values: vals})
 	if err != nil {

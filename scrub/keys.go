@@ -1,6 +1,8 @@
 package scrub
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -103,7 +105,9 @@ func keysOfParts(text string, parts bool) []key {
 		toks = Tokens(t[m[1]:])
 	}
 	if d := keys[0].dom; d == domLoose || d == domDigits {
+		n := len(keys)
 		keys = piecesOf(rest, keys)
+		keys = dropProviderPieces(t, keys, n)
 	}
 	if len(rest.b) >= prefixMin {
 		keys = append(keys, key{dom: domPrefix, b: clone(rest.b[:PrefixLen]), scan: clone(rest.b[:PrefixLen])})
@@ -113,7 +117,7 @@ func keysOfParts(text string, parts bool) []key {
 	if len(toks) > 1 && len(toks) <= maxTokens {
 		tk := &sc[2]
 		for _, w := range withParts(toks) {
-			if len(w) < minToken || commonWord(w) {
+			if len(w) < minToken || commonWord(w) || mailProvider(w) {
 				continue
 			}
 			tk.skeleton([]byte(w))
@@ -200,4 +204,31 @@ func Tokens(s string) []string {
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c >= 0x80
+}
+
+// dropProviderPieces drops, from keys[from:], the pieces of an e-mail
+// address at a public mail service that are its domain's ("gmailc" of
+// ...@gmail.com) or hold fewer than 4 runes of its local part before
+// it ("vicgma": every other ...vic@gmail.com): they tell nothing of whose
+// address it is.
+func dropProviderPieces(t string, keys []key, from int) []key {
+	at := strings.LastIndexByte(t, '@')
+	if at <= 0 || !mailProvider(t[at+1:]) {
+		return keys
+	}
+	var l, d rep
+	l.skeleton([]byte(t[:at]))
+	d.skeleton([]byte(t[at+1:]))
+	common := func(p []byte) bool {
+		if bytes.Contains(d.b, p) {
+			return true
+		}
+		for j := 1; j < 4 && j <= len(l.b) && j < len(p); j++ {
+			if bytes.HasSuffix(l.b, p[:j]) && bytes.HasPrefix(d.b, p[j:]) {
+				return true
+			}
+		}
+		return false
+	}
+	return append(keys[:from], slices.DeleteFunc(keys[from:], func(k key) bool { return k.dom == domPiece && common(k.b) })...)
 }

@@ -47,7 +47,7 @@ func punctSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c ==
 // URL's ".html?t", and its parts are keys of their own).
 func punctKeysOf(text string) []key {
 	t := []byte(trimSpace(text))
-	if len(t) > maxVariantText || !hasRare(t) || bytes.Contains(t, []byte("://")) {
+	if len(t) > maxVariantText || !hasRare(t) || bytes.Contains(t, []byte("://")) || plainEmail(t) {
 		return nil
 	}
 	var fo rep
@@ -71,6 +71,23 @@ func punctKeysOf(text string) []key {
 		out = append(out, key{dom: domPunct, b: clone(g)})
 	}
 	return out
+}
+
+// plainEmail: t is an e-mail address whose one rare byte is its '@' (and
+// '+' of a sub-address), which marks no password: the windows around it
+// were every other address's ("@gmail.c" of "ops@gmail.com"), and its
+// pieces and words find it already.
+func plainEmail(t []byte) bool {
+	at := bytes.IndexByte(t, '@')
+	if at <= 0 || bytes.IndexByte(t[at+1:], '@') >= 0 || !bytes.Contains(t[at:], []byte(".")) {
+		return false
+	}
+	for _, c := range t {
+		if rareByte[c] && c != '@' && c != '+' || c == ' ' || c == '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 func trimSpace(s string) string {

@@ -26,9 +26,11 @@ func keysOfForms(text string) []key {
 	if len(keys) == 0 {
 		return nil
 	}
-	rl := reversedLabels(text)
+	rl, sp := reversedLabels(text), spelledEmail(text)
 	for _, v := range variants(text) {
-		if v == rl {
+		if v == rl || v == sp && sp != "" {
+			// (the words of a spelled-out e-mail are its domain's labels
+			// alone: "gmail" or "example" of every other address)
 			// (its pieces are the labels' own run backwards: "oslo.db"
 			// of db-primary.oslo.example is every oslo_db line's)
 			keys = append(keys, wholeOnly(wholeKeysOf(v))...)
@@ -147,13 +149,24 @@ func nameForms(text string) []string {
 	if strings.ContainsAny(text, " \t") {
 		return nil
 	}
-	if at := strings.LastIndexByte(text, '@'); at > 0 && at < len(text)-1 && strings.Contains(text[at:], ".") {
-		return []string{text[:at] + " at " + strings.ReplaceAll(text[at+1:], ".", " dot ")}
+	if sp := spelledEmail(text); sp != "" {
+		return []string{sp}
 	}
 	if rl := reversedLabels(text); rl != "" {
 		return []string{rl}
 	}
 	return nil
+}
+
+// spelledEmail is an e-mail address spelled out ("" if text is none).
+func spelledEmail(text string) string {
+	if strings.ContainsAny(text, " \t") {
+		return ""
+	}
+	if at := strings.LastIndexByte(text, '@'); at > 0 && at < len(text)-1 && strings.Contains(text[at:], ".") {
+		return text[:at] + " at " + strings.ReplaceAll(text[at+1:], ".", " dot ")
+	}
+	return ""
 }
 
 // reversedLabels is a host name's labels in reverse order ("": text is

@@ -33,3 +33,20 @@ var commonWords = sync.OnceValue(func() map[string]bool {
 })
 
 func commonWord(t string) bool { return commonWords()[strings.ToLower(t)] }
+
+// mailProviders: the domains of the public mail services (and the
+// documentation's): an e-mail's domain is a word of it ("acme-corp.no"
+// says whose address it is), but "gmail.com" is every other address's.
+var mailProviders = map[string]bool{}
+
+func init() {
+	for _, d := range strings.Fields(`gmail.com googlemail.com outlook.com hotmail.com hotmail.co.uk live.com msn.com
+yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com icloud.com me.com mac.com aol.com proton.me protonmail.com pm.me
+gmx.de gmx.net gmx.com web.de t-online.de mail.ru yandex.ru yandex.com qq.com 163.com 126.com naver.com
+fastmail.com zoho.com mail.com free.fr orange.fr laposte.net libero.it seznam.cz wp.pl o2.pl interia.pl
+example.com example.org example.net example.edu localhost localdomain`) {
+		mailProviders[d] = true
+	}
+}
+
+func mailProvider(w string) bool { return mailProviders[strings.ToLower(w)] }
