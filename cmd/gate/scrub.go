@@ -101,11 +101,11 @@ func scrubCommand() *cli.Command {
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			fileio.CleanupOnSignal()
-			if err := knowsSomething(c); err != nil {
-				return cli.Exit(err.Error(), 2)
-			}
 			s, err := newScrubber(c)
 			if err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			if err := knowsSomething(c); err != nil {
 				return cli.Exit(err.Error(), 2)
 			}
 			var total *scrub.Report
