@@ -33,7 +33,9 @@ func FuzzDecoders(f *testing.F) {
 	}
 	// Escapes of CSS and LDAP, raw cp1251, and the streams the real
 	// compressors wrote (bzip2, xz, lzma, zstd, gzip of gzip, raw deflate).
-	for _, s := range []string{`\0000eb \eb x\c3\ab\be\b \fffffff \`, "\xc4\xec\xe8\xf2\xf0 \xd8\xee"} {
+	for _, s := range []string{`\0000eb \eb x\c3\ab\be\b \fffffff \`, "\xc4\xec\xe8\xf2\xf0 \xd8\xee",
+		// PostgreSQL's bytea hex, HTML tags, code point listings (decode_more.go)
+		`\x5a6fc3ab20c3856e x5a6fc3ab20c3856e \x41`, "Zo<wbr>&euml; <mark>Zo</mark>\u00eb </b <a href='x'>", "U+005A U+006F, U+00EB;U+10FFFF U+110000 U+12"} {
 		f.Add([]byte(s))
 	}
 	if files, _ := filepath.Glob("testdata/compressed/*"); len(files) > 0 {

@@ -683,6 +683,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 	if !plain8 {
 		spans = w.legacySpans(v, anywhere, spans)
 	}
+	spans = w.moreSpans(v, depth, anywhere, spans)
 	spans = w.utf7Spans(v, anywhere, spans)
 	if !plain8 && (bytes.Count(v.text, []byte{0}) >= 2 || utf16Text(v.text)) {
 		for off := 0; off < 2; off++ {
@@ -885,10 +886,7 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 		return found, ok
 	}
 	ri := scanRun(run)
-	h := run
-	if len(h) > 2 && h[0] == '0' && (h[1] == 'x' || h[1] == 'X') {
-		h = h[2:]
-	}
+	h := hexBody(run)
 	if len(h) >= 12 && (ri.hex || allHex(h)) && decodeHex(h, buf, try) {
 		return found, ok
 	}

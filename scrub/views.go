@@ -277,7 +277,7 @@ func decodeEscape(src []byte, i int, v *view) int {
 		}
 		switch n {
 		case 'x', 'X':
-			if x := hexN(src, i+2, 2); x >= 0 {
+			if x := hexN(src, i+2, 2); x >= 0 && !byteaHex(src, i) {
 				v.push(byte(x), i, i+4)
 				return 4
 			}

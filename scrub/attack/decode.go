@@ -110,6 +110,7 @@ func decodeAll(s string) []string {
 		}
 	}
 	out = append(out, blobs(s)...)
+	out = append(out, printerViews(s)...)
 	out = append(out, hostileViews(s)...)
 	out = append(out, escapeViews(s)...)
 	out = append(out, toolViews(s)...)

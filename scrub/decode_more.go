@@ -1,0 +1,183 @@
+package scrub
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// More views of a line, each read only when the line has its trigger
+// (moreTriggers: one byte search each, so ordinary lines pay little):
+//   - '<': the text with its HTML tags removed (a report that
+//     highlights a search hit, <mark>Zo</mark>ë, or breaks a long token,
+//     Kq8<wbr>#zP), its entities and other escapes then decoded;
+//   - "U+": Unicode code point listings (U+005A U+006F U+00EB, as ICU's
+//     errors and a string's debug dump print them) as the characters.
+// PostgreSQL's bytea hex (\x5061..., x5061...) is read where hex runs
+// are (hexBody).
+
+// moreSpans scans the views above of v.
+func (w *worker) moreSpans(v *view, depth int, anywhere bool, spans []span) []span {
+	t := v.text
+	if bytes.IndexByte(t, '<') >= 0 {
+		spans = w.markupSpans(v, depth, anywhere, spans)
+	}
+	if bytes.Contains(t, []byte("U+")) || bytes.Contains(t, []byte("u+")) {
+		spans = w.codePointSpans(v, anywhere, spans)
+	}
+	return spans
+}
+
+// hexBody is a run's hex digits after its 0x, or after the x of
+// PostgreSQL's bytea (\x5061, x'5061' glued: x5061), or the run.
+func hexBody(run []byte) []byte {
+	switch {
+	case len(run) > 2 && run[0] == '0' && (run[1] == 'x' || run[1] == 'X'):
+		return run[2:]
+	case len(run) > 12 && (run[0] == 'x' || run[0] == 'X') && allHex(run[1:]):
+		return run[1:]
+	}
+	return run
+}
+
+// byteaHex: the \x at src[i] starts PostgreSQL's bytea hex (\x5061...:
+// a printable byte then more hex digits), not a byte's escape: Python,
+// MariaDB and C write \xNN for bytes they do not print as they are, and
+// a byte's escape followed by ten hex digits is not text either.
+func byteaHex(src []byte, i int) bool {
+	x := hexN(src, i+2, 2)
+	if x < 0x20 || x >= 0x7f {
+		return false
+	}
+	j := i + 4
+	for j < len(src) && j < i+14 && hexVal(src[j]) >= 0 {
+		j++
+	}
+	return j == i+14
+}
+
+// maxTag bounds an HTML tag's length (its attributes included).
+const maxTag = 256
+
+// tagLen is the length of an HTML tag at t[i] ('<'): <name>, </name>,
+// <name/>, <name attributes...>; 0 when there is none.
+func tagLen(t []byte, i int) int {
+	j := i + 1
+	if j < len(t) && t[j] == '/' {
+		j++
+	}
+	if j >= len(t) || !(t[j] >= 'a' && t[j] <= 'z' || t[j] >= 'A' && t[j] <= 'Z') {
+		return 0
+	}
+	for j < len(t) && t[j] < 0x80 && asciiAlnum[t[j]] != 0 {
+		j++
+	}
+	if j < len(t) && (t[j] == ' ' || t[j] == '\t') {
+		for j < len(t) && j-i < maxTag && t[j] != '>' && t[j] != '<' && t[j] != '\n' {
+			j++
+		}
+	}
+	if j < len(t) && t[j] == '/' {
+		j++
+	}
+	if j < len(t) && t[j] == '>' {
+		return j + 1 - i
+	}
+	return 0
+}
+
+// stripTags writes t without its HTML tags into u; it reports whether
+// there was one.
+func stripTags(t []byte, u *view) bool {
+	changed := false
+	for i := 0; i < len(t); {
+		if t[i] == '<' {
+			if n := tagLen(t, i); n > 0 {
+				i += n
+				changed = true
+				continue
+			}
+		}
+		j := i + 1
+		for j < len(t) && t[j] != '<' {
+			j++
+		}
+		u.copyRun(t, i, j)
+		i = j
+	}
+	return changed
+}
+
+// markupSpans scans v without its HTML tags, and that decoded as a
+// line's views are (entities, other escapes, blobs).
+func (w *worker) markupSpans(v *view, depth int, anywhere bool, spans []span) []span {
+	u := &view{}
+	if !stripTags(v.text, u) {
+		return spans
+	}
+	u.compose(v)
+	spans = w.scanView(u, anywhere, spans)
+	spans = w.blobSpans(u, depth, spans)
+	cur := u
+	for round := 0; round < 2; round++ {
+		next := &view{}
+		if !unescape(cur.text, next) {
+			break
+		}
+		next.compose(cur)
+		spans = w.scanView(next, anywhere, spans)
+		if next.touched&touchB64 != 0 {
+			spans = w.blobSpans(next, depth, spans)
+		}
+		cur = next
+	}
+	return spans
+}
+
+// codePointLen reads a code point written U+XXXX (4 to 6 hex digits)
+// at t[i], or returns 0.
+func codePointLen(t []byte, i int) (rune, int) {
+	if i+6 > len(t) || t[i] != 'U' && t[i] != 'u' || t[i+1] != '+' {
+		return 0, 0
+	}
+	x, k := 0, 0
+	for k < 6 && i+2+k < len(t) && hexVal(t[i+2+k]) >= 0 {
+		x = x<<4 | hexVal(t[i+2+k])
+		k++
+	}
+	if k < 4 || x > utf8.MaxRune || i+2+k < len(t) && t[i+2+k] < 0x80 && asciiAlnum[t[i+2+k]] != 0 {
+		return 0, 0
+	}
+	return rune(x), 2 + k
+}
+
+// codePointSpans scans v with its U+XXXX code points as the characters
+// (the spaces or commas between two of a listing dropped: a space of
+// the value is listed as U+0020).
+func (w *worker) codePointSpans(v *view, anywhere bool, spans []span) []span {
+	t := v.text
+	u := &view{}
+	changed := false
+	for i := 0; i < len(t); {
+		r, n := codePointLen(t, i)
+		if n == 0 {
+			u.push(t[i], i, i+1)
+			i++
+			continue
+		}
+		u.pushRune(r, i, i+n)
+		changed = true
+		i += n
+		j := i
+		for j < len(t) && j-i < 3 && (t[j] == ' ' || t[j] == ',' || t[j] == ';') {
+			j++
+		}
+		if _, m := codePointLen(t, j); m > 0 {
+			i = j
+		}
+	}
+	if !changed {
+		return spans
+	}
+	u.compose(v)
+	return w.scanView(u, anywhere, spans)
+}
