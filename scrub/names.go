@@ -30,7 +30,14 @@ func keysOfKind(kind, text string) []key {
 	if !nameKinds[kind] {
 		return keys
 	}
-	return append(keys, nameTokenKeys(text, keys[0].scan)...)
+	keys = append(keys, nameTokenKeys(text, keys[0].scan)...)
+	// (and the short words of its Latin spellings: Ольга is Olga)
+	for _, v := range []string{transliterate(text, true), transliterate(text, false)} {
+		if v != "" {
+			keys = append(keys, nameTokenKeys(v, nil)...)
+		}
+	}
+	return keys
 }
 
 // nameTokenKeys: the short words of a name that keysOf leaves out.

@@ -24,8 +24,13 @@ func TestShortPartsGo(t *testing.T) {
 		{Kind: "ip_address", Text: "10.23.145.201"},
 		{Kind: "email", Text: "zoe.kowalczyk@kwvmail.io"},
 		{Kind: "hostname", Text: "db-prod-07.internal.acmequux.net"},
+		{Kind: "person_name", Text: "Łukasz Wróblewski"},
+		{Kind: "person_name", Text: "Ольга Іваненко"},
 	}
 	cases := []struct{ line, gone string }{
+		{"hello Lukasz", "Lukasz"},
+		{"LUKASZ:", "LUKASZ"},
+		{"Dear Olga,", "Olga"},
 		{"Dear Zoë, your account was migrated", "Zoë"},
 		{"surname=Khai given=Minh", "Khai"},
 		{"customer: Kowalczyk, Zoë", "Zoë"},

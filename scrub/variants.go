@@ -254,8 +254,10 @@ func mojibake(text string, cp1252 bool) string {
 // digraphs: letters written with two Latin letters when a keyboard or a
 // system lacks them (German, Scandinavian, Icelandic, Dutch, French
 // ligatures); the fold already takes the others to their base letter
-// (é to e, ł to l, ñ to n).
+// (é to e, ñ to n), but not the letters with a stroke, which have no
+// decomposition (Łukasz is Lukasz on an ASCII keyboard, Đorđe Dorde).
 var digraphs = map[rune]string{
+	'ł': "l", 'Ł': "L", 'đ': "d", 'Đ': "D", 'ħ': "h", 'Ħ': "H", 'ŧ': "t", 'Ŧ': "T",
 	'ä': "ae", 'ö': "oe", 'ü': "ue", 'Ä': "Ae", 'Ö': "Oe", 'Ü': "Ue",
 	'ø': "oe", 'Ø': "Oe", 'å': "aa", 'Å': "Aa", 'æ': "ae", 'Æ': "Ae",
 	'œ': "oe", 'Œ': "Oe", 'þ': "th", 'Þ': "Th", 'ð': "d", 'Ð': "D",
