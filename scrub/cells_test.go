@@ -36,6 +36,12 @@ func TestPythonCodecs(t *testing.T) {
 // fails on any piece the attacker finds; clean must come out as it is.
 func formsHold(t *testing.T, prefix, clean string) {
 	t.Helper()
+	formsHoldIn(t, attack.Forms, prefix, clean)
+}
+
+// formsHoldIn is formsHold with the forms of a list of forms.
+func formsHoldIn(t *testing.T, forms []attack.Form, prefix, clean string) {
+	t.Helper()
 	vals, ix := corpusSecrets("values")
 	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
 		s, err := New(mode)
@@ -44,7 +50,7 @@ func formsHold(t *testing.T, prefix, clean string) {
 		}
 		leaks, probes := 0, 0
 		for _, v := range attack.Corpus {
-			for _, f := range attack.Forms {
+			for _, f := range forms {
 				if !strings.HasPrefix(f.Name, prefix) || f.Applies != nil && !f.Applies(v.Text) {
 					continue
 				}
@@ -87,4 +93,19 @@ func TestPrinterForms(t *testing.T) {
 	} {
 		t.Run(c.prefix, func(t *testing.T) { formsHold(t, c.prefix, c.clean) })
 	}
+}
+
+// TestPGAndRTFEscapes: PostgreSQL's U&” strings (\XXXX, \+XXXXXX,
+// UESCAPE) and RTF's \'XX and \uN? escapes hide no corpus value; SQL,
+// JSON and C escapes around them stay as they are.
+func TestPGAndRTFEscapes(t *testing.T) {
+	formsHold(t, "pg-uescape", "SELECT U&'d\\0061t\\+000061' FROM t; x = 'U&a' ; json \"\\u00fc\" rtf \\u -5 \\'zz\n")
+	formsHold(t, "rtf-", "{\\rtf1\\ansi\\ansicpg1252\\deff0 {\\fonttbl {\\f0 Arial;}} \\uc1 Hello \\'e9t\\'e9 \\u8364? \\par}\n")
+}
+
+// TestTagCharacters: a value spelled in Unicode tag characters (spaces
+// too, between a language tag and a cancel tag, or as JSON's surrogate
+// pairs) hides no corpus value.
+func TestTagCharacters(t *testing.T) {
+	formsHoldIn(t, attack.LookalikeForms, "tag-chars", "flag \U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F ok\n")
 }

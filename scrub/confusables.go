@@ -1,7 +1,9 @@
 package scrub
 
 import (
+	"bytes"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -134,4 +136,52 @@ func atbash(text string) string {
 		}
 	}
 	return string(b)
+}
+
+// tagSpans scans v's text with each run of tag characters (U+E0000 to
+// U+E007F: invisible, an ASCII copy of what they spell) read as the
+// ASCII it spells, a word of its own: glued to visible words ("ok" +
+// tags + "done", a language tag before and a cancel tag after) the run
+// is no part of them, and its punctuation is ASCII's for the
+// punctuated pieces (which look for ASCII marks).
+func (w *worker) tagSpans(v *view, anywhere bool, spans []span) []span {
+	if !bytes.Contains(v.text, []byte{0xf3, 0xa0}) { // (the UTF-8 of U+E0000 to U+E0FFF)
+		return spans
+	}
+	u := &view{}
+	if !tagView(v.text, u) {
+		return spans
+	}
+	u.compose(v)
+	return w.scanView(u, anywhere, spans)
+}
+
+// tagView writes t into u with its tag runs read (tagSpans); it reports
+// whether any tag spelled a character.
+func tagView(t []byte, u *view) bool {
+	changed, inRun := false, false
+	last := 0 // the last tag's start (a boundary maps to a tag)
+	for i := 0; i < len(t); {
+		r, n := utf8.DecodeRune(t[i:])
+		if r < 0xE0000 || r > 0xE007F {
+			if inRun {
+				u.push(' ', last, i)
+				inRun = false
+			}
+			u.copyRun(t, i, i+n)
+			i += n
+			continue
+		}
+		if !inRun {
+			u.push(' ', i, i+n)
+			inRun = true
+		}
+		last = i
+		if r >= 0xE0020 && r <= 0xE007E {
+			u.push(byte(r-0xE0000), i, i+n)
+			changed = true
+		}
+		i += n
+	}
+	return changed
 }

@@ -35,7 +35,10 @@ func FuzzDecoders(f *testing.F) {
 	// compressors wrote (bzip2, xz, lzma, zstd, gzip of gzip, raw deflate).
 	for _, s := range []string{`\0000eb \eb x\c3\ab\be\b \fffffff \`, "\xc4\xec\xe8\xf2\xf0 \xd8\xee",
 		// PostgreSQL's bytea hex, HTML tags, code point listings (decode_more.go)
-		`\x5a6fc3ab20c3856e x5a6fc3ab20c3856e \x41`, "Zo<wbr>&euml; <mark>Zo</mark>\u00eb </b <a href='x'>", "U+005A U+006F, U+00EB;U+10FFFF U+110000 U+12"} {
+		`\x5a6fc3ab20c3856e x5a6fc3ab20c3856e \x41`, "Zo<wbr>&euml; <mark>Zo</mark>\u00eb </b <a href='x'>", "U+005A U+006F, U+00EB;U+10FFFF U+110000 U+12",
+		// PostgreSQL's U&'' strings, RTF's escapes, tag characters.
+		`U&'Zo\00eb \+0000c5ngstr\d83d\de00 \\ ''x' u&"a!0041" U&'!00e9' UESCAPE '!' U&'`, `{\rtf1\ansicpg1251 J\'fcrgen \u252?\u-3913?\'e9\uc0\u8364 \- \~\_\tab \'`,
+		"ok\U000E0001\U000E0044\U000E0062\U000E0020\U000E007Fdone \xf3\xa0"} {
 		f.Add([]byte(s))
 	}
 	if files, _ := filepath.Glob("testdata/compressed/*"); len(files) > 0 {
@@ -107,6 +110,11 @@ func FuzzDecoders(f *testing.F) {
 			t.Fatalf("cutRunes(%q) = %q", b, c)
 		}
 		utf16Text(b)
+		for _, dec := range []func([]byte, *view) bool{pgUnicodeView, rtfView, tagView} {
+			var dv view
+			dec(b, &dv)
+			checkView(t, &dv, len(b))
+		}
 		for _, shift := range []byte{'+', '&'} {
 			if u := utf7View(b, shift); u != nil {
 				checkView(t, u, len(b))

@@ -678,12 +678,16 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 	}
 	// (Text of printable ASCII, tabs and line ends, as most log lines
 	// are, has no byte of a legacy charset, no NUL and no control byte:
-	// legacySpans and the UTF-16 views find nothing there.)
+	// legacySpans and the UTF-16 views find nothing there, nor tagSpans,
+	// whose tags are bytes of 0x80 or more; PostgreSQL's and RTF's
+	// escapes are ASCII, '\\' or '&' their trigger.)
 	plain8 := printASCII(v.text)
 	if !plain8 {
 		spans = w.legacySpans(v, anywhere, spans)
+		spans = w.tagSpans(v, anywhere, spans)
 	}
 	spans = w.moreSpans(v, depth, anywhere, spans)
+	spans = w.pgRTFSpans(v, anywhere, spans)
 	spans = w.utf7Spans(v, anywhere, spans)
 	if !plain8 && (bytes.Count(v.text, []byte{0}) >= 2 || utf16Text(v.text)) {
 		for off := 0; off < 2; off++ {

@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"crypto/md5"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -86,12 +87,13 @@ func wholeOnlyForms(t string) []string {
 	return []string{reversed(t), rot13(t), caesar(t, 1), caesar(t, 3), atbash(t), upsideDown(t)}
 }
 
-// digestForms: the MD5 and SHA-256 of t and the MD5 of t in lower case
-// (Gravatar's), in hex. (Each is a key more a value: SHA-1 and the rest
-// were left out.)
+// digestForms: the MD5, SHA-1 and SHA-256 of t and the MD5 of t in
+// lower case (Gravatar's), in hex (git, ETags and dedup keys use SHA-1:
+// red team scrubatk6's ad-hoc check). Each is a key more a value: the
+// rest (SHA-512, salted, of other forms) were left out.
 func digestForms(t string) []string {
-	m, s2 := md5.Sum([]byte(t)), sha256.Sum256([]byte(t))
-	out := []string{hex.EncodeToString(m[:]), hex.EncodeToString(s2[:])}
+	m, s1, s2 := md5.Sum([]byte(t)), sha1.Sum([]byte(t)), sha256.Sum256([]byte(t))
+	out := []string{hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s2[:])}
 	if l := strings.ToLower(t); l != t {
 		m = md5.Sum([]byte(l))
 		out = append(out, hex.EncodeToString(m[:]))

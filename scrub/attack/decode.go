@@ -114,6 +114,9 @@ func decodeAll(s string) []string {
 	out = append(out, hostileViews(s)...)
 	out = append(out, escapeViews(s)...)
 	out = append(out, toolViews(s)...)
+	if d := untag(s); d != s {
+		out = append(out, d)
+	}
 	if strings.Count(s, "\x00") >= 2 {
 		out = append(out, fromUTF16(s)...)
 	}
@@ -311,6 +314,17 @@ func blobs(s string) []string {
 		}
 	}
 	return out
+}
+
+// untag reads tag characters (U+E0020-U+E007E) as the ASCII they
+// spell, in any view (a JSON string's surrogate pairs decoded).
+func untag(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0xE0020 && r <= 0xE007E {
+			return r - 0xE0000
+		}
+		return r
+	}, s)
 }
 
 // fromUTF16 reads s as UTF-16 in both byte orders and alignments.

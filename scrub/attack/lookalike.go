@@ -20,6 +20,11 @@ var LookalikeForms = []Form{
 	{Name: "armenian", Render: func(v string) string { return "user " + mapRunes(v, latinToArmenian) + " logged in" }},
 	{Name: "hangul-filler", Render: func(v string) string { return "name: " + between(v, "\u3164") + " end" }},
 	{Name: "tag-chars", Render: func(v string) string { return "ok " + ToTags(v) + " done" }},
+	// Every ASCII character (a space too) as a tag, between a language
+	// tag and a cancel tag, glued to the words around; and the same as
+	// JSON's ensure_ascii writes it (surrogate pairs).
+	{Name: "tag-chars-all", Render: func(v string) string { return "ok\U000E0001" + allTags(v) + "\U000E007Fdone" }},
+	{Name: "tag-chars-json", Render: func(v string) string { return `{"msg": ` + JSON("hi "+allTags(v), true) + `}` }},
 	{Name: "caesar1", OwnTag: true, Render: func(v string) string { return "enc: " + Caesar(v, 1) }},
 	{Name: "caesar3", OwnTag: true, Render: func(v string) string { return "enc: " + Caesar(v, 3) }},
 	{Name: "atbash", OwnTag: true, Render: func(v string) string { return "enc: " + Atbash(v) }},
@@ -103,6 +108,16 @@ func shiftLetters(v string, upper, lower rune) string {
 func ToTags(v string) string {
 	return strings.Map(func(r rune) rune {
 		if r > 0x20 && r < 0x7f {
+			return 0xE0000 + r
+		}
+		return r
+	}, v)
+}
+
+// allTags writes v's ASCII, spaces too, as tag characters.
+func allTags(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0x20 && r < 0x7f {
 			return 0xE0000 + r
 		}
 		return r
