@@ -342,7 +342,9 @@ func (ix *Index) perKind() map[string][]uint64 {
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
 // the pieces' fingerprints and their filter's words, then the punctuated
-// pieces' fingerprints and their filter's words. Format 10: as 9, with
+// pieces' fingerprints and their filter's words. Format 11: as 10, but
+// values have a SHA-1 digest key too (a format 10 index would miss a
+// SHA-1 of a value silently). Format 10: as 9, with
 // punctuated pieces (punct.go): a format 9 index would miss the
 // punctuation-heavy parts of values silently. Format 9: as 8,
 // but confusables fold (confusables.go: small capitals, Armenian,
@@ -358,8 +360,8 @@ func (ix *Index) perKind() map[string][]uint64 {
 // the spans table (prefixBit), pairs.
 const (
 	indexMagicPrefix = "fuzzyduck-index-"
-	indexFormat      = 10
-	indexMagic       = indexMagicPrefix + "10\n"
+	indexFormat      = 11
+	indexMagic       = indexMagicPrefix + "11\n"
 )
 
 type tableHeader struct {
