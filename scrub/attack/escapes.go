@@ -63,8 +63,8 @@ var escapeForms = []Form{
 	}},
 	// RTF: a byte in the code page (\'fc), a code point in signed decimal
 	// and its replacement (\u252?).
-	{Name: "rtf-hex", Render: func(v string) string { return `{\rtf1\ansi\deff0 {\b Name:} ` + rtfEscape(v, false) + `\par}` }},
-	{Name: "rtf-unicode", Render: func(v string) string { return `{\rtf1\ansi\uc1 ` + rtfEscape(v, true) + `\par}` }},
+	{Name: "rtf-hex", Render: func(v string) string { return `{\rtf1\ansi\deff0 {\b Name:} ` + rtfEscape(v, false) + ` \par}` }},
+	{Name: "rtf-unicode", Render: func(v string) string { return `{\rtf1\ansi\uc1 ` + rtfEscape(v, true) + ` \par}` }},
 }
 
 // pgEscape writes v as the body of a PostgreSQL U&-string with escape character esc:
