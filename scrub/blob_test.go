@@ -205,3 +205,15 @@ func TestBlobMissesExact(t *testing.T) {
 		}
 	}
 }
+
+// TestShortRunBeforeEquals: a '=' after a base64 run too short to decode
+// is no padding: it is read as the trigger of a Z85 token ("lQAZ=fFAFb",
+// FuzzScrubPlanted's find), whose value is scrubbed.
+func TestShortRunBeforeEquals(t *testing.T) {
+	s, _ := New(Options{Values: []Value{{Kind: "v", Text: "CB7000"}}})
+	var out bytes.Buffer
+	s.Scrub(&out, strings.NewReader("curve lQAZ=fFAFb key\nx=1 a==b\n"))
+	if got := out.String(); strings.Contains(got, "lQAZ") || !strings.HasSuffix(got, "\nx=1 a==b\n") {
+		t.Errorf("got %q", got)
+	}
+}

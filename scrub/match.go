@@ -780,8 +780,8 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 			j++
 		}
 		k := j
-		for k < len(t) && k-j < 2 && t[k] == '=' {
-			k++
+		for j-i >= minB64 && k < len(t) && k-j < 2 && t[k] == '=' {
+			k++ // (after a short run '=' is no padding: it may be a Z85 token's, "lQAZ=fFAFb", which the radix branch reads)
 		}
 		if depth == 0 && j-i >= minB64 && w.atCut(v, i, k) {
 			a, b := v.source(i, k)
