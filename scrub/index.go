@@ -43,6 +43,9 @@ type Index struct {
 	Strict   []uint64            `json:"-"`    // sorted fingerprints of strict keys (keys.go)
 	Pieces   []uint64            `json:"-"`    // sorted fingerprints of piece keys (pieces.go)
 	Puncts   []uint64            `json:"-"`    // sorted fingerprints of punctuated pieces (punct.go)
+	// Shapes: the numbers' windows' shapes (digits.go), as the pieces'
+	// filter hashes them: a few hundred at most.
+	Shapes []uint64 `json:"digit_shapes,omitempty"`
 
 	// The bit tables, built by Finish (from pending) or read.
 	skel, fold *table
@@ -131,7 +134,10 @@ func (ix *Index) Add(kind, value string) {
 			ix.Prefixes = append(ix.Prefixes, fp)
 		case domStrict:
 			ix.Strict = append(ix.Strict, fp)
-		case domPiece:
+		case domShape:
+			ix.Shapes = append(ix.Shapes, digitHash(fnvOf(k.b), pieceSeed(ix.Seed)))
+			continue
+		case domPiece, domDigitWin:
 			ix.Pieces = append(ix.Pieces, fp)
 			ix.pendingPieces = append(ix.pendingPieces, (&pieceFilter{seed: pieceSeed(ix.Seed)}).hashes(k))
 			continue
@@ -184,6 +190,8 @@ func (ix *Index) Finish() {
 	ix.Strict = slices.Compact(ix.Strict)
 	slices.Sort(ix.Pieces)
 	ix.Pieces = slices.Compact(ix.Pieces)
+	slices.Sort(ix.Shapes)
+	ix.Shapes = slices.Compact(ix.Shapes)
 	if len(ix.pendingPieces) > 0 {
 		f := ix.pieces.grownBy(len(ix.pendingPieces))
 		f.seed = pieceSeed(ix.Seed)
@@ -269,7 +277,7 @@ func (ix *Index) lookup(dom byte, fp uint64) (entry, bool) {
 		return entry{KindPrefix, "index"}, ix.prefixSet.has(fp)
 	case domStrict:
 		return entry{"", "index"}, ix.strictSet.has(fp)
-	case domPiece:
+	case domPiece, domDigitWin:
 		return entry{KindPiece, "index"}, ix.pieceSet.has(fp)
 	case domPunct:
 		return entry{KindPiece, "index"}, ix.punctSet.has(fp)
@@ -343,8 +351,10 @@ func (ix *Index) perKind() map[string][]uint64 {
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
 // the pieces' fingerprints and their filter's words, then the punctuated
 // pieces' fingerprints and their filter's words. Format 11: as 10, but
-// values have a SHA-1 digest key too (a format 10 index would miss a
-// SHA-1 of a value silently). Format 10: as 9, with
+// values have a SHA-1 digest key too, their numbers' windows are pieces
+// (digits.go: in the pieces' list and filter, their shapes in the
+// header) and a card's masked form is a key of its kind (a format 10
+// index would miss them silently). Format 10: as 9, with
 // punctuated pieces (punct.go): a format 9 index would miss the
 // punctuation-heavy parts of values silently. Format 9: as 8,
 // but confusables fold (confusables.go: small capitals, Armenian,

@@ -121,6 +121,9 @@ func keysOfParts(text string, parts bool) []key {
 				continue
 			}
 			tk.skeleton([]byte(w))
+			if allDigits(tk.b) && len(tk.b) < digitRun {
+				continue // (a word of digits alone is any log's number: "19213" of "84512093 19213")
+			}
 			if len(tk.b) >= 4 && string(tk.b) != string(keys[0].scan) {
 				keys = append(keys, key{dom: domToken, b: clone(tk.b), scan: clone(tk.b)})
 			}

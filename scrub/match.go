@@ -21,6 +21,7 @@ type matcher struct {
 	skel, fold  *table
 	pieces      *pieceFilter // nil: no piece keys
 	punct       *punctFilter // nil: no punctuated pieces (punct.go)
+	shapes      *digitShapes // nil: no numbers' punctuated windows (digits.go)
 	verifiers   []verifier
 	minAnywhere int
 	plainOnly   bool // no index: a lookup is a hash and a read, not a keyed MAC
@@ -52,6 +53,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 	}
 	if withPieces && pieces != nil && !pieces.empty() {
 		m.pieces = pieces
+		m.shapes = shapesOf(ix, vs, pieces.seed)
 	}
 	m.punct = punctMatcher(ix, vs)
 	var hs [2]keyHashes
@@ -369,6 +371,9 @@ func (m *matcher) strict(w *worker, r *rep, i, e int) bool {
 			gaps = append(gaps, k)
 		}
 	}
+	if len(gaps) == e-i-1 {
+		return true // a separator after every byte (one digit a cell): the value's are there
+	}
 	if len(gaps) > maxExtraGaps {
 		gaps = gaps[:maxExtraGaps] // the rest must be the value's
 	}
@@ -476,7 +481,7 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 	if m.punct != nil {
 		spans = w.scanPunct(v, spans[n0:], spans)
 	}
-	return spans
+	return w.scanDigits(v, spans[n0:], spans)
 }
 
 // foldStarts: for ASCII text without NULs (its folded text is its bytes

@@ -27,6 +27,9 @@ func keysOfKind(kind, text string) []key {
 		return nil
 	}
 	keys = append(keys, punctKeysOf(text)...) // (punct.go)
+	if numberKeysOn {
+		keys = append(keys, digitKeysOf(text)...) // (digits.go)
+	}
 	if !nameKinds[kind] {
 		return keys
 	}

@@ -282,6 +282,10 @@ func load5(g []byte) uint64 {
 // only, not held) and its second's (of all of it).
 func (f *pieceFilter) hashes(k key) [3]uint64 {
 	var h [3]uint64
+	if k.dom == domDigitWin { // (a number's window: the second level only, digits.go)
+		h[2] = digitHash(fnvOf(k.b), f.seed)
+		return h
+	}
 	for j, c := range k.grams {
 		if g := k.b[c[0]:c[1]]; !allDigits(g) {
 			h[j] = f.gramHash1(g)

@@ -161,6 +161,7 @@ type worker struct {
 	places     []place
 	// piecePlaces: where a piece may start (scanPieces).
 	piecePlaces []int32
+	digitPos    []int // a number's digits (scanDigits)
 	// cover, outside: outsideFound's keys found and places kept.
 	cover   [][2]int32
 	outside []int32

@@ -42,10 +42,11 @@ type valueSet struct {
 	slots   []atomic.Uint64
 	mask    uint64
 	entries []entry
-	keys    []key // every scanned key, for the filters
-	pieces  []key // every piece key, for the pieces' filter
-	puncts  []key // every punctuated piece, for their filter (punct.go)
-	n       int   // values with a key
+	keys    []key    // every scanned key, for the filters
+	pieces  []key    // every piece key, for the pieces' filter
+	puncts  []key    // every punctuated piece, for their filter (punct.go)
+	shapes  [][]byte // the numbers' windows' shapes (digits.go)
+	n       int      // values with a key
 }
 
 // A slot: fingerprint << 32 | entry << 17 | has-tag << 16 | tag.
@@ -115,7 +116,11 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 		}
 		vs.n++
 		for _, k := range keys {
-			if k.dom == domPiece && !pieces {
+			if (k.dom == domPiece || k.dom == domDigitWin || k.dom == domShape) && !pieces {
+				continue
+			}
+			if k.dom == domShape {
+				vs.shapes = append(vs.shapes, k.b)
 				continue
 			}
 			e := entry{v.Kind, src}
@@ -124,7 +129,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 				e.kind = KindWord
 			case domPrefix:
 				e.kind = KindPrefix
-			case domPiece, domPunct:
+			case domPiece, domPunct, domDigitWin:
 				e.kind = KindPiece
 			}
 			h := vs.hash(k.dom, k.b)
@@ -136,7 +141,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 				vs.keys = append(vs.keys, k)
 			}
 			switch k.dom {
-			case domPiece:
+			case domPiece, domDigitWin:
 				vs.pieces = append(vs.pieces, k)
 			case domPunct:
 				vs.puncts = append(vs.puncts, k)

@@ -40,6 +40,10 @@ var Corpus = []Value{
 	{"password", "Tr0ub4dor&3!#x"},                // mostly punctuation at its end
 	{"secret", "Gh7\tk#Lm@9/q"},                   // a tab, then punctuation
 	{"password", "Kx9#pQ"},                        // six characters, one a mark
+	{"card", "4539148803436467"},                  // digits only
+	{"iban", "NO9386011117947"},                   // mostly digits
+	{"phone", "+1 (415) 555-0132"},                // digits, spaces and marks
+	{"ip", "10.213.47.198"},                       // an IP of ten digits
 }
 
 // Twins are clean values shaped like Corpus (same classes, same
@@ -71,6 +75,10 @@ var Twins = []Value{
 	{"password", "Bl4ckc0ff&9?%q"},
 	{"secret", "Wq2\tn%Rp@4/z"},
 	{"password", "Vt3$mZ"},
+	{"card", "5281037265914408"},
+	{"iban", "NO2715032080119"},
+	{"phone", "+1 (212) 555-0187"},
+	{"ip", "172.31.96.254"},
 }
 
 // Words are the words of 6 or more letters of the multi-word values
