@@ -217,3 +217,12 @@ func TestShortRunBeforeEquals(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestSplitRecordsOwnHeaders: a value cut over two log records whose
+// headers differ (another logger's, a console's prefix) is scrubbed in
+// both, known as plaintext and through an index; two records that only
+// end and begin with ordinary words stay.
+func TestSplitRecordsOwnHeaders(t *testing.T) {
+	formsHold(t, "split-records-", "2026-12-01 10:00:00.001 4242 INFO nova [-] card=45391488\n2026-12-01 10:00:00 INFO 12345678 (cont)\n"+
+		"2026-12-01 10:00:00.001 4242 INFO nova [-] step Staple\n2026-12-01T10:00:00Z 7 WARNING x.y [r] Battery stays\n")
+}

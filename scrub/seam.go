@@ -206,11 +206,87 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // start that goes on; bline's, after the header it shares with aline,
 // as far as such a value can reach.
 func (w *worker) seam(aline []byte, a seamSide, bline []byte, bv *view, bs *rep, sb *[]span) {
-	ta := a.v
-	if a.tail.at >= len(ta.text) || len(bs.b) == 0 {
+	if a.tail.at >= len(a.v.text) || len(bs.b) == 0 {
 		return
 	}
-	skip := sharedHeader(aline, bline)
+	if skip := sharedHeader(aline, bline); skip > 0 {
+		w.seamAfter(a, bv, bs, sb, skip)
+		return
+	}
+	// Two records whose headers differ (two loggers, a console that
+	// wraps a line with its own prefix): bline's content is after its
+	// own header, wherever that ends (after the level, the logger's
+	// name, its [context]).
+	var ends [3]int
+	n := ownHeader(bline, &ends)
+	if n == 0 {
+		w.seamAfter(a, bv, bs, sb, 0)
+	}
+	for _, skip := range ends[:n] {
+		w.seamAfter(a, bv, bs, sb, skip)
+	}
+}
+
+// logLevels: the words that end a log header's fields (with the
+// logger's name and a [context] after them, maybe).
+var logLevels = []string{"TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL", "AUDIT"}
+
+// ownHeader finds where a log header at b's start may end: a date and
+// time ("2026-12-01 10:00:00", a 'T', fractions, a zone), maybe a
+// process id, a level; then after the level, after the next word, after
+// a [context] that follows. It returns how many ends it put in ends.
+func ownHeader(b []byte, ends *[3]int) int {
+	digits := func(i, n int) bool {
+		if i+n > len(b) {
+			return false
+		}
+		for _, c := range b[i : i+n] {
+			if !isDigit(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if !digits(0, 4) || len(b) < 19 || b[4] != '-' || !digits(5, 2) || b[7] != '-' || !digits(8, 2) || b[10] != ' ' && b[10] != 'T' ||
+		!digits(11, 2) || b[13] != ':' || !digits(14, 2) || b[16] != ':' || !digits(17, 2) {
+		return 0
+	}
+	i := 19
+	for i < len(b) && b[i] != ' ' && i < 40 {
+		i++ // (fractions, a zone)
+	}
+	word := func(i int) int { // the end of the word at b[i]
+		for i < len(b) && b[i] != ' ' {
+			i++
+		}
+		return i
+	}
+	for k := 0; k < 2 && i < len(b) && b[i] == ' '; k++ { // (a process id before the level)
+		e := word(i + 1)
+		w := string(b[i+1 : e])
+		if slices.Contains(logLevels, w) {
+			n := 0
+			if e < len(b) && b[e] == ' ' {
+				ends[n], n = e+1, n+1
+				if e2 := word(e + 1); e2 < len(b) && b[e2] == ' ' {
+					ends[n], n = e2+1, n+1
+					if e2+1 < len(b) && b[e2+1] == '[' {
+						if z := bytes.IndexByte(b[e2+1:], ']'); z > 0 && e2+2+z < len(b) && b[e2+2+z] == ' ' {
+							ends[n], n = e2+3+z, n+1
+						}
+					}
+				}
+			}
+			return n
+		}
+		i = e
+	}
+	return 0
+}
+
+// seamAfter is seam with bline's content after its first skip bytes.
+func (w *worker) seamAfter(a seamSide, bv *view, bs *rep, sb *[]span, skip int) {
+	ta := a.v
 	k0 := 0 // the first skeleton byte of bline's content
 	for k0 < len(bs.b) {
 		if st, _ := bv.source(int(bs.src[k0]), int(bs.src[k0])+1); st >= skip {

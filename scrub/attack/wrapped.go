@@ -21,6 +21,16 @@ var wrappedForms = []Form{
 		a, b := half(v)
 		return "value=" + a + "\r\n" + b + " was rejected"
 	}},
+	// Two records whose headers differ (red team scrubatk6 finding 5):
+	// another logger's, a console's own prefix.
+	{Name: "split-records-prefix", Bare: true, Applies: splittable, Render: func(v string) string {
+		a, b := half(v)
+		return "card=" + a + "\n2026-12-01 10:00:00 INFO " + b + " (cont)"
+	}},
+	{Name: "split-records-logger", Bare: true, Applies: splittable, Render: func(v string) string {
+		a, b := half(v)
+		return "value=" + a + "\n2026-12-01T10:00:00.123Z 77 WARNING other.logger [req-9 x] " + b + " (cont)"
+	}},
 	{Name: "xxd", Bare: true, Render: func(v string) string { return "payload:\n" + Xxd([]byte("k="+v), false) }},
 	{Name: "hexdump-C", Bare: true, Render: func(v string) string { return Xxd([]byte("user="+v+"\n"), true) }},
 	{Name: "base64-w20", Bare: true, Render: func(v string) string {
