@@ -233,8 +233,14 @@ func fnvOf(b []byte) uint64 {
 }
 
 // digitShapes is the set of the punctuated windows' shapes (their
-// digitHash with the pieces' filter's seed): 64K bits, in cache.
-type digitShapes struct{ w [1024]uint64 }
+// digitHash with the pieces' filter's seed): 64K bits, in cache; and
+// the separators they hold (a window of a text goes no further than a
+// separator none has: a log line's "2026-11-21 10" stops at its '-'
+// when only IPs are known).
+type digitShapes struct {
+	w    [1024]uint64
+	seps [256]bool
+}
 
 func (d *digitShapes) add(h uint64)      { d.w[h>>6&1023] |= 1 << (h & 63) }
 func (d *digitShapes) has(h uint64) bool { return d.w[h>>6&1023]&(1<<(h&63)) != 0 }
@@ -380,6 +386,9 @@ func (w *worker) scanDigits(v *view, found, spans []span) []span {
 				c := t[j]
 				h = fnvStep(h, c)
 				if !isDigit(c) {
+					if !m.shapes.seps[c] {
+						break
+					}
 					sh, sep = fnvStep(sh, c), true
 					continue
 				}
@@ -414,10 +423,16 @@ func shapesOf(ix *Index, vs *valueSet, seed uint64) *digitShapes {
 	n := len(vs.shapes)
 	for _, s := range vs.shapes {
 		d.add(digitHash(fnvOf(s), seed))
+		for _, c := range s {
+			d.seps[c] = c != 'd'
+		}
 	}
 	if ix != nil {
 		for _, h := range ix.Shapes {
 			d.add(h)
+		}
+		for i := 0; i < len(ix.DigitSeps); i++ {
+			d.seps[ix.DigitSeps[i]] = true
 		}
 		n += len(ix.Shapes)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,7 +12,8 @@ import (
 // TestNumbersCutShort: a number known as a value, cut short by a digit
 // or two at either end, glued to other text, masked or one digit a
 // cell, is gone (what is left of it holds none of its runs of digits),
-// known as plaintext and through an index; the same shapes of other
+// known as plaintext and through an index (saved and loaded too); the
+// same shapes of other
 // numbers stay.
 func TestNumbersCutShort(t *testing.T) {
 	vals := []Value{
@@ -67,7 +69,15 @@ func TestNumbersCutShort(t *testing.T) {
 		ix.Add(v.Kind, v.Text)
 	}
 	ix.Finish()
-	for _, opts := range []Options{{Values: vals}, {Index: ix}} {
+	p := filepath.Join(t.TempDir(), "ix")
+	if err := ix.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadIndex(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []Options{{Values: vals}, {Index: ix}, {Index: loaded}} {
 		s, err := New(opts)
 		if err != nil {
 			t.Fatal(err)

@@ -46,6 +46,8 @@ type Index struct {
 	// Shapes: the numbers' windows' shapes (digits.go), as the pieces'
 	// filter hashes them: a few hundred at most.
 	Shapes []uint64 `json:"digit_shapes,omitempty"`
+	// DigitSeps: the separators the shapes hold (digits.go).
+	DigitSeps string `json:"digit_seps,omitempty"`
 
 	// The bit tables, built by Finish (from pending) or read.
 	skel, fold *table
@@ -136,6 +138,11 @@ func (ix *Index) Add(kind, value string) {
 			ix.Strict = append(ix.Strict, fp)
 		case domShape:
 			ix.Shapes = append(ix.Shapes, digitHash(fnvOf(k.b), pieceSeed(ix.Seed)))
+			for _, c := range k.b {
+				if c != 'd' && !strings.ContainsRune(ix.DigitSeps, rune(c)) {
+					ix.DigitSeps += string(rune(c))
+				}
+			}
 			continue
 		case domPiece, domDigitWin:
 			ix.Pieces = append(ix.Pieces, fp)
