@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fuzzyduck/fuzzyduck/scrub/attack"
 )
 
 // TestNumbersCutShort: a number known as a value, cut short by a digit
@@ -69,14 +71,7 @@ func TestNumbersCutShort(t *testing.T) {
 		ix.Add(v.Kind, v.Text)
 	}
 	ix.Finish()
-	p := filepath.Join(t.TempDir(), "ix")
-	if err := ix.Save(p); err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := LoadIndex(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	loaded := savedAndLoaded(t, ix)
 	for _, opts := range []Options{{Values: vals}, {Index: ix}, {Index: loaded}} {
 		s, err := New(opts)
 		if err != nil {
@@ -97,15 +92,6 @@ func TestNumbersCutShort(t *testing.T) {
 			}
 		}
 	}
-}
-
-func digitsOf(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
 }
 
 // TestNumbersChance measures the numbers' keys' false positives: with
@@ -175,7 +161,7 @@ func TestNumbersChance(t *testing.T) {
 	missed, tried := 0, 0
 	for _, v := range vals[:400] {
 		cut := v.Text[:len(v.Text)-1]
-		if len(digitsOf(cut)) < digitWinMin || !isDigit(cut[len(cut)-1]) {
+		if len(attack.DigitsOf(cut)) < digitWinMin || !isDigit(cut[len(cut)-1]) {
 			continue // (an IP of 7 digits cut short, or less its last octet, is any 10.x.y.z's start)
 		}
 		tried++
@@ -189,4 +175,18 @@ func TestNumbersChance(t *testing.T) {
 	if missed > 0 || tried < 300 {
 		t.Errorf("%d of %d numbers cut short by a digit left", missed, tried)
 	}
+}
+
+// savedAndLoaded is ix written to a file and read back.
+func savedAndLoaded(t *testing.T, ix *Index) *Index {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ix")
+	if err := ix.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadIndex(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loaded
 }

@@ -17,14 +17,7 @@ import (
 func TestPunctPieces(t *testing.T) {
 	vals := []string{"Tr0ub4dor&3!#x", "Gh7\tk#Lm@9/q", "Kx9#pQ", "p@ss:w/rd'\"\\z9", "Zürich#Öl-7$"}
 	vs, ix := secretsOf(vals)
-	p := filepath.Join(t.TempDir(), "ix")
-	if err := ix.Save(p); err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := LoadIndex(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	loaded := savedAndLoaded(t, ix)
 	if len(loaded.Puncts) != len(ix.Puncts) || len(ix.Puncts) == 0 {
 		t.Fatalf("punctuated pieces: %d saved, %d loaded", len(ix.Puncts), len(loaded.Puncts))
 	}

@@ -69,14 +69,14 @@ func init() { Forms = append(Forms, numberForms...) }
 // cardDigits is v's digits (the filler's letters for the form's own
 // text: filler is no card).
 func cardDigits(v string) string {
-	if d := digitsOf(v); len(d) >= 13 {
+	if d := DigitsOf(v); len(d) >= 13 {
 		return d
 	}
 	return v + strings.Repeat("q", max(0, 13-len(v)))
 }
 
-// digitsOf is v's ASCII digits.
-func digitsOf(v string) string {
+// DigitsOf is v's ASCII digits.
+func DigitsOf(v string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return r
@@ -90,9 +90,9 @@ func digitsOf(v string) string {
 // off at either end.
 func cutNumber(n int) func(string) bool {
 	return func(v string) bool {
-		d := len(digitsOf(v))
-		return d >= 8 && 4*d >= 3*len([]rune(Skeleton(v))) && d-n >= 7 && len(digitsOf(string([]rune(v)[n:]))) >= 7 && len(digitsOf(string([]rune(v)[:len([]rune(v))-n]))) >= 7 &&
-			(n < 2 || len(digitsOf(string([]rune(v)[1:len([]rune(v))-1]))) >= 7)
+		d := len(DigitsOf(v))
+		return d >= 8 && 4*d >= 3*len([]rune(Skeleton(v))) && d-n >= 7 && len(DigitsOf(string([]rune(v)[n:]))) >= 7 && len(DigitsOf(string([]rune(v)[:len([]rune(v))-n]))) >= 7 &&
+			(n < 2 || len(DigitsOf(string([]rune(v)[1:len([]rune(v))-1]))) >= 7)
 	}
 }
 
@@ -113,6 +113,6 @@ func cutFirst(n int) func(string) bool {
 
 // isCard: v is a card number (13 to 19 digits, maybe grouped).
 func isCard(v string) bool {
-	d := digitsOf(v)
+	d := DigitsOf(v)
 	return len(d) >= 13 && len(d) <= 19 && len([]rune(Skeleton(v))) == len(d)
 }
