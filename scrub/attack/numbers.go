@@ -12,21 +12,23 @@ import (
 // card, one digit per cell of a table. Each needs the value to keep 7
 // digits or more (fewer are any log's numbers, an IP's "10.77.3.1" every
 // 10.77.3.x host's): only the parts of numbers are keys there, so
-// NoPieces leaves them.
+// NoPieces leaves them. A part is found as a piece or as a variant of
+// the value (a phone less its country code is its national number; a
+// masked card has a key of its own), so its tag is its own (OwnTag).
 var numberForms = []Form{
-	{Name: "num-cut-last1", Pieces: true, Applies: cutNumber(1), Render: func(v string) string {
+	{OwnTag: true, Name: "num-cut-last1", Pieces: true, Applies: cutNumber(1), Render: func(v string) string {
 		return "Warning 1265 Data truncated for column 'v' at row 1: stored '" + string([]rune(v)[:len([]rune(v))-1]) + "'"
 	}},
-	{Name: "num-cut-last2", Pieces: true, Applies: cutNumber(2), Render: func(v string) string {
+	{OwnTag: true, Name: "num-cut-last2", Pieces: true, Applies: cutNumber(2), Render: func(v string) string {
 		return "name=" + string([]rune(v)[:len([]rune(v))-2]) + "..."
 	}},
-	{Name: "num-cut-first1", Pieces: true, Applies: cutFirst(1), Render: func(v string) string { return "value ends with " + string([]rune(v)[1:]) }},
-	{Name: "num-cut-first2", Pieces: true, Applies: cutFirst(2), Render: func(v string) string { return "..." + string([]rune(v)[2:]) + " (tail)" }},
-	{Name: "num-cut-both", Pieces: true, Applies: cutFirst(2), Render: func(v string) string {
+	{OwnTag: true, Name: "num-cut-first1", Pieces: true, Applies: cutFirst(1), Render: func(v string) string { return "value ends with " + string([]rune(v)[1:]) }},
+	{OwnTag: true, Name: "num-cut-first2", Pieces: true, Applies: cutFirst(2), Render: func(v string) string { return "..." + string([]rune(v)[2:]) + " (tail)" }},
+	{OwnTag: true, Name: "num-cut-both", Pieces: true, Applies: cutFirst(2), Render: func(v string) string {
 		r := []rune(v)
 		return "[" + string(r[1:len(r)-1]) + "]"
 	}},
-	{Name: "num-glued", Pieces: true, Applies: cutNumber(0), Render: func(v string) string {
+	{OwnTag: true, Name: "num-glued", Pieces: true, Applies: glueFindable, Render: func(v string) string {
 		return "key=id7" + strings.ReplaceAll(v, " ", "") + "xyz"
 	}},
 	{Name: "num-per-cell", Applies: cutNumber(0), Render: func(v string) string {
@@ -46,19 +48,19 @@ var numberForms = []Form{
 		return strings.Join(cells, "|")
 	}},
 	// PCI's masked card: its first six and last four digits.
-	{Name: "masked-pan", Applies: isCard, Render: func(v string) string {
+	{OwnTag: true, Name: "masked-pan", Applies: isCard, Render: func(v string) string {
 		d := cardDigits(v)
 		return "charge card=" + d[:6] + strings.Repeat("*", len(d)-10) + d[len(d)-4:] + " approved"
 	}},
-	{Name: "masked-pan-x4", Applies: isCard, Render: func(v string) string {
+	{OwnTag: true, Name: "masked-pan-x4", Applies: isCard, Render: func(v string) string {
 		d := cardDigits(v)
 		return "card " + d[:6] + "xxxx" + d[len(d)-4:] + " declined"
 	}},
-	{Name: "masked-pan-grouped", Applies: isCard, Render: func(v string) string {
+	{OwnTag: true, Name: "masked-pan-grouped", Applies: isCard, Render: func(v string) string {
 		d := cardDigits(v)
 		return "pan: " + d[:4] + " " + d[4:6] + "## #### " + d[len(d)-4:]
 	}},
-	{Name: "masked-pan-bullets", Applies: isCard, Render: func(v string) string {
+	{OwnTag: true, Name: "masked-pan-bullets", Applies: isCard, Render: func(v string) string {
 		d := cardDigits(v)
 		return "Visa " + d[:6] + "••••••" + d[len(d)-4:]
 	}},
@@ -109,6 +111,25 @@ func cutFirst(n int) func(string) bool {
 		first, _, _ := strings.Cut(v, ".")
 		return strings.Trim(v, "0123456789.") != "" || len(first)-n >= 2
 	}
+}
+
+// glueFindable: v glued into a word (its spaces gone) keeps 13 digits
+// or more, or a mark between two digits ("+4791234567" is a stranger's
+// 10-digit number: no scrubber can tell it).
+func glueFindable(v string) bool {
+	g := strings.ReplaceAll(v, " ", "")
+	if !cutNumber(0)(v) {
+		return false
+	}
+	if len(DigitsOf(g)) >= 13 {
+		return true
+	}
+	for i := 1; i+1 < len(g); i++ {
+		if (g[i] < '0' || g[i] > '9') && g[i-1] >= '0' && g[i-1] <= '9' && g[i+1] >= '0' && g[i+1] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // isCard: v is a card number (13 to 19 digits, maybe grouped).

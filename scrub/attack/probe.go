@@ -42,7 +42,7 @@ var Corpus = []Value{
 	{"password", "Kx9#pQ"},                        // six characters, one a mark
 	{"card", "4539148803436467"},                  // digits only
 	{"iban", "NO9386011117947"},                   // mostly digits
-	{"phone", "+1 (415) 555-0132"},                // digits, spaces and marks
+	{"phone", "+47 912 34 567"},                   // a country code, groups
 	{"ip", "10.213.47.198"},                       // an IP of ten digits
 }
 
@@ -77,7 +77,7 @@ var Twins = []Value{
 	{"password", "Vt3$mZ"},
 	{"card", "5281037265914408"},
 	{"iban", "NO2715032080119"},
-	{"phone", "+1 (212) 555-0187"},
+	{"phone", "+47 480 12 345"},
 	{"ip", "172.31.96.254"},
 }
 
