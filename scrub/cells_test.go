@@ -82,19 +82,6 @@ func formsHoldIn(t *testing.T, forms []attack.Form, prefix, clean string) {
 	}
 }
 
-// TestPrinterForms: PostgreSQL's bytea hex, HTML tags inside a value
-// and code point listings hide no corpus value; ordinary hex, tags and
-// code points stay.
-func TestPrinterForms(t *testing.T) {
-	for _, c := range []struct{ prefix, clean string }{
-		{"pg-bytea-", " data | \\x0001020304050607 \nbuild x86_64 x0123456789abcdef\n"},
-		{"html-tag-", "<td><b>ACTIVE</b></td><td>web-01<wbr>.example.org</td>\n  File \"x.py\", line 3, in <module>\n"},
-		{"codepoints-", "invalid character U+FFFD at offset 12; U+0041 U+0042\n"},
-	} {
-		t.Run(c.prefix, func(t *testing.T) { formsHold(t, c.prefix, c.clean) })
-	}
-}
-
 // TestPGAndRTFEscapes: PostgreSQL's U&” strings (\XXXX, \+XXXXXX,
 // UESCAPE) and RTF's \'XX and \uN? escapes hide no corpus value; SQL,
 // JSON and C escapes around them stay as they are.

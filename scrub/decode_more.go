@@ -11,7 +11,9 @@ import (
 //     highlights a search hit, <mark>Zo</mark>ë, or breaks a long token,
 //     Kq8<wbr>#zP), its entities and other escapes then decoded;
 //   - "U+": Unicode code point listings (U+005A U+006F U+00EB, as ICU's
-//     errors and a string's debug dump print them) as the characters.
+//     errors and a string's debug dump print them) as the characters;
+//   - '\\': Lua's decimal byte escapes, and a number of 20 digits or
+//     more: an IPv6 address (decode_wide.go).
 // PostgreSQL's bytea hex (\x5061..., x5061...) is read where hex runs
 // are (hexBody).
 
@@ -24,7 +26,10 @@ func (w *worker) moreSpans(v *view, depth int, anywhere bool, spans []span) []sp
 	if bytes.Contains(t, []byte("U+")) || bytes.Contains(t, []byte("u+")) {
 		spans = w.codePointSpans(v, anywhere, spans)
 	}
-	return spans
+	if bytes.IndexByte(t, '\\') >= 0 {
+		spans = w.luaSpans(v, anywhere, spans)
+	}
+	return w.ipv6IntSpans(v, anywhere, spans)
 }
 
 // hexBody is a run's hex digits after its 0x, or after the x of

@@ -38,7 +38,9 @@ func FuzzDecoders(f *testing.F) {
 		`\x5a6fc3ab20c3856e x5a6fc3ab20c3856e \x41`, "Zo<wbr>&euml; <mark>Zo</mark>\u00eb </b <a href='x'>", "U+005A U+006F, U+00EB;U+10FFFF U+110000 U+12",
 		// PostgreSQL's U&'' strings, RTF's escapes, tag characters.
 		`U&'Zo\00eb \+0000c5ngstr\d83d\de00 \\ ''x' u&"a!0041" U&'!00e9' UESCAPE '!' U&'`, `{\rtf1\ansicpg1251 J\'fcrgen \u252?\u-3913?\'e9\uc0\u8364 \- \~\_\tab \'`,
-		"ok\U000E0001\U000E0044\U000E0062\U000E0020\U000E007Fdone \xf3\xa0"} {
+		"ok\U000E0001\U000E0044\U000E0062\U000E0020\U000E007Fdone \xf3\xa0",
+		// Lua's decimal escapes, IPv6 as a number, UTF-16 of CJK (decode_wide.go)
+		`"\195\188 \255\256\1\12"`, "ip 336389205813283084628800618700287789870 999999999999999999999999999999999999999", "216eba8f200065502a59ce90 IW66jyAAZVAqWc6Q"} {
 		f.Add([]byte(s))
 	}
 	if files, _ := filepath.Glob("testdata/compressed/*"); len(files) > 0 {

@@ -919,6 +919,9 @@ func plausible(b []byte) bool {
 	if _, ok := utf16Like(b); ok {
 		return true
 	}
+	if _, ok := utf16Wide(b); ok {
+		return true
+	}
 	return textLike(b)
 }
 
@@ -948,6 +951,11 @@ func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 // scanBytes is scanBlob's search in bytes already inflated.
 func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 	var spans []span
+	if big, ok := utf16Wide(b); ok {
+		// (UTF-16 of CJK or Hangul may read as text too: both are read)
+		spans = w.scanView(&view{text: wideText(b, big)}, true, spans)
+		known = true
+	}
 	if off, ok := utf16Like(b); ok {
 		// NULs at even offsets: big endian from the start, or little
 		// endian a byte in (it read big endian a byte in, which is

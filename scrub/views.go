@@ -615,7 +615,7 @@ func quad(url bool, r []byte) (q [3]byte, ok bool) {
 // plausible3: three bytes that may start text (UTF-8), UTF-16 or a gzip
 // or zlib stream.
 func plausible3(q [3]byte) bool {
-	if q[0] == 0x1f && q[1] == 0x8b || q[0] == 0x78 || q[0] == 0 || q[1] == 0 || q[2] == 0 || compressed3(q) {
+	if q[0] == 0x1f && q[1] == 0x8b || q[0] == 0x78 || q[0] == 0 || q[1] == 0 || q[2] == 0 || compressed3(q) || wide3(q) || cut3(q) {
 		return true
 	}
 	for i := 0; i < 3; {

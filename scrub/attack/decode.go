@@ -288,6 +288,7 @@ func blobs(s string) []string {
 		for _, d := range uncompressed(b) {
 			out = append(out, string(d))
 		}
+		out = append(out, wideViews(b)...)
 		out = append(out, string(b))
 	}
 	for _, run := range b64Run.FindAllString(s, -1) {
