@@ -5,6 +5,8 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"os"
@@ -101,7 +103,18 @@ func TestEmptyValuesFile(t *testing.T) {
 // case.
 func testDigests(v string) []string {
 	m, s1, s2, ml := md5.Sum([]byte(v)), sha1.Sum([]byte(v)), sha256.Sum256([]byte(v)), md5.Sum([]byte(strings.ToLower(v)))
-	return []string{hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s2[:]), hex.EncodeToString(ml[:])}
+	s5 := sha512.Sum512([]byte(v))
+	return []string{hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s2[:]), hex.EncodeToString(ml[:]), hex.EncodeToString(s5[:])}
+}
+
+// testDigestsCased: the digests whose case is their own: MySQL's
+// native password hash and the raw digests in base64.
+func testDigestsCased(v string) []string {
+	s1 := sha1.Sum([]byte(v))
+	n := sha1.Sum(s1[:])
+	m, s2 := md5.Sum([]byte(v)), sha256.Sum256([]byte(v))
+	return []string{"*" + strings.ToUpper(hex.EncodeToString(n[:])), base64.StdEncoding.EncodeToString(m[:]),
+		base64.StdEncoding.EncodeToString(s1[:]), base64.StdEncoding.EncodeToString(s2[:])}
 }
 
 // TestDigests: a known value's MD5, SHA-1 or SHA-256 (or the MD5 of it in lower
@@ -126,6 +139,16 @@ func TestDigests(t *testing.T) {
 					var out bytes.Buffer
 					s.Scrub(&out, strings.NewReader(line))
 					if strings.Contains(strings.ToLower(out.String()), d) {
+						left++
+					}
+				}
+			}
+			for _, d := range testDigestsCased(strings.TrimSpace(v.Text)) {
+				for _, line := range []string{"user nova authentication_string " + d + "\n", "Content-MD5: " + d + "\n", `{"etag": "` + d + `"}` + "\n"} {
+					tried++
+					var out bytes.Buffer
+					s.Scrub(&out, strings.NewReader(line))
+					if strings.Contains(out.String(), strings.TrimRight(strings.TrimPrefix(d, "*"), "=")) {
 						left++
 					}
 				}

@@ -357,7 +357,11 @@ func (ix *Index) perKind() map[string][]uint64 {
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
 // the pieces' fingerprints and their filter's words, then the punctuated
-// pieces' fingerprints and their filter's words. Format 11: as 10, but
+// pieces' fingerprints and their filter's words. Format 12: as 11, but
+// values have more digest keys (SHA-512, the raw digests in base64,
+// MySQL's native password hash, and digests of 6-character values with
+// a password's mark): a format 11 index would miss them silently.
+// Format 11: as 10, but
 // values have a SHA-1 digest key too, their numbers' windows are pieces
 // (digits.go: in the pieces' list and filter, their shapes in the
 // header) and a card's masked form is a key of its kind (a format 10
@@ -377,8 +381,8 @@ func (ix *Index) perKind() map[string][]uint64 {
 // the spans table (prefixBit), pairs.
 const (
 	indexMagicPrefix = "fuzzyduck-index-"
-	indexFormat      = 11
-	indexMagic       = indexMagicPrefix + "11\n"
+	indexFormat      = 12
+	indexMagic       = indexMagicPrefix + "12\n"
 )
 
 type tableHeader struct {
