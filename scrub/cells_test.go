@@ -1,8 +1,6 @@
 package scrub
 
 import (
-	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/fuzzyduck/fuzzyduck/scrub/attack"
@@ -42,44 +40,7 @@ func formsHold(t *testing.T, prefix, clean string) {
 // formsHoldIn is formsHold with the forms of a list of forms.
 func formsHoldIn(t *testing.T, forms []attack.Form, prefix, clean string) {
 	t.Helper()
-	vals, ix := corpusSecrets("values")
-	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
-		s, err := New(mode)
-		if err != nil {
-			t.Fatal(err)
-		}
-		leaks, probes := 0, 0
-		for _, v := range attack.Corpus {
-			for _, f := range forms {
-				if !strings.HasPrefix(f.Name, prefix) || f.Applies != nil && !f.Applies(v.Text) {
-					continue
-				}
-				log, ps := attack.Plant("", "", v, f)
-				var out bytes.Buffer
-				if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
-					t.Fatal(err)
-				}
-				found, _, err := attack.Check(log, out.String(), ps, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				probes++
-				for _, l := range found {
-					leaks++
-					t.Errorf("index=%v: %s", mode.Index != nil, l)
-				}
-			}
-		}
-		if probes == 0 {
-			t.Fatalf("no attack form named %s*", prefix)
-		}
-		var out bytes.Buffer
-		s.Scrub(&out, strings.NewReader(clean))
-		if out.String() != clean {
-			t.Errorf("index=%v: clean text changed:\n%s", mode.Index != nil, out.String())
-		}
-		t.Logf("%s* index=%v: %d leaks of %d probes", prefix, mode.Index != nil, leaks, probes)
-	}
+	holdsIn(t, attack.Corpus, forms, prefix, clean)
 }
 
 // TestPGAndRTFEscapes: PostgreSQL's U&” strings (\XXXX, \+XXXXXX,
