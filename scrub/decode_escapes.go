@@ -32,8 +32,20 @@ func hexEscape(src []byte, i int, v *view) int {
 	// right after an LDAP byte (\c3\9fe : the bytes c3 9f, then "e"), a
 	// short run is LDAP's next byte, not a CSS character
 	afterByte := i >= 3 && src[i-3] == '\\' && hexVal(src[i-2]) >= 0 && hexVal(src[i-1]) >= 0
+	// Three octal digits that make a lone UTF-8 continuation byte (no
+	// escape before them) are no C byte of text: LDAP's "\22" and a
+	// value's digits after it ("cn=\220000127" is '"' and 0000127, a
+	// FuzzScrubPlanted find), not 0x90 and 000127; and three to five hex
+	// digits before a space that begin with a character LDAP escapes are
+	// LDAP's ("\220 00127" is '"' and "0 00127", not CSS's U+0220).
+	if octal {
+		o := int(src[i+1]-'0')<<6 | int(src[i+2]-'0')<<3 | int(src[i+3]-'0')
+		if o >= 0x80 && o < 0xc0 && !(i >= 4 && src[i-4] == '\\') && ldapSpecial[hexN(src, i+1, 2)] {
+			octal = false
+		}
+	}
 	switch {
-	case k == 6 && x <= utf8.MaxRune && (!octal || unicode.IsPrint(rune(x))), k >= 3 && k < 6 && space && !octal && !afterByte && x >= 0x80:
+	case k == 6 && x <= utf8.MaxRune && (!octal || unicode.IsPrint(rune(x))), k >= 3 && k < 6 && space && !octal && !afterByte && x >= 0x80 && !ldapSpecial[hexN(src, i+1, 2)]:
 		if space {
 			end++
 		}
