@@ -1,0 +1,230 @@
+package scrub
+
+// Blobs: base64, hex, base32 and radix runs of a view decoded, and the
+// decoded bytes (inflated when compressed) scanned for known values.
+
+// blobSpans decodes v's base64 and hex runs; a run whose content holds a
+// known value is scrubbed whole.
+func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
+	if depth >= maxDepth {
+		return spans
+	}
+	t := v.text
+	spans = w.spacedHexSpans(v, depth, spans)
+	spans = w.numListSpans(v, depth, spans)
+	spans = w.byteListSpans(v, depth, spans)
+	tokEnd := 0 // (radixTokenSpans read the token up to here)
+	for i := 0; i < len(t); {
+		if !isB64(t[i]) {
+			if radixTrigger[t[i]] != 0 && i >= tokEnd && isRadixTrigger(t, i) {
+				spans, tokEnd = w.radixTokenSpans(v, i, depth, spans)
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && isB64(t[j]) {
+			j++
+		}
+		k := j
+		for j-i >= minB64 && k < len(t) && k-j < 2 && t[k] == '=' {
+			k++ // (after a short run '=' is no padding: it may be a Z85 token's, "lQAZ=fFAFb", which the radix branch reads)
+		}
+		if depth == 0 && j-i >= minB64 && w.atCut(v, i, k) {
+			a, b := v.source(i, k)
+			spans = append(spans, span{start: a, end: b, kind: kindBlob, source: sourceLimit})
+		} else if j-i >= minB64 && !covered(spans, v, i, k) {
+			if sp, ok := w.blobHit(t[i:j], depth); ok {
+				sp.start, sp.end = v.source(i, k) // the run, tagged as the value inside
+				spans = append(spans, sp)
+			}
+		}
+		i = k // (t[k] is no base64: the loop's other branch looks at it)
+	}
+	return spans
+}
+
+// covered: view bytes [i,k) are inside a span found already, which
+// replaces them whatever they decode to (in dump-like text most runs are
+// a known value's words: their decoding would change nothing).
+func covered(spans []span, v *view, i, k int) bool {
+	if len(spans) == 0 {
+		return false
+	}
+	a, b := v.source(i, k)
+	for _, sp := range spans {
+		if sp.start <= a && b <= sp.end {
+			return true
+		}
+	}
+	return false
+}
+
+// blobMisses remembers, per worker, short runs none of whose decodings
+// was even worth scanning (each read as noise, or the run is an id): a
+// log repeats its words ("migration", "instances") line after line, and
+// each would be decoded again to the same end. The runs are kept whole
+// and compared byte for byte: a run is skipped only when it is one seen.
+type blobMisses struct {
+	n     [blobMissSlots]uint8 // the run's length (0: empty slot)
+	b     [blobMissSlots][blobMissLen]byte
+	scans int // scanBlob calls, to tell whether a run's decodings were scanned
+}
+
+const (
+	blobMissSlots = 512
+	blobMissLen   = 31 // (shorter than the runs that are scanned whatever they decode to)
+)
+
+func (c *blobMisses) slot(run []byte) int { return int(gramHash(run, 0) & (blobMissSlots - 1)) }
+
+func (c *blobMisses) has(run []byte) bool {
+	if len(run) > blobMissLen {
+		return false
+	}
+	k := c.slot(run)
+	return int(c.n[k]) == len(run) && string(c.b[k][:len(run)]) == string(run)
+}
+
+func (c *blobMisses) add(run []byte) {
+	if len(run) > blobMissLen {
+		return
+	}
+	k := c.slot(run)
+	c.n[k] = uint8(len(run))
+	copy(c.b[k][:], run)
+}
+
+// blobHit reports the first known value inside a run's decoded forms.
+func (w *worker) blobHit(run []byte, depth int) (span, bool) {
+	if w.misses.has(run) {
+		return span{}, false
+	}
+	scans, inflated := w.misses.scans, w.inflated
+	sp, ok := w.decodedHit(run, depth)
+	// A run whose decodings were scanned in vain is remembered too when
+	// it was a line's own (depth 0: its decodings were searched as deep
+	// as they go, for any depth after) and nothing was inflated (the
+	// line's inflate budget was not drawn on): its search is the same
+	// wherever the run is met. Since compressed streams are read (a word
+	// may decode to the start of a raw deflate stream, or to UTF-16), the
+	// words of ordinary logs were decoded and scanned on every line.
+	if !ok && (w.misses.scans == scans || depth == 0 && w.inflated == inflated) {
+		w.misses.add(run)
+	}
+	return sp, ok
+}
+
+// decodedHit is blobHit's search.
+func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
+	for len(w.bufs) <= depth {
+		w.bufs = append(w.bufs, nil)
+	}
+	if cap(w.bufs[depth]) < len(run) {
+		w.bufs[depth] = make([]byte, 0, len(run)+64)
+	}
+	buf := w.bufs[depth]
+	var found span
+	ok, known := false, false
+	try := func(b []byte) bool {
+		if len(run) < 32 && !plausible(b) {
+			return false // a word that happens to be base64 of noise
+		}
+		found, ok, known = w.scanBlob(b, depth+1)
+		return ok || known // a run is one encoding: once it reads as one, done
+	}
+	if decodeRadix(run, buf, func(b []byte) bool { return try(b) && ok }) {
+		return found, ok
+	}
+	ri := scanRun(run)
+	h := hexBody(run)
+	if len(h) >= 12 && (ri.hex || allHex(h)) && decodeHex(h, buf, try) {
+		return found, ok
+	}
+	if ri.id {
+		return span{}, false
+	}
+	// (Base32 first, but only a find ends it: base64 of capitals may be
+	// in base32's alphabet too.)
+	if decodeBase32(run, buf, func(b []byte) bool { return try(b) && ok }) || decodeBase64(run, ri, buf, try) {
+		return found, ok
+	}
+	return span{}, false
+}
+
+// plausible: short decoded bytes that could be text, UTF-16 or a
+// compressed stream (what ordinary words decode to mostly cannot).
+func plausible(b []byte) bool {
+	if len(b) >= 2 && (b[0] == 0x1f && b[1] == 0x8b || b[0] == 0x78) || compressedLike(b) {
+		return true
+	}
+	if _, ok := utf16Like(b); ok {
+		return true
+	}
+	if _, ok := utf16Wide(b); ok {
+		return true
+	}
+	return textLike(b)
+}
+
+// scanBlob looks for a known value in decoded bytes, anywhere; known
+// reports that the bytes read as something (compressed, UTF-16, text).
+// Bytes that read as nothing are searched for whole words of values of
+// minAnywhere or more (shorter ones turn up in noise by chance).
+func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
+	w.misses.scans++
+	if out, ok, over, raw := inflateRaw(b, w.inflateRoom()); over {
+		// More than the line may inflate to: not read whole, so
+		// scrubbed whole.
+		return span{kind: kindBlob, source: sourceLimit}, true, true
+	} else if ok {
+		w.inflated += len(out)
+		if sp, found, _ = w.scanBytes(out, depth); found || !raw {
+			return sp, found, true
+		}
+		// Raw deflate has no magic: the bytes may be text that reads
+		// as a stream too.
+		known = true
+	}
+	sp, found, k := w.scanBytes(b, depth)
+	return sp, found, known || k
+}
+
+// scanBytes is scanBlob's search in bytes already inflated.
+func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
+	var spans []span
+	if big, ok := utf16Wide(b); ok {
+		// (UTF-16 of CJK or Hangul may read as text too: both are read)
+		spans = w.scanView(&view{text: wideText(b, big)}, true, spans)
+		known = true
+	}
+	if off, ok := utf16Like(b); ok {
+		// NULs at even offsets: big endian from the start, or little
+		// endian a byte in (it read big endian a byte in, which is
+		// neither: 005a006f of "Zo" in hex read as U+5A00 U+6F00)
+		u := &view{}
+		utf16View(b, 0, off == 1, u)
+		spans = w.scanView(&view{text: u.text}, true, spans)
+		if off == 1 {
+			utf16View(b, 1, false, u)
+			spans = w.scanView(&view{text: u.text}, true, spans)
+		}
+		known = true
+	} else if textLike(b) {
+		spans, _ = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
+		known = true
+	} else if len(b) >= 24 {
+		for _, sp := range w.scanView(&view{text: b}, false, nil) {
+			if sp.end-sp.start >= w.m.minAnywhere {
+				spans = append(spans, sp)
+			}
+		}
+	}
+	if len(spans) == 0 {
+		return span{}, false, known
+	}
+	if w.blobTags != nil && depth == 1 {
+		*w.blobTags = append(*w.blobTags, spans...)
+	}
+	return spans[0], true, known
+}
