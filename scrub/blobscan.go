@@ -127,7 +127,7 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 	var found span
 	ok, known := false, false
 	try := func(b []byte) bool {
-		if len(run) < 32 && !plausible(b) {
+		if len(run) < 32 && !plausible(b, w.m.wide) {
 			return false // a word that happens to be base64 of noise
 		}
 		found, ok, known = w.scanBlob(b, depth+1)
@@ -146,23 +146,26 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 	}
 	// (Base32 first, but only a find ends it: base64 of capitals may be
 	// in base32's alphabet too.)
-	if decodeBase32(run, buf, func(b []byte) bool { return try(b) && ok }) || decodeBase64(run, ri, buf, try) {
+	if decodeBase32(run, buf, func(b []byte) bool { return try(b) && ok }) || decodeBase64(run, ri, w.m.wide, buf, try) {
 		return found, ok
 	}
 	return span{}, false
 }
 
 // plausible: short decoded bytes that could be text, UTF-16 or a
-// compressed stream (what ordinary words decode to mostly cannot).
-func plausible(b []byte) bool {
+// compressed stream (what ordinary words decode to mostly cannot); UTF-16
+// of CJK or Hangul only when wide.
+func plausible(b []byte, wide bool) bool {
 	if len(b) >= 2 && (b[0] == 0x1f && b[1] == 0x8b || b[0] == 0x78) || compressedLike(b) {
 		return true
 	}
 	if _, ok := utf16Like(b); ok {
 		return true
 	}
-	if _, ok := utf16Wide(b); ok {
-		return true
+	if wide {
+		if _, ok := utf16Wide(b); ok {
+			return true
+		}
 	}
 	return textLike(b)
 }
@@ -193,7 +196,7 @@ func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 // scanBytes is scanBlob's search in bytes already inflated.
 func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 	var spans []span
-	if big, ok := utf16Wide(b); ok {
+	if big, ok := utf16Wide(b); w.m.wide && ok {
 		// (UTF-16 of CJK or Hangul may read as text too: both are read)
 		spans = w.scanView(&view{text: wideText(b, big)}, true, spans)
 		known = true

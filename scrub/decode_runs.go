@@ -54,7 +54,7 @@ func scanRun(run []byte) runInfo {
 // the alphabets it can be in, calling try until it reports a find. Short
 // runs (ordinary words are base64 too) are decoded whole only where
 // their first 3 bytes could begin text, UTF-16 or a compressed stream.
-func decodeBase64(run []byte, ri runInfo, buf []byte, try func([]byte) bool) bool {
+func decodeBase64(run []byte, ri runInfo, wide bool, buf []byte, try func([]byte) bool) bool {
 	for _, enc := range [2]*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
 		if enc == base64.RawStdEncoding && !ri.std || enc == base64.RawURLEncoding && (!ri.url || ri.std) {
 			continue
@@ -62,7 +62,7 @@ func decodeBase64(run []byte, ri runInfo, buf []byte, try func([]byte) bool) boo
 		for off := 0; off < 4 && len(run)-off >= minB64; off++ {
 			r := run[off:]
 			if len(run) < 32 {
-				if q, ok := quad(enc == base64.RawURLEncoding, r); !ok || !plausible3(q) {
+				if q, ok := quad(enc == base64.RawURLEncoding, r); !ok || !plausible3(q, wide) {
 					continue
 				}
 			}
@@ -107,9 +107,10 @@ func quad(url bool, r []byte) (q [3]byte, ok bool) {
 }
 
 // plausible3: three bytes that may start text (UTF-8), UTF-16 or a gzip
-// or zlib stream.
-func plausible3(q [3]byte) bool {
-	if q[0] == 0x1f && q[1] == 0x8b || q[0] == 0x78 || q[0] == 0 || q[1] == 0 || q[2] == 0 || compressed3(q) || wide3(q) || cut3(q) {
+// or zlib stream; UTF-16 of CJK or Hangul only when wide (a known value
+// holds such letters).
+func plausible3(q [3]byte, wide bool) bool {
+	if q[0] == 0x1f && q[1] == 0x8b || q[0] == 0x78 || q[0] == 0 || q[1] == 0 || q[2] == 0 || compressed3(q) || wide && wide3(q) || cut3(q) {
 		return true
 	}
 	for i := 0; i < 3; {

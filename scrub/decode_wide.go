@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"net/netip"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Wide forms: an IPv6 address as one decimal number (Python's
@@ -112,6 +113,19 @@ func utf16Wide(b []byte) (big, ok bool) {
 		}
 	}
 	return false, false
+}
+
+// wideKey: key text holds a letter wideUnit reads (its UTF-8 starts
+// with a byte from 0xe3 to 0xed).
+func wideKey(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; c >= 0xe3 && c <= 0xed {
+			if r, _ := utf8.DecodeRune(b[i:]); r <= 0xffff && wideUnit(uint16(r)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // wide3: three bytes that may start UTF-16 of CJK or Hangul (a short

@@ -60,7 +60,7 @@ func FuzzDecoders(f *testing.F) {
 		}
 		buf := make([]byte, 0, len(b)+8)
 		ri := scanRun(b)
-		decodeBase64(b, ri, buf, func([]byte) bool { return false })
+		decodeBase64(b, ri, true, buf, func([]byte) bool { return false })
 		decodeHex(b, buf, func([]byte) bool { return false })
 		decodeBase32(b, buf, func(d []byte) bool {
 			if len(d) > len(b) {

@@ -39,6 +39,10 @@ type Index struct {
 	Shapes []uint64 `json:"digit_shapes,omitempty"`
 	// DigitSeps: the separators the shapes hold (digits.go).
 	DigitSeps string `json:"digit_seps,omitempty"`
+	// NoWide: no key holds CJK, kana or Hangul letters (matcher.wide);
+	// an index without it (format 12 before it) reads as having some.
+	NoWide bool `json:"no_wide,omitempty"`
+	wide   bool
 
 	// The bit tables, built by Finish (from pending) or read.
 	skel, fold *table
@@ -116,6 +120,7 @@ func (ix *Index) Add(kind, value string) {
 	ix.ensureValues()
 	probe := ix.probeTables()
 	for i, k := range keys {
+		ix.wide = ix.wide || wideKey(k.b)
 		fp := ix.fingerprint(k.dom, k.b)
 		if i == 0 {
 			ix.mains = append(ix.mains, fp)

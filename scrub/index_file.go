@@ -100,6 +100,7 @@ func (ix *Index) Save(path string) error {
 	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
 	bw := bufio.NewWriterSize(zw, 1<<20)
 	values := ix.perKind()
+	ix.NoWide = !ix.wide
 	h := indexHeader{Index: ix, Counts: map[string]int{}, NTok: len(ix.Tokens), NPre: len(ix.Prefixes), NStr: len(ix.Strict), NPiece: len(ix.Pieces), Skel: headerOf(ix.skel), Fold: headerOf(ix.fold)}
 	for k, v := range values {
 		h.Counts[k] = len(v)
@@ -207,6 +208,7 @@ func LoadIndex(path string) (*Index, error) {
 	if ix.Version != indexVersion {
 		return nil, fmt.Errorf("index %s: version %d not supported", path, ix.Version)
 	}
+	ix.wide = !ix.NoWide
 	if _, err := hex.DecodeString(ix.Key); err != nil || len(ix.Key) < 32 {
 		return nil, fmt.Errorf("index %s: bad key", path)
 	}

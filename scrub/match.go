@@ -24,10 +24,16 @@ type matcher struct {
 	verifiers   []verifier
 	minAnywhere int
 	plainOnly   bool // no index: a lookup is a hash and a read, not a keyed MAC
+	// wide: some key holds CJK, kana or Hangul letters, so decoded bytes
+	// are read as UTF-16 of them too (decode_wide.go). Without such a
+	// key nothing could be found there, and random bytes often read so
+	// (half the units are such letters): each request id of a log, as
+	// base64, was read and scanned as UTF-16.
+	wide bool
 }
 
 func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matcher {
-	m := &matcher{minAnywhere: minLength, plainOnly: ix == nil}
+	m := &matcher{minAnywhere: minLength, plainOnly: ix == nil, wide: vs.wide || ix != nil && ix.wide}
 	var skel, fold *table
 	var pieces *pieceFilter
 	if ix != nil {

@@ -47,6 +47,7 @@ type valueSet struct {
 	puncts  []key    // every punctuated piece, for their filter (punct.go)
 	shapes  [][]byte // the numbers' windows' shapes (digits.go)
 	n       int      // values with a key
+	wide    bool     // a key holds CJK, kana or Hangul letters (matcher.wide)
 }
 
 // A slot: fingerprint << 32 | entry << 17 | has-tag << 16 | tag.
@@ -119,6 +120,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 			if (k.dom == domPiece || k.dom == domDigitWin || k.dom == domShape) && !pieces {
 				continue
 			}
+			vs.wide = vs.wide || wideKey(k.b)
 			if k.dom == domShape {
 				vs.shapes = append(vs.shapes, k.b)
 				continue
