@@ -232,6 +232,9 @@ func rawDeflate(b []byte, limit int) ([]byte, bool) {
 	if len(b) < 3 || b[0]&0x06 == 0x06 { // block type 3 does not exist
 		return nil, false
 	}
+	if limit >= compressedLikeMax && fixedBreaks(b) {
+		return nil, false // (flate would break too, within the limit)
+	}
 	t := getFlate(b)
 	if t == nil {
 		return nil, false
@@ -251,7 +254,7 @@ func rawDeflate(b []byte, limit int) ([]byte, bool) {
 // with compressedLikeMax for its limit) of text, read into the pooled
 // reader's own buffer.
 func rawDeflateText(b []byte) bool {
-	if len(b) < 3 || b[0]&0x06 == 0x06 {
+	if len(b) < 3 || b[0]&0x06 == 0x06 || fixedBreaks(b) {
 		return false
 	}
 	t := getFlate(b)
