@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"slices"
 )
 
@@ -104,10 +105,11 @@ type table struct {
 	anchors   bitTable
 	ends      bitTable // one word per (first and last bytes, length), a bit per domain in it
 	spans     lenTable
-	heads     bitTable // the first headShort and headLong bytes of keys longer than that
-	pairs     bitset   // the first two bytes of keys, exact (pairOf); a one-byte key's with every second byte
-	lens      []bool   // lens[n]: some key is n bytes long (n <= maxScan)
-	lenBits   uint64   // 1 << (n&63) for every n in lens, and prefixBit when prefix
+	heads     bitTable  // the first headShort and headLong bytes of keys longer than that
+	pairs     bitset    // the first two bytes of keys, exact (pairOf); a one-byte key's with every second byte
+	lens      []bool    // lens[n]: some key is n bytes long (n <= maxScan)
+	lenBits   uint64    // 1 << (n&63) for every n in lens, and prefixBit when prefix
+	longest   [64]uint8 // longest[r]: the longest n in lens with n&63 == r (0: none)
 	minLen    int
 	maxLen    int // the longest key, at most maxScan
 	prefix    bool
@@ -183,6 +185,7 @@ func (t *table) note(dom byte, n int) {
 func (t *table) setLen(n int) {
 	t.lens[n] = true
 	t.lenBits |= 1 << (n & 63)
+	t.longest[n&63] = max(t.longest[n&63], uint8(n))
 	if t.minLen == 0 || n < t.minLen {
 		t.minLen = n
 	}
@@ -332,21 +335,21 @@ func (t *table) build(h *keyHashes) {
 // longer than tail.
 func (t *table) mayGoOn(tail []byte, lm uint64) bool {
 	rest := len(tail)
-	if rest >= headShort {
-		n := headShort
-		if rest >= headLong {
-			n = headLong
-		}
-		if !t.heads.has(t.headHash(tail, n)) {
-			return false
-		}
+	// The lengths first, by those lm holds (not every length up to
+	// maxLen: a place near a line's end, as most are, read up to 128 of
+	// them), then the heads table (a read from memory, mostly a miss).
+	longer := false
+	for b := lm & t.lenBits; b != 0 && !longer; b &= b - 1 {
+		longer = int(t.longest[bits.TrailingZeros64(b)]) > rest
 	}
-	for n := rest + 1; n <= t.maxLen; n++ {
-		if t.lens[n] && lm&(1<<(n&63)) != 0 {
-			return true
-		}
+	if !longer || rest < headShort {
+		return longer
 	}
-	return false
+	n := headShort
+	if rest >= headLong {
+		n = headLong
+	}
+	return t.heads.has(t.headHash(tail, n))
 }
 
 func (t *table) clone() *table {
