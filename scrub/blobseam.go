@@ -269,7 +269,8 @@ func (w *worker) spacedHexSpans(v *view, depth int, spans []span) []span {
 	if depth >= maxDepth {
 		return spans
 	}
-	var digits []byte
+	digits := w.spacedDigits[depth][:0]
+	defer func() { w.spacedDigits[depth] = digits[:0] }()
 	for i := 0; i+5 <= len(t); i++ {
 		// A group starts here: two or four hex digits after no letter or
 		// digit, then a separator.

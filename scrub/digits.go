@@ -329,8 +329,7 @@ func (w *worker) scanDigits(v *view, found, spans []span) []span {
 		flush()
 		runI, runE, ent, tag = a, z, e, tg
 	}
-	var key [10]byte
-	var ds [64]byte
+	key, ds := &w.digitKey, &w.digitWin
 	for i := 0; i < len(t); i++ {
 		if !isDigit(t[i]) || i > 0 && isDigit(t[i-1]) {
 			continue
@@ -340,7 +339,7 @@ func (w *worker) scanDigits(v *view, found, spans []span) []span {
 		pos, i0 := w.digitPos, i
 		i = e - 1
 		if e < len(t) && len(pos) >= 6 {
-			if a, z, ok := maskedAt(t, pos, e, &key); ok {
+			if a, z, ok := maskedAt(t, pos, e, key); ok {
 				hit(a, z, domMasked, key[:])
 			}
 		}

@@ -161,6 +161,12 @@ type worker struct {
 	// piecePlaces: where a piece may start (scanPieces).
 	piecePlaces []int32
 	digitPos    []int // a number's digits (scanDigits)
+	// digitKey, digitWin: scanDigits' keys (arrays on its stack were
+	// moved to the heap on every call: they reach verify, an interface's
+	// method); spacedDigits: spacedHexSpans' digits, per blob depth.
+	digitKey     [10]byte
+	digitWin     [64]byte
+	spacedDigits [maxDepth + 1][]byte
 	// cover, outside: outsideFound's keys found and places kept.
 	cover   [][2]int32
 	outside []int32
@@ -175,6 +181,7 @@ type worker struct {
 	bufs     [][]byte // per blob depth: decoded bytes
 	misses   blobMisses
 	seamRep  rep
+	endRep   rep // isAlnumEnd's
 	// markers: a keyed MAC and the tags of recent secrets.
 	markMAC    hash.Hash
 	markSum    [sha256.Size]byte

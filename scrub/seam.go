@@ -316,7 +316,7 @@ func (w *worker) seamAfter(a seamSide, bv *view, bs *rep, sb *[]span, skip int) 
 		}
 		cs++
 	}
-	gap := !isAlnumEnd(tail) || hs > cs
+	gap := !isAlnumEnd(tail, &w.endRep) || hs > cs
 	off := len(tail) - hs
 	for k := k0; k < k1; k++ {
 		f := bs.fl[k]
@@ -366,9 +366,8 @@ func (w *worker) anchorAcross(j *rep, at int, next []byte) bool {
 	return false
 }
 
-// isAlnumEnd: text ends with a letter or digit.
-func isAlnumEnd(text []byte) bool {
-	var r rep
+// isAlnumEnd: text ends with a letter or digit (r: the rep to fold it in).
+func isAlnumEnd(text []byte, r *rep) bool {
 	r.folded(text[max(0, len(text)-8):])
 	return len(r.fl) > 0 && r.fl[len(r.fl)-1]&flAlnum != 0
 }
