@@ -99,7 +99,7 @@ func TestEmptyValuesFile(t *testing.T) {
 }
 
 // testDigests: the digests a log may print of a value, computed apart
-// from digestForms: MD5, SHA-1 and SHA-256 of it, MD5 of it in lower
+// from digestForms: MD5, SHA-1, SHA-256 and SHA-512 of it, MD5 of it in lower
 // case.
 func testDigests(v string) []string {
 	m, s1, s2, ml := md5.Sum([]byte(v)), sha1.Sum([]byte(v)), sha256.Sum256([]byte(v)), md5.Sum([]byte(strings.ToLower(v)))
