@@ -26,7 +26,8 @@ import (
 // pieces' fingerprints and their filter's words. Format 13: as 12, but
 // a hex digest's first 12 digits are a piece of its value and the raw
 // SHA-512 in base64 a key (digests.go): a format 12 index would miss
-// them silently. Format 12: as 11, but
+// them silently; and pieces of two different runes or fewer are none
+// (fewRunes). Format 12: as 11, but
 // values have more digest keys (SHA-512, the raw digests in base64,
 // MySQL's native password hash, and digests of 6-character values with
 // a password's mark): a format 11 index would miss them silently.
