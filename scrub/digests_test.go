@@ -127,3 +127,33 @@ func TestDigestBase64(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgresMD5: PostgreSQL's md5 password hash ("md5" and the MD5 of
+// the password and the role's name: pg_authid.rolpassword, ALTER ROLE
+// ... PASSWORD 'md5...') is scrubbed whoever the role is, with no value
+// known (a built-in pattern: the role is printed beside it, so a known
+// password checks against it); SCRAM-SHA-256 verifiers too.
+func TestPostgresMD5(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ pw, user string }{{"Staple7Battery!", "nova"}, {"Kx9#pQ", "postgres"}, {"Tr0ub4dor&3!#x", "deploy"}} {
+		h := md5.Sum([]byte(c.pw + c.user))
+		d := "md5" + hex.EncodeToString(h[:])
+		for _, line := range []string{"ALTER ROLE " + c.user + " PASSWORD '" + d + "';", " " + c.user + " | " + d + " | t", `{"rolname": "` + c.user + `", "rolpassword": "` + d + `"}`} {
+			if out := scrubLine(t, s, line); strings.Contains(out, d[3:15]) {
+				t.Errorf("kept: %s", out)
+			}
+		}
+	}
+	scram := "SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:HkY1gBXFBANmGzyRjmGRbWNxYfDoCdvFLXKbnzh4RTQ="
+	if out := scrubLine(t, s, " nova | "+scram); strings.Contains(out, "W22ZaJ0SNY7soEsU") || strings.Contains(out, "WG5d8oPm3Otc") {
+		t.Errorf("kept: %s", out)
+	}
+	for _, line := range []string{"md5sum: 9dd4e461268c8034f5c8564e155c67a6  nova.tar", "hash md5:9dd4e461268c8034f5c8564e155c67a6", "auth method md5 for host all"} {
+		if out := scrubLine(t, s, line); out != line {
+			t.Errorf("clean line altered:\n%s\n%s", line, out)
+		}
+	}
+}
