@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/brianvoe/gofakeit/v7/data"
+	"github.com/fuzzyduck/fuzzyduck/scrub/attack"
 )
 
 // TestLongBlobs: a value deep inside a blob of tens of KB (base64, hex,
@@ -225,4 +226,48 @@ func TestShortRunBeforeEquals(t *testing.T) {
 func TestSplitRecordsOwnHeaders(t *testing.T) {
 	formsHold(t, "split-records-", "2026-12-01 10:00:00.001 4242 INFO nova [-] card=45391488\n2026-12-01 10:00:00 INFO 12345678 (cont)\n"+
 		"2026-12-01 10:00:00.001 4242 INFO nova [-] step Staple\n2026-12-01T10:00:00Z 7 WARNING x.y [r] Battery stays\n")
+}
+
+// TestBlobGroupAfterGroup: a line that ends one group of wrapped base64
+// runs (its first run goes on from the line before: a PEM block's line,
+// or "-----BEGIN CERTIFICATE-----" then a log header's date) may begin
+// the next with its last run: "token=" and a token wrapped onto the
+// next line (TestAttackCorpus found it once a CA bundle was in the
+// clean corpus: the wrapped token's second half was never read).
+func TestBlobGroupAfterGroup(t *testing.T) {
+	vals, _ := corpusSecrets("values")
+	s, err := New(Options{Values: vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f attack.Form
+	for _, x := range attack.Forms {
+		if x.Name == "b64-log-wrapped" {
+			f = x
+		}
+	}
+	tried := 0
+	for _, before := range []string{"-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----", "A78DxTEXMBUGA1UECx4OZ05ZJ08fACCP0H70kOgxGzAZBgNVBAceEgQvBEAEPgRB"} {
+		for _, v := range attack.Corpus {
+			if f.Applies != nil && !f.Applies(v.Text) {
+				continue
+			}
+			tried++
+			log, probes := attack.Plant(before, "", v, f)
+			var out bytes.Buffer
+			if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
+				t.Fatal(err)
+			}
+			leaks, _, err := attack.Check(log, out.String(), probes, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range leaks {
+				t.Errorf("after %q: %s", before, l)
+			}
+		}
+	}
+	if tried == 0 {
+		t.Fatal("no probes")
+	}
 }

@@ -48,6 +48,7 @@ func (w *worker) blobGroups(data, prev, next []byte) []lineSpan {
 	}
 	look := func(line []byte, at int) {
 		text := trimEOL(line)
+		from := 0 // where this line's last run may begin a group
 		if len(group) > 0 {
 			// The next part: the line's first run, after the header it
 			// shares with the line before and any indent.
@@ -70,18 +71,21 @@ func (w *worker) blobGroups(data, prev, next []byte) []lineSpan {
 					last = text
 					return // goes on, maybe
 				}
+				// (the group ends here; the line's last run, after
+				// this one, may begin another: a PEM block's last line
+				// or a header's date, then "token=" and a wrapped token)
 				flush()
-				last = text
-				return
+				from = p
+			} else {
+				flush()
 			}
-			flush()
 		}
 		// A line whose last run is long and unpadded may begin a group.
 		s := len(text)
 		for s > 0 && isB64(text[s-1]) {
 			s--
 		}
-		if len(text)-s >= blobGroupMin && !scanRun(text[s:]).id {
+		if s >= from && len(text)-s >= blobGroupMin && !scanRun(text[s:]).id {
 			group = append(group, groupLine{at, s, len(text), len(text) - s})
 			run = append(run, text[s:]...)
 			alpha = scanRun(text[s:])

@@ -99,7 +99,7 @@ func TestEmptyValuesFile(t *testing.T) {
 }
 
 // testDigests: the digests a log may print of a value, computed apart
-// from digestForms: MD5, SHA-1 and SHA-256 of it, MD5 of it in lower
+// from digestForms: MD5, SHA-1, SHA-256 and SHA-512 of it, MD5 of it in lower
 // case.
 func testDigests(v string) []string {
 	m, s1, s2, ml := md5.Sum([]byte(v)), sha1.Sum([]byte(v)), sha256.Sum256([]byte(v)), md5.Sum([]byte(strings.ToLower(v)))
@@ -164,5 +164,34 @@ func TestDigests(t *testing.T) {
 	s.Scrub(&out, strings.NewReader(clean))
 	if out.String() != clean {
 		t.Errorf("digests of nothing known altered: %s", out.String())
+	}
+}
+
+// TestCertificatesStay: a CA bundle's certificates whose subjects are
+// BMPStrings (UTF-16 of Cyrillic, Greek and CJK names, as openssl's
+// string_mask=default writes them) stay byte for byte when the names
+// known are others of those scripts (attack.Corpus): the DER's UTF-16
+// is read as text, and must not be taken for pieces of a known name.
+func TestCertificatesStay(t *testing.T) {
+	b, err := os.ReadFile("testdata/corpus/tls.log.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, ix := corpusSecrets("values")
+	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
+		s, err := New(mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if _, err := s.Scrub(&out, bytes.NewReader(b)); err != nil {
+			t.Fatal(err)
+		}
+		in, got := strings.SplitAfter(string(b), "\n"), strings.SplitAfter(out.String(), "\n")
+		for i := range in {
+			if i < len(got) && in[i] != got[i] {
+				t.Errorf("index=%v: line %d altered:\n%s%s", mode.Index != nil, i+1, in[i], got[i])
+			}
+		}
 	}
 }

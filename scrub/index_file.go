@@ -23,7 +23,11 @@ import (
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
 // the pieces' fingerprints and their filter's words, then the punctuated
-// pieces' fingerprints and their filter's words. Format 12: as 11, but
+// pieces' fingerprints and their filter's words. Format 13: as 12, but
+// a hex digest's first 12 digits are a piece of its value and the raw
+// SHA-512 in base64 a key (digests.go): a format 12 index would miss
+// them silently; and pieces of two different runes or fewer are none
+// (fewRunes). Format 12: as 11, but
 // values have more digest keys (SHA-512, the raw digests in base64,
 // MySQL's native password hash, and digests of 6-character values with
 // a password's mark): a format 11 index would miss them silently.
@@ -47,8 +51,8 @@ import (
 // the spans table (prefixBit), pairs.
 const (
 	indexMagicPrefix = "fuzzyduck-index-"
-	indexFormat      = 12
-	indexMagic       = indexMagicPrefix + "12\n"
+	indexFormat      = 13
+	indexMagic       = indexMagicPrefix + "13\n"
 )
 
 type tableHeader struct {

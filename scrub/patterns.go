@@ -34,6 +34,13 @@ var builtins = []struct {
 	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p([^\s'"]+)`)}, []string{" -p", "\t-p"}, false, nil},
 	// CREATE USER / GRANT ... IDENTIFIED BY 'secret'
 	{Pattern{"password", regexp.MustCompile(`(?i)\bidentified\s+(?:with\s+\S+\s+)?(?:by|as|using)\s+(?:password\s*\(?\s*)?["']([^"']*)["']`)}, []string{"identified"}, false, proseIdentified},
+	// PostgreSQL's password hashes (pg_authid.rolpassword, ALTER ROLE
+	// ... PASSWORD): "md5" and the MD5 of the password and the role's
+	// name, printed beside it, so anyone holding a guess checks it (the
+	// pairs of known passwords and names are not keys: an index holds
+	// no rows to pair them by); SCRAM-SHA-256 verifiers, likewise.
+	{Pattern{"password", regexp.MustCompile(`\b(md5[0-9a-f]{32})\b`)}, []string{"md5"}, false, nil},
+	{Pattern{"password", regexp.MustCompile(`(SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)`)}, []string{"scram-sha-256"}, false, nil},
 	// Authorization: Basic (user:password in base64), Bearer tokens
 	{Pattern{"credentials", regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?basic\s+([A-Za-z0-9+/=_-]+)`)}, []string{"authorization"}, true, nil},
 	{Pattern{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)}, []string{"bearer"}, false, nil},

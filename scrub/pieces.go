@@ -121,6 +121,26 @@ func (c *common) commonPiece(g []byte, gap []bool) bool {
 	return true
 }
 
+// fewRunes: a piece of two different runes or fewer says nothing: UTF-8
+// read as Latin-1 twice makes them of any letters ("aoaaaa" of Greek's
+// "ÃŽÂ±Ã\u008fÂ..." is any binary's 0xC1 0x41 0xD5 as Latin-1: a
+// certificate's DER in base64), and "ississ" or "zzzzzz" is no one's.
+func fewRunes(g []byte) bool {
+	var first, second rune = -1, -1
+	for _, r := range string(g) {
+		switch {
+		case r == first || r == second:
+		case first < 0:
+			first = r
+		case second < 0:
+			second = r
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // gramHash hashes a piece (a filter's, or the common pieces' with seed 0).
 func gramHash(b []byte, seed uint64) uint64 {
 	h := seed ^ uint64(len(b))*0x9e3779b97f4a7c15
@@ -209,7 +229,7 @@ func piecesOf(sk *rep, out []key) []key {
 		for j := i; j < i+len(g); j++ {
 			gap = append(gap, sk.fl[j]&flGap != 0)
 		}
-		if !(len(g) == pieceHex && allHex(g)) && c.commonPiece(g, gap) {
+		if !(len(g) == pieceHex && allHex(g)) && (c.commonPiece(g, gap) || fewRunes(g)) {
 			continue // (12 hex digits say something in any spacing)
 		}
 		out = append(out, key{dom: domPiece, b: g[:len(g):len(g)], grams: [2][2]int{{0, starts[k+gramRunes] - i}, {starts[k+1] - i, starts[k+pieceRunes] - i}}})

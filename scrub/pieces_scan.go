@@ -176,7 +176,7 @@ func (m *matcher) pieceRuns(w *worker, r *rep, ps []int32, hits []hit) []hit {
 		}
 		for q := end - 1; q >= k; q-- {
 			j := int(ps[q])
-			if g, ok := pieceBytes(b, fl, j); ok && j+len(g) > runE && m.knownPiece(w, g) {
+			if g, ok := pieceBytes(b, fl, j); ok && j+len(g) > runE && !brokenPiece(g, fl[j:]) && m.knownPiece(w, g) {
 				runE = j + len(g)
 				break
 			}
@@ -215,11 +215,31 @@ func (m *matcher) knownPiece(w *worker, g []byte) bool {
 // any (after the first level passed).
 func (m *matcher) pieceAt(w *worker, b []byte, fl []uint8, i int) ([]byte, entry, bool) {
 	g, ok := pieceBytes(b, fl, i)
-	if !ok || !m.pieces.has2(gramHash(g, m.pieces.seed)) {
+	if !ok || brokenPiece(g, fl[i:]) || !m.pieces.has2(gramHash(g, m.pieces.seed)) {
 		return nil, entry{}, false
 	}
 	en, _, ok := m.verify(w, domPiece, g)
 	return g, en, ok
+}
+
+// brokenPiece: piece g (its flags from fl) is cut by word breaks into
+// common words' parts (commonPiece), so it is not the value's: the
+// value's pieces that read so with the value's own breaks are no keys
+// (piecesOf), so its breaks are elsewhere; the text's are a stranger's
+// ("serv|er during" is no "Fjordurinn"). (A 12-digit hex piece says
+// something in any spacing.)
+func brokenPiece(g []byte, fl []uint8) bool {
+	var gapBuf [4 * pieceHex]bool
+	gap, cut := gapBuf[:0], false
+	for k := range g {
+		f := fl[k]&flGap != 0
+		cut = cut || k > 0 && f
+		gap = append(gap, f)
+	}
+	if !cut || len(g) == pieceHex && allHex(g) {
+		return false
+	}
+	return commonParts().commonPiece(g, gap)
 }
 
 // runesEnd is where the n runes from rune start i end (-1: the rep ends

@@ -211,3 +211,30 @@ func TestGluedWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestPiecesKeepWordBreaks: a piece of a one-word value does not match
+// across a word break the value does not have when the text there is
+// common words' parts: "rdurin" of "Fjordurinn" (Fjörðurinn with ð
+// written d) is the r of "server" and the "durin" of "during" in
+// MariaDB's "Lost connection to MySQL server during query"; the value
+// and its parts still go.
+func TestPiecesKeepWordBreaks(t *testing.T) {
+	s, err := New(Options{Values: []Value{{Kind: "name", Text: "Fjörðurinn"}, {Kind: "name", Text: "Staple7Battery!"}}, NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{
+		"ERROR 2013 (HY000): Lost connection to MySQL server during query",
+		"(2013, 'Lost connection to MySQL server during query (timed out)')",
+		"the server during startup",
+	} {
+		if out := scrubLine(t, s, l); out != l {
+			t.Errorf("clean line altered:\n%s\n%s", l, out)
+		}
+	}
+	for _, l := range []string{"name Fjörðurinn", "name Fjordurinn", "name=Fjordurin...", "xxFjordurinnyy", "F j o r d u r i n n", "Staple7 | Battery!", "stap le7bat tery"} {
+		if out := scrubLine(t, s, l); !strings.Contains(out, "[scrubbed:") {
+			t.Errorf("value kept: %s", out)
+		}
+	}
+}

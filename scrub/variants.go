@@ -1,13 +1,7 @@
 package scrub
 
 import (
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -63,9 +57,7 @@ func keysOfForms(text string) []key {
 	// check a guess (red team scrubatk6: md5 28/28). Whole only.
 	// (A short value with a password's mark, "Kq8#zP", too.)
 	if len(t) <= maxVariantText && (alnumRunes(t) >= DefaultMinLength || utf8.RuneCountInString(t) >= DefaultMinLength && hasRare([]byte(t))) {
-		for _, d := range digestForms(t) {
-			keys = append(keys, wholeOnly(wholeKeysOf(d))...)
-		}
+		keys = append(keys, digestKeys(t)...)
 	}
 	// A host name's first label alone is a word of it (its marker says
 	// word, as for the words of a multi-word value).
@@ -88,27 +80,6 @@ func wholeOnly(keys []key) []key {
 // 100,000 values' keys several times slower).
 func wholeOnlyForms(t string) []string {
 	return []string{reversed(t), rot13(t), caesar(t, 1), caesar(t, 3), atbash(t), upsideDown(t)}
-}
-
-// digestForms: the MD5, SHA-1 and SHA-256 of t and the MD5 of t in
-// lower case (Gravatar's), in hex (git, ETags and dedup keys use SHA-1:
-// red team scrubatk6's ad-hoc check). Each is a key more a value: the
-// rest (SHA-512, salted, of other forms) were left out.
-func digestForms(t string) []string {
-	m, s1, s2, s5 := md5.Sum([]byte(t)), sha1.Sum([]byte(t)), sha256.Sum256([]byte(t)), sha512.Sum512([]byte(t))
-	// MySQL's and MariaDB's mysql_native_password hash (what
-	// mysql.user's authentication_string and SHOW GRANTS print):
-	// '*' and SHA-1 of SHA-1, in capitals.
-	native := sha1.Sum(s1[:])
-	out := []string{hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s2[:]), hex.EncodeToString(s5[:]),
-		"*" + strings.ToUpper(hex.EncodeToString(native[:])),
-		// the raw digests in base64 (Content-MD5, an ETag, a cache key)
-		base64.StdEncoding.EncodeToString(m[:]), base64.StdEncoding.EncodeToString(s1[:]), base64.StdEncoding.EncodeToString(s2[:])}
-	if l := strings.ToLower(t); l != t {
-		m = md5.Sum([]byte(l))
-		out = append(out, hex.EncodeToString(m[:]))
-	}
-	return out
 }
 
 // maxVariantText: longer values (notes, tracebacks) get no variants (a

@@ -117,6 +117,16 @@ func (w *worker) mapHits(v *view, r *rep, spans []span) []span {
 				en++
 			}
 		}
+		if h.dom == domPiece && h.e-h.i >= pieceHex && allHex(r.b[h.i:h.e]) {
+			// Pieces of hex digits (a digest's first ones: digests.go):
+			// the hex run they are in goes, its tail checks a guess too.
+			for st > 0 && isHexByte(v.text[st-1]) {
+				st--
+			}
+			for en < len(v.text) && isHexByte(v.text[en]) {
+				en++
+			}
+		}
 		a, b := v.source(st, en)
 		spans = append(spans, span{a, b, h.ent.kind, h.ent.source, h.tag})
 	}
@@ -311,4 +321,8 @@ func (w *worker) seamHere(depth int, v *view, spans []span) []span {
 		}
 	}
 	return spans
+}
+
+func isHexByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

@@ -1,0 +1,159 @@
+package scrub
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// digestProbeValues: the attack corpus's values that have digest keys.
+func digestProbeValues(vals []Value) []string {
+	var out []string
+	for _, v := range vals {
+		t := strings.TrimSpace(v.Text)
+		if alnumRunes(t) < DefaultMinLength || len(t) > maxVariantText {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// scrubLine scrubs one line.
+func scrubLine(t *testing.T, s *Scrubber, line string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if _, err := s.Scrub(&out, strings.NewReader(line+"\n")); err != nil {
+		t.Fatalf("scrub: %v", err)
+	}
+	return strings.TrimSuffix(out.String(), "\n")
+}
+
+// TestDigestPrefixes: the first 12 hex digits or more of a known value's
+// MD5, SHA-1, SHA-256 or SHA-512 (a short hash, a cache key's
+// "sha256:3f9a2c41d7e0..." prefix) are scrubbed, and the rest of the hex
+// run with them (a digest's tail checks a guess as well as its head),
+// known as plaintext or through an index; shorter prefixes (git's 7
+// digits are any commit's) and hex of nothing known stay.
+func TestDigestPrefixes(t *testing.T) {
+	vals, ix := corpusSecrets("values")
+	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
+		s, err := New(mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left, tried := 0, 0
+		for _, v := range digestProbeValues(vals) {
+			for _, d := range testDigests(v) {
+				for _, n := range []int{12, 13, 15, 16, 20, 24, 40} {
+					if n > len(d) {
+						continue
+					}
+					p := d[:n]
+					for _, line := range []string{"commit " + p + " (HEAD -> main)", "layer sha256:" + p + "… cached", "key=" + strings.ToUpper(p) + "...", "blob/" + p + "/raw"} {
+						tried++
+						out := strings.ToLower(scrubLine(t, s, line))
+						if strings.Contains(out, d[:12]) || n >= 24 && strings.Contains(out, d[n-12:n]) {
+							left++
+							if left <= 5 {
+								t.Logf("left: %q -> %q", line, out)
+							}
+						}
+					}
+				}
+			}
+		}
+		if tried == 0 || left > 0 {
+			t.Errorf("index=%v: %d of %d digest prefixes left", mode.Index != nil, left, tried)
+		}
+	}
+	// Hex of nothing known, of every length, stays byte for byte.
+	s, _ := New(Options{Values: vals})
+	for i, n := range []int{7, 8, 12, 16, 32, 40, 64} {
+		h := sha256.Sum256([]byte(fmt.Sprintf("nothing known %d", i)))
+		x := hex.EncodeToString(h[:]) + hex.EncodeToString(h[:])
+		for _, line := range []string{"commit " + x[:n] + " Merge branch 'main'", "id " + x[:n] + "… sha256:" + x[n:2*n]} {
+			if out := scrubLine(t, s, line); out != line {
+				t.Errorf("hex of nothing known altered:\n%s\n%s", line, out)
+			}
+		}
+	}
+	for _, line := range []string{"request req-6c0d8f4e-3b1a-4c2e-9f7d-2a5b8c1e0f93 done", "Running upgrade 8f2f1571d55b -> 16f1fbcab42b, add uuid"} {
+		if out := scrubLine(t, s, line); out != line {
+			t.Errorf("clean line altered:\n%s\n%s", line, out)
+		}
+	}
+}
+
+// TestDigestBase64: the raw SHA-512 in base64 (an LDAP "{SHA512}" hash,
+// a cache key), and the raw MD5, SHA-1, SHA-256 and SHA-512 in base64url
+// without padding (a JWT's, a content address's), are scrubbed.
+func TestDigestBase64(t *testing.T) {
+	vals, ix := corpusSecrets("values")
+	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
+		s, err := New(mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left, tried := 0, 0
+		for _, v := range digestProbeValues(vals) {
+			m, s1, s2, s5 := md5.Sum([]byte(v)), sha1.Sum([]byte(v)), sha256.Sum256([]byte(v)), sha512.Sum512([]byte(v))
+			encs := []string{base64.StdEncoding.EncodeToString(s5[:]), base64.RawStdEncoding.EncodeToString(s5[:])}
+			for _, raw := range [][]byte{m[:], s1[:], s2[:], s5[:]} {
+				encs = append(encs, base64.RawURLEncoding.EncodeToString(raw), base64.URLEncoding.EncodeToString(raw))
+			}
+			for _, e := range encs {
+				for _, line := range []string{"userPassword: {SHA512}" + e, "digest=" + e + "&v=2", `{"sha": "` + e + `"}`} {
+					tried++
+					out := scrubLine(t, s, line)
+					if strings.Contains(out, e[:16]) || strings.Contains(out, e[len(e)-18:len(e)-2]) {
+						left++
+						if left <= 5 {
+							t.Logf("left: %q -> %q", line, out)
+						}
+					}
+				}
+			}
+		}
+		if tried == 0 || left > 0 {
+			t.Errorf("index=%v: %d of %d base64 digests left", mode.Index != nil, left, tried)
+		}
+	}
+}
+
+// TestPostgresMD5: PostgreSQL's md5 password hash ("md5" and the MD5 of
+// the password and the role's name: pg_authid.rolpassword, ALTER ROLE
+// ... PASSWORD 'md5...') is scrubbed whoever the role is, with no value
+// known (a built-in pattern: the role is printed beside it, so a known
+// password checks against it); SCRAM-SHA-256 verifiers too.
+func TestPostgresMD5(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ pw, user string }{{"Staple7Battery!", "nova"}, {"Kx9#pQ", "postgres"}, {"Tr0ub4dor&3!#x", "deploy"}} {
+		h := md5.Sum([]byte(c.pw + c.user))
+		d := "md5" + hex.EncodeToString(h[:])
+		for _, line := range []string{"ALTER ROLE " + c.user + " PASSWORD '" + d + "';", " " + c.user + " | " + d + " | t", `{"rolname": "` + c.user + `", "rolpassword": "` + d + `"}`} {
+			if out := scrubLine(t, s, line); strings.Contains(out, d[3:15]) {
+				t.Errorf("kept: %s", out)
+			}
+		}
+	}
+	scram := "SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:HkY1gBXFBANmGzyRjmGRbWNxYfDoCdvFLXKbnzh4RTQ="
+	if out := scrubLine(t, s, " nova | "+scram); strings.Contains(out, "W22ZaJ0SNY7soEsU") || strings.Contains(out, "WG5d8oPm3Otc") {
+		t.Errorf("kept: %s", out)
+	}
+	for _, line := range []string{"md5sum: 9dd4e461268c8034f5c8564e155c67a6  nova.tar", "hash md5:9dd4e461268c8034f5c8564e155c67a6", "auth method md5 for host all"} {
+		if out := scrubLine(t, s, line); out != line {
+			t.Errorf("clean line altered:\n%s\n%s", line, out)
+		}
+	}
+}
