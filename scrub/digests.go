@@ -11,30 +11,74 @@ import (
 )
 
 // Digests: a log that "hides" a value by hashing it lets anyone check a
-// guess, so a value's digests are keys of it (keysOfForms), whole, and
-// a hex digest's first 12 digits or more too (digestPrefixKeys).
+// guess, so a value's digests are keys of it (keysOfForms). They are not
+// the tables' keys: random hex and base64 set anchors all over the
+// table's 4-byte space (100,000 values' half million hex digests set
+// every 4-digit anchor, so each "2026" and "1000" of a log was a place
+// to try, and the base64 ones a fifth of the rest). Instead a digest's
+// first and last digestHexWin digits (hex) or digestB64Win letters and
+// digits (base64) are keys of domain H, looked up only in the text's
+// runs of hex or base64 (digest_scan.go): a digest cut short ("sha256:
+// 3f9a2c41d7e0…") or to its tail is found too.
+const domDigest = 'H'
 
-// digestKeys are the keys of t's digests: each whole, and the prefixes
-// of the hex ones.
+// Windows: 16^12 and 36^16 are past guessing by chance; fewer hex
+// digits are any commit id's (git's 7).
+const (
+	digestHexWin = 12
+	digestB64Win = 16
+)
+
+// digestKeys are the keys of t's digests: the first and last windows of
+// each.
 func digestKeys(t string) []key {
 	var keys []key
 	hexes, other := digestForms(t)
+	add := func(d []byte, n int) {
+		if len(d) < n {
+			return
+		}
+		keys = append(keys, key{dom: domDigest, b: clone(d[:n])})
+		if len(d) > n {
+			keys = append(keys, key{dom: domDigest, b: clone(d[len(d)-n:])})
+		}
+	}
 	for _, d := range hexes {
-		keys = append(keys, wholeOnly(wholeKeysOf(d))...)
-		keys = append(keys, digestPrefixKeys(d)...)
+		add(digestNorm(d, true), digestHexWin)
 	}
 	for _, d := range other {
-		keys = append(keys, wholeOnly(wholeKeysOf(d))...)
+		if d[0] == '*' { // (MySQL's native hash: '*' and hex)
+			add(digestNorm(d, true), digestHexWin)
+		} else {
+			add(digestNorm(d, false), digestB64Win)
+		}
 	}
 	return keys
+}
+
+// digestNorm is how a digest's windows are keyed and looked up: its hex
+// digits (hex) or letters and digits (base64: '+', '/', '-', '_' and
+// '=' dropped, so base64url with or without padding is the same), in
+// lower case.
+func digestNorm(d string, hex bool) []byte {
+	out := make([]byte, 0, len(d))
+	for i := 0; i < len(d); i++ {
+		if d[i] >= 0x80 {
+			continue
+		}
+		c := asciiLower[d[i]]
+		if hex && hexDigit[c] || !hex && asciiAlnum[c] != 0 {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // digestForms: the MD5, SHA-1, SHA-256 and SHA-512 of t and the MD5 of t
 // in lower case (Gravatar's) in hex (git, ETags and dedup keys use
 // SHA-1: red team scrubatk6's ad-hoc check); then the other forms: the
-// raw digests in base64 (Content-MD5, an ETag, LDAP's {SHA512}; the
-// skeleton drops '+', '/', '-', '_' and '=', so base64url with or
-// without padding is the same key) and MySQL's native password hash.
+// raw digests in base64 (Content-MD5, an ETag, LDAP's {SHA512}) and
+// MySQL's native password hash.
 // Each is a key more a value: salted digests and digests of other forms
 // are left out.
 func digestForms(t string) (hexes, other []string) {
@@ -52,32 +96,4 @@ func digestForms(t string) (hexes, other []string) {
 		base64.StdEncoding.EncodeToString(m[:]), base64.StdEncoding.EncodeToString(s1[:]),
 		base64.StdEncoding.EncodeToString(s2[:]), base64.StdEncoding.EncodeToString(s5[:])}
 	return hexes, other
-}
-
-// digestPrefixMin: a hex digest's first this many digits are a key of
-// it (a short hash, "sha256:3f9a2c41d7e0…"); fewer are any commit id's
-// (git's 7), and 16^12 is past guessing by chance.
-const digestPrefixMin = 12
-
-// digestPrefixKeys: the keys that find any prefix of hex digest d of
-// digestPrefixMin digits or more: a piece (pieces.go: found anywhere, in
-// any length of hex run, which goes with it: mapHits) of pieceHex
-// digits where the first six are no number's (a piece of digits alone
-// is none), and whole keys for the prefixes that piece does not reach
-// (when d starts with six decimal digits or more, 6% of digests).
-func digestPrefixKeys(d string) []key {
-	k := 0
-	for k < len(d) && d[k] >= '0' && d[k] <= '9' {
-		k++
-	}
-	j := max(0, k-(pieceRunes-1)) // (the piece's first six runes hold d[k], a letter)
-	var keys []key
-	if j+pieceHex <= len(d) {
-		g := []byte(d[j : j+pieceHex])
-		keys = append(keys, key{dom: domPiece, b: g, grams: [2][2]int{{0, gramRunes}, {1, pieceRunes}}})
-	}
-	for n := digestPrefixMin; n < j+pieceHex && n <= len(d); n++ {
-		keys = append(keys, wholeOnly(wholeKeysOf(d[:n]))...)
-	}
-	return keys
 }

@@ -128,6 +128,65 @@ func TestDigestBase64(t *testing.T) {
 	}
 }
 
+// TestDigestRuns: a digest is found in the run it is written in, as a
+// run of hex or base64 (digest_scan.go), however the run is cut or
+// dressed: its tail alone, a fingerprint's colons, glued to a name
+// ("md5_..."), an SRI hash ("sha256-" and base64), URL-encoded base64;
+// and the whole run goes.
+func TestDigestRuns(t *testing.T) {
+	vals, ix := corpusSecrets("values")
+	colons := func(h string) string {
+		var b strings.Builder
+		for i := 0; i < len(h); i += 2 {
+			if i > 0 {
+				b.WriteByte(':')
+			}
+			b.WriteString(h[i : i+2])
+		}
+		return b.String()
+	}
+	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
+		s, err := New(mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left, tried := 0, 0
+		check := func(line string, keep ...string) {
+			t.Helper()
+			tried++
+			out := scrubLine(t, s, line)
+			for _, k := range keep {
+				if strings.Contains(strings.ToLower(out), strings.ToLower(k)) {
+					left++
+					if left <= 5 {
+						t.Logf("left %q: %q -> %q", k, line, out)
+					}
+					return
+				}
+			}
+		}
+		for _, v := range digestProbeValues(vals) {
+			for _, d := range testDigests(v) {
+				tail := d[len(d)-14:]
+				check("etag ..."+tail+" cached", tail[2:])
+				check("MD5:"+colons(d[:16])+" (ECDSA)", colons(d[:16])[3:], d[:12])
+				check("key md5_"+d+"_v2", d[:12], d[len(d)-12:])
+				check("hash="+strings.ToUpper(d), d[:12], d[len(d)-12:])
+			}
+			m, s2 := md5.Sum([]byte(v)), sha256.Sum256([]byte(v))
+			for _, raw := range [][]byte{m[:], s2[:]} {
+				e := base64.StdEncoding.EncodeToString(raw)
+				check(`<script integrity="sha256-`+e+`">`, e[:16], e[len(e)-18:len(e)-2])
+				q := strings.NewReplacer("+", "%2B", "/", "%2F", "=", "%3D").Replace(e)
+				check("GET /x?sig="+q+"&t=1", q[:16], e[:16])
+			}
+		}
+		if tried == 0 || left > 0 {
+			t.Errorf("index=%v: %d of %d digest runs left", mode.Index != nil, left, tried)
+		}
+	}
+}
+
 // TestPostgresMD5: PostgreSQL's md5 password hash ("md5" and the MD5 of
 // the password and the role's name: pg_authid.rolpassword, ALTER ROLE
 // ... PASSWORD 'md5...') is scrubbed whoever the role is, with no value

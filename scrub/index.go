@@ -53,8 +53,12 @@ type Index struct {
 	pendingPieces [][3]uint64
 	// punct: the punctuated pieces' filter, built by Finish from
 	// pendingPunct (their filter hashes), or read.
-	punct        *punctFilter
+	punct        *gramFilter
 	pendingPunct []uint64
+	// digests: the digests' windows' filter (their fingerprints are the
+	// values' kinds'), built by Finish from pendingDigest, or read.
+	digests       *gramFilter
+	pendingDigest []uint64
 	// mains: the fingerprints of the values Add was given (their own
 	// main keys, not their other forms'), until Finish counts them.
 	mains    []uint64
@@ -146,7 +150,11 @@ func (ix *Index) Add(kind, value string) {
 			continue
 		case domPunct:
 			ix.Puncts = append(ix.Puncts, fp)
-			ix.pendingPunct = append(ix.pendingPunct, (&punctFilter{seed: punctSeed(ix.Seed)}).hash(k.b))
+			ix.pendingPunct = append(ix.pendingPunct, (&gramFilter{seed: punctSeed(ix.Seed)}).hash(k.b))
+			continue
+		case domDigest:
+			ix.Values[kind] = append(ix.Values[kind], fp)
+			ix.pendingDigest = append(ix.pendingDigest, (&gramFilter{seed: digestSeed(ix.Seed)}).hash(k.b))
 			continue
 		default:
 			ix.Values[kind] = append(ix.Values[kind], fp)
@@ -205,20 +213,29 @@ func (ix *Index) Finish() {
 	}
 	slices.Sort(ix.Puncts)
 	ix.Puncts = slices.Compact(ix.Puncts)
-	if len(ix.pendingPunct) > 0 {
-		f := newPunctFilter(len(ix.pendingPunct), punctSeed(ix.Seed))
-		if ix.punct != nil {
-			f = ix.punct.grownBy(len(ix.pendingPunct))
-		}
-		for _, h := range ix.pendingPunct {
-			f.addHash(h)
-		}
-		ix.punct, ix.pendingPunct = f, nil
-	}
+	ix.punct, ix.pendingPunct = filterAdd(ix.punct, ix.pendingPunct, punctSeed(ix.Seed)), nil
+	ix.digests, ix.pendingDigest = filterAdd(ix.digests, ix.pendingDigest, digestSeed(ix.Seed)), nil
 	for e, t := range ix.probeTables() {
 		t.build(&ix.pending[e])
 	}
 	ix.index()
+}
+
+// filterAdd is f (nil: none) with the grams of hashes hs added: grown
+// for them, or new with seed.
+func filterAdd(f *gramFilter, hs []uint64, seed uint64) *gramFilter {
+	if len(hs) == 0 {
+		return f
+	}
+	if f == nil {
+		f = newGramFilter(len(hs), seed)
+	} else {
+		f = f.grownBy(len(hs))
+	}
+	for _, h := range hs {
+		f.addHash(h)
+	}
+	return f
 }
 
 // index builds the lookup structures from the sorted lists.

@@ -23,7 +23,13 @@ import (
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
 // the pieces' fingerprints and their filter's words, then the punctuated
-// pieces' fingerprints and their filter's words. Format 13: as 12, but
+// pieces' fingerprints and their filter's words, then the digests'
+// windows' filter's words. Format 14: as 13, but a digest's first and
+// last 12 hex digits or 16 base64 letters and digits are its keys (in
+// its value's kind's list), found through a filter of their own
+// (digest_scan.go), not the tables: a format 13 index's digests were
+// table keys and pieces, which a format 14 scrubber does not look for.
+// Format 13: as 12, but
 // a hex digest's first 12 digits are a piece of its value and the raw
 // SHA-512 in base64 a key (digests.go): a format 12 index would miss
 // them silently; and pieces of two different runes or fewer are none
@@ -51,8 +57,8 @@ import (
 // the spans table (prefixBit), pairs.
 const (
 	indexMagicPrefix = "fuzzyduck-index-"
-	indexFormat      = 13
-	indexMagic       = indexMagicPrefix + "13\n"
+	indexFormat      = 14
+	indexMagic       = indexMagicPrefix + "14\n"
 )
 
 type tableHeader struct {
@@ -74,6 +80,7 @@ type indexHeader struct {
 	NPiece  int            `json:"n_pieces"`
 	NPunct  int            `json:"n_punct_pieces"`
 	PunctW  int            `json:"punct_filter_words"`
+	DigestW int            `json:"digest_filter_words"`
 	PieceW1 int            `json:"piece_filter_words_1"`
 	PieceW  int            `json:"piece_filter_words"`
 	Skel    tableHeader    `json:"skeleton_table"`
@@ -116,6 +123,9 @@ func (ix *Index) Save(path string) error {
 	if ix.punct != nil {
 		h.PunctW = len(ix.punct.t.w)
 	}
+	if ix.digests != nil {
+		h.DigestW = len(ix.digests.t.w)
+	}
 	hdr, err := json.Marshal(h)
 	if err != nil {
 		f.Abort()
@@ -148,7 +158,7 @@ func (ix *Index) arrays(values map[string][]uint64) [][]uint64 {
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		out = append(out, values[k])
 	}
-	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.heads.w, ix.skel.spans.w, ix.skel.pairs, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.heads.w, ix.fold.spans.w, ix.fold.pairs, ix.Pieces, ix.pieceWords(), ix.Puncts, ix.punctWords())
+	return append(out, ix.Tokens, ix.Prefixes, ix.Strict, ix.skel.anchors.w, ix.skel.ends.w, ix.skel.heads.w, ix.skel.spans.w, ix.skel.pairs, ix.fold.anchors.w, ix.fold.ends.w, ix.fold.heads.w, ix.fold.spans.w, ix.fold.pairs, ix.Pieces, ix.pieceWords(), ix.Puncts, ix.punctWords(), filterWords(ix.digests))
 }
 
 // pieceWords: the pieces' filter's words (none without pieces).
@@ -160,11 +170,14 @@ func (ix *Index) pieceWords() []uint64 {
 }
 
 // punctWords: the punctuated pieces' filter's words (none without them).
-func (ix *Index) punctWords() []uint64 {
-	if ix.punct == nil {
+func (ix *Index) punctWords() []uint64 { return filterWords(ix.punct) }
+
+// filterWords: a filter's words (none without one).
+func filterWords(f *gramFilter) []uint64 {
+	if f == nil {
 		return nil
 	}
-	return ix.punct.t.w
+	return f.t.w
 }
 
 // olderFormat: the format of an index magic line written by an older
@@ -308,15 +321,24 @@ func LoadIndex(path string) (*Index, error) {
 	if ix.Puncts, err = read(h.NPunct); err != nil {
 		return nil, fmt.Errorf("index %s: punctuated pieces: %w", path, err)
 	}
-	if n := h.PunctW; n != 0 {
+	readFilter := func(n int, seed uint64) (*gramFilter, error) {
+		if n == 0 {
+			return nil, nil
+		}
 		if n < 0 || n&(n-1) != 0 {
-			return nil, fmt.Errorf("index %s: bad punctuated pieces filter size %d", path, n)
+			return nil, fmt.Errorf("bad size %d", n)
 		}
 		words, err := read(n)
 		if err != nil {
-			return nil, fmt.Errorf("index %s: punctuated pieces filter: %w", path, err)
+			return nil, err
 		}
-		ix.punct = &punctFilter{t: bitTable{w: words, mask: uint64(n*64 - 1)}, seed: punctSeed(ix.Seed)}
+		return &gramFilter{t: bitTable{w: words, mask: uint64(n*64 - 1)}, seed: seed}, nil
+	}
+	if ix.punct, err = readFilter(h.PunctW, punctSeed(ix.Seed)); err != nil {
+		return nil, fmt.Errorf("index %s: punctuated pieces filter: %w", path, err)
+	}
+	if ix.digests, err = readFilter(h.DigestW, digestSeed(ix.Seed)); err != nil {
+		return nil, fmt.Errorf("index %s: digests filter: %w", path, err)
 	}
 	ix.index()
 	ix.Values = nil // the merged set has them all; Save rebuilds the lists

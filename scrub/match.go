@@ -19,7 +19,8 @@ import (
 type matcher struct {
 	skel, fold  *table
 	pieces      *pieceFilter // nil: no piece keys
-	punct       *punctFilter // nil: no punctuated pieces (punct.go)
+	punct       *gramFilter  // nil: no punctuated pieces (punct.go)
+	digests     *gramFilter  // nil: no digests' windows (digests.go)
 	shapes      *digitShapes // nil: no numbers' punctuated windows (digits.go)
 	verifiers   []verifier
 	minAnywhere int
@@ -61,6 +62,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 		m.shapes = shapesOf(ix, vs, pieces.seed)
 	}
 	m.punct = punctMatcher(ix, vs)
+	m.digests = digestMatcher(ix, vs)
 	var hs [2]keyHashes
 	for _, k := range vs.keys {
 		e, t := 0, skel
@@ -77,7 +79,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 	// The keys are in the tables now: their lists go. Kept (the scrubber
 	// holds vs), their millions of small slices were marked at every GC of
 	// the scan.
-	vs.keys, vs.pieces = nil, nil
+	vs.keys, vs.pieces, vs.puncts, vs.digests = nil, nil, nil, nil
 	if vs.len() > 0 {
 		m.verifiers = append(m.verifiers, vs)
 	}
@@ -94,7 +96,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 }
 
 func (m *matcher) active() bool {
-	return m.skel != nil || m.fold != nil || m.pieces != nil || m.punct != nil
+	return m.skel != nil || m.fold != nil || m.pieces != nil || m.punct != nil || m.digests != nil
 }
 
 func (m *matcher) verify(w *worker, dom byte, key []byte) (entry, uint32, bool) {

@@ -155,28 +155,28 @@ func distinct(g []byte) int {
 	return n
 }
 
-// punctFilter is a lossy set of punctuated pieces: two pairs of bits a
-// piece (about 32 bits a piece: a stranger passes about one time in
-// 4000), then the lookup.
-type punctFilter struct {
+// gramFilter is a lossy set of short byte strings (punctuated pieces,
+// digests' windows): two pairs of bits a gram (about 32 bits a gram: a
+// stranger passes about one time in 4000), then the lookup.
+type gramFilter struct {
 	t    bitTable
 	seed uint64
 }
 
-func newPunctFilter(n int, seed uint64) *punctFilter {
-	return &punctFilter{t: newBitTable(2 * n), seed: seed}
+func newGramFilter(n int, seed uint64) *gramFilter {
+	return &gramFilter{t: newBitTable(2 * n), seed: seed}
 }
 
-func (f *punctFilter) hash(g []byte) uint64 { return gramHash(g, f.seed) }
+func (f *gramFilter) hash(g []byte) uint64 { return gramHash(g, f.seed) }
 
-func (f *punctFilter) add(g []byte) { f.addHash(f.hash(g)) }
+func (f *gramFilter) add(g []byte) { f.addHash(f.hash(g)) }
 
-func (f *punctFilter) addHash(h uint64) {
+func (f *gramFilter) addHash(h uint64) {
 	f.t.setPair(mix(h ^ 0x5851f42d4c957f2d))
 	f.t.setPair(mix(h ^ 0x14057b7ef767814f))
 }
 
-func (f *punctFilter) has(g []byte) bool {
+func (f *gramFilter) has(g []byte) bool {
 	h := f.hash(g)
 	return f.t.hasPair(mix(h^0x5851f42d4c957f2d)) && f.t.hasPair(mix(h^0x14057b7ef767814f))
 }
@@ -186,12 +186,12 @@ func punctSeed(seed uint64) uint64 { return seed ^ 0x6a09e667f3bcc909 }
 
 // grownBy returns a copy of f with room for n more pieces, every bit
 // kept.
-func (f *punctFilter) grownBy(n int) *punctFilter {
+func (f *gramFilter) grownBy(n int) *gramFilter {
 	more := newBitTable(2*n + len(f.t.w)*64/16)
-	return &punctFilter{t: f.t.grown(more), seed: f.seed}
+	return &gramFilter{t: f.t.grown(more), seed: f.seed}
 }
 
-func (f *punctFilter) empty() bool {
+func (f *gramFilter) empty() bool {
 	return f == nil || !slices.ContainsFunc(f.t.w, func(x uint64) bool { return x != 0 })
 }
 
@@ -335,19 +335,25 @@ func (w *worker) scanPunct(v *view, found, spans []span) []span {
 // values list's (nil: none). NoPieces leaves them on: they are looked
 // for only around rare marks, and a short value with one ("Kx9#pQ": 5
 // letters and digits) glued to other text is found by them alone.
-func punctMatcher(ix *Index, vs *valueSet) *punctFilter {
-	var f *punctFilter
-	if ix != nil && ix.punct != nil {
+func punctMatcher(ix *Index, vs *valueSet) *gramFilter {
+	var f *gramFilter
+	if ix != nil {
 		f = ix.punct
-		if len(vs.puncts) > 0 {
-			f = f.grownBy(len(vs.puncts))
-		}
-	} else if len(vs.puncts) > 0 {
+	}
+	return filterWith(f, vs.puncts)
+}
+
+// filterWith is f (an index's, nil: none) with grams added (a values
+// list's): grown for them, or new with a random seed; nil when empty.
+func filterWith(f *gramFilter, grams []key) *gramFilter {
+	if f != nil && len(grams) > 0 {
+		f = f.grownBy(len(grams))
+	} else if f == nil && len(grams) > 0 {
 		var b [8]byte
 		rand.Read(b[:])
-		f = newPunctFilter(len(vs.puncts), binary.LittleEndian.Uint64(b[:]))
+		f = newGramFilter(len(grams), binary.LittleEndian.Uint64(b[:]))
 	}
-	for _, k := range vs.puncts {
+	for _, k := range grams {
 		f.add(k.b)
 	}
 	if f.empty() {

@@ -151,6 +151,7 @@ type worker struct {
 	enabled []bool
 	sk, fo  rep
 	pu      rep // scanPunct's
+	dig     []byte // scanDigests' run's digits
 	// punctCover: the spans a view's punctuated pieces are not looked
 	// for in (scanPunct).
 	punctCover [][2]int32

@@ -45,6 +45,7 @@ type valueSet struct {
 	keys    []key    // every scanned key, for the filters
 	pieces  []key    // every piece key, for the pieces' filter
 	puncts  []key    // every punctuated piece, for their filter (punct.go)
+	digests []key    // every digest's window, for their filter (digests.go)
 	shapes  [][]byte // the numbers' windows' shapes (digits.go)
 	n       int      // values with a key
 	wide    bool     // a key holds CJK, kana or Hangul letters (matcher.wide)
@@ -147,6 +148,8 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 				vs.pieces = append(vs.pieces, k)
 			case domPunct:
 				vs.puncts = append(vs.puncts, k)
+			case domDigest:
+				vs.digests = append(vs.digests, k)
 			}
 		}
 	}

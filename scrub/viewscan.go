@@ -30,6 +30,7 @@ func (w *worker) scanView(v *view, anywhere bool, spans []span) []span {
 		spans = w.mapHits(v, &w.sk, spans)
 	}
 	spans = w.scanFolded(v, anywhere, spans)
+	spans = w.scanDigests(v, spans)
 	if m.punct != nil {
 		spans = w.scanPunct(v, spans[n0:], spans)
 	}
