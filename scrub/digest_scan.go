@@ -10,12 +10,14 @@ package scrub
 
 // b64RunByte: the bytes of a base64 run (both alphabets; '=' ends
 // one), b64Alnum its letters and digits.
-var b64RunByte, b64Alnum [256]bool
+// digestRunByte adds ':' (a hex run's).
+var b64RunByte, b64Alnum, digestRunByte [256]bool
 
 func init() {
 	for c := 0; c < 256; c++ {
 		b64Alnum[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 		b64RunByte[c] = b64Alnum[c] || c == '+' || c == '/' || c == '-' || c == '_'
+		digestRunByte[c] = b64RunByte[c] || c == ':'
 	}
 }
 
@@ -27,19 +29,15 @@ func (w *worker) scanDigests(v *view, spans []span) []span {
 	}
 	t := v.text
 	for i := 0; i < len(t); {
-		if !b64RunByte[t[i]] && t[i] != ':' {
-			i++
-			continue
-		}
 		j := i
-		for j < len(t) && (b64RunByte[t[j]] || t[j] == ':') {
+		for j < len(t) && digestRunByte[t[j]] {
 			j++
 		}
 		if j-i >= digestHexWin {
 			spans = w.digestHex(v, i, j, spans)
 			spans = w.digestB64(v, i, j, spans)
 		}
-		i = j
+		i = j + 1
 	}
 	return spans
 }

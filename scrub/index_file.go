@@ -24,7 +24,10 @@ import (
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
 // the pieces' fingerprints and their filter's words, then the punctuated
 // pieces' fingerprints and their filter's words, then the digests'
-// windows' filter's words. Format 14: as 13, but a digest's first and
+// windows' filter's words. Format 15: as 14, but a skeleton key of 8
+// bytes or more whose first 4 are digits is anchored by its first 8
+// (table.go: long8), which a format 14 table does not hold. Format 14:
+// as 13, but a digest's first and
 // last 12 hex digits or 16 base64 letters and digits are its keys (in
 // its value's kind's list), found through a filter of their own
 // (digest_scan.go), not the tables: a format 13 index's digests were
@@ -57,8 +60,8 @@ import (
 // the spans table (prefixBit), pairs.
 const (
 	indexMagicPrefix = "fuzzyduck-index-"
-	indexFormat      = 14
-	indexMagic       = indexMagicPrefix + "14\n"
+	indexFormat      = 15
+	indexMagic       = indexMagicPrefix + "15\n"
 )
 
 type tableHeader struct {

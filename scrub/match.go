@@ -241,14 +241,18 @@ func (m *matcher) scanSkel(w *worker, r *rep, anywhere bool, hits []hit) []hit {
 			if !bounded && !anywhere || !t.startsPair(r.b[i:]) {
 				continue
 			}
-			a := load(r.b[i:], 4)
-			if t.anchors.hasPair(mix(a ^ t.seed)) {
-				ps = append(ps, place{i: int32(i), bounded: bounded, caseStart: f&flCase != 0, lm: t.spanHashOf(a)})
+			if h1, h2, n := t.anchored(r.b[i:]); n > 0 {
+				ps = append(ps, place{i: int32(i), bounded: bounded, caseStart: f&flCase != 0, lm: h1, lm2: h2, two: n == 2})
 			}
 		}
 		from = i
 		for k := range ps {
-			ps[k].lm = t.spans.at(ps[k].lm) & t.lenBits
+			p := &ps[k]
+			lm := t.spans.at(p.lm)
+			if p.two {
+				lm |= t.spans.at(p.lm2)
+			}
+			p.lm = lm & t.lenBits
 		}
 		cs := w.cands[:0]
 		for k := range ps {
@@ -322,6 +326,8 @@ type place struct {
 	bounded   bool
 	caseStart bool // a capital after small letters (flCase)
 	lm        uint64
+	lm2       uint64 // a second anchor's spans hash (two: digits, table.go)
+	two       bool
 	c0, c1    int32
 }
 

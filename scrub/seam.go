@@ -359,8 +359,14 @@ func (w *worker) anchorAcross(j *rep, at int, next []byte) bool {
 		copy(buf[n:], next)
 		// (As scanSkel's places: the anchor, then the lengths of the
 		// keys it starts.)
-		if a := load(buf[:], t.anchorLen); t.anchors.hasPair(mix(a^t.seed)) && t.spans.at(t.spanHashOf(a))&t.lenBits != 0 {
-			return true
+		if h1, h2, k := t.anchored(buf[:min(len(buf), n+len(next))]); k > 0 {
+			lm := t.spans.at(h1)
+			if k == 2 {
+				lm |= t.spans.at(h2)
+			}
+			if lm&t.lenBits != 0 {
+				return true
+			}
 		}
 	}
 	return false

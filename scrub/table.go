@@ -265,6 +265,57 @@ func (l lenTable) grown(o lenTable) lenTable {
 	return g
 }
 
+// Digit anchors: four digits are 10,000 anchors, fewer than keys start
+// with (100,000 values' IP forms and UUIDs' ciphers set nearly all), so
+// every number of a log ("2026", "1000", "4242") was a place whose
+// lengths were tried. A skeleton key of 8 bytes or more whose first 4
+// are digits is anchored by its first 8 instead (long8); its first 4 go
+// in too as a tail anchor, tried only where fewer than 8 bytes are left
+// (a line's last, which may go on in the next). Shorter digit keys keep
+// the 4-byte anchor.
+const long8 = 8
+
+// digits4 reports whether b's first 4 bytes are ASCII digits.
+func digits4(b []byte) bool { return digit[b[0]] && digit[b[1]] && digit[b[2]] && digit[b[3]] }
+
+// digitLong: a key of t anchored by its first long8 bytes.
+func (t *table) digitLong(scan []byte) bool {
+	return t.anchorLen == 4 && len(scan) >= long8 && digits4(scan)
+}
+
+// Their anchors' and spans' hashes, salted apart from the 4-byte ones.
+func (t *table) long8Hash(a uint64) uint64 { return mix(a ^ t.seed ^ 0xd6e8feb86659fd93) }
+func (t *table) long8Span(a uint64) uint64 { return mix(a ^ t.seed ^ 0xa0761d6478bd642f) }
+func (t *table) tailHash(a uint64) uint64  { return mix(a ^ t.seed ^ 0xe7037ed1a0b428db) }
+func (t *table) tailSpan(a uint64) uint64  { return mix(a ^ t.seed ^ 0x8ebc6af09c88c6e3) }
+
+// anchored returns the spans hashes of the anchors that pass at b (a
+// place with at least anchorLen bytes): none, one, or for digits both
+// the 4-byte one (short keys) and the long or tail one.
+func (t *table) anchored(b []byte) (h1, h2 uint64, n int) {
+	a := load(b, 4)
+	if t.anchors.hasPair(mix(a ^ t.seed)) {
+		h1, n = t.spanHashOf(a), 1
+	}
+	if t.anchorLen != 4 || !digits4(b) {
+		return h1, 0, n
+	}
+	var ok bool
+	if len(b) >= long8 {
+		a8 := binary.LittleEndian.Uint64(b)
+		ok, h2 = t.anchors.hasPair(t.long8Hash(a8)), t.long8Span(a8)
+	} else {
+		ok, h2 = t.anchors.hasPair(t.tailHash(a)), t.tailSpan(a)
+	}
+	switch {
+	case !ok:
+		return h1, 0, n
+	case n == 0:
+		return h2, 0, 1
+	}
+	return h1, h2, 2
+}
+
 // keyHashes collects what keys put in the bit tables, to size them.
 type keyHashes struct {
 	anchors, ends []uint64
@@ -279,12 +330,22 @@ func (h *keyHashes) add(t *table, dom byte, scan []byte) {
 	if len(scan) < t.anchorLen {
 		h.anchors = append(h.anchors, t.shortHash(scan))
 	} else {
-		h.anchors = append(h.anchors, t.anchorHash(scan))
-		switch {
-		case dom == domPrefix:
-			h.spans = append(h.spans, uint64(uint32(t.spanHash(scan)))<<8) // (prefixBit)
-		case len(scan) <= maxScan:
-			h.spans = append(h.spans, uint64(uint32(t.spanHash(scan)))<<8|uint64(len(scan)))
+		spans := [2]uint64{t.spanHash(scan)}
+		if t.digitLong(scan) {
+			a, a8 := load(scan, 4), binary.LittleEndian.Uint64(scan)
+			h.anchors = append(h.anchors, t.long8Hash(a8), t.tailHash(a))
+			spans = [2]uint64{t.long8Span(a8), t.tailSpan(a)}
+		} else {
+			h.anchors = append(h.anchors, t.anchorHash(scan))
+		}
+		for _, sh := range spans {
+			switch {
+			case sh == 0:
+			case dom == domPrefix:
+				h.spans = append(h.spans, uint64(uint32(sh))<<8) // (prefixBit)
+			case len(scan) <= maxScan:
+				h.spans = append(h.spans, uint64(uint32(sh))<<8|uint64(len(scan)))
+			}
 		}
 		for _, n := range [...]int{headShort, headLong} {
 			if len(scan) > n {
