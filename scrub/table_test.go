@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -35,6 +36,54 @@ func TestMayGoOnLengths(t *testing.T) {
 			}
 			if got := tb.mayGoOn(tail, lm); got != want {
 				t.Fatalf("lengths %v, rest %d, mask %x: mayGoOn %v, want %v", tb.longest, rest, lm, got, want)
+			}
+		}
+	}
+}
+
+// TestDigitAnchors: keys whose first 4 skeleton bytes are digits are
+// anchored by their first 8 (long8) and, where fewer are left, by a
+// tail anchor: such values are found whole among a log's numbers, and
+// cut over two lines where the first line keeps 6 to 9 of their bytes
+// (the tail anchor's case: fewer than 8 skeleton bytes left); numbers
+// that only start like them stay.
+func TestDigitAnchors(t *testing.T) {
+	vals := []Value{
+		{Kind: "card", Text: "4539148803436467"},
+		{Kind: "uuid", Text: "51235808-bc37-41f7-885e-6446f8065fc0"},
+		{Kind: "ip", Text: "10.213.47.198"},
+		{Kind: "phone", Text: "2026 555 0142"},
+	}
+	ix := NewIndex()
+	for _, v := range vals {
+		ix.Add(v.Kind, v.Text)
+	}
+	ix.Finish()
+	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
+		s, err := New(mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			line := "2026-11-21 10:00:00.000 4242 INFO step 1 of 500 value " + v.Text + " batch 1000"
+			if out := scrubLine(t, s, line); strings.Contains(out, v.Text) {
+				t.Errorf("index=%v: %q left whole: %q", mode.Index != nil, v.Text, out)
+			}
+			for cut := 6; cut <= 9; cut++ {
+				a, b := v.Text[:cut], v.Text[cut:]
+				log := "2026-11-21 10:00:00.000 4242 INFO value " + a + "\n" + b + " done\n"
+				var out bytes.Buffer
+				if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
+					t.Fatal(err)
+				}
+				if o := out.String(); strings.Contains(o, a+"\n") || strings.Contains(o, "\n"+b+" ") {
+					t.Errorf("index=%v: %q cut after %d left: %q", mode.Index != nil, v.Text, cut, o)
+				}
+			}
+		}
+		for _, line := range []string{"2026-11-21 10:00:00.000 4242 INFO 45391488 rows, 10213 ids, 5123580 bytes, 2026 554 0199 done"} {
+			if out := scrubLine(t, s, line); out != line {
+				t.Errorf("index=%v: clean line altered:\n%s\n%s", mode.Index != nil, line, out)
 			}
 		}
 	}
