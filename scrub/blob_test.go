@@ -271,3 +271,27 @@ func TestBlobGroupAfterGroup(t *testing.T) {
 		t.Fatal("no probes")
 	}
 }
+
+// TestCovered: a run is covered when the spans found cover every byte of
+// it, one span or several together (an e-mail address found as its
+// pieces and its domain); a gap of one byte leaves it to be decoded.
+func TestCovered(t *testing.T) {
+	v := &view{text: []byte("0123456789abcdef")}
+	for _, c := range []struct {
+		spans []span
+		i, k  int
+		want  bool
+	}{
+		{nil, 2, 8, false},
+		{[]span{{start: 0, end: 10}}, 2, 8, true},
+		{[]span{{start: 0, end: 5}, {start: 5, end: 10}}, 2, 8, true},
+		{[]span{{start: 4, end: 9}, {start: 0, end: 6}}, 2, 8, true},
+		{[]span{{start: 0, end: 5}, {start: 6, end: 10}}, 2, 8, false},
+		{[]span{{start: 3, end: 10}}, 2, 8, false},
+		{[]span{{start: 0, end: 7}}, 2, 8, false},
+	} {
+		if got := covered(c.spans, v, c.i, c.k); got != c.want {
+			t.Errorf("covered(%v, %d, %d) = %v, want %v", c.spans, c.i, c.k, got, c.want)
+		}
+	}
+}

@@ -44,20 +44,29 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 	return spans
 }
 
-// covered: view bytes [i,k) are inside a span found already, which
-// replaces them whatever they decode to (in dump-like text most runs are
-// a known value's words: their decoding would change nothing).
+// covered: view bytes [i,k) are inside the spans found already, which
+// replace them whatever they decode to (in dump-like text most runs are
+// a known value's words: their decoding would change nothing). Several
+// spans may cover them together: an e-mail address found as its pieces
+// and its domain, each radix token of a dump's row read in vain.
 func covered(spans []span, v *view, i, k int) bool {
 	if len(spans) == 0 {
 		return false
 	}
 	a, b := v.source(i, k)
-	for _, sp := range spans {
-		if sp.start <= a && b <= sp.end {
-			return true
+	for a < b {
+		next := a
+		for _, sp := range spans {
+			if sp.start <= a && a < sp.end {
+				next = max(next, sp.end)
+			}
 		}
+		if next == a {
+			return false
+		}
+		a = next
 	}
-	return false
+	return true
 }
 
 // blobMisses remembers, per worker, short runs none of whose decodings

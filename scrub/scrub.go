@@ -150,7 +150,7 @@ type worker struct {
 	*Scrubber
 	enabled []bool
 	sk, fo  rep
-	pu      rep // scanPunct's
+	pu      rep    // scanPunct's
 	dig     []byte // scanDigests' run's digits
 	// punctCover: the spans a view's punctuated pieces are not looked
 	// for in (scanPunct).
