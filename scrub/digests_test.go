@@ -216,3 +216,89 @@ func TestPostgresMD5(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDigestRuns: a known value's digest planted between fuzzed text,
+// in any of its encodings and cuts, never survives (neither its first
+// nor its last window), known as plaintext and through an index, and
+// the scan never panics.
+func FuzzDigestRuns(f *testing.F) {
+	f.Add("2026-11-21 INFO x\n", " done\n", "Staple7Battery!", uint8(0), uint8(0))
+	f.Add("", "", "Örjan Östlund", uint8(3), uint8(5))
+	f.Add("a:b-c", "::--==", "db7.internal.northwind.io", uint8(9), uint8(2))
+	f.Add("%3", "%2", "m.kowalczyk@northwind-labs.io", uint8(14), uint8(7))
+	f.Fuzz(func(t *testing.T, before, after, value string, which, cut uint8) {
+		value = strings.TrimSpace(value)
+		if !plantable(value) || len(before)+len(after) > 2048 {
+			t.Skip()
+		}
+		hexes, other := digestForms(value)
+		all := append(append([]string(nil), hexes...), other...)
+		d := all[int(which)%len(all)]
+		isHex := d[0] != '*' && strings.Trim(d, "0123456789abcdef") == ""
+		win := digestB64Win
+		if isHex || d[0] == '*' {
+			win = digestHexWin
+		}
+		norm := string(digestNorm(d, isHex || d[0] == '*'))
+		// The cuts: whole, its first window or more, its last window or
+		// more, in upper or lower case, hex with colons.
+		planted := d
+		switch cut % 6 {
+		case 1:
+			planted = d[:min(len(d), win+int(cut)/6)]
+		case 2:
+			planted = d[max(0, len(d)-win-int(cut)/6):]
+		case 3:
+			planted = strings.ToUpper(d)
+		case 4:
+			planted = strings.ToLower(d)
+		case 5:
+			if isHex {
+				var b strings.Builder
+				for i := 0; i+2 <= len(d); i += 2 {
+					if i > 0 {
+						b.WriteByte(':')
+					}
+					b.WriteString(d[i : i+2])
+				}
+				planted = b.String()
+			}
+		}
+		if i := strings.LastIndexByte(before, '\n'); i >= 0 {
+			before = before[:i+1]
+		} else {
+			before = ""
+		}
+		if i := strings.IndexByte(after, '\n'); i >= 0 {
+			after = after[i:]
+		} else {
+			after = "\n"
+		}
+		log := before + "digest " + planted + " ok" + after
+		ix := NewIndex()
+		ix.Add("v", value)
+		ix.Finish()
+		for _, opts := range []Options{{Values: []Value{{Kind: "v", Text: value}}}, {Index: ix}} {
+			s, err := New(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
+				t.Fatal(err)
+			}
+			// What is left of the planted line, as the windows are keyed.
+			o := out.String()
+			o = o[min(len(before), len(o)):]
+			if i := strings.IndexByte(o, '\n'); i >= 0 {
+				o = o[:i]
+			}
+			rest := string(digestNorm(markerRe.ReplaceAllString(o, " "), isHex || d[0] == '*'))
+			for _, w := range []string{norm[:win], norm[len(norm)-win:]} {
+				if strings.Contains(rest, w) && strings.Contains(string(digestNorm(planted, isHex || d[0] == '*')), w) {
+					t.Fatalf("index=%v: window %q of %q survives:\n%q\n%q", opts.Index != nil, w, d, log, out.String())
+				}
+			}
+		}
+	})
+}
