@@ -117,15 +117,5 @@ func (w *worker) digestWindows(v *view, st, en, n int, spans []span) []span {
 	return spans
 }
 
-// digestMatcher is the filter of an index's digests' windows and of a
-// values list's (nil: none).
-func digestMatcher(ix *Index, vs *valueSet) *gramFilter {
-	var f *gramFilter
-	if ix != nil {
-		f = ix.digests
-	}
-	return filterWith(f, vs.digests)
-}
-
 // digestSeed: the digests' windows' hashes differ from the others'.
 func digestSeed(seed uint64) uint64 { return seed ^ 0xbb67ae8584caa73b }

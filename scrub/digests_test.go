@@ -275,16 +275,10 @@ func FuzzDigestRuns(f *testing.F) {
 			after = "\n"
 		}
 		log := before + "digest " + planted + " ok" + after
-		ix := NewIndex()
-		ix.Add("v", value)
-		ix.Finish()
-		for _, opts := range []Options{{Values: []Value{{Kind: "v", Text: value}}}, {Index: ix}} {
-			s, err := New(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
+		vs, ix := secretsOf([]string{value})
+		for _, m := range scrubbersOf(t, vs, ix) {
 			var out bytes.Buffer
-			if _, err := s.Scrub(&out, strings.NewReader(log)); err != nil {
+			if _, err := m.s.Scrub(&out, strings.NewReader(log)); err != nil {
 				t.Fatal(err)
 			}
 			// What is left of the planted line, as the windows are keyed.
@@ -296,7 +290,7 @@ func FuzzDigestRuns(f *testing.F) {
 			rest := string(digestNorm(markerRe.ReplaceAllString(o, " "), isHex || d[0] == '*'))
 			for _, w := range []string{norm[:win], norm[len(norm)-win:]} {
 				if strings.Contains(rest, w) && strings.Contains(string(digestNorm(planted, isHex || d[0] == '*')), w) {
-					t.Fatalf("index=%v: window %q of %q survives:\n%q\n%q", opts.Index != nil, w, d, log, out.String())
+					t.Fatalf("%s: window %q of %q survives:\n%q\n%q", m.name, w, d, log, out.String())
 				}
 			}
 		}

@@ -37,8 +37,9 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 	m := &matcher{minAnywhere: minLength, plainOnly: ix == nil, wide: vs.wide || ix != nil && ix.wide}
 	var skel, fold *table
 	var pieces *pieceFilter
+	var digests *gramFilter // (the digests' windows': digests.go)
 	if ix != nil {
-		skel, fold, pieces = ix.skel, ix.fold, ix.pieces
+		skel, fold, pieces, digests = ix.skel, ix.fold, ix.pieces, ix.digests
 		if vs.len() > 0 {
 			skel, fold = skel.clone(), fold.clone()
 			if len(vs.pieces) > 0 {
@@ -62,7 +63,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 		m.shapes = shapesOf(ix, vs, pieces.seed)
 	}
 	m.punct = punctMatcher(ix, vs)
-	m.digests = digestMatcher(ix, vs)
+	m.digests = filterWith(digests, vs.digests)
 	var hs [2]keyHashes
 	for _, k := range vs.keys {
 		e, t := 0, skel

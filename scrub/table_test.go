@@ -48,26 +48,14 @@ func TestMayGoOnLengths(t *testing.T) {
 // (the tail anchor's case: fewer than 8 skeleton bytes left); numbers
 // that only start like them stay.
 func TestDigitAnchors(t *testing.T) {
-	vals := []Value{
-		{Kind: "card", Text: "4539148803436467"},
-		{Kind: "uuid", Text: "51235808-bc37-41f7-885e-6446f8065fc0"},
-		{Kind: "ip", Text: "10.213.47.198"},
-		{Kind: "phone", Text: "2026 555 0142"},
-	}
-	ix := NewIndex()
-	for _, v := range vals {
-		ix.Add(v.Kind, v.Text)
-	}
-	ix.Finish()
-	for _, mode := range []Options{{Values: vals}, {Index: ix}} {
-		s, err := New(mode)
-		if err != nil {
-			t.Fatal(err)
-		}
+	texts := []string{"4539148803436467", "51235808-bc37-41f7-885e-6446f8065fc0", "10.213.47.198", "2026 555 0142"}
+	vals, ix := secretsOf(texts)
+	for _, m := range scrubbersOf(t, vals, ix) {
+		s, mode := m.s, m.name
 		for _, v := range vals {
 			line := "2026-11-21 10:00:00.000 4242 INFO step 1 of 500 value " + v.Text + " batch 1000"
 			if out := scrubLine(t, s, line); strings.Contains(out, v.Text) {
-				t.Errorf("index=%v: %q left whole: %q", mode.Index != nil, v.Text, out)
+				t.Errorf("%s: %q left whole: %q", mode, v.Text, out)
 			}
 			for cut := 6; cut <= 9; cut++ {
 				a, b := v.Text[:cut], v.Text[cut:]
@@ -77,13 +65,13 @@ func TestDigitAnchors(t *testing.T) {
 					t.Fatal(err)
 				}
 				if o := out.String(); strings.Contains(o, a+"\n") || strings.Contains(o, "\n"+b+" ") {
-					t.Errorf("index=%v: %q cut after %d left: %q", mode.Index != nil, v.Text, cut, o)
+					t.Errorf("%s: %q cut after %d left: %q", mode, v.Text, cut, o)
 				}
 			}
 		}
 		for _, line := range []string{"2026-11-21 10:00:00.000 4242 INFO 45391488 rows, 10213 ids, 5123580 bytes, 2026 554 0199 done"} {
 			if out := scrubLine(t, s, line); out != line {
-				t.Errorf("index=%v: clean line altered:\n%s\n%s", mode.Index != nil, line, out)
+				t.Errorf("%s: clean line altered:\n%s\n%s", mode, line, out)
 			}
 		}
 	}
