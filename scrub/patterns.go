@@ -19,19 +19,33 @@ var builtins = []struct {
 	skip   func(line []byte, m []int) bool // a match that is no secret
 }{
 	// scheme://user:password@host, and oslo.messaging's further
-	// ",user:password@host" hosts; the password may hold '/' and '@'.
-	{Pattern{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#,;)'"\s]|$)`)}, []string{"://"}, false, notAPassword},
+	// ",user:password@host" hosts; the password may hold '/', '@' and
+	// '#' ("postgres://bob:Xk9#mQ2!vL@db/app": red team scrubatk16),
+	// not '?' (a port's URL whose query holds an e-mail address).
+	{Pattern{"password", regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@'",]*:([^\s'"?]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#,;)'"\s]|$)`)}, []string{"://"}, false, notAPassword},
 	// (apart: the first host's match takes the comma; a third host's
 	// password may take the second host with it)
 	{Pattern{"password", regexp.MustCompile(`,[^:/\s@'",]*:([^\s'"?#]*?)@(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:[/?#;)'"\s]|$)`)}, []string{"://"}, false, notAPassword},
 	// go-sql-driver DSNs: user:password@tcp(host)/db.
 	{Pattern{"password", regexp.MustCompile(`(?:^|[\s'"=])[A-Za-z0-9_.-]+:([^\s'"]*?)@(?:tcp|tcp6|unix)\(`)}, []string{"@tcp", "@unix"}, false, nil},
 	// password = "..." / password='...' / "password": "..." / {"apiKey": ...}
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*[=:]\s*["']([^"']+)["']`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}, true, notAPassword},
+	// / {"db_pass": "..."} / passphrase: '...'; a quote escaped inside
+	// ("Xk9\"mQ2vL" in JSON) is the value's.
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|\bpass|_pass|passphrase|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*[=:]\s*["']((?:[^"'\\]|\\.)+)["']`)}, []string{"password", "passwd", "pwd", "pass", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}, true, notAPassword},
 	// password=value, secret: value (unquoted)
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&]+)`)}, []string{"password", "passwd", "pwd", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true, notAPassword},
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|passphrase|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&]+)`)}, []string{"password", "passwd", "pwd", "passphrase", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true, notAPassword},
+	// A command line's --password VALUE (a space, not '='), sshpass -p
+	// VALUE, curl -u user:VALUE.
+	{Pattern{"password", regexp.MustCompile(`(?:^|\s)--(?:password|passwd|db-password|passphrase)\s+["']?([^\s'"]+)`)}, []string{"--pass", "--db-pass"}, false, notAPassword},
+	{Pattern{"password", regexp.MustCompile(`\bsshpass\s+-p\s*["']?([^\s'"]+)`)}, []string{"sshpass"}, false, nil},
+	{Pattern{"password", regexp.MustCompile(`\bcurl\b[^\n]*?\s(?:-u|--user)\s*["']?[^\s:'"]*:([^\s'"]+)`)}, []string{"curl"}, false, nil},
+	// <password>...</password>, PHP's 'password' => '...'.
+	{Pattern{"password", regexp.MustCompile(`(?i)<(?:password|passwd|passphrase|secret|token|api_?key|client_secret)>([^<]+)</`)}, []string{"password>", "passwd>", "passphrase>", "secret>", "token>", "key>"}, false, nil},
+	{Pattern{"password", regexp.MustCompile(`(?i)["'](?:password|passwd|pass|passphrase|secret|api_?key|token|client_secret)["']\s*=>\s*["']((?:[^"'\\]|\\.)+)["']`)}, []string{"=>"}, false, notAPassword},
 	// mysql -pSECRET (the client's password glued to -p)
 	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p([^\s'"]+)`)}, []string{" -p", "\t-p"}, false, nil},
+	// SET PASSWORD [FOR 'u'@'h'] = 'secret' (or PASSWORD('secret'))
+	{Pattern{"password", regexp.MustCompile(`(?i)\bset\s+password\b[^=\n]*=\s*(?:(?:old_)?password\s*\(\s*)?["']([^"']*)["']`)}, []string{"set password"}, false, nil},
 	// CREATE USER / GRANT ... IDENTIFIED BY 'secret'
 	{Pattern{"password", regexp.MustCompile(`(?i)\bidentified\s+(?:with\s+\S+\s+)?(?:by|as|using)\s+(?:password\s*\(?\s*)?["']([^"']*)["']`)}, []string{"identified"}, false, proseIdentified},
 	// PostgreSQL's password hashes (pg_authid.rolpassword, ALTER ROLE
@@ -41,6 +55,9 @@ var builtins = []struct {
 	// no rows to pair them by); SCRAM-SHA-256 verifiers, likewise.
 	{Pattern{"password", regexp.MustCompile(`\b(md5[0-9a-f]{32})\b`)}, []string{"md5"}, false, nil},
 	{Pattern{"password", regexp.MustCompile(`(SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)`)}, []string{"scram-sha-256"}, false, nil},
+	// crypt(3)'s password hashes: bcrypt, SHA-crypt, argon2 (a hash in a
+	// log checks a guess offline as MD5 does).
+	{Pattern{"password", regexp.MustCompile(`(\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}|\$[56]\$(?:rounds=[0-9]+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}|\$argon2(?:id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)`)}, []string{"$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$argon2"}, false, nil},
 	// Authorization: Basic (user:password in base64), Bearer tokens
 	{Pattern{"credentials", regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?basic\s+([A-Za-z0-9+/=_-]+)`)}, []string{"authorization"}, true, nil},
 	{Pattern{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)}, []string{"bearer"}, false, nil},
@@ -54,6 +71,8 @@ var builtins = []struct {
 	{Pattern{"aws-secret", regexp.MustCompile(`(?i)aws_?secret_?(?:access_?)?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})`)}, []string{"aws"}, true, nil},
 	// GitHub, GitLab and Slack tokens
 	{Pattern{"token", regexp.MustCompile(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})`)}, []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox"}, false, nil},
+	// Stripe's secret and restricted keys, Google's API keys.
+	{Pattern{"token", regexp.MustCompile(`\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35})`)}, []string{"sk_live_", "sk_test_", "rk_live_", "rk_test_", "aiza"}, false, nil},
 	// MariaDB quotes the bytes of a value it refused.
 	// (It does not escape quotes: the text ends at "' for".)
 	{Pattern{"fragment", regexp.MustCompile(`(?i)incorrect \w+ value: '(.*?)'(?:\s+for\b|["),]|$)`)}, []string{"incorrect"}, false, nil},

@@ -31,6 +31,27 @@ func TestBuiltinPlaces(t *testing.T) {
 		{`{"apiKey": "k-9f8e7d6c5b4a", "region": "eu"}`, "k-9f8e7d6c5b4a", `"region": "eu"`},
 		{"X-Auth-Token: gAAAAABkT0k3nQ7xYz", "gAAAAABkT0k3nQ7xYz", "X-Auth-Token"},
 		{"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc", "eyJhbGciOiJIUzI1NiJ9", "Authorization"},
+		// Red team scrubatk16's finds (--builtin-only).
+		{"dsn postgres://bob:Xk9#mQ2!vL@db/app", "mQ2!vL", "db/app"},
+		{`{"password":"Xk9\"mQ2vL", "user": "bob"}`, "mQ2vL", `"user": "bob"`},
+		{"SET PASSWORD FOR 'bob'@'%' = 'Xk9#mQ2!vL';", "Xk9#mQ2!vL", "SET PASSWORD"},
+		{"SET PASSWORD = PASSWORD('Old9pw#x');", "Old9pw#x", "SET PASSWORD"},
+		{`{"db_pass":"Xk9#mQ2!vL"}`, "Xk9#mQ2!vL", "db_pass"},
+		{"passphrase: Xk9#mQ2!vL", "Xk9#mQ2!vL", "passphrase"},
+		{`pass="Xk9#mQ2!vL" user=bob`, "Xk9#mQ2!vL", "user=bob"},
+		{`token='Xk9mQ2vLzz9'`, "Xk9mQ2vLzz9", "token"},
+		{"+ nova-manage --password 'Xk9#mQ2!vL' db sync", "Xk9#mQ2!vL", "db sync"},
+		{"+ curl -s -u bob:Xk9mQ2vLzz https://api/x", "Xk9mQ2vLzz", "https://api/x"},
+		{"sshpass -p 'Xk9#mQ2!vL' ssh root@db", "Xk9#mQ2!vL", "ssh root@db"},
+		{"<user>bob</user><password>Xk9#mQ2!vL</password>", "Xk9#mQ2!vL", "<user>bob</user>"},
+		{"'password' => 'Xk9#mQ2!vL',", "Xk9#mQ2!vL", "'password'"},
+		{"GET /login?user=bob&password%3DXk9mQ2vLzz HTTP/1.1", "Xk9mQ2vLzz", "HTTP/1.1"},
+		{`{"msg": "password\u003dXk9mQ2vLzz ok"}`, "Xk9mQ2vLzz", "msg"},
+		{"hash $2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW stored", "R9h/cIPz0gi.URNNX3kh2OPST9", "stored"},
+		{"shadow root:$6$rounds=5000$saltsalt$Bq1RTu6mGIe7S0Sc0ZgAYBkxRzxwKBQ71d0bV2yjqGxq6GuvJUGPvq1x7Kg4J9C3Kt0n4IEzy.VAePu0eYkr1/:19000:0", "Bq1RTu6mGIe7S0Sc0ZgAYBkxRzxwKBQ71d0bV2yjqGxq6GuvJUGPvq1x7Kg4J9C3Kt0n4IEzy", ":19000:0"},
+		{"pw $argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$Rdescudvt2QjHPwdT/mZ5g0g4fg2KNIM/vqHc3EkXd4 ok", "Rdescudvt2QjHPwdT", " ok"},
+		{"stripe key sk_live_51HxYzAbCdEfGhIjKlMnOpQr set", "sk_live_51HxYzAbCdEfGhIjKlMnOpQr", "set"},
+		{"maps key=AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q used", "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "used"},
 	}
 	for _, c := range cases {
 		var out bytes.Buffer

@@ -460,24 +460,13 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, seamSides) {
 			spans = append(spans, span{start: loc[0], end: len(bytes.TrimRight(line, "\r\n")), kind: "private-key", source: "pattern"})
 		}
 	}
-	clear(s.enabled)
-	for _, i := range s.always {
-		s.enabled[i] = true
-	}
-	s.hintSet.enable(line, s.enabled)
-	for i, p := range s.patterns {
-		if !s.enabled[i] {
-			continue
-		}
-		for _, m := range p.Re.FindAllSubmatchIndex(line, -1) {
-			if s.skips[i] != nil && s.skips[i](line, m) {
-				continue
-			}
-			st, en := m[0], m[1]
-			if len(m) >= 4 && m[2] >= 0 {
-				st, en = m[2], m[3]
-			}
-			spans = append(spans, span{start: st, end: en, kind: p.Name, source: "pattern"})
+	spans = s.patternSpans(&view{text: line}, spans)
+	if needsDecoding(line) {
+		// And in the line's escapes decoded ("password%3DXk9mQ2vL", a
+		// JSON string's "password\u003d..."): a pattern's literal or its
+		// quotes may be escaped.
+		if _, final := lineViews(line); final.start != nil {
+			spans = s.patternSpans(final, spans)
 		}
 	}
 	var sides seamSides
@@ -489,6 +478,33 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, seamSides) {
 		spans, sides = s.knownSpans(line, spans)
 	}
 	return s.dropInMarkers(line, spans), sides
+}
+
+// patternSpans appends the spans (in v's source) of the patterns that
+// match in v.
+func (s *worker) patternSpans(v *view, spans []span) []span {
+	clear(s.enabled)
+	for _, i := range s.always {
+		s.enabled[i] = true
+	}
+	s.hintSet.enable(v.text, s.enabled)
+	for i, p := range s.patterns {
+		if !s.enabled[i] {
+			continue
+		}
+		for _, m := range p.Re.FindAllSubmatchIndex(v.text, -1) {
+			if s.skips[i] != nil && s.skips[i](v.text, m) {
+				continue
+			}
+			st, en := m[0], m[1]
+			if len(m) >= 4 && m[2] >= 0 {
+				st, en = m[2], m[3]
+			}
+			a, b := v.source(st, en)
+			spans = append(spans, span{start: a, end: b, kind: p.Name, source: "pattern"})
+		}
+	}
+	return spans
 }
 
 var markerRe = regexp.MustCompile(`\[scrubbed:[A-Za-z0-9_.-]+:[0-9a-f]{4}\]`)
