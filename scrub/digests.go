@@ -22,11 +22,13 @@ import (
 // 3f9a2c41d7e0…") or to its tail is found too.
 const domDigest = 'H'
 
-// Windows: 16^12 and 36^16 are past guessing by chance; fewer hex
-// digits are any commit id's (git's 7).
+// Windows: 16^12 and 36^12 are past guessing by chance (2^48 and 2^62
+// against a few million windows); fewer hex digits are any commit id's
+// (git's 7). A base64 window counts letters and digits only, so a cut
+// of 12 of them holding '_' or '/' is found too.
 const (
 	digestHexWin = 12
-	digestB64Win = 16
+	digestB64Win = 12
 )
 
 // digestKeys are the keys of t's digests: the first and last windows of
@@ -74,8 +76,8 @@ func digestNorm(d string, hex bool) []byte {
 	return out
 }
 
-// digestForms: the MD5, SHA-1, SHA-256 and SHA-512 of t and the MD5 of t
-// in lower case (Gravatar's) in hex (git, ETags and dedup keys use
+// digestForms: the MD5, SHA-1, SHA-256 and SHA-512 of t, the MD5 and
+// SHA-256 of t and a line end, and of t in lower case (Gravatar's), in hex (git, ETags and dedup keys use
 // SHA-1: red team scrubatk6's ad-hoc check); then the other forms: the
 // raw digests in base64 (Content-MD5, an ETag, LDAP's {SHA512}) and
 // MySQL's native password hash.
@@ -83,10 +85,15 @@ func digestNorm(d string, hex bool) []byte {
 // are left out.
 func digestForms(t string) (hexes, other []string) {
 	m, s1, s2, s5 := md5.Sum([]byte(t)), sha1.Sum([]byte(t)), sha256.Sum256([]byte(t)), sha512.Sum512([]byte(t))
-	hexes = []string{hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s2[:]), hex.EncodeToString(s5[:])}
+	// (and of the value and a line end, as `echo "$v" | sha256sum`
+	// and md5sum print them: red team scrubatk16)
+	mn, s2n := md5.Sum([]byte(t+"\n")), sha256.Sum256([]byte(t+"\n"))
+	hexes = []string{hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s2[:]), hex.EncodeToString(s5[:]),
+		hex.EncodeToString(mn[:]), hex.EncodeToString(s2n[:])}
 	if l := strings.ToLower(t); l != t {
-		ml := md5.Sum([]byte(l))
-		hexes = append(hexes, hex.EncodeToString(ml[:]))
+		// (Gravatar's newer URLs hold the SHA-256 of it)
+		ml, s2l := md5.Sum([]byte(l)), sha256.Sum256([]byte(l))
+		hexes = append(hexes, hex.EncodeToString(ml[:]), hex.EncodeToString(s2l[:]))
 	}
 	// MySQL's and MariaDB's mysql_native_password hash (what
 	// mysql.user's authentication_string and SHOW GRANTS print):

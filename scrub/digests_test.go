@@ -187,6 +187,51 @@ func TestDigestRuns(t *testing.T) {
 	}
 }
 
+// TestDigestsOfShortValues: a short value's digests are keys too (a
+// PIN, a CJK name of 4 letters: red team scrubatk16), and so are the
+// digests `echo "$v" | sha256sum` and md5sum print (the value and a
+// line end) and the SHA-256 of the value in lower case; a base64 digest
+// cut to 12 letters and digits, '_' or '-' among them, is found.
+func TestDigestsOfShortValues(t *testing.T) {
+	texts := []string{"4721", "東方不敗", "4539 1488 0343 6467", "Zebulon.Quartermaine@Fjordline.example"}
+	vs, ix := secretsOf(texts)
+	for _, m := range scrubbersOf(t, vs, ix) {
+		left, tried := 0, 0
+		check := func(line, keep string) {
+			t.Helper()
+			tried++
+			if out := scrubLine(t, m.s, line); strings.Contains(strings.ToLower(out), strings.ToLower(keep)) {
+				left++
+				t.Errorf("%s: %q left: %q", m.name, keep, out)
+			}
+		}
+		for _, v := range texts {
+			md, s2 := md5.Sum([]byte(v)), sha256.Sum256([]byte(v))
+			nl, low := sha256.Sum256([]byte(v+"\n")), sha256.Sum256([]byte(strings.ToLower(v)))
+			mnl := md5.Sum([]byte(v + "\n"))
+			for _, d := range []string{hex.EncodeToString(md[:]), hex.EncodeToString(s2[:])} {
+				check("md5="+d, d[:12])
+			}
+			check(hex.EncodeToString(nl[:])+"  -", hex.EncodeToString(nl[:])[:12])
+			check(hex.EncodeToString(mnl[:])+"  -", hex.EncodeToString(mnl[:])[:12])
+			if strings.ToLower(v) != v {
+				check("avatar/"+hex.EncodeToString(low[:])+"?s=80", hex.EncodeToString(low[:])[:12])
+			}
+			u := base64.RawURLEncoding.EncodeToString(s2[:])
+			k := 0
+			for n := 0; k < len(u) && n < digestB64Win; k++ {
+				if c := u[k]; c != '_' && c != '-' {
+					n++
+				}
+			}
+			check("etag: "+u[:k]+" (cut)", u[:k])
+		}
+		if tried == 0 || left > 0 {
+			t.Errorf("%s: %d of %d left", m.name, left, tried)
+		}
+	}
+}
+
 // TestPostgresMD5: PostgreSQL's md5 password hash ("md5" and the MD5 of
 // the password and the role's name: pg_authid.rolpassword, ALTER ROLE
 // ... PASSWORD 'md5...') is scrubbed whoever the role is, with no value

@@ -24,11 +24,15 @@ import (
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
 // the pieces' fingerprints and their filter's words, then the punctuated
 // pieces' fingerprints and their filter's words, then the digests'
-// windows' filter's words. Format 15: as 14, but a skeleton key of 8
+// windows' filter's words. Format 16: as 15, but a base64 digest's
+// windows are 12 letters and digits (not 16), short values have digests
+// too, and more digests are keys (of the value and a line end, SHA-256
+// of it in lower case): a format 15 index would miss them silently.
+// Format 15: as 14, but a skeleton key of 8
 // bytes or more whose first 4 are digits is anchored by its first 8
 // (table.go: long8), which a format 14 table does not hold. Format 14:
 // as 13, but a digest's first and
-// last 12 hex digits or 16 base64 letters and digits are its keys (in
+// last 12 hex digits or 16 base64 letters and digits were its keys (in
 // its value's kind's list), found through a filter of their own
 // (digest_scan.go), not the tables: a format 13 index's digests were
 // table keys and pieces, which a format 14 scrubber does not look for.
@@ -60,8 +64,8 @@ import (
 // the spans table (prefixBit), pairs.
 const (
 	indexMagicPrefix = "fuzzyduck-index-"
-	indexFormat      = 15
-	indexMagic       = indexMagicPrefix + "15\n"
+	indexFormat      = 16
+	indexMagic       = indexMagicPrefix + "16\n"
 )
 
 type tableHeader struct {
