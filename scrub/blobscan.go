@@ -16,7 +16,9 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 	tokEnd := 0 // (radixTokenSpans read the token up to here)
 	for i := 0; i < len(t); {
 		if !isB64(t[i]) {
-			if radixTrigger[t[i]] != 0 && i >= tokEnd && isRadixTrigger(t, i) {
+			// ("<~" starts Ascii85 even inside a token read already:
+			// "data=<~...~>" was read from its '=' as base85 and Z85)
+			if radixTrigger[t[i]] != 0 && (i >= tokEnd || t[i] == '<' && i+1 < len(t) && t[i+1] == '~') && isRadixTrigger(t, i) {
 				spans, tokEnd = w.radixTokenSpans(v, i, depth, spans)
 			}
 			i++

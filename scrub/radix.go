@@ -285,6 +285,61 @@ func (w *worker) radixTokenSpans(v *view, p, depth int, spans []span) ([]span, i
 	if hit {
 		found.start, found.end = v.source(s, e)
 		spans = append(spans, found)
+		return spans, e
+	}
+	var ae int
+	spans, ae = w.bareAscii85Spans(v, p, depth, spans)
+	return spans, max(e, ae)
+}
+
+// a85Byte: a character of Ascii85 ('!' to 'u', 'z' for four NULs).
+func a85Byte(c byte) bool { return c >= '!' && c <= 'u' || c == 'z' }
+
+// bareAscii85Spans reads the run of Ascii85 characters around
+// v.text[p] that has no "<~" and "~>" (Python's a85encode, btoa's
+// body: red team scrubatk16), from each alignment and after a key's '='
+// or ':' in its first 32 characters, as it is and without the quotes,
+// brackets and commas that close it; it appends the run's span when
+// what it holds is a known value, and returns the run's end.
+func (w *worker) bareAscii85Spans(v *view, p, depth int, spans []span) ([]span, int) {
+	t := v.text
+	s, e := p, p+1
+	for s > 0 && a85Byte(t[s-1]) {
+		s--
+	}
+	for e < len(t) && a85Byte(t[e]) {
+		e++
+	}
+	if e-s < minRadixToken+2 || e-s > maxRadixRun || covered(spans, v, s, e) {
+		return spans, e
+	}
+	tok := t[s:e]
+	starts := [8]int{0, 1, 2, 3, 4}
+	ns := 5
+	for i := 0; i < len(tok) && i < 32 && ns < len(starts); i++ {
+		if tok[i] == '=' || tok[i] == ':' {
+			starts[ns], ns = i+1, ns+1
+		}
+	}
+	ends := [2]int{len(tok), len(bytes.TrimRight(tok, `'"),;]}`))}
+	for len(w.bufs) <= depth {
+		w.bufs = append(w.bufs, nil)
+	}
+	for _, at := range starts[:ns] {
+		for k, end := range ends {
+			if k == 1 && end == ends[0] || end-at < minRadixToken {
+				continue
+			}
+			b := ascii85Decode(tok[at:end], w.bufs[depth][:0])
+			w.bufs[depth] = b
+			if b = bytes.TrimRight(b, "\x00"); !textLike(b) {
+				continue
+			}
+			if sp, ok, _ := w.scanBlob(b, depth+1); ok {
+				sp.start, sp.end = v.source(s, e)
+				return append(spans, sp), e
+			}
+		}
 	}
 	return spans, e
 }

@@ -140,3 +140,23 @@ func TestShortValueNoCipher(t *testing.T) {
 		{"wn iz mv ɯʌ", ""},
 	})
 }
+
+// TestRedTeam16Forms replays red team scrubatk16's finds in forms the
+// scrubber claims: Ascii85 between "<~" and "~>" after a key's '='
+// (read from the '=' as base85 and Z85 only), and quoted-printable of
+// ASCII, every byte "=XX" (no non-ASCII escape to turn the family on),
+// and Ascii85 without its "<~" and "~>"; "size=85" and a lone "=3D"
+// stay.
+func TestRedTeam16Forms(t *testing.T) {
+	vs, ix := secretsOf([]string{"db-prod-7.fjordline.internal", "Tr0ub4dor&3!#x", "zebulon.quartermaine@fjordline-intra.example"})
+	checkGone(t, vs, ix, []lineCase{
+		{"data=<~A7@-0Ec5J?2_J]WDfTB)Bl7K7Bl8$(Ec,<%~>", "A7@-0Ec5J?2_J]WDfTB"},
+		{"blob <~A7@-0Ec5J?2_J]WDfTB)Bl7K7Bl8$(Ec,<%~> end", "A7@-0Ec5J?2_J]WDfTB"},
+		{"qp==54=72=30=75=62=34=64=6F=72=26=33=21=23=78", "=54=72=30=75=62=34"},
+		{"body: x=3D1 =54=72=30=75=62=34=64=6F=72=26=33=21=23=78 end", "=62=34=64=6F=72"},
+		{"size=85 a=3D b=20 done", ""},
+		// Ascii85 bare (Python's a85encode), after a key, quoted.
+		{"a85 H=^Q.Ci=2DEHP]1FCfK0@;0Uj5\\=bLEb'!#DIkD6DKKo-/nK99D/a<& end", "DEHP]1FCfK0@;0Uj5"},
+		{"blob='A7@-0Ec5J?2_J]WDfTB)Bl7K7Bl8$(Ec,<%', ok", "WDfTB)Bl7K7"},
+	})
+}

@@ -130,7 +130,7 @@ func families(text []byte) uint8 {
 		if e == 0 || f&e != 0 {
 			continue
 		}
-		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) || e == famQP && qpLen(text, i) == 0 && !mimeQ(text, i) ||
+		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) || e == famQP && qpLen(text, i) == 0 && !mimeQ(text, i) && !qpRun(text, i) ||
 			e == famANSI && (c != '\b' || i == 0) && csiLen(text, i) == 0 || e == famIDNA && punyLabel(text, i) == 0 {
 			continue
 		}
@@ -391,6 +391,19 @@ func qpLen(src []byte, i int) int {
 		return 0
 	}
 	return 3 * n
+}
+
+// qpRun: src[i] ('=') starts three quoted-printable escapes or more in
+// a row ("=54=72=30", upper-case hex): text quoted-printable writes
+// whole, ASCII and all, which no ordinary text is ("size=85" is one).
+func qpRun(src []byte, i int) bool {
+	for k := 0; k < 3; k++ {
+		at := i + 3*k
+		if at+2 >= len(src) || src[at] != '=' || hexN(src, at+1, 2) < 0 || src[at+1] >= 'a' || src[at+2] >= 'a' {
+			return false
+		}
+	}
+	return true
 }
 
 // csiLen is the length of a terminal control sequence at src[i] (ESC
