@@ -44,9 +44,20 @@ const maxValueLine = 64 << 20
 //
 // A trailing CR and a leading UTF-8 byte-order mark are dropped.
 func LoadValues(path string) ([]Value, error) {
+	vals, _, err := LoadValuesNoted(path)
+	return vals, err
+}
+
+// LoadValuesNoted is LoadValues that also returns the numbers of the
+// lines with a TAB whose first part is no kind, for a warning: a kind
+// mistyped (red team scrubatk16's "apikey") makes the line a value
+// whole, whose pieces hold the word ("the apikey suffix" lost its
+// "apikey s").
+func LoadValuesNoted(path string) ([]Value, []int, error) {
+	var noKind []int
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("values: %w", err)
+		return nil, nil, fmt.Errorf("values: %w", err)
 	}
 	defer f.Close()
 	var out []Value
@@ -69,10 +80,11 @@ func LoadValues(path string) ([]Value, error) {
 			out = append(out, Value{Kind: "value", Text: string(line), Source: "values"})
 		case IsValueKind(string(k)):
 			if len(bytes.TrimSpace(rest)) == 0 {
-				return nil, fmt.Errorf("values %s:%d: no value after the kind", path, n)
+				return nil, nil, fmt.Errorf("values %s:%d: no value after the kind", path, n)
 			}
 			out = append(out, Value{Kind: string(k), Text: string(rest), Source: "values"})
 		default:
+			noKind = append(noKind, n)
 			out = append(out, Value{Kind: "value", Text: string(line), Source: "values"})
 			if len(bytes.TrimSpace(rest)) > 0 {
 				out = append(out, Value{Kind: "value", Text: string(rest), Source: "values"})
@@ -81,16 +93,16 @@ func LoadValues(path string) ([]Value, error) {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fmt.Errorf("values %s:%d: line longer than %d MB", path, n+1, maxValueLine>>20)
+			return nil, nil, fmt.Errorf("values %s:%d: line longer than %d MB", path, n+1, maxValueLine>>20)
 		}
-		return nil, fmt.Errorf("values %s: line %d: %w", path, n+1, err)
+		return nil, nil, fmt.Errorf("values %s: line %d: %w", path, n+1, err)
 	}
 	if len(out) == 0 {
 		// Fail closed: the step that writes the file may have failed,
 		// and scrubbing with nothing would publish the logs as they are.
-		return nil, fmt.Errorf("values %s: %w", path, ErrNoValues)
+		return nil, nil, fmt.Errorf("values %s: %w", path, ErrNoValues)
 	}
-	return out, nil
+	return out, noKind, nil
 }
 
 // ErrNoValues: a values file holds no value (only blank lines and

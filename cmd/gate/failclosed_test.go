@@ -103,6 +103,24 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
+// TestScrubValuesNoKindWarns: lines whose text before a TAB is no kind
+// (a kind mistyped: red team scrubatk16's "apikey") are said on stderr
+// by their numbers, never their text, which may be a secret's.
+func TestScrubValuesNoKindWarns(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"v.txt": "password\tQz7Vk3pw\nhostnmae\tdb1.qz7vk.example\napikey\tsk_live_9fQx7LmZp2RtY8vB\n"})
+	r := run(t, dir, "connect db1.qz7vk.example ok\n", gateBin, "scrub", "--values", "v.txt", "-")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "2 line(s) (first: line 2)") || !strings.Contains(r.stderr, "no kind") {
+		t.Errorf("no warning naming the lines: %s", r.stderr)
+	}
+	if got := recovered(r.stdout+"\n"+r.stderr, "hostnmae", "apikey", "db1.qz7vk", "9fQx7LmZp2"); len(got) > 0 {
+		t.Errorf("recovered %q from\n%s%s", got, r.stdout, r.stderr)
+	}
+}
+
 // TestScrubValuesFileTabs (finding 2): only a known kind before a TAB is
 // a kind; any other first part may be a secret's start, so it is never
 // published (output, markers, --report, stderr), and the line is known

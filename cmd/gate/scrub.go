@@ -56,9 +56,13 @@ func scrubOptions(c *cli.Context) (scrub.Options, error) {
 		opts.Index = ix
 	}
 	for _, p := range c.StringSlice("values") {
-		vals, err := scrub.LoadValues(p)
+		vals, noKind, err := scrub.LoadValuesNoted(p)
 		if err != nil {
 			return opts, err
+		}
+		if len(noKind) > 0 {
+			// (the lines' numbers only: their first part may be a secret)
+			fmt.Fprintf(c.App.ErrWriter, "gate scrub: warning: values %s: %d line(s) (first: line %d) have a TAB after text that is no kind (%s): each is taken as a value whole, and the text after its TAB as another\n", p, len(noKind), noKind[0], scrub.ValueKinds())
 		}
 		opts.Values = append(opts.Values, vals...)
 	}
