@@ -272,14 +272,14 @@ func (f *pieceFilter) grownBy(n int) *pieceFilter {
 	return &pieceFilter{l1: f.l1.grown(more.l1), l2: f.l2.grown(more.l2), seed: f.seed}
 }
 
+// empty: no piece is in f, nor a number's window (digits.go: those are
+// in the second level only; a list of cards and phones alone has no
+// other piece, and read as empty its windows were never looked for).
 func (f *pieceFilter) empty() bool {
-	for _, x := range f.l1.w {
-		if x != 0 {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(f.l1.w, nonZero) && !slices.ContainsFunc(f.l2.w, nonZero)
 }
+
+func nonZero(x uint64) bool { return x != 0 }
 
 // edgeRunes: a piece run's part beyond its first or last separator of
 // at most this many runes is no distinctive text of its own (a part of
