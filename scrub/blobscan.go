@@ -138,7 +138,7 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 	var found span
 	ok, known := false, false
 	try := func(b []byte) bool {
-		if len(run) < 32 && !plausible(b, w.m.wide) {
+		if len(run) < 32 && !plausible(b, w.m.wide) && printableRun(b) < w.m.minAnywhere {
 			return false // a word that happens to be base64 of noise
 		}
 		found, ok, known = w.scanBlob(b, depth+1)
@@ -179,6 +179,22 @@ func plausible(b []byte, wide bool) bool {
 		}
 	}
 	return textLike(b)
+}
+
+// printableRun is the length of b's longest run of bytes that may be
+// text (printable ASCII, tabs, bytes of UTF-8 sequences): decoded noise
+// seldom holds one as long as a value.
+func printableRun(b []byte) int {
+	best, n := 0, 0
+	for _, c := range b {
+		if c >= 0x20 && c != 0x7f || c == '\t' {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
 }
 
 // scanBlob looks for a known value in decoded bytes, anywhere; known
@@ -227,7 +243,11 @@ func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 	} else if textLike(b) {
 		spans, _ = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
 		known = true
-	} else if len(b) >= 24 {
+	}
+	if len(spans) == 0 && !textLike(b) && (len(b) >= 24 || printableRun(b) >= w.m.minAnywhere) {
+		// Whole words in bytes of no text (or that read as UTF-16 in
+		// vain: "\xff\xfe" and a value): a value framed by a protocol
+		// buffer's field, NUL padding, a packet (red team scrubatk16).
 		for _, sp := range w.scanView(&view{text: b}, false, nil) {
 			if sp.end-sp.start >= w.m.minAnywhere {
 				spans = append(spans, sp)

@@ -52,7 +52,7 @@ func scanRun(run []byte) runInfo {
 
 // decodeBase64 tries run (without padding) from each start offset with
 // the alphabets it can be in, calling try until it reports a find. Short
-// runs (ordinary words are base64 too) are decoded whole only where
+// runs (under 16 characters: ordinary words are base64 too) are decoded only where
 // their first 3 bytes could begin text, UTF-16 or a compressed stream.
 func decodeBase64(run []byte, ri runInfo, wide bool, buf []byte, try func([]byte) bool) bool {
 	for _, enc := range [2]*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
@@ -61,7 +61,10 @@ func decodeBase64(run []byte, ri runInfo, wide bool, buf []byte, try func([]byte
 		}
 		for off := 0; off < 4 && len(run)-off >= minB64; off++ {
 			r := run[off:]
-			if len(run) < 32 {
+			if len(run) < 16 {
+				// (16 characters or more may hold a value after bytes of
+				// no text, a protocol buffer field's tag and length: they
+				// are decoded whatever they begin with)
 				if q, ok := quad(enc == base64.RawURLEncoding, r); !ok || !plausible3(q, wide) {
 					continue
 				}

@@ -320,13 +320,24 @@ func phoneForms(text string) []string {
 		groups = append(groups, cur)
 	}
 	d := digits.String()
-	if len(d) < 7 || len(d) > 15 || len(groups) < 2 && text[0] != '+' || isDate(groups) {
+	if len(d) < 7 || len(d) > 19 || len(groups) < 2 && text[0] != '+' || isDate(groups) {
 		return nil
 	}
 	if _, err := netip.ParseAddr(text); err == nil {
 		return nil
 	}
+	if len(d) > 15 {
+		// A card's 16 to 19 digits in groups: its digits alone (red
+		// team scrubatk16: "5500 0055 5555 5559" was found spaced and
+		// dashed, not as one number), and other separators.
+		return []string{d, strings.Join(groups, "-"), strings.Join(groups, " "), strings.Join(groups, ".")}
+	}
 	out := []string{d, "+" + d, "00" + d, "tel:+" + d}
+	if text[0] != '+' && len(d) == 10 && d[0] >= '2' {
+		// A North American number with its country code: +15551234567,
+		// +1 555 123 4567, 1-555-123-4567 (red team scrubatk16).
+		out = append(out, "1"+d, "+1"+d, "+1 "+strings.Join(groups, " "), "1-"+strings.Join(groups, "-"), "+1 "+text)
+	}
 	for _, sep := range []string{"-", ".", " "} {
 		out = append(out, strings.Join(groups, sep))
 	}
@@ -376,8 +387,19 @@ func ipForms(text string) []string {
 		return nil
 	}
 	if a.Is6() {
+		// Written out, padded and not ("2001:db8:85a3:0:0:8a2e:370:7334":
+		// red team scrubatk16), and in RFC 5952's short form.
 		e := a.StringExpanded()
-		return []string{e, strings.ToUpper(e)}
+		var groups []string
+		for _, g := range strings.Split(e, ":") {
+			if t := strings.TrimLeft(g, "0"); t != "" {
+				groups = append(groups, t)
+			} else {
+				groups = append(groups, "0")
+			}
+		}
+		u := strings.Join(groups, ":")
+		return []string{e, strings.ToUpper(e), u, strings.ToUpper(u), a.String()}
 	}
 	b := a.As4()
 	n := binary.BigEndian.Uint32(b[:])

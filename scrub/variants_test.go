@@ -160,3 +160,29 @@ func TestRedTeam16Forms(t *testing.T) {
 		{"blob='A7@-0Ec5J?2_J]WDfTB)Bl7K7Bl8$(Ec,<%', ok", "WDfTB)Bl7K7"},
 	})
 }
+
+// TestRedTeam17Forms replays red team scrubatk17's finds (index mode;
+// values mode had them too): a value in base64 or hex framed by bytes
+// of no text (a protocol buffer's tag and length, NUL padding, a UTF-16
+// byte-order mark before ASCII); a card known in groups, written as one
+// number; a North American phone with its country code; an IPv6
+// address written out without its zeros' padding.
+func TestRedTeam17Forms(t *testing.T) {
+	vs, ix := secretsOf([]string{`Tr0ub4d'or&\Horse!`, "(555) 123-4567", "5500 0055 5555 5559", "2001:db8:85a3::8a2e:370:7334"})
+	checkGone(t, vs, ix, []lineCase{
+		{"tok=//5UcjB1YjRkJ29yJlxIb3JzZSE=", "//5UcjB1YjRkJ29y"},
+		{"tok=__5UcjB1YjRkJ29yJlxIb3JzZSE", "__5UcjB1YjRkJ29y"},
+		{"nul=AFRyMHViNGQnb3ImXEhvcnNlIQA=", "AFRyMHViNGQnb3Im"},
+		{"pb=ChJUcjB1YjRkJ29yJlxIb3JzZSEQAQ==", "ChJUcjB1YjRkJ29y"},
+		{"hex 0a1254723075623464276f72265c486f727365211001", "54723075623464276f72265c"},
+		{"x=deadbe2835353529203132332d34353637cafe", "2835353529203132332d"},
+		{"pb=Cg4oNTU1KSAxMjMtNDU2NxAB", "Cg4oNTU1KSAxMjMt"},
+		{"card 5500005555555559 ok", "5500005555555559"},
+		{`{"pan":"5500-0055-5555-5559"}`, "5555-5559"},
+		{"phone=+15551234567", "5551234567"},
+		{"call +1 555 123 4567 now", "555 123 4567"},
+		{"from 2001:db8:85a3:0:0:8a2e:370:7334 ok", "8a2e:370:7334"},
+		{"[2001:db8:85a3:0:0:8a2e:370:7334]:443", "8a2e:370:7334"},
+		{"base64 of words: bWlncmF0aW9u aW5zdGFuY2Vz ok", ""},
+	})
+}
