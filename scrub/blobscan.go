@@ -1,5 +1,10 @@
 package scrub
 
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
 // Blobs: base64, hex, base32 and radix runs of a view decoded, and the
 // decoded bytes (inflated when compressed) scanned for known values.
 
@@ -181,18 +186,35 @@ func plausible(b []byte, wide bool) bool {
 	return textLike(b)
 }
 
-// printableRun is the length of b's longest run of bytes that may be
-// text (printable ASCII, tabs, bytes of UTF-8 sequences): decoded noise
-// seldom holds one as long as a value.
+// printableRun is the length, in bytes, of b's longest run of text:
+// printable ASCII, tabs and whole UTF-8 sequences of printable runes.
+// Decoded noise seldom holds one as long as a value (a byte is printable
+// ASCII one time in 2.7, and high bytes seldom make UTF-8).
 func printableRun(b []byte) int {
 	best, n := 0, 0
-	for _, c := range b {
-		if c >= 0x20 && c != 0x7f || c == '\t' {
-			n++
-			best = max(best, n)
-		} else {
-			n = 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		k := 1
+		switch {
+		case c >= 0x20 && c < 0x7f || c == '\t':
+		case c >= 0xc2:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError || !unicode.IsPrint(r) {
+				k = 0
+			} else {
+				k = size
+			}
+		default:
+			k = 0
 		}
+		if k == 0 {
+			n = 0
+			i++
+			continue
+		}
+		n += k
+		best = max(best, n)
+		i += k
 	}
 	return best
 }
