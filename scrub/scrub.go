@@ -500,6 +500,9 @@ func (s *worker) patternSpans(v *view, spans []span) []span {
 			if len(m) >= 4 && m[2] >= 0 {
 				st, en = m[2], m[3]
 			}
+			if st >= en && v.start != nil {
+				continue // (nothing decoded to map back: an empty password is none)
+			}
 			a, b := v.source(st, en)
 			spans = append(spans, span{start: a, end: b, kind: p.Name, source: "pattern"})
 		}
