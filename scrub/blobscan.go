@@ -245,6 +245,7 @@ func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 // scanBytes is scanBlob's search in bytes already inflated.
 func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 	var spans []span
+	text := false // (b reads as text: viewsSpans searched it)
 	if big, ok := utf16Wide(b); w.m.wide && ok {
 		// (UTF-16 of CJK or Hangul may read as text too: both are read)
 		spans = w.scanView(&view{text: wideText(b, big)}, true, spans)
@@ -262,11 +263,11 @@ func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 			spans = w.scanView(&view{text: u.text}, true, spans)
 		}
 		known = true
-	} else if textLike(b) {
+	} else if text = textLike(b); text {
 		spans, _ = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
 		known = true
 	}
-	if len(spans) == 0 && !textLike(b) && (len(b) >= 24 || printableRun(b) >= w.m.minAnywhere) {
+	if len(spans) == 0 && !text && (len(b) >= 24 || printableRun(b) >= w.m.minAnywhere) {
 		// Whole words in bytes of no text (or that read as UTF-16 in
 		// vain: "\xff\xfe" and a value): a value framed by a protocol
 		// buffer's field, NUL padding, a packet (red team scrubatk16).

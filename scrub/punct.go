@@ -169,8 +169,6 @@ func newGramFilter(n int, seed uint64) *gramFilter {
 
 func (f *gramFilter) hash(g []byte) uint64 { return gramHash(g, f.seed) }
 
-func (f *gramFilter) add(g []byte) { f.addHash(f.hash(g)) }
-
 func (f *gramFilter) addHash(h uint64) {
 	f.t.setPair(mix(h ^ 0x5851f42d4c957f2d))
 	f.t.setPair(mix(h ^ 0x14057b7ef767814f))
@@ -346,17 +344,19 @@ func punctMatcher(ix *Index, vs *valueSet) *gramFilter {
 // filterWith is f (an index's, nil: none) with grams added (a values
 // list's): grown for them, or new with a random seed; nil when empty.
 func filterWith(f *gramFilter, grams []key) *gramFilter {
-	if f != nil && len(grams) > 0 {
-		f = f.grownBy(len(grams))
-	} else if f == nil && len(grams) > 0 {
+	var seed uint64
+	if f != nil {
+		seed = f.seed
+	} else {
 		var b [8]byte
 		rand.Read(b[:])
-		f = newGramFilter(len(grams), binary.LittleEndian.Uint64(b[:]))
+		seed = binary.LittleEndian.Uint64(b[:])
 	}
-	for _, k := range grams {
-		f.add(k.b)
+	hs := make([]uint64, len(grams))
+	for i, k := range grams {
+		hs[i] = gramHash(k.b, seed)
 	}
-	if f.empty() {
+	if f = filterAdd(f, hs, seed); f.empty() {
 		return nil
 	}
 	return f
