@@ -43,6 +43,8 @@ type Index struct {
 	// an index without it (format 12 before it) reads as having some.
 	NoWide bool `json:"no_wide,omitempty"`
 	wide   bool
+	// Windows: some key is a window (windows.go).
+	Windows bool `json:"windows,omitempty"`
 
 	// The bit tables, built by Finish (from pending) or read.
 	skel, fold *table
@@ -50,7 +52,7 @@ type Index struct {
 	// pieces: the pieces' filter, built by Finish from pendingPieces
 	// (their filter hashes), or read.
 	pieces        *pieceFilter
-	pendingPieces [][3]uint64
+	pendingPieces []pieceHashes
 	// punct: the punctuated pieces' filter, built by Finish from
 	// pendingPunct (their filter hashes), or read.
 	punct        *gramFilter
@@ -144,7 +146,8 @@ func (ix *Index) Add(kind, value string) {
 				}
 			}
 			continue
-		case domPiece, domDigitWin:
+		case domPiece, domWindow, domDigitWin:
+			ix.Windows = ix.Windows || k.dom == domWindow
 			ix.Pieces = append(ix.Pieces, fp)
 			ix.pendingPieces = append(ix.pendingPieces, (&pieceFilter{seed: pieceSeed(ix.Seed)}).hashes(k))
 			continue
@@ -204,7 +207,13 @@ func (ix *Index) Finish() {
 	slices.Sort(ix.Shapes)
 	ix.Shapes = slices.Compact(ix.Shapes)
 	if len(ix.pendingPieces) > 0 {
-		f := ix.pieces.grownBy(len(ix.pendingPieces))
+		windows := 0
+		for _, h := range ix.pendingPieces {
+			if h.window {
+				windows++
+			}
+		}
+		f := ix.pieces.grownBy(len(ix.pendingPieces), windows)
 		f.seed = pieceSeed(ix.Seed)
 		for _, h := range ix.pendingPieces {
 			f.addHashes(h)
@@ -297,7 +306,7 @@ func (ix *Index) lookup(dom byte, fp uint64) (entry, bool) {
 		return entry{KindPrefix, "index"}, ix.prefixSet.has(fp)
 	case domStrict:
 		return entry{"", "index"}, ix.strictSet.has(fp)
-	case domPiece, domDigitWin:
+	case domPiece, domWindow, domDigitWin:
 		return entry{KindPiece, "index"}, ix.pieceSet.has(fp)
 	case domPunct:
 		return entry{KindPiece, "index"}, ix.punctSet.has(fp)

@@ -22,9 +22,13 @@ import (
 // uint64s: fingerprints of values by kind (kinds sorted), of tokens, of
 // prefixes, of strict keys; then the tables (skeleton anchors, ends,
 // heads, spans, pairs; folded anchors, ends, heads, spans, pairs), then
-// the pieces' fingerprints and their filter's words, then the punctuated
+// the pieces' fingerprints and their filter's words (first level,
+// second, windows' first level), then the punctuated
 // pieces' fingerprints and their filter's words, then the digests'
-// windows' filter's words. Format 16: as 15, but a base64 digest's
+// windows' filter's words. Format 17: as 16, but the stretches of a
+// value with no distinctive piece have windows (windows.go: in the
+// pieces' list and filter), which a format 16 index does not hold.
+// Format 16: as 15, but a base64 digest's
 // windows are 12 letters and digits (not 16), short values have digests
 // too, and more digests are keys (of the value and a line end, SHA-256
 // of it in lower case): a format 15 index would miss them silently.
@@ -64,8 +68,8 @@ import (
 // the spans table (prefixBit), pairs.
 const (
 	indexMagicPrefix = "fuzzyduck-index-"
-	indexFormat      = 16
-	indexMagic       = indexMagicPrefix + "16\n"
+	indexFormat      = 17
+	indexMagic       = indexMagicPrefix + "17\n"
 )
 
 type tableHeader struct {
@@ -90,6 +94,7 @@ type indexHeader struct {
 	DigestW int            `json:"digest_filter_words"`
 	PieceW1 int            `json:"piece_filter_words_1"`
 	PieceW  int            `json:"piece_filter_words"`
+	PieceWW int            `json:"piece_filter_window_words"`
 	Skel    tableHeader    `json:"skeleton_table"`
 	Fold    tableHeader    `json:"folded_table"`
 }
@@ -124,7 +129,7 @@ func (ix *Index) Save(path string) error {
 		h.Counts[k] = len(v)
 	}
 	if ix.pieces != nil {
-		h.PieceW1, h.PieceW = len(ix.pieces.l1.w), len(ix.pieces.l2.w)
+		h.PieceW1, h.PieceW, h.PieceWW = len(ix.pieces.l1.w), len(ix.pieces.l2.w), len(ix.pieces.w1.w)
 	}
 	h.NPunct = len(ix.Puncts)
 	if ix.punct != nil {
@@ -173,7 +178,7 @@ func (ix *Index) pieceWords() []uint64 {
 	if ix.pieces == nil {
 		return nil
 	}
-	return append(append([]uint64(nil), ix.pieces.l1.w...), ix.pieces.l2.w...)
+	return slices.Concat(ix.pieces.l1.w, ix.pieces.l2.w, ix.pieces.w1.w)
 }
 
 // punctWords: the punctuated pieces' filter's words (none without them).
@@ -315,15 +320,15 @@ func LoadIndex(path string) (*Index, error) {
 		return nil, fmt.Errorf("index %s: pieces: %w", path, err)
 	}
 	if n := h.PieceW; n != 0 {
-		n1 := h.PieceW1
-		if n < 0 || n&(n-1) != 0 || n1 <= 0 || n1&(n1-1) != 0 {
+		n1, nw := h.PieceW1, h.PieceWW
+		if n < 0 || n&(n-1) != 0 || n1 <= 0 || n1&(n1-1) != 0 || nw <= 0 || nw&(nw-1) != 0 {
 			return nil, fmt.Errorf("index %s: bad pieces filter size %d", path, n)
 		}
-		words, err := read(n1 + n)
+		words, err := read(n1 + n + nw)
 		if err != nil {
 			return nil, fmt.Errorf("index %s: pieces filter: %w", path, err)
 		}
-		ix.pieces = &pieceFilter{l1: bitTable{w: words[:n1], mask: uint64(n1*64 - 1)}, l2: bitTable{w: words[n1:], mask: uint64(n*64 - 1)}, seed: pieceSeed(ix.Seed)}
+		ix.pieces = &pieceFilter{l1: bitTable{w: words[:n1], mask: uint64(n1*64 - 1)}, l2: bitTable{w: words[n1 : n1+n], mask: uint64(n*64 - 1)}, w1: bitTable{w: words[n1+n:], mask: uint64(nw*64 - 1)}, seed: pieceSeed(ix.Seed)}
 	}
 	if ix.Puncts, err = read(h.NPunct); err != nil {
 		return nil, fmt.Errorf("index %s: punctuated pieces: %w", path, err)

@@ -27,7 +27,9 @@ import (
 //	P  prefix: the first PrefixLen skeleton bytes of a long value
 //	   (messages cut long values short);
 //	G  piece: each run of pieceRunes runes of the skeleton (pieces.go),
-//	   found anywhere by a filter of its own, not by the tables.
+//	   found anywhere by a filter of its own, not by the tables;
+//	C  window: each run of windowRunes runes of the skeleton where the
+//	   value has no distinctive piece (windows.go), found as G is.
 const (
 	domLoose  = 'L'
 	domDigits = 'D'
@@ -98,15 +100,15 @@ func keysOfParts(text string, parts bool) []key {
 	// A URL's scheme is every URL's ("mysql+pymysql://" of a DSN made
 	// pymysql a piece and a word, and its prefix every connection line):
 	// its pieces, prefix and words begin after it.
-	rest, toks := sk, Tokens(t)
+	rest, restText, toks := sk, t, Tokens(t)
 	if m := urlScheme.FindStringIndex(t); m != nil && m[1] < len(t) {
-		rest = &sc[2]
-		rest.skeleton([]byte(t[m[1]:]))
-		toks = Tokens(t[m[1]:])
+		rest, restText = &sc[2], t[m[1]:]
+		rest.skeleton([]byte(restText))
+		toks = Tokens(restText)
 	}
 	if d := keys[0].dom; d == domLoose || d == domDigits {
 		n := len(keys)
-		keys = piecesOf(rest, keys)
+		keys = piecesOf(restText, rest, keys)
 		keys = dropProviderPieces(t, keys, n)
 	}
 	if len(rest.b) >= prefixMin {

@@ -19,6 +19,7 @@ import (
 type matcher struct {
 	skel, fold  *table
 	pieces      *pieceFilter // nil: no piece keys
+	windows     bool         // some piece key is a window (windows.go)
 	punct       *gramFilter  // nil: no punctuated pieces (punct.go)
 	digests     *gramFilter  // nil: no digests' windows (digests.go)
 	shapes      *digitShapes // nil: no numbers' punctuated windows (digits.go)
@@ -43,7 +44,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 		if vs.len() > 0 {
 			skel, fold = skel.clone(), fold.clone()
 			if len(vs.pieces) > 0 {
-				pieces = pieces.grownBy(len(vs.pieces))
+				pieces = pieces.grownBy(len(vs.pieces), vs.nWindows)
 			}
 		}
 	} else {
@@ -52,7 +53,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 		seed := binary.LittleEndian.Uint64(b[:])
 		skel, fold = newTable(4, seed), newTable(3, foldSeed(seed))
 		if len(vs.pieces) > 0 {
-			pieces = newPieceFilter(len(vs.pieces), pieceSeed(seed))
+			pieces = newPieceFilter(len(vs.pieces), vs.nWindows, pieceSeed(seed))
 		}
 	}
 	for _, g := range vs.pieces {
@@ -60,6 +61,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 	}
 	if withPieces && pieces != nil && !pieces.empty() {
 		m.pieces = pieces
+		m.windows = vs.nWindows > 0 || ix != nil && ix.Windows
 		m.shapes = shapesOf(ix, vs, pieces.seed)
 	}
 	m.punct = punctMatcher(ix, vs)

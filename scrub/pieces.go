@@ -197,9 +197,12 @@ func pieceAt(b []byte, i, e int) ([]byte, bool) {
 	return b[i : i+pieceHex], true
 }
 
-// piecesOf appends the distinctive pieces of a value's skeleton rep.
-func piecesOf(sk *rep, out []key) []key {
+// piecesOf appends the distinctive pieces of a value's skeleton rep;
+// with text t (the value's, or its part sk was made of) also its
+// windows (windows.go).
+func piecesOf(t string, sk *rep, out []key) []key {
 	var startsBuf [64]int
+	var distinctBuf [64]bool
 	starts := startsBuf[:0]
 	for i := range sk.b {
 		if sk.fl[i]&flStart != 0 {
@@ -219,6 +222,12 @@ func piecesOf(sk *rep, out []key) []key {
 	// once: a value has a piece a rune)
 	b := clone(sk.b)
 	out = slices.Grow(out, len(starts)-pieceRunes)
+	distinct := distinctBuf[:0]
+	if len(starts) > len(distinctBuf) {
+		distinct = make([]bool, 0, len(starts))
+	}
+	distinct = distinct[:len(starts)]
+	clear(distinct)
 	for k := 0; k+pieceRunes < len(starts); k++ {
 		i := starts[k]
 		g, ok := pieceAt(b, i, starts[k+pieceRunes])
@@ -232,9 +241,10 @@ func piecesOf(sk *rep, out []key) []key {
 		if !(len(g) == pieceHex && allHex(g)) && (c.commonPiece(g, gap) || fewRunes(g)) {
 			continue // (12 hex digits say something in any spacing)
 		}
+		distinct[k] = true
 		out = append(out, key{dom: domPiece, b: g[:len(g):len(g)], grams: [2][2]int{{0, starts[k+gramRunes] - i}, {starts[k+1] - i, starts[k+pieceRunes] - i}}})
 	}
-	return out
+	return windowsOf(t, sk, starts, distinct, out)
 }
 
 // pieceFilter is a lossy set of pieces in two levels. The first holds
@@ -248,17 +258,24 @@ func piecesOf(sk *rep, out []key) []key {
 // (32 bits a piece): a stranger passes both about one time in a million.
 // Grams of digits only are not held (any log's numbers would pass): a
 // piece has at most one, and is found by its other.
+//
+// Windows (windows.go) are in the second level too, but their grams in
+// a first level of their own (w1): a value's windows are few, and in the
+// pieces' first level their places passed as often as the pieces' did,
+// each a second level's read (cache misses) more; their own, small,
+// mostly stays in cache and passes few places.
 type pieceFilter struct {
-	l1, l2 bitTable
-	seed   uint64
+	l1, l2, w1 bitTable
+	seed       uint64
 }
 
 // gramRunes: the first level's grams are a piece's first pieceRunes
 // runes but one.
 const gramRunes = pieceRunes - 1
 
-func newPieceFilter(n int, seed uint64) *pieceFilter {
-	return &pieceFilter{l1: newBitTable(n / 2), l2: newBitTable(2 * n), seed: seed}
+// newPieceFilter sizes a filter for n pieces, windows of them windows.
+func newPieceFilter(n, windows int, seed uint64) *pieceFilter {
+	return &pieceFilter{l1: newBitTable(n / 2), l2: newBitTable(2 * n), w1: newBitTable(windows / 2), seed: seed}
 }
 
 // gramHash1 is the first level's hash of a gram of gramRunes runes.
@@ -297,13 +314,20 @@ func load5(g []byte) uint64 {
 	return v
 }
 
-// hashes are a piece's first level's hashes (its two grams; 0: digits
-// only, not held) and its second's (of all of it).
-func (f *pieceFilter) hashes(k key) [3]uint64 {
-	var h [3]uint64
+// pieceHashes are a piece's first level's hashes (its two grams; 0:
+// digits only, not held) and its second's (of all of it); window: the
+// grams are a window's (w1).
+type pieceHashes struct {
+	h      [3]uint64
+	window bool
+}
+
+func (f *pieceFilter) hashes(k key) pieceHashes {
+	var ph pieceHashes
+	h := &ph.h
 	if k.dom == domDigitWin { // (a number's window: the second level only, digits.go)
 		h[2] = digitHash(fnvOf(k.b), f.seed)
-		return h
+		return ph
 	}
 	for j, c := range k.grams {
 		if g := k.b[c[0]:c[1]]; !allDigits(g) {
@@ -311,7 +335,10 @@ func (f *pieceFilter) hashes(k key) [3]uint64 {
 		}
 	}
 	h[2] = gramHash(k.b, f.seed)
-	return h
+	if k.dom == domWindow {
+		h[2], ph.window = f.windowHash(k.b), true
+	}
+	return ph
 }
 
 func allDigits(g []byte) bool {
@@ -325,19 +352,18 @@ func allDigits(g []byte) bool {
 
 func (f *pieceFilter) add(k key) { f.addHashes(f.hashes(k)) }
 
-func (f *pieceFilter) addHashes(h [3]uint64) {
+func (f *pieceFilter) addHashes(ph pieceHashes) {
+	h, l1 := ph.h, &f.l1
+	if ph.window {
+		l1 = &f.w1
+	}
 	for _, g := range h[:2] {
 		if g != 0 {
-			f.l1.setPair(g)
+			l1.setPair(g)
 		}
 	}
 	f.l2.setPair(mix(h[2] ^ 0x5851f42d4c957f2d))
 	f.l2.setPair(mix(h[2] ^ 0x14057b7ef767814f))
-}
-
-func (f *pieceFilter) has1(h uint64) bool {
-	p := pairBits(h)
-	return f.l1.w[(h&f.l1.mask)>>6]&p == p
 }
 
 // has2 is the second level's answer for a piece that passed the first.

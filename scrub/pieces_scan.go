@@ -28,7 +28,7 @@ const starts5 = 0x010101010101 * flStart
 func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 	f := m.pieces
 	b, fl := r.b, r.fl
-	ps := w.piecePlaces[:0]
+	ps, wps := w.piecePlaces[:0], w.windowPlaces[:0]
 	// In batches: the places' grams are hashed, then their first level's
 	// words read (independent reads, mostly cache misses, in flight
 	// together), then tested in order.
@@ -66,38 +66,63 @@ func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 			}
 			i, skipped = i+1, false
 		}
-		for k := 0; k < n; k++ {
-			ws[k] = f.l1.w[(hs[k]&f.l1.mask)>>6]
+		ps = f.passed(&f.l1, b, fl, at[:n], hs[:n], skips[:n], ws[:n], ps)
+		if m.windows {
+			wps = f.passed(&f.w1, b, fl, at[:n], hs[:n], skips[:n], ws[:n], wps)
 		}
-		for k := 0; k < n; k++ {
-			i, skip := int(at[k]), skips[k]
-			if i >= 0 {
-				if p := pairBits(hs[k]); ws[k]&p == p {
-					if skip {
-						ps = append(ps, int32(i-1))
-					}
-					ps = append(ps, int32(i))
+	}
+	w.piecePlaces, w.windowPlaces = ps, wps
+	found := len(hits) > 0
+	if found {
+		w.coverOf(hits)
+		ps = w.outsideFound(r, ps, false, w.outside[:0])
+		w.outside = ps
+	}
+	hits = m.pieceRuns(w, r, ps, hits)
+	if len(wps) > 0 {
+		if found {
+			// (outside the keys found, not the piece runs: a window
+			// inside a run may go on past it)
+			wps = w.outsideFound(r, wps, true, w.outsideW[:0])
+			w.outsideW = wps
+		}
+		hits = m.windowRuns(w, r, wps, hits)
+	}
+	return hits
+}
+
+// passed appends the places of a batch (at, their grams' hashes hs, and
+// whether the place before each was skipped) whose pieces (or windows)
+// may start there by first level l1 (the pieces' or the windows'); ws is
+// room for the words read.
+func (f *pieceFilter) passed(l1 *bitTable, b []byte, fl []uint8, at []int32, hs []uint64, skips []bool, ws []uint64, ps []int32) []int32 {
+	for k := range hs {
+		ws[k] = l1.w[(hs[k]&l1.mask)>>6]
+	}
+	for k := range hs {
+		i, skip := int(at[k]), skips[k]
+		if i >= 0 {
+			if p := pairBits(hs[k]); ws[k]&p == p {
+				if skip {
+					ps = append(ps, int32(i-1))
 				}
-				continue
+				ps = append(ps, int32(i))
 			}
-			// Digits only, not held: a piece starting before has its
-			// first gram held, one starting here its second.
-			i = -1 - i
-			if skip && !digit[b[i-1]] && f.has1(hash5(load5(b[i-1:]), f.seed)) {
-				ps = append(ps, int32(i-1))
-			}
-			if i+pieceRunes <= len(b) && !digit[b[i+gramRunes]] {
-				if e := runesEnd(fl, i+1, gramRunes); e >= 0 && f.has1(f.gramHash1(b[i+1:e])) {
-					ps = append(ps, int32(i))
-				}
+			continue
+		}
+		// Digits only, not held: a piece starting before has its
+		// first gram held, one starting here its second.
+		i = -1 - i
+		if skip && !digit[b[i-1]] && l1.hasPair(hash5(load5(b[i-1:]), f.seed)) {
+			ps = append(ps, int32(i-1))
+		}
+		if i+pieceRunes <= len(b) && !digit[b[i+gramRunes]] {
+			if e := runesEnd(fl, i+1, gramRunes); e >= 0 && l1.hasPair(f.gramHash1(b[i+1:e])) {
+				ps = append(ps, int32(i))
 			}
 		}
 	}
-	w.piecePlaces = ps
-	if len(hits) > 0 {
-		ps = w.outsideFound(r, ps, hits)
-	}
-	return m.pieceRuns(w, r, ps, hits)
+	return ps
 }
 
 // outsideFound drops the places whose piece lies inside a key found
@@ -106,8 +131,32 @@ func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 // lookup is a cache miss). The runs found are then the runs of all
 // places less those inside keys; what they cover with the keys is the
 // same (a run the dropped places joined overlaps the key on either side
-// of them, in the text too).
-func (w *worker) outsideFound(r *rep, ps []int32, hits []hit) []int32 {
+// of them, in the text too). The keys' cover is w.cover (coverOf); the
+// places are windows' with window (windows.go); kept is appended to.
+func (w *worker) outsideFound(r *rep, ps []int32, window bool, kept []int32) []int32 {
+	cover := w.cover
+	k := 0
+	for _, p := range ps {
+		for k < len(cover) && cover[k][1] <= p {
+			k++
+		}
+		if k < len(cover) && cover[k][0] <= p {
+			if window {
+				if e := runesEnd(r.fl, int(p), windowRunes); e < 0 || e <= int(cover[k][1]) {
+					continue
+				}
+			} else if g, ok := pieceBytes(r.b, r.fl, int(p)); !ok || p+int32(len(g)) <= cover[k][1] {
+				continue
+			}
+		}
+		kept = append(kept, p)
+	}
+	return kept
+}
+
+// coverOf sets w.cover to what keys found (hits) cover, merged and in
+// order.
+func (w *worker) coverOf(hits []hit) {
 	cover := w.cover[:0]
 	for _, h := range hits {
 		cover = append(cover, [2]int32{int32(h.i), int32(h.e)})
@@ -125,23 +174,7 @@ func (w *worker) outsideFound(r *rep, ps []int32, hits []hit) []int32 {
 		cover[n] = c
 		n++
 	}
-	cover = cover[:n]
-	w.cover = cover
-	kept := w.outside[:0]
-	k := 0
-	for _, p := range ps {
-		for k < len(cover) && cover[k][1] <= p {
-			k++
-		}
-		if k < len(cover) && cover[k][0] <= p {
-			if g, ok := pieceBytes(r.b, r.fl, int(p)); !ok || p+int32(len(g)) <= cover[k][1] {
-				continue
-			}
-		}
-		kept = append(kept, p)
-	}
-	w.outside = kept
-	return kept
+	w.cover = cover[:n]
 }
 
 // pieceRuns looks up the pieces at places ps (rising) and appends each
@@ -261,15 +294,15 @@ func runesEnd(fl []uint8, i, n int) int {
 }
 
 // grownBy returns a copy of f (nil: a new filter) with room for n more
-// pieces, every bit kept.
-func (f *pieceFilter) grownBy(n int) *pieceFilter {
+// pieces (windows of them windows), every bit kept.
+func (f *pieceFilter) grownBy(n, windows int) *pieceFilter {
 	if f == nil {
 		var b [8]byte
 		rand.Read(b[:])
-		return newPieceFilter(n, binary.LittleEndian.Uint64(b[:]))
+		return newPieceFilter(n, windows, binary.LittleEndian.Uint64(b[:]))
 	}
-	more := newPieceFilter(n+len(f.l2.w)*64/32, f.seed)
-	return &pieceFilter{l1: f.l1.grown(more.l1), l2: f.l2.grown(more.l2), seed: f.seed}
+	more := newPieceFilter(n+len(f.l2.w)*64/32, windows+len(f.w1.w)*64/16, f.seed)
+	return &pieceFilter{l1: f.l1.grown(more.l1), l2: f.l2.grown(more.l2), w1: f.w1.grown(more.w1), seed: f.seed}
 }
 
 // empty: no piece is in f, nor a number's window (digits.go: those are

@@ -145,7 +145,10 @@ func TestPieceRunsInOrder(t *testing.T) {
 	for _, l := range lines {
 		r.skeleton(l)
 		got := s.m.scanPieces(w, &r, nil)
-		want := inOrderRuns(s.m, w, &r, w.piecePlaces)
+		want := inOrderRuns(w, &r, w.piecePlaces, s.m.pieceAt)
+		if s.m.windows {
+			want = append(want, inOrderRuns(w, &r, w.windowPlaces, s.m.windowAt)...)
+		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("%q:\ngot  %v\nwant %v", l, got, want)
 		}
@@ -156,14 +159,15 @@ func TestPieceRunsInOrder(t *testing.T) {
 	}
 }
 
-// inOrderRuns is pieceRuns the plain way: every place looked up.
-func inOrderRuns(m *matcher, w *worker, r *rep, ps []int32) []hit {
+// inOrderRuns is pieceRuns (or windowRuns) the plain way: every place
+// looked up (at: pieceAt or windowAt).
+func inOrderRuns(w *worker, r *rep, ps []int32, at func(*worker, []byte, []uint8, int) ([]byte, entry, bool)) []hit {
 	var hits []hit
 	runI, runE := -1, -1
 	var ent entry
 	for _, p := range ps {
 		i := int(p)
-		g, en, ok := m.pieceAt(w, r.b, r.fl, i)
+		g, en, ok := at(w, r.b, r.fl, i)
 		if !ok {
 			continue
 		}
@@ -183,18 +187,34 @@ func inOrderRuns(m *matcher, w *worker, r *rep, ps []int32) []hit {
 
 // TestGluedWhole: a whole known value glued to letters on both sides
 // goes: a value of six letters and digits is its own one piece; a
-// longer one goes by its distinctive pieces (a host glued on both sides
-// keeps its common labels between them: "ernal.no" of
-// "xdb7.internal.northwind.iox", not tested); a near miss stays.
+// longer one goes by its distinctive pieces and, where it has none, by
+// its windows (windows.go: a host of common words, or its common labels
+// after its distinctive part); a near miss stays.
 func TestGluedWhole(t *testing.T) {
-	vs, ix := secretsOf([]string{"qz7vk2", "db7.internal.northwind.io", "Staple7Battery!"})
-	cases := []struct{ line, gone string }{
+	vs, ix := secretsOf([]string{"qz7vk2", "db7.internal.northwind.io", "Staple7Battery!",
+		"db-primary.corp-zeta.internal", "kafka-broker.prod-east.internal", "john.smith@example.com"})
+	testGlued(t, vs, ix, []struct{ line, gone string }{
 		{"token=xqz7vk2y;", "qz7vk2"},
 		{"idQZ7VK2x", "QZ7VK2"},
 		{"hostdb7.internal.northwind.io:3306", "internal.north"},
+		{"xdb7.internal.northwind.iox", "internal.north"},
 		{"pw=aStaple7Battery!z", "Battery"},
 		{"req-qz7vk3 and db8.internal.example.io", ""},
-	}
+		{"host=Xdb-primary.corp-zeta.internal", "primary.corp"},
+		{"zzprimary.corp-zeta.internalzz", "corp-zeta.intern"},
+		{"ZZPRIMARY.CORP-ZETA.INTERNALZZ", "CORP-ZETA"},
+		{"9kafka-broker.prod-east.internal", "prod-east"},
+		{"broker.prod-east.internal:9092", "prod-east"},
+		{"to=xjohn.smith@example.com", "smith@example"},
+		// (two words, or three in another order, are any text's)
+		{"zeta.internal and corp.zeta", ""},
+		{"primary.corp-beta.internal", ""},
+		{"the east broker of prod", ""},
+	})
+}
+
+func testGlued(t *testing.T, vs []Value, ix *Index, cases []struct{ line, gone string }) {
+	t.Helper()
 	for _, mode := range scrubbersOf(t, vs, ix) {
 		for _, c := range cases {
 			var out bytes.Buffer

@@ -161,16 +161,20 @@ type worker struct {
 	places     []place
 	// piecePlaces: where a piece may start (scanPieces).
 	piecePlaces []int32
-	digitPos    []int // a number's digits (scanDigits)
+	// windowPlaces: where a window may start (scanPieces).
+	windowPlaces []int32
+	digitPos     []int // a number's digits (scanDigits)
 	// digitKey, digitWin: scanDigits' keys (arrays on its stack were
 	// moved to the heap on every call: they reach verify, an interface's
 	// method); spacedDigits: spacedHexSpans' digits, per blob depth.
 	digitKey     [10]byte
 	digitWin     [64]byte
 	spacedDigits [maxDepth + 1][]byte
-	// cover, outside: outsideFound's keys found and places kept.
-	cover   [][2]int32
-	outside []int32
+	// cover, outside, outsideW: the keys found (coverOf) and the places
+	// outsideFound kept, of pieces and of windows.
+	cover    [][2]int32
+	outside  []int32
+	outsideW []int32
 	// blobTags, when set, gathers the tags of every value a blob holds
 	// (blobGroups).
 	blobTags *[]span

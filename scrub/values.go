@@ -38,17 +38,18 @@ func domIndex(d byte) int { return int(domIdx[d]) }
 // collision; a stranger passes one probe in 4 billion), its entry and
 // its marker's tag once computed.
 type valueSet struct {
-	seed    maphash.Seed
-	slots   []atomic.Uint64
-	mask    uint64
-	entries []entry
-	keys    []key    // every scanned key, for the filters
-	pieces  []key    // every piece key, for the pieces' filter
-	puncts  []key    // every punctuated piece, for their filter (punct.go)
-	digests []key    // every digest's window, for their filter (digests.go)
-	shapes  [][]byte // the numbers' windows' shapes (digits.go)
-	n       int      // values with a key
-	wide    bool     // a key holds CJK, kana or Hangul letters (matcher.wide)
+	seed     maphash.Seed
+	slots    []atomic.Uint64
+	mask     uint64
+	entries  []entry
+	keys     []key    // every scanned key, for the filters
+	pieces   []key    // every piece key, for the pieces' filter
+	puncts   []key    // every punctuated piece, for their filter (punct.go)
+	digests  []key    // every digest's window, for their filter (digests.go)
+	shapes   [][]byte // the numbers' windows' shapes (digits.go)
+	n        int      // values with a key
+	wide     bool     // a key holds CJK, kana or Hangul letters (matcher.wide)
+	nWindows int      // of the pieces, windows (windows.go)
 }
 
 // A slot: fingerprint << 32 | entry << 17 | has-tag << 16 | tag.
@@ -118,7 +119,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 		}
 		vs.n++
 		for _, k := range keys {
-			if (k.dom == domPiece || k.dom == domDigitWin || k.dom == domShape) && !pieces {
+			if (k.dom == domPiece || k.dom == domWindow || k.dom == domDigitWin || k.dom == domShape) && !pieces {
 				continue
 			}
 			vs.wide = vs.wide || wideKey(k.b)
@@ -132,7 +133,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 				e.kind = KindWord
 			case domPrefix:
 				e.kind = KindPrefix
-			case domPiece, domPunct, domDigitWin:
+			case domPiece, domWindow, domPunct, domDigitWin:
 				e.kind = KindPiece
 			}
 			h := vs.hash(k.dom, k.b)
@@ -144,6 +145,9 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 				vs.keys = append(vs.keys, k)
 			}
 			switch k.dom {
+			case domWindow:
+				vs.nWindows++
+				vs.pieces = append(vs.pieces, k)
 			case domPiece, domDigitWin:
 				vs.pieces = append(vs.pieces, k)
 			case domPunct:
@@ -174,7 +178,7 @@ func (vs *valueSet) firstKeys(forms [][]key, pieces bool) (all, scan int) {
 	seen := newHashSet(0)
 	for _, keys := range forms {
 		for _, k := range keys {
-			if k.dom == domPiece && !pieces || !seen.add(vs.hash(k.dom, k.b)) {
+			if (k.dom == domPiece || k.dom == domWindow) && !pieces || !seen.add(vs.hash(k.dom, k.b)) {
 				continue
 			}
 			all++

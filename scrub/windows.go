@@ -1,0 +1,144 @@
+package scrub
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+)
+
+// Windows: a value made of common words ("db-primary.corp-zeta.internal",
+// "john.smith@example.com", the "broker.prod-east.internal" of
+// "kafka-broker.prod-east.internal") has no distinctive piece (each of its
+// pieces is a common word's part: commonPiece), and its whole key is
+// found only where a word begins and ends. Glued to other letters
+// ("Xdb-primary.corp-zeta.internal", "9kafka-broker...") or cut inside a
+// word, it came through whole. So each run of windowRunes runes of such
+// a stretch is a key of its own (domain C), found anywhere through the
+// pieces' filter (its two first grams in the first level, its own hash
+// in the second) and looked up as the pieces are; where consecutive
+// windows are found, the text they cover goes, marked as a piece.
+//
+// A window is one only when it says something as the pieces do not: it
+// spans three words of the value or more (a long common word, or two,
+// are any text's: "installation", "database server"), it holds no space
+// of the value's (a free text's words are every log's), no distinctive
+// piece (that piece finds it already), some letter, and, for an e-mail
+// at a public mail service, at least windowLocal runes of its local part
+// (every "...smith@gmail.com" shares "smithgmailco").
+const (
+	domWindow   = 'C'
+	windowRunes = 12
+	windowParts = 3
+	windowLocal = 8
+)
+
+// windowSeed: the second level's hash of a window differs from a piece's.
+const windowSeed = 0x3c6ef372fe94f82b
+
+func (f *pieceFilter) windowHash(g []byte) uint64 { return gramHash(g, f.seed^windowSeed) }
+
+// windowsOf appends the windows of a value's skeleton rep sk, made of
+// text t; starts are sk's rune starts (and its end), distinct marks the
+// starts where a distinctive piece begins (piecesOf).
+func windowsOf(t string, sk *rep, starts []int, distinct []bool, out []key) []key {
+	if len(starts) < windowRunes+1 {
+		return out
+	}
+	// spaced[k]: white space of t comes before rune k (of the skeleton).
+	spaced := make([]bool, len(starts))
+	prevEnd := 0
+	for k := 0; k+1 < len(starts); k++ {
+		s := int(sk.src[starts[k]])
+		if k > 0 && strings.ContainsFunc(t[prevEnd:s], unicode.IsSpace) {
+			spaced[k] = true
+		}
+		prevEnd = runeEnd([]byte(t), s)
+	}
+	local := len(starts) // the runes of an e-mail's local part (provider mail only)
+	if at := strings.LastIndexByte(t, '@'); at > 0 && mailProvider(t[at+1:]) {
+		local = 0
+		for local+1 < len(starts) && int(sk.src[starts[local]]) < at {
+			local++
+		}
+	}
+	for k := 0; k+windowRunes < len(starts); k++ {
+		if local-k < windowLocal {
+			break
+		}
+		ok, parts := true, 1
+		for j := 1; j < windowRunes && ok; j++ {
+			ok = !spaced[k+j]
+			if sk.fl[starts[k+j]]&(flGap|flCase) != 0 {
+				parts++
+			}
+		}
+		for j := 0; j+pieceRunes <= windowRunes && ok; j++ {
+			ok = !distinct[k+j]
+		}
+		if !ok || parts < windowParts {
+			continue
+		}
+		g := sk.b[starts[k]:starts[k+windowRunes]]
+		if allDigits(g[:min(len(g), pieceRunes)]) || !bytes.ContainsFunc(g, unicode.IsLetter) || fewRunes(g) {
+			continue // (a window that starts with six digits is not in the first level: pieces.go)
+		}
+		out = append(out, key{dom: domWindow, b: clone(g), grams: [2][2]int{{0, starts[k+gramRunes] - starts[k]}, {starts[k+1] - starts[k], starts[k+pieceRunes] - starts[k]}}})
+	}
+	return out
+}
+
+// windowAt is the known window starting at rune start i of skeleton b,
+// if any.
+func (m *matcher) windowAt(w *worker, b []byte, fl []uint8, i int) ([]byte, entry, bool) {
+	e := runesEnd(fl, i, windowRunes)
+	if e < 0 {
+		return nil, entry{}, false
+	}
+	g := b[i:e]
+	if !m.pieces.has2(m.pieces.windowHash(g)) {
+		return nil, entry{}, false
+	}
+	en, _, ok := m.verify(w, domWindow, g)
+	return g, en, ok
+}
+
+// windowRuns looks up the windows at places ps (rising: those whose
+// grams passed the pieces' first level) and appends each run of
+// overlapping known windows as one hit, as pieceRuns does for pieces
+// (every window has windowRunes runes: the later one starts, the later
+// it ends, so the places inside a run are tried from the last back).
+func (m *matcher) windowRuns(w *worker, r *rep, ps []int32, hits []hit) []hit {
+	b, fl := r.b, r.fl
+	runI, runE := -1, -1
+	var ent entry
+	for k := 0; k < len(ps); {
+		i := int(ps[k])
+		if runI < 0 || i >= runE {
+			if runI >= 0 {
+				hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, b[runI:runE])})
+				runI = -1
+			}
+			k++
+			if g, en, ok := m.windowAt(w, b, fl, i); ok {
+				runI, runE, ent = i, i+len(g), en
+			}
+			continue
+		}
+		end := k
+		for end < len(ps) && int(ps[end]) < runE {
+			end++
+		}
+		for q := end - 1; q >= k; q-- {
+			j := int(ps[q])
+			if g, _, ok := m.windowAt(w, b, fl, j); ok && j+len(g) > runE {
+				runE = j + len(g)
+				break
+			}
+		}
+		k = end
+	}
+	if runI >= 0 {
+		hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, b[runI:runE])})
+	}
+	return hits
+}
