@@ -192,7 +192,7 @@ func inOrderRuns(w *worker, r *rep, ps []int32, at func(*worker, []byte, []uint8
 // after its distinctive part); a near miss stays.
 func TestGluedWhole(t *testing.T) {
 	vs, ix := secretsOf([]string{"qz7vk2", "db7.internal.northwind.io", "Staple7Battery!",
-		"db-primary.corp-zeta.internal", "kafka-broker.prod-east.internal", "john.smith@example.com"})
+		"db-primary.corp-zeta.internal", "kafka-broker.prod-east.internal", "john.smith@example.com", "cruz-598.david.example.com"})
 	testGlued(t, vs, ix, []struct{ line, gone string }{
 		{"token=xqz7vk2y;", "qz7vk2"},
 		{"idQZ7VK2x", "QZ7VK2"},
@@ -210,6 +210,8 @@ func TestGluedWhole(t *testing.T) {
 		{"zeta.internal and corp.zeta", ""},
 		{"primary.corp-beta.internal", ""},
 		{"the east broker of prod", ""},
+		// (a documentation domain's windows are every other host's there)
+		{"Origin: http://valid.example.com", ""},
 	})
 }
 

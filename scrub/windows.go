@@ -22,9 +22,10 @@ import (
 // spans three words of the value or more (a long common word, or two,
 // are any text's: "installation", "database server"), it holds no space
 // of the value's (a free text's words are every log's), no distinctive
-// piece (that piece finds it already), some letter, and, for an e-mail
-// at a public mail service, at least windowLocal runes of its local part
-// (every "...smith@gmail.com" shares "smithgmailco").
+// piece (that piece finds it already), some letter, and, for a value at
+// a public mail service's or the documentation's domain, at least
+// windowLocal runes before it (every "...smith@gmail.com" shares
+// "smithgmailco", every "…id.example.com" "idexamplecom").
 const (
 	domWindow   = 'C'
 	windowRunes = 12
@@ -54,10 +55,10 @@ func windowsOf(t string, sk *rep, starts []int, distinct []bool, out []key) []ke
 		}
 		prevEnd = runeEnd([]byte(t), s)
 	}
-	local := len(starts) // the runes of an e-mail's local part (provider mail only)
-	if at := strings.LastIndexByte(t, '@'); at > 0 && mailProvider(t[at+1:]) {
+	local := len(starts) // the runes before a public domain the value ends in
+	if d := publicSuffix(t); d > 0 {
 		local = 0
-		for local+1 < len(starts) && int(sk.src[starts[local]]) < at {
+		for local+1 < len(starts) && int(sk.src[starts[local]]) < d {
 			local++
 		}
 	}
@@ -85,6 +86,21 @@ func windowsOf(t string, sk *rep, starts []int, distinct []bool, out []key) []ke
 		out = append(out, key{dom: domWindow, b: clone(g), grams: [2][2]int{{0, starts[k+gramRunes] - starts[k]}, {starts[k+1] - starts[k], starts[k+pieceRunes] - starts[k]}}})
 	}
 	return out
+}
+
+// publicSuffix is where the public domain t ends in begins (0: none): a
+// mail service's or the documentation's (mailProviders), after an '@'
+// or a '.'. Its windows are every other value's at that domain
+// ("idexamplecom" of "…david.example.com" took "valid.example.com").
+func publicSuffix(t string) int {
+	lt := strings.ToLower(t)
+	best := 0
+	for d := range mailProviders {
+		if i := len(lt) - len(d); i > 1 && (lt[i-1] == '.' || lt[i-1] == '@') && lt[i:] == d && (best == 0 || i < best) {
+			best = i
+		}
+	}
+	return best
 }
 
 // windowAt is the known window starting at rune start i of skeleton b,
