@@ -31,19 +31,29 @@ var builtins = []struct {
 	// password = "..." / password='...' / "password": "..." / {"apiKey": ...}
 	// / {"db_pass": "..."} / passphrase: '...'; a quote escaped inside
 	// ("Xk9\"mQ2vL" in JSON) is the value's.
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|\bpass|_pass|passphrase|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*[=:]\s*["']((?:[^"'\\]|\\.)+)["']`)}, []string{"password", "passwd", "pwd", "pass", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}, true, notAPassword},
+	// Ruby's and Perl's "=>", Python 2's u'...' ({u'password': u'...'}),
+	// Nova's "adminPass" too.
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|\bpass|_pass|adminpass|passphrase|secret|auth_key|admin_token|api_?key|api-key|token|secret_key|client_secret)["']?\s*(?:=>|[=:])\s*[ub]?["']((?:[^"'\\]|\\.)+)["']`)}, []string{"password", "passwd", "pwd", "pass", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key", "token"}, true, notAPassword},
 	// password=value, secret: value (unquoted)
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|passphrase|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&]+)`)}, []string{"password", "passwd", "pwd", "passphrase", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true, notAPassword},
+	// ("=>" is no value: "auth_password => ..." took the '>')
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|passphrase|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&>][^\s,;'"&]*)`)}, []string{"password", "passwd", "pwd", "passphrase", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true, notAPassword},
+	// pass=value, admin_pass=value (heat's -P admin_pass=...), not a
+	// test run's "pass=12".
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:\bpass|_pass)\s*[=:]\s*([^\s,;'"&>][^\s,;'"&]*)`)}, []string{"pass"}, true, notAPassCount},
 	// A command line's --password VALUE (a space, not '='), sshpass -p
 	// VALUE, curl -u user:VALUE.
-	{Pattern{"password", regexp.MustCompile(`(?:^|\s)--(?:password|passwd|db-password|passphrase)\s+["']?([^\s'"]+)`)}, []string{"--pass", "--db-pass"}, false, notAPassword},
+	// (--os-password, --admin-pass, --bootstrap-password: any option
+	// whose last word is one)
+	{Pattern{"password", regexp.MustCompile(`(?:^|\s)--(?:[a-z0-9]+-)*(?:password|passwd|pass|passphrase)\s+["']?([^\s'"]+)`)}, []string{"pass"}, false, notAPassword},
+	// echo SECRET | sudo -S ...
+	{Pattern{"password", regexp.MustCompile(`\becho\s+["']?([^\s'"|]+)["']?\s*\|\s*sudo\s+(?:-\w+\s+)*-S\b`)}, []string{"sudo"}, false, nil},
 	{Pattern{"password", regexp.MustCompile(`\bsshpass\s+-p\s*["']?([^\s'"]+)`)}, []string{"sshpass"}, false, nil},
 	{Pattern{"password", regexp.MustCompile(`\bcurl\b[^\n]*?\s(?:-u|--user)\s*["']?[^\s:'"]*:([^\s'"]+)`)}, []string{"curl"}, false, nil},
 	// <password>...</password>, PHP's 'password' => '...'.
 	{Pattern{"password", regexp.MustCompile(`(?i)<(?:password|passwd|passphrase|secret|token|api_?key|client_secret)>([^<]+)</`)}, []string{"password>", "passwd>", "passphrase>", "secret>", "token>", "key>"}, false, nil},
 	{Pattern{"password", regexp.MustCompile(`(?i)["'](?:password|passwd|pass|passphrase|secret|api_?key|token|client_secret)["']\s*=>\s*["']((?:[^"'\\]|\\.)+)["']`)}, []string{"=>"}, false, notAPassword},
 	// mysql -pSECRET (the client's password glued to -p)
-	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p([^\s'"]+)`)}, []string{" -p", "\t-p"}, false, nil},
+	{Pattern{"password", regexp.MustCompile(`(?i:\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlimport)\b)[^\n]*?\s-p["']?([^\s'"]+)`)}, []string{" -p", "\t-p"}, false, nil},
 	// SET PASSWORD [FOR 'u'@'h'] = 'secret' (or PASSWORD('secret'))
 	{Pattern{"password", regexp.MustCompile(`(?i)\bset\s+password\b[^=\n]*=\s*(?:(?:old_)?password\s*\(\s*)?["']([^"']*)["']`)}, []string{"set password"}, false, nil},
 	// CREATE USER / GRANT ... IDENTIFIED BY 'secret'
@@ -60,7 +70,8 @@ var builtins = []struct {
 	{Pattern{"password", regexp.MustCompile(`(\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}|\$[56]\$(?:rounds=[0-9]+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}|\$argon2(?:id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)`)}, []string{"$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$argon2"}, false, nil},
 	// Authorization: Basic (user:password in base64), Bearer tokens
 	{Pattern{"credentials", regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?basic\s+([A-Za-z0-9+/=_-]+)`)}, []string{"authorization"}, true, nil},
-	{Pattern{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)}, []string{"bearer"}, false, nil},
+	// (not OAuth's "token_type=bearer expires_in=3600": a key=)
+	{Pattern{"token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)}, []string{"bearer"}, false, keyAfter},
 	// OpenStack's token headers
 	{Pattern{"token", regexp.MustCompile(`(?i)x-(?:auth|subject|service|storage)-token["']?\s*[:=]\s*["']?([A-Za-z0-9._~+/=-]{8,})`)}, []string{"-token"}, true, nil},
 	// Cookie headers whole, session ids anywhere
@@ -120,9 +131,23 @@ func notAPassword(line []byte, m []int) bool {
 	return false
 }
 
-// placeholderRe: a value that stands for a password: a mask, nothing,
+// notAPassCount: pass=N is a count of tests passed (and what
+// notAPassword says).
+func notAPassCount(line []byte, m []int) bool {
+	return notAPassword(line, m) || m[2] >= 0 && allDigits(line[m[2]:m[3]])
+}
+
+// keyAfter: the match is a key of its own (a word then '=' and a
+// value), not a token: "bearer expires_in=3600".
+func keyAfter(line []byte, m []int) bool {
+	e := m[3]
+	return e < len(line) && line[e-1] == '=' && e+1 <= len(line) && (e == len(line) || line[e] != '=')
+}
+
+// placeholderRe: a value that stands for a password: a flag's boolean
+// ("inject_password=False"), a mask, nothing,
 // a variable of a shell or a template, a note in angle brackets.
-var placeholderRe = regexp.MustCompile(`^(?:[*xX•#]{3,}|\*+|<[^>]*>?|None|null|nil|NULL|undef|\(none\)|REDACTED|\[?(?:REDACTED|redacted|hidden|masked|secret)\]?|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*|%\([a-z_]+\)s|%s)[)\]}]*$`)
+var placeholderRe = regexp.MustCompile(`^(?:(?i:true|false)|[*xX•#]{3,}|\*+|<[^>]*>?|None|null|nil|NULL|undef|\(none\)|REDACTED|\[?(?:REDACTED|redacted|hidden|masked|secret)\]?|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*|%\([a-z_]+\)s|%s)[)\]}]*$`)
 
 // codeRe: a model's or a signature's source as a traceback prints it:
 // SQLAlchemy's Column(...), mapped_column(...), a type (str, sa.Text).

@@ -52,6 +52,17 @@ func TestBuiltinPlaces(t *testing.T) {
 		{"pw $argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$Rdescudvt2QjHPwdT/mZ5g0g4fg2KNIM/vqHc3EkXd4 ok", "Rdescudvt2QjHPwdT", " ok"},
 		{"stripe key sk_live_51HxYzAbCdEfGhIjKlMnOpQr set", "sk_live_51HxYzAbCdEfGhIjKlMnOpQr", "set"},
 		{"maps key=AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q used", "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "used"},
+		// Red team scrubatk18's finds (--builtin-only).
+		{"openstack --os-password Xq7!vR2#mPz9 server list", "Xq7!vR2#mPz9", "server list"},
+		{"nova boot --admin-pass Xq7!vR2#mPz9 vm1", "Xq7!vR2#mPz9", "vm1"},
+		{"keystone-manage bootstrap --bootstrap-password Xq7!vR2#mPz9", "Xq7!vR2#mPz9", "bootstrap"},
+		{"heat stack-create -P admin_pass=Xq7!vR2#mPz9 stack1", "Xq7!vR2#mPz9", "stack1"},
+		{"pass=Xq7!vR2#mPz9", "Xq7!vR2#mPz9", "pass"},
+		{`auth_password => "Xq7!vR2#mPz9"`, "Xq7!vR2#mPz9", "auth_password"},
+		{`RESP BODY: {"server": {"id": "a1b2", "adminPass": "Xq7!vR2#mPz9"}}`, "Xq7!vR2#mPz9", `"id": "a1b2"`},
+		{`{u'auth': {u'passwordCredentials': {u'username': u'admin', u'password': u'Xq7!vR2#mPz9'}}}`, "Xq7!vR2#mPz9", "u'admin'"},
+		{`mysql -uroot -p'Xq7!vR2#mPz9' -e "show databases"`, "Xq7!vR2#mPz9", "show databases"},
+		{"set -x; echo Xq7!vR2#mPz9 | sudo -S systemctl restart nova", "Xq7!vR2#mPz9", "systemctl restart nova"},
 	}
 	for _, c := range cases {
 		var out bytes.Buffer
@@ -76,6 +87,11 @@ func TestBuiltinPlaces(t *testing.T) {
 		{"pwd=/lower9pw", true},
 		{"PWD=/x@db", true},
 		{"password=/starts/with/slash9", true},
+		// (a flag's boolean, a count of tests, OAuth's token type: no secrets)
+		{"Password injection is disabled; set inject_password=False in nova.conf", false},
+		{"secret=True use_ssl=False", false},
+		{"token_type=bearer expires_in=3600", false},
+		{"Ran 120 tests: pass=118 fail=2", false},
 	} {
 		var out bytes.Buffer
 		rep, err := s.Scrub(&out, strings.NewReader(c.line+"\n"))
