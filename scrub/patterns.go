@@ -39,7 +39,9 @@ var builtins = []struct {
 	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|passphrase|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&>][^\s,;'"&]*)`)}, []string{"password", "passwd", "pwd", "passphrase", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true, notAPassword},
 	// pass=value, admin_pass=value (heat's -P admin_pass=...), not a
 	// test run's "pass=12".
-	{Pattern{"password", regexp.MustCompile(`(?i)(?:\bpass|_pass)\s*[=:]\s*([^\s,;'"&>][^\s,;'"&]*)`)}, []string{"pass"}, true, notAPassCount},
+	// (as a word of its own and with '=': a program's "new_pass=new_pass"
+	// and ":param new_pass:" are not)
+	{Pattern{"password", regexp.MustCompile(`(?i)(?:^|[\s,;?&])(?:pass|admin_pass)=([^\s,;'"&>)][^\s,;'"&)]*)`)}, []string{"pass"}, true, notAPassCount},
 	// A command line's --password VALUE (a space, not '='), sshpass -p
 	// VALUE, curl -u user:VALUE.
 	// (--os-password, --admin-pass, --bootstrap-password: any option
@@ -125,10 +127,20 @@ func notAPassword(line []byte, m []int) bool {
 	case (bytes.EqualFold(bytes.TrimRight(v, ")"), []byte("YES")) || bytes.EqualFold(bytes.TrimRight(v, ")"), []byte("NO"))) &&
 		bytes.HasSuffix(bytes.ToLower(line[max(0, m[0]-6):vs]), []byte("using password: ")):
 		return true
-	case placeholderRe.Match(v), codeRe.Match(v):
+	case placeholderRe.Match(v), codeRe.Match(v), sameAsKey(line[m[0]:vs], bytes.TrimRight(v, ")]}")),
+		len(v) == 1 && ve < len(line) && (line[ve] == '\'' || line[ve] == '"'): // (u'...': the quoted pattern's)
 		return true
 	}
 	return false
+}
+
+// sameAsKey: the value is its key's own name, a program's keyword
+// argument passed on ("admin_pass=admin_pass" in a traceback's source
+// line).
+func sameAsKey(k, v []byte) bool {
+	k = bytes.TrimRight(k, " \t\"'=:>")
+	k = bytes.TrimLeft(k, " \t,;?&(")
+	return len(k) > 0 && bytes.EqualFold(k, v)
 }
 
 // notAPassCount: pass=N is a count of tests passed (and what

@@ -63,6 +63,7 @@ func TestBuiltinPlaces(t *testing.T) {
 		{`{u'auth': {u'passwordCredentials': {u'username': u'admin', u'password': u'Xq7!vR2#mPz9'}}}`, "Xq7!vR2#mPz9", "u'admin'"},
 		{`mysql -uroot -p'Xq7!vR2#mPz9' -e "show databases"`, "Xq7!vR2#mPz9", "show databases"},
 		{"set -x; echo Xq7!vR2#mPz9 | sudo -S systemctl restart nova", "Xq7!vR2#mPz9", "systemctl restart nova"},
+		{"rescue_password=u'ABC123xyz',", "ABC123xyz", "rescue_password=u'"},
 	}
 	for _, c := range cases {
 		var out bytes.Buffer
@@ -92,6 +93,9 @@ func TestBuiltinPlaces(t *testing.T) {
 		{"secret=True use_ssl=False", false},
 		{"token_type=bearer expires_in=3600", false},
 		{"Ran 120 tests: pass=118 fail=2", false},
+		// (a program's keyword argument passed on, in a traceback)
+		{"    compute.rebuild(ctx, admin_pass=admin_pass, files=files)", false},
+		{"    self.connect(host, password=password)", false},
 	} {
 		var out bytes.Buffer
 		rep, err := s.Scrub(&out, strings.NewReader(c.line+"\n"))

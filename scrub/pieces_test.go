@@ -192,7 +192,7 @@ func inOrderRuns(w *worker, r *rep, ps []int32, at func(*worker, []byte, []uint8
 // after its distinctive part); a near miss stays.
 func TestGluedWhole(t *testing.T) {
 	vs, ix := secretsOf([]string{"qz7vk2", "db7.internal.northwind.io", "Staple7Battery!",
-		"db-primary.corp-zeta.internal", "kafka-broker.prod-east.internal", "john.smith@example.com", "cruz-598.david.example.com"})
+		"db-primary.corp-zeta.internal", "kafka-broker.prod-east.internal", "john.smith@example.com", "cruz-598.david.example.com", "correct horse battery staple"})
 	testGlued(t, vs, ix, []struct{ line, gone string }{
 		{"token=xqz7vk2y;", "qz7vk2"},
 		{"idQZ7VK2x", "QZ7VK2"},
@@ -206,6 +206,8 @@ func TestGluedWhole(t *testing.T) {
 		{"9kafka-broker.prod-east.internal", "prod-east"},
 		{"broker.prod-east.internal:9092", "prod-east"},
 		{"to=xjohn.smith@example.com", "smith@example"},
+		{"user=xcorrecthorsebatterystaple123", "horsebattery"},
+		{"pw CorrectHorseBatteryStaple!", "HorseBattery"},
 		// (two words, or three in another order, are any text's)
 		{"zeta.internal and corp.zeta", ""},
 		{"primary.corp-beta.internal", ""},

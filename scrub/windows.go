@@ -21,7 +21,9 @@ import (
 // A window is one only when it says something as the pieces do not: it
 // spans three words of the value or more (a long common word, or two,
 // are any text's: "installation", "database server"), it holds no space
-// of the value's (a free text's words are every log's), no distinctive
+// of the value's unless the value has windowWords words or fewer (a
+// free text's words are every log's; a passphrase's, "correct horse
+// battery staple" glued as one word, are not), no distinctive
 // piece (that piece finds it already), some letter, and, for a value at
 // a public mail service's or the documentation's domain, at least
 // windowLocal runes before it (every "...smith@gmail.com" shares
@@ -31,6 +33,7 @@ const (
 	windowRunes = 12
 	windowParts = 3
 	windowLocal = 8
+	windowWords = 5
 )
 
 // windowSeed: the second level's hash of a window differs from a piece's.
@@ -45,15 +48,20 @@ func windowsOf(t string, sk *rep, starts []int, distinct []bool, out []key) []ke
 	if len(starts) < windowRunes+1 {
 		return out
 	}
-	// spaced[k]: white space of t comes before rune k (of the skeleton).
+	// spaced[k]: white space of t comes before rune k (of the skeleton);
+	// none counts in a value of windowWords words or fewer.
 	spaced := make([]bool, len(starts))
-	prevEnd := 0
+	prevEnd, words := 0, 1
 	for k := 0; k+1 < len(starts); k++ {
 		s := int(sk.src[starts[k]])
 		if k > 0 && strings.ContainsFunc(t[prevEnd:s], unicode.IsSpace) {
 			spaced[k] = true
+			words++
 		}
 		prevEnd = runeEnd([]byte(t), s)
+	}
+	if words <= windowWords {
+		clear(spaced)
 	}
 	local := len(starts) // the runes before a public domain the value ends in
 	if d := publicSuffix(t); d > 0 {
