@@ -156,8 +156,8 @@ func TestMarkerTagsPerValue(t *testing.T) {
 		}
 		// (A variant of the value is a value of its own, with its own
 		// tag: a phone's national number, found on the second line of
-		// a phone cut over two.)
-		for _, vt := range variants(v.Text) {
+		// a phone cut over two; a name's legacy charset as Latin-1.)
+		for _, vt := range append(variants(v.Text), byteForms(v.Text)...) {
 			var vo bytes.Buffer
 			s.Scrub(&vo, strings.NewReader("x "+vt+" y\n"))
 			for _, m := range tagRe.FindAllStringSubmatch(vo.String(), -1) {

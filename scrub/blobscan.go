@@ -183,7 +183,28 @@ func plausible(b []byte, wide bool) bool {
 			return true
 		}
 	}
-	return textLike(b)
+	return textLike(b) || latin1Text(b)
+}
+
+// latin1Text: b reads as letters in Latin-1 (or a legacy 8-bit charset,
+// byteForms), some of them high bytes: a Cyrillic name's cp1251 in hex
+// (red team scrubatk18). Random bytes are such a letter (ASCII, 0xC0 to
+// 0xFF) or a space one time in two, so a run of 6 or more seldom is.
+func latin1Text(b []byte) bool {
+	if len(b) < DefaultMinLength {
+		return false
+	}
+	high := false
+	for _, c := range b {
+		switch {
+		case c >= 0xc0 && c != 0xd7 && c != 0xf7:
+			high = true
+		case c|0x20 >= 'a' && c|0x20 <= 'z', c == ' ', c == '-', c == '.':
+		default:
+			return false
+		}
+	}
+	return high
 }
 
 // printableRun is the length, in bytes, of b's longest run of text:
@@ -263,7 +284,7 @@ func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 			spans = w.scanView(&view{text: u.text}, true, spans)
 		}
 		known = true
-	} else if text = textLike(b); text {
+	} else if text = textLike(b) || latin1Text(b); text {
 		spans, _ = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
 		known = true
 	}

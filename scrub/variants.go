@@ -52,6 +52,9 @@ func keysOfForms(text string) []key {
 			keys = append(keys, wholeOnly(wholeKeysOf(v))...)
 		}
 	}
+	for _, v := range byteForms(t) {
+		keys = append(keys, wholeOnly(wholeKeysOf(v))...)
+	}
 	// Its digests: a Gravatar URL holds the MD5 of the lower-case
 	// e-mail, and a log that "hides" a value by hashing it lets anyone
 	// check a guess (red team scrubatk6: md5 28/28). A short value's too
@@ -72,7 +75,9 @@ func keysOfForms(text string) []key {
 
 // wholeOnly drops the keys of pieces, words and a prefix, in place.
 func wholeOnly(keys []key) []key {
-	return slices.DeleteFunc(keys, func(k key) bool { return k.dom == domPiece || k.dom == domToken || k.dom == domPrefix })
+	return slices.DeleteFunc(keys, func(k key) bool {
+		return k.dom == domPiece || k.dom == domWindow || k.dom == domToken || k.dom == domPrefix
+	})
 }
 
 // wholeOnlyForms: a value written backwards, in ROT13, Caesar's shift
@@ -336,7 +341,7 @@ func phoneForms(text string) []string {
 	if text[0] != '+' && len(d) == 10 && d[0] >= '2' {
 		// A North American number with its country code: +15551234567,
 		// +1 555 123 4567, 1-555-123-4567 (red team scrubatk16).
-		out = append(out, "1"+d, "+1"+d, "+1 "+strings.Join(groups, " "), "1-"+strings.Join(groups, "-"), "+1 "+text)
+		out = append(out, "1"+d, "+1"+d, "001"+d, "+1 "+strings.Join(groups, " "), "1-"+strings.Join(groups, "-"), "+1 "+text)
 	}
 	for _, sep := range []string{"-", ".", " "} {
 		out = append(out, strings.Join(groups, sep))

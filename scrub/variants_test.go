@@ -186,3 +186,26 @@ func TestRedTeam17Forms(t *testing.T) {
 		{"base64 of words: bWlncmF0aW9u aW5zdGFuY2Vz ok", ""},
 	})
 }
+
+// TestRedTeam18Forms: red team scrubatk18's finds: a Cyrillic name in a
+// legacy charset (cp1251 in hex, base64 and as Latin-1 mojibake, KOI8-R
+// in a bytes repr), an IPv4 address as /proc/net/tcp prints it, in hex
+// and octal octets, a North American number with 001, a UUID's bytes in
+// base64 and as Microsoft orders a GUID's.
+func TestRedTeam18Forms(t *testing.T) {
+	vs, ix := secretsOf([]string{"Дмитрий Соколов", "10.42.137.201", "(555) 123-4567", "3f2504e0-4f89-41d3-9a0c-0305e82c3301"})
+	checkGone(t, vs, ix, []lineCase{
+		{"cp1251 c4ece8f2f0e8e920d1eeeaeeebeee2", "c4ece8f2f0e8e9"},
+		{"name=xOzo8vDo6SDR7uru6+7i", "xOzo8vDo6SDR7uru"},
+		{"shown as Äìèòðèé Ñîêîëîâ", "Äìèòðèé"},
+		{`koi8 b'\xe4\xcd\xc9\xd4\xd2\xc9\xca \xf3\xcf\xcb\xcf\xcc\xcf'`, `\xe4\xcd\xc9\xd4`},
+		{"   0: C9892A0A:0016 00000000:0000 0A", "C9892A0A"},
+		{"addr 0x0a.0x2a.0x89.0xc9 ok", "0x89.0xc9"},
+		{"addr 012.052.0211.0311 ok", "0211.0311"},
+		{"dial 0015551234567", "5551234567"},
+		{"id PyUE4E+JQdOaDAMF6CwzAQ== ok", "PyUE4E+JQdOaDAMF"},
+		{"id=PyUE4E-JQdOaDAMF6CwzAQ", "PyUE4E-JQdOaDAMF"},
+		{"guid {E004253F-894F-D341-9A0C-0305E82C3301}", "E004253F-894F"},
+		{"bytes of ordinary hex: 0a1b2c3d4e5f6a7b8c9d", ""},
+	})
+}
