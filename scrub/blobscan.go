@@ -147,7 +147,12 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 			return false // a word that happens to be base64 of noise
 		}
 		found, ok, known = w.scanBlob(b, depth+1)
-		return ok || known // a run is one encoding: once it reads as one, done
+		// A run is one encoding: once it reads as one, done; but a blob's
+		// line of a blob wrapped at a fixed column starts anywhere in a
+		// group of four, and a wrong alignment of periodic bytes ("AAAA"
+		// padding) reads as text too: its other alignments are read
+		// (red team scrubatk18: a value in the middle line came through).
+		return ok || known && len(run) < 32
 	}
 	if decodeRadix(run, buf, func(b []byte) bool { return try(b) && ok }) {
 		return found, ok

@@ -191,9 +191,11 @@ func TestRedTeam17Forms(t *testing.T) {
 // legacy charset (cp1251 in hex, base64 and as Latin-1 mojibake, KOI8-R
 // in a bytes repr), an IPv4 address as /proc/net/tcp prints it, in hex
 // and octal octets, a North American number with 001, a UUID's bytes in
-// base64 and as Microsoft orders a GUID's.
+// base64 and as Microsoft orders a GUID's, a wrapped blob's middle line
+// (with a CJK value known, bytes are read as UTF-16 of CJK too: the
+// middle line's first alignment read so, and its others were not tried).
 func TestRedTeam18Forms(t *testing.T) {
-	vs, ix := secretsOf([]string{"Дмитрий Соколов", "10.42.137.201", "(555) 123-4567", "3f2504e0-4f89-41d3-9a0c-0305e82c3301"})
+	vs, ix := secretsOf([]string{"Дмитрий Соколов", "10.42.137.201", "(555) 123-4567", "3f2504e0-4f89-41d3-9a0c-0305e82c3301", "王小明"})
 	checkGone(t, vs, ix, []lineCase{
 		{"cp1251 c4ece8f2f0e8e920d1eeeaeeebeee2", "c4ece8f2f0e8e9"},
 		{"name=xOzo8vDo6SDR7uru6+7i", "xOzo8vDo6SDR7uru"},
@@ -206,6 +208,9 @@ func TestRedTeam18Forms(t *testing.T) {
 		{"id PyUE4E+JQdOaDAMF6CwzAQ== ok", "PyUE4E+JQdOaDAMF"},
 		{"id=PyUE4E-JQdOaDAMF6CwzAQ", "PyUE4E-JQdOaDAMF"},
 		{"guid {E004253F-894F-D341-9A0C-0305E82C3301}", "E004253F-894F"},
+		// (a base64 blob's middle line, wrapped one character into a
+		// group: its first alignment reads as text, the padding's "PPP")
+		{"UFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBMTAuNDIuMTM3LjIwMUJCQkJCQkJCQkJCQkJCQkJCQ", "MTAuNDIuMTM3LjIw"},
 		{"bytes of ordinary hex: 0a1b2c3d4e5f6a7b8c9d", ""},
 	})
 }
