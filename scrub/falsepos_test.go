@@ -23,6 +23,7 @@ func TestCleanLinesStay(t *testing.T) {
 		{Kind: "url", Text: "mysql+pymysql://nova:Xy7!pwQ2@db-primary-07/nova"},
 		{Kind: "email", Text: "mirela.kovacevic@gmail.com"},
 		{Kind: "email", Text: "o.quist@blackfenmail.example"},
+		{Kind: "hostname", Text: "mail-relay.acme-north.internal"},
 	}
 	clean := []string{
 		"2026-12-02 INFO oslo_db.sqlalchemy.engines [-] MySQL server mode set to STRICT_TRANS_TABLES",
@@ -44,12 +45,16 @@ func TestCleanLinesStay(t *testing.T) {
 		"notify ops@gmail.com, dragovic@gmail.com and noc@example.org",
 		"compute-0042.cloud.example.net up; see https://docs.example.com/",
 		"mail to someone at gmail dot com",
+		// (a host's first label of English words is no word of it alone:
+		// red team scrubatk18)
+		"add mail relay settings; logger mail.relay started",
 	}
 	secret := []string{
 		"password=Hunter2Secret!",
 		"password: \"Column9x\"",
 		"password=YES",
 		"host db-primary-07.oslo.nordvik-helse.internal down",
+		"host mail-relay.acme-north.internal down",
 		"reverse internal.nordvik-helse.oslo.db-primary-07",
 		"connect mysql+pymysql://nova:Xy7!pwQ2@db-primary-07/nova",
 		"cut: mysql+pymysql://nova:Xy7!pwQ2@db-pri",

@@ -38,15 +38,17 @@ var wordsGz []byte
 
 // common: what is no distinctive piece. in: the pieces of common words;
 // heads, tails: their beginnings and ends shorter than a piece; whole:
-// common words shorter than a piece (all hashes with seed 0).
-type common struct{ in, heads, tails, whole *hashSet }
+// common words shorter than a piece; words: every common word (all
+// hashes of skeletons, with seed 0).
+type common struct{ in, heads, tails, whole, words *hashSet }
 
 var commonParts = sync.OnceValue(func() *common {
-	c := &common{newHashSet(0), newHashSet(0), newHashSet(0), newHashSet(0)}
+	c := &common{newHashSet(0), newHashSet(0), newHashSet(0), newHashSet(0), newHashSet(0)}
 	var sk rep
 	add := func(w string) {
 		sk.skeleton([]byte(w))
 		b := sk.b
+		c.words.add(gramHash(b, 0))
 		for i := 0; i+pieceRunes <= len(b); i++ {
 			c.in.add(gramHash(b[i:i+pieceRunes], 0))
 		}
@@ -139,6 +141,14 @@ func fewRunes(g []byte) bool {
 		}
 	}
 	return true
+}
+
+// englishWord: w's skeleton is a common word (words.txt.gz's, the
+// technical ones, gofakeit's): "reports", "correct", "relay".
+func englishWord(w string) bool {
+	var sk rep
+	sk.skeleton([]byte(w))
+	return len(sk.b) > 0 && commonParts().words.has(gramHash(sk.b, 0))
 }
 
 // gramHash hashes a piece (a filter's, or the common pieces' with seed 0).

@@ -420,8 +420,9 @@ func ipForms(text string) []string {
 }
 
 // hostLabel is a host name's first label alone, when it says something:
-// 6 runes or more, not a common word (db-primary-07 of
-// db-primary-07.internal.acme-corp.net; not "server" or "mail").
+// 6 runes or more, not a common word nor common words (db-primary-07 of
+// db-primary-07.internal.acme-corp.net; not "server", "mail" or
+// "mail-relay").
 func hostLabel(text string) string {
 	text = strings.TrimSuffix(text, ".")
 	dot := strings.IndexByte(text, '.')
@@ -434,10 +435,23 @@ func hostLabel(text string) string {
 		}
 	}
 	label := text[:dot]
-	if utf8.RuneCountInString(label) < pieceRunes || allDigits([]byte(label)) || commonWord(label) || commonWord(strings.ReplaceAll(label, "-", "")) {
+	if utf8.RuneCountInString(label) < pieceRunes || allDigits([]byte(label)) || commonWord(label) || commonWord(strings.ReplaceAll(label, "-", "")) || englishWords(label) {
 		return ""
 	}
 	return label
+}
+
+// englishWords: every part of a host label is an English word or has
+// two letters or fewer, and none a digit ("mail-relay" is any mail
+// system's words, found in "add mail relay settings": red team
+// scrubatk18).
+func englishWords(label string) bool {
+	for _, p := range strings.FieldsFunc(label, func(r rune) bool { return r == '-' || r == '_' }) {
+		if strings.ContainsAny(p, "0123456789") || utf8.RuneCountInString(p) > 2 && !englishWord(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // alnumRunes counts the letters and digits of t.
