@@ -42,6 +42,14 @@ var builtins = []struct {
 	// (as a word of its own and with '=': a program's "new_pass=new_pass"
 	// and ":param new_pass:" are not)
 	{Pattern{"password", regexp.MustCompile(`(?i)(?:^|[\s,;?&])(?:pass|admin_pass)=([^\s,;'"&>)][^\s,;'"&)]*)`)}, []string{"pass"}, true, notAPassCount},
+	// Keys by name: private_key=<base64 without a PEM header>,
+	// encryption_key = <hex>, fernet key: ..., signing_key, master_key
+	// (red team scrubatk18); key material only, 16 base64 or hex
+	// characters or more, not a program's "private_key = gen_key()".
+	{Pattern{"password", regexp.MustCompile(`(?i)\b(?:private|encryption|fernet|signing|master|hmac)[ _-]?keys?["']?\s*[=:]\s*[ub]?["']?([A-Za-z0-9+/_-]{16,}={0,2})(?:["',;\s]|$)`)}, []string{"private", "encryption", "fernet", "signing", "master", "hmac"}, false, notAPassword},
+	// A JSON Web Token anywhere: its header and claims are base64url of
+	// JSON ("eyJ"), and whoever holds it is its subject.
+	{Pattern{"token", regexp.MustCompile(`\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})`)}, []string{"eyj"}, false, nil},
 	// A command line's --password VALUE (a space, not '='), sshpass -p
 	// VALUE, curl -u user:VALUE.
 	// (--os-password, --admin-pass, --bootstrap-password: any option

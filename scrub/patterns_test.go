@@ -64,6 +64,10 @@ func TestBuiltinPlaces(t *testing.T) {
 		{`mysql -uroot -p'Xq7!vR2#mPz9' -e "show databases"`, "Xq7!vR2#mPz9", "show databases"},
 		{"set -x; echo Xq7!vR2#mPz9 | sudo -S systemctl restart nova", "Xq7!vR2#mPz9", "systemctl restart nova"},
 		{"rescue_password=u'ABC123xyz',", "ABC123xyz", "rescue_password=u'"},
+		{"private_key=MIIEowIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi0Zk3Jq0tQw8vS1mN2bV4cX7yL9pR6", "MIIEowIBAAKCAQEA", "private_key"},
+		{"encryption_key = 0123456789abcdef0123456789abcdef", "0123456789abcdef", "encryption_key"},
+		{"fernet key: Zk3Jq0tQw8vS1mN2bV4cX7yL9pR6eT5uW3aB1cD2eF3=", "Zk3Jq0tQw8vS1mN2", "fernet key"},
+		{"token: eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.Qm9ndXNTaWduYXR1cmVIZXJlMTIzNDU2Nzg5", "eyJzdWIiOiJzeXN0", "token"},
 	}
 	for _, c := range cases {
 		var out bytes.Buffer
@@ -93,6 +97,8 @@ func TestBuiltinPlaces(t *testing.T) {
 		{"secret=True use_ssl=False", false},
 		{"token_type=bearer expires_in=3600", false},
 		{"Ran 120 tests: pass=118 fail=2", false},
+		{"encryption_key = None", false},
+		{"the private key is missing; signing key: <not set>", false},
 		// (a program's keyword argument passed on, in a traceback)
 		{"    compute.rebuild(ctx, admin_pass=admin_pass, files=files)", false},
 		{"    self.connect(host, password=password)", false},
