@@ -55,6 +55,8 @@ func TestCleanLinesStay(t *testing.T) {
 		"password=YES",
 		"host db-primary-07.oslo.nordvik-helse.internal down",
 		"host mail-relay.acme-north.internal down",
+		"connect to mail-relay ok",
+		"Received: from relay (MAIL-RELAY [10.0.0.1])",
 		"reverse internal.nordvik-helse.oslo.db-primary-07",
 		"connect mysql+pymysql://nova:Xy7!pwQ2@db-primary-07/nova",
 		"cut: mysql+pymysql://nova:Xy7!pwQ2@db-pri",

@@ -69,6 +69,13 @@ func keysOfForms(text string) []key {
 		if lk := keysOf(l); len(lk) > 0 && lk[0].dom == domLoose {
 			keys = append(keys, key{dom: domToken, b: lk[0].b, scan: lk[0].scan})
 		}
+	} else if l := wordsLabel(text); l != "" {
+		// A label of English words goes as it is written, separators
+		// and all ("host mail-relay down"), not as its words
+		// ("add mail relay settings").
+		var fo rep
+		fo.folded([]byte(l))
+		keys = append(keys, key{dom: domExact, b: clone(fo.b), scan: clone(fo.b)})
 	}
 	return keys
 }
@@ -436,6 +443,21 @@ func hostLabel(text string) string {
 	}
 	label := text[:dot]
 	if utf8.RuneCountInString(label) < pieceRunes || allDigits([]byte(label)) || commonWord(label) || commonWord(strings.ReplaceAll(label, "-", "")) || englishWords(label) {
+		return ""
+	}
+	return label
+}
+
+// wordsLabel is a host name's first label of English words joined by
+// separators (hostLabel's "mail-relay"), or "".
+func wordsLabel(text string) string {
+	text = strings.TrimSuffix(text, ".")
+	dot := strings.IndexByte(text, '.')
+	if dot <= 0 || strings.ContainsAny(text, " /@:\t") {
+		return ""
+	}
+	label := text[:dot]
+	if utf8.RuneCountInString(label) < pieceRunes || !strings.ContainsAny(label, "-_") || !englishWords(label) || commonWord(label) {
 		return ""
 	}
 	return label
