@@ -79,12 +79,9 @@ func uuidForms(t string) []string {
 	if err != nil || len(b) != 16 {
 		return nil
 	}
-	var out []string
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		out = append(out, enc.EncodeToString(b))
-	}
+	// (one spelling each: a key is of letters and digits, case-folded,
+	// so padding, the alphabets' + / - _ and case are the same key)
 	ms := []byte{b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6]}
 	m := hex.EncodeToString(ms)
-	g := m[:8] + "-" + m[8:12] + "-" + m[12:16] + "-" + t[19:]
-	return append(out, strings.ToLower(g), strings.ToUpper(g))
+	return []string{base64.StdEncoding.EncodeToString(b), m[:8] + "-" + m[8:12] + "-" + m[12:16] + "-" + t[19:]}
 }

@@ -45,20 +45,20 @@ func (f *pieceFilter) windowHash(g []byte) uint64 { return gramHash(g, f.seed^wi
 // text t; starts are sk's rune starts (and its end), distinct marks the
 // starts where a distinctive piece begins (piecesOf).
 func windowsOf(t string, sk *rep, starts []int, distinct []bool, out []key) []key {
-	if len(starts) < windowRunes+1 {
+	if len(starts) < windowRunes+1 || !undistinctRun(distinct, len(starts)) {
 		return out
 	}
 	// spaced[k]: white space of t comes before rune k (of the skeleton);
 	// none counts in a value of windowWords words or fewer.
 	spaced := make([]bool, len(starts))
-	prevEnd, words := 0, 1
+	prevEnd, words, tb := 0, 1, []byte(t)
 	for k := 0; k+1 < len(starts); k++ {
 		s := int(sk.src[starts[k]])
 		if k > 0 && strings.ContainsFunc(t[prevEnd:s], unicode.IsSpace) {
 			spaced[k] = true
 			words++
 		}
-		prevEnd = runeEnd([]byte(t), s)
+		prevEnd = runeEnd(tb, s)
 	}
 	if words <= windowWords {
 		clear(spaced)
@@ -109,6 +109,23 @@ func publicSuffix(t string) int {
 		}
 	}
 	return best
+}
+
+// undistinctRun: some window's places hold no distinctive piece (of n
+// rune starts, distinct marks where pieces begin): most values' pieces
+// leave none, and their windows are not looked for.
+func undistinctRun(distinct []bool, n int) bool {
+	run := 0
+	for k := 0; k+pieceRunes <= n-1 && k < len(distinct); k++ {
+		if distinct[k] {
+			run = 0
+			continue
+		}
+		if run++; run >= windowRunes-pieceRunes+1 {
+			return true
+		}
+	}
+	return false
 }
 
 // windowAt is the known window starting at rune start i of skeleton b,
