@@ -188,6 +188,22 @@ func (w *worker) coverOf(hits []hit) {
 // in order (TestPieceRunsInOrder).
 func (m *matcher) pieceRuns(w *worker, r *rep, ps []int32, hits []hit) []hit {
 	b, fl := r.b, r.fl
+	return lookRuns(w, r, ps, hits, func(i, runE int) (int, entry, bool) {
+		if runE < 0 {
+			g, en, ok := m.pieceAt(w, b, fl, i)
+			return i + len(g), en, ok
+		}
+		// (inside a run: only a piece that reaches further is looked up)
+		g, ok := pieceBytes(b, fl, i)
+		return i + len(g), entry{}, ok && i+len(g) > runE && !brokenPiece(g, fl[i:]) && m.knownPiece(w, g)
+	})
+}
+
+// lookRuns is pieceRuns' walk (and windowRuns'): at(i, -1) is whether a
+// key starts at place i, where it ends and its entry; at(i, runE), inside
+// a run, whether one starts there that ends past runE.
+func lookRuns(w *worker, r *rep, ps []int32, hits []hit, at func(i, runE int) (int, entry, bool)) []hit {
+	b := r.b
 	runI, runE := -1, -1
 	var ent entry
 	for k := 0; k < len(ps); {
@@ -198,8 +214,8 @@ func (m *matcher) pieceRuns(w *worker, r *rep, ps []int32, hits []hit) []hit {
 				runI = -1
 			}
 			k++
-			if g, en, ok := m.pieceAt(w, b, fl, i); ok {
-				runI, runE, ent = i, i+len(g), en
+			if e, en, ok := at(i, -1); ok {
+				runI, runE, ent = i, e, en
 			}
 			continue
 		}
@@ -208,9 +224,8 @@ func (m *matcher) pieceRuns(w *worker, r *rep, ps []int32, hits []hit) []hit {
 			end++
 		}
 		for q := end - 1; q >= k; q-- {
-			j := int(ps[q])
-			if g, ok := pieceBytes(b, fl, j); ok && j+len(g) > runE && !brokenPiece(g, fl[j:]) && m.knownPiece(w, g) {
-				runE = j + len(g)
+			if e, _, ok := at(int(ps[q]), runE); ok {
+				runE = e
 				break
 			}
 		}

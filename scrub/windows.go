@@ -135,51 +135,32 @@ func (m *matcher) windowAt(w *worker, b []byte, fl []uint8, i int) ([]byte, entr
 	if e < 0 {
 		return nil, entry{}, false
 	}
-	g := b[i:e]
+	en, ok := m.knownWindow(w, b[i:e])
+	return b[i:e], en, ok
+}
+
+// knownWindow looks window g up: the second level, then the keys.
+func (m *matcher) knownWindow(w *worker, g []byte) (entry, bool) {
 	if !m.pieces.has2(m.pieces.windowHash(g)) {
-		return nil, entry{}, false
+		return entry{}, false
 	}
 	en, _, ok := m.verify(w, domWindow, g)
-	return g, en, ok
+	return en, ok
 }
 
 // windowRuns looks up the windows at places ps (rising: those whose
-// grams passed the pieces' first level) and appends each run of
+// grams passed the windows' first level) and appends each run of
 // overlapping known windows as one hit, as pieceRuns does for pieces
 // (every window has windowRunes runes: the later one starts, the later
 // it ends, so the places inside a run are tried from the last back).
 func (m *matcher) windowRuns(w *worker, r *rep, ps []int32, hits []hit) []hit {
 	b, fl := r.b, r.fl
-	runI, runE := -1, -1
-	var ent entry
-	for k := 0; k < len(ps); {
-		i := int(ps[k])
-		if runI < 0 || i >= runE {
-			if runI >= 0 {
-				hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, b[runI:runE])})
-				runI = -1
-			}
-			k++
-			if g, en, ok := m.windowAt(w, b, fl, i); ok {
-				runI, runE, ent = i, i+len(g), en
-			}
-			continue
+	return lookRuns(w, r, ps, hits, func(i, runE int) (int, entry, bool) {
+		e := runesEnd(fl, i, windowRunes)
+		if e < 0 || e <= runE {
+			return 0, entry{}, false
 		}
-		end := k
-		for end < len(ps) && int(ps[end]) < runE {
-			end++
-		}
-		for q := end - 1; q >= k; q-- {
-			j := int(ps[q])
-			if g, _, ok := m.windowAt(w, b, fl, j); ok && j+len(g) > runE {
-				runE = j + len(g)
-				break
-			}
-		}
-		k = end
-	}
-	if runI >= 0 {
-		hits = append(hits, hit{runI, runE, ent, domPiece, w.tagOf(classSkel, b[runI:runE])})
-	}
-	return hits
+		en, ok := m.knownWindow(w, b[i:e])
+		return e, en, ok
+	})
 }
