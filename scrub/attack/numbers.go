@@ -93,9 +93,22 @@ func DigitsOf(v string) string {
 func cutNumber(n int) func(string) bool {
 	return func(v string) bool {
 		d := len(DigitsOf(v))
-		return d >= 8 && 4*d >= 3*len([]rune(Skeleton(v))) && d-n >= 7 && len(DigitsOf(string([]rune(v)[n:]))) >= 7 && len(DigitsOf(string([]rune(v)[:len([]rune(v))-n]))) >= 7 &&
-			(n < 2 || len(DigitsOf(string([]rune(v)[1:len([]rune(v))-1]))) >= 7)
+		r := []rune(v)
+		return d >= 8 && 4*d >= 3*len([]rune(Skeleton(v))) && d-n >= 7 && cutKeeps(string(r[n:])) && cutKeeps(string(r[:len(r)-n])) &&
+			(n < 2 || cutKeeps(string(r[1:len(r)-1])))
 	}
+}
+
+// cutKeeps: a number cut short keeps 7 digits or more, of 4 different
+// digits or more ("0000201" of "00 0020170" is any log's number: the
+// scrubber's windows of a number need as many, digits.go).
+func cutKeeps(v string) bool {
+	d := DigitsOf(v)
+	seen := map[rune]bool{}
+	for _, c := range d {
+		seen[c] = true
+	}
+	return len(d) >= 7 && len(seen) >= 4
 }
 
 // cutFirst is cutNumber for a cut at the start too: not of an IP (a
