@@ -147,10 +147,10 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 			return false // a word that happens to be base64 of noise
 		}
 		found, ok, known = w.scanBlob(b, depth+1)
-		// A run is one encoding: once it reads as one, done; but a blob's
-		// line of a blob wrapped at a fixed column starts anywhere in a
-		// group of four, and a wrong alignment of periodic bytes ("AAAA"
-		// padding) reads as text too: its other alignments are read
+		// A run is one encoding: once it reads as one, done. But a line
+		// of a blob wrapped at a fixed column starts anywhere in a group
+		// of four, and a wrong alignment may read as text too (periodic
+		// padding, UTF-16 of CJK): a long run's other alignments are read
 		// (red team scrubatk18: a value in the middle line came through).
 		return ok || known && len(run) < 32
 	}

@@ -37,10 +37,9 @@ var builtins = []struct {
 	// password=value, secret: value (unquoted)
 	// ("=>" is no value: "auth_password => ..." took the '>')
 	{Pattern{"password", regexp.MustCompile(`(?i)(?:password|passwd|pwd|passphrase|secret|auth_key|admin_token|api_?key|api-key|secret_key|client_secret)\s*[=:]\s*([^\s,;'"&>][^\s,;'"&]*)`)}, []string{"password", "passwd", "pwd", "passphrase", "secret", "auth_key", "admin_token", "apikey", "api_key", "api-key"}, true, notAPassword},
-	// pass=value, admin_pass=value (heat's -P admin_pass=...), not a
-	// test run's "pass=12".
-	// (as a word of its own and with '=': a program's "new_pass=new_pass"
-	// and ":param new_pass:" are not)
+	// pass=value, admin_pass=value (heat's -P admin_pass=...), as a word
+	// of its own and with '=' (not a program's "new_pass=new_pass" nor
+	// ":param new_pass:"), not a test run's "pass=12".
 	{Pattern{"password", regexp.MustCompile(`(?i)(?:^|[\s,;?&])(?:pass|admin_pass)=([^\s,;'"&>)][^\s,;'"&)]*)`)}, []string{"pass"}, true, notAPassCount},
 	// Keys by name: private_key=<base64 without a PEM header>,
 	// encryption_key = <hex>, fernet key: ..., signing_key, master_key
@@ -161,7 +160,7 @@ func notAPassCount(line []byte, m []int) bool {
 // value), not a token: "bearer expires_in=3600".
 func keyAfter(line []byte, m []int) bool {
 	e := m[3]
-	return e < len(line) && line[e-1] == '=' && e+1 <= len(line) && (e == len(line) || line[e] != '=')
+	return e < len(line) && line[e-1] == '=' && line[e] != '='
 }
 
 // placeholderRe: a value that stands for a password: a flag's boolean

@@ -344,9 +344,10 @@ func (f *pieceFilter) hashes(k key) pieceHashes {
 			h[j] = f.gramHash1(g)
 		}
 	}
-	h[2] = gramHash(k.b, f.seed)
 	if k.dom == domWindow {
 		h[2], ph.window = f.windowHash(k.b), true
+	} else {
+		h[2] = gramHash(k.b, f.seed)
 	}
 	return ph
 }
