@@ -175,7 +175,7 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 
 // plausible: short decoded bytes that could be text, UTF-16 or a
 // compressed stream (what ordinary words decode to mostly cannot); UTF-16
-// of CJK or Hangul only when wide.
+// of CJK or Hangul, or a double-byte charset's, only when wide.
 func plausible(b []byte, wide bool) bool {
 	if len(b) >= 2 && (b[0] == 0x1f && b[1] == 0x8b || b[0] == 0x78) || compressedLike(b) {
 		return true
@@ -184,7 +184,7 @@ func plausible(b []byte, wide bool) bool {
 		return true
 	}
 	if wide {
-		if _, ok := utf16Wide(b); ok {
+		if _, ok := utf16Wide(b); ok || dbcsLike(b) {
 			return true
 		}
 	}
@@ -292,6 +292,12 @@ func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 	} else if text = textLike(b) || latin1Text(b); text {
 		spans, _ = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
 		known = true
+	}
+	if !text && w.m.wide {
+		dbcsViews(b, func(u *view) {
+			spans = w.scanWhole(&view{text: u.text}, true, spans)
+			known = true
+		})
 	}
 	if len(spans) == 0 && !text && (len(b) >= 24 || printableRun(b) >= w.m.minAnywhere) {
 		// Whole words in bytes of no text (or that read as UTF-16 in

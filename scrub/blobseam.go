@@ -51,8 +51,12 @@ func (w *worker) blobGroups(data, prev, next []byte) []lineSpan {
 		from := 0 // where this line's last run may begin a group
 		if len(group) > 0 {
 			// The next part: the line's first run, after the header it
-			// shares with the line before and any indent.
+			// shares with the line before (or a prefix of the same
+			// shape) and any indent.
 			h := sharedHeader(last, text)
+			if h == 0 {
+				h = shapePrefix(last, text)
+			}
 			for h < len(text) && (text[h] == ' ' || text[h] == '\t') {
 				h++
 			}
@@ -298,11 +302,18 @@ func (w *worker) spacedHexSpans(v *view, depth int, spans []span) []span {
 			for k < len(t) && k-j < 2 && t[k] == sep {
 				k++
 			}
-			if k == j || hexRunLen(t, k) != n {
+			if k == j {
 				break
 			}
-			digits = append(digits, t[k:k+n]...)
-			groups, end, j = groups+1, k+n, k+n
+			m := hexRunLen(t, k)
+			if m != n && (n != 4 || m != 2) {
+				break
+			}
+			digits = append(digits, t[k:k+m]...)
+			groups, end, j = groups+1, k+m, k+m
+			if m != n {
+				break // (xxd's last group of an odd number of bytes)
+			}
 		}
 		if groups >= minSpacedGroups && (groups >= 2*minSpacedGroups || !allDigits(digits)) {
 			if sp, ok := w.blobHit(digits, depth); ok {

@@ -54,5 +54,9 @@ func (w *worker) legacySpans(v *view, anywhere bool, spans []span) []span {
 		u.compose(v)
 		spans = w.scanView(u, anywhere, spans)
 	}
+	dbcsViews(t, func(u *view) {
+		u.compose(v)
+		spans = w.scanWhole(u, anywhere, spans)
+	})
 	return spans
 }

@@ -13,7 +13,9 @@ import (
 //   - "U+": Unicode code point listings (U+005A U+006F U+00EB, as ICU's
 //     errors and a string's debug dump print them) as the characters;
 //   - '\\': Lua's decimal byte escapes, and a number of 20 digits or
-//     more: an IPv6 address (decode_wide.go).
+//     more: an IPv6 address (decode_wide.go);
+//   - "(0)": a DNS name as Windows' DNS debug log writes it, which ends
+//     with the root's empty label.
 // PostgreSQL's bytea hex (\x5061..., x5061...) is read where hex runs
 // are (hexBody).
 
@@ -29,7 +31,87 @@ func (w *worker) moreSpans(v *view, depth int, anywhere bool, spans []span) []sp
 	if bytes.IndexByte(t, '\\') >= 0 {
 		spans = w.luaSpans(v, anywhere, spans)
 	}
+	if bytes.Contains(t, []byte("(0)")) {
+		spans = w.dnsLabelSpans(v, anywhere, spans)
+	}
 	return w.ipv6IntSpans(v, anywhere, spans)
+}
+
+// dnsLabelSpans scans v with each run of DNS labels as Windows' DNS
+// debug log writes a name ("(4)mail(5)relay(4)acme(0)": each label after
+// its length) read as the name, a dot between the labels (red team
+// scrubatk18). A run needs two labels whose lengths are right.
+func (w *worker) dnsLabelSpans(v *view, anywhere bool, spans []span) []span {
+	t := v.text
+	u := &view{}
+	runs := 0
+	for i := 0; i < len(t); {
+		n, k := dnsLabel(t, i)
+		if k == 0 {
+			u.push(t[i], i, i+1)
+			i++
+			continue
+		}
+		// a run of labels from i
+		j, labels := i, 0
+		for {
+			n, k = dnsLabel(t, j)
+			if k == 0 {
+				break
+			}
+			j, labels = j+k+n, labels+1
+		}
+		if labels < 2 {
+			u.copyRun(t, i, j)
+			i = j
+			continue
+		}
+		runs++
+		for first := true; ; first = false {
+			n, k = dnsLabel(t, i)
+			if k == 0 {
+				break
+			}
+			if !first {
+				u.push('.', i, i+k)
+			}
+			u.copyRun(t, i+k, i+k+n)
+			i += k + n
+		}
+		if i+3 <= len(t) && string(t[i:i+3]) == "(0)" {
+			i += 3 // (the root's empty label: left out)
+		}
+	}
+	if runs == 0 {
+		return spans
+	}
+	u.compose(v)
+	return w.scanView(u, anywhere, spans)
+}
+
+// dnsLabel reads "(N)" at t[i] and the N label bytes (letters, digits,
+// '-' or '_') after it: it returns N and the length of "(N)", or 0, 0.
+func dnsLabel(t []byte, i int) (n, k int) {
+	if i+3 >= len(t) || t[i] != '(' || !isDigit(t[i+1]) {
+		return 0, 0
+	}
+	j := i + 1
+	for j < len(t) && j < i+3 && isDigit(t[j]) {
+		n = n*10 + int(t[j]-'0')
+		j++
+	}
+	if j >= len(t) || t[j] != ')' || n == 0 || n > 63 || j+1+n > len(t) {
+		return 0, 0
+	}
+	for _, c := range t[j+1 : j+1+n] {
+		if c >= 0x80 || asciiAlnum[c] == 0 && c != '-' && c != '_' {
+			return 0, 0
+		}
+	}
+	if e := j + 1 + n; e < len(t) && t[e] != '(' && t[e] < 0x80 && asciiAlnum[t[e]] != 0 {
+		return 0, 0 // (the label goes on: its length is not this)
+	}
+	return n, j + 1 - i
 }
 
 // hexBody is a run's hex digits after its 0x, or after the x of

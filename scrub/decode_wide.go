@@ -80,7 +80,8 @@ func wideUnit(u uint16) bool {
 }
 
 // utf16Wide: b reads as UTF-16 of CJK or Hangul text in one byte order
-// (big reports which): every unit wide or a space, two at least wide
+// (big reports which; a byte order mark may say it): every unit after
+// it wide or a space, two at least wide
 // (random bytes seldom are: no letter of ASCII, read a byte off, gives
 // a known value's piece).
 func utf16Wide(b []byte) (big, ok bool) {
@@ -90,9 +91,17 @@ func utf16Wide(b []byte) (big, ok bool) {
 	if _, latin := utf16Like(b); latin {
 		return false, false // (UTF-16 of ASCII read a byte off is CJK's units too)
 	}
-	for _, be := range [2]bool{false, true} {
+	orders := [2]bool{false, true}
+	from := 0
+	switch {
+	case b[0] == 0xff && b[1] == 0xfe: // (a byte order mark: that order only)
+		orders, from = [2]bool{false, false}, 2
+	case b[0] == 0xfe && b[1] == 0xff:
+		orders, from = [2]bool{true, true}, 2
+	}
+	for _, be := range orders {
 		wide, bad := 0, false
-		for i := 0; i+1 < len(b); i += 2 {
+		for i := from; i+1 < len(b); i += 2 {
 			u := uint16(b[i+1])<<8 | uint16(b[i])
 			if be {
 				u = uint16(b[i])<<8 | uint16(b[i+1])
@@ -128,10 +137,13 @@ func wideKey(b []byte) bool {
 	return false
 }
 
-// wide3: three bytes that may start UTF-16 of CJK or Hangul (a short
-// base64 run's first quad, plausible3).
+// wide3: three bytes that may start UTF-16 of CJK or Hangul, or a
+// double-byte charset's text (a short base64 run's first quad,
+// plausible3).
 func wide3(q [3]byte) bool {
-	return wideUnit(uint16(q[1])<<8|uint16(q[0])) || wideUnit(uint16(q[0])<<8|uint16(q[1]))
+	return wideUnit(uint16(q[1])<<8|uint16(q[0])) || wideUnit(uint16(q[0])<<8|uint16(q[1])) ||
+		q[0] == 0xff && q[1] == 0xfe || q[0] == 0xfe && q[1] == 0xff || // (a byte order mark)
+		pairIf(q[:], 0x81, 0xfe, 0x40, 0xfe) == 2 // (a double-byte charset's character)
 }
 
 // wideText is b (UTF-16 of CJK or Hangul, utf16Wide) as UTF-8.

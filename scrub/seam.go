@@ -167,8 +167,8 @@ func (w *worker) tailOf(r *rep, text []byte) tailFrom {
 		return tailFrom{at: -1}
 	}
 	k := len(r.b) - 1
-	for k > 0 && r.fl[k]&(flGap|flCJK|flAfterCJK) == 0 {
-		k--
+	for k > 0 && (r.fl[k]&(flGap|flCJK|flAfterCJK) == 0 || r.fl[k]&flStart == 0) {
+		k-- // (back to a word's start, or to a CJK character's first byte)
 	}
 	// (One letter is no value's start worth a seam, nor a number, most
 	// log lines end with one, but for a phone's "(555)" or "+49"; two
@@ -200,6 +200,40 @@ func sharedHeader(a, b []byte) int {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// maxShapePrefix bounds a line prefix that is no log header.
+const maxShapePrefix = 40
+
+// shapePrefix is how many bytes of b are a prefix of its own that a has
+// in the same shape: b's first word and the spaces or a '|' after it,
+// where a has the same bytes but for letters and digits, which may
+// differ ("[P0764]a " and "[P0764]b ", a container's "nova_1  | "). A
+// console or a tool that numbers its lines writes them (red team
+// scrubatk18); sharedHeader wants 16 bytes and equal letters.
+func shapePrefix(a, b []byte) int {
+	n := 0
+	for n < len(b) && n < maxShapePrefix && b[n] != ' ' && b[n] != '\t' {
+		n++
+	}
+	if n == 0 || n == len(b) || n >= maxShapePrefix {
+		return 0
+	}
+	if n >= len(a) || a[n] != b[n] {
+		return 0
+	}
+	for i := range n {
+		x, y := a[i], b[i]
+		if x != y && (x >= 0x80 || y >= 0x80 || asciiAlnum[x] == 0 || asciiAlnum[y] == 0) {
+			return 0
+		}
+	}
+	// (b's indent after it is skipped whatever a has there: a's record
+	// goes on with its header, b's continuation is indented)
+	for n < len(b) && n < maxShapePrefix && (b[n] == ' ' || b[n] == '\t' || b[n] == '|') {
+		n++
+	}
+	return n
+}
+
 // seam finds the values across the join of aline (as side a) and
 // bline (as view bv, whose skeleton is bs): it appends aline's spans to
 // w.seamA and bline's to *sb. a's text is taken from where a value may
@@ -221,6 +255,9 @@ func (w *worker) seam(aline []byte, a seamSide, bline []byte, bv *view, bs *rep,
 	n := ownHeader(bline, &ends)
 	if n == 0 {
 		w.seamAfter(a, bv, bs, sb, 0)
+		if p := shapePrefix(aline, bline); p > 0 {
+			w.seamAfter(a, bv, bs, sb, p)
+		}
 	}
 	for _, skip := range ends[:n] {
 		w.seamAfter(a, bv, bs, sb, skip)

@@ -214,3 +214,43 @@ func TestRedTeam18Forms(t *testing.T) {
 		{"bytes of ordinary hex: 0a1b2c3d4e5f6a7b8c9d", ""},
 	})
 }
+
+// TestRedTeam18Residue: what scrubatk18's probes still kept after its
+// first fixes. Continuation lines that carry a prefix of their own (a
+// console's "[P0764]b ", a container's "nova_1 | ") with the rest of a
+// value or of a wrapped blob; xxd's groups of 4 hex digits with a short
+// last one; a CJK name in GBK, Big5 or Shift_JIS bytes; UTF-16 in a
+// bytes repr (printable bytes shown as themselves) and after a byte
+// order mark; a host name as a DNS debug log writes it ("(4)mail(5)...");
+// a CJK name cut after its first character.
+func TestRedTeam18Residue(t *testing.T) {
+	vs, ix := secretsOf([]string{"Дмитрий Соколов", "王小明", "10.42.137.201", "@kowalski_ops", "correct horse battery staple",
+		"DE89370400440532013000", "mail-relay.acme-north.internal"})
+	const h = "2024-05-14 09:12:33.101 2211 ERROR nova.compute.manager [req-x - - - - -] "
+	checkGone(t, vs, ix, []lineCase{
+		{"[P0764]a " + h + "value 10.42.\n[P0764]b 137.201 rejected", "137.201"},
+		{"[P1180]a " + h + "value @kowal\n[P1180]b ski_ops rejected", "ski_ops"},
+		{"[P5887]a " + h + "value correct horse \\\n[P5887]b     battery staple", "battery"},
+		{"[P5835]a " + h + "value DE893704004\\\n[P5835]b     40532013000", "40532013000"},
+		{"nova_1  | " + h + "value DE893704004\nnova_1  | 40532013000 rejected", "40532013000"},
+		{"[P5245]a " + h + "blob:\n[P5245]b WFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhtYWlsLXJl\n" +
+			"[P5245]c bGF5LmFjbWUtbm9ydGguaW50ZXJuYWxZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZ\n[P5245]d WVlZWVlZWVlZWVlZWVlZWQ==", "tYWlsLXJl"},
+		{"x=E78E 8BE5 B08F E698 8E", "E78E 8BE5"},
+		{"x=e78e 8be5 b08f e698 8e.", "b08f"},
+		{"gbk cdf5d0a1c3f7", "cdf5d0a1c3f7"},
+		{`gbk b'\xcd\xf5\xd0\xa1\xc3\xf7'`, `\xd0\xa1`},
+		{"big5 a4fda470a9fa", "a4fda470a9fa"},
+		{"sjis 89A48FAC96BE", "89A48FAC96BE"},
+		{"gbk zfXQocP3 ok", "zfXQocP3"},
+		{`got b'\x14\x04<\x048\x04B\x04@\x048\x049\x04 \x00!\x04>\x04:\x04>\x04;\x04>\x042\x04'`, `\x04B\x04@`},
+		{`got b'\x04\x14\x04<\x048\x04B\x04@\x048\x049\x00 \x04!\x04>\x04:\x04>\x04;\x04>\x042'`, `\x04B\x04@`},
+		{h + "value 王\n" + h + "小明 rejected", "小明"},
+		{"[P5155]a " + h + "value 王\\\n[P5155]b     小明", "小明"},
+		{`got b'\x8bs\x0f\\\x0ef'`, `\x0f`},
+		{"bom fffe8b730f5c0e66", "8b730f5c0e66"},
+		{"bom //6Lcw9cDmY= ok", "Lcw9cDmY"},
+		{"query (10)mail-relay(10)acme-north(8)internal(0)", "acme-north"},
+		{"nova_1  | " + h + "step 12 of 500\nnova_1  | rows updated 345", ""},
+		{"query (3)www(7)example(3)com(0)", ""},
+	})
+}

@@ -190,12 +190,17 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 	cur, last := v, v
 	var touched uint8 // since last's skeleton, since the last runs
 	fams := families(v.text)
+	var bytesViews [3]*view // the rounds' views with bytes that are no printable ASCII
+	nb := 0
 	for round, f := 0, fams; round < 3 && f != 0; round, f = round+1, families(cur.text) {
 		next := &view{}
 		if !unescapeOnly(cur.text, next, f) {
 			break
 		}
 		next.compose(cur)
+		if nb < len(bytesViews) && !printASCII(next.text) {
+			bytesViews[nb], nb = next, nb+1
+		}
 		touched |= next.touched
 		if touched&touchSkel != 0 {
 			w.goesOn = false
@@ -257,17 +262,35 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 	spans = w.moreSpans(v, depth, anywhere, spans)
 	spans = w.pgRTFSpans(v, anywhere, spans)
 	spans = w.utf7Spans(v, anywhere, spans)
-	if !plain8 && (bytes.Count(v.text, []byte{0}) >= 2 || utf16Text(v.text)) {
-		for off := 0; off < 2; off++ {
-			for _, big := range [2]bool{false, true} {
-				u := &view{}
-				utf16View(v.text, off, big, u)
-				u.compose(v)
-				spans = w.scanView(u, anywhere, spans)
-			}
-		}
+	if !plain8 {
+		spans = w.wideSpans(v, anywhere, spans)
+	}
+	// The decoded text's bytes too: a bytes repr of a legacy charset's or
+	// of UTF-16 ("b'\x14\x04<\x04...'", whose printable bytes are
+	// shown as themselves: red team scrubatk18). Each round's: the next
+	// may undo what is no escape ('\\' then a byte).
+	for _, d := range bytesViews[:nb] {
+		spans = w.legacySpans(d, anywhere, spans)
+		spans = w.wideSpans(d, anywhere, spans)
 	}
 	return spans, last
+}
+
+// wideSpans scans v's UTF-16 views when its text may hold UTF-16 (NULs,
+// or control bytes between letters).
+func (w *worker) wideSpans(v *view, anywhere bool, spans []span) []span {
+	if bytes.Count(v.text, []byte{0}) < 2 && !utf16Text(v.text) {
+		return spans
+	}
+	for off := 0; off < 2; off++ {
+		for _, big := range [2]bool{false, true} {
+			u := &view{}
+			utf16View(v.text, off, big, u)
+			u.compose(v)
+			spans = w.scanView(u, anywhere, spans)
+		}
+	}
+	return spans
 }
 
 // printASCII: t's bytes are all printable ASCII, tabs, line ends or ESC
