@@ -15,7 +15,8 @@ import (
 //   - '\\': Lua's decimal byte escapes, and a number of 20 digits or
 //     more: an IPv6 address (decode_wide.go);
 //   - "(0)": a DNS name as Windows' DNS debug log writes it, which ends
-//     with the root's empty label.
+//     with the root's empty label;
+//   - `",` or `', '`: adjacent quoted strings joined (fieldSeamSpans).
 // PostgreSQL's bytea hex (\x5061..., x5061...) is read where hex runs
 // are (hexBody).
 
@@ -33,6 +34,9 @@ func (w *worker) moreSpans(v *view, depth int, anywhere bool, spans []span) []sp
 	}
 	if bytes.Contains(t, []byte("(0)")) {
 		spans = w.dnsLabelSpans(v, anywhere, spans)
+	}
+	if bytes.Contains(t, []byte(`",`)) || bytes.Contains(t, []byte(`', '`)) {
+		spans = w.fieldSeamSpans(v, anywhere, spans)
 	}
 	return w.ipv6IntSpans(v, anywhere, spans)
 }
@@ -267,4 +271,100 @@ func (w *worker) codePointSpans(v *view, anywhere bool, spans []span) []span {
 	}
 	u.compose(v)
 	return w.scanView(u, anywhere, spans)
+}
+
+// fieldSeamSpans finds the values cut between two adjacent quoted
+// strings, as a JSON object's or a Python dict's fields or a list's
+// items write them ({"a": "mail-relay.acme", "b": "-north.internal"}:
+// red team scrubatk18): a line's seam within itself. What separates
+// the two strings (the quotes, the comma, the next one's key) is read as
+// one space; only values across such a join are new.
+func (w *worker) fieldSeamSpans(v *view, anywhere bool, spans []span) []span {
+	t := v.text
+	u := &view{}
+	var joins []int // where each join is in t
+	for i := 0; i < len(t); {
+		if t[i] == '"' || t[i] == '\'' {
+			if e := fieldJoin(t, i); e > 0 {
+				u.push(' ', i, e)
+				joins = append(joins, i)
+				i = e
+				continue
+			}
+		}
+		u.push(t[i], i, i+1)
+		i++
+	}
+	if len(joins) == 0 {
+		return spans
+	}
+	u.compose(v)
+	n := len(spans)
+	spans = w.scanView(u, anywhere, spans)
+	// (keep those across a join, the line's own scan has the others;
+	// and whole values or name tokens only: a piece across a join is
+	// any two fields' ends, 'address': '1.2.3.4', 'type': 'dns')
+	kept := spans[:n]
+	for _, sp := range spans[n:] {
+		if sp.kind == KindPiece || sp.kind == KindPrefix {
+			continue
+		}
+		for _, j := range joins {
+			if a, _ := v.source(j, j+1); sp.start < a && a < sp.end {
+				kept = append(kept, sp)
+				break
+			}
+		}
+	}
+	return kept
+}
+
+// fieldJoin: the quote at t[i] ends a string that another follows, in
+// the same quotes: `", "`, `","`, `", "key": "`, `', 'key': '`. It
+// returns where the next string's text starts (0: no join). Single
+// quotes need the space Python's repr writes (a dump's rows are
+// 'a','b': each cell is a value of its own).
+func fieldJoin(t []byte, i int) int {
+	q := t[i]
+	j := i + 1
+	sp := func() {
+		for j < len(t) && t[j] == ' ' {
+			j++
+		}
+	}
+	sp()
+	if j >= len(t) || t[j] != ',' {
+		return 0
+	}
+	j++
+	if q == '\'' && (j >= len(t) || t[j] != ' ') {
+		return 0
+	}
+	sp()
+	if j >= len(t) || t[j] != q {
+		return 0
+	}
+	j++
+	// a key, then ':' and the value's quote
+	k := j
+	for k < len(t) && k-j <= 32 && t[k] != q && (t[k] >= 0x80 || asciiAlnum[t[k]] != 0 || t[k] == '_' || t[k] == '-' || t[k] == '.') {
+		k++
+	}
+	if k > j && k < len(t) && t[k] == q {
+		m := k + 1
+		for m < len(t) && t[m] == ' ' {
+			m++
+		}
+		if m < len(t) && t[m] == ':' {
+			m++
+			for m < len(t) && t[m] == ' ' {
+				m++
+			}
+			if m < len(t) && t[m] == q {
+				return m + 1
+			}
+			return 0 // (a key whose value is no string)
+		}
+	}
+	return j
 }

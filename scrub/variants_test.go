@@ -222,7 +222,8 @@ func TestRedTeam18Forms(t *testing.T) {
 // last one; a CJK name in GBK, Big5 or Shift_JIS bytes; UTF-16 in a
 // bytes repr (printable bytes shown as themselves) and after a byte
 // order mark; a host name as a DNS debug log writes it ("(4)mail(5)...");
-// a CJK name cut after its first character.
+// a CJK name cut after its first character; a value cut between two
+// adjacent strings of a JSON object, a dict or a list.
 func TestRedTeam18Residue(t *testing.T) {
 	vs, ix := secretsOf([]string{"Дмитрий Соколов", "王小明", "10.42.137.201", "@kowalski_ops", "correct horse battery staple",
 		"DE89370400440532013000", "mail-relay.acme-north.internal"})
@@ -250,6 +251,13 @@ func TestRedTeam18Residue(t *testing.T) {
 		{"bom fffe8b730f5c0e66", "8b730f5c0e66"},
 		{"bom //6Lcw9cDmY= ok", "Lcw9cDmY"},
 		{"query (10)mail-relay(10)acme-north(8)internal(0)", "acme-north"},
+		{`{"a": "mail-relay.acme", "b": "-north.internal"}`, "north.internal"},
+		{`{"a": "10.42.", "b": "137.201"}`, "137.201"},
+		{`{"a":"correct horse ","b":"battery staple"}`, "battery"},
+		{`{'a': '@kowal', 'b': 'ski_ops'}`, "ski_ops"},
+		{`["DE893704004", "40532013000"]`, "40532013000"},
+		{`{"a": "garden", "n": 7, "b": "report"}`, ""},
+		{`{"a": "10.42.", "n": 7, "b": "137.201"}`, ""},
 		{"nova_1  | " + h + "step 12 of 500\nnova_1  | rows updated 345", ""},
 		{"query (3)www(7)example(3)com(0)", ""},
 	})
