@@ -159,10 +159,14 @@ func (w *worker) decodedHit(run []byte, depth int) (span, bool) {
 	}
 	ri := scanRun(run)
 	h := hexBody(run)
-	if len(h) >= 12 && (ri.hex || allHex(h)) && decodeHex(h, buf, try) {
+	isHex := ri.hex || allHex(h)
+	if len(h) >= 12 && isHex && decodeHex(h, buf, try) {
 		return found, ok
 	}
-	if ri.id {
+	if !isHex && hexStretches(run, func(x []byte) bool { return decodeHex(x, buf, try) }) {
+		return found, ok
+	}
+	if ri.id || prefixedID(run) {
 		return span{}, false
 	}
 	// (Base32 first, but only a find ends it: base64 of capitals may be
@@ -316,4 +320,40 @@ func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 		*w.blobTags = append(*w.blobTags, spans...)
 	}
 	return spans[0], true, known
+}
+
+// hexStretches calls try with each stretch of 12 hex digits or more in
+// run that letters of no hex digit, '-' or '_' bound ("req-" and a
+// value's hex: red team scrubatk19), until it reports a find.
+func hexStretches(run []byte, try func([]byte) bool) bool {
+	for i := 0; i < len(run); {
+		if !anyHex[run[i]] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(run) && anyHex[run[j]] {
+			j++
+		}
+		if j-i >= 12 && try(run[i:j]) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// prefixedID: run is a short word, a dash and an id ("req-" and a UUID,
+// as every OpenStack line carries): read as hex only, as an id is. (The
+// word holds less than a piece's base64; base64 of text is seldom hex
+// digits of one case and dashes for 8 characters.)
+func prefixedID(run []byte) bool {
+	i := 0
+	for i < len(run) && i <= 4 && run[i] >= 'a' && run[i] <= 'z' {
+		i++
+	}
+	if i == 0 || i > 4 || i >= len(run) || run[i] != '-' || len(run)-i-1 < 8 {
+		return false
+	}
+	return scanRun(run[i+1:]).id
 }

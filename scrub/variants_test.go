@@ -262,3 +262,18 @@ func TestRedTeam18Residue(t *testing.T) {
 		{"query (3)www(7)example(3)com(0)", ""},
 	})
 }
+
+// TestHexAfterWord: a value's hex after a word and a dash or an
+// underscore ("req-" and hex) is read as hex; a request id ("req-" and
+// a UUID, on every OpenStack line) is no base64 and stays.
+func TestHexAfterWord(t *testing.T) {
+	vs, ix := secretsOf([]string{"correct horse battery staple"})
+	hexed := fmt.Sprintf("%x", "correct horse battery staple")
+	checkGone(t, vs, ix, []lineCase{
+		{"id req-" + hexed + " done", hexed[:16]},
+		{"id abc_" + hexed + " done", hexed[:16]},
+		{"id zz" + hexed + "zz done", hexed[:16]},
+		{"[req-3f2504e0-4f89-41d3-9a0c-0305e82c3301 - - - - -] Running", ""},
+		{"[req-1a2b3c4d - - - - -] Running", ""},
+	})
+}
