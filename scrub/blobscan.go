@@ -324,7 +324,7 @@ func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 
 // hexStretches calls try with each stretch of 12 hex digits or more in
 // run that letters of no hex digit, '-' or '_' bound ("req-" and a
-// value's hex: red team scrubatk19), until it reports a find.
+// value's hex came through whole), until it reports a find.
 func hexStretches(run []byte, try func([]byte) bool) bool {
 	for i := 0; i < len(run); {
 		if !anyHex[run[i]] {

@@ -35,7 +35,7 @@ func (w *worker) moreSpans(v *view, depth int, anywhere bool, spans []span) []sp
 	if bytes.Contains(t, []byte("(0)")) {
 		spans = w.dnsLabelSpans(v, anywhere, spans)
 	}
-	if bytes.Contains(t, []byte(`",`)) || bytes.Contains(t, []byte(`', '`)) {
+	if fieldsTrigger(t) {
 		spans = w.fieldSeamSpans(v, anywhere, spans)
 	}
 	return w.ipv6IntSpans(v, anywhere, spans)
@@ -317,6 +317,11 @@ func (w *worker) fieldSeamSpans(v *view, anywhere bool, spans []span) []span {
 		}
 	}
 	return kept
+}
+
+// fieldsTrigger: t may have two adjacent quoted strings.
+func fieldsTrigger(t []byte) bool {
+	return bytes.Contains(t, []byte(`",`)) || bytes.Contains(t, []byte(`', '`))
 }
 
 // fieldJoin: the quote at t[i] ends a string that another follows, in

@@ -40,7 +40,10 @@ func FuzzDecoders(f *testing.F) {
 		`U&'Zo\00eb \+0000c5ngstr\d83d\de00 \\ ''x' u&"a!0041" U&'!00e9' UESCAPE '!' U&'`, `{\rtf1\ansicpg1251 J\'fcrgen \u252?\u-3913?\'e9\uc0\u8364 \- \~\_\tab \'`,
 		"ok\U000E0001\U000E0044\U000E0062\U000E0020\U000E007Fdone \xf3\xa0",
 		// Lua's decimal escapes, IPv6 as a number, UTF-16 of CJK (decode_wide.go)
-		`"\195\188 \255\256\1\12"`, "ip 336389205813283084628800618700287789870 999999999999999999999999999999999999999", "216eba8f200065502a59ce90 IW66jyAAZVAqWc6Q"} {
+		`"\195\188 \255\256\1\12"`, "ip 336389205813283084628800618700287789870 999999999999999999999999999999999999999", "216eba8f200065502a59ce90 IW66jyAAZVAqWc6Q",
+		// Double-byte charsets, DNS debug names, joined fields, prefixes (decode_dbcs.go, decode_more.go, seam.go)
+		"\xcd\xf5\xd0\xa1\xc3\xf7 \xa4\xfd\xa4p\x89\xa4\x8f\xac\x8e\xa1\x8f\xa1\xa1", "(10)mail-relay(4)acme(0) (3)x(99)y(0) (0)",
+		`{"a": "mail-relay.acme", "b": "-north.internal"} ['x', 'y'] "a","b":"c" 'a','b'`, "[P0764]b 137.201", "req-636f7272656374 req-3f2504e0-4f89 ab_cdef0123456789"} {
 		f.Add([]byte(s))
 	}
 	if files, _ := filepath.Glob("testdata/compressed/*"); len(files) > 0 {
@@ -112,6 +115,26 @@ func FuzzDecoders(f *testing.F) {
 			t.Fatalf("cutRunes(%q) = %q", b, c)
 		}
 		utf16Text(b)
+		dbcsViews(b, func(u *view) { checkView(t, u, len(b)) })
+		dbcsLike(b)
+		if p := shapePrefix(b, b); p > len(b) {
+			t.Fatalf("shapePrefix %d of %d bytes", p, len(b))
+		}
+		for k := 0; k < len(b); k++ {
+			if e := fieldJoin(b, k); e != 0 && (e <= k || e > len(b)) {
+				t.Fatalf("fieldJoin at %d of %q: %d", k, b, e)
+			}
+			if n, m := dnsLabel(b, k); m != 0 && k+m+n > len(b) {
+				t.Fatalf("dnsLabel at %d of %q: %d, %d", k, b, n, m)
+			}
+		}
+		hexStretches(b, func(x []byte) bool {
+			if len(x) < 12 || !bytes.Contains(b, x) {
+				t.Fatalf("hex stretch %q of %q", x, b)
+			}
+			return false
+		})
+		prefixedID(b)
 		for _, dec := range []func([]byte, *view) bool{pgUnicodeView, rtfView, tagView} {
 			var dv view
 			dec(b, &dv)

@@ -273,6 +273,9 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 		spans = w.legacySpans(d, anywhere, spans)
 		spans = w.wideSpans(d, anywhere, spans)
 	}
+	if cur != v && fieldsTrigger(cur.text) {
+		spans = w.fieldSeamSpans(cur, anywhere, spans) // (the fields' escapes undone: "rack\tB7")
+	}
 	return spans, last
 }
 

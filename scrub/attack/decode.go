@@ -289,6 +289,7 @@ func blobs(s string) []string {
 			out = append(out, string(d))
 		}
 		out = append(out, wideViews(b)...)
+		out = append(out, legacyViews(b)...)
 		out = append(out, string(b))
 	}
 	for _, run := range b64Run.FindAllString(s, -1) {
