@@ -208,7 +208,7 @@ func withHeaders(f Form, text string, vi, fi int) string {
 
 // Pieces are what of v an attacker must not find: the whole value, every
 // run of 6 characters (with a letter or digit in it), every word of 4 or
-// more letters (a name token),
+// more letters and digits with a letter among them (a name token),
 // and the same for the value's letters and digits alone (Skeleton), as
 // separators may change or go.
 func Pieces(v string) (raw, skel []string) {
@@ -221,7 +221,10 @@ func Pieces(v string) (raw, skel []string) {
 		}
 	}
 	for _, t := range strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if len([]rune(t)) >= 4 {
+		// (a word of digits alone is a number's part: what chance makes
+		// of those is the digit rules', FuzzScrubPlanted's "0 00127"
+		// wrapped after its "0")
+		if len([]rune(t)) >= 4 && strings.IndexFunc(t, unicode.IsLetter) >= 0 {
 			raw = append(raw, t)
 		}
 	}

@@ -47,10 +47,16 @@ var wrappedForms = []Form{
 
 func init() { Forms = append(Forms, wrappedForms...) }
 
-// wordCut: v has a separator with letters or digits on both sides.
+// wordCut: v has a separator with letters or digits on both sides, and
+// is no number cut into two numbers ("0" and "00127": each is digits
+// that any log's ids and times hold, as the digit rules have it).
 func wordCut(v string) bool {
 	a, b := cutAtWord(v)
-	return a != "" && b != "" && Skeleton(a) != "" && Skeleton(b) != ""
+	return a != "" && b != "" && Skeleton(a) != "" && Skeleton(b) != "" && !(digitsOnly(Skeleton(a)) && digitsOnly(Skeleton(b)))
+}
+
+func digitsOnly(s string) bool {
+	return strings.Trim(s, "0123456789") == ""
 }
 
 // cutAtWord cuts v at its first space (a formatter's wrap point).
