@@ -18,6 +18,7 @@ func (w *worker) blobSpans(v *view, depth int, spans []span) []span {
 	spans = w.spacedHexSpans(v, depth, spans)
 	spans = w.numListSpans(v, depth, spans)
 	spans = w.byteListSpans(v, depth, spans)
+	spans = w.bitSpans(v, depth, spans)
 	tokEnd := 0 // (radixTokenSpans read the token up to here)
 	for i := 0; i < len(t); {
 		if !isB64(t[i]) {
@@ -192,7 +193,7 @@ func plausible(b []byte, wide bool) bool {
 			return true
 		}
 	}
-	return textLike(b) || latin1Text(b)
+	return textLike(b) || latin1Text(b) || ebcdicText(b)
 }
 
 // latin1Text: b reads as letters in Latin-1 (or a legacy 8-bit charset,
@@ -296,6 +297,11 @@ func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
 	} else if text = textLike(b) || latin1Text(b); text {
 		spans, _ = w.viewsSpans(&view{text: append([]byte(nil), b...)}, depth, true, spans)
 		known = true
+	}
+	if u := (&view{}); !text && ebcdicText(b) && ebcdicView(b, u) {
+		// (the bytes whole only: a stretch inside random bytes is
+		// anything's)
+		spans = w.scanWhole(&view{text: u.text}, true, spans)
 	}
 	if !text && w.m.wide {
 		dbcsViews(b, func(u *view) {

@@ -145,15 +145,77 @@ func atbash(text string) string {
 // is no part of them, and its punctuation is ASCII's for the
 // punctuated pieces (which look for ASCII marks).
 func (w *worker) tagSpans(v *view, anywhere bool, spans []span) []span {
-	if !bytes.Contains(v.text, []byte{0xf3, 0xa0}) { // (the UTF-8 of U+E0000 to U+E0FFF)
+	if !bytes.Contains(v.text, []byte{0xf3, 0xa0}) && !bytes.Contains(v.text, []byte{0xef, 0xb8}) { // (the UTF-8 of U+E0000 to U+E0FFF, of U+FE00 to U+FE3F)
 		return spans
 	}
 	u := &view{}
-	if !tagView(v.text, u) {
-		return spans
+	if tagView(v.text, u) {
+		u.compose(v)
+		spans = w.scanView(u, anywhere, spans)
 	}
-	u.compose(v)
-	return w.scanView(u, anywhere, spans)
+	u = &view{}
+	if selectorView(v.text, u) {
+		u.compose(v)
+		spans = w.scanView(u, anywhere, spans)
+	}
+	return spans
+}
+
+// minSelectors: a run of variation selectors shorter than this is an
+// emoji's presentation (U+FE0F), not bytes.
+const minSelectors = 4
+
+// selectorView writes t into u with each run of variation selectors read
+// as the bytes it smuggles: U+FE00 to U+FE0F are bytes 0 to 15, U+E0100
+// to U+E01EF bytes 16 to 255, each selector one byte, as the trick that
+// hides text after an emoji writes them (red team scrubatk19). It
+// reports whether a run was read.
+func selectorView(t []byte, u *view) bool {
+	sel := func(i int) (int, int) { // the byte selector t[i:] smuggles, its length; -1 when none
+		r, n := utf8.DecodeRune(t[i:])
+		switch {
+		case r >= 0xFE00 && r <= 0xFE0F:
+			return int(r - 0xFE00), n
+		case r >= 0xE0100 && r <= 0xE01EF:
+			return int(r-0xE0100) + 16, n
+		}
+		return -1, n
+	}
+	read := false
+	for i := 0; i < len(t); {
+		j, count := i, 0
+		for j < len(t) {
+			b, n := sel(j)
+			if b < 0 {
+				break
+			}
+			j, count = j+n, count+1
+		}
+		if count < minSelectors {
+			_, n := utf8.DecodeRune(t[i:])
+			if j > i {
+				n = j - i
+			}
+			u.copyRun(t, i, i+n)
+			i += n
+			continue
+		}
+		// (a word of its own: a space before and after, mapped to the
+		// first and the last selector)
+		last := i
+		for k := i; k < j; {
+			b, n := sel(k)
+			if k == i {
+				u.push(' ', k, k+n)
+			}
+			u.push(byte(b), k, k+n)
+			last = k
+			k += n
+		}
+		u.push(' ', last, j)
+		read, i = true, j
+	}
+	return read
 }
 
 // tagView writes t into u with its tag runs read (tagSpans); it reports

@@ -139,8 +139,8 @@ func dbcsLike(b []byte) bool {
 	return n >= minDBCS && !utf8.Valid(b)
 }
 
-// scanWhole is scanView for a double-byte charset's view: whole values
-// and name tokens only. Random bytes read as ideographs in one charset
+// scanWhole is scanView for a double-byte charset's view (or EBCDIC's):
+// whole values and name tokens only. Random bytes read as ideographs in one charset
 // or another at every alignment, and a piece of a CJK name is two of
 // them (the attack corpus's clean "2026-11-21", read as base64 and GBK).
 func (w *worker) scanWhole(u *view, anywhere bool, spans []span) []span {

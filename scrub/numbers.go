@@ -181,3 +181,79 @@ func decodeBase32(run, buf []byte, try func([]byte) bool) bool {
 	}
 	return false
 }
+
+// minBitBytes: the bytes a run of bits needs before it is read (a
+// value's piece).
+const minBitBytes = 4
+
+// bitSpans appends the spans of bit strings holding a known value: bytes
+// written in binary, 8 bits a group with one separator between groups
+// ("01011010 01101111", as a bin() or a C++ bitset prints them, or with
+// ':' or '-') or as one run of 8 bits a byte (red team scrubatk19). The
+// whole run goes.
+func (w *worker) bitSpans(v *view, depth int, spans []span) []span {
+	t := v.text
+	if depth >= maxDepth {
+		return spans
+	}
+	isBit := func(c byte) bool { return c == '0' || c == '1' }
+	var b []byte
+	for i := 0; i+8 <= len(t); i++ {
+		if !isBit(t[i]) || i > 0 && (t[i-1] >= 0x80 || asciiAlnum[t[i-1]] != 0) {
+			continue
+		}
+		j := i
+		for j < len(t) && isBit(t[j]) {
+			j++
+		}
+		b = b[:0]
+		end := i
+		switch {
+		case j-i == 8 && j < len(t) && (t[j] == ' ' || t[j] == ':' || t[j] == '-'):
+			sep := t[j]
+			for k := i; k+8 <= len(t); k += 9 {
+				if !allBits(t[k:k+8]) || k+8 < len(t) && t[k+8] != sep && (t[k+8] >= 0x80 || asciiAlnum[t[k+8]] != 0) {
+					break
+				}
+				b = append(b, bitsByte(t[k:k+8]))
+				end = k + 8
+				if k+8 >= len(t) || t[k+8] != sep {
+					break
+				}
+			}
+		case j-i >= 8*minBitBytes && (j-i)%8 == 0 && (j == len(t) || t[j] >= 0x80 || asciiAlnum[t[j]] == 0):
+			for k := i; k < j; k += 8 {
+				b = append(b, bitsByte(t[k:k+8]))
+			}
+			end = j
+		}
+		if len(b) >= minBitBytes {
+			if sp, ok, _ := w.scanBlob(b, depth+1); ok {
+				sp.start, sp.end = v.source(i, end)
+				spans = append(spans, sp)
+			}
+			i = end - 1
+			continue
+		}
+		i = j - 1
+	}
+	return spans
+}
+
+func allBits(b []byte) bool {
+	for _, c := range b {
+		if c != '0' && c != '1' {
+			return false
+		}
+	}
+	return true
+}
+
+// bitsByte reads 8 bits, the first the highest.
+func bitsByte(b []byte) byte {
+	var x byte
+	for _, c := range b[:8] {
+		x = x<<1 | (c - '0')
+	}
+	return x
+}

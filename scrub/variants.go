@@ -55,6 +55,15 @@ func keysOfForms(text string) []key {
 	for _, v := range byteForms(t) {
 		keys = append(keys, wholeOnly(wholeKeysOf(v))...)
 	}
+	if len(t) <= maxVariantText && alnumRunes(t) >= DefaultMinLength {
+		// ROT47 turns most letters into marks, so it goes as it is
+		// written, marks and all: its letters and digits alone are any
+		// word ("Gail Vega" is "v2:= '682", and v2_68, "2.68" of a
+		// schema's name was scrubbed).
+		if r := rot47(t); r != t {
+			keys = append(keys, exactKey(r))
+		}
+	}
 	// Its digests: a Gravatar URL holds the MD5 of the lower-case
 	// e-mail, and a log that "hides" a value by hashing it lets anyone
 	// check a guess (red team scrubatk6: md5 28/28). A short value's too
@@ -73,11 +82,17 @@ func keysOfForms(text string) []key {
 		// A label of English words goes as it is written, separators
 		// and all ("host mail-relay down"), not as its words
 		// ("add mail relay settings").
-		var fo rep
-		fo.folded([]byte(l))
-		keys = append(keys, key{dom: domExact, b: clone(fo.b), scan: clone(fo.b)})
+		keys = append(keys, exactKey(l))
 	}
 	return keys
+}
+
+// exactKey is text's key as it is written, its separators and marks
+// kept (folded).
+func exactKey(text string) key {
+	var fo rep
+	fo.folded([]byte(text))
+	return key{dom: domExact, b: clone(fo.b), scan: clone(fo.b)}
 }
 
 // wholeOnly drops the keys of pieces, words and a prefix, in place.
@@ -88,11 +103,23 @@ func wholeOnly(keys []key) []key {
 }
 
 // wholeOnlyForms: a value written backwards, in ROT13, Caesar's shift
-// of 3 or a shift of 1, in Atbash, upside down (confusables.go). Not
-// every shift: each costs a value's whole keys (25 shifts made building
-// 100,000 values' keys several times slower).
+// of 3 or a shift of 1, in Atbash, upside down (confusables.go) (ROT47:
+// exactKeys). Not every shift: each costs a value's whole keys (25 shifts
+// made building 100,000 values' keys several times slower).
 func wholeOnlyForms(t string) []string {
 	return []string{reversed(t), rot13(t), caesar(t, 1), caesar(t, 3), atbash(t), upsideDown(t)}
+}
+
+// rot47 rotates the printable ASCII characters but the space ('!' to
+// '~') by 47 (red team scrubatk19: a name in ROT47 came through).
+func rot47(text string) string {
+	b := []byte(text)
+	for i, c := range b {
+		if c >= '!' && c <= '~' {
+			b[i] = '!' + (c-'!'+47)%94
+		}
+	}
+	return string(b)
 }
 
 // maxVariantText: longer values (notes, tracebacks) get no variants (a

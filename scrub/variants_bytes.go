@@ -58,11 +58,11 @@ func ipByteForms(t string) []string {
 	}
 }
 
-// legacyScript: t has Cyrillic or Greek letters (the scripts of
-// legacyCharsets).
+// legacyScript: t has Cyrillic, Greek, Arabic or Hebrew letters (the
+// scripts of legacyCharsets).
 func legacyScript(t string) bool {
 	for _, r := range t {
-		if unicode.In(r, unicode.Cyrillic, unicode.Greek) {
+		if unicode.In(r, unicode.Cyrillic, unicode.Greek, unicode.Arabic, unicode.Hebrew) {
 			return true
 		}
 	}

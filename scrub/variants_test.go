@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // TestVariants: a known value printed in a form no decoder brings back
@@ -275,5 +277,55 @@ func TestHexAfterWord(t *testing.T) {
 		{"id zz" + hexed + "zz done", hexed[:16]},
 		{"[req-3f2504e0-4f89-41d3-9a0c-0305e82c3301 - - - - -] Running", ""},
 		{"[req-1a2b3c4d - - - - -] Running", ""},
+	})
+}
+
+// TestRedTeam19Forms: red team scrubatk19's finds: text smuggled in
+// variation selectors after an emoji, bytes written in binary (spaced
+// and as one run), ROT47, EBCDIC bytes (raw, in hex, in base64), an
+// Arabic or Hebrew name in its legacy 8-bit charset.
+func TestRedTeam19Forms(t *testing.T) {
+	const z, ar, he = "Zoë Kowalczyk-Brennan", "محمد الفارسي", "יהונתן רוזנברג"
+	vs, ix := secretsOf([]string{z, ar, he})
+	var sel, bits, run strings.Builder
+	sel.WriteString("😀")
+	for i, b := range []byte(z) {
+		if b < 16 {
+			sel.WriteRune(0xFE00 + rune(b))
+		} else {
+			sel.WriteRune(0xE0100 + rune(b) - 16)
+		}
+		if i > 0 {
+			bits.WriteByte(' ')
+		}
+		fmt.Fprintf(&bits, "%08b", b)
+		fmt.Fprintf(&run, "%08b", b)
+	}
+	r47 := []byte(z)
+	for i, c := range r47 {
+		if c >= '!' && c <= '~' {
+			r47[i] = '!' + (c-'!'+47)%94
+		}
+	}
+	enc := func(cm *charmap.Charmap, s string) string {
+		b, err := cm.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	e500 := enc(charmap.CodePage037, z)
+	checkGone(t, vs, ix, []lineCase{
+		{"display_name= " + sel.String() + " ok", sel.String()[4:20]},
+		{"display_name= " + bits.String() + " ok", bits.String()[:40]},
+		{"bits=" + run.String() + " ok", run.String()[:40]},
+		{"display_name= " + string(r47) + " ok", string(r47[6:])},
+		{"display_name= " + fmt.Sprintf("%x", e500), fmt.Sprintf("%x", e500)[:16]},
+		{"display_name= " + base64.StdEncoding.EncodeToString([]byte(e500)), base64.StdEncoding.EncodeToString([]byte(e500))[:16]},
+		{"raw " + e500 + " end", e500[4:12]},
+		{"raw " + enc(charmap.Windows1256, ar) + " end", enc(charmap.Windows1256, ar)[:5]},
+		{"raw " + enc(charmap.ISO8859_8, he) + " end", enc(charmap.ISO8859_8, he)[:5]},
+		{"flags 01000000 00000001 10000000 00000000 set", ""},
+		{"I ❤️ it 👍🏽 ok", ""},
 	})
 }
