@@ -35,7 +35,7 @@ func asRune(r rune) rune {
 // are format characters of a block Go's Cf table covers only in part).
 func ignorable(r rune) bool {
 	switch r {
-	case 0x115F, 0x1160, 0x3164, 0xFFA0, 0x180E, 0x034F, 0x2800:
+	case 0x115F, 0x1160, 0x3164, 0xFFA0, 0x180E, 0x034F, 0x2800, 0x0640: // (0x0640: Arabic's tatweel, a stretch of the line between letters)
 		return true
 	}
 	return r >= 0xE0000 && r <= 0xE001F || r == 0xE007F || r >= 0xFE00 && r <= 0xFE0F || r >= 0xE0100 && r <= 0xE01EF

@@ -168,6 +168,8 @@ func computeFold(r rune) folded {
 			d = l
 		} else if l, ok := confusable[d]; ok {
 			d = l
+		} else if d >= 0x80 && unicode.Is(unicode.Nd, d) {
+			d = '0' + digitValue(d) // (٤٥٣٩ is a card's 4539: red team scrubatk19)
 		}
 		out = utf8.AppendRune(out, d)
 	}
@@ -406,4 +408,14 @@ func lowerASCII(b []byte) {
 			b[i] = c + 32
 		}
 	}
+}
+
+// digitValue is a decimal digit's value: its place in its script's run
+// of ten (every script's digits are ten in a row, zero first).
+func digitValue(d rune) rune {
+	z := d
+	for d-z < 9 && unicode.Is(unicode.Nd, z-1) {
+		z--
+	}
+	return d - z
 }

@@ -25,7 +25,11 @@ import (
 // the pieces' fingerprints and their filter's words (first level,
 // second, windows' first level), then the punctuated
 // pieces' fingerprints and their filter's words, then the digests'
-// windows' filter's words. Format 17: as 16, but the stretches of a
+// windows' filter's words. Format 18: as 17, but a value's keys hold
+// its ROT47 (as written), an Arabic or Hebrew value's legacy charsets'
+// mojibake, and the fold takes native digits (Arabic-Indic, Devanagari)
+// to ASCII's and drops the Arabic tatweel: a format 17 index would miss
+// them silently. Format 17: as 16, but the stretches of a
 // value with no distinctive piece have windows (windows.go: in the
 // pieces' list and filter), which a format 16 index does not hold.
 // Format 16: as 15, but a base64 digest's
@@ -68,8 +72,8 @@ import (
 // the spans table (prefixBit), pairs.
 const (
 	indexMagicPrefix = "fuzzyduck-index-"
-	indexFormat      = 17
-	indexMagic       = indexMagicPrefix + "17\n"
+	indexFormat      = 18
+	indexMagic       = indexMagicPrefix + "18\n"
 )
 
 type tableHeader struct {

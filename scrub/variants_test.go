@@ -283,10 +283,11 @@ func TestHexAfterWord(t *testing.T) {
 // TestRedTeam19Forms: red team scrubatk19's finds: text smuggled in
 // variation selectors after an emoji, bytes written in binary (spaced
 // and as one run), ROT47, EBCDIC bytes (raw, in hex, in base64), an
-// Arabic or Hebrew name in its legacy 8-bit charset.
+// Arabic or Hebrew name in its legacy 8-bit charset, an Arabic name
+// stretched with tatweels, a card and an IP in native digits.
 func TestRedTeam19Forms(t *testing.T) {
 	const z, ar, he = "Zoë Kowalczyk-Brennan", "محمد الفارسي", "יהונתן רוזנברג"
-	vs, ix := secretsOf([]string{z, ar, he})
+	vs, ix := secretsOf([]string{z, ar, he, "4539 1488 0343 6467", "10.213.47.198"})
 	var sel, bits, run strings.Builder
 	sel.WriteString("😀")
 	for i, b := range []byte(z) {
@@ -325,7 +326,11 @@ func TestRedTeam19Forms(t *testing.T) {
 		{"raw " + e500 + " end", e500[4:12]},
 		{"raw " + enc(charmap.Windows1256, ar) + " end", enc(charmap.Windows1256, ar)[:5]},
 		{"raw " + enc(charmap.ISO8859_8, he) + " end", enc(charmap.ISO8859_8, he)[:5]},
+		{"name محـــمد الفـــارسي ok", "الفـــارسي"},
+		{"card ٤٥٣٩ ١٤٨٨ ٠٣٤٣ ٦٤٦٧ ok", "٠٣٤٣ ٦٤٦٧"},
+		{"from १०.२१३.४७.१९८ ok", "४७.१९८"},
 		{"flags 01000000 00000001 10000000 00000000 set", ""},
+		{"مرحبا ٢٠٢٦ ok", ""},
 		{"I ❤️ it 👍🏽 ok", ""},
 	})
 }
