@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 )
@@ -269,9 +270,25 @@ func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 		// as a stream too.
 		known = true
 	}
+	// A gzip stream a few bytes in (a length or a tag before it, or a
+	// base64 run cut a byte off: red team scrubatk19).
+	if i := bytes.Index(b[:min(len(b), gzipSlack+3)], []byte{0x1f, 0x8b, 0x08}); i > 0 {
+		if out, ok, over, _ := inflateRaw(b[i:], w.inflateRoom()); over {
+			return span{kind: kindBlob, source: sourceLimit}, true, true
+		} else if ok {
+			w.inflated += len(out)
+			if sp, found, _ := w.scanBytes(out, depth); found {
+				return sp, true, true
+			}
+			known = true
+		}
+	}
 	sp, found, k := w.scanBytes(b, depth)
 	return sp, found, known || k
 }
+
+// gzipSlack: how far into decoded bytes a gzip stream is looked for.
+const gzipSlack = 8
 
 // scanBytes is scanBlob's search in bytes already inflated.
 func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {

@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -284,7 +285,8 @@ func TestHexAfterWord(t *testing.T) {
 // variation selectors after an emoji, bytes written in binary (spaced
 // and as one run), ROT47, EBCDIC bytes (raw, in hex, in base64), an
 // Arabic or Hebrew name in its legacy 8-bit charset, an Arabic name
-// stretched with tatweels, a card and an IP in native digits.
+// stretched with tatweels, a card and an IP in native digits, a value
+// cut into adjacent MIME encoded words, gzip a byte into base64.
 func TestRedTeam19Forms(t *testing.T) {
 	const z, ar, he = "Zoë Kowalczyk-Brennan", "محمد الفارسي", "יהונתן רוזנברג"
 	vs, ix := secretsOf([]string{z, ar, he, "4539 1488 0343 6467", "10.213.47.198"})
@@ -316,6 +318,15 @@ func TestRedTeam19Forms(t *testing.T) {
 		return string(b)
 	}
 	e500 := enc(charmap.CodePage037, z)
+	var words []string
+	for _, part := range []string{"Zoë ", "Kowal", "czyk-", "Brenn", "an"} {
+		words = append(words, "=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte(part))+"?=")
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(z))
+	zw.Close()
+	gzOff := base64.URLEncoding.EncodeToString(append([]byte{0}, gz.Bytes()...))
 	checkGone(t, vs, ix, []lineCase{
 		{"display_name= " + sel.String() + " ok", sel.String()[4:20]},
 		{"display_name= " + bits.String() + " ok", bits.String()[:40]},
@@ -326,6 +337,9 @@ func TestRedTeam19Forms(t *testing.T) {
 		{"raw " + e500 + " end", e500[4:12]},
 		{"raw " + enc(charmap.Windows1256, ar) + " end", enc(charmap.Windows1256, ar)[:5]},
 		{"raw " + enc(charmap.ISO8859_8, he) + " end", enc(charmap.ISO8859_8, he)[:5]},
+		{"Subject: " + strings.Join(words, " ") + " (queued)", words[2]},
+		{"Subject: " + strings.Join(words, "") + " (queued)", words[3]},
+		{"blob " + gzOff + " end", gzOff[8:30]},
 		{"name محـــمد الفـــارسي ok", "الفـــارسي"},
 		{"card ٤٥٣٩ ١٤٨٨ ٠٣٤٣ ٦٤٦٧ ok", "٠٣٤٣ ٦٤٦٧"},
 		{"from १०.२१३.४७.१९८ ok", "४७.१९८"},
