@@ -286,7 +286,8 @@ func TestHexAfterWord(t *testing.T) {
 // and as one run), ROT47, EBCDIC bytes (raw, in hex, in base64), an
 // Arabic or Hebrew name in its legacy 8-bit charset, an Arabic name
 // stretched with tatweels, a card and an IP in native digits, a value
-// cut into adjacent MIME encoded words, gzip a byte into base64.
+// cut into adjacent MIME encoded words, gzip a byte into base64 and as
+// raw bytes in the line.
 func TestRedTeam19Forms(t *testing.T) {
 	const z, ar, he = "Zoë Kowalczyk-Brennan", "محمد الفارسي", "יהונתן רוזנברג"
 	vs, ix := secretsOf([]string{z, ar, he, "4539 1488 0343 6467", "10.213.47.198"})
@@ -340,6 +341,7 @@ func TestRedTeam19Forms(t *testing.T) {
 		{"Subject: " + strings.Join(words, " ") + " (queued)", words[2]},
 		{"Subject: " + strings.Join(words, "") + " (queued)", words[3]},
 		{"blob " + gzOff + " end", gzOff[8:30]},
+		{"display_name= " + gz.String() + " end", gz.String()[10:20]},
 		{"name محـــمد الفـــارسي ok", "الفـــارسي"},
 		{"card ٤٥٣٩ ١٤٨٨ ٠٣٤٣ ٦٤٦٧ ok", "٠٣٤٣ ٦٤٦٧"},
 		{"from १०.२१३.४७.१९८ ok", "४७.१९८"},

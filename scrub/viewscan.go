@@ -258,6 +258,7 @@ func (w *worker) viewsSpans(v *view, depth int, anywhere bool, spans []span) ([]
 	if !plain8 {
 		spans = w.legacySpans(v, anywhere, spans)
 		spans = w.tagSpans(v, anywhere, spans)
+		spans = w.rawGzipSpans(v, depth, spans)
 	}
 	spans = w.moreSpans(v, depth, anywhere, spans)
 	spans = w.pgRTFSpans(v, anywhere, spans)
@@ -352,4 +353,24 @@ func (w *worker) seamHere(depth int, v *view, spans []span) []span {
 
 func isHexByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// rawGzipSpans: a gzip stream written into the line as raw bytes (a
+// body logged as it came: red team scrubatk19) is inflated; a value in
+// it scrubs the line from the stream's start.
+func (w *worker) rawGzipSpans(v *view, depth int, spans []span) []span {
+	t := v.text
+	for from := 0; depth < maxDepth; {
+		i := bytes.Index(t[from:], []byte{0x1f, 0x8b, 0x08})
+		if i < 0 {
+			break
+		}
+		i += from
+		if sp, found, _ := w.scanBlob(t[i:], depth+1); found {
+			sp.start, sp.end = v.source(i, len(t))
+			return append(spans, sp)
+		}
+		from = i + 3
+	}
+	return spans
 }
