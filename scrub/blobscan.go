@@ -257,31 +257,29 @@ func printableRun(b []byte) int {
 // minAnywhere or more (shorter ones turn up in noise by chance).
 func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 	w.misses.scans++
-	if out, ok, over, raw := inflateRaw(b, w.inflateRoom()); over {
-		// More than the line may inflate to: not read whole, so
-		// scrubbed whole.
-		return span{kind: kindBlob, source: sourceLimit}, true, true
-	} else if ok {
+	// The bytes as a stream, and a gzip stream a few bytes in (a length
+	// or a tag before it, or a base64 run cut a byte off: red team
+	// scrubatk19).
+	for _, at := range [2]int{0, gzipAt(b)} {
+		if at < 0 {
+			continue
+		}
+		out, ok, over, raw := inflateRaw(b[at:], w.inflateRoom())
+		if over {
+			// More than the line may inflate to: not read whole, so
+			// scrubbed whole.
+			return span{kind: kindBlob, source: sourceLimit}, true, true
+		}
+		if !ok {
+			continue
+		}
 		w.inflated += len(out)
-		if sp, found, _ = w.scanBytes(out, depth); found || !raw {
+		if sp, found, _ = w.scanBytes(out, depth); found || at == 0 && !raw {
 			return sp, found, true
 		}
-		// Raw deflate has no magic: the bytes may be text that reads
-		// as a stream too.
+		// (Raw deflate has no magic: the bytes may be text that reads
+		// as a stream too.)
 		known = true
-	}
-	// A gzip stream a few bytes in (a length or a tag before it, or a
-	// base64 run cut a byte off: red team scrubatk19).
-	if i := bytes.Index(b[:min(len(b), gzipSlack+3)], []byte{0x1f, 0x8b, 0x08}); i > 0 {
-		if out, ok, over, _ := inflateRaw(b[i:], w.inflateRoom()); over {
-			return span{kind: kindBlob, source: sourceLimit}, true, true
-		} else if ok {
-			w.inflated += len(out)
-			if sp, found, _ := w.scanBytes(out, depth); found {
-				return sp, true, true
-			}
-			known = true
-		}
 	}
 	sp, found, k := w.scanBytes(b, depth)
 	return sp, found, known || k
@@ -289,6 +287,15 @@ func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 
 // gzipSlack: how far into decoded bytes a gzip stream is looked for.
 const gzipSlack = 8
+
+// gzipAt is where a gzip stream starts in b's first bytes after its
+// first (-1: none).
+func gzipAt(b []byte) int {
+	if i := bytes.Index(b[:min(len(b), gzipSlack+3)], []byte{0x1f, 0x8b, 0x08}); i > 0 {
+		return i
+	}
+	return -1
+}
 
 // scanBytes is scanBlob's search in bytes already inflated.
 func (w *worker) scanBytes(b []byte, depth int) (sp span, found, known bool) {
