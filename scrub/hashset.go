@@ -1,5 +1,7 @@
 package scrub
 
+import "runtime"
+
 // hashSet is a set of 64-bit hashes in one flat open-addressing table:
 // a lookup is mostly one cache line, where a Go map of millions of
 // entries (the common words' pieces) costs several misses. The hashes
@@ -53,6 +55,16 @@ func (s *hashSet) has(h uint64) bool {
 			return false
 		}
 	}
+}
+
+// touch reads the slots where hs begin: a batch of independent reads,
+// whose misses overlap, before hs are added or looked up one by one.
+func (s *hashSet) touch(hs []uint64) {
+	var x uint64
+	for _, h := range hs {
+		x += s.slots[h&s.mask]
+	}
+	runtime.KeepAlive(x) // (the reads are the point: not left out)
 }
 
 func (s *hashSet) grow() {

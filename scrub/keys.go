@@ -48,9 +48,9 @@ const prefixMin = 24
 
 type key struct {
 	dom   byte
-	b     []byte    // what is looked up
-	scan  []byte    // what is scanned for (nil: nothing, S is only looked up)
-	grams [2][2]int // a piece's two first-level grams (pieces.go): [from, to) of b
+	b     []byte      // what is looked up
+	scan  []byte      // what is scanned for (nil: nothing, S is only looked up)
+	grams [2][2]uint8 // a piece's two first-level grams (pieces.go): [from, to) of b
 }
 
 // keysOf derives the keys of a value (trimmed); the first is the main
@@ -86,11 +86,11 @@ func keysOfParts(text string, parts bool) []key {
 	var keys []key
 	switch {
 	case len(sk.b) >= 4 && letters > 0 && 3*seps <= runes:
-		keys = append(keys, key{dom: domLoose, b: clone(sk.b), scan: clone(sk.b)})
+		keys = append(keys, scanKey(domLoose, sk.b))
 	case len(sk.b) >= 4:
-		keys = append(keys, key{dom: domDigits, b: clone(sk.b), scan: clone(sk.b)}, key{dom: domStrict, b: squeeze(sk, 0, len(sk.b), nil), scan: nil})
+		keys = append(keys, scanKey(domDigits, sk.b), key{dom: domStrict, b: squeeze(sk, 0, len(sk.b), nil), scan: nil})
 	case len(fo.b) > 0:
-		keys = append(keys, key{dom: domExact, b: clone(fo.b), scan: clone(fo.b)})
+		keys = append(keys, scanKey(domExact, fo.b))
 	default:
 		return nil
 	}
@@ -112,7 +112,7 @@ func keysOfParts(text string, parts bool) []key {
 		keys = dropProviderPieces(t, keys, n)
 	}
 	if len(rest.b) >= prefixMin {
-		keys = append(keys, key{dom: domPrefix, b: clone(rest.b[:PrefixLen]), scan: clone(rest.b[:PrefixLen])})
+		keys = append(keys, scanKey(domPrefix, rest.b[:PrefixLen]))
 	}
 	// Words of short multi-word values: a long text (a traceback) is
 	// found whole or by its first bytes; its words are every log's.
@@ -127,7 +127,7 @@ func keysOfParts(text string, parts bool) []key {
 				continue // (a word of digits alone is any log's number: "19213" of "84512093 19213")
 			}
 			if len(tk.b) >= 4 && string(tk.b) != string(keys[0].scan) {
-				keys = append(keys, key{dom: domToken, b: clone(tk.b), scan: clone(tk.b)})
+				keys = append(keys, scanKey(domToken, tk.b))
 			}
 		}
 	}
@@ -164,6 +164,15 @@ const (
 )
 
 func clone(b []byte) []byte { return append([]byte(nil), b...) }
+
+// scanKey is a key whose scanned bytes are what is looked up: one copy
+// of b for both (a value's keys are millions of small copies; no key's
+// bytes are written after), no room after it to append into.
+func scanKey(dom byte, b []byte) key {
+	c := clone(b)
+	c = c[:len(c):len(c)]
+	return key{dom: dom, b: c, scan: c}
+}
 
 // keyScratch: reps for keysOf (an index adds millions of values).
 var keyScratch = sync.Pool{New: func() any { return new([3]rep) }}

@@ -71,7 +71,7 @@ func nameTokenKeys(text string, whole []byte) []key {
 			}
 			continue
 		}
-		out = append(out, key{dom: domToken, b: clone(sk.b), scan: clone(sk.b)})
+		out = append(out, scanKey(domToken, sk.b))
 	}
 	return out
 }

@@ -252,7 +252,7 @@ func piecesOf(t string, sk *rep, out []key) []key {
 			continue // (12 hex digits say something in any spacing)
 		}
 		distinct[k] = true
-		out = append(out, key{dom: domPiece, b: g[:len(g):len(g)], grams: [2][2]int{{0, starts[k+gramRunes] - i}, {starts[k+1] - i, starts[k+pieceRunes] - i}}})
+		out = append(out, key{dom: domPiece, b: g[:len(g):len(g)], grams: gramBounds(starts, k)})
 	}
 	return windowsOf(t, sk, starts, distinct, out)
 }
@@ -322,6 +322,14 @@ func load5(g []byte) uint64 {
 		v |= uint64(c) << (8 * i)
 	}
 	return v
+}
+
+// gramBounds is the grams of the piece (or window) of the runes from
+// starts[k]: [from, to) of its bytes (a piece's first pieceRunes runes
+// are at most 4 bytes each).
+func gramBounds(starts []int, k int) [2][2]uint8 {
+	i := starts[k]
+	return [2][2]uint8{{0, uint8(starts[k+gramRunes] - i)}, {uint8(starts[k+1] - i), uint8(starts[k+pieceRunes] - i)}}
 }
 
 // pieceHashes are a piece's first level's hashes (its two grams; 0:

@@ -343,7 +343,7 @@ func punctMatcher(ix *Index, vs *valueSet) *gramFilter {
 
 // filterWith is f (an index's, nil: none) with grams added (a values
 // list's): grown for them, or new with a random seed; nil when empty.
-func filterWith(f *gramFilter, grams []key) *gramFilter {
+func filterWith(f *gramFilter, grams [][]byte) *gramFilter {
 	var seed uint64
 	if f != nil {
 		seed = f.seed
@@ -353,8 +353,8 @@ func filterWith(f *gramFilter, grams []key) *gramFilter {
 		seed = binary.LittleEndian.Uint64(b[:])
 	}
 	hs := make([]uint64, len(grams))
-	for i, k := range grams {
-		hs[i] = gramHash(k.b, seed)
+	for i, g := range grams {
+		hs[i] = gramHash(g, seed)
 	}
 	if f = filterAdd(f, hs, seed); f.empty() {
 		return nil

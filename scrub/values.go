@@ -44,8 +44,8 @@ type valueSet struct {
 	entries  []entry
 	keys     []key    // every scanned key, for the filters
 	pieces   []key    // every piece key, for the pieces' filter
-	puncts   []key    // every punctuated piece, for their filter (punct.go)
-	digests  []key    // every digest's window, for their filter (digests.go)
+	puncts   [][]byte // every punctuated piece's bytes, for their filter (punct.go)
+	digests  [][]byte // every digest's window's bytes, for their filter (digests.go)
 	shapes   [][]byte // the numbers' windows' shapes (digits.go)
 	n        int      // values with a key
 	wide     bool     // a key holds CJK, kana or Hangul letters (matcher.wide)
@@ -73,8 +73,14 @@ func fpOf(h uint64) uint64 {
 func newValueSet(vals []Value, pieces bool) *valueSet {
 	vs := &valueSet{seed: maphash.MakeSeed()}
 	ids := map[entry]uint64{}
+	var lastE entry // (a value's keys mostly share one entry: no map lookup each)
+	lastID := ^uint64(0)
 	id := func(e entry) uint64 {
+		if e == lastE && lastID != ^uint64(0) {
+			return lastID
+		}
 		if i, ok := ids[e]; ok {
+			lastE, lastID = e, i
 			return i
 		}
 		if len(vs.entries) == 1<<slotEntryBits-1 { // (32767 kinds and sources: the rest are values)
@@ -85,15 +91,29 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 		}
 		ids[e] = uint64(len(vs.entries))
 		vs.entries = append(vs.entries, e)
-		return ids[e]
+		lastE, lastID = e, ids[e]
+		return lastID
 	}
 	type pending struct{ h, ent uint64 }
 	var all []pending
 	seen := newHashSet(0)
 	var forms [][]key
+	// The keys' hashes, a window's values at a time (hashes[at[i]:at[i+1]]
+	// are value i's): the set's slots of a value's keys a few values on are
+	// read before its own are added (touchAhead), so that their misses (a
+	// set of millions, mostly a miss each) are in flight together.
+	var hashes []uint64
+	var at []int
 	for vi, v := range vals {
 		if vi%keysWindow == 0 {
 			forms = keysOfAll(vals[vi:min(vi+keysWindow, len(vals))], forms)
+			hashes, at = hashes[:0], append(at[:0], 0)
+			for _, keys := range forms {
+				for _, k := range keys {
+					hashes = append(hashes, vs.hash(k.dom, k.b))
+				}
+				at = append(at, len(hashes))
+			}
 		}
 		if vi == 0 && len(vals) > keysWindow {
 			// The lists and the set sized once, from the first window's
@@ -103,13 +123,18 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 			// with the GC's barriers), and the set rehashed.
 			// (Not the pieces: values share many, the first window's
 			// are too many.)
-			nAll, nScan := vs.firstKeys(forms[:keysWindow], pieces)
+			nAll, nScan, nDigest := vs.firstKeys(forms[:keysWindow], pieces)
 			scale := func(n int) int { return n * len(vals) / keysWindow * 11 / 10 }
 			seen = newHashSet(scale(nAll))
 			all = make([]pending, 0, scale(nAll))
 			vs.keys = make([]key, 0, scale(nScan))
+			vs.digests = make([][]byte, 0, scale(nDigest)) // (a value's own, as its keys)
 		}
-		keys := forms[vi%keysWindow]
+		wi := vi % keysWindow
+		if ahead := wi + touchAhead; ahead < len(forms) {
+			seen.touch(hashes[at[ahead]:at[ahead+1]])
+		}
+		keys, khs := forms[wi], hashes[at[wi]:at[wi+1]]
 		if len(keys) == 0 {
 			continue
 		}
@@ -118,7 +143,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 			src = "values"
 		}
 		vs.n++
-		for _, k := range keys {
+		for ki, k := range keys {
 			if (k.dom == domPiece || k.dom == domWindow || k.dom == domDigitWin || k.dom == domShape) && !pieces {
 				continue
 			}
@@ -136,7 +161,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 			case domPiece, domWindow, domPunct, domDigitWin:
 				e.kind = KindPiece
 			}
-			h := vs.hash(k.dom, k.b)
+			h := khs[ki]
 			if !seen.add(h) {
 				continue // the first value with a key names it
 			}
@@ -151,9 +176,9 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 			case domPiece, domDigitWin:
 				vs.pieces = append(vs.pieces, k)
 			case domPunct:
-				vs.puncts = append(vs.puncts, k)
+				vs.puncts = append(vs.puncts, k.b)
 			case domDigest:
-				vs.digests = append(vs.digests, k)
+				vs.digests = append(vs.digests, k.b)
 			}
 		}
 	}
@@ -162,7 +187,16 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 		size <<= 1
 	}
 	vs.slots, vs.mask = make([]atomic.Uint64, size), size-1
-	for _, p := range all {
+	for i, p := range all {
+		if i%touchBatch == 0 {
+			// (the slots of the next batch read first, their misses
+			// together: as touch)
+			var x uint64
+			for _, q := range all[i:min(i+touchBatch, len(all))] {
+				x += vs.slots[q.h&vs.mask].Load()
+			}
+			runtime.KeepAlive(x)
+		}
 		j := p.h & vs.mask
 		for vs.slots[j].Load() != 0 {
 			j = (j + 1) & vs.mask
@@ -174,7 +208,7 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 
 // firstKeys counts the distinct keys of a window's values (newValueSet's
 // estimate): all of them, and those scanned.
-func (vs *valueSet) firstKeys(forms [][]key, pieces bool) (all, scan int) {
+func (vs *valueSet) firstKeys(forms [][]key, pieces bool) (all, scan, digests int) {
 	seen := newHashSet(0)
 	for _, keys := range forms {
 		for _, k := range keys {
@@ -185,10 +219,20 @@ func (vs *valueSet) firstKeys(forms [][]key, pieces bool) (all, scan int) {
 			if k.scan != nil {
 				scan++
 			}
+			if k.dom == domDigest {
+				digests++
+			}
 		}
 	}
-	return all, scan
+	return all, scan, digests
 }
+
+// touchAhead: how many values on newValueSet reads the set's slots of;
+// touchBatch: how many slots it reads at a time when it fills the table.
+const (
+	touchAhead = 4
+	touchBatch = 64
+)
 
 // keysWindow: the values whose keys are derived together (keysOfAll).
 const keysWindow = 2048

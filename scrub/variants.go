@@ -95,7 +95,7 @@ func keysOfForms(text string) []key {
 func exactKey(text string) key {
 	var fo rep
 	fo.folded([]byte(text))
-	return key{dom: domExact, b: clone(fo.b), scan: clone(fo.b)}
+	return scanKey(domExact, fo.b)
 }
 
 // wholeOnly drops the keys of pieces, words and a prefix, in place.

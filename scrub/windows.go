@@ -91,7 +91,7 @@ func windowsOf(t string, sk *rep, starts []int, distinct []bool, out []key) []ke
 		if allDigits(g[:min(len(g), pieceRunes)]) || !bytes.ContainsFunc(g, unicode.IsLetter) || fewRunes(g) {
 			continue // (a window that starts with six digits is not in the first level: pieces.go)
 		}
-		out = append(out, key{dom: domWindow, b: clone(g), grams: [2][2]int{{0, starts[k+gramRunes] - starts[k]}, {starts[k+1] - starts[k], starts[k+pieceRunes] - starts[k]}}})
+		out = append(out, key{dom: domWindow, b: clone(g), grams: gramBounds(starts, k)})
 	}
 	return out
 }
