@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"math/bits"
+	"sync"
 )
 
 // Matching known values: every view of a line (as it is, then decoded:
@@ -56,16 +57,23 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 			pieces = newPieceFilter(len(vs.pieces), vs.nWindows, pieceSeed(seed))
 		}
 	}
-	for _, g := range vs.pieces {
-		pieces.add(g)
-	}
-	if withPieces && pieces != nil && !pieces.empty() {
-		m.pieces = pieces
-		m.windows = vs.nWindows > 0 || ix != nil && ix.Windows
-		m.shapes = shapesOf(ix, vs, pieces.seed)
-	}
-	m.punct = punctMatcher(ix, vs)
-	m.digests = filterWith(digests, vs.digests)
+	// Three builds of their own, on the cores there are: the pieces'
+	// filter, the punctuated pieces' and digests' filters, the tables.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, g := range vs.pieces {
+			pieces.add(g)
+		}
+		if withPieces && pieces != nil && !pieces.empty() {
+			m.pieces = pieces
+			m.windows = vs.nWindows > 0 || ix != nil && ix.Windows
+			m.shapes = shapesOf(ix, vs, pieces.seed)
+		}
+	})
+	wg.Go(func() {
+		m.punct = punctMatcher(ix, vs)
+		m.digests = filterWith(digests, vs.digests)
+	})
 	var hs [2]keyHashes
 	for _, k := range vs.keys {
 		e, t := 0, skel
@@ -79,6 +87,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 			t.build(&hs[e])
 		}
 	}
+	wg.Wait()
 	// The keys are in the tables now: their lists go. Kept (the scrubber
 	// holds vs), their millions of small slices were marked at every GC of
 	// the scan.

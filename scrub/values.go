@@ -97,23 +97,31 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 	type pending struct{ h, ent uint64 }
 	var all []pending
 	seen := newHashSet(0)
+	// The values' keys and their hashes, a window of values at a time
+	// (keyWindow), the next window's made on the other cores while this
+	// one's are added.
+	var wins [2]keyWindow
+	made := make(chan struct{}, 1)
+	makeWindow := func(vi int, w *keyWindow) {
+		if vi < len(vals) {
+			go func() {
+				w.make(vs, vals[vi:min(vi+keysWindow, len(vals))])
+				made <- struct{}{}
+			}()
+		}
+	}
+	var cur *keyWindow
 	var forms [][]key
-	// The keys' hashes, a window's values at a time (hashes[at[i]:at[i+1]]
-	// are value i's): the set's slots of a value's keys a few values on are
-	// read before its own are added (touchAhead), so that their misses (a
-	// set of millions, mostly a miss each) are in flight together.
-	var hashes []uint64
-	var at []int
 	for vi, v := range vals {
 		if vi%keysWindow == 0 {
-			forms = keysOfAll(vals[vi:min(vi+keysWindow, len(vals))], forms)
-			hashes, at = hashes[:0], append(at[:0], 0)
-			for _, keys := range forms {
-				for _, k := range keys {
-					hashes = append(hashes, vs.hash(k.dom, k.b))
-				}
-				at = append(at, len(hashes))
+			if vi == 0 {
+				wins[0].make(vs, vals[:min(keysWindow, len(vals))])
+			} else {
+				<-made
 			}
+			cur = &wins[vi/keysWindow%2]
+			forms = cur.forms
+			makeWindow(vi+keysWindow, &wins[(vi/keysWindow+1)%2])
 		}
 		if vi == 0 && len(vals) > keysWindow {
 			// The lists and the set sized once, from the first window's
@@ -132,9 +140,9 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 		}
 		wi := vi % keysWindow
 		if ahead := wi + touchAhead; ahead < len(forms) {
-			seen.touch(hashes[at[ahead]:at[ahead+1]])
+			seen.touch(cur.hashesOf(ahead))
 		}
-		keys, khs := forms[wi], hashes[at[wi]:at[wi+1]]
+		keys, khs := forms[wi], cur.hashesOf(wi)
 		if len(keys) == 0 {
 			continue
 		}
@@ -205,6 +213,30 @@ func newValueSet(vals []Value, pieces bool) *valueSet {
 	}
 	return vs
 }
+
+// keyWindow is the keys of a window of values and their hashes
+// (hashes[at[i]:at[i+1]] are value i's): the set's slots of a value's
+// keys a few values on are read before its own are added (touchAhead),
+// so that their misses (a set of millions, mostly a miss each) are in
+// flight together.
+type keyWindow struct {
+	forms  [][]key
+	hashes []uint64
+	at     []int
+}
+
+func (w *keyWindow) make(vs *valueSet, vals []Value) {
+	w.forms = keysOfAll(vals, w.forms)
+	w.hashes, w.at = w.hashes[:0], append(w.at[:0], 0)
+	for _, keys := range w.forms {
+		for _, k := range keys {
+			w.hashes = append(w.hashes, vs.hash(k.dom, k.b))
+		}
+		w.at = append(w.at, len(w.hashes))
+	}
+}
+
+func (w *keyWindow) hashesOf(i int) []uint64 { return w.hashes[w.at[i]:w.at[i+1]] }
 
 // firstKeys counts the distinct keys of a window's values (newValueSet's
 // estimate): all of them, and those scanned.
