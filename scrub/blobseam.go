@@ -261,8 +261,10 @@ func (w *worker) viewGroups(v *view, spans []span) []span {
 }
 
 // Spaced hex: bytes written as hex with a separator between them
-// (`4f 79 73`, `4f:79:73`, hexdump -C's and xxd's rows `4f79 7374`): the
-// digits of a run of such groups are read as one hex blob.
+// (`4f 79 73`, `4f:79:73`, hexdump -C's and xxd's rows `4f79 7374`, a
+// Windows registry export's `hex:4f,79,73` and `hex(2):` of UTF-16, a
+// list's `4f, 79, 73`): the digits of a run of such groups are read as
+// one hex blob.
 
 // minSpacedGroups: fewer groups are a MAC address's or a time's, not
 // text's.
@@ -292,7 +294,7 @@ func (w *worker) spacedHexSpans(v *view, depth int, spans []span) []span {
 			}
 		}
 		sep := t[i+n]
-		if sep != ' ' && sep != ':' && sep != '-' {
+		if sep != ' ' && sep != ':' && sep != '-' && sep != ',' {
 			continue
 		}
 		digits = append(digits[:0], t[i:i+n]...)
@@ -304,6 +306,9 @@ func (w *worker) spacedHexSpans(v *view, depth int, spans []span) []span {
 			}
 			if k == j {
 				break
+			}
+			if sep == ',' && k == j+1 && k < len(t) && t[k] == ' ' {
+				k++ // (", " as lists print it)
 			}
 			m := hexRunLen(t, k)
 			if m != n && (n != 4 || m != 2) {

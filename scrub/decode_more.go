@@ -18,7 +18,9 @@ import (
 //   - "(0)": a DNS name as Windows' DNS debug log writes it, which ends
 //     with the root's empty label;
 //   - `",` or `', '`: adjacent quoted strings joined (fieldSeamSpans);
-//   - "?= =?": adjacent MIME encoded words decoded and joined.
+//   - "?= =?": adjacent MIME encoded words decoded and joined;
+//   - "M-" and '#': cat -v's and rsyslog's notations of 8-bit bytes
+//     (decode_meta.go).
 // PostgreSQL's bytea hex (\x5061..., x5061...) is read where hex runs
 // are (hexBody).
 
@@ -34,6 +36,7 @@ func (w *worker) moreSpans(v *view, depth int, anywhere bool, spans []span) []sp
 	if bytes.IndexByte(t, '\\') >= 0 {
 		spans = w.luaSpans(v, anywhere, spans)
 	}
+	spans = w.printedBytesSpans(v, anywhere, spans)
 	if bytes.Contains(t, []byte("(0)")) {
 		spans = w.dnsLabelSpans(v, anywhere, spans)
 	}

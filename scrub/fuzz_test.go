@@ -43,7 +43,9 @@ func FuzzDecoders(f *testing.F) {
 		`"\195\188 \255\256\1\12"`, "ip 336389205813283084628800618700287789870 999999999999999999999999999999999999999", "216eba8f200065502a59ce90 IW66jyAAZVAqWc6Q",
 		// Double-byte charsets, DNS debug names, joined fields, prefixes (decode_dbcs.go, decode_more.go, seam.go)
 		"\xcd\xf5\xd0\xa1\xc3\xf7 \xa4\xfd\xa4p\x89\xa4\x8f\xac\x8e\xa1\x8f\xa1\xa1", "(10)mail-relay(4)acme(0) (3)x(99)y(0) (0)",
-		`{"a": "mail-relay.acme", "b": "-north.internal"} ['x', 'y'] "a","b":"c" 'a','b'`, "[P0764]b 137.201", "req-636f7272656374 req-3f2504e0-4f89 ab_cdef0123456789"} {
+		`{"a": "mail-relay.acme", "b": "-north.internal"} ['x', 'y'] "a","b":"c" 'a','b'`, "[P0764]b 137.201", "req-636f7272656374 req-3f2504e0-4f89 ab_cdef0123456789",
+		// od's octal words, cat -v's and rsyslog's bytes (tooldump.go, decode_meta.go), comma hex
+		"0000000 060556 062555 051475 134303 0000020 141547", "SM-CM-8ren M-CM-^XdegM-^?M-", "S#303#270ren #3 #777", "hex(2):53,00,f8,00, 53, c3, b8"} {
 		f.Add([]byte(s))
 	}
 	if files, _ := filepath.Glob("testdata/compressed/*"); len(files) > 0 {
@@ -123,6 +125,12 @@ func FuzzDecoders(f *testing.F) {
 		for k := 0; k < len(b); k++ {
 			if e := fieldJoin(b, k); e != 0 && (e <= k || e > len(b)) {
 				t.Fatalf("fieldJoin at %d of %q: %d", k, b, e)
+			}
+			if _, n := metaByte(b, k); k+n > len(b) {
+				t.Fatalf("metaByte at %d of %q: %d", k, b, n)
+			}
+			if _, n := hashOctalByte(b, k); k+n > len(b) {
+				t.Fatalf("hashOctalByte at %d of %q: %d", k, b, n)
 			}
 			if n, m := dnsLabel(b, k); m != 0 && k+m+n > len(b) {
 				t.Fatalf("dnsLabel at %d of %q: %d, %d", k, b, n, m)

@@ -5,7 +5,7 @@ import "bytes"
 // Tool dumps over rows, beyond xxd's and hexdump -C's (hexdump.go): od
 // -c (a byte a 4-column field: the character, a backslash escape or
 // three octal digits), od -x and BSD hexdump (16-bit little-endian
-// words: "6f5a" is "Zo"), od -An -tx1 (bare spaced hex), xxd -p (bare
+// words: "6f5a" is "Zo"), od's default (the words in octal: "060556"), od -An -tx1 (bare spaced hex), xxd -p (bare
 // hex lines), xxd -i (a C array, "0x5a, 0x6f,"), uuencode's lines and
 // quoted-printable of UTF-16 over soft line breaks. Each shape's
 // consecutive rows are decoded together into the bytes they show; a
@@ -19,13 +19,14 @@ import "bytes"
 type rowShape uint8
 
 const (
-	shapeOdC     rowShape = iota // od -c
-	shapeWords                   // od -x, hexdump: little-endian words
-	shapeSpaced                  // od -An -tx1
-	shapeHexLine                 // xxd -p
-	shapeCArray                  // xxd -i
-	shapeUU                      // uuencode
-	shapeQP16                    // quoted-printable of UTF-16
+	shapeOdC      rowShape = iota // od -c
+	shapeWords                    // od -x, hexdump: little-endian words
+	shapeOctWords                 // od (-o, its default): the words in octal
+	shapeSpaced                   // od -An -tx1
+	shapeHexLine                  // xxd -p
+	shapeCArray                   // xxd -i
+	shapeUU                       // uuencode
+	shapeQP16                     // quoted-printable of UTF-16
 	numShapes
 )
 
@@ -167,6 +168,8 @@ func parseRow(s rowShape, text []byte, cont bool, dst []byte) (from int, out []b
 		from, out, ok = parseOdC(text, cont, dst)
 	case shapeWords:
 		from, out, ok = parseWords(text, cont, dst)
+	case shapeOctWords:
+		from, out, ok = parseOctWords(text, cont, dst)
 	case shapeSpaced:
 		from, out, ok = parseSpaced(text, cont, dst)
 	case shapeHexLine:
@@ -194,13 +197,24 @@ func odOffset(text []byte) int {
 			return 7
 		}
 	}
-	// (A row ends in an od -c field or a word: most lines do not.)
-	if n := len(text); n >= 13 && (text[n-4] == ' ' && odField(text[n-4:]) >= 0 || text[n-5] == ' ' && hexN(text, n-4, 4) >= 0) {
+	// (A row ends in an od -c field or a word, hex or octal: most lines
+	// do not.)
+	if n := len(text); n >= 13 && (text[n-4] == ' ' && odField(text[n-4:]) >= 0 || text[n-5] == ' ' && hexN(text, n-4, 4) >= 0 || text[n-7] == ' ' && octalN(text[n-6:])) {
 		if i := bytes.Index(text, []byte(" 0000000 ")); i >= 0 {
 			return i + 8
 		}
 	}
 	return 0
+}
+
+// octalN: b is octal digits only.
+func octalN(b []byte) bool {
+	for _, c := range b {
+		if !isOctal(c) {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // odEscapes: od -c's backslash escapes.
@@ -275,6 +289,35 @@ func parseWords(text []byte, cont bool, dst []byte) (int, []byte, bool) {
 			return 0, dst, false
 		}
 		out = append(out, byte(lo), byte(hi))
+	}
+	return h, out, true
+}
+
+// parseOctWords reads an od row in its default format (-o): an offset
+// (or, -An, a space), then up to eight words of six octal digits, one
+// space apart, each two bytes in little-endian order ("060556" is "na").
+func parseOctWords(text []byte, cont bool, dst []byte) (int, []byte, bool) {
+	h := odOffset(text)
+	if h == 0 && text[0] != ' ' {
+		return 0, dst, false
+	}
+	body := bytes.TrimRight(text[h:], " ")
+	if len(body)%7 != 0 || len(body) == 0 || len(body) > 7*8 || h == 0 && len(body) < 7*4 && !cont {
+		return 0, dst, false
+	}
+	out := dst
+	for k := 0; k < len(body); k += 7 {
+		if body[k] != ' ' || body[k+1] > '1' {
+			return 0, dst, false
+		}
+		x := 0
+		for _, c := range body[k+1 : k+7] {
+			if !isOctal(c) {
+				return 0, dst, false
+			}
+			x = x<<3 | int(c-'0')
+		}
+		out = append(out, byte(x), byte(x>>8))
 	}
 	return h, out, true
 }

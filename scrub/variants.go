@@ -441,7 +441,13 @@ func ipForms(text string) []string {
 			}
 		}
 		u := strings.Join(groups, ":")
-		return []string{e, strings.ToUpper(e), u, strings.ToUpper(u), a.String()}
+		// and its reverse DNS name's nibbles (ip6.arpa), last first
+		nib := strings.ReplaceAll(e, ":", "")
+		arpa := make([]byte, 0, 2*len(nib))
+		for i := len(nib) - 1; i >= 0; i-- {
+			arpa = append(arpa, nib[i], '.')
+		}
+		return []string{e, strings.ToUpper(e), u, strings.ToUpper(u), a.String(), string(arpa[:len(arpa)-1])}
 	}
 	b := a.As4()
 	n := binary.BigEndian.Uint32(b[:])
@@ -450,6 +456,7 @@ func ipForms(text string) []string {
 		fmt.Sprintf("0x%08x", n), fmt.Sprintf("0x%x", n),
 		fmt.Sprintf("%03d.%03d.%03d.%03d", b[0], b[1], b[2], b[3]),
 		fmt.Sprintf("::ffff:%x:%x", n>>16, n&0xffff),
+		fmt.Sprintf("::ffff:%04x:%04x", n>>16, n&0xffff), // (as a whole address written out pads it)
 		fmt.Sprintf("0:0:0:0:0:ffff:%x:%x", n>>16, n&0xffff),
 		// reverse DNS: the octets backwards (PTR names, in-addr.arpa)
 		fmt.Sprintf("%d.%d.%d.%d", b[3], b[2], b[1], b[0]),
