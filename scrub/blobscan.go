@@ -289,10 +289,14 @@ func (w *worker) scanBlob(b []byte, depth int) (sp span, found, known bool) {
 const gzipSlack = 8
 
 // gzipAt is where a gzip stream starts in b's first bytes after its
-// first (-1: none).
+// first, or a zlib stream after 4 (MySQL's COMPRESS(): the length, then
+// the stream); -1: none.
 func gzipAt(b []byte) int {
 	if i := bytes.Index(b[:min(len(b), gzipSlack+3)], []byte{0x1f, 0x8b, 0x08}); i > 0 {
 		return i
+	}
+	if len(b) > 6 && b[4] == 0x78 && (uint16(b[4])<<8|uint16(b[5]))%31 == 0 {
+		return 4
 	}
 	return -1
 }

@@ -26,9 +26,10 @@ import (
 // second, windows' first level), then the punctuated
 // pieces' fingerprints and their filter's words, then the digests'
 // windows' filter's words. Format 19: as 18, but an IPv4 address
-// has its IPv6-mapped form with padded groups (::ffff:0a2a:11cb) and an
-// IPv6 address its ip6.arpa nibbles among its keys: a format 18 index
-// would miss them silently. Format 18: as 17, but a value's keys hold
+// has its IPv6-mapped form with padded groups (::ffff:0a2a:11cb), NAT64's
+// and 6to4's, an IPv6 address its ip6.arpa nibbles, and a UUID the
+// Neutron device names made of it and its first group among its keys:
+// a format 18 index would miss them silently. Format 18: as 17, but a value's keys hold
 // its ROT47 (as written), an Arabic or Hebrew value's legacy charsets'
 // mojibake, and the fold takes native digits (Arabic-Indic, Devanagari)
 // to ASCII's and drops the Arabic tatweel: a format 17 index would miss

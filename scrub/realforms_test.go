@@ -1,6 +1,8 @@
 package scrub
 
 import (
+	"bytes"
+	"compress/zlib"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,7 +17,14 @@ import (
 // ip6.arpa name.
 func TestRedTeam20Forms(t *testing.T) {
 	const name = "Søren Ødegård"
-	vs, ix := secretsOf([]string{name, "10.42.17.203", "2001:db8:4a2b::17:cafe"})
+	vs, ix := secretsOf([]string{name, "10.42.17.203", "2001:db8:4a2b::17:cafe", "3f2b9c1e-7d4a-4e8b-9a61-0c5d2e7f8b13"})
+	// MySQL's COMPRESS(): the length (4 bytes, little-endian), then zlib.
+	var z bytes.Buffer
+	z.Write([]byte{byte(len(name)), 0, 0, 0})
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte(name))
+	zw.Close()
+	compressHex := fmt.Sprintf("%X", z.Bytes())
 	commas := func(b []byte, sep string) string {
 		var parts []string
 		for _, c := range b {
@@ -69,6 +78,12 @@ func TestRedTeam20Forms(t *testing.T) {
 		{"client 0000:0000:0000:0000:0000:ffff:0a2a:11cb ok", "0a2a:11cb"},
 		{"client ::ffff:0a2a:11cb ok", "0a2a:11cb"},
 		{"PTR e.f.a.c.7.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.b.2.a.4.8.b.d.0.1.0.0.2.ip6.arpa", "e.f.a.c.7.1.0.0"},
+		{"client 64:ff9b::a2a:11cb ok", "a2a:11cb"},
+		{"client 2002:a2a:11cb::1 ok", "a2a:11cb"},
+		{"plug tap3f2b9c1e-7d into br-int", "3f2b9c1e-7d"},
+		{"ovs-vsctl del-port br-int qvo3f2b9c1e-7d", "3f2b9c1e-7d"},
+		{"instance 3F2B9C1E deleted", "3F2B9C1E"},
+		{"compressed " + compressHex, compressHex[12:40]},
 		// (clean: numbers with commas, an issue number, an Emacs key)
 		{"values 10,20,30,40,50,60,70,80 ok", ""},
 		{"fixed in #303, see #270 and #245", ""},

@@ -457,10 +457,27 @@ func ipForms(text string) []string {
 		fmt.Sprintf("%03d.%03d.%03d.%03d", b[0], b[1], b[2], b[3]),
 		fmt.Sprintf("::ffff:%x:%x", n>>16, n&0xffff),
 		fmt.Sprintf("::ffff:%04x:%04x", n>>16, n&0xffff), // (as a whole address written out pads it)
+		// NAT64's well-known prefix, 6to4's (the address after 2002:), the
+		// old IPv4-compatible form
+		fmt.Sprintf("64:ff9b::%x:%x", n>>16, n&0xffff),
+		fmt.Sprintf("2002:%x:%x", n>>16, n&0xffff),
+		fmt.Sprintf("::%x:%x", n>>16, n&0xffff),
 		fmt.Sprintf("0:0:0:0:0:ffff:%x:%x", n>>16, n&0xffff),
 		// reverse DNS: the octets backwards (PTR names, in-addr.arpa)
 		fmt.Sprintf("%d.%d.%d.%d", b[3], b[2], b[1], b[0]),
 	}
+}
+
+// uuidNames: the names OpenStack's Neutron gives a port's devices, a
+// prefix and the port UUID's first 11 characters (tap3f2b9c1e-7d, the
+// qvo, qvb and qbr of its hybrid bridge, a router's qr- and qg-), and
+// a UUID's first group alone, as short ids print it (red team
+// scrubatk20). Found whole only (byteForms): pieces of hex are every
+// digest's.
+// t is a UUID (uuidForms).
+func uuidNames(t string) []string {
+	u := strings.ToLower(t[:11])
+	return []string{"tap" + u, "qvo" + u, "qvb" + u, "qbr" + u, "qr-" + u, "qg-" + u, u[:8]}
 }
 
 // hostLabel is a host name's first label alone, when it says something:

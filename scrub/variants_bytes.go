@@ -70,7 +70,7 @@ func legacyScript(t string) bool {
 }
 
 // uuidForms: a UUID's 16 bytes in base64 and in Microsoft's GUID byte
-// order (none for what is no UUID).
+// order, the names of devices made after it (none for what is no UUID).
 func uuidForms(t string) []string {
 	if len(t) != 36 || t[8] != '-' || t[13] != '-' || t[18] != '-' || t[23] != '-' {
 		return nil
@@ -83,5 +83,5 @@ func uuidForms(t string) []string {
 	// so padding, the alphabets' + / - _ and case are the same key)
 	ms := []byte{b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6]}
 	m := hex.EncodeToString(ms)
-	return []string{base64.StdEncoding.EncodeToString(b), m[:8] + "-" + m[8:12] + "-" + m[12:16] + "-" + t[19:]}
+	return append([]string{base64.StdEncoding.EncodeToString(b), m[:8] + "-" + m[8:12] + "-" + m[12:16] + "-" + t[19:]}, uuidNames(t)...)
 }
