@@ -67,6 +67,13 @@ func (w *worker) bytesNotation(v *view, anywhere bool, lead byte, at func(t []by
 	if n < 2 {
 		return spans
 	}
+	return w.scanNotation(v, anywhere, lead, at, spans)
+}
+
+// scanNotation scans v with each byte written in a notation (read by
+// at, starting with lead) read as the byte.
+func (w *worker) scanNotation(v *view, anywhere bool, lead byte, at func(t []byte, i int) (byte, int), spans []span) []span {
+	t := v.text
 	u := &view{}
 	for i := 0; i < len(t); {
 		if t[i] == lead {

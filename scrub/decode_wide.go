@@ -197,20 +197,10 @@ func (w *worker) luaSpans(v *view, anywhere bool, spans []span) []span {
 	if !hasLuaUTF8(t) {
 		return spans
 	}
-	u := &view{}
-	for i := 0; i < len(t); {
-		if t[i] == '\\' {
-			if x, n := luaByte(t, i); n > 0 {
-				u.push(byte(x), i, i+n)
-				i += n
-				continue
-			}
-		}
-		u.push(t[i], i, i+1)
-		i++
-	}
-	u.compose(v)
-	return w.scanView(u, anywhere, spans)
+	return w.scanNotation(v, anywhere, '\\', func(t []byte, i int) (byte, int) {
+		x, n := luaByte(t, i)
+		return byte(x), n
+	}, spans)
 }
 
 // cut3: three bytes of UTF-8 text that begin inside a character (one or

@@ -270,16 +270,27 @@ func odField(f []byte) int {
 	return -1
 }
 
+// wordsRow finds an od or hexdump row of words (each a space and
+// width-1 digits) in text: where they start and the words, up to eight
+// (four at least after a log header, unless a group goes on).
+func wordsRow(text []byte, cont bool, width int) (int, []byte, bool) {
+	h := odOffset(text)
+	if h == 0 && text[0] != ' ' {
+		return 0, nil, false
+	}
+	body := bytes.TrimRight(text[h:], " ")
+	if len(body)%width != 0 || len(body) == 0 || len(body) > width*8 || h == 0 && len(body) < width*4 && !cont {
+		return 0, nil, false
+	}
+	return h, body, true
+}
+
 // parseWords reads an od -x or hexdump row: an offset (or, -An, a
 // space), then up to eight words of four hex digits, one space apart,
 // each two bytes in little-endian order.
 func parseWords(text []byte, cont bool, dst []byte) (int, []byte, bool) {
-	h := odOffset(text)
-	if h == 0 && text[0] != ' ' {
-		return 0, dst, false
-	}
-	body := bytes.TrimRight(text[h:], " ")
-	if len(body)%5 != 0 || len(body) == 0 || len(body) > 5*8 || h == 0 && len(body) < 5*4 && !cont {
+	h, body, ok := wordsRow(text, cont, 5)
+	if !ok {
 		return 0, dst, false
 	}
 	out := dst
@@ -297,12 +308,8 @@ func parseWords(text []byte, cont bool, dst []byte) (int, []byte, bool) {
 // (or, -An, a space), then up to eight words of six octal digits, one
 // space apart, each two bytes in little-endian order ("060556" is "na").
 func parseOctWords(text []byte, cont bool, dst []byte) (int, []byte, bool) {
-	h := odOffset(text)
-	if h == 0 && text[0] != ' ' {
-		return 0, dst, false
-	}
-	body := bytes.TrimRight(text[h:], " ")
-	if len(body)%7 != 0 || len(body) == 0 || len(body) > 7*8 || h == 0 && len(body) < 7*4 && !cont {
+	h, body, ok := wordsRow(text, cont, 7)
+	if !ok {
 		return 0, dst, false
 	}
 	out := dst
