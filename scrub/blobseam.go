@@ -294,7 +294,7 @@ func (w *worker) spacedHexSpans(v *view, depth int, spans []span) []span {
 			}
 		}
 		sep := t[i+n]
-		if sep != ' ' && sep != ':' && sep != '-' && sep != ',' {
+		if sep != ' ' && sep != ':' && sep != '-' && sep != ',' && sep != ';' {
 			continue
 		}
 		digits = append(digits[:0], t[i:i+n]...)

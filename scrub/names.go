@@ -16,6 +16,7 @@ const nameTokenRunes = 3
 
 // nameKinds: the kinds whose values are people's names.
 var nameKinds = map[string]bool{
+	"name":        true, // (a values file's: the kind a user writes for a person, red team scrubatk20)
 	"person_name": true, "first_name": true, "last_name": true, "full_name": true,
 	"given_name": true, "family_name": true, "surname": true, "display_name": true,
 }

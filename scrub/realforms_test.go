@@ -17,7 +17,13 @@ import (
 // ip6.arpa name.
 func TestRedTeam20Forms(t *testing.T) {
 	const name = "Søren Ødegård"
-	vs, ix := secretsOf([]string{name, "10.42.17.203", "2001:db8:4a2b::17:cafe", "3f2b9c1e-7d4a-4e8b-9a61-0c5d2e7f8b13"})
+	vs, _ := secretsOf([]string{name, "10.42.17.203", "2001:db8:4a2b::17:cafe", "3f2b9c1e-7d4a-4e8b-9a61-0c5d2e7f8b13"})
+	vs = append(vs, Value{Kind: "name", Text: "Zoë Kowalczyk"}) // (a values file's kind for a person)
+	ix := NewIndex()
+	for _, v := range vs {
+		ix.Add(v.Kind, v.Text)
+	}
+	ix.Finish()
 	// MySQL's COMPRESS(): the length (4 bytes, little-endian), then zlib.
 	var z bytes.Buffer
 	z.Write([]byte{byte(len(name)), 0, 0, 0})
@@ -84,6 +90,12 @@ func TestRedTeam20Forms(t *testing.T) {
 		{"ovs-vsctl del-port br-int qvo3f2b9c1e-7d", "3f2b9c1e-7d"},
 		{"instance 3F2B9C1E deleted", "3F2B9C1E"},
 		{"compressed " + compressHex, compressHex[12:40]},
+		{"sockaddr sin_addr=0a2a11cb port=3306", "0a2a11cb"},
+		{"client 64:ff9b::0a2a:11cb ok", "0a2a:11cb"},
+		{"client 2002:0a2a:11cb::1 ok", "0a2a:11cb"},
+		{"bytes " + strings.ReplaceAll(reg8, ",", ";") + " end", reg8[6:30]},
+		{"first_name='Zoë' ok", "Zoë"},
+		{"Kowalczyk, Zoë: welcome", "Zoë"},
 		// (clean: numbers with commas, an issue number, an Emacs key)
 		{"values 10,20,30,40,50,60,70,80 ok", ""},
 		{"fixed in #303, see #270 and #245", ""},

@@ -453,14 +453,14 @@ func ipForms(text string) []string {
 	n := binary.BigEndian.Uint32(b[:])
 	return []string{
 		strconv.FormatUint(uint64(n), 10),
-		fmt.Sprintf("0x%08x", n), fmt.Sprintf("0x%x", n),
+		fmt.Sprintf("0x%08x", n), fmt.Sprintf("0x%x", n), fmt.Sprintf("%08x", n), // (a sockaddr's sin_addr=0a2a11cb)
 		fmt.Sprintf("%03d.%03d.%03d.%03d", b[0], b[1], b[2], b[3]),
 		fmt.Sprintf("::ffff:%x:%x", n>>16, n&0xffff),
 		fmt.Sprintf("::ffff:%04x:%04x", n>>16, n&0xffff), // (as a whole address written out pads it)
 		// NAT64's well-known prefix, 6to4's (the address after 2002:), the
 		// old IPv4-compatible form
-		fmt.Sprintf("64:ff9b::%x:%x", n>>16, n&0xffff),
-		fmt.Sprintf("2002:%x:%x", n>>16, n&0xffff),
+		fmt.Sprintf("64:ff9b::%x:%x", n>>16, n&0xffff), fmt.Sprintf("64:ff9b::%04x:%04x", n>>16, n&0xffff),
+		fmt.Sprintf("2002:%x:%x", n>>16, n&0xffff), fmt.Sprintf("2002:%04x:%04x", n>>16, n&0xffff),
 		fmt.Sprintf("::%x:%x", n>>16, n&0xffff),
 		fmt.Sprintf("0:0:0:0:0:ffff:%x:%x", n>>16, n&0xffff),
 		// reverse DNS: the octets backwards (PTR names, in-addr.arpa)
