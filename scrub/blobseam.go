@@ -263,8 +263,8 @@ func (w *worker) viewGroups(v *view, spans []span) []span {
 // Spaced hex: bytes written as hex with a separator between them
 // (`4f 79 73`, `4f:79:73`, hexdump -C's and xxd's rows `4f79 7374`, a
 // Windows registry export's `hex:4f,79,73` and `hex(2):` of UTF-16, a
-// list's `4f, 79, 73`): the digits of a run of such groups are read as
-// one hex blob.
+// list's `4f, 79, 73` or `4f;79;73`): the digits of a run of such
+// groups are read as one hex blob.
 
 // minSpacedGroups: fewer groups are a MAC address's or a time's, not
 // text's.

@@ -473,8 +473,7 @@ func ipForms(text string) []string {
 // qvo, qvb and qbr of its hybrid bridge, a router's qr- and qg-), and
 // a UUID's first group alone, as short ids print it (red team
 // scrubatk20). Found whole only (byteForms): pieces of hex are every
-// digest's.
-// t is a UUID (uuidForms).
+// digest's. t is a UUID (uuidForms checks it).
 func uuidNames(t string) []string {
 	u := strings.ToLower(t[:11])
 	return []string{"tap" + u, "qvo" + u, "qvb" + u, "qbr" + u, "qr-" + u, "qg-" + u, u[:8]}
