@@ -295,3 +295,29 @@ func TestCovered(t *testing.T) {
 		}
 	}
 }
+
+// TestPEMArmorEndsGroup: a PEM block's armor after a wrapped blob's last
+// line is no part of the blob ("-----BEGIN" is a run of base64url's
+// alphabet: read with the line before, the value came out again at
+// another alignment, and the armor line was scrubbed with it).
+func TestPEMArmorEndsGroup(t *testing.T) {
+	vals, _ := corpusSecrets("values")
+	for _, w := range attack.Words(attack.Corpus) {
+		vals = append(vals, Value{Kind: w.Kind, Text: w.Text, Source: "values"})
+	}
+	s, err := New(Options{Values: vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, armor := range []string{"-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----", "-----BEGIN PUBLIC KEY-----"} {
+		in := "secret (base64 -w 20):\n" + base64.StdEncoding.EncodeToString([]byte("Øystein\n")) + "\n" + armor + "\n"
+		var out bytes.Buffer
+		if _, err := s.Scrub(&out, strings.NewReader(in)); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(out.String(), "\n")
+		if len(lines) < 3 || lines[2] != armor || strings.Contains(lines[1], "w5h5") {
+			t.Errorf("after a blob's line, %q:\n%s", armor, out.String())
+		}
+	}
+}

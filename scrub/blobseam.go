@@ -68,7 +68,11 @@ func (w *worker) blobGroups(data, prev, next []byte) []lineSpan {
 			for p < len(text) && p-e < 2 && text[p] == '=' {
 				p++
 			}
-			if (e-h >= blobGroupNext || e > h && p == len(text)) && len(run)+e-h <= blobGroupMax && (p == len(text) || !isB64(text[p])) && sameAlphabet(&alpha, text[h:e]) {
+			// (A PEM block's armor ends a group: "-----BEGIN" is a
+			// run of base64url's alphabet, and a wrapped blob's last
+			// line read with it gave the value again in another
+			// alignment, so the armor line went too.)
+			if !pemArmor(text[h:]) && (e-h >= blobGroupNext || e > h && p == len(text)) && len(run)+e-h <= blobGroupMax && (p == len(text) || !isB64(text[p])) && sameAlphabet(&alpha, text[h:e]) {
 				group = append(group, groupLine{at, h, p, e - h})
 				run = append(run, text[h:e]...)
 				if e == len(text) {
@@ -220,6 +224,11 @@ func (w *worker) newInGroup(alone [][]span, run []byte, offs []int, lo, hi int) 
 		}
 	}
 	return span{}, false
+}
+
+// pemArmor: t starts with a PEM block's BEGIN or END line.
+func pemArmor(t []byte) bool {
+	return bytes.HasPrefix(t, []byte("-----BEGIN ")) || bytes.HasPrefix(t, []byte("-----END "))
 }
 
 // mayGoOnB64: line ends with a base64 run that a group may go on from.

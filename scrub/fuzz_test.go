@@ -88,9 +88,15 @@ func FuzzDecoders(f *testing.F) {
 		if d := ascii85Decode(b, nil); len(d) > 4*len(b) {
 			t.Fatalf("ascii85 of %d bytes decoded to %d", len(b), len(d))
 		}
-		for s := rowShape(0); s < numShapes; s++ {
+		var num numRow
+		num.readNumRow(b)
+		for s := rowShape(0); s < numRowShapes; s++ {
 			for _, cont := range []bool{false, true} {
-				if from, d, _, ok := parseRow(s, b, cont, nil); ok && (from < 0 || from > len(b) || len(d) > len(b)+3) { // (uuencode: trailing spaces a log cut)
+				if s >= shapeDec1 {
+					if from, d, ok := num.words(numShapes[s-shapeDec1], cont, nil); ok && (from < 0 || from > len(b) || len(d) > 64) {
+						t.Fatalf("row of numbers %d of %q: from %d, %d bytes", s, b, from, len(d))
+					}
+				} else if from, d, _, ok := parseRow(s, b, cont, nil); ok && (from < 0 || from > len(b) || len(d) > len(b)+3) { // (uuencode: trailing spaces a log cut)
 					t.Fatalf("row shape %d of %q: from %d, %d bytes", s, b, from, len(d))
 				}
 			}

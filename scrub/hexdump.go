@@ -88,7 +88,8 @@ func appendHex(run, t []byte) []byte {
 }
 
 // parseDumpRow finds a hex dump row in text: an offset of six to eight
-// hex digits ending in 0 (rows are sixteen bytes) at the text's start or
+// hex digits ending in 0 (rows are sixteen bytes), or tcpdump's "0x" and
+// four, or tshark's four at the line's start, at the text's start or
 // after a space (a log header), then ':' or spaces, then up to sixteen
 // bytes of hex in groups of two or four digits separated by one or two
 // spaces; the ASCII column may follow. It returns where the hex starts
@@ -109,7 +110,14 @@ func parseDumpRow(text []byte) (from, to int, ok bool) {
 		for s > 0 && anyHex[text[s-1]] {
 			s--
 		}
-		if n := i + 1 - s; n < 6 || n > 8 || s > 0 && text[s-1] != ' ' && text[s-1] != '\t' {
+		if n := i + 1 - s; n == 4 && s >= 2 && text[s-1] == 'x' && text[s-2] == '0' && text[i+1] == ':' {
+			s -= 2 // (tcpdump -X: "\t0x0010:  4500 ...")
+		} else if n == 4 && s == 0 && text[i+1] == ' ' && text[i+2] == ' ' {
+			// (tshark -x: "0010  03 53 ...")
+		} else if n < 6 || n > 8 {
+			continue
+		}
+		if s > 0 && text[s-1] != ' ' && text[s-1] != '\t' {
 			continue
 		}
 		h := i + 1

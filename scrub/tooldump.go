@@ -19,15 +19,21 @@ import "bytes"
 type rowShape uint8
 
 const (
-	shapeOdC      rowShape = iota // od -c
-	shapeWords                    // od -x, hexdump: little-endian words
-	shapeOctWords                 // od (-o, its default): the words in octal
-	shapeSpaced                   // od -An -tx1
-	shapeHexLine                  // xxd -p
-	shapeCArray                   // xxd -i
-	shapeUU                       // uuencode
-	shapeQP16                     // quoted-printable of UTF-16
-	numShapes
+	shapeOdC     rowShape = iota // od -c
+	shapeSpaced                  // od -An -tx1
+	shapeHexLine                 // xxd -p
+	shapeCArray                  // xxd -i
+	shapeUU                      // uuencode
+	shapeQP16                    // quoted-printable of UTF-16
+	// rows of numbers (numrows.go)
+	shapeDec1 // od -t d1, -t u1
+	shapeDec2 // od -d, -s, hexdump -d
+	shapeDec4 // od -i, -t u4
+	shapeDec8 // od -l
+	shapeOctW // od's default, hexdump -o, od -t o4
+	shapeHexW // od -x, -t x4, -t x8, hexdump -x
+	shapeBits // xxd -b
+	numRowShapes
 )
 
 // rowGroup is one shape's rows being gathered.
@@ -43,7 +49,8 @@ type rowGroup struct {
 // shows it each line, in the same pass as its own rows) and the spans of
 // the block's rows that hold a known value.
 type toolRows struct {
-	gs  [numShapes]rowGroup
+	gs  [numRowShapes]rowGroup
+	num numRow // (the line's fields, read once for every shape of numbers)
 	out []lineSpan
 }
 
@@ -60,14 +67,24 @@ func (r *toolRows) flush(w *worker, s rowShape) {
 // look reads text (the line at offset at of the block, -1: the line
 // before or after it) as a row of each shape.
 func (r *toolRows) look(w *worker, text []byte, at int) {
-	for s := rowShape(0); s < numShapes; s++ {
+	for s := rowShape(0); s < numRowShapes; s++ {
 		g := &r.gs[s]
 		if len(g.rows) >= maxDumpGroup {
 			r.flush(w, s)
 		}
 		cont := len(g.rows) > 0 || g.open
 		before := len(g.b)
-		from, b, open, ok := parseRow(s, text, cont, g.b)
+		var from int
+		var b []byte
+		var open, ok bool
+		if s < shapeDec1 {
+			from, b, open, ok = parseRow(s, text, cont, g.b)
+		} else {
+			if s == shapeDec1 {
+				r.num.readNumRow(text)
+			}
+			from, b, ok = r.num.words(numShapes[s-shapeDec1], cont, g.b)
+		}
 		if !ok || len(b)-before > maxRowBytes {
 			if cont {
 				r.flush(w, s)
@@ -98,7 +115,7 @@ func (r *toolRows) pending() bool {
 
 // finish flushes every group and returns the spans found.
 func (r *toolRows) finish(w *worker) []lineSpan {
-	for s := rowShape(0); s < numShapes; s++ {
+	for s := rowShape(0); s < numRowShapes; s++ {
 		r.flush(w, s)
 	}
 	return r.out
@@ -166,10 +183,6 @@ func parseRow(s rowShape, text []byte, cont bool, dst []byte) (from int, out []b
 	switch s {
 	case shapeOdC:
 		from, out, ok = parseOdC(text, cont, dst)
-	case shapeWords:
-		from, out, ok = parseWords(text, cont, dst)
-	case shapeOctWords:
-		from, out, ok = parseOctWords(text, cont, dst)
 	case shapeSpaced:
 		from, out, ok = parseSpaced(text, cont, dst)
 	case shapeHexLine:
@@ -268,65 +281,6 @@ func odField(f []byte) int {
 		return int(f[3])
 	}
 	return -1
-}
-
-// wordsRow finds an od or hexdump row of words (each a space and
-// width-1 digits) in text: where they start and the words, up to eight
-// (four at least after a log header, unless a group goes on).
-func wordsRow(text []byte, cont bool, width int) (int, []byte, bool) {
-	h := odOffset(text)
-	if h == 0 && text[0] != ' ' {
-		return 0, nil, false
-	}
-	body := bytes.TrimRight(text[h:], " ")
-	if len(body)%width != 0 || len(body) == 0 || len(body) > width*8 || h == 0 && len(body) < width*4 && !cont {
-		return 0, nil, false
-	}
-	return h, body, true
-}
-
-// parseWords reads an od -x or hexdump row: an offset (or, -An, a
-// space), then up to eight words of four hex digits, one space apart,
-// each two bytes in little-endian order.
-func parseWords(text []byte, cont bool, dst []byte) (int, []byte, bool) {
-	h, body, ok := wordsRow(text, cont, 5)
-	if !ok {
-		return 0, dst, false
-	}
-	out := dst
-	for k := 0; k < len(body); k += 5 {
-		hi, lo := hexN(body, k+1, 2), hexN(body, k+3, 2)
-		if body[k] != ' ' || hi < 0 || lo < 0 {
-			return 0, dst, false
-		}
-		out = append(out, byte(lo), byte(hi))
-	}
-	return h, out, true
-}
-
-// parseOctWords reads an od row in its default format (-o): an offset
-// (or, -An, a space), then up to eight words of six octal digits, one
-// space apart, each two bytes in little-endian order ("060556" is "na").
-func parseOctWords(text []byte, cont bool, dst []byte) (int, []byte, bool) {
-	h, body, ok := wordsRow(text, cont, 7)
-	if !ok {
-		return 0, dst, false
-	}
-	out := dst
-	for k := 0; k < len(body); k += 7 {
-		if body[k] != ' ' || body[k+1] > '1' {
-			return 0, dst, false
-		}
-		x := 0
-		for _, c := range body[k+1 : k+7] {
-			if !isOctal(c) {
-				return 0, dst, false
-			}
-			x = x<<3 | int(c-'0')
-		}
-		out = append(out, byte(x), byte(x>>8))
-	}
-	return h, out, true
 }
 
 // parseSpaced reads a row of bare spaced hex bytes (od -An -tx1,

@@ -16,6 +16,11 @@ var realTools = [][]string{
 	{"od", "-c"}, {"od", "-x"}, {"od", "-An", "-tx1"}, {"od", "-tx1"}, {"od", "-An", "-c"},
 	{"xxd"}, {"xxd", "-p"}, {"xxd", "-p", "-c", "8"}, {"xxd", "-i"}, {"xxd", "-c", "6"}, {"xxd", "-u", "-c", "10"},
 	{"hexdump"}, {"hexdump", "-C"}, {"uuencode", "row.bin"}, {"uuencode", "-m", "row.bin"},
+	// rows of numbers (numrows.go): decimal, octal and hex words of 1 to 8
+	// bytes, and bits
+	{"od"}, {"od", "-d"}, {"od", "-s"}, {"od", "-i"}, {"od", "-l"}, {"od", "-tu1"}, {"od", "-td1"}, {"od", "-tx4"},
+	{"od", "-tx8"}, {"od", "-to4"}, {"od", "-tu4"}, {"od", "-An", "-d"}, {"od", "-An", "-td1"},
+	{"hexdump", "-d"}, {"hexdump", "-o"}, {"hexdump", "-x"}, {"xxd", "-b"}, {"xxd", "-b", "-c", "4"},
 }
 
 // TestRealToolDumps: every corpus value (after a line of its own, as a

@@ -24,6 +24,8 @@ var toolForms = []Form{
 	{Name: "xxd-p-c8", Bare: true, Render: func(v string) string { return "hex:\n" + wrapAt(hex.EncodeToString([]byte(v)), 16) }},
 	{Name: "xxd-i", Bare: true, Render: func(v string) string { return "unsigned char row[] = {\n" + XxdI([]byte(v)) + "\n};" }},
 	{Name: "xxd-c6", Bare: true, Render: func(v string) string { return "payload:\n" + XxdC([]byte(v), 6) }},
+	{Name: "tcpdump-X", Bare: true, Render: func(v string) string { return "IP 10.0.0.5.41234 > 10.0.0.9.3306: length 64\n" + TcpdumpX([]byte("\x03SELECT '"+v+"'")) }},
+	{Name: "tshark-x", Bare: true, Render: func(v string) string { return "Frame 7:\n" + TsharkX([]byte("\x00\x1a+<M^\x08\x00E\x00\x03SELECT '"+v+"'")) }},
 	{Name: "go-bytes", Render: func(v string) string { return "DEBUG row bytes=" + fmt.Sprint([]byte(v)) }},
 	{Name: "java-bytes", Render: func(v string) string { return "bytes=" + javaBytes([]byte(v)) }},
 	{Name: "c-array-inline", Render: func(v string) string { return "static const uint8_t k[] = {" + cHex([]byte(v), ", ") + "};" }},
@@ -67,6 +69,48 @@ func OdC(b []byte) string {
 	}
 	fmt.Fprintf(&out, "%07o", len(b))
 	return out.String()
+}
+
+// TcpdumpX is tcpdump -X's rows: "0x" and a 4-digit offset, the bytes
+// in groups of two, the ASCII column.
+func TcpdumpX(b []byte) string {
+	var rows []string
+	for off := 0; off < len(b); off += 16 {
+		row := b[off:min(off+16, len(b))]
+		var g []string
+		for i := 0; i < len(row); i += 2 {
+			g = append(g, hex.EncodeToString(row[i:min(i+2, len(row))]))
+		}
+		rows = append(rows, fmt.Sprintf("\t0x%04x:  %-39s  %s", off, strings.Join(g, " "), asciiColumn(row)))
+	}
+	return strings.Join(rows, "\n")
+}
+
+// TsharkX is tshark -x's rows: a 4-digit offset, the bytes spaced in
+// two halves of eight, the ASCII column.
+func TsharkX(b []byte) string {
+	var rows []string
+	for off := 0; off < len(b); off += 16 {
+		row := b[off:min(off+16, len(b))]
+		h := spacedHex(row[:min(8, len(row))], 16)[1:]
+		if len(row) > 8 {
+			h += "  " + spacedHex(row[8:], 16)[1:]
+		}
+		rows = append(rows, fmt.Sprintf("%04x  %-49s %s", off, h, asciiColumn(row)))
+	}
+	return strings.Join(rows, "\n")
+}
+
+// asciiColumn: the bytes as a dump's last column shows them.
+func asciiColumn(b []byte) string {
+	var s strings.Builder
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			c = '.'
+		}
+		s.WriteByte(c)
+	}
+	return s.String()
 }
 
 // OdX is od -x's output: 16-bit words in little-endian order.
@@ -292,6 +336,7 @@ func toolViews(s string) []string {
 		add(b)
 	}
 	add(uuDecode(s))
+	out = append(out, numDumpViews(s)...)
 	// base85, Z85, Ascii85, base58, base32hex of each token
 	for _, tok := range radixTok.FindAllString(s, -1) {
 		for _, t := range []string{tok, strings.TrimSuffix(strings.TrimPrefix(tok, "<~"), "~>")} {
