@@ -24,8 +24,12 @@ var toolForms = []Form{
 	{Name: "xxd-p-c8", Bare: true, Render: func(v string) string { return "hex:\n" + wrapAt(hex.EncodeToString([]byte(v)), 16) }},
 	{Name: "xxd-i", Bare: true, Render: func(v string) string { return "unsigned char row[] = {\n" + XxdI([]byte(v)) + "\n};" }},
 	{Name: "xxd-c6", Bare: true, Render: func(v string) string { return "payload:\n" + XxdC([]byte(v), 6) }},
-	{Name: "tcpdump-X", Bare: true, Render: func(v string) string { return "IP 10.0.0.5.41234 > 10.0.0.9.3306: length 64\n" + TcpdumpX([]byte("\x03SELECT '"+v+"'")) }},
-	{Name: "tshark-x", Bare: true, Render: func(v string) string { return "Frame 7:\n" + TsharkX([]byte("\x00\x1a+<M^\x08\x00E\x00\x03SELECT '"+v+"'")) }},
+	{Name: "tcpdump-X", Bare: true, Render: func(v string) string {
+		return "IP 10.0.0.5.41234 > 10.0.0.9.3306: length 64\n" + TcpdumpX([]byte("\x03SELECT '"+v+"'"))
+	}},
+	{Name: "tshark-x", Bare: true, Render: func(v string) string {
+		return "Frame 7:\n" + TsharkX([]byte("\x00\x1a+<M^\x08\x00E\x00\x03SELECT '"+v+"'"))
+	}},
 	{Name: "go-bytes", Render: func(v string) string { return "DEBUG row bytes=" + fmt.Sprint([]byte(v)) }},
 	{Name: "java-bytes", Render: func(v string) string { return "bytes=" + javaBytes([]byte(v)) }},
 	{Name: "c-array-inline", Render: func(v string) string { return "static const uint8_t k[] = {" + cHex([]byte(v), ", ") + "};" }},
