@@ -27,9 +27,11 @@ func (w *worker) hexDumpGroups(data, prev, next []byte) []lineSpan {
 		group, run = group[:0], run[:0]
 	}
 	var tools toolRows // (the other tools' rows, in the same pass)
+	var cols colRows   // (and columns: columns.go)
 	look := func(line []byte, at int) {
 		text := trimEOL(line)
 		tools.look(w, text, at)
+		cols.look(w, text, at)
 		if from, n, ok := parseDumpRow(text); ok && len(group) < maxDumpGroup {
 			group = append(group, groupLine{at, from, len(text), 0})
 			run = appendHex(run, text[from:n])
@@ -38,9 +40,10 @@ func (w *worker) hexDumpGroups(data, prev, next []byte) []lineSpan {
 		}
 		flush()
 	}
-	groupLines(data, prev, next, func() bool { return len(group) > 0 || tools.pending() }, look)
+	groupLines(data, prev, next, func() bool { return len(group) > 0 || tools.pending() || cols.pending() }, look)
 	flush()
-	return append(out, tools.finish(w)...)
+	cols.flush(w)
+	return append(append(out, tools.finish(w)...), cols.out...)
 }
 
 // dumpSpans appends the spans of a group's rows (their hex joined in

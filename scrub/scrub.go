@@ -396,12 +396,14 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 		if len(line) > 0 {
 			release(line)
 			start := len(cur.in)
+			before := lastLine
 			cur.in = append(cur.in, line...)
 			lastLine = cur.in[start:]
 			cur.lines++
 			// (not after a line whose last base64 run may go on in the
-			// next: a wrapped blob stays in one block)
-			if len(cur.in) >= 256<<10 && (!mayGoOnB64(line) || len(cur.in) >= 256<<10+blobGroupMax) {
+			// next: a wrapped blob stays in one block; nor after a line
+			// alike the one before, a dump's row or a column's)
+			if n := len(cur.in); n >= 256<<10 && (!mayGoOnB64(line) && (!alikeLines(before, lastLine) || n >= 256<<10+maxAlike) || n >= 256<<10+blobGroupMax) {
 				flush()
 			}
 		}
@@ -417,6 +419,25 @@ func readBlocks(src io.Reader, emit func(*block)) error {
 			return fmt.Errorf("scrub: read: %w", err)
 		}
 	}
+}
+
+// maxAlike bounds how far past its size a block waits for a line that is
+// no row of the one before (an ordinary log's lines are alike too).
+const maxAlike = 48 << 10
+
+// alikeLines: b may be a row of the same dump or column as a (its
+// length within a column's middle of a's, its first bytes a's, digits
+// counting as equal): the rows' group is read whole in one block.
+func alikeLines(a, b []byte) bool {
+	if len(a) < 2 || len(b) < 2 || len(a)-len(b) > maxColMid || len(b)-len(a) > maxColMid {
+		return false
+	}
+	for i := range min(4, len(a), len(b)) {
+		if a[i] != b[i] && !(isDigit(a[i]) && isDigit(b[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxLine: longer lines are scrubbed in pieces of about this size (a

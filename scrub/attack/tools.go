@@ -341,6 +341,7 @@ func toolViews(s string) []string {
 	}
 	add(uuDecode(s))
 	out = append(out, numDumpViews(s)...)
+	out = append(out, columnViews(s)...)
 	// base85, Z85, Ascii85, base58, base32hex of each token
 	for _, tok := range radixTok.FindAllString(s, -1) {
 		for _, t := range []string{tok, strings.TrimSuffix(strings.TrimPrefix(tok, "<~"), "~>")} {
