@@ -195,6 +195,9 @@ func sharedHeader(a, b []byte) int {
 	if n < 16 {
 		return 0
 	}
+	if criPartial(a, b, n) {
+		n += 2 // (records.go)
+	}
 	return n
 }
 
@@ -242,6 +245,12 @@ func shapePrefix(a, b []byte) int {
 func (w *worker) seam(aline []byte, a seamSide, bline []byte, bv *view, bs *rep, sb *[]span) {
 	if a.tail.at >= len(a.v.text) || len(bs.b) == 0 {
 		return
+	}
+	if _, _, _, ok := dockerLog(aline); ok {
+		if skip, _, _, ok := dockerLog(bline); ok {
+			w.seamAfter(a, bv, bs, sb, skip) // (records.go)
+			return
+		}
 	}
 	if skip := sharedHeader(aline, bline); skip > 0 {
 		w.seamAfter(a, bv, bs, sb, skip)

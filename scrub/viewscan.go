@@ -157,7 +157,10 @@ func (w *worker) knownSpans(line []byte, spans []span) ([]span, seamSides) {
 	if final != plain {
 		sides[1] = seamSide{final, w.lineGoesOn}
 	}
-	copy(sides[2:], w.oneSides)
+	n := copy(sides[2:], w.oneSides)
+	if r, ok := w.recordSide(line, final); ok && 2+n < len(sides) {
+		sides[2+n] = r // (a partial container log record: records.go)
+	}
 	return spans, sides
 }
 

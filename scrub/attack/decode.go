@@ -6,6 +6,7 @@ import (
 	"compress/zlib"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"html"
 	"io"
 	"regexp"
@@ -88,7 +89,42 @@ func joins(text string) []string {
 		}
 		out = append(out, glued.String(), spaced.String())
 	}
+	out = append(out, recordJoins(text)...)
 	return append(out, tableJoins(text)...)
+}
+
+var (
+	dockerRec = regexp.MustCompile(`(?m)^\{"log": ?("(?:[^"\\]|\\.)*")`)
+	criRec    = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT[0-9:.]+Z (?:stdout|stderr) [PF] `)
+)
+
+// recordJoins: container log records read as the lines they carry
+// (json-file's log strings joined, CRI's prefixes dropped and its
+// partial records joined).
+func recordJoins(text string) []string {
+	var out []string
+	if ms := dockerRec.FindAllStringSubmatch(text, -1); len(ms) > 0 {
+		var b strings.Builder
+		for _, m := range ms {
+			var s string
+			if json.Unmarshal([]byte(m[1]), &s) == nil {
+				b.WriteString(s)
+			}
+		}
+		out = append(out, b.String())
+	}
+	if criRec.MatchString(text) {
+		var b strings.Builder
+		for _, l := range strings.Split(text, "\n") {
+			p := criRec.FindString(l)
+			b.WriteString(l[len(p):])
+			if !strings.HasSuffix(p, "P ") {
+				b.WriteByte('\n')
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
 }
 
 func decodeAll(s string) []string {

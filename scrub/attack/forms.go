@@ -8,6 +8,7 @@
 package attack
 
 import (
+	"encoding/json"
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
@@ -159,10 +160,28 @@ var Forms = []Form{
 		a, b := half(v)
 		return "{'name': (" + PyRepr(a) + "\n          " + PyRepr(b) + ")}"
 	}},
+	// A line over 16 KB cut by the container runtime into records
+	// (here cut in the value, as a longer line's cut may fall anywhere).
+	{Name: "split-docker-json", Bare: true, Applies: splittable, Render: func(v string) string {
+		a, b := half(v)
+		return "container log:\n" + DockerRecord("INFO nova.compute.manager [-] name="+a) + "\n" + DockerRecord(b+" (migrated)\n")
+	}},
+	{Name: "split-cri", Bare: true, Applies: splittable, Render: func(v string) string {
+		a, b := half(v)
+		return "container log:\n2026-11-21T10:00:00.517612345Z stdout P INFO nova.compute.manager [-] name=" + a +
+			"\n2026-11-21T10:00:00.517612399Z stdout F " + b + " (migrated)"
+	}},
 	{Name: "split-separator", Applies: splittable, Render: func(v string) string {
 		a, b := half(v)
 		return "fields " + a + " | " + b + " end"
 	}},
+}
+
+// DockerRecord is a json-file log driver's record of text (Docker's
+// compact JSON).
+func DockerRecord(text string) string {
+	b, _ := json.Marshal(text)
+	return `{"log":` + string(b) + `,"stream":"stdout","time":"2026-11-21T10:00:00.517612345Z"}`
 }
 
 // QuotedPrintable is Python's quopri.encodestring (header: the MIME
