@@ -25,6 +25,7 @@ const (
 	shapeCArray                  // xxd -i
 	shapeUU                      // uuencode
 	shapeQP16                    // quoted-printable of UTF-16
+	shapeRFC2231                 // a MIME parameter's continuations (filename*1*=...)
 	// rows of numbers (numrows.go)
 	shapeDec1 // od -t d1, -t u1
 	shapeDec2 // od -d, -s, hexdump -d
@@ -191,6 +192,8 @@ func parseRow(s rowShape, text []byte, cont bool, dst []byte) (from int, out []b
 		from, out, ok = parseCArray(text, cont, dst)
 	case shapeUU:
 		from, out, ok = parseUU(text, cont, dst)
+	case shapeRFC2231:
+		from, out, ok = parseRFC2231(text, cont, dst)
 	case shapeQP16:
 		return parseQP16(text, cont, dst)
 	}
@@ -491,4 +494,64 @@ func parseQP16(text []byte, cont bool, dst []byte) (int, []byte, bool, bool) {
 		out = append(out, body[k])
 	}
 	return from, out, soft, true
+}
+
+// parseRFC2231 reads a MIME header's parameter continuation (RFC 2231:
+// `filename*0*=UTF-8''Proj%20Ni;`, then ` filename*1*=ghtingale;`):
+// the value of its section N (0 on a group's first row), its %XX
+// decoded when the section is extended ('*' before '='), the first's
+// charset and language dropped, quotes taken off.
+func parseRFC2231(text []byte, cont bool, dst []byte) (int, []byte, bool) {
+	i := bytes.IndexByte(text, '*')
+	for ; i >= 0; i = nextStar(text, i) {
+		j := i + 1
+		for j < len(text) && isDigit(text[j]) && j < i+4 {
+			j++
+		}
+		if j == i+1 || j >= len(text) || i == 0 || text[i-1] >= 0x80 || asciiAlnum[text[i-1]] == 0 || !cont && (j != i+2 || text[i+1] != '0') {
+			continue
+		}
+		ext := text[j] == '*'
+		if ext {
+			j++
+		}
+		if j >= len(text) || text[j] != '=' {
+			continue
+		}
+		from := j + 1
+		end := from
+		for end < len(text) && text[end] != ';' {
+			end++
+		}
+		val := bytes.TrimSpace(text[from:end])
+		if ext && text[i+1] == '0' && j == i+3 {
+			if k := bytes.IndexByte(val, '\''); k >= 0 {
+				if k2 := bytes.IndexByte(val[k+1:], '\''); k2 >= 0 {
+					val = val[k+1+k2+1:] // (charset'language')
+				}
+			}
+		}
+		if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+			val = val[1 : len(val)-1]
+		}
+		out := dst
+		for k := 0; k < len(val); k++ {
+			if c := val[k]; ext && c == '%' && hexN(val, k+1, 2) >= 0 {
+				out = append(out, byte(hexN(val, k+1, 2)))
+				k += 2
+			} else {
+				out = append(out, c)
+			}
+		}
+		return from, out, true
+	}
+	return 0, dst, false
+}
+
+// nextStar is the next '*' in text after i, or -1.
+func nextStar(text []byte, i int) int {
+	if k := bytes.IndexByte(text[i+1:], '*'); k >= 0 {
+		return i + 1 + k
+	}
+	return -1
 }

@@ -130,7 +130,7 @@ func families(text []byte) uint8 {
 		if e == 0 || f&e != 0 {
 			continue
 		}
-		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) || e == famQP && qpLen(text, i) == 0 && !mimeQ(text, i) && !qpRun(text, i) ||
+		if e == famQuote && (i+1 >= len(text) || text[i+1] != c) || e == famQP && qpLen(text, i) == 0 && !mimeQ(text, i) && !qpRun(text, i) && !qpSpace(text, i) && decodeWord(text, i, nil) == 0 ||
 			e == famANSI && (c != '\b' || i == 0) && csiLen(text, i) == 0 || e == famIDNA && punyLabel(text, i) == 0 {
 			continue
 		}
@@ -254,6 +254,9 @@ func decodeEscape(src []byte, i int, v *view) int {
 	case 'x', 'X':
 		return decodePuny(src, i, v)
 	case '=':
+		if n := decodeWord(src, i, v); n > 0 {
+			return n
+		}
 		// (only in text that has quoted-printable of non-ASCII or a MIME
 		// word: then "=09" and "=5F" are a tab and '_' too)
 		n := qpLen(src, i)
@@ -420,6 +423,40 @@ func csiLen(src []byte, i int) int {
 		return j + 1 - i
 	}
 	return 0
+}
+
+// qpSpace: src[i:] is quoted-printable's "=20" (or "=09") after a word
+// and before a letter or digit ("Project=20Nightingale", "(555)=20123":
+// a body whose only escapes are its spaces; "size=20" is none).
+func qpSpace(src []byte, i int) bool {
+	return i > 0 && i+3 < len(src) && (src[i+1] == '2' && src[i+2] == '0' || src[i+1] == '0' && src[i+2] == '9') &&
+		src[i-1] > ' ' && src[i-1] != '=' && (src[i+3] >= 0x80 || asciiAlnum[src[i+3]] != 0 || src[i+3] == '(')
+}
+
+// decodeWord decodes a MIME encoded word at src[i] ("=?UTF-8?B?U8O4cmVu?=",
+// "=?utf-8?q?S=C3=B8ren_?=": mimeWord) into v (nil: only its length),
+// each byte standing for the whole word, and returns its length, or 0
+// if there is none. Its bytes are pushed as they are, whatever its
+// charset (the legacy views read 8-bit ones). Decoded in the line's view,
+// a header folded between two words is read across the seam of its
+// lines (red team scrubatk20: a value cut into two B words).
+func decodeWord(src []byte, i int, v *view) int {
+	if i+1 >= len(src) || src[i+1] != '?' {
+		return 0
+	}
+	var buf [256]byte
+	out := buf[:0]
+	end, ok := mimeWord(src, i, &out)
+	if !ok {
+		return 0
+	}
+	if v != nil {
+		for _, c := range out {
+			v.push(c, i, end)
+		}
+		v.touched |= touchSkel | touchB64
+	}
+	return end - i
 }
 
 // mimeQ: src[i:] starts a MIME encoded word in Q encoding

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"html"
 	"io"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -90,6 +91,7 @@ func joins(text string) []string {
 		out = append(out, glued.String(), spaced.String())
 	}
 	out = append(out, recordJoins(text)...)
+	out = append(out, paramJoins(text)...)
 	return append(out, tableJoins(text)...)
 }
 
@@ -97,6 +99,33 @@ var (
 	dockerRec = regexp.MustCompile(`(?m)^\{"log": ?("(?:[^"\\]|\\.)*")`)
 	criRec    = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT[0-9:.]+Z (?:stdout|stderr) [PF] `)
 )
+
+var paramSection = regexp.MustCompile(`(?m)\b[A-Za-z-]+\*(\d+)(\*?)=("[^"]*"|[^;\s]*)`)
+
+// paramJoins: a MIME parameter's RFC 2231 sections joined (an extended
+// section's %XX decoded, the first's charset'language' dropped).
+func paramJoins(text string) []string {
+	ms := paramSection.FindAllStringSubmatch(text, -1)
+	if len(ms) < 2 {
+		return nil
+	}
+	var b strings.Builder
+	for _, m := range ms {
+		v := strings.Trim(m[3], `"`)
+		if m[2] == "*" {
+			if m[1] == "0" {
+				if parts := strings.SplitN(v, "'", 3); len(parts) == 3 {
+					v = parts[2]
+				}
+			}
+			if u, err := url.PathUnescape(v); err == nil {
+				v = u
+			}
+		}
+		b.WriteString(v)
+	}
+	return []string{b.String()}
+}
 
 // recordJoins: container log records read as the lines they carry
 // (json-file's log strings joined, CRI's prefixes dropped and its

@@ -39,6 +39,22 @@ var moreForms = []Form{
 		pre := strings.Repeat("-", max(0, 57-len(a)))
 		return "Content-Transfer-Encoding: base64\n\n" + wrap76(base64.StdEncoding.EncodeToString([]byte(pre+v+"\nRegards\n")))
 	}},
+	{Name: "qp-spaces", Bare: true, Applies: func(v string) bool { return strings.Contains(v, " ") }, Render: func(v string) string {
+		// (a body whose only escapes are its spaces)
+		return "Content-Transfer-Encoding: quoted-printable\n\nowner=" + strings.ReplaceAll(v, " ", "=20")
+	}},
+	{Name: "mime-b-folded", Bare: true, Applies: splittable, Render: func(v string) string {
+		a, b := half(v)
+		return "Subject: =?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte(a)) + "?=\n =?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte(b)) + "?="
+	}},
+	{Name: "mime-q-folded", Bare: true, Applies: splittable, Render: func(v string) string {
+		a, b := half(v)
+		return "Subject: =?utf-8?q?" + QuotedPrintable(a, true) + "?=\n =?utf-8?q?" + QuotedPrintable(b, true) + "?="
+	}},
+	{Name: "rfc2231-continued", Bare: true, Applies: splittable, Render: func(v string) string {
+		a, b := half(v)
+		return "Content-Disposition: attachment;\n filename*0*=UTF-8''" + pctAll(a) + ";\n filename*1*=" + pctAll(b)
+	}},
 	{Name: "mime-b64-gzip-wrapped", Bare: true, Render: func(v string) string {
 		var b bytes.Buffer
 		zw := gzip.NewWriter(&b)
@@ -71,6 +87,20 @@ func between(v, sep string) string {
 			b.WriteString(sep)
 		}
 		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// pctAll is RFC 2231's extended value: every byte but letters and
+// digits as %XX.
+func pctAll(v string) string {
+	var b strings.Builder
+	for _, c := range []byte(v) {
+		if c < 0x80 && (unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))) {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
 	}
 	return b.String()
 }
