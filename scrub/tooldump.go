@@ -497,7 +497,7 @@ func parseQP16(text []byte, cont bool, dst []byte) (int, []byte, bool, bool) {
 }
 
 // parseRFC2231 reads a MIME header's parameter continuation (RFC 2231:
-// `filename*0*=UTF-8''Proj%20Ni;`, then ` filename*1*=ghtingale;`):
+// `filename*0*=UTF-8”Proj%20Ni;`, then ` filename*1*=ghtingale;`):
 // the value of its section N (0 on a group's first row), its %XX
 // decoded when the section is extended ('*' before '='), the first's
 // charset and language dropped, quotes taken off.

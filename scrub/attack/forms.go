@@ -8,11 +8,11 @@
 package attack
 
 import (
-	"encoding/json"
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
