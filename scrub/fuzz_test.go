@@ -45,7 +45,11 @@ func FuzzDecoders(f *testing.F) {
 		"\xcd\xf5\xd0\xa1\xc3\xf7 \xa4\xfd\xa4p\x89\xa4\x8f\xac\x8e\xa1\x8f\xa1\xa1", "(10)mail-relay(4)acme(0) (3)x(99)y(0) (0)",
 		`{"a": "mail-relay.acme", "b": "-north.internal"} ['x', 'y'] "a","b":"c" 'a','b'`, "[P0764]b 137.201", "req-636f7272656374 req-3f2504e0-4f89 ab_cdef0123456789",
 		// od's octal words, cat -v's and rsyslog's bytes (tooldump.go, decode_meta.go), comma hex
-		"0000000 060556 062555 051475 134303 0000020 141547", "SM-CM-8ren M-CM-^XdegM-^?M-", "S#303#270ren #3 #777", "hex(2):53,00,f8,00, 53, c3, b8"} {
+		"0000000 060556 062555 051475 134303 0000020 141547", "SM-CM-8ren M-CM-^XdegM-^?M-", "S#303#270ren #3 #777", "hex(2):53,00,f8,00, 53, c3, b8",
+		// rows of numbers, tcpdump's and tshark's rows, MIME words, RFC 2231, QP spaces (numrows.go, hexdump.go, views.go)
+		"0000000 28526 25972 -18237  2670", "0000010   30753   21280   47299", "00000000: 01101110 01101111  no", "0000000 65746f6e 3072543d 3326726f64346275",
+		"	0x0010:  0353 454c 4543 5420  .SELECT ", "0010  03 53 45 4c 45 43 54 20  27 54 72 30", "=?UTF-8?B?U8O4cmVu?= =?utf-8?q?S=C3=B8ren_?= =?x?B?!?=",
+		" filename*0*=UTF-8''Proj%20Ni; filename*1*=\"ght\";x*", "owner=Project=20Nightingale=09x =20"} {
 		f.Add([]byte(s))
 	}
 	if files, _ := filepath.Glob("testdata/compressed/*"); len(files) > 0 {
