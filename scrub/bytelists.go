@@ -153,3 +153,44 @@ func commaHex(t []byte) bool {
 		}
 	}
 }
+
+// parseCharList reads a row of a list of quoted characters that goes on
+// over rows (Node's util.inspect of Array.from(s): "  'S', '3', 'c',";
+// a wrapped Python list(s)): each item one character (or an escaped
+// quote or backslash) in ' or ", a comma between; two items at least
+// unless a group goes on.
+func parseCharList(text []byte, cont bool, dst []byte) (int, []byte, bool) {
+	h := 0
+	for h < len(text) && (text[h] == ' ' || text[h] == '\t' || text[h] == '[') && h < 16 {
+		h++
+	}
+	out, n := dst, 0
+	for i := h; i < len(text); {
+		q := text[i]
+		if q != '\'' && q != '"' || i+2 >= len(text) {
+			return 0, dst, false
+		}
+		j := i + 1
+		if text[j] == '\\' {
+			j++
+			out = append(out, text[j])
+			j++
+		} else {
+			_, size := utf8.DecodeRune(text[j:])
+			out = append(out, text[j:j+size]...)
+			j += size
+		}
+		if j >= len(text) || text[j] != q {
+			return 0, dst, false
+		}
+		n++
+		i = j + 1
+		for i < len(text) && (text[i] == ',' || text[i] == ' ' || text[i] == ']') {
+			i++
+		}
+	}
+	if n == 0 || n < 2 && !cont {
+		return 0, dst, false
+	}
+	return h, out, true
+}

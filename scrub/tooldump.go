@@ -26,6 +26,7 @@ const (
 	shapeUU                      // uuencode
 	shapeQP16                    // quoted-printable of UTF-16
 	shapeRFC2231                 // a MIME parameter's continuations (filename*1*=...)
+	shapeCharList                // a list of characters over rows (Node's util.inspect of Array.from(s))
 	// rows of numbers (numrows.go)
 	shapeDec1 // od -t d1, -t u1
 	shapeDec2 // od -d, -s, hexdump -d
@@ -194,6 +195,8 @@ func parseRow(s rowShape, text []byte, cont bool, dst []byte) (from int, out []b
 		from, out, ok = parseUU(text, cont, dst)
 	case shapeRFC2231:
 		from, out, ok = parseRFC2231(text, cont, dst)
+	case shapeCharList:
+		from, out, ok = parseCharList(text, cont, dst)
 	case shapeQP16:
 		return parseQP16(text, cont, dst)
 	}

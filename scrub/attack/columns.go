@@ -21,6 +21,21 @@ var columnForms = []Form{
 		return "PS> [Text.Encoding]::Unicode.GetBytes($s)\n" + perLine(v, "%s", utf16Bytes)
 	}},
 	{Name: "ord-per-line", Bare: true, Render: func(v string) string { return "codes:\n" + perLine(v, "%s", ords) }},
+	{Name: "node-inspect-chars", Bare: true, Render: func(v string) string { return "console.log(Array.from(s)):\n" + nodeChars(v) }},
+}
+
+// nodeChars is Node's util.inspect of Array.from(v): six quoted
+// characters a row.
+func nodeChars(v string) string {
+	var items []string
+	for _, c := range strings.Split(v, "") {
+		items = append(items, "'"+strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(c)+"'")
+	}
+	var rows []string
+	for i := 0; i < len(items); i += 6 {
+		rows = append(rows, "  "+strings.Join(items[i:min(i+6, len(items))], ", "))
+	}
+	return "[\n" + strings.Join(rows, ",\n") + "\n]"
 }
 
 func init() { Forms = append(Forms, columnForms...) }
