@@ -19,14 +19,14 @@ import "bytes"
 type rowShape uint8
 
 const (
-	shapeOdC     rowShape = iota // od -c
-	shapeSpaced                  // od -An -tx1
-	shapeHexLine                 // xxd -p
-	shapeCArray                  // xxd -i
-	shapeUU                      // uuencode
-	shapeQP16                    // quoted-printable of UTF-16
-	shapeRFC2231                 // a MIME parameter's continuations (filename*1*=...)
-	shapeCharList                // a list of characters over rows (Node's util.inspect of Array.from(s))
+	shapeOdC      rowShape = iota // od -c
+	shapeSpaced                   // od -An -tx1
+	shapeHexLine                  // xxd -p
+	shapeCArray                   // xxd -i
+	shapeUU                       // uuencode
+	shapeQP16                     // quoted-printable of UTF-16
+	shapeRFC2231                  // a MIME parameter's continuations (filename*1*=...)
+	shapeCharList                 // a list of characters over rows (Node's util.inspect of Array.from(s))
 	// rows of numbers (numrows.go)
 	shapeDec1 // od -t d1, -t u1
 	shapeDec2 // od -d, -s, hexdump -d
