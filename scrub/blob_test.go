@@ -321,3 +321,29 @@ func TestPEMArmorEndsGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestWrappedBlobNumberAfterEquals: a wrapped blob whose text has
+// "owner=2001:db8:..." (an address after '=', as "=20" and a digit): its
+// last line, which holds the value's end, is scrubbed with the others
+// (read as quoted-printable, "=20" a space, the view's other hit had
+// trimmed the group; red team scrubatk20, P1515).
+func TestWrappedBlobNumberAfterEquals(t *testing.T) {
+	s, err := New(Options{Values: []Value{{Kind: "ip", Text: "2001:db8:4a2b::17:cafe"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := "#cloud-config\npackages: [mariadb-client]\nwrite_files:\n  - path: /etc/app.conf\n    content: 'owner=2001:db8:4a2b::17:cafe'\n"
+	b64 := base64.StdEncoding.EncodeToString([]byte(doc))
+	in := "user_data: |\n"
+	for i := 0; i < len(b64); i += 76 {
+		in += "  " + b64[i:min(i+76, len(b64))] + "\n"
+	}
+	var out bytes.Buffer
+	if _, err := s.Scrub(&out, strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "[scrubbed:") {
+		t.Errorf("the blob's last line %q (the value's end) was left:\n%s", last, out.String())
+	}
+}

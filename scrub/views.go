@@ -426,11 +426,22 @@ func csiLen(src []byte, i int) int {
 }
 
 // qpSpace: src[i:] is quoted-printable's "=20" (or "=09") after a word
-// and before a letter or digit ("Project=20Nightingale", "(555)=20123":
-// a body whose only escapes are its spaces; "size=20" is none).
+// and before a letter ("Project=20Nightingale": a body whose only
+// escapes are its spaces), or before a digit after ')' or when another
+// follows ("(555)=20123"; "size=20" and "owner=2001:db8::1" are none: a
+// blob's "owner=2001:db8:..." read as "owner 01:..." lost a wrapped
+// blob's last line its value was in).
 func qpSpace(src []byte, i int) bool {
-	return i > 0 && i+3 < len(src) && (src[i+1] == '2' && src[i+2] == '0' || src[i+1] == '0' && src[i+2] == '9') &&
-		src[i-1] > ' ' && src[i-1] != '=' && (src[i+3] >= 0x80 || asciiAlnum[src[i+3]] != 0 || src[i+3] == '(')
+	if i == 0 || i+3 >= len(src) || !(src[i+1] == '2' && src[i+2] == '0' || src[i+1] == '0' && src[i+2] == '9') || src[i-1] <= ' ' || src[i-1] == '=' {
+		return false
+	}
+	switch c := src[i+3]; {
+	case c >= 0x80 || c == '(' || c < 0x80 && asciiAlnum[c] != 0 && !isDigit(c):
+		return true
+	case isDigit(c):
+		return src[i-1] == ')' || bytes.Contains(src[i+3:], []byte("=20"))
+	}
+	return false
 }
 
 // decodeWord decodes a MIME encoded word at src[i] ("=?UTF-8?B?U8O4cmVu?=",
