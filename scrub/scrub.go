@@ -186,7 +186,8 @@ type worker struct {
 	bufs     [][]byte // per blob depth: decoded bytes
 	misses   blobMisses
 	seamRep  rep
-	endRep   rep // isAlnumEnd's
+	numJoin  []byte // (numseam.go)
+	endRep   rep    // isAlnumEnd's
 	// markers: a keyed MAC and the tags of recent secrets.
 	markMAC    hash.Hash
 	markSum    [sha256.Size]byte

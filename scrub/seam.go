@@ -94,6 +94,9 @@ func (w *worker) scanLines(data, prev, next []byte, inKey *bool, emit func(line 
 		w.seamPrev = nil
 		if !first {
 			last.spans = append(last.spans, w.seamA...)
+			if from, to := numTail(last.line); from >= 0 && w.m.active() {
+				w.numSeam(last, from, to, cur) // (numseam.go)
+			}
 			emit(last.line, last.spans)
 		}
 		last, first = cur, false
