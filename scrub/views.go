@@ -446,7 +446,7 @@ func qpSpace(src []byte, i int) bool {
 
 // decodeWord decodes a MIME encoded word at src[i] ("=?UTF-8?B?U8O4cmVu?=",
 // "=?utf-8?q?S=C3=B8ren_?=": mimeWord) into v (nil: only its length),
-// each byte standing for the whole word, and returns its length, or 0
+// each byte standing for the word's text, and returns its length, or 0
 // if there is none. Its bytes are pushed as they are, whatever its
 // charset (the legacy views read 8-bit ones). Decoded in the line's view,
 // a header folded between two words is read across the seam of its
@@ -462,8 +462,12 @@ func decodeWord(src []byte, i int, v *view) int {
 		return 0
 	}
 	if v != nil {
+		// (each byte stands for the word's text, not its "=?utf-8?b?"
+		// and "?=": a UUID found in it is the UUID's text, as verify
+		// reads a hit's shape)
+		p := i + 2 + bytes.IndexByte(src[i+2:], '?') + 3
 		for _, c := range out {
-			v.push(c, i, end)
+			v.push(c, p, end-2)
 		}
 		v.touched |= touchSkel | touchB64
 	}

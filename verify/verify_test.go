@@ -230,7 +230,9 @@ func TestEveryForm(t *testing.T) {
 	sqlEscape := strings.NewReplacer(`\`, `\\`, `'`, `\'`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\x00", `\0`, "\x1a", `\Z`)
 	for kind, v := range originals {
 		for _, f := range attack.Forms {
-			if f.Bare || f.Applies != nil && !f.Applies(v) || strings.HasPrefix(f.Name, "split") || strings.HasSuffix(f.Name, "-cut") ||
+			// (A value a character a line is read down a log's column,
+			// not inside one cell: ansible-loop.)
+			if f.Bare || f.Applies != nil && !f.Applies(v) || strings.HasPrefix(f.Name, "split") || strings.HasSuffix(f.Name, "-cut") || f.Name == "ansible-loop" ||
 				kind == "uuid" && (strings.HasPrefix(f.Name, "html-") && f.Name != "html-named" || strings.HasPrefix(f.Name, "utf16") || f.Name == "zero-width" || f.Name == "soft-hyphen" ||
 					f.Name == "code-points" || strings.HasPrefix(f.Name, "codepoints-") || f.Name == "pg-bytea-hex" || f.Name == "utf8-bytes" || f.Name == "xxd-p-groups" || f.Name == "sql-char" || f.Name == "homoglyph" ||
 					f.Name == "glued-both" || f.Name == "c-octal-punct" || f.Name == "go-bytes" || f.Name == "java-bytes" ||
