@@ -190,6 +190,34 @@ func TestRedTeam17Forms(t *testing.T) {
 	})
 }
 
+// TestFramedTextOnly: a value in bytes of no text is found as written,
+// framed by binary bytes; the same digits with control bytes between
+// them are chance (a generated SSH key's random bytes decoded: each
+// control byte a separator, a Latin-1 letter folded, a short IPv6
+// address turned up in nova's scaled dump, 1 pipeline run in 300).
+func TestFramedTextOnly(t *testing.T) {
+	vs, ix := secretsOf([]string{"10.4.27.19"})
+	checkGone(t, vs, ix, []lineCase{
+		{"key=mgGPA8QxMC40LjI3LjE5hwKTBP4GgQeIEZUT", "mgGPA8QxMC40LjI3"},
+		{"key=mgGPA8QxMAw0CjI3BTE5hwKTBP4GgQeIEZUT", ""},
+	})
+	for _, c := range []struct {
+		b    string
+		want bool
+	}{
+		{"10.4.27.19", true},
+		{"Müller\tGmbH", true},
+		{"M\xfcller", true}, // (Latin-1)
+		{"\xc4,\f2\n8\x87\xb9", false},
+		{"10\x004.27.19", false},
+		{"ab\x85cd", false},
+	} {
+		if got := framedText([]byte(c.b)); got != c.want {
+			t.Errorf("framedText(%q) = %v", c.b, got)
+		}
+	}
+}
+
 // TestRedTeam18Forms: red team scrubatk18's finds: a Cyrillic name in a
 // legacy charset (cp1251 in hex, base64 and as Latin-1 mojibake, KOI8-R
 // in a bytes repr), an IPv4 address as /proc/net/tcp prints it, in hex

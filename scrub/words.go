@@ -34,6 +34,23 @@ var commonWords = sync.OnceValue(func() map[string]bool {
 
 func commonWord(t string) bool { return commonWords()[strings.ToLower(t)] }
 
+// CommonWords: text is words in lower case and separators only, each
+// word a common or technical one (englishWord: a generated text is made
+// of such words), such as "key summit"; a name written as one ("John
+// Smith") is not.
+func CommonWords(text []byte) bool {
+	n := 0
+	for _, w := range strings.FieldsFunc(string(text), func(r rune) bool {
+		return r < 0x80 && !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		if strings.ToLower(w) != w || !englishWord(w) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
 // mailProviders: the domains of the public mail services (and the
 // documentation's): an e-mail's domain is a word of it ("acme-corp.no"
 // says whose address it is), but "gmail.com" is every other address's.

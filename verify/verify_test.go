@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -215,6 +216,42 @@ func TestWordsAndShortValues(t *testing.T) {
 	}
 	if rep.Hits != 3 || cols != "brow;crow;name;" || rep.Chance < 1 {
 		t.Errorf("shapes: %q, report %+v, hits %v", cols, rep, hits)
+	}
+	// A UUID's first eight hex digits are a hit as a token (a short id)
+	// or glued to a word, chance inside a generated IPv6 address across a
+	// ':' (the nova pipeline's scaled dump, 1 run in 300).
+	ix = scrub.NewIndex()
+	ix.Add("text", "5bce176f-76c0-43b4-ad6c-d82b5279bb85")
+	ix.Finish()
+	s5, _ := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	dump = append(append([]byte{}, base...), ("CREATE TABLE `t7` (`a` varchar(99), `b` varchar(99), `c` varchar(99));\n" +
+		"INSERT INTO `t7` VALUES ('fd29:bfa:5bce:176f:1c8a:d67f:230e:ea58','instance-5bce176f','5bce176f');\n")...)
+	hits, rep = check(t, s5, dump, verify.Options{})
+	cols = ""
+	for _, h := range hits {
+		cols += h.Column + ";"
+	}
+	if rep.Hits != 2 || cols != "b;c;" || rep.Chance != 1 {
+		t.Errorf("hex: %q, report %+v, hits %v", cols, rep, hits)
+	}
+	// A value of common words inside prose is a word of it (duckface's
+	// generated text said "key summit" of an original "key-summit", 1
+	// nova pipeline run in 100); the value as a string of its own, or a
+	// value with a word no text has, inside prose, is a hit.
+	ix = scrub.NewIndex()
+	ix.Add("key_name", "key-summit")
+	ix.Add("string", originals["string"])
+	ix.Finish()
+	s6, _ := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	dump = append(append([]byte{}, base...), ("CREATE TABLE `t8` (`a` varchar(99), `b` varchar(99), `c` varchar(99));\n" +
+		"INSERT INTO `t8` VALUES ('Plant close hence key summit bread a','key-summit','see project zanzibar ledger now'),('x','y','ask Key Summit now');\n")...)
+	hits, rep = check(t, s6, dump, verify.Options{})
+	cols = ""
+	for _, h := range hits {
+		cols += fmt.Sprintf("%s%v;", h.Column, h.Word)
+	}
+	if rep.Hits != 3 || rep.Words != 1 || cols != "atrue;bfalse;cfalse;cfalse;" {
+		t.Errorf("prose: %q, report %+v, hits %v", cols, rep, hits)
 	}
 }
 
