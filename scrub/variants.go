@@ -339,6 +339,22 @@ func transliterate(text string, withDigraphs bool) string {
 // a + (E.164), with 00, with dashes, dots or spaces between its groups,
 // and without its country code when it has one (+1, +49 ...), and then
 // without its area code when the local number has 7 digits or more.
+// ipInside: text is an IPv4 address, a network ("10.40.0.0/16") or
+// holds one between its separators ("10.0.0.1 - 10.0.0.9"): its digits
+// are no phone number's (read as one, "10.40.0.0/16" was every
+// "104.0.0.0/16" too).
+func ipInside(text string) bool {
+	if _, err := netip.ParseAddr(text); err == nil {
+		return true
+	}
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '/' || r == '-' || r == '(' || r == ')' || r == '+' }) {
+		if a, err := netip.ParseAddr(f); err == nil && a.Is4() {
+			return true
+		}
+	}
+	return false
+}
+
 func phoneForms(text string) []string {
 	var digits strings.Builder
 	var groups []string
@@ -365,7 +381,7 @@ func phoneForms(text string) []string {
 	if len(d) < 7 || len(d) > 19 || len(groups) < 2 && text[0] != '+' || isDate(groups) {
 		return nil
 	}
-	if _, err := netip.ParseAddr(text); err == nil {
+	if ipInside(text) {
 		return nil
 	}
 	if len(d) > 15 {

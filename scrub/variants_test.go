@@ -218,6 +218,21 @@ func TestFramedTextOnly(t *testing.T) {
 	}
 }
 
+// TestNetworkIsNoPhone: a network's digits are no phone number's: read
+// as one, "10.40.0.0/16" was also "104.0.0.0/16" (any separators between
+// its digits), a generated network in nova's scaled dump (fuzzy verify,
+// 1 pipeline run in 200).
+func TestNetworkIsNoPhone(t *testing.T) {
+	vs, ix := secretsOf([]string{"10.40.0.0/16", "(555) 123-4567"})
+	checkGone(t, vs, ix, []lineCase{
+		{`{"cidr": "10.40.0.0/16"}`, "10.40.0.0/16"},
+		{"net 10.40.0.0/16 up", "10.40.0.0"},
+		{`{"cidr": "104.0.0.0/16"}`, ""},
+		{"net 1.0.40.0/16 up", ""},
+		{"call 555.123.4567", "555.123.4567"},
+	})
+}
+
 // TestRedTeam18Forms: red team scrubatk18's finds: a Cyrillic name in a
 // legacy charset (cp1251 in hex, base64 and as Latin-1 mojibake, KOI8-R
 // in a bytes repr), an IPv4 address as /proc/net/tcp prints it, in hex
