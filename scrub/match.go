@@ -55,6 +55,7 @@ func newMatcher(ix *Index, vs *valueSet, minLength int, withPieces bool) *matche
 		skel, fold = newTable(4, seed), newTable(3, foldSeed(seed))
 		if len(vs.pieces) > 0 {
 			pieces = newPieceFilter(len(vs.pieces), vs.nWindows, pieceSeed(seed))
+			pieces.tri = new(triTable)
 		}
 	}
 	// Three builds of their own, on the cores there are: the pieces'

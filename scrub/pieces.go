@@ -277,6 +277,48 @@ func piecesOf(t string, sk *rep, out []key) []key {
 type pieceFilter struct {
 	l1, l2, w1 bitTable
 	seed       uint64
+	// tri: the three bytes a piece or window may start with, or hold
+	// after its first rune (trigrams), in a table small enough to stay in
+	// the cache: a place whose trigram is in neither is no piece's (two
+	// pieces' starts), so its first level's word, a cache miss in most
+	// scans, is not read. Values mode only (nil: none): an index holds
+	// no plaintext to take trigrams from, and a trigram is easily guessed.
+	tri *triTable
+}
+
+// triTable is a bit for each trigram's hash (32 KB).
+type triTable [1 << triBits / 64]uint64
+
+const triBits = 18
+
+func triHash(v uint64) uint32 { return uint32(v&0xffffff) * 0x9e3779b1 >> (32 - triBits) }
+
+func (t *triTable) has(v uint64) bool { h := triHash(v); return t[h>>6]&(1<<(h&63)) != 0 }
+
+// addTri adds the trigrams a scan's fast places (five one-byte runes,
+// scanPieces) may find of the piece or window b: its bytes 0-2 and 1-3
+// when they are one-byte runes; with a byte of a longer rune among its
+// first, every trigram of one-byte runes in its first 16 bytes (a
+// superset: a rune's length in the skeleton need not be worked out).
+func (t *triTable) addTri(b []byte) {
+	set := func(g []byte) {
+		h := triHash(uint64(g[0]) | uint64(g[1])<<8 | uint64(g[2])<<16)
+		t[h>>6] |= 1 << (h & 63)
+	}
+	ascii := len(b) >= 4
+	for _, c := range b[:min(len(b), 4)] {
+		ascii = ascii && c < 0x80
+	}
+	if ascii {
+		set(b[0:3])
+		set(b[1:4])
+		return
+	}
+	for j := 0; j+3 <= min(len(b), 16); j++ {
+		if b[j] < 0x80 && b[j+1] < 0x80 && b[j+2] < 0x80 {
+			set(b[j : j+3])
+		}
+	}
 }
 
 // gramRunes: the first level's grams are a piece's first pieceRunes
@@ -369,7 +411,12 @@ func allDigits(g []byte) bool {
 	return true
 }
 
-func (f *pieceFilter) add(k key) { f.addHashes(f.hashes(k)) }
+func (f *pieceFilter) add(k key) {
+	if f.tri != nil {
+		f.tri.addTri(k.b)
+	}
+	f.addHashes(f.hashes(k))
+}
 
 func (f *pieceFilter) addHashes(ph pieceHashes) {
 	h, l1 := ph.h, &f.l1

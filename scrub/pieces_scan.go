@@ -44,6 +44,12 @@ func (m *matcher) scanPieces(w *worker, r *rep, hits []hit) []hit {
 			switch {
 			case fast:
 				v := binary.LittleEndian.Uint64(b[i:]) & (1<<40 - 1)
+				if f.tri != nil && !f.tri.has(v) {
+					// (no piece or window starts here or a byte before)
+					n--
+					i, skipped = i+2, true
+					continue
+				}
 				if digits5(v) {
 					at[n] = -1 - int32(i)
 				}
