@@ -20,7 +20,11 @@ func TestNumberSlots(t *testing.T) {
 		{"a hex token", []string{"9f71dd75ce0a1f1", "0e083fb9d24054d7e", "12ab3456cd789"}, nil},
 		{"the second place", []string{"a 1 b 7", "a 2 b 520", "a 3 b 9931"}, []bool{false, true}},
 		{"a UUID's digit groups", []string{"n 7 a65b5a92-30f2-45b7-9603-2a6c492eeafb", "n 52 12345678-abcd-45b7-1234-123456789012", "n 481 e5b5a92f-3af2-45b7-a603-2a6c492eeafb 0"}, []bool{true}},
-		{"IPv4 in JSON", []string{`{"ip": "10.0.0.7", "n": 4}`, `{"ip": "10.252.219.31", "n": 12345}`}, []bool{true}},
+		// (a JSON document's numbers are ranked apart from its strings':
+		// from the second half of the places)
+		{"IPv4 in JSON", []string{`{"ip": "10.0.0.7", "n": 4}`, `{"ip": "10.252.219.31", "n": 12345}`}, []bool{false, false, false, false, false, false, false, false, true}},
+		{"an id in JSON's strings", []string{`{"host": "pc-7", "n": 4}`, `{"n": 4, "host": "pc-52"}`, `{"host": "pc-481", "n": 4}`, `{"host": "x", "v": 1}`, `{"host": "pc-3012"}`}, []bool{true}},
+		{"a network in JSON", []string{`{"cidr": "10.40.0.0/16", "v": 4}`, `{"cidr": "10.3.0.0/8", "v": 4}`, `{"cidr": "172.16.0.0/12", "v": 6}`}, nil},
 		{"a UUID inside a name", []string{"n 7 volume-3e299802-5108-4ae3-a78d-62058c8f66c4", "n 52 volume-12345678-abcd-4ab7-1234-123456789012", "n 481 volume-e5b5a92f-3af2-45b7-a603-2a6c492eeafb"}, []bool{true}},
 		{"IPv4 with a port", []string{`"10.0.0.7:3260" 7`, `"10.252.219.31:80" 12345`}, []bool{true}},
 		{"a place few values reach", []string{"a 1 b", "a 2 b", "a 3 b 77", "a 4 b", "a 5 b 31337"}, nil},

@@ -3,6 +3,8 @@ package scale
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -232,4 +234,84 @@ func FuzzFresh(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestScaledJSONKeepsItsNumbers: a scaled JSON column's structural
+// numbers stay what they are in every row (an IP's "version": 4, a
+// subnet's "/16", an MTU). Nova's network_info varies in its ids, MACs
+// and addresses, so a text column's "numbers that follow an id", found
+// by their place among the value's numbers, fell on them: "version":
+// 439, "/319" (the nova pipeline's scaled dump).
+func TestScaledJSONKeepsItsNumbers(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var b strings.Builder
+	b.WriteString("CREATE TABLE `caches` (\n  `id` int(11) NOT NULL,\n  `network_info` mediumtext DEFAULT NULL,\n  PRIMARY KEY (`id`)\n);\nINSERT INTO `caches` VALUES ")
+	for i := 1; i <= 120; i++ {
+		uuid := func() string {
+			return fmt.Sprintf("%08x-%04x-4%03x-a%03x-%012x", r.Uint32(), r.IntN(1<<16), r.IntN(1<<12), r.IntN(1<<12), r.Uint64()&(1<<48-1))
+		}
+		label := func() string { // a fake name with a number, or none
+			if r.IntN(2) == 0 {
+				return fmt.Sprintf("fire-murder-%d", r.IntN(10000))
+			}
+			return "any-where-ran3"
+		}
+		ip := func() string {
+			return fmt.Sprintf("%d.%d.%d.%d", 1+r.IntN(223), r.IntN(256), r.IntN(256), 1+r.IntN(254))
+		}
+		ports := []string{fmt.Sprintf(`{"id": "%s", "address": "%02x:%02x:%02x:%02x:%02x:%02x", "network": {"id": "%s", "bridge": "br-int", "label": "%s", `+
+			`"subnets": [{"cidr": "10.%d.0.0/16", "dns": [{"address": "%s", "type": "dns", "version": 4}], "gateway": {"address": "%s", "type": "gateway", "version": 4}, `+
+			`"ips": [{"address": "%s", "type": "fixed", "version": 4, "floating_ips": [{"address": "%s", "type": "floating", "version": 4}]}], "version": 4}], `+
+			`"meta": {"injected": false, "tenant_id": "%016x%016x", "mtu": 1450}}, "type": "ovs", "details": {"port_filter": true}, "devname": "tap%x-%d", "ovs_interfaceid": "%s", "active": true}`,
+			uuid(), r.IntN(256), r.IntN(256), r.IntN(256), r.IntN(256), r.IntN(256), r.IntN(256), uuid(), label(), r.IntN(256), ip(), ip(), ip(), ip(), r.Uint64(), r.Uint64(), r.Uint32(), r.IntN(100000), uuid())}
+		doc := "[" + strings.Join(ports, ", ") + "]"
+		if i > 1 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, "(%d,'%s')", i, strings.ReplaceAll(doc, `"`, `\"`))
+	}
+	b.WriteString(";\n")
+	out := scaleDump(t, []byte(b.String()), Options{Factor: 3, Key: testKey(t)})
+	docs := regexp.MustCompile(`\((\d+),'(\[.*?\])'\)`).FindAllSubmatch(out, -1)
+	if len(docs) < 80 {
+		t.Fatalf("%d rows scaled", len(docs))
+	}
+	bad := 0
+	for _, d := range docs {
+		var ports []struct {
+			Network struct {
+				Subnets []struct {
+					CIDR    string `json:"cidr"`
+					Version int    `json:"version"`
+					IPs     []struct {
+						Version int `json:"version"`
+					} `json:"ips"`
+				} `json:"subnets"`
+				Meta struct {
+					MTU int `json:"mtu"`
+				} `json:"meta"`
+			} `json:"network"`
+		}
+		if err := json.Unmarshal(sqlBody(d[2]), &ports); err != nil {
+			t.Fatalf("row %s: no JSON: %v", d[1], err)
+		}
+		for _, p := range ports {
+			ok := p.Network.Meta.MTU == 1450
+			for _, s := range p.Network.Subnets {
+				ok = ok && s.Version == 4 && strings.HasSuffix(s.CIDR, "/16")
+				for _, ip := range s.IPs {
+					ok = ok && ip.Version == 4
+				}
+			}
+			if !ok && bad < 3 {
+				t.Errorf("row %s: %+v", d[1], p.Network)
+			}
+			if !ok {
+				bad++
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d rows' ports with a structural number changed", bad, len(docs))
+	}
 }
