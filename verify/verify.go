@@ -230,7 +230,7 @@ func Dump(r *sqldump.Reader, s *scrub.Scrubber, opts Options, found func(Hit)) (
 					h.digits = numeric(j.st.Raw[m.Start:m.End])
 					h.timed = timeOfDay(j.st.Raw[m.Start:m.End])
 					h.chance = h.partOfName || !inShape(h.Kind, j.st.Raw[m.Start:m.End]) || hexByChance(j.st.Raw, m.Start, m.End)
-					h.Word = h.Word || inProse(j.st.Raw, m.Start, m.End) && scrub.CommonWords(j.st.Raw[m.Start:m.End])
+					h.Word = h.Word || !h.chance && inProse(j.st.Raw, m.Start, m.End) && scrub.CommonWords(j.st.Raw[m.Start:m.End])
 					if opts.classify(m, &h) {
 						j.hits = append(j.hits, h)
 					}
@@ -310,14 +310,19 @@ func inShape(kind string, text []byte) bool {
 	return true
 }
 
-// inProse: the match is words inside longer text (a space before or
-// after it, not a string's quote): a value of common words there
-// ("key-summit" as "... hence key summit bread ...", in the word salad
-// duckface generates, 1 nova pipeline run in 100) may be any text's, so
-// it counts as a word of the value (a warning unless FailOnWords).
+// inProse: the match is words inside longer text: a separator and more
+// of the text before or after it, not a string's quote. A value of
+// common words there ("key-summit" as "... hence key summit bread ..."
+// in the word salad duckface generates, or in its generated iSCSI name
+// "...-safetyspeak-key:summit-97b8..."; 1 nova pipeline run in 100) may
+// be any text's, so it counts as a word of the value (a warning unless
+// FailOnWords).
 func inProse(raw []byte, start, end int) bool {
-	return start > 0 && raw[start-1] == ' ' || end < len(raw) && raw[end] == ' '
+	return start > 1 && proseSep(raw[start-1]) && isAlnum(raw[start-2]) ||
+		end+1 < len(raw) && proseSep(raw[end]) && isAlnum(raw[end+1])
 }
+
+func proseSep(c byte) bool { return strings.IndexByte(" -:._/,;+=@", c) >= 0 }
 
 // hexByChance: the match is a few hex digits (fewer than 12: 48 bits)
 // inside a longer token of hex digits and separators, such as an IPv6

@@ -244,13 +244,13 @@ func TestWordsAndShortValues(t *testing.T) {
 	ix.Finish()
 	s6, _ := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
 	dump = append(append([]byte{}, base...), ("CREATE TABLE `t8` (`a` varchar(99), `b` varchar(99), `c` varchar(99));\n" +
-		"INSERT INTO `t8` VALUES ('Plant close hence key summit bread a','key-summit','see project zanzibar ledger now'),('x','y','ask Key Summit now');\n")...)
+		"INSERT INTO `t8` VALUES ('Plant close hence key summit bread a','key-summit','see project zanzibar ledger now'),('x','y','ask Key Summit now'),('iqn.2010-10.org.openstack:safetyspeak-key:summit-97b8c69c','{\\\"name\\\": \\\"key-summit\\\"}','z');\n")...)
 	hits, rep = check(t, s6, dump, verify.Options{})
 	cols = ""
 	for _, h := range hits {
 		cols += fmt.Sprintf("%s%v;", h.Column, h.Word)
 	}
-	if rep.Hits != 3 || rep.Words != 1 || cols != "atrue;bfalse;cfalse;cfalse;" {
+	if rep.Hits != 4 || rep.Words != 2 || cols != "atrue;bfalse;cfalse;cfalse;atrue;bfalse;" {
 		t.Errorf("prose: %q, report %+v, hits %v", cols, rep, hits)
 	}
 }
