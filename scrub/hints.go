@@ -4,7 +4,13 @@ package scrub
 // ASCII case, in one pass: each literal is filed under its first two
 // bytes, and a table of those pairs (8 KB) turns most places away.
 type hints struct {
-	pairs  [1 << 16 / 64]uint64
+	pairs [1 << 16 / 64]uint64
+	// short: the pairs that are a literal themselves ("=>"); tri: the
+	// first three bytes of the others (hashed), a second table that
+	// turns away most places the pairs let through (in English text,
+	// "pa", "se", "to" and "in" are everywhere)
+	short  [1 << 16 / 64]uint64
+	tri    [1 << 16 / 64]uint64
 	byPair map[uint16][]hint
 	slot   []uint8 // pair -> 1 + index into lists (0: none)
 	lists  [][]hint
@@ -23,6 +29,11 @@ type hint struct {
 type patternHints struct {
 	lits   []string
 	assign bool
+}
+
+// triOf hashes a pair and the byte after it (folded) to 16 bits.
+func triOf(pair uint16, c byte) uint16 {
+	return uint16((uint32(pair)<<8 | uint32(asciiLowerByte(c))) * 0x9e3779b1 >> 16)
 }
 
 func foldPair(a, b byte) uint16 { return uint16(asciiLowerByte(a))<<8 | uint16(asciiLowerByte(b)) }
@@ -55,6 +66,12 @@ func newHints(lits []patternHints) *hints {
 			index[lit{l, ph.assign}] = len(h.byPair[k])
 			h.byPair[k] = append(h.byPair[k], hint{lit: []byte(l), patterns: []int{p}, assign: ph.assign})
 			h.pairs[k/64] |= 1 << (k % 64)
+			if len(l) == 2 {
+				h.short[k/64] |= 1 << (k % 64)
+			} else {
+				t := triOf(k, l[2])
+				h.tri[t/64] |= 1 << (t % 64)
+			}
 		}
 	}
 	for k, l := range h.byPair {
@@ -76,6 +93,14 @@ func (h *hints) enable(line []byte, enabled []bool) {
 		k := foldPair(line[i], line[i+1])
 		if h.pairs[k/64]&(1<<(k%64)) == 0 {
 			continue
+		}
+		if h.short[k/64]&(1<<(k%64)) == 0 {
+			if i+2 >= len(line) {
+				continue
+			}
+			if t := triOf(k, line[i+2]); h.tri[t/64]&(1<<(t%64)) == 0 {
+				continue
+			}
 		}
 		for _, c := range h.lists[h.slot[k]-1] {
 			if hasPrefixFold(line[i:], c.lit) && (!c.assign || assigned(line, i+len(c.lit))) {

@@ -456,6 +456,20 @@ var (
 	endKey   = regexp.MustCompile(`-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
 )
 
+// findBegin is beginKey's match in line: its literal is looked for first
+// (the regexp's own search took 3% of a log's scan).
+func findBegin(line []byte) []int {
+	i := bytes.Index(line, []byte("-----BEGIN "))
+	if i < 0 {
+		return nil
+	}
+	loc := beginKey.FindIndex(line[i:])
+	if loc == nil {
+		return nil
+	}
+	return []int{i + loc[0], i + loc[1]}
+}
+
 // spans finds the secrets in one line (not those across its seams);
 // it also returns the line's sides for the seam with the next line.
 func (s *worker) spans(line []byte, inKey *bool) ([]span, seamSides) {
@@ -478,7 +492,7 @@ func (s *worker) spans(line []byte, inKey *bool) ([]span, seamSides) {
 			}
 			spans = append(spans, span{start: 0, end: len(body), kind: "private-key", source: "pattern"})
 		}
-	} else if loc := beginKey.FindIndex(line); loc != nil {
+	} else if loc := findBegin(line); loc != nil {
 		if end := endKey.FindIndex(line[loc[1]:]); end != nil {
 			spans = append(spans, span{start: loc[0], end: loc[1] + end[1], kind: "private-key", source: "pattern"})
 		} else {
