@@ -59,7 +59,7 @@ var digitRun = regexp.MustCompile(`[0-9]+`)
 // other byte stays, in order; a zero-padded number keeps its width; the
 // same value gives the same output.
 func FuzzRenumber(f *testing.F) {
-	for _, s := range []string{"pc-4861.dom", "https://h/cb/26?tenant=77&v=2", "0012 x 7", "caf\xc3\xa91 2", "9f71dd75", ""} {
+	for _, s := range []string{"pc-4861.dom", "https://h/cb/26?tenant=77&v=2", "0012 x 7", "caf\xc3\xa91 2", "9f71dd75", "", `{\"host\": \"pc-52\", \"n\": 4, \"cidr\": \"10.40.0.0/16\"}`, `[{"v": 4, "l": "a-7"}, 12]`} {
 		f.Add(s, uint8(3))
 	}
 	p := &Plan{prf: &prf{k0: 1, k1: 2}}
