@@ -335,10 +335,6 @@ func transliterate(text string, withDigraphs bool) string {
 	return b.String()
 }
 
-// phoneForms: a phone number's other spellings: its digits alone, with
-// a + (E.164), with 00, with dashes, dots or spaces between its groups,
-// and without its country code when it has one (+1, +49 ...), and then
-// without its area code when the local number has 7 digits or more.
 // ipInside: text is an IPv4 address, a network ("10.40.0.0/16") or
 // holds one between its separators ("10.0.0.1 - 10.0.0.9"): its digits
 // are no phone number's (read as one, "10.40.0.0/16" was every
@@ -355,6 +351,10 @@ func ipInside(text string) bool {
 	return false
 }
 
+// phoneForms: a phone number's other spellings: its digits alone, with
+// a + (E.164), with 00, with dashes, dots or spaces between its groups,
+// and without its country code when it has one (+1, +49 ...), and then
+// without its area code when the local number has 7 digits or more.
 func phoneForms(text string) []string {
 	var digits strings.Builder
 	var groups []string
