@@ -48,8 +48,8 @@ type numSlot struct {
 // became 439, its "mtu": 1450 became 32.
 func eachNumber(v []byte, fn func(k, start, end int) bool) {
 	var strs [][2]int // (a JSON document's strings)
-	json := looksJSON(v)
-	if json {
+	doc := looksJSON(v)
+	if doc {
 		strs = jsonStrings(v)
 	}
 	k, kb := 0, numSlots/2 // (kb: the next number outside the strings)
@@ -63,7 +63,7 @@ func eachNumber(v []byte, fn func(k, start, end int) bool) {
 			j++
 		}
 		inString := false
-		if json {
+		if doc {
 			for len(strs) > 0 && strs[0][1] <= i {
 				strs = strs[1:]
 			}
@@ -77,7 +77,7 @@ func eachNumber(v []byte, fn func(k, start, end int) bool) {
 				}
 			}
 			switch {
-			case !json:
+			case !doc:
 				if !fn(k, i, j) {
 					return
 				}

@@ -38,6 +38,35 @@ func index(t *testing.T) *scrub.Scrubber {
 	return s
 }
 
+// indexOf is a scrubber of an index of kind, value pairs.
+func indexOf(t *testing.T, kv ...string) *scrub.Scrubber {
+	t.Helper()
+	ix := scrub.NewIndex()
+	for i := 0; i+1 < len(kv); i += 2 {
+		ix.Add(kv[i], kv[i+1])
+	}
+	ix.Finish()
+	s, err := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// columnsOf lists the hits' columns ("a;b;"), each with whether it is a
+// word of a value ("atrue;") when words.
+func columnsOf(hits []verify.Hit, words bool) string {
+	var b strings.Builder
+	for _, h := range hits {
+		b.WriteString(h.Column)
+		if words {
+			fmt.Fprint(&b, h.Word)
+		}
+		b.WriteString(";")
+	}
+	return b.String()
+}
+
 func check(t *testing.T, s *scrub.Scrubber, dump []byte, opts verify.Options) ([]verify.Hit, *verify.Report) {
 	t.Helper()
 	r, err := sqldump.NewReader(bytes.NewReader(dump))
@@ -220,37 +249,22 @@ func TestWordsAndShortValues(t *testing.T) {
 	// A UUID's first eight hex digits are a hit as a token (a short id)
 	// or glued to a word, chance inside a generated IPv6 address across a
 	// ':' (the nova pipeline's scaled dump, 1 run in 300).
-	ix = scrub.NewIndex()
-	ix.Add("text", "5bce176f-76c0-43b4-ad6c-d82b5279bb85")
-	ix.Finish()
-	s5, _ := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	s5 := indexOf(t, "text", "5bce176f-76c0-43b4-ad6c-d82b5279bb85")
 	dump = append(append([]byte{}, base...), ("CREATE TABLE `t7` (`a` varchar(99), `b` varchar(99), `c` varchar(99));\n" +
 		"INSERT INTO `t7` VALUES ('fd29:bfa:5bce:176f:1c8a:d67f:230e:ea58','instance-5bce176f','5bce176f');\n")...)
 	hits, rep = check(t, s5, dump, verify.Options{})
-	cols = ""
-	for _, h := range hits {
-		cols += h.Column + ";"
-	}
-	if rep.Hits != 2 || cols != "b;c;" || rep.Chance != 1 {
+	if cols = columnsOf(hits, false); rep.Hits != 2 || cols != "b;c;" || rep.Chance != 1 {
 		t.Errorf("hex: %q, report %+v, hits %v", cols, rep, hits)
 	}
 	// A value of common words inside prose is a word of it (duckface's
 	// generated text said "key summit" of an original "key-summit", 1
 	// nova pipeline run in 100); the value as a string of its own, or a
 	// value with a word no text has, inside prose, is a hit.
-	ix = scrub.NewIndex()
-	ix.Add("key_name", "key-summit")
-	ix.Add("string", originals["string"])
-	ix.Finish()
-	s6, _ := scrub.New(scrub.Options{Index: ix, NoBuiltin: true})
+	s6 := indexOf(t, "key_name", "key-summit", "string", originals["string"])
 	dump = append(append([]byte{}, base...), ("CREATE TABLE `t8` (`a` varchar(99), `b` varchar(99), `c` varchar(99));\n" +
 		"INSERT INTO `t8` VALUES ('Plant close hence key summit bread a','key-summit','see project zanzibar ledger now'),('x','y','ask Key Summit now'),('iqn.2010-10.org.openstack:safetyspeak-key:summit-97b8c69c','{\\\"name\\\": \\\"key-summit\\\"}','z');\n")...)
 	hits, rep = check(t, s6, dump, verify.Options{})
-	cols = ""
-	for _, h := range hits {
-		cols += fmt.Sprintf("%s%v;", h.Column, h.Word)
-	}
-	if rep.Hits != 4 || rep.Words != 2 || cols != "atrue;bfalse;cfalse;cfalse;atrue;bfalse;" {
+	if cols = columnsOf(hits, true); rep.Hits != 4 || rep.Words != 2 || cols != "atrue;bfalse;cfalse;cfalse;atrue;bfalse;" {
 		t.Errorf("prose: %q, report %+v, hits %v", cols, rep, hits)
 	}
 }
